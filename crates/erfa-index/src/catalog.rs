@@ -1,0 +1,147 @@
+//! The whole content folder at once: every file read, parsed and checked, slug
+//! collisions found. Used by `erfa check` and by the indexer.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, Parsed, content_hash};
+use crate::error::Result;
+use crate::slug;
+use crate::source::{self, SourceFile};
+
+/// A file the walk found, with its slug and whether an earlier file already has that slug.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The file.
+    pub file: SourceFile,
+    /// Its slug.
+    pub slug: String,
+    /// The path of an earlier file (in sorted order) with the same slug.
+    pub slug_taken_by: Option<String>,
+}
+
+/// The walk of a content folder, with slugs assigned.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Write-up files in sorted order.
+    pub entries: Vec<Entry>,
+    /// Entries the walk skipped, as diagnostics.
+    pub skipped: Vec<Diagnostic>,
+}
+
+/// Walks `root` and assigns slugs; the first file in sorted order keeps a contested slug.
+pub fn list(root: &Path) -> Result<Listing> {
+    let walk = source::walk(root)?;
+    let mut first_with_slug: HashMap<String, String> = HashMap::new();
+    let mut entries = Vec::with_capacity(walk.files.len());
+    for file in walk.files {
+        let slug = slug::from_path(&file.rel);
+        let slug_taken_by = match first_with_slug.get(&slug) {
+            Some(first) => Some(first.clone()),
+            None => {
+                first_with_slug.insert(slug.clone(), file.rel.clone());
+                None
+            }
+        };
+        entries.push(Entry {
+            file,
+            slug,
+            slug_taken_by,
+        });
+    }
+    Ok(Listing {
+        entries,
+        skipped: walk.skipped,
+    })
+}
+
+/// The diagnostic for a slug collision.
+pub fn slug_collision(entry: &Entry, first: &str) -> Diagnostic {
+    Diagnostic::error(
+        &entry.file.rel,
+        1,
+        1,
+        format!("slug `{}` is already used by `{first}`", entry.slug),
+    )
+    .with_hint("rename one of the two files; their URLs would be the same")
+}
+
+/// Reads and parses one entry: the parse outcome, and the hash of the bytes.
+pub fn load(entry: &Entry) -> (Parsed, Option<String>) {
+    let rel = &entry.file.rel;
+    let bytes = match source::read(&entry.file) {
+        Ok(bytes) => bytes,
+        Err(d) => {
+            return (
+                Parsed {
+                    document: None,
+                    diagnostics: vec![d],
+                },
+                None,
+            );
+        }
+    };
+    let hash = content_hash(&bytes);
+    let text = match source::decode(rel, &bytes) {
+        Ok(text) => text,
+        Err(d) => {
+            return (
+                Parsed {
+                    document: None,
+                    diagnostics: vec![d],
+                },
+                Some(hash),
+            );
+        }
+    };
+    let mut parsed = Document::parse(rel, text);
+    if let Some(first) = &entry.slug_taken_by {
+        parsed.document = None;
+        parsed.diagnostics.insert(0, slug_collision(entry, first));
+    }
+    (parsed, Some(hash))
+}
+
+/// Everything `erfa check` reports about a content folder.
+#[derive(Debug, Default)]
+pub struct Check {
+    /// The valid write-ups.
+    pub documents: Vec<Document>,
+    /// All diagnostics, file by file in sorted order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files looked at.
+    pub files: usize,
+}
+
+impl Check {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Reads, parses and checks every write-up under `root`; never stops at the first problem.
+pub fn check(root: &Path) -> Result<Check> {
+    let listing = list(root)?;
+    let mut out = Check {
+        diagnostics: listing.skipped,
+        files: listing.entries.len(),
+        ..Check::default()
+    };
+    for entry in &listing.entries {
+        let (parsed, _) = load(entry);
+        out.diagnostics.extend(parsed.diagnostics);
+        if let Some(doc) = parsed.document {
+            out.documents.push(doc);
+        }
+    }
+    out.diagnostics
+        .sort_by(|a, b| (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column)));
+    Ok(out)
+}

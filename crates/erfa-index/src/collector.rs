@@ -1,0 +1,261 @@
+//! Collectors with a deterministic order and facet counts from fast columns.
+//!
+//! tantivy breaks score ties by document address, which depends on how segments were
+//! written. erfa promises the same order for the same content, so ties are broken by
+//! slug: each segment keeps its best documents by (key, slug ordinal) — ordinals follow
+//! byte order within a segment — and the merge compares slugs as text.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// What ranks a document first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// BM25 score, higher first.
+    Score,
+    /// Date, newest first; undated last.
+    Newest,
+}
+
+/// One ranked document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    /// The sort key's value (score or day number).
+    pub key: f64,
+    /// Tie-break.
+    pub slug: String,
+    /// Where the document is.
+    pub address: DocAddress,
+    /// Its score (0 when the query does not score).
+    pub score: Score,
+}
+
+/// Collects the `limit` best documents by key, then slug.
+pub struct TopRanked {
+    /// How many to keep.
+    pub limit: usize,
+    /// The order.
+    pub key: SortKey,
+    /// Whether the query computes scores.
+    pub scoring: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    key: f64,
+    ord: u64,
+    doc: DocId,
+    score: Score,
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    /// Greater is better: higher key, then lower slug ordinal, then lower doc id.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key
+            .total_cmp(&other.key)
+            .then_with(|| other.ord.cmp(&self.ord))
+            .then_with(|| other.doc.cmp(&self.doc))
+    }
+}
+
+/// The per-segment part of [`TopRanked`].
+pub struct TopRankedSegment {
+    limit: usize,
+    key: SortKey,
+    segment: SegmentOrdinal,
+    slugs: Option<StrColumn>,
+    dates: Option<tantivy::columnar::Column<u64>>,
+    heap: BinaryHeap<Reverse<Candidate>>,
+}
+
+impl Collector for TopRanked {
+    type Fruit = Vec<Ranked>;
+    type Child = TopRankedSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<TopRankedSegment> {
+        let fast = reader.fast_fields();
+        let dates = match self.key {
+            SortKey::Newest => Some(fast.u64("date")?),
+            SortKey::Score => None,
+        };
+        Ok(TopRankedSegment {
+            limit: self.limit,
+            key: self.key,
+            segment,
+            slugs: fast.str("slug")?,
+            dates,
+            heap: BinaryHeap::with_capacity(self.limit.min(1024) + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Ranked>>) -> tantivy::Result<Vec<Ranked>> {
+        let mut all: Vec<Ranked> = fruits.into_iter().flatten().collect();
+        all.sort_by(|a, b| b.key.total_cmp(&a.key).then_with(|| a.slug.cmp(&b.slug)));
+        all.truncate(self.limit);
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for TopRankedSegment {
+    type Fruit = Vec<Ranked>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.limit == 0 {
+            return;
+        }
+        let key = match (&self.key, &self.dates) {
+            (SortKey::Newest, Some(dates)) => dates.first(doc).unwrap_or(0) as f64,
+            _ => f64::from(score),
+        };
+        let ord = self
+            .slugs
+            .as_ref()
+            .and_then(|s| s.term_ords(doc).next())
+            .unwrap_or(u64::MAX);
+        let candidate = Candidate {
+            key,
+            ord,
+            doc,
+            score,
+        };
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(candidate));
+        } else if let Some(Reverse(worst)) = self.heap.peek()
+            && candidate > *worst
+        {
+            self.heap.pop();
+            self.heap.push(Reverse(candidate));
+        }
+    }
+
+    fn harvest(self) -> Vec<Ranked> {
+        let mut slug = String::new();
+        self.heap
+            .into_iter()
+            .map(|Reverse(c)| {
+                slug.clear();
+                if let Some(slugs) = &self.slugs
+                    && c.ord != u64::MAX
+                {
+                    // An ordinal taken from this column always resolves.
+                    let _ = slugs.ord_to_str(c.ord, &mut slug);
+                }
+                Ranked {
+                    key: c.key,
+                    slug: slug.clone(),
+                    address: DocAddress::new(self.segment, c.doc),
+                    score: c.score,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Counts the values of some facet fields over the matching documents.
+pub struct FacetCounts {
+    /// Front-matter names of the facet fields to count.
+    pub fields: Vec<&'static str>,
+}
+
+/// The per-segment part of [`FacetCounts`].
+pub struct FacetCountsSegment {
+    columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
+}
+
+/// Counts by field name, then value.
+pub type Counts = HashMap<&'static str, HashMap<String, u64>>;
+
+impl Collector for FacetCounts {
+    type Fruit = Counts;
+    type Child = FacetCountsSegment;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FacetCountsSegment> {
+        let fast = reader.fast_fields();
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for name in &self.fields {
+            let column = fast.str(name)?;
+            let n = column.as_ref().map_or(0, |c| c.num_terms());
+            columns.push((*name, column, vec![0; n]));
+        }
+        Ok(FacetCountsSegment { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        let mut out: Counts = HashMap::new();
+        for fruit in fruits {
+            for (name, counts) in fruit {
+                let entry = out.entry(name).or_default();
+                for (value, n) in counts {
+                    *entry.entry(value).or_default() += n;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for FacetCountsSegment {
+    type Fruit = Counts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (_, column, counts) in &mut self.columns {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    if let Some(slot) = counts.get_mut(ord as usize) {
+                        *slot += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Counts {
+        let mut out: Counts = HashMap::new();
+        for (name, column, counts) in self.columns {
+            let entry = out.entry(name).or_default();
+            let Some(column) = column else { continue };
+            let mut value = String::new();
+            for (ord, n) in counts.into_iter().enumerate() {
+                if n == 0 {
+                    continue;
+                }
+                value.clear();
+                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    *entry.entry(value.clone()).or_default() += n;
+                }
+            }
+        }
+        out
+    }
+}

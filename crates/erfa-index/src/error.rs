@@ -1,0 +1,61 @@
+//! The index crate's error type: internal failures, apart from content problems.
+//!
+//! Content problems (bad front matter, unknown practice, …) are not errors of this crate's
+//! API: they are [`Diagnostic`](crate::Diagnostic)s, reported per file while the other
+//! files go on. This enum is for what stops an operation as a whole.
+
+use std::path::PathBuf;
+
+/// What can stop an index operation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file or folder failed.
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        /// What erfa was doing, e.g. "reading".
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The content folder does not exist or is not a folder.
+    #[error("content folder {} not found (pass --content DIR, or run erfa from the folder that holds content/)", .0.display())]
+    ContentNotFound(PathBuf),
+    /// Another process holds the index writer.
+    #[error("the index in {} is in use by another erfa process{}", path.display(), holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    Locked {
+        /// The index folder.
+        path: PathBuf,
+        /// Who holds it, when known.
+        holder: Option<String>,
+    },
+    /// A file that should be created already exists.
+    #[error("{} already exists; erfa never overwrites a write-up", .0.display())]
+    AlreadyExists(PathBuf),
+    /// tantivy failed (I/O inside the index, a corrupt segment, …).
+    #[error("index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The index on disk is not usable (wrong version, unreadable metadata, …).
+    #[error("index in {}: {reason}", path.display())]
+    Corrupt {
+        /// The index folder.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// An I/O error while `action`ing `path`.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

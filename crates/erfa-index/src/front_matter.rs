@@ -1,0 +1,721 @@
+//! Split the YAML header off a write-up and turn it into a checked [`FrontMatter`].
+//!
+//! Parsing goes through a generic YAML value first and checks each key by hand, so that
+//! every problem is reported (not just the first), single values are accepted where lists
+//! are expected, numbers in free-text lists are read as text, and each message points at
+//! the line of its key.
+
+use serde::{Deserialize, Serialize};
+use serde_yaml_ng::Value;
+
+use crate::diagnostic::{Diagnostic, line_column};
+use crate::vocab::{
+    self, Confidence, Impact, Kind, Language, OrgSize, Sector, Status, Visibility,
+};
+
+/// The largest front matter accepted. Real headers are well under 4 KiB; the cap keeps a
+/// hostile file from costing the parser time and memory.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// Every key the format knows, for unknown-key warnings and their "did you mean".
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "kind",
+    "practices",
+    "tags",
+    "language",
+    "date",
+    "authors",
+    "organisation",
+    "sector",
+    "org_size",
+    "tools",
+    "status",
+    "visibility",
+    "meeting",
+    "source",
+    "confidence",
+    "review_after",
+    "translation_of",
+    "related",
+    "supersedes",
+    "duplicate_of",
+    "aliases",
+    "references",
+    "contact_ok",
+    "impact",
+];
+
+/// A calendar date from front matter (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2022.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day of the month, 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` with a real calendar day; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let year: u16 = text[0..4].parse().ok()?;
+        let month: u8 = text[5..7].parse().ok()?;
+        let day: u8 = text[8..10].parse().ok()?;
+        if !text[0..4].bytes().all(|b| b.is_ascii_digit())
+            || !text[5..7].bytes().all(|b| b.is_ascii_digit())
+            || !text[8..10].bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (year >= 1900 && (1..=days).contains(&day)).then_some(Date { year, month, day })
+    }
+
+    /// Days since 0000-03-01 in the proleptic Gregorian calendar: a sort key.
+    pub fn ordinal(self) -> u32 {
+        let (y, m) = if self.month <= 2 {
+            (u32::from(self.year) - 1, u32::from(self.month) + 12)
+        } else {
+            (u32::from(self.year), u32::from(self.month))
+        };
+        365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + u32::from(self.day)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| serde::de::Error::custom("expected YYYY-MM-DD"))
+    }
+}
+
+/// The checked header of a write-up. Defaults are applied: `status: published`,
+/// `visibility: members`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontMatter {
+    /// Title, required.
+    pub title: String,
+    /// One-sentence summary.
+    pub summary: Option<String>,
+    /// lesson | mistake | practice, required.
+    pub kind: Kind,
+    /// ITIL 4 practice slugs.
+    pub practices: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Language as written in the file; `None` means detect it.
+    pub language: Option<Language>,
+    /// When it happened or was presented.
+    pub date: Option<Date>,
+    /// Authors; empty means shared anonymously.
+    pub authors: Vec<String>,
+    /// The organisation, members only.
+    pub organisation: Option<String>,
+    /// public | private | non-profit.
+    pub sector: Option<Sector>,
+    /// People in IT.
+    pub org_size: Option<OrgSize>,
+    /// ITSM tools involved.
+    pub tools: Vec<String>,
+    /// draft | review | published | archived.
+    pub status: Status,
+    /// members | public.
+    pub visibility: Visibility,
+    /// The meeting where it was presented, e.g. `2022-Q1`.
+    pub meeting: Option<String>,
+    /// Where it was first published.
+    pub source: Option<String>,
+    /// wip | not-validated | validated.
+    pub confidence: Option<Confidence>,
+    /// When the facilitator should look at it again.
+    pub review_after: Option<Date>,
+    /// Slug of the same write-up in the other language.
+    pub translation_of: Option<String>,
+    /// Slugs of related write-ups.
+    pub related: Vec<String>,
+    /// Slugs this write-up replaces.
+    pub supersedes: Vec<String>,
+    /// Slug of the write-up this one duplicates.
+    pub duplicate_of: Option<String>,
+    /// Old slugs that redirect here.
+    pub aliases: Vec<String>,
+    /// Links and literature.
+    pub references: Vec<String>,
+    /// Whether members may contact the authors.
+    pub contact_ok: Option<bool>,
+    /// low | medium | high.
+    pub impact: Option<Impact>,
+}
+
+/// A write-up split into its front matter and Markdown body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML text between the `---` lines.
+    pub yaml: &'a str,
+    /// The line (1-based) of the file where `yaml` starts.
+    pub yaml_line: usize,
+    /// The Markdown after the closing line.
+    pub body: &'a str,
+    /// The line (1-based) of the file where `body` starts.
+    pub body_line: usize,
+}
+
+fn is_fence(line: &str, closing: bool) -> bool {
+    let line = line.trim_end_matches(['\r', ' ', '\t']);
+    line == "---" || (closing && line == "...")
+}
+
+/// Splits `text` (already without a BOM) into front matter and body.
+///
+/// The header starts with a `---` line on the first line and ends with the next `---` (or
+/// `...`) line.
+pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if !is_fence(&text[..first_end], false) {
+        return Err(Diagnostic::error(path, 1, 1, "missing front matter")
+            .with_hint("a write-up starts with a line `---`, then `title:` and `kind:`, then a closing `---`"));
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line_no = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if is_fence(&text[offset..end], true) {
+            let yaml = &text[yaml_start..offset];
+            if yaml.len() > MAX_FRONT_MATTER_BYTES {
+                return Err(Diagnostic::error(
+                    path,
+                    2,
+                    1,
+                    format!(
+                        "front matter is {} KiB; at most {} KiB is accepted",
+                        yaml.len() / 1024,
+                        MAX_FRONT_MATTER_BYTES / 1024
+                    ),
+                )
+                .with_hint("move long text into the body, below the closing `---`"));
+            }
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split {
+                yaml,
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        if offset - yaml_start > MAX_FRONT_MATTER_BYTES {
+            break;
+        }
+        offset = end + 1;
+        line_no += 1;
+    }
+    if text.len() - yaml_start > MAX_FRONT_MATTER_BYTES {
+        return Err(Diagnostic::error(
+            path,
+            1,
+            1,
+            format!(
+                "unclosed front matter: no closing `---` line within the first {} KiB",
+                MAX_FRONT_MATTER_BYTES / 1024
+            ),
+        )
+        .with_hint("end the header with a line `---`"));
+    }
+    Err(Diagnostic::error(path, 1, 1, "unclosed front matter: no closing `---` line")
+        .with_hint("end the header with a line `---` before the first section"))
+}
+
+/// Finds the line of top-level `key:` in `yaml`: (line, column of the value).
+fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    for (i, line) in yaml.lines().enumerate() {
+        let rest = line
+            .strip_prefix(key)
+            .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| line.strip_prefix(&format!("'{key}'")));
+        if let Some(rest) = rest {
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            if let Some(after) = trimmed.strip_prefix(':') {
+                let value_offset = line.len() - after.trim_start().len();
+                let column = line[..value_offset].chars().count() + 1;
+                return Some((i, column));
+            }
+        }
+    }
+    None
+}
+
+/// Parses the YAML of a split header into a checked [`FrontMatter`].
+///
+/// Returns the front matter when there is no error, plus every diagnostic found. Line
+/// numbers are lines of the file.
+pub fn parse(path: &str, split: &Split<'_>) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    let mut checker = Checker {
+        path,
+        yaml: split.yaml,
+        base_line: split.yaml_line,
+        diagnostics: Vec::new(),
+    };
+    let value: Value = if split.yaml.trim().is_empty() {
+        Value::Null
+    } else {
+        match serde_yaml_ng::from_str(split.yaml) {
+            Ok(value) => value,
+            Err(err) => {
+                let (line, column) = match err.location() {
+                    Some(loc) => (loc.line(), loc.column()),
+                    None => (1, 1),
+                };
+                let message = yaml_message(&err.to_string());
+                let diagnostic = Diagnostic::error(
+                    path,
+                    split.yaml_line + line.saturating_sub(1),
+                    column,
+                    format!("front matter does not parse: {message}"),
+                );
+                let diagnostic = match yaml_hint(&message) {
+                    Some(hint) => diagnostic.with_hint(hint),
+                    None => diagnostic,
+                };
+                return (None, vec![diagnostic]);
+            }
+        }
+    };
+    let map = match value {
+        Value::Mapping(map) => map,
+        Value::Null => serde_yaml_ng::Mapping::new(),
+        _ => {
+            checker.error_at(
+                0,
+                1,
+                "front matter must be `key: value` lines",
+                Some("start each line with a key such as `title:`"),
+            );
+            return (None, checker.diagnostics);
+        }
+    };
+    let front = checker.check(map);
+    (front, checker.diagnostics)
+}
+
+/// serde_yaml's messages carry " at line N column M"; the diagnostic has its own position.
+fn yaml_message(raw: &str) -> String {
+    let message = match raw.find(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw,
+    };
+    let message = message.trim_end_matches('.');
+    if message.starts_with("duplicate entry with key") {
+        return message.replacen("duplicate entry with key", "duplicate key", 1);
+    }
+    message.to_string()
+}
+
+fn yaml_hint(message: &str) -> Option<&'static str> {
+    if message.contains("duplicate key") {
+        Some("each key may appear once; remove or merge the repeated line")
+    } else if message.contains("tab") {
+        Some("indent with spaces, not tabs")
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        Some("front matter is nested or aliased too deeply; write plain values")
+    } else if message.contains("mapping values are not allowed") {
+        Some("put text that contains `: ` in quotes")
+    } else {
+        None
+    }
+}
+
+struct Checker<'a> {
+    path: &'a str,
+    yaml: &'a str,
+    base_line: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn position(&self, key: &str) -> (usize, usize) {
+        key_position(self.yaml, key).unwrap_or((0, 1))
+    }
+
+    fn error_at(&mut self, yaml_line: usize, column: usize, message: &str, hint: Option<&str>) {
+        let d = Diagnostic::error(self.path, self.base_line + yaml_line, column, message);
+        self.diagnostics.push(match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+
+    fn error(&mut self, key: &str, message: String, hint: Option<String>) {
+        let (line, column) = self.position(key);
+        let d = Diagnostic::error(self.path, self.base_line + line, column, message);
+        self.diagnostics.push(match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+
+    fn warning(&mut self, key: &str, message: String, hint: Option<String>) {
+        let (line, _) = self.position(key);
+        let d = Diagnostic::warning(self.path, self.base_line + line, 1, message);
+        self.diagnostics.push(match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+
+    /// A scalar read as text: strings, and numbers and booleans as written.
+    fn scalar_text(value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    fn type_name(value: &Value) -> &'static str {
+        match value {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "text",
+            Value::Sequence(_) => "a list",
+            Value::Mapping(_) => "a mapping",
+            Value::Tagged(_) => "a tagged value",
+        }
+    }
+
+    fn text(&mut self, key: &str, value: Option<Value>) -> Option<String> {
+        let value = value?;
+        if value.is_null() {
+            return None;
+        }
+        match Self::scalar_text(&value) {
+            Some(text) => {
+                let text = text.trim().to_string();
+                (!text.is_empty()).then_some(text)
+            }
+            None => {
+                self.error(
+                    key,
+                    format!("`{key}` must be text, found {}", Self::type_name(&value)),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn list(&mut self, key: &str, value: Option<Value>) -> Vec<String> {
+        let Some(value) = value else {
+            return Vec::new();
+        };
+        let items = match value {
+            Value::Null => return Vec::new(),
+            Value::Sequence(items) => items,
+            other => vec![other],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match Self::scalar_text(&item) {
+                Some(text) => {
+                    let text = text.trim().to_string();
+                    if !text.is_empty() && !out.contains(&text) {
+                        out.push(text);
+                    }
+                }
+                None => {
+                    if !item.is_null() {
+                        self.error(
+                            key,
+                            format!(
+                                "`{key}` must be a list of text values, found {} in it",
+                                Self::type_name(&item)
+                            ),
+                            Some(format!("write `{key}: [first, second]`")),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn closed<T: Copy>(
+        &mut self,
+        key: &str,
+        value: Option<Value>,
+        parse: fn(&str) -> Option<T>,
+        expected: String,
+        candidates: &[&str],
+    ) -> Option<T> {
+        let text = self.text(key, value)?;
+        match parse(&text) {
+            Some(v) => Some(v),
+            None => {
+                let lower = text.to_lowercase();
+                let hint = if parse(&lower).is_some() {
+                    Some(format!("values are lower-case: write `{lower}`"))
+                } else {
+                    vocab::closest(&text, candidates.iter().copied())
+                        .first()
+                        .map(|c| format!("did you mean `{c}`?"))
+                };
+                self.error(
+                    key,
+                    format!("`{key}: {text}` is not allowed; expected {expected}"),
+                    hint,
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str, value: Option<Value>) -> Option<Date> {
+        let text = self.text(key, value)?;
+        match Date::parse(&text) {
+            Some(d) => Some(d),
+            None => {
+                self.error(
+                    key,
+                    format!("`{key}: {text}` is not a date"),
+                    Some("expected `YYYY-MM-DD`, e.g. `2022-03-10`".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    fn check(&mut self, map: serde_yaml_ng::Mapping) -> Option<FrontMatter> {
+        let mut fields: std::collections::BTreeMap<String, Value> = Default::default();
+        for (key, value) in map {
+            let Some(key) = Self::scalar_text(&key) else {
+                self.error_at(0, 1, "front matter keys must be plain words", None);
+                continue;
+            };
+            if KNOWN_KEYS.contains(&key.as_str()) {
+                fields.insert(key, value);
+            } else {
+                let hint = vocab::closest(&key, KNOWN_KEYS.iter().copied())
+                    .first()
+                    .map(|c| format!("did you mean `{c}`?"));
+                self.warning(&key, format!("unknown field `{key}`"), hint);
+            }
+        }
+        let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        let mut take = |k: &str| fields.remove(k);
+
+        let title = self.text("title", take("title"));
+        if title.is_none() {
+            self.error_at(
+                0,
+                1,
+                "missing `title`",
+                Some("add a line `title: …` to the front matter"),
+            );
+        }
+        let kind_value = take("kind");
+        let kind_missing = kind_value.as_ref().is_none_or(Value::is_null);
+        let kind = self.closed(
+            "kind",
+            kind_value,
+            Kind::parse,
+            Kind::expected(),
+            &["lesson", "mistake", "practice"],
+        );
+        if kind_missing {
+            self.error_at(
+                0,
+                1,
+                "missing `kind`",
+                Some("add `kind: lesson`, `kind: mistake` or `kind: practice`"),
+            );
+        }
+        let summary = self.text("summary", take("summary"));
+        let practices = self.list("practices", take("practices"));
+        for practice in &practices {
+            if !vocab::is_practice(practice) {
+                let close = vocab::closest(practice, vocab::PRACTICES.iter().copied());
+                let hint = if close.is_empty() {
+                    "see the ITIL 4 practice list in the README".to_string()
+                } else {
+                    format!("did you mean {}?", vocab::join_expected(close.into_iter()))
+                };
+                self.error(
+                    "practices",
+                    format!("unknown practice `{practice}`"),
+                    Some(hint),
+                );
+            }
+        }
+        let tags = self.list("tags", take("tags"));
+        let language = self.closed(
+            "language",
+            take("language"),
+            Language::parse,
+            Language::expected(),
+            &["da", "en"],
+        );
+        let date = self.date("date", take("date"));
+        let authors = self.list("authors", take("authors"));
+        let organisation = self.text("organisation", take("organisation"));
+        let sector = self.closed(
+            "sector",
+            take("sector"),
+            Sector::parse,
+            Sector::expected(),
+            &["public", "private", "non-profit"],
+        );
+        let org_size = self.closed(
+            "org_size",
+            take("org_size"),
+            OrgSize::parse,
+            OrgSize::expected(),
+            &["1-50", "50-250", "250-1000", "1000+"],
+        );
+        let tools = self.list("tools", take("tools"));
+        let status = self.closed(
+            "status",
+            take("status"),
+            Status::parse,
+            Status::expected(),
+            &["draft", "review", "published", "archived"],
+        );
+        let visibility = self.closed(
+            "visibility",
+            take("visibility"),
+            Visibility::parse,
+            Visibility::expected(),
+            &["members", "public"],
+        );
+        let meeting = self.text("meeting", take("meeting"));
+        let source = self.text("source", take("source"));
+        let confidence = self.closed(
+            "confidence",
+            take("confidence"),
+            Confidence::parse,
+            Confidence::expected(),
+            &["wip", "not-validated", "validated"],
+        );
+        let review_after = self.date("review_after", take("review_after"));
+        let translation_of = self.text("translation_of", take("translation_of"));
+        let related = self.list("related", take("related"));
+        let supersedes = self.list("supersedes", take("supersedes"));
+        let duplicate_of = self.text("duplicate_of", take("duplicate_of"));
+        let aliases = self.list("aliases", take("aliases"));
+        let references = self.list("references", take("references"));
+        let contact_ok = match take("contact_ok") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(b),
+            Some(other) => {
+                self.error(
+                    "contact_ok",
+                    format!(
+                        "`contact_ok` must be `true` or `false`, found {}",
+                        Self::type_name(&other)
+                    ),
+                    None,
+                );
+                None
+            }
+        };
+        let impact = self.closed(
+            "impact",
+            take("impact"),
+            Impact::parse,
+            Impact::expected(),
+            &["low", "medium", "high"],
+        );
+
+        let errors_after = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        if errors_after > errors_before {
+            return None;
+        }
+        Some(FrontMatter {
+            title: title?,
+            summary,
+            kind: kind?,
+            practices,
+            tags,
+            language,
+            date,
+            authors,
+            organisation,
+            sector,
+            org_size,
+            tools,
+            status: status.unwrap_or(Status::Published),
+            visibility: visibility.unwrap_or(Visibility::Members),
+            meeting,
+            source,
+            confidence,
+            review_after,
+            translation_of,
+            related,
+            supersedes,
+            duplicate_of,
+            aliases,
+            references,
+            contact_ok,
+            impact,
+        })
+    }
+}
+
+/// Where in a YAML text a byte offset is, as a file line: used by callers that add their
+/// own offsets.
+pub fn file_position(split: &Split<'_>, yaml_offset: usize) -> (usize, usize) {
+    let (line, column) = line_column(split.yaml, yaml_offset);
+    (split.yaml_line + line - 1, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_real_calendar_days() {
+        assert!(Date::parse("2022-03-10").is_some());
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2022-13-01").is_none());
+        assert!(Date::parse("10-03-2022").is_none());
+        assert!(Date::parse("2022-3-10").is_none());
+        let a = Date::parse("2021-12-31").unwrap().ordinal();
+        let b = Date::parse("2022-01-01").unwrap().ordinal();
+        assert_eq!(b, a + 1);
+    }
+
+    #[test]
+    fn key_position_finds_top_level_keys_only() {
+        let yaml = "title: x\ntags:\n  - title: y\nkind:   mistake\n";
+        assert_eq!(key_position(yaml, "title"), Some((0, 8)));
+        assert_eq!(key_position(yaml, "kind"), Some((3, 9)));
+        assert_eq!(key_position(yaml, "date"), None);
+    }
+}

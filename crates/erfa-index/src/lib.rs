@@ -1,0 +1,47 @@
+//! erfa's content pipeline: write-ups in `content/` become a tantivy index, and searches
+//! run over it for one scope at a time.
+//!
+//! ```
+//! use erfa_index::{Document, Engine, Indexer, Mode, Scope, SearchRequest, Store, WriterOptions};
+//!
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(
+//!     dir.path().join("cab.md"),
+//!     "---\ntitle: We copied a CAB\nkind: mistake\ndate: 2022-03-10\n---\n## Mistake to avoid\n\nCopying a change process 1:1.\n",
+//! )?;
+//! let store = Store::in_ram();
+//! let mut indexer = Indexer::new(&store, WriterOptions::default())?;
+//! let report = indexer.update(dir.path(), Mode::Incremental, &mut |_| {})?;
+//! assert_eq!(report.to_string(), "added 1, changed 0, deleted 0, unchanged 0, errors 0");
+//!
+//! let engine = Engine::new(&store)?;
+//! engine.reload()?;
+//! let results = engine.search(&SearchRequest::new("change process", Scope::Members))?;
+//! assert_eq!(results.hits[0].slug, "cab");
+//! assert_eq!(results.hits[0].snippet.section, "mistake");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod catalog;
+pub mod collector;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod front_matter;
+pub mod markdown;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod slug;
+pub mod source;
+pub mod store;
+pub mod vocab;
+pub mod writer;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use document::{Document, Parsed};
+pub use error::{Error, Result};
+pub use front_matter::{Date, FrontMatter};
+pub use search::{Engine, Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort, Stored};
+pub use store::{Opened, Store};
+pub use writer::{Indexer, Mode, Progress, UpdateReport, WriterOptions};

@@ -1,0 +1,229 @@
+//! The query language members type, parsed leniently: user input never errors.
+//!
+//! Free words, `"phrases"`, `-word` and `-"phrase"` to exclude, `a OR b`, and
+//! `field:value` filters with the front-matter names (`kind:mistake`, `tags:cab`,
+//! `year:2022`). Parentheses and stray operators are ignored. Length and term count are
+//! capped before anything else, so hostile input (10,000 nested parentheses, NUL bytes,
+//! a 100 KB query) costs next to nothing.
+
+/// Longest query looked at, in characters; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Most words and phrases looked at; the rest are ignored.
+pub const MAX_TERMS: usize = 24;
+
+/// One searchable unit: a word or a phrase, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Atom {
+    /// A single word.
+    Word(String),
+    /// Words that must appear together, in order.
+    Phrase(String),
+}
+
+impl Atom {
+    /// The text as typed.
+    pub fn text(&self) -> &str {
+        match self {
+            Atom::Word(t) | Atom::Phrase(t) => t,
+        }
+    }
+}
+
+/// Something the query asks for: one of several alternatives (`a OR b`), or just one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// Any of these satisfies the clause.
+    pub alternatives: Vec<Atom>,
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// What a write-up should contain; those containing all clauses rank first.
+    pub clauses: Vec<Clause>,
+    /// What a write-up must not contain.
+    pub excluded: Vec<Atom>,
+    /// `field:value` filters, with the front-matter name of the field.
+    pub filters: Vec<(String, String)>,
+}
+
+impl UserQuery {
+    /// Whether there is nothing to match text against.
+    pub fn has_text(&self) -> bool {
+        !self.clauses.is_empty()
+    }
+}
+
+/// Maps a field name as typed to the front-matter name of a filter, when it is one.
+pub fn filter_field(name: &str) -> Option<&'static str> {
+    Some(match name.to_lowercase().as_str() {
+        "kind" => "kind",
+        "practice" | "practices" => "practices",
+        "tag" | "tags" => "tags",
+        "year" => "year",
+        "language" | "lang" => "language",
+        "sector" => "sector",
+        "org_size" | "size" => "org_size",
+        "tool" | "tools" => "tools",
+        "meeting" => "meeting",
+        "status" => "status",
+        "section" => "section",
+        _ => return None,
+    })
+}
+
+/// Whether values of this filter are lower-case by definition (closed lists).
+fn lowercase_values(field: &str) -> bool {
+    matches!(
+        field,
+        "kind" | "practices" | "language" | "sector" | "status" | "section" | "tags"
+    )
+}
+
+/// Parses `input` leniently.
+pub fn parse(input: &str) -> UserQuery {
+    let text: String = input
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = UserQuery::default();
+    let mut i = 0;
+    let mut pending_or = false;
+    let mut terms = 0;
+    while i < chars.len() && terms < MAX_TERMS {
+        let c = chars[i];
+        if c.is_whitespace() || c == '(' || c == ')' || c == '+' {
+            i += 1;
+            continue;
+        }
+        let negate = c == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace();
+        if negate {
+            i += 1;
+        }
+        let atom_text: String;
+        let mut phrase = false;
+        if chars[i] == '"' {
+            let start = i + 1;
+            let end = chars[start..]
+                .iter()
+                .position(|&c| c == '"')
+                .map_or(chars.len(), |p| start + p);
+            atom_text = chars[start..end].iter().collect();
+            phrase = true;
+            i = (end + 1).min(chars.len());
+        } else {
+            let start = i;
+            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '"' | '(' | ')') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            // field:value and field:"a value"
+            if let Some((name, value)) = word.split_once(':')
+                && let Some(field) = filter_field(name)
+            {
+                let value = if value.is_empty() && i < chars.len() && chars[i] == '"' {
+                    let start = i + 1;
+                    let end = chars[start..]
+                        .iter()
+                        .position(|&c| c == '"')
+                        .map_or(chars.len(), |p| start + p);
+                    i = (end + 1).min(chars.len());
+                    chars[start..end].iter().collect::<String>()
+                } else {
+                    value.to_string()
+                };
+                let value = value.trim();
+                if !value.is_empty() && !negate {
+                    let value = if lowercase_values(field) {
+                        value.to_lowercase()
+                    } else {
+                        value.to_string()
+                    };
+                    out.filters.push((field.to_string(), value));
+                    terms += 1;
+                }
+                continue;
+            }
+            if word == "OR" || word == "||" {
+                pending_or = !out.clauses.is_empty();
+                continue;
+            }
+            if word == "AND" || word == "&&" || word == "NOT" {
+                continue;
+            }
+            atom_text = word;
+        }
+        let atom_text = atom_text.trim().to_string();
+        if !atom_text.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let atom = if phrase && atom_text.split_whitespace().count() > 1 {
+            Atom::Phrase(atom_text)
+        } else {
+            Atom::Word(atom_text)
+        };
+        terms += 1;
+        if negate {
+            out.excluded.push(atom);
+            pending_or = false;
+        } else if pending_or {
+            out.clauses
+                .last_mut()
+                .expect("pending_or is set only after a clause")
+                .alternatives
+                .push(atom);
+            pending_or = false;
+        } else {
+            out.clauses.push(Clause {
+                alternatives: vec![atom],
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(q: &UserQuery) -> Vec<Vec<String>> {
+        q.clauses
+            .iter()
+            .map(|c| c.alternatives.iter().map(|a| a.text().to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn words_phrases_exclusions_and_filters() {
+        let q = parse(r#"change "freeze period" -christmas kind:Mistake tags:"cab" foo:bar"#);
+        assert_eq!(words(&q), [["change"], ["freeze period"], ["foo:bar"]]);
+        assert_eq!(q.clauses[1].alternatives[0], Atom::Phrase("freeze period".into()));
+        assert_eq!(q.excluded, [Atom::Word("christmas".into())]);
+        assert_eq!(
+            q.filters,
+            [("kind".into(), "mistake".into()), ("tags".into(), "cab".into())]
+        );
+    }
+
+    #[test]
+    fn or_joins_neighbours() {
+        let q = parse("cmdb OR konfiguration database");
+        assert_eq!(words(&q), vec![vec!["cmdb", "konfiguration"], vec!["database"]]);
+        let q = parse("OR OR x OR");
+        assert_eq!(words(&q), [["x"]]);
+    }
+
+    #[test]
+    fn hostile_input_is_harmless() {
+        let nested = "(".repeat(10_000) + "x" + &")".repeat(10_000);
+        assert_eq!(parse(&nested).clauses.len(), 0, "the cap cuts before x");
+        let q = parse("\"unbalanced ( quote");
+        assert_eq!(q.clauses[0].alternatives[0], Atom::Phrase("unbalanced ( quote".into()));
+        let q = parse("a\0b - -- \"\" : :x -:");
+        assert_eq!(words(&q), [["a"], ["b"], [":x"]]);
+        let many = "w ".repeat(1000);
+        assert_eq!(parse(&many).clauses.len(), MAX_TERMS);
+    }
+}

@@ -1,0 +1,383 @@
+//! The tantivy schema and analyzers: the only home of field names.
+//!
+//! Text is indexed per language (`*_da`, `*_en`) so each field has one stemmer; a query
+//! is analysed with both and searches both. æ, ø and å are kept: "rød" is not "rod".
+//! Facets are raw `STRING` fields with fast columns, so filters are term queries and
+//! counts come from the columns.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::tokenizer::{
+    Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+use tantivy::{Index, TantivyDocument};
+
+use crate::document::Document;
+use crate::markdown::Section;
+use crate::vocab::{Language, Visibility};
+
+/// Bump when the schema, the analyzers or what goes into a field changes: an index with
+/// another version is rebuilt by itself.
+pub const INDEX_VERSION: u32 = 1;
+
+/// Danish analyzer name.
+pub const ANALYZER_DA: &str = "erfa_da";
+/// English analyzer name.
+pub const ANALYZER_EN: &str = "erfa_en";
+/// Language-neutral analyzer (tags, tools): lower-case words, no stemming.
+pub const ANALYZER_PLAIN: &str = "erfa_plain";
+
+/// Text fields that a query searches, with their language and ranking weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TextPart {
+    /// The title.
+    Title,
+    /// The summary.
+    Summary,
+    /// "Lesson learned".
+    Lesson,
+    /// "Mistake to avoid".
+    Mistake,
+    /// Everything else.
+    Body,
+}
+
+impl TextPart {
+    /// All parts.
+    pub const ALL: [TextPart; 5] = [
+        TextPart::Title,
+        TextPart::Summary,
+        TextPart::Lesson,
+        TextPart::Mistake,
+        TextPart::Body,
+    ];
+
+    /// BM25 weight of a match in this part: title highest; summary, lesson and mistake
+    /// high; body normal.
+    pub fn weight(self) -> f32 {
+        match self {
+            TextPart::Title => 3.0,
+            TextPart::Summary | TextPart::Lesson | TextPart::Mistake => 1.5,
+            TextPart::Body => 1.0,
+        }
+    }
+
+    /// The stable name used in results ("snippet.section").
+    pub fn name(self) -> &'static str {
+        match self {
+            TextPart::Title => "title",
+            TextPart::Summary => "summary",
+            TextPart::Lesson => "lesson",
+            TextPart::Mistake => "mistake",
+            TextPart::Body => "body",
+        }
+    }
+}
+
+/// Weight of the language-neutral keywords (tags, tools, practices).
+pub const KEYWORDS_WEIGHT: f32 = 1.5;
+
+/// Facet fields, by their front-matter name.
+pub const FACETS: [&str; 9] = [
+    "kind",
+    "practices",
+    "tags",
+    "year",
+    "language",
+    "sector",
+    "org_size",
+    "tools",
+    "meeting",
+];
+
+/// Fields that filter but are not shown as facets.
+pub const FILTER_ONLY: [&str; 4] = ["status", "visibility", "confidence", "sections"];
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// The tantivy schema.
+    pub schema: Schema,
+    /// Slug: exact, stored, fast (tie-breaks).
+    pub slug: Field,
+    /// Path relative to the content root: exact, stored, fast.
+    pub path: Field,
+    /// Content hash: exact, fast.
+    pub hash: Field,
+    /// Date as a day number; 0 when undated. Fast, for "newest".
+    pub date: Field,
+    /// The stored record (JSON).
+    pub record: Field,
+    /// The stored Markdown body.
+    pub markdown: Field,
+    /// Tags, tools and practices as words, for free-text search.
+    pub keywords: Field,
+    text: [[Field; 2]; 5],
+    facets: Vec<(&'static str, Field)>,
+}
+
+fn lang_index(language: Language) -> usize {
+    match language {
+        Language::Da => 0,
+        Language::En => 1,
+    }
+}
+
+impl Fields {
+    /// Builds the schema.
+    pub fn new() -> Fields {
+        let mut b = Schema::builder();
+        let slug = b.add_text_field("slug", STRING | STORED | FAST);
+        let path = b.add_text_field("path", STRING | STORED | FAST);
+        let hash = b.add_text_field("hash", STRING | FAST);
+        let date = b.add_u64_field("date", INDEXED | FAST);
+        let record = b.add_text_field("record", STORED);
+        let markdown = b.add_text_field("markdown", STORED);
+        let text_options = |analyzer: &str, stored: bool| {
+            let options = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            if stored { options.set_stored() } else { options }
+        };
+        let keywords = b.add_text_field("keywords", text_options(ANALYZER_PLAIN, false));
+        let mut text = [[slug; 2]; 5];
+        for part in TextPart::ALL {
+            // Titles come from the record; the other parts are stored for snippets.
+            let stored = part != TextPart::Title;
+            for (i, (suffix, analyzer)) in [("da", ANALYZER_DA), ("en", ANALYZER_EN)]
+                .into_iter()
+                .enumerate()
+            {
+                text[part as usize][i] = b.add_text_field(
+                    &format!("{}_{suffix}", part.name()),
+                    text_options(analyzer, stored),
+                );
+            }
+        }
+        let facets = FACETS
+            .iter()
+            .chain(FILTER_ONLY.iter())
+            .map(|name| (*name, b.add_text_field(name, STRING | FAST)))
+            .collect();
+        Fields {
+            schema: b.build(),
+            slug,
+            path,
+            hash,
+            date,
+            record,
+            markdown,
+            keywords,
+            text,
+            facets,
+        }
+    }
+
+    /// The text field of `part` in `language`.
+    pub fn text(&self, part: TextPart, language: Language) -> Field {
+        self.text[part as usize][lang_index(language)]
+    }
+
+    /// A facet or filter field by its front-matter name.
+    pub fn facet(&self, name: &str) -> Option<Field> {
+        self.facets.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
+
+    /// Registers erfa's analyzers; needed every time an index is opened or created.
+    pub fn register_analyzers(index: &Index) {
+        let manager = index.tokenizers();
+        manager.register(ANALYZER_DA, analyzer(Some(StemLanguage::Danish)));
+        manager.register(ANALYZER_EN, analyzer(Some(StemLanguage::English)));
+        manager.register(ANALYZER_PLAIN, analyzer(None));
+    }
+
+    /// The tantivy document for a write-up. `public` leaves out what only members may
+    /// see (the organisation).
+    pub fn to_tantivy(&self, doc: &Document, public: bool) -> TantivyDocument {
+        let mut t = TantivyDocument::default();
+        let front = &doc.front;
+        let lang = doc.language;
+        t.add_text(self.slug, &doc.slug);
+        t.add_text(self.path, &doc.path);
+        t.add_text(self.hash, &doc.hash);
+        t.add_u64(self.date, front.date.map_or(0, |d| u64::from(d.ordinal())));
+        let record = Record::from_document(doc, public);
+        t.add_text(
+            self.record,
+            serde_json::to_string(&record).expect("a record always serialises"),
+        );
+        t.add_text(self.markdown, &doc.markdown);
+
+        t.add_text(self.text(TextPart::Title, lang), &front.title);
+        if let Some(summary) = &front.summary {
+            t.add_text(self.text(TextPart::Summary, lang), summary);
+        }
+        if let Some(lesson) = doc.sections.get(Section::Lesson) {
+            t.add_text(self.text(TextPart::Lesson, lang), lesson);
+        }
+        if let Some(mistake) = doc.sections.get(Section::Mistake) {
+            t.add_text(self.text(TextPart::Mistake, lang), mistake);
+        }
+        let body = doc.sections.body();
+        if !body.is_empty() {
+            t.add_text(self.text(TextPart::Body, lang), &body);
+        }
+        let mut keywords = Vec::new();
+        keywords.extend(front.tags.iter().map(String::as_str));
+        keywords.extend(front.tools.iter().map(String::as_str));
+        keywords.extend(front.practices.iter().map(String::as_str));
+        t.add_text(self.keywords, keywords.join(" "));
+
+        let mut facet = |name: &str, value: &str| {
+            if let Some(field) = self.facet(name) {
+                t.add_text(field, value);
+            }
+        };
+        facet("kind", front.kind.as_str());
+        for p in &front.practices {
+            facet("practices", p);
+        }
+        for tag in &front.tags {
+            facet("tags", tag);
+        }
+        if let Some(date) = front.date {
+            facet("year", &date.year.to_string());
+        }
+        facet("language", lang.as_str());
+        if let Some(sector) = front.sector {
+            facet("sector", sector.as_str());
+        }
+        if let Some(size) = front.org_size {
+            facet("org_size", size.as_str());
+        }
+        for tool in &front.tools {
+            facet("tools", tool);
+        }
+        if let Some(meeting) = &front.meeting {
+            facet("meeting", meeting);
+        }
+        facet("status", front.status.as_str());
+        facet("visibility", front.visibility.as_str());
+        if let Some(confidence) = front.confidence {
+            facet("confidence", confidence.as_str());
+        }
+        if doc.sections.get(Section::Lesson).is_some() {
+            facet("sections", "lesson");
+        }
+        if doc.sections.get(Section::Mistake).is_some() {
+            facet("sections", "mistake");
+        }
+        t
+    }
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields::new()
+    }
+}
+
+fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser);
+    match language {
+        Some(language) => {
+            let stop = StopWordFilter::new(language).expect("tantivy has Danish and English stop words");
+            builder
+                .filter(stop)
+                .filter(Stemmer::new(language))
+                .build()
+        }
+        None => builder.build(),
+    }
+}
+
+/// What the index stores about a write-up for display: front matter, slug, path and
+/// language. In the public index the organisation is left out.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Record {
+    /// URL name.
+    pub slug: String,
+    /// Path relative to the content root.
+    pub path: String,
+    /// Language, as written or detected.
+    pub language: Language,
+    /// Whether the write-up has a lesson section.
+    pub has_lesson: bool,
+    /// Whether the write-up has a mistake section.
+    pub has_mistake: bool,
+    /// The front matter.
+    pub front: crate::front_matter::FrontMatter,
+}
+
+impl Record {
+    /// The record of a parsed document.
+    pub fn from_document(doc: &Document, public: bool) -> Record {
+        let mut front = doc.front.clone();
+        if public {
+            front.organisation = None;
+        }
+        debug_assert!(!public || front.visibility == Visibility::Public);
+        Record {
+            slug: doc.slug.clone(),
+            path: doc.path.clone(),
+            language: doc.language,
+            has_lesson: doc.sections.get(Section::Lesson).is_some(),
+            has_mistake: doc.sections.get(Section::Mistake).is_some(),
+            front,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TokenStream;
+
+    fn tokens(analyzer_name: &str, text: &str) -> Vec<String> {
+        let index = Index::create_in_ram(Fields::new().schema);
+        Fields::register_analyzers(&index);
+        let mut analyzer = index.tokenizers().get(analyzer_name).expect("registered");
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push(token.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn danish_inflections_share_a_stem() {
+        let stems = tokens(ANALYZER_DA, "hændelser hændelsen hændelse");
+        assert_eq!(stems[0], stems[1]);
+        assert_eq!(stems[1], stems[2]);
+    }
+
+    #[test]
+    fn danish_letters_are_not_folded() {
+        assert_ne!(tokens(ANALYZER_DA, "rød"), tokens(ANALYZER_DA, "rod"));
+        assert_ne!(tokens(ANALYZER_DA, "rød"), tokens(ANALYZER_DA, "rod"));
+    }
+
+    #[test]
+    fn english_plural_matches_singular() {
+        assert_eq!(tokens(ANALYZER_EN, "incidents"), tokens(ANALYZER_EN, "incident"));
+        assert!(tokens(ANALYZER_EN, "the").is_empty());
+    }
+
+    #[test]
+    fn field_names_are_unique() {
+        let fields = Fields::new();
+        let mut names: Vec<_> = fields.schema.fields().map(|(_, e)| e.name().to_string()).collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n);
+    }
+}

@@ -1,0 +1,762 @@
+//! Search: a query and filters in, one result shape out, for one scope.
+//!
+//! Scopes are decided here and nowhere else. `public` searches the separate public
+//! index, so BM25 statistics, snippets and vocabulary never see members-only text;
+//! `members` and `facilitator` search the full index, members only published write-ups.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenStream;
+use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::collector::{FacetCounts, Ranked, SortKey, TopRanked};
+use crate::error::Result;
+use crate::query::{self, Atom};
+use crate::schema::{ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart};
+use crate::store::Store;
+use crate::vocab::Language;
+
+/// Who is searching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Anonymous visitors: public, published write-ups.
+    Public,
+    /// Members: every published write-up.
+    #[default]
+    Members,
+    /// The facilitator: everything, drafts and archived included.
+    Facilitator,
+}
+
+impl Scope {
+    /// `public`, `members` or `facilitator`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Public => "public",
+            Scope::Members => "members",
+            Scope::Facilitator => "facilitator",
+        }
+    }
+
+    /// Parses the names above.
+    pub fn parse(text: &str) -> Option<Scope> {
+        match text {
+            "public" => Some(Scope::Public),
+            "members" => Some(Scope::Members),
+            "facilitator" => Some(Scope::Facilitator),
+            _ => None,
+        }
+    }
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first (newest first when there is no text to match).
+    #[default]
+    Relevance,
+    /// Newest first, undated last.
+    Newest,
+}
+
+/// Limit text matching to one section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionFilter {
+    /// Only "Lesson learned".
+    Lesson,
+    /// Only "Mistake to avoid".
+    Mistake,
+}
+
+/// The largest page size.
+pub const MAX_PER_PAGE: usize = 100;
+/// Results beyond this rank are not paged to.
+pub const MAX_RESULT_WINDOW: usize = 10_000;
+
+/// A search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// What the member typed.
+    pub query: String,
+    /// Who searches.
+    pub scope: Scope,
+    /// Facet filters by front-matter name; several values of one facet are OR.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// Only lessons or only mistakes.
+    pub section: Option<SectionFilter>,
+    /// Order.
+    pub sort: Sort,
+    /// 1-based page.
+    pub page: usize,
+    /// Hits per page (at most [`MAX_PER_PAGE`]).
+    pub per_page: usize,
+    /// Whether to count facets.
+    pub facets: bool,
+    /// Whether to make snippets.
+    pub snippets: bool,
+}
+
+impl SearchRequest {
+    /// A first-page search for `query` in `scope` with facets and snippets.
+    pub fn new(query: impl Into<String>, scope: Scope) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            scope,
+            filters: BTreeMap::new(),
+            section: None,
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: 10,
+            facets: true,
+            snippets: true,
+        }
+    }
+
+    /// Adds a filter value.
+    pub fn filter(mut self, field: &str, value: &str) -> SearchRequest {
+        self.filters
+            .entry(field.to_string())
+            .or_default()
+            .push(value.to_string());
+        self
+    }
+}
+
+/// The highlighted passage of a hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snippet {
+    /// `mistake`, `lesson`, `summary` or `body`.
+    pub section: &'static str,
+    /// HTML: matches in `<mark>`, everything else escaped.
+    pub html: String,
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// URL name.
+    pub slug: String,
+    /// Path relative to the content root; absent in public scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Title.
+    pub title: String,
+    /// lesson | mistake | practice.
+    pub kind: crate::vocab::Kind,
+    /// ITIL 4 practices.
+    pub practices: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// `YYYY-MM-DD` or null.
+    pub date: Option<String>,
+    /// da | en.
+    pub language: Language,
+    /// Summary or null.
+    pub summary: Option<String>,
+    /// Relevance score.
+    pub score: f32,
+    /// Highlighted passage.
+    pub snippet: Snippet,
+}
+
+/// A facet value and how many results have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetValue {
+    /// The value.
+    pub value: String,
+    /// Results with it, given the other active filters.
+    pub count: u64,
+}
+
+/// The results of a search: the shape the CLI's `--json` and the HTTP API return.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// The query as typed.
+    pub query: String,
+    /// The scope searched.
+    pub scope: Scope,
+    /// Matching write-ups in all.
+    pub total: u64,
+    /// 1-based page.
+    pub page: usize,
+    /// Page size.
+    pub per_page: usize,
+    /// This page's hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts, by front-matter name, ordered by count then value.
+    pub facets: BTreeMap<&'static str, Vec<FacetValue>>,
+    /// A corrected query when nothing matched.
+    pub did_you_mean: Option<String>,
+}
+
+/// A write-up as the index stores it, for pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    /// Front matter and names.
+    pub record: Record,
+    /// The Markdown body.
+    pub markdown: String,
+}
+
+/// Searches the store. Cheap to clone; one per process is enough.
+#[derive(Clone)]
+pub struct Engine {
+    fields: Fields,
+    full: IndexReader,
+    public: IndexReader,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+/// Analyzed forms of a word in each analyzer.
+struct Analyzed {
+    da: Vec<(usize, String)>,
+    en: Vec<(usize, String)>,
+    plain: Vec<(usize, String)>,
+}
+
+impl Engine {
+    /// A search engine over `store`.
+    pub fn new(store: &Store) -> Result<Engine> {
+        let reader = |index: &tantivy::Index| -> Result<IndexReader> {
+            Ok(index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::OnCommitWithDelay)
+                .try_into()?)
+        };
+        Ok(Engine {
+            fields: store.fields.clone(),
+            full: reader(&store.full)?,
+            public: reader(&store.public)?,
+        })
+    }
+
+    /// Makes the last commit visible to the next search.
+    pub fn reload(&self) -> Result<()> {
+        self.public.reload()?;
+        self.full.reload()?;
+        Ok(())
+    }
+
+    fn searcher(&self, scope: Scope) -> Searcher {
+        match scope {
+            Scope::Public => self.public.searcher(),
+            Scope::Members | Scope::Facilitator => self.full.searcher(),
+        }
+    }
+
+    /// Write-ups visible in `scope`.
+    pub fn count(&self, scope: Scope) -> Result<u64> {
+        let searcher = self.searcher(scope);
+        let query = self.scope_filter(scope);
+        Ok(searcher.search(&*query, &Count)? as u64)
+    }
+
+    /// The filter every query of `scope` carries. The public index holds only public,
+    /// published write-ups; the filter says so again, in case it ever does not.
+    fn scope_filter(&self, scope: Scope) -> Box<dyn Query> {
+        let term = |name: &str, value: &str| -> Box<dyn Query> {
+            let field = self.fields.facet(name).expect("status and visibility are fields");
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        match scope {
+            Scope::Public => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, term("status", "published")),
+                (Occur::Must, term("visibility", "public")),
+            ])),
+            Scope::Members => term("status", "published"),
+            Scope::Facilitator => Box::new(AllQuery),
+        }
+    }
+
+    /// A write-up by slug, when `scope` may read it; otherwise `None`, exactly as for a
+    /// slug that does not exist.
+    pub fn get(&self, slug: &str, scope: Scope) -> Result<Option<Stored>> {
+        let searcher = self.searcher(scope);
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.slug, slug),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (Occur::Must, self.scope_filter(scope)),
+        ]);
+        let top = searcher.search(
+            &query,
+            &TopRanked {
+                limit: 1,
+                key: SortKey::Score,
+                scoring: false,
+            },
+        )?;
+        let Some(hit) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(hit.address)?;
+        let Some(record) = self.record(&doc) else {
+            return Ok(None);
+        };
+        let markdown = doc
+            .get_first(self.fields.markdown)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        Ok(Some(Stored { record, markdown }))
+    }
+
+    fn record(&self, doc: &TantivyDocument) -> Option<Record> {
+        let json = doc.get_first(self.fields.record)?.as_str()?;
+        serde_json::from_str(json).ok()
+    }
+
+    fn analyze(&self, searcher: &Searcher, text: &str) -> Analyzed {
+        let run = |name: &str| -> Vec<(usize, String)> {
+            let Some(mut analyzer) = searcher.index().tokenizers().get(name) else {
+                return Vec::new();
+            };
+            let mut stream = analyzer.token_stream(text);
+            let mut out = Vec::new();
+            while let Some(token) = stream.next() {
+                out.push((token.position, token.text.clone()));
+            }
+            out
+        };
+        Analyzed {
+            da: run(ANALYZER_DA),
+            en: run(ANALYZER_EN),
+            plain: run(ANALYZER_PLAIN),
+        }
+    }
+
+    /// The query for one word or phrase over the text fields, weighted; `None` when the
+    /// words are all stop words.
+    fn atom_query(
+        &self,
+        searcher: &Searcher,
+        atom: &Atom,
+        parts: &[TextPart],
+    ) -> Option<Box<dyn Query>> {
+        let analyzed = self.analyze(searcher, atom.text());
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field: Field, tokens: &[(usize, String)], weight: f32| {
+            let query: Box<dyn Query> = match tokens {
+                [] => return,
+                [(_, token)] => Box::new(TermQuery::new(
+                    Term::from_field_text(field, token),
+                    IndexRecordOption::WithFreqs,
+                )),
+                many => {
+                    let first = many[0].0;
+                    Box::new(PhraseQuery::new_with_offset(
+                        many.iter()
+                            .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
+                            .collect(),
+                    ))
+                }
+            };
+            should.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+        };
+        for part in parts {
+            add(
+                self.fields.text(*part, Language::Da),
+                &analyzed.da,
+                part.weight(),
+            );
+            add(
+                self.fields.text(*part, Language::En),
+                &analyzed.en,
+                part.weight(),
+            );
+        }
+        if parts.len() == TextPart::ALL.len() {
+            add(self.fields.keywords, &analyzed.plain, KEYWORDS_WEIGHT);
+        }
+        (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>)
+    }
+
+    fn term_filter(&self, name: &str, values: &[String]) -> Option<Box<dyn Query>> {
+        let field = self.fields.facet(name)?;
+        let mut values: Vec<String> = values.to_vec();
+        if name == "year" {
+            values = expand_years(&values);
+        }
+        let should: Vec<(Occur, Box<dyn Query>)> = values
+            .iter()
+            .map(|v| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, v),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if should.is_empty() {
+            // A filter on nothing valid matches nothing, rather than everything.
+            return Some(Box::new(BooleanQuery::new(vec![])));
+        }
+        Some(Box::new(BooleanQuery::new(should)))
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.searcher(request.scope);
+        let user = query::parse(&request.query);
+        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let page = request.page.max(1);
+        let offset = ((page - 1) * per_page).min(MAX_RESULT_WINDOW);
+        let want = offset + per_page;
+
+        // Filters: from the request and from `field:value` in the query text.
+        let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, values) in &request.filters {
+            let values: Vec<String> = values
+                .iter()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
+            if !values.is_empty() {
+                filters.entry(name.clone()).or_default().extend(values);
+            }
+        }
+        let mut section = request.section;
+        let mut fixed: Vec<Box<dyn Query>> = vec![self.scope_filter(request.scope)];
+        for (name, value) in &user.filters {
+            if name == "section" {
+                section = match value.as_str() {
+                    "lesson" | "lessons" => Some(SectionFilter::Lesson),
+                    "mistake" | "mistakes" => Some(SectionFilter::Mistake),
+                    _ => section,
+                };
+                continue;
+            }
+            if let Some(q) = self.term_filter(name, std::slice::from_ref(value)) {
+                fixed.push(q);
+            }
+        }
+        let parts: Vec<TextPart> = match section {
+            None => TextPart::ALL.to_vec(),
+            Some(SectionFilter::Lesson) => vec![TextPart::Lesson],
+            Some(SectionFilter::Mistake) => vec![TextPart::Mistake],
+        };
+        if let Some(s) = section {
+            let value = match s {
+                SectionFilter::Lesson => "lesson",
+                SectionFilter::Mistake => "mistake",
+            };
+            fixed.extend(self.term_filter("sections", &[value.to_string()]));
+        }
+        let facet_filters: Vec<(String, Box<dyn Query>)> = filters
+            .iter()
+            .filter_map(|(name, values)| {
+                self.term_filter(name, values).map(|q| (name.clone(), q))
+            })
+            .collect();
+
+        // Text: one query per clause; clauses of stop words only drop out.
+        let clauses: Vec<Box<dyn Query>> = user
+            .clauses
+            .iter()
+            .filter_map(|clause| {
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = clause
+                    .alternatives
+                    .iter()
+                    .filter_map(|a| self.atom_query(&searcher, a, &parts))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                (!alternatives.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+            })
+            .collect();
+        let excluded: Vec<Box<dyn Query>> = user
+            .excluded
+            .iter()
+            .filter_map(|a| self.atom_query(&searcher, a, &TextPart::ALL))
+            .collect();
+        let has_text = !clauses.is_empty();
+        let text_empty_but_typed = !has_text && user.has_text();
+
+        let sort_key = match (request.sort, has_text) {
+            (Sort::Relevance, true) => SortKey::Score,
+            _ => SortKey::Newest,
+        };
+
+        // Assemble a query from text, fixed filters, facet filters (all but `skip`).
+        let build = |text: Option<Box<dyn Query>>,
+                     skip: Option<&str>,
+                     not: Option<Box<dyn Query>>|
+         -> Box<dyn Query> {
+            let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            match text {
+                Some(t) => subs.push((Occur::Must, t)),
+                None => subs.push((Occur::Must, Box::new(AllQuery))),
+            }
+            for f in &fixed {
+                subs.push((Occur::Must, Box::new(ConstScoreQuery::new(f.box_clone(), 0.0))));
+            }
+            for (name, f) in &facet_filters {
+                if Some(name.as_str()) != skip {
+                    subs.push((Occur::Must, Box::new(ConstScoreQuery::new(f.box_clone(), 0.0))));
+                }
+            }
+            for e in &excluded {
+                subs.push((Occur::MustNot, e.box_clone()));
+            }
+            if let Some(n) = not {
+                subs.push((Occur::MustNot, n));
+            }
+            Box::new(BooleanQuery::new(subs))
+        };
+        let all_of = |clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                clauses.iter().map(|c| (Occur::Must, c.box_clone())).collect(),
+            ))
+        };
+        let any_of = |clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                clauses.iter().map(|c| (Occur::Should, c.box_clone())).collect(),
+            ))
+        };
+        let match_text: Option<Box<dyn Query>> = if text_empty_but_typed {
+            // Only stop words were typed: nothing to match, rather than everything.
+            Some(Box::new(BooleanQuery::new(vec![])))
+        } else if has_text {
+            Some(any_of(&clauses))
+        } else {
+            None
+        };
+        let matching = build(match_text.as_ref().map(|q| q.box_clone()), None, None);
+
+        let top = |limit: usize| TopRanked {
+            limit,
+            key: sort_key,
+            scoring: has_text,
+        };
+        // Write-ups that contain every clause rank above those that contain some: an
+        // explicit tier, not a hope that BM25 gets it right.
+        let (ranked, total): (Vec<Ranked>, u64) = if clauses.len() > 1 {
+            let every = build(Some(all_of(&clauses)), None, None);
+            let (first, first_total) = searcher.search(&*every, &(top(want), Count))?;
+            let first_total = first_total as u64;
+            let some_only = build(Some(any_of(&clauses)), None, Some(all_of(&clauses)));
+            let need = want.saturating_sub(first.len());
+            let (second, second_total) = searcher.search(&*some_only, &(top(need), Count))?;
+            let mut ranked = first;
+            ranked.extend(second);
+            (ranked, first_total + second_total as u64)
+        } else {
+            let (ranked, total) = searcher.search(&*matching, &(top(want), Count))?;
+            (ranked, total as u64)
+        };
+
+        let mut facets: BTreeMap<&'static str, Vec<FacetValue>> =
+            FACETS.iter().map(|f| (*f, Vec::new())).collect();
+        if request.facets {
+            let active: Vec<&str> = facet_filters.iter().map(|(n, _)| n.as_str()).collect();
+            let plain: Vec<&'static str> =
+                FACETS.iter().copied().filter(|f| !active.contains(f)).collect();
+            let counts = searcher.search(&*matching, &FacetCounts { fields: plain })?;
+            let mut all_counts = counts;
+            for name in FACETS.iter().copied().filter(|f| active.contains(f)) {
+                // Disjunctive faceting: a facet's counts ignore its own filter.
+                let q = build(match_text.as_ref().map(|q| q.box_clone()), Some(name), None);
+                let counts = searcher.search(&*q, &FacetCounts { fields: vec![name] })?;
+                all_counts.extend(counts);
+            }
+            for (name, counts) in all_counts {
+                let mut values: Vec<FacetValue> = counts
+                    .into_iter()
+                    .map(|(value, count)| FacetValue { value, count })
+                    .collect();
+                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                facets.insert(name, values);
+            }
+        }
+
+        let page_hits: Vec<Ranked> = ranked.into_iter().skip(offset).take(per_page).collect();
+        let snippet_query = if request.snippets && has_text && !page_hits.is_empty() {
+            Some(any_of(&clauses))
+        } else {
+            None
+        };
+        let mut generators: BTreeMap<(TextPart, Language), SnippetGenerator> = BTreeMap::new();
+        let mut hits = Vec::with_capacity(page_hits.len());
+        for ranked in page_hits {
+            let doc: TantivyDocument = searcher.doc(ranked.address)?;
+            let Some(record) = self.record(&doc) else {
+                continue;
+            };
+            let snippet = match &snippet_query {
+                Some(q) => self.snippet(&searcher, &doc, &record, &**q, &mut generators)?,
+                None => fallback_snippet(&record, &doc, &self.fields),
+            };
+            let front = record.front;
+            hits.push(Hit {
+                slug: record.slug,
+                path: (request.scope != Scope::Public).then_some(record.path),
+                title: front.title,
+                kind: front.kind,
+                practices: front.practices,
+                tags: front.tags,
+                date: front.date.map(|d| d.to_string()),
+                language: record.language,
+                summary: front.summary,
+                score: ranked.score,
+                snippet,
+            });
+        }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            scope: request.scope,
+            total,
+            page,
+            per_page,
+            hits,
+            facets,
+            did_you_mean: None,
+        })
+    }
+
+    fn snippet(
+        &self,
+        searcher: &Searcher,
+        doc: &TantivyDocument,
+        record: &Record,
+        query: &dyn Query,
+        generators: &mut BTreeMap<(TextPart, Language), SnippetGenerator>,
+    ) -> Result<Snippet> {
+        // Fixed priority: the mistake to avoid, then the lesson, then the summary, then
+        // the rest of the text.
+        for part in [TextPart::Mistake, TextPart::Lesson, TextPart::Summary, TextPart::Body] {
+            let field = self.fields.text(part, record.language);
+            let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let generator = match generators.entry((part, record.language)) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let mut g = SnippetGenerator::create(searcher, query, field)?;
+                    g.set_max_num_chars(220);
+                    e.insert(g)
+                }
+            };
+            let mut snippet = generator.snippet(text);
+            if !snippet.is_empty() {
+                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                return Ok(Snippet {
+                    section: part.name(),
+                    html: snippet.to_html(),
+                });
+            }
+        }
+        Ok(fallback_snippet(record, doc, &self.fields))
+    }
+}
+
+/// The start of the summary (or the first section with text), escaped, when no match can
+/// be highlighted.
+fn fallback_snippet(record: &Record, doc: &TantivyDocument, fields: &Fields) -> Snippet {
+    if let Some(summary) = &record.front.summary {
+        return Snippet {
+            section: TextPart::Summary.name(),
+            html: escape(&cut(summary, 220)),
+        };
+    }
+    for part in [TextPart::Mistake, TextPart::Lesson, TextPart::Body] {
+        if let Some(text) = doc
+            .get_first(fields.text(part, record.language))
+            .and_then(|v| v.as_str())
+        {
+            return Snippet {
+                section: part.name(),
+                html: escape(&cut(text, 220)),
+            };
+        }
+    }
+    Snippet {
+        section: TextPart::Summary.name(),
+        html: String::new(),
+    }
+}
+
+fn cut(text: &str, max_chars: usize) -> String {
+    let mut out: String = text.chars().take(max_chars).collect();
+    if out.len() < text.len() {
+        if let Some(space) = out.rfind(char::is_whitespace) {
+            out.truncate(space);
+        }
+        out.push('…');
+    }
+    out
+}
+
+/// Minimal HTML escaping for text content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `2019..2022`, `2019..`, `..2022` and plain years, as the list of years they name.
+fn expand_years(values: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for value in values {
+        if let Some((from, to)) = value.split_once("..") {
+            let from: u16 = from.trim().parse().unwrap_or(1900).max(1900);
+            let to: u16 = to.trim().parse().unwrap_or(2100).min(2100);
+            out.extend((from..=to).map(|y| y.to_string()));
+        } else if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) {
+            out.push(value.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_ranges() {
+        assert_eq!(expand_years(&["2019..2021".into()]), ["2019", "2020", "2021"]);
+        assert_eq!(expand_years(&["2099..".into()]), ["2099", "2100"]);
+        assert_eq!(expand_years(&["x".into()]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn cut_on_a_word() {
+        assert_eq!(cut("one two three", 9), "one two…");
+        assert_eq!(cut("short", 9), "short");
+    }
+}

@@ -1,0 +1,182 @@
+//! Opening the two indexes in the data folder, and throwing them away when they cannot
+//! be trusted.
+//!
+//! `data/index/full` holds every write-up; `data/index/public` holds only public,
+//! published ones, so anonymous searches never see statistics, snippets or vocabulary of
+//! members-only text. Both are caches of `content/`: deleting them is always safe.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+use tantivy::directory::MmapDirectory;
+
+use crate::error::{Error, Result};
+use crate::schema::{Fields, INDEX_VERSION};
+
+/// What erfa writes into each commit of both indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    /// [`INDEX_VERSION`] of the binary that wrote the commit.
+    pub version: u32,
+    /// Counts erfa's commits; the public index commits first, so it is never behind.
+    pub generation: u64,
+}
+
+impl Payload {
+    /// The payload of a committed index, if any.
+    pub fn of(index: &Index) -> Result<Option<Payload>> {
+        let metas = index.load_metas()?;
+        match metas.payload {
+            None => Ok(None),
+            Some(text) => Ok(serde_json::from_str(&text).ok()),
+        }
+    }
+}
+
+/// The pair of indexes erfa keeps.
+#[derive(Clone)]
+pub struct Store {
+    /// Where the indexes live (`None` when in memory).
+    pub dir: Option<PathBuf>,
+    /// Every write-up, any status and visibility.
+    pub full: Index,
+    /// Public and published write-ups only.
+    pub public: Index,
+    /// The schema's fields.
+    pub fields: Fields,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+/// How the store was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// Both indexes were there and fit this binary.
+    Existing,
+    /// There was no index yet.
+    Created,
+    /// The indexes were discarded and created empty: why.
+    Reset(String),
+}
+
+impl Store {
+    /// The index folder inside a data folder.
+    pub fn index_dir(data_dir: &Path) -> PathBuf {
+        data_dir.join("index")
+    }
+
+    /// A store in memory, for tests.
+    pub fn in_ram() -> Store {
+        let fields = Fields::new();
+        let full = Index::create_in_ram(fields.schema.clone());
+        let public = Index::create_in_ram(fields.schema.clone());
+        Fields::register_analyzers(&full);
+        Fields::register_analyzers(&public);
+        Store {
+            dir: None,
+            full,
+            public,
+            fields,
+        }
+    }
+
+    /// Opens the indexes in `data_dir`, creating them when missing and discarding them when
+    /// their version, schema or state cannot be trusted. The caller rebuilds an empty index
+    /// from `content/`.
+    pub fn open(data_dir: &Path) -> Result<(Store, Opened)> {
+        let dir = Self::index_dir(data_dir);
+        let fields = Fields::new();
+        let full_dir = dir.join("full");
+        let public_dir = dir.join("public");
+        let exists = full_dir.join("meta.json").exists() || public_dir.join("meta.json").exists();
+        let opened = if exists {
+            match Self::try_open(&full_dir, &public_dir, &fields) {
+                Ok((full, public)) => {
+                    let store = Store {
+                        dir: Some(dir),
+                        full,
+                        public,
+                        fields,
+                    };
+                    return Ok((store, Opened::Existing));
+                }
+                Err(reason) => Opened::Reset(reason),
+            }
+        } else {
+            Opened::Created
+        };
+        for sub in [&full_dir, &public_dir] {
+            if sub.exists() {
+                std::fs::remove_dir_all(sub).map_err(|e| Error::io("removing", sub, e))?;
+            }
+            std::fs::create_dir_all(sub).map_err(|e| Error::io("creating", sub, e))?;
+        }
+        let full = Index::create_in_dir(&full_dir, fields.schema.clone())?;
+        let public = Index::create_in_dir(&public_dir, fields.schema.clone())?;
+        Fields::register_analyzers(&full);
+        Fields::register_analyzers(&public);
+        Ok((
+            Store {
+                dir: Some(dir),
+                full,
+                public,
+                fields,
+            },
+            opened,
+        ))
+    }
+
+    fn try_open(
+        full_dir: &Path,
+        public_dir: &Path,
+        fields: &Fields,
+    ) -> std::result::Result<(Index, Index), String> {
+        let open = |dir: &Path| -> std::result::Result<(Index, Option<Payload>), String> {
+            let directory = MmapDirectory::open(dir)
+                .map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+            let index = Index::open(directory)
+                .map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+            if index.schema() != fields.schema {
+                return Err(format!("{} has another schema", dir.display()));
+            }
+            let metas = index
+                .load_metas()
+                .map_err(|e| format!("cannot read {}: {e}", dir.join("meta.json").display()))?;
+            let payload = match &metas.payload {
+                None if metas.segments.is_empty() => None,
+                None => return Err(format!("{} has no erfa version", dir.display())),
+                Some(text) => Some(
+                    serde_json::from_str::<Payload>(text)
+                        .map_err(|_| format!("{} has no erfa version", dir.display()))?,
+                ),
+            };
+            if let Some(p) = payload
+                && p.version != INDEX_VERSION
+            {
+                return Err(format!(
+                    "index version {} differs from this erfa's {INDEX_VERSION}",
+                    p.version
+                ));
+            }
+            Fields::register_analyzers(&index);
+            Ok((index, payload))
+        };
+        let (full, full_payload) = open(full_dir)?;
+        let (public, public_payload) = open(public_dir)?;
+        let generation = |p: Option<Payload>| p.map_or(0, |p| p.generation);
+        if generation(public_payload) < generation(full_payload) {
+            return Err("the public index is behind the full index".to_string());
+        }
+        Ok((full, public))
+    }
+
+    /// The generation of the last complete commit (that of the full index).
+    pub fn generation(&self) -> Result<u64> {
+        Ok(Payload::of(&self.full)?.map_or(0, |p| p.generation))
+    }
+}

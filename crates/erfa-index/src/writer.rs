@@ -1,0 +1,328 @@
+//! The single writer: brings the index up to date with `content/`.
+//!
+//! An update compares the content hashes in the index with the files on disk and touches
+//! only added, changed and deleted files (a rename is a delete plus an add). Both indexes
+//! get the same operations; the public index commits first, so a write-up that narrows
+//! its audience leaves the public index before the full one says it changed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tantivy::indexer::NoMergePolicy;
+use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::catalog;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::schema::{Fields, INDEX_VERSION};
+use crate::store::{Payload, Store};
+
+/// How much the writer may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterOptions {
+    /// Indexing threads per index.
+    pub threads: usize,
+    /// Memory budget per index writer, in bytes (tantivy's minimum is 15 MB per thread).
+    pub memory_budget: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            threads: 1,
+            memory_budget: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Incremental or full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Touch only what changed.
+    Incremental,
+    /// Drop everything and index every file.
+    Rebuild,
+}
+
+/// What an update did. Its `Display` is the summary line of `erfa index`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateReport {
+    /// Files indexed that were not in the index.
+    pub added: usize,
+    /// Files whose content changed.
+    pub changed: usize,
+    /// Files removed from the index (gone from disk, or now invalid).
+    pub deleted: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files with errors, not indexed.
+    pub errors: usize,
+    /// The diagnostics of the files that were read (unchanged files are not read).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Write-ups now in the full index.
+    pub documents: usize,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+impl UpdateReport {
+    /// Whether the update changed the index.
+    pub fn touched(&self) -> bool {
+        self.added + self.changed + self.deleted > 0
+    }
+}
+
+impl std::fmt::Display for UpdateReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "added {}, changed {}, deleted {}, unchanged {}, errors {}",
+            self.added, self.changed, self.deleted, self.unchanged, self.errors
+        )
+    }
+}
+
+/// Progress of an update: files looked at so far, of all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Files done.
+    pub done: usize,
+    /// Files in all.
+    pub total: usize,
+}
+
+/// Owns the writers of both indexes. One per data folder at a time.
+pub struct Indexer {
+    store: Store,
+    full: IndexWriter<TantivyDocument>,
+    public: IndexWriter<TantivyDocument>,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexer").field("store", &self.store).finish_non_exhaustive()
+    }
+}
+
+fn writer(
+    index: &tantivy::Index,
+    options: WriterOptions,
+    dir: Option<&Path>,
+) -> Result<IndexWriter<TantivyDocument>> {
+    let threads = options.threads.max(1);
+    let budget = options.memory_budget.max(threads * 16 * 1024 * 1024);
+    let writer = index
+        .writer_with_num_threads(threads, budget)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(_, _) => Error::Locked {
+                path: dir.map(Path::to_path_buf).unwrap_or_default(),
+                holder: None,
+            },
+            other => Error::Tantivy(other),
+        })?;
+    // Merges happen when erfa asks for them (after each commit), so that deleted
+    // documents never linger in the statistics that ranking reads.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    Ok(writer)
+}
+
+impl Indexer {
+    /// Takes the writers of `store`.
+    pub fn new(store: &Store, options: WriterOptions) -> Result<Indexer> {
+        let dir = store.dir.as_deref();
+        Ok(Indexer {
+            full: writer(&store.full, options, dir)?,
+            public: writer(&store.public, options, dir)?,
+            store: store.clone(),
+        })
+    }
+
+    /// The store this indexer writes.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Path → content hash of every write-up in the full index.
+    pub fn indexed_hashes(&self) -> Result<HashMap<String, String>> {
+        let reader = self
+            .store
+            .full
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let mut out = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let (Some(paths), Some(hashes)) = (fast.str("path")?, fast.str("hash")?) else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut path = String::new();
+            let mut hash = String::new();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|bits| !bits.is_alive(doc)) {
+                    continue;
+                }
+                let (Some(p), Some(h)) = (
+                    paths.term_ords(doc).next(),
+                    hashes.term_ords(doc).next(),
+                ) else {
+                    continue;
+                };
+                path.clear();
+                hash.clear();
+                paths
+                    .ord_to_str(p, &mut path)
+                    .map_err(|e| Error::io("reading", "index", e))?;
+                hashes
+                    .ord_to_str(h, &mut hash)
+                    .map_err(|e| Error::io("reading", "index", e))?;
+                out.insert(path.clone(), hash.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Brings the index up to date with the content folder `root`.
+    pub fn update(
+        &mut self,
+        root: &Path,
+        mode: Mode,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<UpdateReport> {
+        let started = Instant::now();
+        let listing = catalog::list(root)?;
+        let indexed = match mode {
+            Mode::Incremental => self.indexed_hashes()?,
+            Mode::Rebuild => {
+                self.full.delete_all_documents()?;
+                self.public.delete_all_documents()?;
+                HashMap::new()
+            }
+        };
+        let mut report = UpdateReport {
+            diagnostics: listing.skipped.clone(),
+            ..UpdateReport::default()
+        };
+        let total = listing.entries.len();
+        let mut on_disk: BTreeMap<&str, ()> = BTreeMap::new();
+        for (i, entry) in listing.entries.iter().enumerate() {
+            let rel = entry.file.rel.as_str();
+            on_disk.insert(rel, ());
+            let previous = indexed.get(rel);
+            let (parsed, _hash) = if entry.slug_taken_by.is_none()
+                && let Some(previous) = previous
+            {
+                // Hash first: an unchanged file is not parsed again.
+                match crate::source::read(&entry.file) {
+                    Ok(bytes) if crate::document::content_hash(&bytes) == *previous => {
+                        report.unchanged += 1;
+                        progress(Progress { done: i + 1, total });
+                        continue;
+                    }
+                    _ => catalog::load(entry),
+                }
+            } else {
+                catalog::load(entry)
+            };
+            report.diagnostics.extend(parsed.diagnostics);
+            match parsed.document {
+                Some(doc) => {
+                    if previous.is_some() {
+                        report.changed += 1;
+                    } else {
+                        report.added += 1;
+                    }
+                    self.put(&doc, previous.is_some())?;
+                }
+                None => {
+                    report.errors += 1;
+                    if previous.is_some() {
+                        report.deleted += 1;
+                        self.remove(rel);
+                    }
+                }
+            }
+            progress(Progress { done: i + 1, total });
+        }
+        for path in indexed.keys() {
+            if !on_disk.contains_key(path.as_str()) {
+                report.deleted += 1;
+                self.remove(path);
+            }
+        }
+        report.documents = indexed.len() + report.added - report.deleted;
+        if report.touched() || mode == Mode::Rebuild || self.store.generation()? == 0 {
+            self.commit()?;
+        }
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Adds or replaces one write-up in both indexes (not committed).
+    pub fn put(&mut self, doc: &Document, replace: bool) -> Result<()> {
+        if replace {
+            self.remove(&doc.path);
+        }
+        let fields: &Fields = &self.store.fields;
+        if doc.is_public() {
+            self.public.add_document(fields.to_tantivy(doc, true))?;
+        }
+        self.full.add_document(fields.to_tantivy(doc, false))?;
+        Ok(())
+    }
+
+    /// Removes the write-up at `path` from both indexes (not committed).
+    pub fn remove(&mut self, path: &str) {
+        let term = Term::from_field_text(self.store.fields.path, path);
+        self.public.delete_term(term.clone());
+        self.full.delete_term(term);
+    }
+
+    /// Commits both indexes, the public one first, then merges away deleted documents.
+    pub fn commit(&mut self) -> Result<()> {
+        let generation = self.store.generation()? + 1;
+        let payload = serde_json::to_string(&Payload {
+            version: INDEX_VERSION,
+            generation,
+        })
+        .expect("a payload always serialises");
+        for writer in [&mut self.public, &mut self.full] {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+        }
+        for (index, writer) in [
+            (&self.store.public, &mut self.public),
+            (&self.store.full, &mut self.full),
+        ] {
+            compact(index, writer)?;
+        }
+        Ok(())
+    }
+}
+
+/// Merges segments so that no deleted document stays behind: BM25 statistics count
+/// deleted documents until their segment is merged, and erfa promises the same ranking
+/// whether the index was built at once or bit by bit. Also keeps the segment count small.
+fn compact(index: &tantivy::Index, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+    let metas = index.searchable_segment_metas()?;
+    let with_deletes: Vec<_> = metas
+        .iter()
+        .filter(|m| m.has_deletes())
+        .map(|m| m.id())
+        .collect();
+    let ids: Vec<_> = if metas.len() > 8 {
+        metas.iter().map(|m| m.id()).collect()
+    } else {
+        with_deletes
+    };
+    if !ids.is_empty() {
+        writer.merge(&ids).wait()?;
+        let _ = writer.garbage_collect_files().wait();
+    }
+    Ok(())
+}
