@@ -1,1 +1,407 @@
-fn main(){}
+//! `erfa`: a knowledge base of shared IT service management experiences.
+//!
+//! The binary parses arguments, resolves them once into a configuration, calls the
+//! libraries and prints what they return. It has no logic of its own.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use erfa_index::{
+    Engine, Indexer, Mode, Opened, Scope, SearchRequest, Store, UpdateReport, WriterOptions,
+};
+
+/// erfa keeps the experiences an IT service management network group shares — lessons
+/// learned, mistakes to avoid, practices that worked — and makes them findable in a second.
+///
+/// Write-ups are Markdown files with YAML front matter in the content folder; the index
+/// in the data folder is a cache that erfa rebuilds from them whenever needed.
+#[derive(Debug, Parser)]
+#[command(name = "erfa", version, about, long_about, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Global {
+    /// Folder with the write-ups (Markdown files with front matter).
+    #[arg(long, global = true, value_name = "DIR", env = "ERFA_CONTENT", default_value = "content")]
+    content: PathBuf,
+    /// Folder for the index and erfa's own state; the index part is a cache, safe to delete.
+    #[arg(long, global = true, value_name = "DIR", env = "ERFA_DATA", default_value = ".erfa")]
+    data: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Bring the index up to date with the content folder.
+    ///
+    /// Only added, changed and deleted files are touched; the summary line says how many of
+    /// each. Files with errors are reported and left out; the others are indexed.
+    Index {
+        /// Drop the index and index every file again.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Search the write-ups.
+    ///
+    /// Free words in Danish or English, "phrases" in quotes, -word to exclude, a OR b, and
+    /// filters such as kind:mistake, practices:change-enablement, tags:cab, language:da,
+    /// year:2022. Builds the index first when there is none.
+    Search(SearchArgs),
+    /// Check write-ups against the format and print every problem.
+    ///
+    /// Prints `path:line:column: error|warning: message` for every problem in every file.
+    /// Exits 1 when there is any error, 0 otherwise (warnings alone do not fail).
+    Check {
+        /// Files or folders to check (default: the content folder).
+        paths: Vec<PathBuf>,
+    },
+    /// Create a new write-up from the template, ready to fill in.
+    ///
+    /// The file is named after the title and never overwrites an existing one.
+    New {
+        /// The write-up's title.
+        title: String,
+        /// What it is.
+        #[arg(long, value_enum, default_value_t = KindArg::Lesson)]
+        kind: KindArg,
+        /// The language it is written in (section headings follow it).
+        #[arg(long = "lang", value_enum, default_value_t = LangArg::Da)]
+        lang: LangArg,
+        /// Sub-folder of the content folder, named after the topic (e.g. change).
+        #[arg(long, value_name = "TOPIC")]
+        folder: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// What to look for.
+    query: String,
+    /// Print the result as JSON (the same shape as the HTTP API).
+    #[arg(long)]
+    json: bool,
+    /// Hits per page (at most 100).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    limit: usize,
+    /// Page of results, from 1.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    page: usize,
+    /// Whose view: public (anonymous visitors), members, or facilitator (drafts too).
+    #[arg(long, value_enum, default_value_t = ScopeArg::Members)]
+    scope: ScopeArg,
+    /// Filter, repeatable: FIELD=VALUE with a front-matter name (kind, practices, tags,
+    /// year, language, sector, org_size, tools, meeting).
+    #[arg(long = "filter", value_name = "FIELD=VALUE")]
+    filters: Vec<String>,
+    /// Newest first instead of best match first.
+    #[arg(long)]
+    newest: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ScopeArg {
+    Public,
+    Members,
+    Facilitator,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    Lesson,
+    Mistake,
+    Practice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Da,
+    En,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("erfa: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = cli.global;
+    match cli.command {
+        Command::Index { rebuild } => {
+            let report = index(&global, if rebuild { Mode::Rebuild } else { Mode::Incremental })?;
+            print_diagnostics(&global.content, &report.diagnostics);
+            println!("{report}");
+            Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Search(args) => search(&global, args),
+        Command::Check { paths } => check(&global, paths),
+        Command::New {
+            title,
+            kind,
+            lang,
+            folder,
+        } => {
+            let kind = match kind {
+                KindArg::Lesson => erfa_index::vocab::Kind::Lesson,
+                KindArg::Mistake => erfa_index::vocab::Kind::Mistake,
+                KindArg::Practice => erfa_index::vocab::Kind::Practice,
+            };
+            let lang = match lang {
+                LangArg::Da => erfa_index::vocab::Language::Da,
+                LangArg::En => erfa_index::vocab::Language::En,
+            };
+            if !global.content.is_dir() {
+                bail!(
+                    "content folder {} not found (pass --content DIR)",
+                    global.content.display()
+                );
+            }
+            let path = erfa_index::template::create(
+                &global.content,
+                folder.as_deref(),
+                &title,
+                kind,
+                lang,
+                &today(),
+            )
+            .context("creating the write-up")?;
+            println!("{}", path.display());
+            eprintln!("created; fill in the sections, then run `erfa check {}`", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), for new write-ups.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+fn open_store(global: &Global) -> anyhow::Result<Store> {
+    let (store, opened) = Store::open(&global.data)
+        .with_context(|| format!("opening the index in {}", global.data.display()))?;
+    if let Opened::Reset(reason) = opened {
+        eprintln!("erfa: the index was reset and will be rebuilt: {reason}");
+    }
+    Ok(store)
+}
+
+fn index(global: &Global, mode: Mode) -> anyhow::Result<UpdateReport> {
+    let store = open_store(global)?;
+    update(global, &store, mode)
+}
+
+fn update(global: &Global, store: &Store, mode: Mode) -> anyhow::Result<UpdateReport> {
+    let mut indexer = Indexer::new(store, WriterOptions::default())?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
+                .expect("the template is valid"),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let report = indexer
+        .update(&global.content, mode, &mut |p| {
+            if let Some(bar) = &bar {
+                bar.set_length(p.total as u64);
+                bar.set_position(p.done as u64);
+            }
+        })
+        .with_context(|| format!("indexing {}", global.content.display()))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report)
+}
+
+fn print_diagnostics(content: &Path, diagnostics: &[erfa_index::Diagnostic]) {
+    for d in diagnostics {
+        let shown = content.join(&d.path);
+        eprintln!("{}", d.render(&shown.to_string_lossy()));
+    }
+}
+
+fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(global)?;
+    if store.generation()? == 0 {
+        let report = update(global, &store, Mode::Incremental)?;
+        eprintln!("erfa: built the index: {report}");
+    }
+    let engine = Engine::new(&store)?;
+    let scope = match args.scope {
+        ScopeArg::Public => Scope::Public,
+        ScopeArg::Members => Scope::Members,
+        ScopeArg::Facilitator => Scope::Facilitator,
+    };
+    let mut request = SearchRequest::new(args.query.clone(), scope);
+    request.per_page = args.limit;
+    request.page = args.page;
+    request.facets = args.json;
+    if args.newest {
+        request.sort = erfa_index::Sort::Newest;
+    }
+    for filter in &args.filters {
+        let Some((field, value)) = filter.split_once('=') else {
+            bail!("--filter {filter:?}: expected FIELD=VALUE, e.g. kind=mistake");
+        };
+        if !erfa_index::schema::FACETS.contains(&field) {
+            bail!(
+                "--filter {filter:?}: unknown field `{field}`; expected one of {}",
+                erfa_index::schema::FACETS.join(", ")
+            );
+        }
+        request = request.filter(field, value);
+    }
+    let results = engine.search(&request)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if results.hits.is_empty() {
+        println!("No write-ups match \"{}\" in the {} scope.", args.query, scope.as_str());
+        println!("Try fewer or other words, the other language, or drop a filter.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let first = (results.page - 1) * results.per_page + 1;
+    println!(
+        "{} write-up{} match \"{}\" ({}); showing {}–{}:",
+        results.total,
+        if results.total == 1 { "" } else { "s" },
+        args.query,
+        scope.as_str(),
+        first,
+        first + results.hits.len() - 1
+    );
+    for (i, hit) in results.hits.iter().enumerate() {
+        println!();
+        println!("{:>3}. {}", first + i, hit.title);
+        println!(
+            "     {} · {} · {}",
+            hit.kind,
+            hit.date.as_deref().unwrap_or("undated"),
+            hit.slug
+        );
+        let label = match hit.snippet.section {
+            "mistake" => "Mistake to avoid",
+            "lesson" => "Lesson learned",
+            "summary" => "Summary",
+            _ => "Text",
+        };
+        let text = plain(&hit.snippet.html);
+        if !text.is_empty() {
+            println!("     {label}: {text}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Snippet HTML as terminal text: marks dropped, entities decoded.
+fn plain(html: &str) -> String {
+    html.replace("<mark>", "")
+        .replace("</mark>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn check(global: &Global, paths: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+    let paths = if paths.is_empty() {
+        vec![global.content.clone()]
+    } else {
+        paths
+    };
+    let (mut errors, mut warnings, mut files) = (0, 0, 0);
+    for path in &paths {
+        let meta = std::fs::metadata(path)
+            .with_context(|| format!("{} not found", path.display()))?;
+        let diagnostics = if meta.is_dir() {
+            let check = erfa_index::catalog::check(path)
+                .with_context(|| format!("checking {}", path.display()))?;
+            files += check.files;
+            check
+                .diagnostics
+                .into_iter()
+                .map(|d| (path.join(&d.path), d))
+                .collect::<Vec<_>>()
+        } else {
+            files += 1;
+            let rel = relative_to_content(&global.content, path);
+            let entry = erfa_index::catalog::Entry {
+                slug: erfa_index::slug::from_path(&rel),
+                file: erfa_index::source::SourceFile {
+                    rel,
+                    abs: path.clone(),
+                },
+                slug_taken_by: None,
+            };
+            let (parsed, _) = erfa_index::catalog::load(&entry);
+            parsed
+                .diagnostics
+                .into_iter()
+                .map(|d| (path.clone(), d))
+                .collect()
+        };
+        for (shown, d) in diagnostics {
+            if d.is_error() {
+                errors += 1;
+            } else {
+                warnings += 1;
+            }
+            println!("{}", d.render(&shown.to_string_lossy()));
+        }
+    }
+    eprintln!(
+        "checked {files} file{}: {errors} error{}, {warnings} warning{}",
+        if files == 1 { "" } else { "s" },
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    );
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// A file's path relative to the content folder when it is inside it (its slug depends
+/// on that), else its file name.
+fn relative_to_content(content: &Path, path: &Path) -> String {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let (root, file) = (canonical(content), canonical(path));
+    erfa_index::source::relative(&root, &file).unwrap_or_else(|| {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
+}

@@ -26,6 +26,7 @@ pub mod catalog;
 pub mod collector;
 pub mod diagnostic;
 pub mod document;
+pub mod durable;
 pub mod error;
 pub mod front_matter;
 pub mod markdown;
@@ -35,6 +36,7 @@ pub mod search;
 pub mod slug;
 pub mod source;
 pub mod store;
+pub mod template;
 pub mod vocab;
 pub mod writer;
 

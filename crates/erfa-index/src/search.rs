@@ -663,9 +663,18 @@ impl Engine {
             let mut snippet = generator.snippet(text);
             if !snippet.is_empty() {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                let range = snippet.fragment_range();
+                let mut html = String::new();
+                if range.start > 0 {
+                    html.push('…');
+                }
+                html.push_str(snippet.to_html().trim());
+                if range.end < text.len() {
+                    html.push('…');
+                }
                 return Ok(Snippet {
                     section: part.name(),
-                    html: snippet.to_html(),
+                    html,
                 });
             }
         }
