@@ -141,7 +141,8 @@ pub fn check(root: &Path) -> Result<Check> {
             out.documents.push(doc);
         }
     }
-    out.diagnostics
-        .sort_by(|a, b| (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column)));
+    out.diagnostics.sort_by(|a, b| {
+        (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column))
+    });
     Ok(out)
 }

@@ -157,10 +157,7 @@ fn detect_language(front: &FrontMatter, sections: &Sections) -> Language {
     }
     text.push_str(". ");
     let body = sections.all_text();
-    let cut = body
-        .char_indices()
-        .nth(4000)
-        .map_or(body.len(), |(i, _)| i);
+    let cut = body.char_indices().nth(4000).map_or(body.len(), |(i, _)| i);
     text.push_str(&body[..cut]);
     let detector =
         whatlang::Detector::with_allowlist(vec![whatlang::Lang::Dan, whatlang::Lang::Eng]);
@@ -187,7 +184,10 @@ mod tests {
         assert_eq!(doc.front.visibility, Visibility::Members);
         assert_eq!(doc.front.status, Status::Published);
         assert_eq!(doc.language, Language::En);
-        assert_eq!(doc.sections.get(Section::Mistake), Some("Copying a process 1:1."));
+        assert_eq!(
+            doc.sections.get(Section::Mistake),
+            Some("Copying a process 1:1.")
+        );
         assert_eq!(doc.markdown_line, 8);
     }
 
@@ -196,7 +196,10 @@ mod tests {
         let text = "---\ntitle: Vi kopierede bankens ændringsproces\nkind: lesson\ndate: 2021-01-01\n---\n## Læring\n\nNår man kopierer en proces fra en stor organisation, skal man huske at tilpasse den til sin egen virkelighed. Det gjorde vi ikke, og det kostede os mange måneder.\n";
         let doc = Document::parse("a.md", text).document.expect("valid");
         assert_eq!(doc.language, Language::Da);
-        assert_eq!(doc.sections.get(Section::Lesson).map(|t| t.len() > 10), Some(true));
+        assert_eq!(
+            doc.sections.get(Section::Lesson).map(|t| t.len() > 10),
+            Some(true)
+        );
     }
 
     #[test]
@@ -213,8 +216,15 @@ mod tests {
     fn content_standard_warnings_do_not_stop_indexing() {
         let parsed = Document::parse("x.md", "---\ntitle: T\nkind: lesson\n---\nJust text.\n");
         assert!(parsed.document.is_some());
-        let messages: Vec<_> = parsed.diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, ["no `date`", "a lesson has no \"Lesson learned\" section"]);
+        let messages: Vec<_> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            ["no `date`", "a lesson has no \"Lesson learned\" section"]
+        );
         assert_eq!(parsed.diagnostics[1].line, 5);
     }
 }

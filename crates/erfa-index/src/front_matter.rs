@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value;
 
 use crate::diagnostic::{Diagnostic, line_column};
-use crate::vocab::{
-    self, Confidence, Impact, Kind, Language, OrgSize, Sector, Status, Visibility,
-};
+use crate::vocab::{self, Confidence, Impact, Kind, Language, OrgSize, Sector, Status, Visibility};
 
 /// The largest front matter accepted. Real headers are well under 4 KiB; the cap keeps a
 /// hostile file from costing the parser time and memory.
@@ -236,23 +234,28 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         line_no += 1;
     }
     if text.len() - yaml_start > MAX_FRONT_MATTER_BYTES {
+        // Either the header is far too long or it is never closed: both are stopped here,
+        // before the YAML parser sees megabytes.
         return Err(Diagnostic::error(
             path,
             1,
             1,
             format!(
-                "unclosed front matter: no closing `---` line within the first {} KiB",
+                "front matter too long: no closing `---` line within the first {} KiB",
                 MAX_FRONT_MATTER_BYTES / 1024
             ),
         )
-        .with_hint("end the header with a line `---`"));
+        .with_hint("end the header with a line `---`, and move long text into the body"));
     }
-    Err(Diagnostic::error(path, 1, 1, "unclosed front matter: no closing `---` line")
-        .with_hint("end the header with a line `---` before the first section"))
+    Err(
+        Diagnostic::error(path, 1, 1, "unclosed front matter: no closing `---` line")
+            .with_hint("end the header with a line `---` before the first section"),
+    )
 }
 
-/// Finds the line of top-level `key:` in `yaml`: (line, column of the value).
-fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
+/// Finds the lines of top-level `key:` in `yaml`: (0-based line, column of the value).
+fn key_positions(yaml: &str, key: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
     for (i, line) in yaml.lines().enumerate() {
         let rest = line
             .strip_prefix(key)
@@ -263,11 +266,16 @@ fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
             if let Some(after) = trimmed.strip_prefix(':') {
                 let value_offset = line.len() - after.trim_start().len();
                 let column = line[..value_offset].chars().count() + 1;
-                return Some((i, column));
+                out.push((i, column));
             }
         }
     }
-    None
+    out
+}
+
+/// Finds the first line of top-level `key:` in `yaml`: (0-based line, column of the value).
+fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    key_positions(yaml, key).first().copied()
 }
 
 /// Parses the YAML of a split header into a checked [`FrontMatter`].
@@ -286,24 +294,7 @@ pub fn parse(path: &str, split: &Split<'_>) -> (Option<FrontMatter>, Vec<Diagnos
     } else {
         match serde_yaml_ng::from_str(split.yaml) {
             Ok(value) => value,
-            Err(err) => {
-                let (line, column) = match err.location() {
-                    Some(loc) => (loc.line(), loc.column()),
-                    None => (1, 1),
-                };
-                let message = yaml_message(&err.to_string());
-                let diagnostic = Diagnostic::error(
-                    path,
-                    split.yaml_line + line.saturating_sub(1),
-                    column,
-                    format!("front matter does not parse: {message}"),
-                );
-                let diagnostic = match yaml_hint(&message) {
-                    Some(hint) => diagnostic.with_hint(hint),
-                    None => diagnostic,
-                };
-                return (None, vec![diagnostic]);
-            }
+            Err(err) => return (None, vec![yaml_error(path, split, &err)]),
         }
     };
     let map = match value {
@@ -323,30 +314,95 @@ pub fn parse(path: &str, split: &Split<'_>) -> (Option<FrontMatter>, Vec<Diagnos
     (front, checker.diagnostics)
 }
 
-/// serde_yaml's messages carry " at line N column M"; the diagnostic has its own position.
-fn yaml_message(raw: &str) -> String {
-    let message = match raw.find(" at line ") {
-        Some(i) => &raw[..i],
-        None => raw,
+/// The diagnostic for YAML that does not parse, at the file's line.
+///
+/// libyaml's messages read "problem at line L column C, context at line L column C"; the
+/// positions are of the YAML text, so they are dropped from the message and the context's
+/// line is given again as a line of the file.
+fn yaml_error(path: &str, split: &Split<'_>, err: &serde_yaml_ng::Error) -> Diagnostic {
+    let (mut line, mut column) = err
+        .location()
+        .map_or((1, 1), |loc| (loc.line(), loc.column()));
+    let raw = err.to_string();
+    let (problem, context) = match raw.find(", while ") {
+        Some(i) => (&raw[..i], Some(&raw[i + ", ".len()..])),
+        None => (raw.as_str(), None),
     };
-    let message = message.trim_end_matches('.');
-    if message.starts_with("duplicate entry with key") {
-        return message.replacen("duplicate entry with key", "duplicate key", 1);
+    let mut message = strip_position(problem).trim_end_matches('.').to_string();
+    let mut context_line = None;
+    if let Some(context) = context {
+        let (text, position) = match context.find(" at line ") {
+            Some(i) => (&context[..i], Some(&context[i + " at line ".len()..])),
+            None => (context, None),
+        };
+        context_line = position
+            .and_then(|p| p.split_whitespace().next())
+            .and_then(|n| n.parse::<usize>().ok());
+        message.push_str(", ");
+        message.push_str(text);
+        if let Some(l) = context_line {
+            message.push_str(&format!(" that starts on line {}", split.yaml_line + l - 1));
+        }
     }
-    message.to_string()
+    let mut hint = None;
+    if let Some(key) = message
+        .strip_prefix("duplicate entry with key ")
+        .map(|k| k.trim_matches('"').to_string())
+    {
+        message = format!("duplicate key `{key}`");
+        hint = Some("each key may appear once; remove or merge the repeated line".to_string());
+        // serde_yaml points at the mapping; the repeated line is where to look.
+        if let Some(&(second, _)) = key_positions(split.yaml, &key).get(1) {
+            (line, column) = (second + 1, 1);
+        }
+    }
+    let yaml_line = split.yaml.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    if hint.is_none() {
+        hint = if yaml_line.starts_with('\t')
+            || (yaml_line.starts_with(' ') && yaml_line.trim_start_matches(' ').starts_with('\t'))
+        {
+            Some("indent with spaces, not tabs".to_string())
+        } else if message.contains("recursion limit") || message.contains("repetition limit") {
+            Some("front matter is nested or aliased too deeply; write plain values".to_string())
+        } else if message.contains("mapping values are not allowed") {
+            Some("put text that contains `: ` in quotes".to_string())
+        } else if message.contains("quoted scalar") {
+            Some(match context_line {
+                Some(l) => format!("close the quote opened on line {}", split.yaml_line + l - 1),
+                None => "close the quote".to_string(),
+            })
+        } else if message.contains("flow sequence") || message.contains("flow mapping") {
+            Some(match context_line {
+                Some(l) => format!(
+                    "close the `[` or `{{` opened on line {}",
+                    split.yaml_line + l - 1
+                ),
+                None => "close the `[` or `{`".to_string(),
+            })
+        } else {
+            None
+        };
+    }
+    let diagnostic = Diagnostic::error(
+        path,
+        split.yaml_line + line.saturating_sub(1),
+        column,
+        format!("front matter does not parse: {message}"),
+    );
+    match hint {
+        Some(h) => diagnostic.with_hint(h),
+        None => diagnostic,
+    }
 }
 
-fn yaml_hint(message: &str) -> Option<&'static str> {
-    if message.contains("duplicate key") {
-        Some("each key may appear once; remove or merge the repeated line")
-    } else if message.contains("tab") {
-        Some("indent with spaces, not tabs")
-    } else if message.contains("recursion limit") || message.contains("repetition limit") {
-        Some("front matter is nested or aliased too deeply; write plain values")
-    } else if message.contains("mapping values are not allowed") {
-        Some("put text that contains `: ` in quotes")
-    } else {
-        None
+/// `text` without a trailing " at line N column M" or " at position N".
+fn strip_position(text: &str) -> &str {
+    match text
+        .find(" at line ")
+        .or_else(|| text.find(" at position "))
+    {
+        Some(i) => &text[..i],
+        None => text,
     }
 }
 
@@ -438,6 +494,17 @@ impl Checker<'_> {
         let items = match value {
             Value::Null => return Vec::new(),
             Value::Sequence(items) => items,
+            other if Self::scalar_text(&other).is_none() => {
+                self.error(
+                    key,
+                    format!(
+                        "`{key}` must be a list of text values, found {}",
+                        Self::type_name(&other)
+                    ),
+                    Some(format!("write `{key}: [first, second]`")),
+                );
+                return Vec::new();
+            }
             other => vec![other],
         };
         let mut out = Vec::new();
@@ -530,13 +597,17 @@ impl Checker<'_> {
         let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
         let mut take = |k: &str| fields.remove(k);
 
-        let title = self.text("title", take("title"));
-        if title.is_none() {
-            self.error_at(
-                0,
-                1,
-                "missing `title`",
-                Some("add a line `title: …` to the front matter"),
+        let title_value = take("title");
+        // A title of the wrong type has its own error; "missing" would say it twice.
+        let title_wrong_type = title_value
+            .as_ref()
+            .is_some_and(|v| !v.is_null() && Self::scalar_text(v).is_none());
+        let title = self.text("title", title_value);
+        if title.is_none() && !title_wrong_type {
+            self.error(
+                "title",
+                "missing `title`".to_string(),
+                Some("add a line `title: …` to the front matter".to_string()),
             );
         }
         let kind_value = take("kind");
@@ -549,11 +620,10 @@ impl Checker<'_> {
             &["lesson", "mistake", "practice"],
         );
         if kind_missing {
-            self.error_at(
-                0,
-                1,
-                "missing `kind`",
-                Some("add `kind: lesson`, `kind: mistake` or `kind: practice`"),
+            self.error(
+                "kind",
+                "missing `kind`".to_string(),
+                Some("add `kind: lesson`, `kind: mistake` or `kind: practice`".to_string()),
             );
         }
         let summary = self.text("summary", take("summary"));

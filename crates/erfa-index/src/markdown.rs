@@ -286,12 +286,27 @@ mod tests {
 
     #[test]
     fn headings_in_both_languages_and_any_case() {
-        assert_eq!(Section::from_heading("Lesson learned"), Some(Section::Lesson));
+        assert_eq!(
+            Section::from_heading("Lesson learned"),
+            Some(Section::Lesson)
+        );
         assert_eq!(Section::from_heading("LÆRING"), Some(Section::Lesson));
-        assert_eq!(Section::from_heading("Fejl at undgå"), Some(Section::Mistake));
-        assert_eq!(Section::from_heading("mistake to avoid:"), Some(Section::Mistake));
-        assert_eq!(Section::from_heading("Hvad skete der?"), Some(Section::WhatHappened));
-        assert_eq!(Section::from_heading("Virkede det?"), Some(Section::DidItWork));
+        assert_eq!(
+            Section::from_heading("Fejl at undgå"),
+            Some(Section::Mistake)
+        );
+        assert_eq!(
+            Section::from_heading("mistake to avoid:"),
+            Some(Section::Mistake)
+        );
+        assert_eq!(
+            Section::from_heading("Hvad skete der?"),
+            Some(Section::WhatHappened)
+        );
+        assert_eq!(
+            Section::from_heading("Virkede det?"),
+            Some(Section::DidItWork)
+        );
         assert_eq!(Section::from_heading("Timeline"), None);
     }
 
@@ -299,7 +314,10 @@ mod tests {
     fn sections_split_text_and_keep_link_and_code_text() {
         let md = "Intro with [a link](https://x.example) and `code`.\n\n## Problem\n\nIt *broke*.\n\n### Details\n\nStill the problem.\n\n## Timeline\n\n- 10:00 alarm\n\n## Læring\n\nTest first.\n\n<script>alert(1)</script>\n";
         let s = sections(md);
-        assert_eq!(s.get(Section::Problem), Some("It broke.\nDetails\nStill the problem."));
+        assert_eq!(
+            s.get(Section::Problem),
+            Some("It broke.\nDetails\nStill the problem.")
+        );
         assert_eq!(s.get(Section::Lesson), Some("Test first."));
         assert!(s.other.contains("a link and code"));
         assert!(s.other.contains("Timeline\n10:00 alarm"));
@@ -310,7 +328,9 @@ mod tests {
 
     #[test]
     fn repeated_sections_are_joined() {
-        let s = sections("## Lesson learned\n\nOne.\n\n## Context\n\nC.\n\n## Lesson learned\n\nTwo.\n");
+        let s = sections(
+            "## Lesson learned\n\nOne.\n\n## Context\n\nC.\n\n## Lesson learned\n\nTwo.\n",
+        );
         assert_eq!(s.get(Section::Lesson), Some("One.\n\nTwo."));
     }
 

@@ -61,6 +61,15 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// `path` relative to `root` with forward slashes, invalid UTF-8 replaced by `�`.
+fn relative_lossy(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Walks `root` in sorted order.
 pub fn walk(root: &Path) -> Result<Walk> {
     let meta = std::fs::metadata(root).map_err(|_| Error::ContentNotFound(root.to_path_buf()))?;
@@ -99,11 +108,15 @@ pub fn walk(root: &Path) -> Result<Walk> {
             continue;
         }
         let Some(rel) = relative(root, entry.path()) else {
-            let shown = entry.path().to_string_lossy().into_owned();
-            out.skipped.push(
-                Diagnostic::error(&shown, 1, 1, "file name is not valid UTF-8; skipped")
-                    .with_hint("rename the file using UTF-8 characters"),
-            );
+            // Only a name that would be a write-up is worth a report: an image or a
+            // backup file with an odd name is none of erfa's business.
+            let shown = relative_lossy(root, entry.path());
+            if is_writeup_path(&shown) {
+                out.skipped.push(
+                    Diagnostic::error(&shown, 1, 1, "file name is not valid UTF-8; skipped")
+                        .with_hint("rename the file using UTF-8 characters"),
+                );
+            }
             continue;
         };
         if !is_writeup_path(&rel) {
@@ -146,8 +159,8 @@ pub fn read(file: &SourceFile) -> std::result::Result<Vec<u8>, Diagnostic> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(rel, meta.len()));
     }
-    let handle =
-        File::open(&file.abs).map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read: {e}")))?;
+    let handle = File::open(&file.abs)
+        .map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read: {e}")))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     handle
         .take(MAX_FILE_BYTES + 1)
@@ -175,6 +188,11 @@ fn too_large(rel: &str, len: u64) -> Diagnostic {
 
 /// The bytes as text, or a diagnostic naming the line of the first bad byte.
 pub fn decode<'a>(rel: &str, bytes: &'a [u8]) -> std::result::Result<&'a str, Diagnostic> {
+    // UTF-16 text is full of NUL bytes; name the encoding rather than call it binary.
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Diagnostic::error(rel, 1, 1, "file is UTF-16, not UTF-8")
+            .with_hint("the file looks like UTF-16; save it as UTF-8"));
+    }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(
@@ -187,12 +205,7 @@ pub fn decode<'a>(rel: &str, bytes: &'a [u8]) -> std::result::Result<&'a str, Di
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-        let hint = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-            "the file looks like UTF-16; save it as UTF-8"
-        } else {
-            "save the file as UTF-8"
-        };
-        Diagnostic::error(rel, line, column, "invalid UTF-8").with_hint(hint)
+        Diagnostic::error(rel, line, column, "invalid UTF-8").with_hint("save the file as UTF-8")
     })
 }
 

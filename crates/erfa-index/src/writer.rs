@@ -102,7 +102,9 @@ pub struct Indexer {
 
 impl std::fmt::Debug for Indexer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Indexer").field("store", &self.store).finish_non_exhaustive()
+        f.debug_struct("Indexer")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
     }
 }
 
@@ -166,10 +168,9 @@ impl Indexer {
                 if alive.is_some_and(|bits| !bits.is_alive(doc)) {
                     continue;
                 }
-                let (Some(p), Some(h)) = (
-                    paths.term_ords(doc).next(),
-                    hashes.term_ords(doc).next(),
-                ) else {
+                let (Some(p), Some(h)) =
+                    (paths.term_ords(doc).next(), hashes.term_ords(doc).next())
+                else {
                     continue;
                 };
                 path.clear();
@@ -203,8 +204,11 @@ impl Indexer {
                 HashMap::new()
             }
         };
+        // Skipped entries (symbolic links, FIFOs, unreadable folders) are errors in the
+        // summary too, as `erfa check` counts them.
         let mut report = UpdateReport {
             diagnostics: listing.skipped.clone(),
+            errors: listing.skipped.len(),
             ..UpdateReport::default()
         };
         let total = listing.entries.len();

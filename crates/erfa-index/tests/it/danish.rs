@@ -1,0 +1,89 @@
+//! Danish and English analysis end to end: files on disk, the indexer, a search.
+
+use erfa_index::{Engine, Scope, SearchRequest};
+
+use crate::common::{rebuilt, search, slugs, write, writeup};
+
+fn engine() -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let da = |slug: &str, title: &str, text: &str| {
+        write(
+            root,
+            &format!("{slug}.md"),
+            &writeup(
+                title,
+                "lesson",
+                "da",
+                "members",
+                &format!("## Læring\n\n{text}\n"),
+            ),
+        );
+    };
+    da(
+        "flere",
+        "Vagtplanen",
+        "Vi havde mange hændelser i weekenden.",
+    );
+    da(
+        "bestemt",
+        "Overvågning",
+        "Hændelsen blev opdaget af en kunde.",
+    );
+    da("en", "Servicedesk", "En hændelse tager tid at lukke.");
+    da("roed", "Farver", "Det røde lys betyder at noget er rød.");
+    da("rod", "Oprydning", "Der var rod i konfigurationen.");
+    let en = |slug: &str, title: &str, text: &str| {
+        write(
+            root,
+            &format!("{slug}.md"),
+            &writeup(
+                title,
+                "lesson",
+                "en",
+                "members",
+                &format!("## Lesson learned\n\n{text}\n"),
+            ),
+        );
+    };
+    en("plural", "Weekend", "We had many incidents on Saturday.");
+    en(
+        "singular",
+        "Monitoring",
+        "A customer found the incident first.",
+    );
+    let (_, engine) = rebuilt(root);
+    (dir, engine)
+}
+
+fn found(engine: &Engine, query: &str) -> Vec<String> {
+    let mut s = slugs(&search(engine, &SearchRequest::new(query, Scope::Members)));
+    s.sort();
+    s
+}
+
+#[test]
+fn danish_inflections_find_each_other() {
+    let (_dir, engine) = engine();
+    for query in ["hændelser", "hændelsen", "hændelse", "HÆNDELSE"] {
+        assert_eq!(
+            found(&engine, query),
+            ["bestemt", "en", "flere"],
+            "query {query:?}"
+        );
+    }
+}
+
+#[test]
+fn danish_letters_are_not_folded() {
+    let (_dir, engine) = engine();
+    assert_eq!(found(&engine, "rød"), ["roed"]);
+    assert_eq!(found(&engine, "rod"), ["rod"]);
+}
+
+#[test]
+fn english_plurals_find_singulars_and_back() {
+    let (_dir, engine) = engine();
+    assert_eq!(found(&engine, "incidents"), ["plural", "singular"]);
+    assert_eq!(found(&engine, "incident"), ["plural", "singular"]);
+}

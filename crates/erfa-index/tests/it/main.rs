@@ -1,0 +1,7 @@
+//! Integration tests of erfa-index: parsing, the content walk, incremental indexing,
+//! Danish analysis, scopes and the result shape. One binary, one module per concern.
+
+mod common;
+mod danish;
+mod parse_table;
+mod tree;
