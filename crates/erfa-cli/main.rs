@@ -65,6 +65,17 @@ enum Command {
     /// Create a new write-up from the template, ready to fill in.
     ///
     /// The file is named after the title and never overwrites an existing one.
+    /// Serve the search pages and the JSON API in a browser.
+    ///
+    /// Brings the index up to date first (progress on a terminal), then serves
+    /// http://127.0.0.1:8080 until Ctrl-C or SIGTERM. Until accounts exist erfa runs in local
+    /// mode: it listens on loopback only, answers only requests from this computer, and the
+    /// person using it is the facilitator (drafts and members-only write-ups are shown).
+    ///
+    /// Settings come from flags, then ERFA_* environment variables, then the TOML file given
+    /// with --config (keys: bind, request_timeout_secs, header_read_timeout_secs,
+    /// max_connections), then defaults. Log detail: ERFA_LOG (e.g. debug).
+    Serve(ServeArgs),
     New {
         /// The write-up's title.
         title: String,
@@ -103,6 +114,35 @@ struct SearchArgs {
     /// Newest first instead of best match first.
     #[arg(long)]
     newest: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on; without accounts only loopback is allowed [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR", env = "ERFA_BIND")]
+    bind: Option<String>,
+    /// Settings file (TOML).
+    #[arg(long, value_name = "FILE", env = "ERFA_CONFIG")]
+    config: Option<PathBuf>,
+    /// Longest time a request may take, in seconds [default: 30]
+    #[arg(long, value_name = "SECS", env = "ERFA_REQUEST_TIMEOUT_SECS")]
+    request_timeout_secs: Option<u64>,
+    /// Longest time a client may take to send request headers, in seconds [default: 10]
+    #[arg(long, value_name = "SECS", env = "ERFA_HEADER_READ_TIMEOUT_SECS")]
+    header_read_timeout_secs: Option<u64>,
+    /// Most connections served at once [default: 512]
+    #[arg(long, value_name = "N", env = "ERFA_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+}
+
+/// The optional settings file of `erfa serve`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServeFile {
+    bind: Option<String>,
+    request_timeout_secs: Option<u64>,
+    header_read_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -146,6 +186,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Search(args) => search(&global, args),
+        Command::Serve(args) => serve(&global, args),
         Command::Check { paths } => check(&global, paths),
         Command::New {
             title,
@@ -243,6 +284,97 @@ fn update(global: &Global, store: &Store, mode: Mode) -> anyhow::Result<UpdateRe
     Ok(report)
 }
 
+/// Resolves flags, environment and the settings file into the server's `Config`, once.
+fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server::Config> {
+    let file: ServeFile = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str(&text).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => ServeFile::default(),
+    };
+    let bind_text = args
+        .bind
+        .clone()
+        .or(file.bind)
+        .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+    let bind = resolve_bind(&bind_text)?;
+    let mut config = erfa_server::Config::local(&global.content, &global.data);
+    config.bind = bind;
+    let secs = std::time::Duration::from_secs;
+    if let Some(s) = args.request_timeout_secs.or(file.request_timeout_secs) {
+        config.limits.request_timeout = secs(s.max(1));
+    }
+    if let Some(s) = args.header_read_timeout_secs.or(file.header_read_timeout_secs) {
+        config.limits.header_read_timeout = secs(s.max(1));
+    }
+    if let Some(n) = args.max_connections.or(file.max_connections) {
+        config.limits.max_connections = n.max(1);
+    }
+    Ok(config)
+}
+
+/// `127.0.0.1:8080`, `[::1]:8080` or `localhost:8080` as one address (IPv4 preferred).
+fn resolve_bind(text: &str) -> anyhow::Result<std::net::SocketAddr> {
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<std::net::SocketAddr> = text
+        .to_socket_addrs()
+        .with_context(|| format!("--bind {text:?}: expected HOST:PORT, e.g. 127.0.0.1:8080"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .with_context(|| format!("--bind {text:?}: the name has no address"))
+}
+
+fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ERFA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let config = serve_config(global, &args)?;
+    erfa_server::serve::check_bind(&config)?;
+    if !global.content.is_dir() {
+        bail!(
+            "content folder {} not found (pass --content DIR, or run erfa from the folder that holds content/)",
+            global.content.display()
+        );
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
+                .expect("the template is valid"),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let prepared = erfa_server::serve::prepare(config, &mut |p| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+        }
+    })
+    .with_context(|| format!("preparing the index in {}", global.data.display()))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Opened::Reset(reason) = &prepared.opened {
+        eprintln!("erfa: the index was reset and rebuilt: {reason}");
+    }
+    print_diagnostics(&global.content, &prepared.report.diagnostics);
+    eprintln!("erfa: index up to date: {}", prepared.report);
+    erfa_server::serve::run(prepared.state)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn print_diagnostics(content: &Path, diagnostics: &[erfa_index::Diagnostic]) {
     for d in diagnostics {
         let shown = content.join(&d.path);
@@ -288,6 +420,9 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     if results.hits.is_empty() {
         println!("No write-ups match \"{}\" in the {} scope.", args.query, scope.as_str());
+        if let Some(suggestion) = &results.did_you_mean {
+            println!("Did you mean: {suggestion}");
+        }
         println!("Try fewer or other words, the other language, or drop a filter.");
         return Ok(ExitCode::SUCCESS);
     }

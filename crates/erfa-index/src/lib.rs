@@ -31,13 +31,18 @@ pub mod error;
 pub mod front_matter;
 pub mod markdown;
 pub mod query;
+pub mod related;
 pub mod schema;
 pub mod search;
 pub mod slug;
 pub mod source;
+pub mod suggest;
 pub mod store;
 pub mod template;
+#[cfg(test)]
+mod testing;
 pub mod vocab;
+pub mod vocabulary;
 pub mod writer;
 
 pub use diagnostic::{Diagnostic, Severity};
@@ -45,5 +50,7 @@ pub use document::{Document, Parsed};
 pub use error::{Error, Result};
 pub use front_matter::{Date, FrontMatter};
 pub use search::{Engine, Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort, Stored};
+pub use related::Draft;
 pub use store::{Opened, Store};
+pub use suggest::Suggestion;
 pub use writer::{Indexer, Mode, Progress, UpdateReport, WriterOptions};

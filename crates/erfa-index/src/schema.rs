@@ -21,7 +21,7 @@ use crate::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -115,6 +115,11 @@ pub struct Fields {
     pub markdown: Field,
     /// Tags, tools and practices as words, for free-text search.
     pub keywords: Field,
+    /// Every word of the write-up, lower-cased and unstemmed: the vocabulary for typo
+    /// tolerance and "did you mean".
+    pub words: Field,
+    /// The title as one exact value, for suggestions.
+    pub title: Field,
     text: [[Field; 2]; 5],
     facets: Vec<(&'static str, Field)>,
 }
@@ -145,6 +150,15 @@ impl Fields {
             if stored { options.set_stored() } else { options }
         };
         let keywords = b.add_text_field("keywords", text_options(ANALYZER_PLAIN, false));
+        let words = b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER_PLAIN)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        );
+        let title = b.add_text_field("title", STRING | FAST);
         let mut text = [[slug; 2]; 5];
         for part in TextPart::ALL {
             // Titles come from the record; the other parts are stored for snippets.
@@ -173,6 +187,8 @@ impl Fields {
             record,
             markdown,
             keywords,
+            words,
+            title,
             text,
             facets,
         }
@@ -232,6 +248,13 @@ impl Fields {
         keywords.extend(front.tools.iter().map(String::as_str));
         keywords.extend(front.practices.iter().map(String::as_str));
         t.add_text(self.keywords, keywords.join(" "));
+        t.add_text(self.title, &front.title);
+        t.add_text(self.words, &front.title);
+        if let Some(summary) = &front.summary {
+            t.add_text(self.words, summary);
+        }
+        t.add_text(self.words, doc.sections.all_text());
+        t.add_text(self.words, keywords.join(" "));
 
         let mut facet = |name: &str, value: &str| {
             if let Some(field) = self.facet(name) {

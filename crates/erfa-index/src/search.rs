@@ -18,7 +18,8 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collector::{FacetCounts, Ranked, SortKey, TopRanked};
 use crate::error::Result;
-use crate::query::{self, Atom};
+use crate::query::{self, Atom, UserQuery};
+use crate::vocabulary;
 use crate::schema::{ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart};
 use crate::store::Store;
 use crate::vocab::Language;
@@ -77,6 +78,15 @@ pub enum SectionFilter {
     /// Only "Mistake to avoid".
     Mistake,
 }
+
+/// Words at least this long get typo tolerance.
+const TYPO_MIN_CHARS: usize = 5;
+/// A word in fewer write-ups than this gets typo tolerance.
+const TYPO_FEW_HITS: u64 = 2;
+/// Close words added per typed word.
+const TYPO_MAX_EXPANSIONS: usize = 3;
+/// Weight of a close word relative to the word as typed.
+const TYPO_WEIGHT: f32 = 0.4;
 
 /// The largest page size.
 pub const MAX_PER_PAGE: usize = 100;
@@ -211,9 +221,10 @@ pub struct Stored {
 /// Searches the store. Cheap to clone; one per process is enough.
 #[derive(Clone)]
 pub struct Engine {
-    fields: Fields,
+    pub(crate) fields: Fields,
     full: IndexReader,
     public: IndexReader,
+    pub(crate) suggestions: crate::suggest::Cache,
 }
 
 impl std::fmt::Debug for Engine {
@@ -242,6 +253,7 @@ impl Engine {
             fields: store.fields.clone(),
             full: reader(&store.full)?,
             public: reader(&store.public)?,
+            suggestions: crate::suggest::Cache::default(),
         })
     }
 
@@ -252,7 +264,7 @@ impl Engine {
         Ok(())
     }
 
-    fn searcher(&self, scope: Scope) -> Searcher {
+    pub(crate) fn searcher(&self, scope: Scope) -> Searcher {
         match scope {
             Scope::Public => self.public.searcher(),
             Scope::Members | Scope::Facilitator => self.full.searcher(),
@@ -268,7 +280,7 @@ impl Engine {
 
     /// The filter every query of `scope` carries. The public index holds only public,
     /// published write-ups; the filter says so again, in case it ever does not.
-    fn scope_filter(&self, scope: Scope) -> Box<dyn Query> {
+    pub(crate) fn scope_filter(&self, scope: Scope) -> Box<dyn Query> {
         let term = |name: &str, value: &str| -> Box<dyn Query> {
             let field = self.fields.facet(name).expect("status and visibility are fields");
             Box::new(TermQuery::new(
@@ -323,7 +335,7 @@ impl Engine {
         Ok(Some(Stored { record, markdown }))
     }
 
-    fn record(&self, doc: &TantivyDocument) -> Option<Record> {
+    pub(crate) fn record(&self, doc: &TantivyDocument) -> Option<Record> {
         let json = doc.get_first(self.fields.record)?.as_str()?;
         serde_json::from_str(json).ok()
     }
@@ -349,14 +361,51 @@ impl Engine {
 
     /// The query for one word or phrase over the text fields, weighted; `None` when the
     /// words are all stop words.
+    ///
+    /// A word of five letters or more that few write-ups contain also matches close
+    /// words of the scope's vocabulary (one edit, two from nine letters), weighted below
+    /// the word as typed: tantivy's fuzzy queries score every match the same, so the
+    /// expansion is explicit.
     fn atom_query(
         &self,
         searcher: &Searcher,
         atom: &Atom,
         parts: &[TextPart],
-    ) -> Option<Box<dyn Query>> {
-        let analyzed = self.analyze(searcher, atom.text());
+        typos: bool,
+    ) -> Result<Option<Box<dyn Query>>> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        self.add_text_clauses(searcher, atom.text(), parts, 1.0, &mut should);
+        if typos && let Atom::Word(word) = atom {
+            let analyzed = self.analyze(searcher, word);
+            if let [(_, token)] = analyzed.plain.as_slice()
+                && token.chars().count() >= TYPO_MIN_CHARS
+                && !analyzed.da.is_empty()
+                && vocabulary::doc_freq(searcher, self.fields.words, token)? < TYPO_FEW_HITS
+            {
+                let close = vocabulary::close_words(
+                    searcher,
+                    self.fields.words,
+                    token,
+                    vocabulary::max_distance(token),
+                )?;
+                for (word, _) in close.into_iter().take(TYPO_MAX_EXPANSIONS) {
+                    self.add_text_clauses(searcher, &word, parts, TYPO_WEIGHT, &mut should);
+                }
+            }
+        }
+        Ok((!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>))
+    }
+
+    /// Adds the weighted clauses that match `text` in each text field.
+    fn add_text_clauses(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        parts: &[TextPart],
+        factor: f32,
+        should: &mut Vec<(Occur, Box<dyn Query>)>,
+    ) {
+        let analyzed = self.analyze(searcher, text);
         let mut add = |field: Field, tokens: &[(usize, String)], weight: f32| {
             let query: Box<dyn Query> = match tokens {
                 [] => return,
@@ -373,7 +422,7 @@ impl Engine {
                     ))
                 }
             };
-            should.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+            should.push((Occur::Should, Box::new(BoostQuery::new(query, weight * factor))));
         };
         for part in parts {
             add(
@@ -390,7 +439,47 @@ impl Engine {
         if parts.len() == TextPart::ALL.len() {
             add(self.fields.keywords, &analyzed.plain, KEYWORDS_WEIGHT);
         }
-        (!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>)
+    }
+
+    /// A corrected query from the scope's own vocabulary, when some typed words do not
+    /// occur and a close word does.
+    fn did_you_mean(&self, searcher: &Searcher, user: &UserQuery) -> Result<Option<String>> {
+        let mut changed = false;
+        let mut parts: Vec<String> = Vec::new();
+        for clause in &user.clauses {
+            let mut alternatives = Vec::new();
+            for atom in &clause.alternatives {
+                match atom {
+                    Atom::Phrase(p) => alternatives.push(format!("\"{p}\"")),
+                    Atom::Word(word) => {
+                        let analyzed = self.analyze(searcher, word);
+                        let replacement = match analyzed.plain.as_slice() {
+                            [(_, token)]
+                                if token.chars().count() >= 3
+                                    && vocabulary::doc_freq(searcher, self.fields.words, token)?
+                                        == 0 =>
+                            {
+                                let distance = if token.chars().count() >= 5 { 2 } else { 1 };
+                                vocabulary::close_words(searcher, self.fields.words, token, distance)?
+                                    .into_iter()
+                                    .next()
+                                    .map(|(w, _)| w)
+                            }
+                            _ => None,
+                        };
+                        match replacement {
+                            Some(w) => {
+                                changed = true;
+                                alternatives.push(w);
+                            }
+                            None => alternatives.push(word.clone()),
+                        }
+                    }
+                }
+            }
+            parts.push(alternatives.join(" OR "));
+        }
+        Ok(changed.then(|| parts.join(" ")))
     }
 
     fn term_filter(&self, name: &str, values: &[String]) -> Option<Box<dyn Query>> {
@@ -477,22 +566,23 @@ impl Engine {
         let clauses: Vec<Box<dyn Query>> = user
             .clauses
             .iter()
-            .filter_map(|clause| {
+            .map(|clause| -> Result<Option<Box<dyn Query>>> {
                 let alternatives: Vec<(Occur, Box<dyn Query>)> = clause
                     .alternatives
                     .iter()
-                    .filter_map(|a| self.atom_query(&searcher, a, &parts))
-                    .map(|q| (Occur::Should, q))
-                    .collect();
-                (!alternatives.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+                    .filter_map(|a| self.atom_query(&searcher, a, &parts, true).transpose())
+                    .map(|q| q.map(|q| (Occur::Should, q)))
+                    .collect::<Result<_>>()?;
+                Ok((!alternatives.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>))
             })
-            .collect();
+            .filter_map(Result::transpose)
+            .collect::<Result<_>>()?;
         let excluded: Vec<Box<dyn Query>> = user
             .excluded
             .iter()
-            .filter_map(|a| self.atom_query(&searcher, a, &TextPart::ALL))
-            .collect();
+            .filter_map(|a| self.atom_query(&searcher, a, &TextPart::ALL, false).transpose())
+            .collect::<Result<_>>()?;
         let has_text = !clauses.is_empty();
         let text_empty_but_typed = !has_text && user.has_text();
 
@@ -610,21 +700,13 @@ impl Engine {
                 Some(q) => self.snippet(&searcher, &doc, &record, &**q, &mut generators)?,
                 None => fallback_snippet(&record, &doc, &self.fields),
             };
-            let front = record.front;
-            hits.push(Hit {
-                slug: record.slug,
-                path: (request.scope != Scope::Public).then_some(record.path),
-                title: front.title,
-                kind: front.kind,
-                practices: front.practices,
-                tags: front.tags,
-                date: front.date.map(|d| d.to_string()),
-                language: record.language,
-                summary: front.summary,
-                score: ranked.score,
-                snippet,
-            });
+            hits.push(hit(record, ranked.score, snippet, request.scope));
         }
+        let did_you_mean = if total == 0 && has_text {
+            self.did_you_mean(&searcher, &user)?
+        } else {
+            None
+        };
         Ok(SearchResults {
             query: request.query.clone(),
             scope: request.scope,
@@ -633,7 +715,7 @@ impl Engine {
             per_page,
             hits,
             facets,
-            did_you_mean: None,
+            did_you_mean,
         })
     }
 
@@ -682,9 +764,27 @@ impl Engine {
     }
 }
 
+/// A hit from a stored record.
+pub(crate) fn hit(record: Record, score: f32, snippet: Snippet, scope: Scope) -> Hit {
+    let front = record.front;
+    Hit {
+        slug: record.slug,
+        path: (scope != Scope::Public).then_some(record.path),
+        title: front.title,
+        kind: front.kind,
+        practices: front.practices,
+        tags: front.tags,
+        date: front.date.map(|d| d.to_string()),
+        language: record.language,
+        summary: front.summary,
+        score,
+        snippet,
+    }
+}
+
 /// The start of the summary (or the first section with text), escaped, when no match can
 /// be highlighted.
-fn fallback_snippet(record: &Record, doc: &TantivyDocument, fields: &Fields) -> Snippet {
+pub(crate) fn fallback_snippet(record: &Record, doc: &TantivyDocument, fields: &Fields) -> Snippet {
     if let Some(summary) = &record.front.summary {
         return Snippet {
             section: TextPart::Summary.name(),
@@ -767,5 +867,40 @@ mod tests {
     fn cut_on_a_word() {
         assert_eq!(cut("one two three", 9), "one two…");
         assert_eq!(cut("short", 9), "short");
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::*;
+    use crate::testing::engine_with;
+
+    #[test]
+    fn typos_in_long_words_still_find_the_write_up() {
+        let engine = engine_with(&[
+            ("a.md", "members", "Beredskabsplan testet", "Vores beredskabsplan virkede ikke."),
+            ("b.md", "members", "Incident management", "Every incident had an owner."),
+        ]);
+        for (typo, slug) in [("beredskapsplan", "a"), ("incidnet", "b"), ("managment", "b")] {
+            let results = engine.search(&SearchRequest::new(typo, Scope::Members)).expect("search");
+            assert_eq!(results.hits.first().map(|h| h.slug.as_str()), Some(slug), "{typo}");
+        }
+    }
+
+    #[test]
+    fn did_you_mean_corrects_from_the_scope_vocabulary() {
+        let engine = engine_with(&[
+            ("a.md", "public", "Hændelser i weekenden", "Mange hændelser."),
+            ("b.md", "members", "Zqxcanary secret", "Members only."),
+        ]);
+        let results = engine
+            .search(&SearchRequest::new("mnge xyzzyq", Scope::Members))
+            .expect("search");
+        assert_eq!(results.total, 0);
+        assert_eq!(results.did_you_mean.as_deref(), Some("mange xyzzyq"));
+        let public = engine
+            .search(&SearchRequest::new("zqxcanarx", Scope::Public))
+            .expect("search");
+        assert_eq!(public.did_you_mean, None, "members-only words never suggested publicly");
     }
 }

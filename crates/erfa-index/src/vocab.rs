@@ -144,6 +144,13 @@ closed_list!(
     }
 );
 
+impl Default for Language {
+    /// English, the language erfa assumes when it cannot tell.
+    fn default() -> Self {
+        Language::En
+    }
+}
+
 /// The 34 ITIL 4 practice slugs, the closed list for `practices`.
 pub const PRACTICES: &[&str] = &[
     // General management practices.

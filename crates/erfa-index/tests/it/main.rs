@@ -3,5 +3,6 @@
 
 mod common;
 mod danish;
+mod incremental;
 mod parse_table;
 mod tree;

@@ -1,0 +1,27 @@
+//! Helpers for this crate's unit tests.
+
+use crate::{Engine, Indexer, Mode, Store, WriterOptions};
+
+/// An engine over an in-memory store holding one write-up per
+/// (path, visibility, title, body); tags are `tag-<file stem>`.
+pub(crate) fn engine_with(docs: &[(&str, &str, &str, &str)]) -> Engine {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, visibility, title, body) in docs {
+        let stem = path.trim_end_matches(".md");
+        let text = format!(
+            "---\ntitle: \"{title}\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\ntags: [tag-{stem}]\nvisibility: {visibility}\n---\n## Lesson learned\n\n{body}\n"
+        );
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(file, text).expect("write");
+    }
+    let store = Store::in_ram();
+    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+    let report = indexer
+        .update(dir.path(), Mode::Incremental, &mut |_| {})
+        .expect("update");
+    assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
+    let engine = Engine::new(&store).expect("engine");
+    engine.reload().expect("reload");
+    engine
+}

@@ -1,0 +1,95 @@
+//! The words a scope's index contains: close words for typo tolerance and "did you mean".
+//!
+//! Reads the unstemmed `words` field of the scope's own index, so a public viewer's
+//! corrections come only from public text.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder};
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+use tantivy_fst::Automaton;
+
+use crate::error::Result;
+
+/// A Levenshtein automaton over bytes, as the term dictionary wants it.
+struct Dfa<'a>(&'a DFA);
+
+impl Automaton for Dfa<'_> {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
+    static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    static TWO: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    if distance <= 1 {
+        ONE.get_or_init(|| LevenshteinAutomatonBuilder::new(1, true))
+    } else {
+        TWO.get_or_init(|| LevenshteinAutomatonBuilder::new(2, true))
+    }
+}
+
+/// Documents of the searcher that contain `word` in `field`.
+pub fn doc_freq(searcher: &Searcher, field: Field, word: &str) -> Result<u64> {
+    Ok(searcher.doc_freq(&Term::from_field_text(field, word))?)
+}
+
+/// The edit distance a word of this length may be corrected by: 1, or 2 for 9+ letters.
+pub fn max_distance(word: &str) -> u8 {
+    if word.chars().count() >= 9 { 2 } else { 1 }
+}
+
+/// Words of `field` within `distance` edits of `word` (transpositions count as one),
+/// other than `word` itself, with their document frequency: closest first, then most
+/// frequent, then alphabetical.
+pub fn close_words(
+    searcher: &Searcher,
+    field: Field,
+    word: &str,
+    distance: u8,
+) -> Result<Vec<(String, u64)>> {
+    let dfa = builder(distance).build_dfa(word);
+    let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .search(Dfa(&dfa))
+            .into_stream()
+            .map_err(|e| crate::Error::io("reading", "index", e))?;
+        while stream.advance() {
+            let Ok(text) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if text == word {
+                continue;
+            }
+            let d = match dfa.eval(text) {
+                Distance::Exact(d) => d,
+                Distance::AtLeast(_) => continue,
+            };
+            let entry = found.entry(text.to_string()).or_insert((d, 0));
+            entry.1 += u64::from(stream.value().doc_freq);
+        }
+    }
+    let mut out: Vec<(String, u8, u64)> = found.into_iter().map(|(w, (d, f))| (w, d, f)).collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    Ok(out.into_iter().map(|(w, _, f)| (w, f)).collect())
+}
