@@ -64,7 +64,12 @@ impl Engine {
             self.fields.text(TextPart::Title, lang),
             vec![OwnedValue::Str(record.front.title.clone())],
         )];
-        for part in [TextPart::Summary, TextPart::Lesson, TextPart::Mistake, TextPart::Body] {
+        for part in [
+            TextPart::Summary,
+            TextPart::Lesson,
+            TextPart::Mistake,
+            TextPart::Body,
+        ] {
             let field = self.fields.text(part, lang);
             if let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) {
                 values.push((field, vec![OwnedValue::Str(text.to_string())]));
@@ -86,7 +91,10 @@ impl Engine {
             (TextPart::Body, &draft.body),
         ] {
             if !text.trim().is_empty() {
-                values.push((self.fields.text(part, lang), vec![OwnedValue::Str(text.clone())]));
+                values.push((
+                    self.fields.text(part, lang),
+                    vec![OwnedValue::Str(text.clone())],
+                ));
             }
         }
         if values.is_empty() {
@@ -155,23 +163,56 @@ mod tests {
     #[test]
     fn related_finds_the_similar_write_up_and_respects_scope() {
         let engine = engine_with(&[
-            ("a.md", "public", "CAB meetings took too long", "The change advisory board reviewed every change, even trivial ones."),
-            ("b.md", "members", "Standard changes freed the CAB", "We moved trivial changes out of the change advisory board."),
-            ("c.md", "public", "Backups nobody tested", "A restore failed when we needed it."),
+            (
+                "a.md",
+                "public",
+                "CAB meetings took too long",
+                "The change advisory board reviewed every change, even trivial ones.",
+            ),
+            (
+                "b.md",
+                "members",
+                "Standard changes freed the CAB",
+                "We moved trivial changes out of the change advisory board.",
+            ),
+            (
+                "c.md",
+                "public",
+                "Backups nobody tested",
+                "A restore failed when we needed it.",
+            ),
         ]);
         let related = engine.related("a", Scope::Members, 5).expect("related");
         assert_eq!(related.first().map(|h| h.slug.as_str()), Some("b"));
         assert!(related.iter().all(|h| h.slug != "a"));
         let public = engine.related("a", Scope::Public, 5).expect("related");
-        assert!(public.iter().all(|h| h.slug != "b"), "members-only never related for public");
-        assert!(engine.related("b", Scope::Public, 5).expect("related").is_empty());
+        assert!(
+            public.iter().all(|h| h.slug != "b"),
+            "members-only never related for public"
+        );
+        assert!(
+            engine
+                .related("b", Scope::Public, 5)
+                .expect("related")
+                .is_empty()
+        );
     }
 
     #[test]
     fn similar_drafts_find_existing_write_ups() {
         let engine = engine_with(&[
-            ("a.md", "members", "CAB meetings took too long", "The change advisory board reviewed every change."),
-            ("c.md", "members", "Backups nobody tested", "A restore failed when we needed it."),
+            (
+                "a.md",
+                "members",
+                "CAB meetings took too long",
+                "The change advisory board reviewed every change.",
+            ),
+            (
+                "c.md",
+                "members",
+                "Backups nobody tested",
+                "A restore failed when we needed it.",
+            ),
         ]);
         let draft = Draft {
             title: "Our restore test failed".into(),

@@ -19,10 +19,12 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 use crate::collector::{FacetCounts, Ranked, SortKey, TopRanked};
 use crate::error::Result;
 use crate::query::{self, Atom, UserQuery};
-use crate::vocabulary;
-use crate::schema::{ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart};
+use crate::schema::{
+    ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
+};
 use crate::store::Store;
 use crate::vocab::Language;
+use crate::vocabulary;
 
 /// Who is searching.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -282,7 +284,10 @@ impl Engine {
     /// published write-ups; the filter says so again, in case it ever does not.
     pub(crate) fn scope_filter(&self, scope: Scope) -> Box<dyn Query> {
         let term = |name: &str, value: &str| -> Box<dyn Query> {
-            let field = self.fields.facet(name).expect("status and visibility are fields");
+            let field = self
+                .fields
+                .facet(name)
+                .expect("status and visibility are fields");
             Box::new(TermQuery::new(
                 Term::from_field_text(field, value),
                 IndexRecordOption::Basic,
@@ -422,7 +427,10 @@ impl Engine {
                     ))
                 }
             };
-            should.push((Occur::Should, Box::new(BoostQuery::new(query, weight * factor))));
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(query, weight * factor)),
+            ));
         };
         for part in parts {
             add(
@@ -456,14 +464,22 @@ impl Engine {
                         let replacement = match analyzed.plain.as_slice() {
                             [(_, token)]
                                 if token.chars().count() >= 3
-                                    && vocabulary::doc_freq(searcher, self.fields.words, token)?
-                                        == 0 =>
+                                    && vocabulary::doc_freq(
+                                        searcher,
+                                        self.fields.words,
+                                        token,
+                                    )? == 0 =>
                             {
                                 let distance = if token.chars().count() >= 5 { 2 } else { 1 };
-                                vocabulary::close_words(searcher, self.fields.words, token, distance)?
-                                    .into_iter()
-                                    .next()
-                                    .map(|(w, _)| w)
+                                vocabulary::close_words(
+                                    searcher,
+                                    self.fields.words,
+                                    token,
+                                    distance,
+                                )?
+                                .into_iter()
+                                .next()
+                                .map(|(w, _)| w)
                             }
                             _ => None,
                         };
@@ -557,9 +573,7 @@ impl Engine {
         }
         let facet_filters: Vec<(String, Box<dyn Query>)> = filters
             .iter()
-            .filter_map(|(name, values)| {
-                self.term_filter(name, values).map(|q| (name.clone(), q))
-            })
+            .filter_map(|(name, values)| self.term_filter(name, values).map(|q| (name.clone(), q)))
             .collect();
 
         // Text: one query per clause; clauses of stop words only drop out.
@@ -581,7 +595,10 @@ impl Engine {
         let excluded: Vec<Box<dyn Query>> = user
             .excluded
             .iter()
-            .filter_map(|a| self.atom_query(&searcher, a, &TextPart::ALL, false).transpose())
+            .filter_map(|a| {
+                self.atom_query(&searcher, a, &TextPart::ALL, false)
+                    .transpose()
+            })
             .collect::<Result<_>>()?;
         let has_text = !clauses.is_empty();
         let text_empty_but_typed = !has_text && user.has_text();
@@ -602,11 +619,17 @@ impl Engine {
                 None => subs.push((Occur::Must, Box::new(AllQuery))),
             }
             for f in &fixed {
-                subs.push((Occur::Must, Box::new(ConstScoreQuery::new(f.box_clone(), 0.0))));
+                subs.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+                ));
             }
             for (name, f) in &facet_filters {
                 if Some(name.as_str()) != skip {
-                    subs.push((Occur::Must, Box::new(ConstScoreQuery::new(f.box_clone(), 0.0))));
+                    subs.push((
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+                    ));
                 }
             }
             for e in &excluded {
@@ -619,12 +642,18 @@ impl Engine {
         };
         let all_of = |clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(
-                clauses.iter().map(|c| (Occur::Must, c.box_clone())).collect(),
+                clauses
+                    .iter()
+                    .map(|c| (Occur::Must, c.box_clone()))
+                    .collect(),
             ))
         };
         let any_of = |clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(
-                clauses.iter().map(|c| (Occur::Should, c.box_clone())).collect(),
+                clauses
+                    .iter()
+                    .map(|c| (Occur::Should, c.box_clone()))
+                    .collect(),
             ))
         };
         let match_text: Option<Box<dyn Query>> = if text_empty_but_typed {
@@ -663,8 +692,11 @@ impl Engine {
             FACETS.iter().map(|f| (*f, Vec::new())).collect();
         if request.facets {
             let active: Vec<&str> = facet_filters.iter().map(|(n, _)| n.as_str()).collect();
-            let plain: Vec<&'static str> =
-                FACETS.iter().copied().filter(|f| !active.contains(f)).collect();
+            let plain: Vec<&'static str> = FACETS
+                .iter()
+                .copied()
+                .filter(|f| !active.contains(f))
+                .collect();
             let counts = searcher.search(&*matching, &FacetCounts { fields: plain })?;
             let mut all_counts = counts;
             for name in FACETS.iter().copied().filter(|f| active.contains(f)) {
@@ -729,7 +761,12 @@ impl Engine {
     ) -> Result<Snippet> {
         // Fixed priority: the mistake to avoid, then the lesson, then the summary, then
         // the rest of the text.
-        for part in [TextPart::Mistake, TextPart::Lesson, TextPart::Summary, TextPart::Body] {
+        for part in [
+            TextPart::Mistake,
+            TextPart::Lesson,
+            TextPart::Summary,
+            TextPart::Body,
+        ] {
             let field = self.fields.text(part, record.language);
             let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) else {
                 continue;
@@ -858,7 +895,10 @@ mod tests {
 
     #[test]
     fn year_ranges() {
-        assert_eq!(expand_years(&["2019..2021".into()]), ["2019", "2020", "2021"]);
+        assert_eq!(
+            expand_years(&["2019..2021".into()]),
+            ["2019", "2020", "2021"]
+        );
         assert_eq!(expand_years(&["2099..".into()]), ["2099", "2100"]);
         assert_eq!(expand_years(&["x".into()]), Vec::<String>::new());
     }
@@ -878,19 +918,44 @@ mod engine_tests {
     #[test]
     fn typos_in_long_words_still_find_the_write_up() {
         let engine = engine_with(&[
-            ("a.md", "members", "Beredskabsplan testet", "Vores beredskabsplan virkede ikke."),
-            ("b.md", "members", "Incident management", "Every incident had an owner."),
+            (
+                "a.md",
+                "members",
+                "Beredskabsplan testet",
+                "Vores beredskabsplan virkede ikke.",
+            ),
+            (
+                "b.md",
+                "members",
+                "Incident management",
+                "Every incident had an owner.",
+            ),
         ]);
-        for (typo, slug) in [("beredskapsplan", "a"), ("incidnet", "b"), ("managment", "b")] {
-            let results = engine.search(&SearchRequest::new(typo, Scope::Members)).expect("search");
-            assert_eq!(results.hits.first().map(|h| h.slug.as_str()), Some(slug), "{typo}");
+        for (typo, slug) in [
+            ("beredskapsplan", "a"),
+            ("incidnet", "b"),
+            ("managment", "b"),
+        ] {
+            let results = engine
+                .search(&SearchRequest::new(typo, Scope::Members))
+                .expect("search");
+            assert_eq!(
+                results.hits.first().map(|h| h.slug.as_str()),
+                Some(slug),
+                "{typo}"
+            );
         }
     }
 
     #[test]
     fn did_you_mean_corrects_from_the_scope_vocabulary() {
         let engine = engine_with(&[
-            ("a.md", "public", "Hændelser i weekenden", "Mange hændelser."),
+            (
+                "a.md",
+                "public",
+                "Hændelser i weekenden",
+                "Mange hændelser.",
+            ),
             ("b.md", "members", "Zqxcanary secret", "Members only."),
         ]);
         let results = engine
@@ -901,6 +966,9 @@ mod engine_tests {
         let public = engine
             .search(&SearchRequest::new("zqxcanarx", Scope::Public))
             .expect("search");
-        assert_eq!(public.did_you_mean, None, "members-only words never suggested publicly");
+        assert_eq!(
+            public.did_you_mean, None,
+            "members-only words never suggested publicly"
+        );
     }
 }

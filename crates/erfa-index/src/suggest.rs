@@ -80,9 +80,10 @@ impl Engine {
                 if published_only && status_col.term_ords(doc).next() != published_ord {
                     continue;
                 }
-                if let (Some(t), Some(s)) =
-                    (title_col.term_ords(doc).next(), slug_col.term_ords(doc).next())
-                {
+                if let (Some(t), Some(s)) = (
+                    title_col.term_ords(doc).next(),
+                    slug_col.term_ords(doc).next(),
+                ) {
                     title.clear();
                     slug.clear();
                     let _ = title_col.ord_to_str(t, &mut title);
@@ -154,11 +155,15 @@ impl Engine {
                 slug: Some(slug.clone()),
             })
             .collect();
-        out.extend(tags.into_iter().take(tag_share).map(|(_, (tag, _))| Suggestion {
-            text: tag.clone(),
-            kind: "tag",
-            slug: None,
-        }));
+        out.extend(
+            tags.into_iter()
+                .take(tag_share)
+                .map(|(_, (tag, _))| Suggestion {
+                    text: tag.clone(),
+                    kind: "tag",
+                    slug: None,
+                }),
+        );
         Ok(out)
     }
 }
@@ -177,12 +182,24 @@ mod tests {
         ]);
         let s = engine.suggest("chan", Scope::Members, 8).expect("suggest");
         let texts: Vec<_> = s.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(texts[..3], ["Change freeze before Christmas", "Changing the CAB", "A freezer of changes"]);
+        assert_eq!(
+            texts[..3],
+            [
+                "Change freeze before Christmas",
+                "Changing the CAB",
+                "A freezer of changes"
+            ]
+        );
         let public = engine.suggest("chan", Scope::Public, 8).expect("suggest");
         assert!(public.iter().all(|s| s.text != "Changing the CAB"));
         let tags = engine.suggest("tag", Scope::Public, 8).expect("suggest");
         let tags: Vec<_> = tags.iter().map(|s| (s.kind, s.text.as_str())).collect();
         assert_eq!(tags, [("tag", "tag-a"), ("tag", "tag-c")]);
-        assert!(engine.suggest("  ", Scope::Members, 8).expect("suggest").is_empty());
+        assert!(
+            engine
+                .suggest("  ", Scope::Members, 8)
+                .expect("suggest")
+                .is_empty()
+        );
     }
 }

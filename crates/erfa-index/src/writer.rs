@@ -266,6 +266,156 @@ impl Indexer {
         Ok(report)
     }
 
+    /// Applies what changed at some paths (relative to `root`, forward slashes), as
+    /// file-system events report them: a file that is there is indexed (or left alone
+    /// when its hash is unchanged), a file that is gone leaves the index. Anything this
+    /// cannot decide path by path — a folder created, moved or removed, or a slug another
+    /// file already has — falls back to a full [`Mode::Incremental`] update.
+    pub fn update_paths<'a>(
+        &mut self,
+        root: &Path,
+        paths: impl IntoIterator<Item = &'a str>,
+    ) -> Result<UpdateReport> {
+        let started = Instant::now();
+        let mut paths: Vec<&str> = paths.into_iter().collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let indexed = self.indexed_hashes()?;
+        let mut report = UpdateReport::default();
+        for rel in paths {
+            let abs = root.join(rel);
+            if !crate::source::is_writeup_path(rel) {
+                // Hidden and data files never matter; a folder might hold write-ups.
+                let folder_prefix = format!("{rel}/");
+                let hidden = rel.split('/').any(|p| p.starts_with('.'));
+                if !hidden
+                    && (abs.is_dir() || indexed.keys().any(|k| k.starts_with(&folder_prefix)))
+                {
+                    return self.update(root, Mode::Incremental, &mut |_| {});
+                }
+                continue;
+            }
+            if !inside_without_links(root, rel) {
+                return self.update(root, Mode::Incremental, &mut |_| {});
+            }
+            let previous = indexed.get(rel);
+            match std::fs::symlink_metadata(&abs) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if previous.is_some() {
+                        report.deleted += 1;
+                        self.remove(rel);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            let slug = crate::slug::from_path(rel);
+            if let Some(owner) = self.slug_owner(&slug)?
+                && owner != rel
+            {
+                return self.update(root, Mode::Incremental, &mut |_| {});
+            }
+            let entry = catalog::Entry {
+                file: crate::source::SourceFile {
+                    rel: rel.to_string(),
+                    abs: abs.clone(),
+                },
+                slug,
+                slug_taken_by: None,
+            };
+            let is_regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_file());
+            if is_regular
+                && let Some(previous) = previous
+                && let Ok(bytes) = crate::source::read(&entry.file)
+                && crate::document::content_hash(&bytes) == *previous
+            {
+                report.unchanged += 1;
+                continue;
+            }
+            let (parsed, _) = if is_regular {
+                catalog::load(&entry)
+            } else {
+                (
+                    crate::document::Parsed {
+                        document: None,
+                        diagnostics: vec![crate::Diagnostic::error(
+                            rel,
+                            1,
+                            1,
+                            "not a regular file; skipped",
+                        )],
+                    },
+                    None,
+                )
+            };
+            report.diagnostics.extend(parsed.diagnostics);
+            match parsed.document {
+                Some(doc) => {
+                    if previous.is_some() {
+                        report.changed += 1;
+                    } else {
+                        report.added += 1;
+                    }
+                    self.put(&doc, previous.is_some())?;
+                }
+                None => {
+                    report.errors += 1;
+                    if previous.is_some() {
+                        report.deleted += 1;
+                        self.remove(rel);
+                    }
+                }
+            }
+        }
+        report.documents = indexed.len() + report.added - report.deleted;
+        if report.touched() {
+            self.commit()?;
+        }
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// The path of the indexed write-up with `slug`, if any.
+    fn slug_owner(&self, slug: &str) -> Result<Option<String>> {
+        let reader: tantivy::IndexReader = self
+            .store
+            .full
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let term = Term::from_field_text(self.store.fields.slug, slug);
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.store.fields.slug)?;
+            let Some(info) = inverted
+                .get_term_info(&term)
+                .map_err(|e| Error::io("reading", "index", e))?
+            else {
+                continue;
+            };
+            let mut postings = inverted
+                .read_postings_from_terminfo(&info, tantivy::schema::IndexRecordOption::Basic)
+                .map_err(|e| Error::io("reading", "index", e))?;
+            let alive = segment.alive_bitset();
+            let paths = segment.fast_fields().str("path")?;
+            let mut doc = tantivy::DocSet::doc(&postings);
+            while doc != tantivy::TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc))
+                    && let Some(paths) = &paths
+                    && let Some(ord) = paths.term_ords(doc).next()
+                {
+                    let mut path = String::new();
+                    paths
+                        .ord_to_str(ord, &mut path)
+                        .map_err(|e| Error::io("reading", "index", e))?;
+                    return Ok(Some(path));
+                }
+                doc = tantivy::DocSet::advance(&mut postings);
+            }
+        }
+        Ok(None)
+    }
+
     /// Adds or replaces one write-up in both indexes (not committed).
     pub fn put(&mut self, doc: &Document, replace: bool) -> Result<()> {
         if replace {
@@ -329,4 +479,24 @@ fn compact(index: &tantivy::Index, writer: &mut IndexWriter<TantivyDocument>) ->
         let _ = writer.garbage_collect_files().wait();
     }
     Ok(())
+}
+
+/// Whether every folder between `root` and `rel` is a real folder, not a symbolic link:
+/// the walk does not follow links, and neither may an update by path.
+fn inside_without_links(root: &Path, rel: &str) -> bool {
+    let mut current = root.to_path_buf();
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if part.is_empty() || part == "." || part == ".." {
+            return false;
+        }
+        current.push(part);
+        if parts.peek().is_some() {
+            match std::fs::symlink_metadata(&current) {
+                Ok(meta) if meta.file_type().is_dir() => {}
+                _ => return false,
+            }
+        }
+    }
+    true
 }

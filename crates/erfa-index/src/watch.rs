@@ -1,0 +1,519 @@
+//! Live reindexing: file-system events on `content/` become index updates.
+//!
+//! A debouncer batches events (an editor's save is several events; a `git checkout` is
+//! thousands); a worker thread that owns the [`Indexer`] applies each batch path by path,
+//! commits, and reloads the [`Engine`] so the next search sees the change. When events
+//! may have been lost — a watcher error, a queue overflow, a rescan flag — and right
+//! after start, the worker reconciles the whole folder with the index by content hash.
+//! When the watcher cannot start (inotify limits) or polling is asked for, it polls.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{self, PollWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache};
+
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::search::Engine;
+use crate::source;
+use crate::writer::{Indexer, Mode, UpdateReport};
+
+/// How to watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchOptions {
+    /// How long a burst of events may go on before it is applied.
+    pub debounce: Duration,
+    /// Poll instead of listening to events (network and container mounts send none).
+    pub poll: bool,
+    /// How often to poll.
+    pub poll_interval: Duration,
+}
+
+impl Default for WatchOptions {
+    fn default() -> Self {
+        WatchOptions {
+            debounce: Duration::from_millis(50),
+            poll: false,
+            poll_interval: Duration::from_secs(2),
+        }
+    }
+}
+
+/// How changes are noticed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WatchMode {
+    /// File-system events.
+    Events,
+    /// Polling, with the reason.
+    Polling,
+}
+
+/// What the watcher has done, for logs and the facilitator's health view.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WatchStatus {
+    /// Events or polling.
+    pub mode: WatchMode,
+    /// Why polling, when polling.
+    pub poll_reason: Option<String>,
+    /// Updates applied since start.
+    pub updates: u64,
+    /// Full reconciliations since start.
+    pub reconciliations: u64,
+    /// The summary of the last update that changed something.
+    pub last_change: Option<String>,
+    /// The last failure, if the last update failed.
+    pub last_error: Option<String>,
+    /// Errors of write-ups that are left out of the index now, by path.
+    pub invalid: BTreeMap<String, Vec<Diagnostic>>,
+}
+
+enum Message {
+    Paths(BTreeSet<String>),
+    Reconcile,
+    Stop,
+}
+
+/// A running watcher. Dropping it (or [`Watch::stop`]) ends the worker.
+pub struct Watch {
+    sender: Sender<Message>,
+    status: Arc<Mutex<WatchStatus>>,
+    worker: Option<JoinHandle<()>>,
+    _debouncer: Box<dyn Send>,
+}
+
+impl std::fmt::Debug for Watch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watch")
+            .field("status", &self.status())
+            .finish_non_exhaustive()
+    }
+}
+
+fn relative_paths(root: &Path, event_paths: &[PathBuf]) -> BTreeSet<String> {
+    event_paths
+        .iter()
+        .filter_map(|p| source::relative(root, p))
+        .filter(|rel| !rel.is_empty())
+        .collect()
+}
+
+fn handler(
+    root: PathBuf,
+    sender: Sender<Message>,
+) -> impl FnMut(DebounceEventResult) + Send + 'static {
+    move |result: DebounceEventResult| match result {
+        Ok(events) => {
+            let mut paths = BTreeSet::new();
+            let mut rescan = false;
+            for event in &events {
+                if event.need_rescan() {
+                    rescan = true;
+                }
+                paths.extend(relative_paths(&root, &event.paths));
+            }
+            if rescan {
+                let _ = sender.send(Message::Reconcile);
+            } else if !paths.is_empty() {
+                let _ = sender.send(Message::Paths(paths));
+            }
+        }
+        // Events may have been lost: look at everything again.
+        Err(_) => {
+            let _ = sender.send(Message::Reconcile);
+        }
+    }
+}
+
+impl Watch {
+    /// Starts watching `root` (the content folder); reconciles once right away.
+    pub fn start(
+        indexer: Indexer,
+        engine: Engine,
+        root: &Path,
+        options: WatchOptions,
+    ) -> Result<Watch> {
+        let root = root
+            .canonicalize()
+            .map_err(|_| Error::ContentNotFound(root.to_path_buf()))?;
+        let (sender, receiver) = mpsc::channel();
+        let mut status = WatchStatus {
+            mode: WatchMode::Events,
+            poll_reason: None,
+            updates: 0,
+            reconciliations: 0,
+            last_change: None,
+            last_error: None,
+            invalid: BTreeMap::new(),
+        };
+        let debouncer: Box<dyn Send> =
+            match (!options.poll).then(|| Self::events(&root, &sender, options)) {
+                Some(Ok(d)) => d,
+                other => {
+                    let reason = match other {
+                        Some(Err(e)) => format!("the file-system watcher could not start ({e})"),
+                        _ => "polling was asked for".to_string(),
+                    };
+                    status.mode = WatchMode::Polling;
+                    status.poll_reason = Some(reason);
+                    Self::polling(&root, &sender, options)?
+                }
+            };
+        let status = Arc::new(Mutex::new(status));
+        let worker_status = status.clone();
+        let worker_root = root.clone();
+        let worker = std::thread::Builder::new()
+            .name("erfa-reindex".to_string())
+            .spawn(move || work(indexer, engine, &worker_root, &receiver, &worker_status))
+            .map_err(|e| Error::io("starting", "the reindex thread", e))?;
+        let _ = sender.send(Message::Reconcile);
+        Ok(Watch {
+            sender,
+            status,
+            worker: Some(worker),
+            _debouncer: debouncer,
+        })
+    }
+
+    fn events(
+        root: &Path,
+        sender: &Sender<Message>,
+        options: WatchOptions,
+    ) -> notify::Result<Box<dyn Send>> {
+        let mut debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache> =
+            notify_debouncer_full::new_debouncer(
+                options.debounce,
+                Some(options.debounce / 4),
+                handler(root.to_path_buf(), sender.clone()),
+            )?;
+        debouncer.watch(root, RecursiveMode::Recursive)?;
+        Ok(Box::new(debouncer))
+    }
+
+    fn polling(
+        root: &Path,
+        sender: &Sender<Message>,
+        options: WatchOptions,
+    ) -> Result<Box<dyn Send>> {
+        let config = notify::Config::default()
+            .with_poll_interval(options.poll_interval)
+            .with_compare_contents(true);
+        let mut debouncer: Debouncer<PollWatcher, NoCache> =
+            notify_debouncer_full::new_debouncer_opt(
+                options.debounce,
+                Some(options.debounce / 4),
+                handler(root.to_path_buf(), sender.clone()),
+                NoCache,
+                config,
+            )
+            .map_err(|e| Error::io("watching", root, std::io::Error::other(e.to_string())))?;
+        debouncer
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(|e| Error::io("watching", root, std::io::Error::other(e.to_string())))?;
+        Ok(Box::new(debouncer))
+    }
+
+    /// What the watcher has done so far.
+    pub fn status(&self) -> WatchStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Asks for a full reconciliation of the folder with the index, as after lost events.
+    pub fn reconcile(&self) {
+        let _ = self.sender.send(Message::Reconcile);
+    }
+
+    /// Asks for these paths (relative to the content folder) to be looked at now, without
+    /// waiting for the debouncer: for writes erfa makes itself.
+    pub fn touch(&self, paths: impl IntoIterator<Item = String>) {
+        let _ = self
+            .sender
+            .send(Message::Paths(paths.into_iter().collect()));
+    }
+
+    /// Stops watching; waits for the update in progress to finish.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        let _ = self.sender.send(Message::Stop);
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The worker: batches messages, applies them, reloads the engine.
+fn work(
+    mut indexer: Indexer,
+    engine: Engine,
+    root: &Path,
+    receiver: &Receiver<Message>,
+    status: &Mutex<WatchStatus>,
+) {
+    loop {
+        let first = match receiver.recv_timeout(Duration::from_secs(3600)) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let mut paths = BTreeSet::new();
+        let mut reconcile = false;
+        let mut stop = false;
+        let mut absorb = |m: Message| match m {
+            Message::Paths(p) => paths.extend(p),
+            Message::Reconcile => reconcile = true,
+            Message::Stop => stop = true,
+        };
+        absorb(first);
+        // Take whatever else is queued, so a burst becomes one commit.
+        while let Ok(m) = receiver.try_recv() {
+            absorb(m);
+        }
+        if reconcile || !paths.is_empty() {
+            let started = Instant::now();
+            let result = if reconcile {
+                indexer.update(root, Mode::Incremental, &mut |_| {})
+            } else {
+                indexer.update_paths(root, paths.iter().map(String::as_str))
+            };
+            let reloaded = result.and_then(|report| engine.reload().map(|()| report));
+            let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
+            s.updates += 1;
+            if reconcile {
+                s.reconciliations += 1;
+            }
+            match reloaded {
+                Ok(report) => {
+                    s.last_error = None;
+                    record(&mut s, &report, reconcile, &paths);
+                    if report.touched() {
+                        s.last_change = Some(format!("{report} in {:?}", started.elapsed()));
+                    }
+                }
+                Err(e) => s.last_error = Some(e.to_string()),
+            }
+        }
+        if stop {
+            return;
+        }
+    }
+}
+
+/// Keeps the list of write-ups left out of the index up to date.
+fn record(status: &mut WatchStatus, report: &UpdateReport, full: bool, paths: &BTreeSet<String>) {
+    if full {
+        status.invalid.clear();
+    } else {
+        for p in paths {
+            status.invalid.remove(p);
+        }
+    }
+    for d in report.diagnostics.iter().filter(|d| d.is_error()) {
+        status
+            .invalid
+            .entry(d.path.clone())
+            .or_default()
+            .push(d.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Scope, SearchRequest, Store, WriterOptions};
+
+    /// Watch tests share inotify instances; one at a time.
+    static SERIAL: Mutex<()> = Mutex::new(());
+
+    struct Fixture {
+        dir: tempfile::TempDir,
+        engine: Engine,
+        watch: Watch,
+    }
+
+    fn doc(title: &str, word: &str) -> String {
+        format!(
+            "---\ntitle: {title}\nkind: lesson\nlanguage: en\ndate: 2022-01-01\n---\n## Lesson learned\n\nThe word is {word}.\n"
+        )
+    }
+
+    fn start(poll: bool) -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("content/change")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("content/change/a.md"),
+            doc("A", "alphaword"),
+        )
+        .expect("write");
+        let store = Store::in_ram();
+        let indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        let engine = Engine::new(&store).expect("engine");
+        let options = WatchOptions {
+            poll,
+            poll_interval: Duration::from_millis(100),
+            ..WatchOptions::default()
+        };
+        let watch = Watch::start(
+            indexer,
+            engine.clone(),
+            &dir.path().join("content"),
+            options,
+        )
+        .expect("watch");
+        let f = Fixture { dir, engine, watch };
+        f.wait_for("alphaword", &["change/a"]);
+        f
+    }
+
+    impl Fixture {
+        fn content(&self) -> PathBuf {
+            self.dir.path().join("content")
+        }
+
+        fn slugs(&self, query: &str) -> Vec<String> {
+            let mut request = SearchRequest::new(query, Scope::Facilitator);
+            request.per_page = 100;
+            request.facets = false;
+            request.snippets = false;
+            let results = self.engine.search(&request).expect("search");
+            let mut slugs: Vec<String> = results.hits.into_iter().map(|h| h.slug).collect();
+            slugs.sort();
+            slugs
+        }
+
+        /// Waits (bounded) until `query` finds exactly `expected`.
+        fn wait_for(&self, query: &str, expected: &[&str]) {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let slugs = self.slugs(query);
+                if slugs == expected {
+                    return;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{query}: expected {expected:?}, found {slugs:?}; status {:?}",
+                    self.watch.status()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    #[test]
+    fn create_edit_rename_move_and_delete_show_up() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(false);
+        let content = f.content();
+        std::fs::write(content.join("change/b.md"), doc("B", "betaword")).expect("write");
+        f.wait_for("betaword", &["change/b"]);
+        std::fs::write(content.join("change/b.md"), doc("B", "gammaword")).expect("write");
+        f.wait_for("gammaword", &["change/b"]);
+        f.wait_for("betaword", &[]);
+        std::fs::create_dir_all(content.join("incident")).expect("mkdir");
+        std::fs::rename(content.join("change/b.md"), content.join("incident/c.md")).expect("mv");
+        f.wait_for("gammaword", &["incident/c"]);
+        // A whole folder moved at once.
+        std::fs::rename(content.join("incident"), content.join("problem")).expect("mv dir");
+        f.wait_for("gammaword", &["problem/c"]);
+        std::fs::remove_file(content.join("problem/c.md")).expect("rm");
+        f.wait_for("gammaword", &[]);
+    }
+
+    #[test]
+    fn editor_saves_and_oddities() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(false);
+        let content = f.content();
+        // vim: write a new file, rename the original away, rename the new one in place.
+        std::fs::write(content.join("change/4913"), "").expect("probe");
+        std::fs::remove_file(content.join("change/4913")).expect("probe");
+        std::fs::write(content.join("change/.a.md.swp"), "swap").expect("swap");
+        std::fs::rename(content.join("change/a.md"), content.join("change/a.md~")).expect("backup");
+        std::fs::write(content.join("change/a.md"), doc("A", "vimword")).expect("write");
+        std::fs::remove_file(content.join("change/a.md~")).expect("rm backup");
+        f.wait_for("vimword", &["change/a"]);
+        // emacs lock link (dangling symlink, hidden name) and a symlink loop.
+        std::os::unix::fs::symlink("user@host.1234", content.join("change/.#a.md")).expect("lock");
+        std::os::unix::fs::symlink("loop", content.join("loop")).expect("loop");
+        // A FIFO named like a write-up is never opened.
+        let status = std::process::Command::new("mkfifo")
+            .arg(content.join("change/x.md"))
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+        // A write-up that turns invalid leaves the index and is reported.
+        std::fs::write(content.join("change/a.md"), "---\ntitle: [broken\n---\n").expect("write");
+        f.wait_for("vimword", &[]);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !f.watch.status().invalid.contains_key("change/a.md") {
+            assert!(Instant::now() < deadline, "{:?}", f.watch.status());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::fs::write(content.join("change/ok.md"), doc("Ok", "stillworks")).expect("write");
+        f.wait_for("stillworks", &["change/ok"]);
+    }
+
+    #[test]
+    fn a_burst_of_a_thousand_files_becomes_searchable() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(false);
+        let dir = f.content().join("burst");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        for i in 0..1000 {
+            std::fs::write(
+                dir.join(format!("w{i:04}.md")),
+                doc(&format!("W{i}"), "burstword"),
+            )
+            .expect("write");
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut request = SearchRequest::new("burstword", Scope::Facilitator);
+            request.facets = false;
+            let total = f.engine.search(&request).expect("search").total;
+            if total == 1000 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "found {total} of 1000");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let status = f.watch.status();
+        assert!(
+            status.updates < 200,
+            "a burst is batched: {} updates",
+            status.updates
+        );
+    }
+
+    #[test]
+    fn an_injected_rescan_reconciles_and_polling_works() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(true);
+        assert_eq!(f.watch.status().mode, WatchMode::Polling);
+        std::fs::write(f.content().join("change/p.md"), doc("P", "pollword")).expect("write");
+        f.wait_for("pollword", &["change/p"]);
+        let before = f.watch.status().reconciliations;
+        f.watch.reconcile();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while f.watch.status().reconciliations == before {
+            assert!(Instant::now() < deadline);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
