@@ -259,6 +259,7 @@ fn index(global: &Global, mode: Mode) -> anyhow::Result<UpdateReport> {
 }
 
 fn update(global: &Global, store: &Store, mode: Mode) -> anyhow::Result<UpdateReport> {
+    let _lock = erfa_index::lock::DataLock::acquire(&global.data)?;
     let mut indexer = Indexer::new(store, WriterOptions::default())?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);

@@ -166,6 +166,20 @@ impl Store {
                 ));
             }
             Fields::register_analyzers(&index);
+            // Every segment file carries a checksum; a flipped byte or a truncated file is
+            // found here rather than in the middle of a search.
+            let corrupt = index
+                .validate_checksum()
+                .map_err(|e| format!("cannot verify {}: {e}", dir.display()))?;
+            if let Some(file) = corrupt.iter().min() {
+                return Err(format!(
+                    "{} is corrupt (checksum mismatch)",
+                    dir.join(file).display()
+                ));
+            }
+            index
+                .reader()
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
             Ok((index, payload))
         };
         let (full, full_payload) = open(full_dir)?;
@@ -180,5 +194,89 @@ impl Store {
     /// The generation of the last complete commit (that of the full index).
     pub fn generation(&self) -> Result<u64> {
         Ok(Payload::of(&self.full)?.map_or(0, |p| p.generation))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Indexer, Mode, WriterOptions};
+
+    fn build(data: &Path, content: &Path) {
+        let (store, _) = Store::open(data).expect("open");
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        indexer.update(content, Mode::Incremental, &mut |_| {}).expect("update");
+    }
+
+    fn content() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in 0..20 {
+            std::fs::write(
+                dir.path().join(format!("w{i}.md")),
+                format!("---\ntitle: Write-up {i}\nkind: practice\ndate: 2020-01-01\n---\nText number {i}.\n"),
+            )
+            .expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn a_healthy_index_opens_as_it_is() {
+        let (data, content) = (tempfile::tempdir().expect("tempdir"), content());
+        build(data.path(), content.path());
+        let (_, opened) = Store::open(data.path()).expect("open");
+        assert_eq!(opened, Opened::Existing);
+    }
+
+    #[test]
+    fn a_flipped_byte_in_a_segment_resets_the_index() {
+        let (data, content) = (tempfile::tempdir().expect("tempdir"), content());
+        build(data.path(), content.path());
+        let full = Store::index_dir(data.path()).join("full");
+        let segment = std::fs::read_dir(&full)
+            .expect("list")
+            .map(|e| e.expect("entry").path())
+            .find(|p| p.extension().is_some_and(|e| e == "store"))
+            .expect("a store file");
+        let mut bytes = std::fs::read(&segment).expect("read");
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0xff;
+        std::fs::write(&segment, bytes).expect("write");
+        let (_, opened) = Store::open(data.path()).expect("open");
+        let Opened::Reset(reason) = opened else {
+            panic!("expected a reset, got {opened:?}");
+        };
+        assert!(reason.contains("corrupt"), "{reason}");
+        // And it rebuilds from content/.
+        build(data.path(), content.path());
+        let (store, opened) = Store::open(data.path()).expect("open");
+        assert_eq!(opened, Opened::Existing);
+        assert!(store.generation().expect("generation") > 0);
+    }
+
+    #[test]
+    fn a_truncated_meta_json_resets_the_index() {
+        let (data, content) = (tempfile::tempdir().expect("tempdir"), content());
+        build(data.path(), content.path());
+        let meta = Store::index_dir(data.path()).join("full/meta.json");
+        let text = std::fs::read(&meta).expect("read");
+        std::fs::write(&meta, &text[..text.len() / 2]).expect("truncate");
+        let (_, opened) = Store::open(data.path()).expect("open");
+        assert!(matches!(opened, Opened::Reset(_)), "{opened:?}");
+    }
+
+    #[test]
+    fn a_missing_segment_file_resets_the_index() {
+        let (data, content) = (tempfile::tempdir().expect("tempdir"), content());
+        build(data.path(), content.path());
+        let full = Store::index_dir(data.path()).join("full");
+        let idx = std::fs::read_dir(&full)
+            .expect("list")
+            .map(|e| e.expect("entry").path())
+            .find(|p| p.extension().is_some_and(|e| e == "idx"))
+            .expect("an idx file");
+        std::fs::remove_file(idx).expect("rm");
+        let (_, opened) = Store::open(data.path()).expect("open");
+        assert!(matches!(opened, Opened::Reset(_)), "{opened:?}");
     }
 }
