@@ -390,6 +390,8 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("erfa: built the index: {report}");
     }
     let engine = Engine::new(&store)?;
+    let glossary = erfa_index::glossary::Glossary::load(&global.content);
+    engine.set_glossary(&glossary.glossary);
     let scope = match args.scope {
         ScopeArg::Public => Scope::Public,
         ScopeArg::Members => Scope::Members,

@@ -134,6 +134,8 @@ pub fn check(root: &Path) -> Result<Check> {
         files: listing.entries.len(),
         ..Check::default()
     };
+    out.diagnostics
+        .extend(crate::glossary::Glossary::load(root).diagnostics);
     for entry in &listing.entries {
         let (parsed, _) = load(entry);
         out.diagnostics.extend(parsed.diagnostics);

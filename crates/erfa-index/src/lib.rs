@@ -30,6 +30,7 @@ pub mod durable;
 pub mod error;
 pub mod eval;
 pub mod front_matter;
+pub mod glossary;
 pub mod lock;
 pub mod markdown;
 pub mod query;

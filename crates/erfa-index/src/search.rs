@@ -5,6 +5,7 @@
 //! `members` and `facilitator` search the full index, members only published write-ups.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
@@ -18,6 +19,7 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collector::{FacetCounts, Ranked, SortKey, TopRanked};
 use crate::error::Result;
+use crate::glossary::Glossary;
 use crate::query::{self, Atom, UserQuery};
 use crate::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
@@ -81,6 +83,8 @@ pub enum SectionFilter {
     Mistake,
 }
 
+/// Weight of a glossary term relative to the words as typed.
+const GLOSSARY_WEIGHT: f32 = 0.6;
 /// Words at least this long get typo tolerance.
 const TYPO_MIN_CHARS: usize = 5;
 /// A word in fewer write-ups than this gets typo tolerance.
@@ -227,6 +231,16 @@ pub struct Engine {
     full: IndexReader,
     public: IndexReader,
     pub(crate) suggestions: crate::suggest::Cache,
+    glossary: Arc<RwLock<Arc<Vec<GlossaryEntry>>>>,
+}
+
+/// A glossary pair with its terms analyzed as queries are.
+#[derive(Debug)]
+struct GlossaryEntry {
+    da: String,
+    en: String,
+    da_tokens: Vec<String>,
+    en_tokens: Vec<String>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -256,6 +270,7 @@ impl Engine {
             full: reader(&store.full)?,
             public: reader(&store.public)?,
             suggestions: crate::suggest::Cache::default(),
+            glossary: Arc::default(),
         })
     }
 
@@ -449,6 +464,91 @@ impl Engine {
         }
     }
 
+    /// Uses `glossary` for the next searches.
+    pub fn set_glossary(&self, glossary: &Glossary) {
+        let index = self.full.searcher().index().clone();
+        let analyze = |analyzer: &str, text: &str| -> Vec<String> {
+            let Some(mut a) = index.tokenizers().get(analyzer) else {
+                return Vec::new();
+            };
+            let mut stream = a.token_stream(text);
+            let mut out = Vec::new();
+            while let Some(t) = stream.next() {
+                out.push(t.text.clone());
+            }
+            out
+        };
+        let entries = glossary
+            .pairs
+            .iter()
+            .map(|p| GlossaryEntry {
+                da: p.da.clone(),
+                en: p.en.clone(),
+                da_tokens: analyze(ANALYZER_DA, &p.da),
+                en_tokens: analyze(ANALYZER_EN, &p.en),
+            })
+            .filter(|e| !e.da_tokens.is_empty() && !e.en_tokens.is_empty())
+            .collect();
+        *self.glossary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(entries);
+    }
+
+    /// For each clause of `user`, the other-language terms of glossary entries that the
+    /// clause (alone, or with its neighbours for entries of several words) matches.
+    fn glossary_expansions(&self, searcher: &Searcher, user: &UserQuery) -> Vec<Vec<String>> {
+        let entries = self
+            .glossary
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut out: Vec<Vec<String>> = vec![Vec::new(); user.clauses.len()];
+        if entries.is_empty() {
+            return out;
+        }
+        // Each clause's first word, analyzed both ways (phrases and OR-groups are matched
+        // only as whole single words).
+        let analyzed: Vec<Option<(Vec<String>, Vec<String>)>> = user
+            .clauses
+            .iter()
+            .map(|c| match c.alternatives.as_slice() {
+                [atom] => {
+                    let a = self.analyze(searcher, atom.text());
+                    Some((
+                        a.da.into_iter().map(|(_, t)| t).collect(),
+                        a.en.into_iter().map(|(_, t)| t).collect(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let sequence = |start: usize, len: usize, danish: bool| -> Option<Vec<String>> {
+            let mut tokens = Vec::new();
+            for item in analyzed.get(start..start + len)? {
+                let (da, en) = item.as_ref()?;
+                tokens.extend(if danish { da.clone() } else { en.clone() });
+            }
+            Some(tokens)
+        };
+        for entry in entries.iter() {
+            for (danish, tokens, other) in [
+                (true, &entry.da_tokens, &entry.en),
+                (false, &entry.en_tokens, &entry.da),
+            ] {
+                let words = if danish { &entry.da } else { &entry.en };
+                let len = words.split_whitespace().count().max(1);
+                for start in 0..user.clauses.len() {
+                    if sequence(start, len, danish).as_ref() == Some(tokens) {
+                        for slot in &mut out[start..start + len] {
+                            if !slot.contains(other) {
+                                slot.push(other.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// A corrected query from the scope's own vocabulary, when some typed words do not
     /// occur and a close word does.
     fn did_you_mean(&self, searcher: &Searcher, user: &UserQuery) -> Result<Option<String>> {
@@ -577,16 +677,33 @@ impl Engine {
             .collect();
 
         // Text: one query per clause; clauses of stop words only drop out.
+        let expansions = self.glossary_expansions(&searcher, &user);
         let clauses: Vec<Box<dyn Query>> = user
             .clauses
             .iter()
-            .map(|clause| -> Result<Option<Box<dyn Query>>> {
-                let alternatives: Vec<(Occur, Box<dyn Query>)> = clause
+            .zip(&expansions)
+            .map(|(clause, expansions)| -> Result<Option<Box<dyn Query>>> {
+                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = clause
                     .alternatives
                     .iter()
                     .filter_map(|a| self.atom_query(&searcher, a, &parts, true).transpose())
                     .map(|q| q.map(|q| (Occur::Should, q)))
                     .collect::<Result<_>>()?;
+                if !alternatives.is_empty() {
+                    let mut should = Vec::new();
+                    for text in expansions {
+                        self.add_text_clauses(
+                            &searcher,
+                            text,
+                            &parts,
+                            GLOSSARY_WEIGHT,
+                            &mut should,
+                        );
+                    }
+                    if !should.is_empty() {
+                        alternatives.push((Occur::Should, Box::new(BooleanQuery::new(should))));
+                    }
+                }
                 Ok((!alternatives.is_empty())
                     .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>))
             })
@@ -945,6 +1062,54 @@ mod engine_tests {
                 "{typo}"
             );
         }
+    }
+
+    #[test]
+    fn the_glossary_finds_the_other_language_and_weighs_less() {
+        let engine = engine_with(&[
+            (
+                "en.md",
+                "members",
+                "Major incident review",
+                "Every incident had an owner.",
+            ),
+            (
+                "da.md",
+                "members",
+                "Hændelser i weekenden",
+                "Hændelsen blev løst.",
+            ),
+            (
+                "pm.md",
+                "members",
+                "Problemstyring uden ejer",
+                "Ingen ejede problemerne.",
+            ),
+        ]);
+        engine.set_glossary(&Glossary::parse(
+            "pairs:\n  - da: hændelse\n    en: incident\n  - da: problemstyring\n    en: problem management\n",
+        ).glossary);
+        let results = engine
+            .search(&SearchRequest::new("hændelser", Scope::Members))
+            .expect("search");
+        let slugs: Vec<_> = results.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["da", "en"],
+            "own language first, then the glossary's"
+        );
+        assert!(
+            results.hits[1]
+                .snippet
+                .html
+                .contains("<mark>incident</mark>"),
+            "{:?}",
+            results.hits[1].snippet
+        );
+        let results = engine
+            .search(&SearchRequest::new("problem management", Scope::Members))
+            .expect("search");
+        assert_eq!(results.hits.first().map(|h| h.slug.as_str()), Some("pm"));
     }
 
     #[test]

@@ -285,6 +285,10 @@ fn work(
         while let Ok(m) = receiver.try_recv() {
             absorb(m);
         }
+        if reconcile || paths.contains(crate::glossary::FILE_NAME) {
+            // The glossary applies at query time: a saved edit takes effect at once.
+            engine.set_glossary(&crate::glossary::Glossary::load(root).glossary);
+        }
         if reconcile || !paths.is_empty() {
             let started = Instant::now();
             let result = if reconcile {
@@ -467,6 +471,19 @@ mod tests {
         }
         std::fs::write(content.join("change/ok.md"), doc("Ok", "stillworks")).expect("write");
         f.wait_for("stillworks", &["change/ok"]);
+    }
+
+    #[test]
+    fn glossary_edits_apply_without_a_rebuild() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(false);
+        f.wait_for("forandring", &[]);
+        std::fs::write(
+            f.content().join("_glossary.yaml"),
+            "pairs:\n  - da: forandring\n    en: alphaword\n",
+        )
+        .expect("write");
+        f.wait_for("forandring", &["change/a"]);
     }
 
     #[test]
