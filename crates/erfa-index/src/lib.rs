@@ -54,7 +54,9 @@ pub use document::{Document, Parsed};
 pub use error::{Error, Result};
 pub use front_matter::{Date, FrontMatter};
 pub use related::Draft;
-pub use search::{Engine, Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort, Stored};
+pub use search::{
+    Engine, Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort, Stored, Tuning,
+};
 pub use store::{Opened, Store};
 pub use suggest::Suggestion;
 pub use writer::{Indexer, Mode, Progress, UpdateReport, WriterOptions};

@@ -6,12 +6,11 @@
 //! counts come from the columns.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, SplitCompoundWords,
+    Stemmer, StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, TantivyDocument};
 
@@ -21,12 +20,14 @@ use crate::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
 /// English analyzer name.
 pub const ANALYZER_EN: &str = "erfa_en";
+/// Danish analyzer that also splits compounds into their parts.
+pub const ANALYZER_DA_PARTS: &str = "erfa_da_parts";
 /// Language-neutral analyzer (tags, tools): lower-case words, no stemming.
 pub const ANALYZER_PLAIN: &str = "erfa_plain";
 
@@ -120,6 +121,9 @@ pub struct Fields {
     pub words: Field,
     /// The title as one exact value, for suggestions.
     pub title: Field,
+    /// Danish text with compounds split into their parts ("hændelsesstyring" is also
+    /// "hændelse" and "styring"); the whole words stay searchable in the text fields.
+    pub parts_da: Field,
     text: [[Field; 2]; 5],
     facets: Vec<(&'static str, Field)>,
 }
@@ -147,7 +151,11 @@ impl Fields {
                     .set_tokenizer(analyzer)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             );
-            if stored { options.set_stored() } else { options }
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
         };
         let keywords = b.add_text_field("keywords", text_options(ANALYZER_PLAIN, false));
         let words = b.add_text_field(
@@ -159,6 +167,14 @@ impl Fields {
             ),
         );
         let title = b.add_text_field("title", STRING | FAST);
+        let parts_da = b.add_text_field(
+            "parts_da",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER_DA_PARTS)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        );
         let mut text = [[slug; 2]; 5];
         for part in TextPart::ALL {
             // Titles come from the record; the other parts are stored for snippets.
@@ -189,6 +205,7 @@ impl Fields {
             keywords,
             words,
             title,
+            parts_da,
             text,
             facets,
         }
@@ -201,7 +218,10 @@ impl Fields {
 
     /// A facet or filter field by its front-matter name.
     pub fn facet(&self, name: &str) -> Option<Field> {
-        self.facets.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+        self.facets
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
     }
 
     /// Registers erfa's analyzers; needed every time an index is opened or created.
@@ -210,6 +230,7 @@ impl Fields {
         manager.register(ANALYZER_DA, analyzer(Some(StemLanguage::Danish)));
         manager.register(ANALYZER_EN, analyzer(Some(StemLanguage::English)));
         manager.register(ANALYZER_PLAIN, analyzer(None));
+        manager.register(ANALYZER_DA_PARTS, compound_analyzer());
     }
 
     /// The tantivy document for a write-up. `public` leaves out what only members may
@@ -255,6 +276,13 @@ impl Fields {
         }
         t.add_text(self.words, doc.sections.all_text());
         t.add_text(self.words, keywords.join(" "));
+        if lang == Language::Da {
+            t.add_text(self.parts_da, &front.title);
+            if let Some(summary) = &front.summary {
+                t.add_text(self.parts_da, summary);
+            }
+            t.add_text(self.parts_da, doc.sections.all_text());
+        }
 
         let mut facet = |name: &str, value: &str| {
             if let Some(field) = self.facet(name) {
@@ -305,17 +333,51 @@ impl Default for Fields {
     }
 }
 
+/// The shipped list of Danish compound parts.
+pub const COMPOUND_PARTS_DA: &str = include_str!("compounds_da.txt");
+
+/// The dictionary for compound splitting: each listed word, with the linking -s or -e that
+/// Danish compounds put between parts and with the inflections of a last part.
+pub fn compound_dictionary() -> Vec<String> {
+    let mut words = Vec::new();
+    for line in COMPOUND_PARTS_DA.lines() {
+        let word = line.trim();
+        if word.is_empty() || word.starts_with('#') {
+            continue;
+        }
+        // Linking -s/-e between parts, and inflections of the last part.
+        for ending in [
+            "", "s", "e", "er", "erne", "en", "ens", "et", "ets", "r", "rne", "n", "ne", "t",
+        ] {
+            words.push(format!("{word}{ending}"));
+        }
+    }
+    words.sort();
+    words.dedup();
+    words
+}
+
+fn compound_analyzer() -> TextAnalyzer {
+    let split = SplitCompoundWords::from_dictionary(compound_dictionary())
+        .expect("the shipped dictionary builds an automaton");
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(split)
+        .filter(StopWordFilter::new(StemLanguage::Danish).expect("tantivy has Danish stop words"))
+        .filter(Stemmer::new(StemLanguage::Danish))
+        .build()
+}
+
 fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser);
     match language {
         Some(language) => {
-            let stop = StopWordFilter::new(language).expect("tantivy has Danish and English stop words");
-            builder
-                .filter(stop)
-                .filter(Stemmer::new(language))
-                .build()
+            let stop =
+                StopWordFilter::new(language).expect("tantivy has Danish and English stop words");
+            builder.filter(stop).filter(Stemmer::new(language)).build()
         }
         None => builder.build(),
     }
@@ -390,14 +452,42 @@ mod tests {
 
     #[test]
     fn english_plural_matches_singular() {
-        assert_eq!(tokens(ANALYZER_EN, "incidents"), tokens(ANALYZER_EN, "incident"));
+        assert_eq!(
+            tokens(ANALYZER_EN, "incidents"),
+            tokens(ANALYZER_EN, "incident")
+        );
         assert!(tokens(ANALYZER_EN, "the").is_empty());
+    }
+
+    #[test]
+    fn compounds_split_into_their_parts() {
+        let parts = tokens(
+            ANALYZER_DA_PARTS,
+            "hændelsesstyring ændringsanmodning kaffe",
+        );
+        let stems = tokens(ANALYZER_DA, "hændelse styring ændring anmodning kaffe");
+        assert_eq!(parts, stems);
+    }
+
+    #[test]
+    fn the_compound_list_matches_the_index_version() {
+        // Changing compounds_da.txt changes what the index holds: bump INDEX_VERSION and
+        // record the new hash here.
+        let hash = crate::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
+        assert_eq!(
+            (INDEX_VERSION, hash.as_str()),
+            (3, "704fa1fa33cc9c6cb329c84e1eb019a2")
+        );
     }
 
     #[test]
     fn field_names_are_unique() {
         let fields = Fields::new();
-        let mut names: Vec<_> = fields.schema.fields().map(|(_, e)| e.name().to_string()).collect();
+        let mut names: Vec<_> = fields
+            .schema
+            .fields()
+            .map(|(_, e)| e.name().to_string())
+            .collect();
         let n = names.len();
         names.sort();
         names.dedup();

@@ -83,6 +83,8 @@ pub enum SectionFilter {
     Mistake,
 }
 
+/// Weight of a match inside a Danish compound.
+const COMPOUND_WEIGHT: f32 = 0.5;
 /// Weight of a glossary term relative to the words as typed.
 const GLOSSARY_WEIGHT: f32 = 0.6;
 /// Words at least this long get typo tolerance.
@@ -232,6 +234,28 @@ pub struct Engine {
     public: IndexReader,
     pub(crate) suggestions: crate::suggest::Cache,
     glossary: Arc<RwLock<Arc<Vec<GlossaryEntry>>>>,
+    tuning: Arc<RwLock<Tuning>>,
+}
+
+/// Ranking features that can be switched off, to measure what each contributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Expand queries through the bilingual glossary.
+    pub glossary: bool,
+    /// Match Danish words inside compounds.
+    pub compounds: bool,
+    /// Expand long rare words to close words.
+    pub typos: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            glossary: true,
+            compounds: true,
+            typos: true,
+        }
+    }
 }
 
 /// A glossary pair with its terms analyzed as queries are.
@@ -271,6 +295,7 @@ impl Engine {
             public: reader(&store.public)?,
             suggestions: crate::suggest::Cache::default(),
             glossary: Arc::default(),
+            tuning: Arc::default(),
         })
     }
 
@@ -395,7 +420,10 @@ impl Engine {
     ) -> Result<Option<Box<dyn Query>>> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         self.add_text_clauses(searcher, atom.text(), parts, 1.0, &mut should);
-        if typos && let Atom::Word(word) = atom {
+        if typos
+            && self.tuning().typos
+            && let Atom::Word(word) = atom
+        {
             let analyzed = self.analyze(searcher, word);
             if let [(_, token)] = analyzed.plain.as_slice()
                 && token.chars().count() >= TYPO_MIN_CHARS
@@ -461,7 +489,20 @@ impl Engine {
         }
         if parts.len() == TextPart::ALL.len() {
             add(self.fields.keywords, &analyzed.plain, KEYWORDS_WEIGHT);
+            if self.tuning().compounds && analyzed.da.len() == 1 {
+                add(self.fields.parts_da, &analyzed.da, COMPOUND_WEIGHT);
+            }
         }
+    }
+
+    /// The ranking features in use.
+    pub fn tuning(&self) -> Tuning {
+        *self.tuning.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Switches ranking features on or off (for relevance measurements).
+    pub fn set_tuning(&self, tuning: Tuning) {
+        *self.tuning.write().unwrap_or_else(|e| e.into_inner()) = tuning;
     }
 
     /// Uses `glossary` for the next searches.
@@ -1110,6 +1151,37 @@ mod engine_tests {
             .search(&SearchRequest::new("problem management", Scope::Members))
             .expect("search");
         assert_eq!(results.hits.first().map(|h| h.slug.as_str()), Some("pm"));
+    }
+
+    #[test]
+    fn danish_words_are_found_inside_compounds() {
+        let engine = engine_with(&[
+            (
+                "da-a.md",
+                "members",
+                "Hændelsesstyring i kommunen",
+                "Vi fik styr på ændringsanmodninger.",
+            ),
+            ("da-b.md", "members", "Noget andet", "Kaffe."),
+        ]);
+        for query in ["hændelse", "ændring", "anmodning"] {
+            let results = engine
+                .search(&SearchRequest::new(query, Scope::Members))
+                .expect("search");
+            assert_eq!(
+                results.hits.first().map(|h| h.slug.as_str()),
+                Some("da-a"),
+                "{query}"
+            );
+        }
+        engine.set_tuning(Tuning {
+            compounds: false,
+            ..Tuning::default()
+        });
+        let results = engine
+            .search(&SearchRequest::new("anmodning", Scope::Members))
+            .expect("search");
+        assert_eq!(results.total, 0);
     }
 
     #[test]
