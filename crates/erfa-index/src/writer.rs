@@ -269,8 +269,11 @@ impl Indexer {
     /// Applies what changed at some paths (relative to `root`, forward slashes), as
     /// file-system events report them: a file that is there is indexed (or left alone
     /// when its hash is unchanged), a file that is gone leaves the index. Anything this
-    /// cannot decide path by path — a folder created, moved or removed, or a slug another
-    /// file already has — falls back to a full [`Mode::Incremental`] update.
+    /// cannot decide path by path — a folder created, moved or removed, or a slug that
+    /// another file on disk shares — falls back to a full [`Mode::Incremental`] update.
+    ///
+    /// Every fallback is decided before anything is applied: the full update reads the
+    /// committed index, so a write-up put but not yet committed would be put twice.
     pub fn update_paths<'a>(
         &mut self,
         root: &Path,
@@ -281,15 +284,27 @@ impl Indexer {
         paths.sort_unstable();
         paths.dedup();
         let indexed = self.indexed_hashes()?;
-        let mut report = UpdateReport::default();
+        // The walk reads no file, only folders: cheap next to the files' hashes, and it
+        // gives the slugs exactly as a full update sees them.
+        let listing = catalog::list(root)?;
+        let mut by_slug: HashMap<&str, usize> = HashMap::new();
+        for entry in &listing.entries {
+            *by_slug.entry(entry.slug.as_str()).or_default() += 1;
+        }
+        let entries: HashMap<&str, &catalog::Entry> = listing
+            .entries
+            .iter()
+            .map(|e| (e.file.rel.as_str(), e))
+            .collect();
+        let mut writeups = Vec::with_capacity(paths.len());
         for rel in paths {
-            let abs = root.join(rel);
             if !crate::source::is_writeup_path(rel) {
                 // Hidden and data files never matter; a folder might hold write-ups.
                 let folder_prefix = format!("{rel}/");
                 let hidden = rel.split('/').any(|p| p.starts_with('.'));
                 if !hidden
-                    && (abs.is_dir() || indexed.keys().any(|k| k.starts_with(&folder_prefix)))
+                    && (root.join(rel).is_dir()
+                        || indexed.keys().any(|k| k.starts_with(&folder_prefix)))
                 {
                     return self.update(root, Mode::Incremental, &mut |_| {});
                 }
@@ -298,6 +313,19 @@ impl Indexer {
             if !inside_without_links(root, rel) {
                 return self.update(root, Mode::Incremental, &mut |_| {});
             }
+            // A slug that two files share decides which of them is indexed: a change to
+            // either can change the other.
+            let slug = crate::slug::from_path(rel);
+            let on_disk = usize::from(entries.contains_key(rel));
+            if by_slug.get(slug.as_str()).copied().unwrap_or(0) > on_disk {
+                return self.update(root, Mode::Incremental, &mut |_| {});
+            }
+            writeups.push((rel, slug));
+        }
+
+        let mut report = UpdateReport::default();
+        for (rel, slug) in writeups {
+            let abs = root.join(rel);
             let previous = indexed.get(rel);
             match std::fs::symlink_metadata(&abs) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -308,12 +336,6 @@ impl Indexer {
                     continue;
                 }
                 _ => {}
-            }
-            let slug = crate::slug::from_path(rel);
-            if let Some(owner) = self.slug_owner(&slug)?
-                && owner != rel
-            {
-                return self.update(root, Mode::Incremental, &mut |_| {});
             }
             let entry = catalog::Entry {
                 file: crate::source::SourceFile {
@@ -373,47 +395,6 @@ impl Indexer {
         }
         report.elapsed = started.elapsed();
         Ok(report)
-    }
-
-    /// The path of the indexed write-up with `slug`, if any.
-    fn slug_owner(&self, slug: &str) -> Result<Option<String>> {
-        let reader: tantivy::IndexReader = self
-            .store
-            .full
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        let searcher = reader.searcher();
-        let term = Term::from_field_text(self.store.fields.slug, slug);
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.store.fields.slug)?;
-            let Some(info) = inverted
-                .get_term_info(&term)
-                .map_err(|e| Error::io("reading", "index", e))?
-            else {
-                continue;
-            };
-            let mut postings = inverted
-                .read_postings_from_terminfo(&info, tantivy::schema::IndexRecordOption::Basic)
-                .map_err(|e| Error::io("reading", "index", e))?;
-            let alive = segment.alive_bitset();
-            let paths = segment.fast_fields().str("path")?;
-            let mut doc = tantivy::DocSet::doc(&postings);
-            while doc != tantivy::TERMINATED {
-                if alive.is_none_or(|a| a.is_alive(doc))
-                    && let Some(paths) = &paths
-                    && let Some(ord) = paths.term_ords(doc).next()
-                {
-                    let mut path = String::new();
-                    paths
-                        .ord_to_str(ord, &mut path)
-                        .map_err(|e| Error::io("reading", "index", e))?;
-                    return Ok(Some(path));
-                }
-                doc = tantivy::DocSet::advance(&mut postings);
-            }
-        }
-        Ok(None)
     }
 
     /// Adds or replaces one write-up in both indexes (not committed).

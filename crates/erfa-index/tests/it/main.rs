@@ -5,4 +5,5 @@ mod common;
 mod danish;
 mod incremental;
 mod parse_table;
+mod regressions;
 mod tree;
