@@ -43,7 +43,7 @@ impl Rng {
     }
 }
 
-const EN: &[&str] = &[
+pub const EN: &[&str] = &[
     "change",
     "changes",
     "incident",

@@ -3,7 +3,9 @@
 
 mod common;
 mod danish;
+mod differential;
 mod incremental;
 mod parse_table;
 mod regressions;
+mod result_shape;
 mod tree;

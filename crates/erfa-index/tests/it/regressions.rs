@@ -30,3 +30,34 @@ fn a_phrase_with_another_word_does_not_panic() {
     );
     assert_eq!(slugs(&results), ["c", "a"]);
 }
+
+/// tantivy's `MoreLikeThis` keeps its best 30 terms while iterating a `HashMap` (random
+/// order per map) and breaks ties by arrival, so a long write-up's related write-ups —
+/// their scores and even which ones — change from one call to the next. The same content
+/// must give the same answers, and the scope differential cannot be checked otherwise.
+#[test]
+#[ignore = "bug in related.rs: more-like-this answers vary between identical calls; see the report"]
+fn related_write_ups_are_the_same_on_every_call() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let mut r = crate::incremental::Rng::new(3);
+    for i in 0..30 {
+        // More than 30 distinct words, many with equal counts: a selection must be made.
+        let body: Vec<String> = (0..80).map(|_| format!("term{}", r.below(120))).collect();
+        let body = body.join(" ");
+        write(
+            root,
+            &format!("doc-{i}.md"),
+            &writeup(&format!("Write-up {i}"), "practice", "en", "public", &body),
+        );
+    }
+    let (_store, engine) = rebuilt(root);
+    let first = serde_json::to_string(&engine.related("doc-1", Scope::Public, 5).expect("related"))
+        .expect("json");
+    for _ in 0..20 {
+        let again =
+            serde_json::to_string(&engine.related("doc-1", Scope::Public, 5).expect("related"))
+                .expect("json");
+        assert_eq!(first, again);
+    }
+}
