@@ -7,6 +7,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod user;
+
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use erfa_index::{
@@ -30,15 +32,38 @@ struct Cli {
 #[derive(Debug, Args)]
 struct Global {
     /// Folder with the write-ups (Markdown files with front matter).
-    #[arg(long, global = true, value_name = "DIR", env = "ERFA_CONTENT", default_value = "content")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "ERFA_CONTENT",
+        default_value = "content"
+    )]
     content: PathBuf,
     /// Folder for the index and erfa's own state; the index part is a cache, safe to delete.
-    #[arg(long, global = true, value_name = "DIR", env = "ERFA_DATA", default_value = ".erfa")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "ERFA_DATA",
+        default_value = ".erfa"
+    )]
     data: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Measure search relevance against judged queries.
+    ///
+    /// Indexes the content folder in memory (the data folder is not touched), runs every
+    /// query of QUERIES (TSV: id, group, query) 100 results deep, and prints nDCG@10, MAP
+    /// and recall@100 overall and per group against QRELS (TSV: id, slug, grade 0–2).
+    Eval(EvalArgs),
+    /// Manage accounts: members, contributors and facilitators.
+    ///
+    /// Accounts live in the data folder (state.db), apart from the index; rebuilding the
+    /// index never touches them. Once an account exists, erfa serve asks visitors to log in.
+    User(user::UserArgs),
     /// Bring the index up to date with the content folder.
     ///
     /// Only added, changed and deleted files are touched; the summary line says how many of
@@ -89,6 +114,31 @@ enum Command {
         #[arg(long, value_name = "TOPIC")]
         folder: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// Judged queries: `id<TAB>group<TAB>query` per line.
+    #[arg(long, value_name = "FILE")]
+    queries: PathBuf,
+    /// Judgments: `id<TAB>slug<TAB>grade` per line (2 answers, 1 partly, 0 not).
+    #[arg(long, value_name = "FILE")]
+    qrels: PathBuf,
+    /// Also write the results as a TREC run file.
+    #[arg(long, value_name = "FILE")]
+    run: Option<PathBuf>,
+    /// Whose view to search.
+    #[arg(long, value_enum, default_value_t = ScopeArg::Facilitator)]
+    scope: ScopeArg,
+    /// Switch off the bilingual glossary.
+    #[arg(long)]
+    no_glossary: bool,
+    /// Switch off matching inside Danish compounds.
+    #[arg(long)]
+    no_compounds: bool,
+    /// Switch off typo tolerance.
+    #[arg(long)]
+    no_typos: bool,
 }
 
 #[derive(Debug, Args)]
@@ -180,12 +230,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     match cli.command {
         Command::Index { rebuild } => {
-            let report = index(&global, if rebuild { Mode::Rebuild } else { Mode::Incremental })?;
+            let report = index(
+                &global,
+                if rebuild {
+                    Mode::Rebuild
+                } else {
+                    Mode::Incremental
+                },
+            )?;
             print_diagnostics(&global.content, &report.diagnostics);
             println!("{report}");
-            Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if report.errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Search(args) => search(&global, args),
+        Command::User(args) => user::run(&global.data, args),
+        Command::Eval(args) => eval(&global, args),
         Command::Serve(args) => serve(&global, args),
         Command::Check { paths } => check(&global, paths),
         Command::New {
@@ -219,7 +282,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .context("creating the write-up")?;
             println!("{}", path.display());
-            eprintln!("created; fill in the sections, then run `erfa check {}`", path.display());
+            eprintln!(
+                "created; fill in the sections, then run `erfa check {}`",
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -264,8 +330,10 @@ fn update(global: &Global, store: &Store, mode: Mode) -> anyhow::Result<UpdateRe
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
-                .expect("the template is valid"),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
+            )
+            .expect("the template is valid"),
         );
         Some(bar)
     } else {
@@ -307,7 +375,10 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
     if let Some(s) = args.request_timeout_secs.or(file.request_timeout_secs) {
         config.limits.request_timeout = secs(s.max(1));
     }
-    if let Some(s) = args.header_read_timeout_secs.or(file.header_read_timeout_secs) {
+    if let Some(s) = args
+        .header_read_timeout_secs
+        .or(file.header_read_timeout_secs)
+    {
         config.limits.header_read_timeout = secs(s.max(1));
     }
     if let Some(n) = args.max_connections.or(file.max_connections) {
@@ -350,8 +421,10 @@ fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
-                .expect("the template is valid"),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
+            )
+            .expect("the template is valid"),
         );
         Some(bar)
     } else {
@@ -422,7 +495,11 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if results.hits.is_empty() {
-        println!("No write-ups match \"{}\" in the {} scope.", args.query, scope.as_str());
+        println!(
+            "No write-ups match \"{}\" in the {} scope.",
+            args.query,
+            scope.as_str()
+        );
         if let Some(suggestion) = &results.did_you_mean {
             println!("Did you mean: {suggestion}");
         }
@@ -485,8 +562,8 @@ fn check(global: &Global, paths: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
     };
     let (mut errors, mut warnings, mut files) = (0, 0, 0);
     for path in &paths {
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("{} not found", path.display()))?;
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("{} not found", path.display()))?;
         let diagnostics = if meta.is_dir() {
             let check = erfa_index::catalog::check(path)
                 .with_context(|| format!("checking {}", path.display()))?;
@@ -529,7 +606,11 @@ fn check(global: &Global, paths: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     );
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A file's path relative to the content folder when it is inside it (its slug depends
@@ -542,4 +623,51 @@ fn relative_to_content(content: &Path, path: &Path) -> String {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     })
+}
+
+fn eval(global: &Global, args: EvalArgs) -> anyhow::Result<ExitCode> {
+    use erfa_index::eval;
+    let queries = eval::read_queries(&args.queries)
+        .with_context(|| format!("reading {}", args.queries.display()))?;
+    let qrels = eval::read_qrels(&args.qrels)
+        .with_context(|| format!("reading {}", args.qrels.display()))?;
+    let store = Store::in_ram();
+    let mut indexer = Indexer::new(&store, WriterOptions::default())?;
+    let report = indexer
+        .update(&global.content, Mode::Rebuild, &mut |_| {})
+        .with_context(|| format!("indexing {}", global.content.display()))?;
+    eprintln!("indexed {}: {report}", global.content.display());
+    let engine = Engine::new(&store)?;
+    engine.reload()?;
+    engine.set_glossary(&erfa_index::glossary::Glossary::load(&global.content).glossary);
+    engine.set_tuning(erfa_index::Tuning {
+        glossary: !args.no_glossary,
+        compounds: !args.no_compounds,
+        typos: !args.no_typos,
+    });
+    let scope = match args.scope {
+        ScopeArg::Public => Scope::Public,
+        ScopeArg::Members => Scope::Members,
+        ScopeArg::Facilitator => Scope::Facilitator,
+    };
+    let run = eval::try_run_queries(&queries, |text| -> anyhow::Result<Vec<(String, f32)>> {
+        let mut request = SearchRequest::new(text, scope);
+        request.per_page = 100;
+        request.facets = false;
+        request.snippets = false;
+        let results = engine.search(&request)?;
+        Ok(results
+            .hits
+            .into_iter()
+            .map(|h| (h.slug, h.score))
+            .collect())
+    })?;
+    if let Some(path) = &args.run {
+        let mut file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        eval::write_run(&run, "erfa", &mut file)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    print!("{}", eval::evaluate(&queries, &qrels, &run));
+    Ok(ExitCode::SUCCESS)
 }

@@ -542,7 +542,7 @@ impl Engine {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let mut out: Vec<Vec<String>> = vec![Vec::new(); user.clauses.len()];
-        if entries.is_empty() {
+        if entries.is_empty() || !self.tuning().glossary {
             return out;
         }
         // Each clause's first word, analyzed both ways (phrases and OR-groups are matched
@@ -1206,6 +1206,52 @@ mod engine_tests {
         assert_eq!(
             public.did_you_mean, None,
             "members-only words never suggested publicly"
+        );
+    }
+}
+
+#[cfg(test)]
+mod relevance {
+    use std::path::Path;
+
+    use crate::eval;
+    use crate::{Engine, Indexer, Mode, Scope, SearchRequest, Store, WriterOptions};
+
+    /// nDCG@10 of the judged development set over the shipped content, recorded when the
+    /// glossary, compounds and typo tolerance were measured (`erfa eval`, facilitator scope).
+    const BASELINE_NDCG10: f64 = 0.780;
+
+    #[test]
+    fn development_set_does_not_fall_below_the_baseline() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let queries =
+            eval::read_queries(&root.join("tests/relevance/queries.tsv")).expect("queries");
+        let qrels = eval::read_qrels(&root.join("tests/relevance/qrels.tsv")).expect("qrels");
+        let store = Store::in_ram();
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        indexer
+            .update(&root.join("content"), Mode::Rebuild, &mut |_| {})
+            .expect("index");
+        let engine = Engine::new(&store).expect("engine");
+        engine.reload().expect("reload");
+        engine.set_glossary(&crate::glossary::Glossary::load(&root.join("content")).glossary);
+        let run = eval::run_queries(&queries, |text| {
+            let mut request = SearchRequest::new(text, Scope::Facilitator);
+            request.per_page = 100;
+            request.facets = false;
+            request.snippets = false;
+            let results = engine.search(&request).expect("search");
+            results
+                .hits
+                .into_iter()
+                .map(|h| (h.slug, h.score))
+                .collect()
+        });
+        let evaluation = eval::evaluate(&queries, &qrels, &run);
+        let ndcg = evaluation.overall.ndcg10;
+        assert!(
+            ndcg + 1e-9 >= BASELINE_NDCG10 - 0.0005,
+            "nDCG@10 fell to {ndcg:.3} (baseline {BASELINE_NDCG10}):\n{evaluation}"
         );
     }
 }
