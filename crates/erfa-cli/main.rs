@@ -139,6 +139,12 @@ struct EvalArgs {
     /// Switch off typo tolerance.
     #[arg(long)]
     no_typos: bool,
+    /// Rank write-ups with every word first only for queries of at most N words.
+    #[arg(long, value_name = "N", default_value_t = usize::MAX, hide_default_value = true)]
+    max_tier_words: usize,
+    /// Weight of a title match (body text weighs 1).
+    #[arg(long, value_name = "W", default_value_t = erfa_index::schema::TextPart::Title.weight())]
+    title_weight: f32,
 }
 
 #[derive(Debug, Args)]
@@ -644,6 +650,8 @@ fn eval(global: &Global, args: EvalArgs) -> anyhow::Result<ExitCode> {
         glossary: !args.no_glossary,
         compounds: !args.no_compounds,
         typos: !args.no_typos,
+        max_tier_clauses: args.max_tier_words,
+        title_weight: args.title_weight,
     });
     let scope = match args.scope {
         ScopeArg::Public => Scope::Public,

@@ -60,8 +60,8 @@ impl TextPart {
     /// high; body normal.
     pub fn weight(self) -> f32 {
         match self {
-            TextPart::Title => 3.0,
-            TextPart::Summary | TextPart::Lesson | TextPart::Mistake => 1.5,
+            TextPart::Title => 1.25,
+            TextPart::Summary | TextPart::Lesson | TextPart::Mistake => 1.1,
             TextPart::Body => 1.0,
         }
     }
@@ -79,7 +79,7 @@ impl TextPart {
 }
 
 /// Weight of the language-neutral keywords (tags, tools, practices).
-pub const KEYWORDS_WEIGHT: f32 = 1.5;
+pub const KEYWORDS_WEIGHT: f32 = 1.1;
 
 /// Facet fields, by their front-matter name.
 pub const FACETS: [&str; 9] = [

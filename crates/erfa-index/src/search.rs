@@ -238,7 +238,7 @@ pub struct Engine {
 }
 
 /// Ranking features that can be switched off, to measure what each contributes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tuning {
     /// Expand queries through the bilingual glossary.
     pub glossary: bool,
@@ -246,6 +246,11 @@ pub struct Tuning {
     pub compounds: bool,
     /// Expand long rare words to close words.
     pub typos: bool,
+    /// Rank write-ups with every word above the others only for queries of at most this
+    /// many words; longer queries read as questions, where BM25 alone ranks better.
+    pub max_tier_clauses: usize,
+    /// Weight of a title match.
+    pub title_weight: f32,
 }
 
 impl Default for Tuning {
@@ -254,6 +259,8 @@ impl Default for Tuning {
             glossary: true,
             compounds: true,
             typos: true,
+            max_tier_clauses: usize::MAX,
+            title_weight: TextPart::Title.weight(),
         }
     }
 }
@@ -475,17 +482,14 @@ impl Engine {
                 Box::new(BoostQuery::new(query, weight * factor)),
             ));
         };
+        let tuning = self.tuning();
         for part in parts {
-            add(
-                self.fields.text(*part, Language::Da),
-                &analyzed.da,
-                part.weight(),
-            );
-            add(
-                self.fields.text(*part, Language::En),
-                &analyzed.en,
-                part.weight(),
-            );
+            let weight = match part {
+                TextPart::Title => tuning.title_weight,
+                _ => part.weight(),
+            };
+            add(self.fields.text(*part, Language::Da), &analyzed.da, weight);
+            add(self.fields.text(*part, Language::En), &analyzed.en, weight);
         }
         if parts.len() == TextPart::ALL.len() {
             add(self.fields.keywords, &analyzed.plain, KEYWORDS_WEIGHT);
@@ -831,7 +835,8 @@ impl Engine {
         };
         // Write-ups that contain every clause rank above those that contain some: an
         // explicit tier, not a hope that BM25 gets it right.
-        let (ranked, total): (Vec<Ranked>, u64) = if clauses.len() > 1 {
+        let tiered = clauses.len() > 1 && clauses.len() <= self.tuning().max_tier_clauses;
+        let (ranked, total): (Vec<Ranked>, u64) = if tiered {
             let every = build(Some(all_of(&clauses)), None, None);
             let (first, first_total) = searcher.search(&*every, &(top(want), Count))?;
             let first_total = first_total as u64;
@@ -1219,7 +1224,7 @@ mod relevance {
 
     /// nDCG@10 of the judged development set over the shipped content, recorded when the
     /// glossary, compounds and typo tolerance were measured (`erfa eval`, facilitator scope).
-    const BASELINE_NDCG10: f64 = 0.780;
+    const BASELINE_NDCG10: f64 = 0.793;
 
     #[test]
     fn development_set_does_not_fall_below_the_baseline() {
