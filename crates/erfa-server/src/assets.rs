@@ -1,0 +1,102 @@
+//! Static assets, embedded in the binary: the stylesheet, one small script for progressive
+//! enhancement, and the icon. Their URLs carry a content hash, so browsers may keep them
+//! for a year; a new build gets new URLs.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const CSS: &str = include_str!("../static/app.css");
+const JS: &str = include_str!("../static/app.js");
+const ICON: &str = include_str!("../static/icon.svg");
+
+/// One embedded file.
+#[derive(Debug)]
+pub(crate) struct Asset {
+    pub name: &'static str,
+    pub content_type: &'static str,
+    pub body: &'static str,
+    pub etag: String,
+}
+
+/// The embedded files and their hashes.
+#[derive(Debug)]
+pub(crate) struct Assets {
+    files: Vec<Asset>,
+}
+
+impl Assets {
+    pub fn new() -> Assets {
+        let make = |name, content_type, body: &'static str| Asset {
+            name,
+            content_type,
+            body,
+            etag: blake3::hash(body.as_bytes()).to_hex()[..16].to_string(),
+        };
+        Assets {
+            files: vec![
+                make("app.css", "text/css; charset=utf-8", CSS),
+                make("app.js", "text/javascript; charset=utf-8", JS),
+                make("icon.svg", "image/svg+xml", ICON),
+            ],
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Asset> {
+        self.files.iter().find(|a| a.name == name)
+    }
+
+    /// The URL of an asset, with its hash so that caches never serve a stale copy.
+    pub fn url(&self, name: &str) -> String {
+        match self.get(name) {
+            Some(asset) => format!("/static/{}?v={}", asset.name, asset.etag),
+            None => format!("/static/{name}"),
+        }
+    }
+}
+
+/// `GET /static/{name}`.
+pub(crate) async fn serve(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, crate::pages::PageError> {
+    let lang = crate::i18n::Lang::negotiate(&headers);
+    let Some(asset) = state.assets.get(&name) else {
+        return Err(crate::pages::PageError::new(
+            &state,
+            lang,
+            ApiError::not_found(),
+        ));
+    };
+    let etag = format!("\"{}\"", asset.etag);
+    let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
+    let etag_value = HeaderValue::from_str(&etag).expect("a hex etag is a valid header");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(asset.content_type),
+            ),
+            (header::ETAG, etag_value),
+            (header::CACHE_CONTROL, cache),
+        ],
+        asset.body,
+    )
+        .into_response())
+}

@@ -1,0 +1,733 @@
+//! Every string of the user interface, in Danish and English, and how a request picks one.
+//!
+//! A remembered choice (the `lang` cookie, set by `/lang/{da|en}`) wins; otherwise the
+//! first of Danish and English in `Accept-Language` by quality; otherwise English.
+
+use axum::http::HeaderMap;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+
+/// The language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Dansk.
+    Da,
+    /// English.
+    En,
+}
+
+/// The name of the cookie that remembers the language.
+pub const COOKIE_NAME: &str = "lang";
+
+impl Lang {
+    /// `da` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Da => "da",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses `da` or `en`.
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text {
+            "da" => Some(Lang::Da),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Da => Lang::En,
+            Lang::En => Lang::Da,
+        }
+    }
+
+    /// The language for a request: the `lang` cookie, else `Accept-Language`, else English.
+    pub fn negotiate(headers: &HeaderMap) -> Lang {
+        if let Some(lang) = headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .filter(|(name, _)| *name == COOKIE_NAME)
+            .find_map(|(_, value)| Lang::parse(value.trim()))
+        {
+            return lang;
+        }
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (position, item) in headers
+            .get_all(ACCEPT_LANGUAGE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .enumerate()
+        {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let quality = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or_default();
+            let lang = match primary {
+                "da" => Lang::Da,
+                "en" => Lang::En,
+                // Norwegian and Swedish readers usually read Danish better than English.
+                "nb" | "nn" | "no" | "sv" => Lang::Da,
+                _ => continue,
+            };
+            if quality <= 0.0 {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((q, p, _)) => quality > q || (quality == q && position < p),
+            };
+            if better {
+                best = Some((quality, position, lang));
+            }
+        }
+        best.map_or(Lang::En, |(_, _, lang)| lang)
+    }
+
+    /// The strings of this language.
+    pub fn t(self) -> &'static Strings {
+        match self {
+            Lang::Da => &DA,
+            Lang::En => &EN,
+        }
+    }
+
+    /// "12 write-ups".
+    pub fn count_writeups(self, n: u64) -> String {
+        match (self, n) {
+            (Lang::En, 1) => "1 write-up".to_string(),
+            (Lang::En, n) => format!("{n} write-ups"),
+            (Lang::Da, 1) => "1 erfaring".to_string(),
+            (Lang::Da, n) => format!("{n} erfaringer"),
+        }
+    }
+
+    /// "Showing 1–10 of 42 write-ups".
+    pub fn showing(self, first: u64, last: u64, total: u64) -> String {
+        match self {
+            Lang::En => format!("Showing {first}–{last} of {}", self.count_writeups(total)),
+            Lang::Da => format!("Viser {first}–{last} af {}", self.count_writeups(total)),
+        }
+    }
+
+    /// "Page 3".
+    pub fn page_n(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("Page {n}"),
+            Lang::Da => format!("Side {n}"),
+        }
+    }
+
+    /// "Remove filter Tags: cab".
+    pub fn remove_filter(self, facet: &str, value: &str) -> String {
+        match self {
+            Lang::En => format!("Remove filter {facet}: {value}"),
+            Lang::Da => format!("Fjern filteret {facet}: {value}"),
+        }
+    }
+
+    /// The label of a snippet's section.
+    pub fn section_label(self, section: &str) -> &'static str {
+        let t = self.t();
+        match section {
+            "mistake" => t.snippet_mistake,
+            "lesson" => t.snippet_lesson,
+            "summary" => t.snippet_summary,
+            _ => t.snippet_text,
+        }
+    }
+
+    /// The heading of a facet.
+    pub fn facet_name(self, facet: &str) -> &'static str {
+        let t = self.t();
+        match facet {
+            "kind" => t.facet_kind,
+            "practices" => t.facet_practices,
+            "tags" => t.facet_tags,
+            "year" => t.facet_year,
+            "language" => t.facet_language,
+            "sector" => t.facet_sector,
+            "org_size" => t.facet_org_size,
+            "tools" => t.facet_tools,
+            "meeting" => t.facet_meeting,
+            _ => t.facet_other,
+        }
+    }
+
+    /// A facet value as people read it: kinds, languages and sectors translated, practice
+    /// slugs spelled out, everything else as written.
+    pub fn facet_value(self, facet: &str, value: &str) -> String {
+        let t = self.t();
+        let fixed = match (facet, value) {
+            ("kind", "lesson") => Some(t.kind_lesson),
+            ("kind", "mistake") => Some(t.kind_mistake),
+            ("kind", "practice") => Some(t.kind_practice),
+            ("language", "da") => Some(t.language_da),
+            ("language", "en") => Some(t.language_en),
+            ("sector", "public") => Some(t.sector_public),
+            ("sector", "private") => Some(t.sector_private),
+            ("sector", "non-profit") => Some(t.sector_non_profit),
+            _ => None,
+        };
+        match fixed {
+            Some(text) => text.to_string(),
+            None if facet == "practices" => practice_name(value),
+            None => value.to_string(),
+        }
+    }
+
+    /// The label of a write-up status.
+    pub fn status_name(self, status: &str) -> &'static str {
+        let t = self.t();
+        match status {
+            "draft" => t.status_draft,
+            "review" => t.status_review,
+            "archived" => t.status_archived,
+            _ => t.status_published,
+        }
+    }
+
+    /// "No write-ups match “cab”."
+    pub fn no_results(self, query: &str) -> String {
+        match (self, query.trim().is_empty()) {
+            (Lang::En, true) => "No write-ups match these filters.".to_string(),
+            (Lang::Da, true) => "Ingen erfaringer matcher disse filtre.".to_string(),
+            (Lang::En, false) => format!("No write-ups match “{query}”."),
+            (Lang::Da, false) => format!("Ingen erfaringer matcher “{query}”."),
+        }
+    }
+
+    /// The `<title>` of a search page.
+    pub fn search_title(self, query: &str) -> String {
+        match self {
+            Lang::En => format!("“{query}” — search"),
+            Lang::Da => format!("“{query}” — søgning"),
+        }
+    }
+
+    /// "Read it in Danish" for a translation into `target`.
+    pub fn read_in(self, target: &str) -> &'static str {
+        let t = self.t();
+        match target {
+            "da" => t.read_in_danish,
+            _ => t.read_in_english,
+        }
+    }
+}
+
+/// A practice slug spelled out: `change-enablement` → "Change enablement".
+pub fn practice_name(slug: &str) -> String {
+    let spaced = slug.replace('-', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The strings of one language. Fields are named after where they appear.
+#[derive(Debug)]
+pub struct Strings {
+    /// `lang` attribute of `<html>`.
+    pub html_lang: &'static str,
+    /// The language's own name, on the switch that selects it.
+    pub own_name: &'static str,
+    /// Label of the language switch.
+    pub switch_language: &'static str,
+    /// Skip link.
+    pub skip_to_content: &'static str,
+    /// Tagline under the name.
+    pub tagline: &'static str,
+    /// Main navigation label.
+    pub nav_label: &'static str,
+    /// Navigation: search.
+    pub nav_search: &'static str,
+    /// Navigation: browse.
+    pub nav_browse: &'static str,
+    /// Navigation: feed.
+    pub nav_feed: &'static str,
+    /// Local-mode banner, first part.
+    pub local_banner_title: &'static str,
+    /// Local-mode banner, explanation.
+    pub local_banner_text: &'static str,
+    /// Footer text.
+    pub footer: &'static str,
+    /// Footer link to the API description.
+    pub footer_api: &'static str,
+    /// Search box label.
+    pub search_label: &'static str,
+    /// Search box placeholder.
+    pub search_placeholder: &'static str,
+    /// Search button.
+    pub search_button: &'static str,
+    /// Hint under the search box.
+    pub search_hint: &'static str,
+    /// Heading of the results when nothing was typed.
+    pub newest_heading: &'static str,
+    /// Heading of the results.
+    pub results_heading: &'static str,
+    /// Sort label.
+    pub sort_label: &'static str,
+    /// Sort by relevance.
+    pub sort_relevance: &'static str,
+    /// Sort newest first.
+    pub sort_newest: &'static str,
+    /// Label of the section switch.
+    pub section_label: &'static str,
+    /// Section switch: everything.
+    pub section_all: &'static str,
+    /// Section switch: lessons only.
+    pub section_lesson: &'static str,
+    /// Section switch: mistakes only.
+    pub section_mistake: &'static str,
+    /// Button that applies sort and section without JavaScript.
+    pub apply: &'static str,
+    /// Heading of the facet sidebar.
+    pub filters: &'static str,
+    /// Active filters label.
+    pub active_filters: &'static str,
+    /// Link that clears every filter.
+    pub clear_filters: &'static str,
+    /// Label on a facet value that is selected.
+    pub selected: &'static str,
+    /// Facet heading: kind.
+    pub facet_kind: &'static str,
+    /// Facet heading: practices.
+    pub facet_practices: &'static str,
+    /// Facet heading: tags.
+    pub facet_tags: &'static str,
+    /// Facet heading: year.
+    pub facet_year: &'static str,
+    /// Facet heading: language.
+    pub facet_language: &'static str,
+    /// Facet heading: sector.
+    pub facet_sector: &'static str,
+    /// Facet heading: organisation size.
+    pub facet_org_size: &'static str,
+    /// Facet heading: tools.
+    pub facet_tools: &'static str,
+    /// Facet heading: meeting.
+    pub facet_meeting: &'static str,
+    /// Facet heading for anything else.
+    pub facet_other: &'static str,
+    /// Kind: lesson.
+    pub kind_lesson: &'static str,
+    /// Kind: mistake.
+    pub kind_mistake: &'static str,
+    /// Kind: practice.
+    pub kind_practice: &'static str,
+    /// Language: Danish.
+    pub language_da: &'static str,
+    /// Language: English.
+    pub language_en: &'static str,
+    /// Sector: public.
+    pub sector_public: &'static str,
+    /// Sector: private.
+    pub sector_private: &'static str,
+    /// Sector: non-profit.
+    pub sector_non_profit: &'static str,
+    /// Status: draft.
+    pub status_draft: &'static str,
+    /// Status: in review.
+    pub status_review: &'static str,
+    /// Status: published.
+    pub status_published: &'static str,
+    /// Status: archived.
+    pub status_archived: &'static str,
+    /// Snippet label: mistake.
+    pub snippet_mistake: &'static str,
+    /// Snippet label: lesson.
+    pub snippet_lesson: &'static str,
+    /// Snippet label: summary.
+    pub snippet_summary: &'static str,
+    /// Snippet label: other text.
+    pub snippet_text: &'static str,
+    /// Undated write-up.
+    pub undated: &'static str,
+    /// Pagination landmark label.
+    pub pagination: &'static str,
+    /// Previous page.
+    pub previous: &'static str,
+    /// Next page.
+    pub next: &'static str,
+    /// Empty state: did you mean.
+    pub did_you_mean: &'static str,
+    /// Empty state: drop a filter.
+    pub try_without: &'static str,
+    /// Empty state: general advice.
+    pub no_results_advice: &'static str,
+    /// Empty state: browse link text.
+    pub browse_instead: &'static str,
+    /// Empty collection.
+    pub empty_collection: &'static str,
+    /// Write-up: metadata heading (for screen readers).
+    pub about_writeup: &'static str,
+    /// Write-up: date.
+    pub meta_date: &'static str,
+    /// Write-up: authors.
+    pub meta_authors: &'static str,
+    /// Write-up: shared without names.
+    pub anonymous: &'static str,
+    /// Write-up: organisation.
+    pub meta_organisation: &'static str,
+    /// Write-up: tools.
+    pub meta_tools: &'static str,
+    /// Write-up: status.
+    pub meta_status: &'static str,
+    /// Write-up: source.
+    pub meta_source: &'static str,
+    /// Write-up: references.
+    pub meta_references: &'static str,
+    /// Write-up: visibility members.
+    pub visibility_members: &'static str,
+    /// Write-up: visibility public.
+    pub visibility_public: &'static str,
+    /// Write-up: visibility label.
+    pub meta_visibility: &'static str,
+    /// Write-up: contact allowed.
+    pub contact_ok: &'static str,
+    /// Related write-ups heading.
+    pub related: &'static str,
+    /// Link to the Danish version.
+    pub read_in_danish: &'static str,
+    /// Link to the English version.
+    pub read_in_english: &'static str,
+    /// Banner: archived.
+    pub banner_archived: &'static str,
+    /// Banner: superseded, followed by links.
+    pub banner_superseded: &'static str,
+    /// Banner: duplicate, followed by a link.
+    pub banner_duplicate: &'static str,
+    /// Banner: not published yet.
+    pub banner_unpublished: &'static str,
+    /// Link back to search.
+    pub back_to_search: &'static str,
+    /// "More with this practice".
+    pub same_practice: &'static str,
+    /// Browse page heading.
+    pub browse_heading: &'static str,
+    /// Browse: by practice.
+    pub browse_practices: &'static str,
+    /// Browse: by tag.
+    pub browse_tags: &'static str,
+    /// Browse: by meeting.
+    pub browse_meetings: &'static str,
+    /// Browse: newest.
+    pub browse_newest: &'static str,
+    /// Browse: all newest.
+    pub see_all_newest: &'static str,
+    /// Error page: 400.
+    pub error_400: &'static str,
+    /// Error page: 403.
+    pub error_403: &'static str,
+    /// Error page: 404.
+    pub error_404: &'static str,
+    /// Error page: 404 explanation.
+    pub error_404_text: &'static str,
+    /// Error page: 405.
+    pub error_405: &'static str,
+    /// Error page: 500.
+    pub error_500: &'static str,
+    /// Error page: 500 explanation.
+    pub error_500_text: &'static str,
+    /// Error page: go home.
+    pub go_home: &'static str,
+    /// Local mode refusal, shown on 403 pages.
+    pub local_refused: &'static str,
+    /// Feed title.
+    pub feed_title: &'static str,
+    /// OpenSearch short name description.
+    pub opensearch_description: &'static str,
+    /// Live results status while typing.
+    pub updating: &'static str,
+    /// Results summary pattern for the script.
+    pub js_showing: &'static str,
+    /// Results summary pattern for the script, one result.
+    pub js_showing_one: &'static str,
+    /// No results pattern for the script.
+    pub js_none: &'static str,
+}
+
+/// English.
+pub const EN: Strings = Strings {
+    html_lang: "en",
+    own_name: "English",
+    switch_language: "Dansk",
+    skip_to_content: "Skip to content",
+    tagline: "Shared IT service management experiences",
+    nav_label: "Main",
+    nav_search: "Search",
+    nav_browse: "Browse",
+    nav_feed: "Feed",
+    local_banner_title: "Local mode",
+    local_banner_text: "You are the facilitator on this machine: drafts and members-only write-ups are shown. Only this computer can open erfa until accounts are added.",
+    footer: "erfa — what we learned, so others don't have to.",
+    footer_api: "API (OpenAPI)",
+    search_label: "Search write-ups",
+    search_placeholder: "e.g. CAB, major incident, hændelse",
+    search_button: "Search",
+    search_hint: "Danish or English. \"Quotes\" for phrases, -word to exclude. Press / to search.",
+    newest_heading: "Newest write-ups",
+    results_heading: "Results",
+    sort_label: "Sort",
+    sort_relevance: "Best match",
+    sort_newest: "Newest first",
+    section_label: "Show",
+    section_all: "All text",
+    section_lesson: "Lessons learned only",
+    section_mistake: "Mistakes to avoid only",
+    apply: "Apply",
+    filters: "Filters",
+    active_filters: "Active filters",
+    clear_filters: "Clear all filters",
+    selected: "selected",
+    facet_kind: "Kind",
+    facet_practices: "Practice",
+    facet_tags: "Tags",
+    facet_year: "Year",
+    facet_language: "Language",
+    facet_sector: "Sector",
+    facet_org_size: "People in IT",
+    facet_tools: "Tools",
+    facet_meeting: "Meeting",
+    facet_other: "Other",
+    kind_lesson: "Lesson",
+    kind_mistake: "Mistake",
+    kind_practice: "Practice",
+    language_da: "Danish",
+    language_en: "English",
+    sector_public: "Public",
+    sector_private: "Private",
+    sector_non_profit: "Non-profit",
+    status_draft: "Draft",
+    status_review: "In review",
+    status_published: "Published",
+    status_archived: "Archived",
+    snippet_mistake: "Mistake to avoid",
+    snippet_lesson: "Lesson learned",
+    snippet_summary: "Summary",
+    snippet_text: "Text",
+    undated: "Undated",
+    pagination: "Pages",
+    previous: "Previous",
+    next: "Next",
+    did_you_mean: "Did you mean",
+    try_without: "Try without a filter:",
+    no_results_advice: "Try fewer words, the other language (hændelse ↔ incident), or a broader term.",
+    browse_instead: "Browse by practice, tag or meeting",
+    empty_collection: "There are no write-ups yet. Add one with `erfa new \"Title\"` and it appears here.",
+    about_writeup: "About this write-up",
+    meta_date: "Date",
+    meta_authors: "Shared by",
+    anonymous: "Shared anonymously",
+    meta_organisation: "Organisation",
+    meta_tools: "Tools",
+    meta_status: "Status",
+    meta_source: "First published at",
+    meta_references: "References",
+    visibility_members: "Members only",
+    visibility_public: "Public",
+    meta_visibility: "Visible to",
+    contact_ok: "The authors welcome questions from members.",
+    related: "Related write-ups",
+    read_in_danish: "Læs den på dansk",
+    read_in_english: "Read it in English",
+    banner_archived: "This write-up is archived: kept for reference, but no longer current.",
+    banner_superseded: "This write-up has been superseded by",
+    banner_duplicate: "This write-up duplicates",
+    banner_unpublished: "Not published: only the facilitator sees this write-up.",
+    back_to_search: "Back to search",
+    same_practice: "More about",
+    browse_heading: "Browse",
+    browse_practices: "By practice",
+    browse_tags: "By tag",
+    browse_meetings: "By meeting",
+    browse_newest: "Newest",
+    see_all_newest: "All write-ups, newest first",
+    error_400: "That request did not work",
+    error_403: "Not allowed",
+    error_404: "Page not found",
+    error_404_text: "There is no write-up or page at this address, or it has moved. Search for it instead.",
+    error_405: "Method not allowed",
+    error_500: "Something went wrong",
+    error_500_text: "erfa could not answer this request. The cause has been logged; please try again.",
+    go_home: "Go to search",
+    local_refused: "erfa runs in local mode: it has no accounts yet, so it answers only requests made on this computer to localhost, 127.0.0.1 or [::1], and none that came through a proxy. To share erfa with the group, add the first account (erfa user add NAME --role facilitator) and restart erfa serve.",
+    feed_title: "erfa — newest write-ups",
+    opensearch_description: "Search shared IT service management experiences",
+    updating: "Updating results…",
+    js_showing: "Showing {first}–{last} of {total} write-ups",
+    js_showing_one: "Showing 1–1 of 1 write-up",
+    js_none: "No write-ups match “{q}”.",
+};
+
+/// Dansk.
+pub const DA: Strings = Strings {
+    html_lang: "da",
+    own_name: "Dansk",
+    switch_language: "English",
+    skip_to_content: "Spring til indhold",
+    tagline: "Delte erfaringer med IT service management",
+    nav_label: "Hovedmenu",
+    nav_search: "Søg",
+    nav_browse: "Gennemse",
+    nav_feed: "Feed",
+    local_banner_title: "Lokal tilstand",
+    local_banner_text: "Du er facilitator på denne maskine: kladder og erfaringer kun for medlemmer vises. Kun denne computer kan åbne erfa, indtil der er oprettet konti.",
+    footer: "erfa — det vi lærte, så andre slipper.",
+    footer_api: "API (OpenAPI)",
+    search_label: "Søg i erfaringer",
+    search_placeholder: "fx CAB, større hændelse, incident",
+    search_button: "Søg",
+    search_hint: "Dansk eller engelsk. \"Anførselstegn\" for fraser, -ord for at udelade. Tryk / for at søge.",
+    newest_heading: "Nyeste erfaringer",
+    results_heading: "Resultater",
+    sort_label: "Sortering",
+    sort_relevance: "Bedste match",
+    sort_newest: "Nyeste først",
+    section_label: "Vis",
+    section_all: "Al tekst",
+    section_lesson: "Kun læring",
+    section_mistake: "Kun fejl at undgå",
+    apply: "Anvend",
+    filters: "Filtre",
+    active_filters: "Aktive filtre",
+    clear_filters: "Ryd alle filtre",
+    selected: "valgt",
+    facet_kind: "Type",
+    facet_practices: "Praksis",
+    facet_tags: "Emner",
+    facet_year: "År",
+    facet_language: "Sprog",
+    facet_sector: "Sektor",
+    facet_org_size: "Ansatte i IT",
+    facet_tools: "Værktøjer",
+    facet_meeting: "Møde",
+    facet_other: "Andet",
+    kind_lesson: "Læring",
+    kind_mistake: "Fejl",
+    kind_practice: "Praksis",
+    language_da: "Dansk",
+    language_en: "Engelsk",
+    sector_public: "Offentlig",
+    sector_private: "Privat",
+    sector_non_profit: "Nonprofit",
+    status_draft: "Kladde",
+    status_review: "Til gennemsyn",
+    status_published: "Udgivet",
+    status_archived: "Arkiveret",
+    snippet_mistake: "Fejl at undgå",
+    snippet_lesson: "Læring",
+    snippet_summary: "Resumé",
+    snippet_text: "Tekst",
+    undated: "Udateret",
+    pagination: "Sider",
+    previous: "Forrige",
+    next: "Næste",
+    did_you_mean: "Mente du",
+    try_without: "Prøv uden et filter:",
+    no_results_advice: "Prøv færre ord, det andet sprog (incident ↔ hændelse) eller et bredere begreb.",
+    browse_instead: "Gennemse efter praksis, emne eller møde",
+    empty_collection: "Der er ingen erfaringer endnu. Tilføj en med `erfa new \"Titel\"`, så dukker den op her.",
+    about_writeup: "Om denne erfaring",
+    meta_date: "Dato",
+    meta_authors: "Delt af",
+    anonymous: "Delt anonymt",
+    meta_organisation: "Organisation",
+    meta_tools: "Værktøjer",
+    meta_status: "Status",
+    meta_source: "Først udgivet",
+    meta_references: "Referencer",
+    visibility_members: "Kun medlemmer",
+    visibility_public: "Offentlig",
+    meta_visibility: "Synlig for",
+    contact_ok: "Forfatterne svarer gerne på spørgsmål fra medlemmer.",
+    related: "Relaterede erfaringer",
+    read_in_danish: "Læs den på dansk",
+    read_in_english: "Read it in English",
+    banner_archived: "Denne erfaring er arkiveret: den gemmes som reference, men er ikke længere aktuel.",
+    banner_superseded: "Denne erfaring er afløst af",
+    banner_duplicate: "Denne erfaring er en dublet af",
+    banner_unpublished: "Ikke udgivet: kun facilitatoren ser denne erfaring.",
+    back_to_search: "Tilbage til søgning",
+    same_practice: "Mere om",
+    browse_heading: "Gennemse",
+    browse_practices: "Efter praksis",
+    browse_tags: "Efter emne",
+    browse_meetings: "Efter møde",
+    browse_newest: "Nyeste",
+    see_all_newest: "Alle erfaringer, nyeste først",
+    error_400: "Forespørgslen kunne ikke gennemføres",
+    error_403: "Ikke tilladt",
+    error_404: "Siden findes ikke",
+    error_404_text: "Der er ingen erfaring eller side på denne adresse, eller den er flyttet. Søg efter den i stedet.",
+    error_405: "Metoden er ikke tilladt",
+    error_500: "Noget gik galt",
+    error_500_text: "erfa kunne ikke svare på forespørgslen. Årsagen er logget; prøv igen.",
+    go_home: "Gå til søgning",
+    local_refused: "erfa kører i lokal tilstand: der er endnu ingen konti, så erfa svarer kun på forespørgsler fra denne computer til localhost, 127.0.0.1 eller [::1], og ingen der er kommet gennem en proxy. For at dele erfa med gruppen skal du oprette den første konto (erfa user add NAVN --role facilitator) og starte erfa serve igen.",
+    feed_title: "erfa — nyeste erfaringer",
+    opensearch_description: "Søg i delte erfaringer med IT service management",
+    updating: "Opdaterer resultater…",
+    js_showing: "Viser {first}–{last} af {total} erfaringer",
+    js_showing_one: "Viser 1–1 af 1 erfaring",
+    js_none: "Ingen erfaringer matcher “{q}”.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_known_language() {
+        assert_eq!(
+            Lang::negotiate(&headers(&[("accept-language", "da-DK,da;q=0.9,en;q=0.8")])),
+            Lang::Da
+        );
+        assert_eq!(
+            Lang::negotiate(&headers(&[("accept-language", "de, en;q=0.5, da;q=0.4")])),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(&headers(&[("accept-language", "en;q=0.2, da;q=0.9")])),
+            Lang::Da
+        );
+        assert_eq!(
+            Lang::negotiate(&headers(&[("accept-language", "fr")])),
+            Lang::En
+        );
+        assert_eq!(Lang::negotiate(&headers(&[])), Lang::En);
+    }
+
+    #[test]
+    fn the_cookie_wins_over_the_header() {
+        let h = headers(&[("accept-language", "en"), ("cookie", "a=b; lang=da")]);
+        assert_eq!(Lang::negotiate(&h), Lang::Da);
+        let h = headers(&[("accept-language", "da"), ("cookie", "lang=xx")]);
+        assert_eq!(Lang::negotiate(&h), Lang::Da);
+    }
+
+    #[test]
+    fn practice_slugs_read_as_words() {
+        assert_eq!(practice_name("change-enablement"), "Change enablement");
+        assert_eq!(practice_name(""), "");
+    }
+}

@@ -1,0 +1,383 @@
+//! Markdown to safe HTML: pulldown-cmark renders, then `ammonia` sanitises as the very
+//! last step, so nothing added afterwards can undo it.
+//!
+//! pulldown-cmark passes raw HTML through and keeps `javascript:` links; it is not meant
+//! to be XSS-safe on its own. The sanitiser is an allow-list on a real HTML parser: no
+//! script or style, no event handlers, only `http`, `https` and `mailto` URLs (so no
+//! `javascript:`, `vbscript:` or `data:` in any spelling), no SVG or MathML (mXSS), no
+//! `<base>`, forms, frames or `<meta>`. Links get `rel="noopener noreferrer"`.
+//!
+//! Relative URLs are rewritten inside the sanitiser: an image next to the write-up
+//! (`![](diagram.png)` in `content/change/cab.md`) is served at
+//! `/w/change/cab/diagram.png`, with the write-up's visibility, and a link to another
+//! write-up's file (`other.md`) goes to its page.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use ammonia::{Builder, UrlRelative};
+use erfa_index::markdown::Section;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+/// Where a write-up lives, for rewriting its relative URLs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// The write-up's slug, e.g. `change/cab`.
+    pub slug: String,
+    /// Its folder relative to the content root, e.g. `change` (empty at the root).
+    pub dir: String,
+}
+
+impl Base {
+    /// The base of the write-up at `path` (relative to the content root) with `slug`.
+    pub fn new(slug: &str, path: &str) -> Base {
+        let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+        Base {
+            slug: slug.to_string(),
+            dir,
+        }
+    }
+
+    /// Where a relative URL of the write-up points, or `None` to drop it (it leaves the
+    /// content folder). URLs that start with `/`, `#` or `?` are kept as they are, which
+    /// also makes sanitising twice give the same result.
+    pub fn rewrite(&self, url: &str) -> Option<String> {
+        if url.starts_with(['/', '#', '?']) {
+            return Some(url.to_string());
+        }
+        let (path, fragment) = match url.find(['#', '?']) {
+            Some(i) => url.split_at(i),
+            None => (url, ""),
+        };
+        let mut parts: Vec<&str> = if self.dir.is_empty() {
+            Vec::new()
+        } else {
+            self.dir.split('/').collect()
+        };
+        let depth = parts.len();
+        for segment in path.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                other => parts.push(other),
+            }
+        }
+        let joined = parts.join("/");
+        if joined.to_ascii_lowercase().ends_with(".md") {
+            let slug = erfa_index::slug::from_path(&joined);
+            return Some(format!("/w/{slug}{fragment}"));
+        }
+        // An attachment: it must sit in the write-up's folder or below it.
+        let inside = parts.len() > depth
+            && (self.dir.is_empty() || joined.starts_with(&format!("{}/", self.dir)));
+        if !inside {
+            return None;
+        }
+        let rest = &joined[if self.dir.is_empty() {
+            0
+        } else {
+            self.dir.len() + 1
+        }..];
+        Some(format!("/w/{}/{rest}{fragment}", self.slug))
+    }
+}
+
+/// Renders a write-up's Markdown body to sanitised HTML.
+pub fn writeup_html(markdown: &str, base: &Base) -> String {
+    let html = markdown_to_unsafe_html(markdown);
+    sanitizer(Some(base.clone())).clean(&html).to_string()
+}
+
+/// Sanitises HTML with the write-up policy, without a base (relative URLs are dropped).
+/// Sanitising erfa's own output again must change nothing: tests check that.
+pub fn clean(html: &str) -> String {
+    sanitizer(None).clean(html).to_string()
+}
+
+/// Sanitises HTML with the write-up policy and `base` for relative URLs.
+pub fn clean_with_base(html: &str, base: &Base) -> String {
+    sanitizer(Some(base.clone())).clean(html).to_string()
+}
+
+/// pulldown-cmark's HTML, before sanitising. Headings move down one level (the page title
+/// is the only `<h1>`); the lesson and mistake sections get a class for their callout;
+/// task list boxes become text (forms are not allowed).
+fn markdown_to_unsafe_html(markdown: &str) -> String {
+    let events: Vec<Event<'_>> =
+        Parser::new_ext(markdown, erfa_index::markdown::options()).collect();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes: _,
+                attrs: _,
+            }) => {
+                let level = demote(*level);
+                let mut text = String::new();
+                let mut j = i + 1;
+                while j < events.len() {
+                    match &events[j] {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let classes: Vec<CowStr<'_>> = match Section::from_heading(&text) {
+                    Some(Section::Lesson) => vec![CowStr::Borrowed("section-lesson")],
+                    Some(Section::Mistake) => vec![CowStr::Borrowed("section-mistake")],
+                    _ => Vec::new(),
+                };
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: id.clone(),
+                    classes,
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(demote(*level))));
+            }
+            Event::TaskListMarker(done) => {
+                out.push(Event::Text(CowStr::Borrowed(if *done {
+                    "☑ "
+                } else {
+                    "☐ "
+                })));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H2,
+        HeadingLevel::H3 => HeadingLevel::H3,
+        HeadingLevel::H4 => HeadingLevel::H4,
+        HeadingLevel::H5 => HeadingLevel::H5,
+        HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// Rewrites relative URLs inside the sanitiser: against the write-up's base when there is
+/// one; without one only site-absolute URLs and fragments are kept.
+struct Rewriter(Option<Base>);
+
+impl ammonia::UrlRelativeEvaluate<'static> for Rewriter {
+    fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+        match &self.0 {
+            Some(base) => base.rewrite(url).map(Cow::Owned),
+            None => url
+                .starts_with(['/', '#', '?'])
+                .then_some(Cow::Borrowed(url)),
+        }
+    }
+}
+
+/// The sanitiser policy.
+fn sanitizer(base: Option<Base>) -> Builder<'static> {
+    let mut builder = Builder::default();
+    let tags: HashSet<&'static str> = [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+    ]
+    .into_iter()
+    .collect();
+    builder.tags(tags);
+    builder.clean_content_tags(
+        [
+            "script",
+            "style",
+            "svg",
+            "math",
+            "template",
+            "textarea",
+            "title",
+            "xmp",
+            "noembed",
+            "noframes",
+            "noscript",
+            "plaintext",
+            "iframe",
+            "object",
+            "select",
+        ]
+        .into_iter()
+        .collect(),
+    );
+    builder.generic_attributes(["lang", "title"].into_iter().collect());
+    let mut tag_attributes = std::collections::HashMap::new();
+    tag_attributes.insert("a", ["href"].into_iter().collect::<HashSet<_>>());
+    tag_attributes.insert(
+        "img",
+        ["src", "alt", "width", "height"]
+            .into_iter()
+            .collect::<HashSet<_>>(),
+    );
+    tag_attributes.insert("ol", ["start"].into_iter().collect::<HashSet<_>>());
+    tag_attributes.insert(
+        "td",
+        ["colspan", "rowspan"].into_iter().collect::<HashSet<_>>(),
+    );
+    tag_attributes.insert(
+        "th",
+        ["colspan", "rowspan"].into_iter().collect::<HashSet<_>>(),
+    );
+    tag_attributes.insert("time", ["datetime"].into_iter().collect::<HashSet<_>>());
+    builder.tag_attributes(tag_attributes);
+    let mut classes = std::collections::HashMap::new();
+    for h in ["h2", "h3", "h4", "h5", "h6"] {
+        classes.insert(
+            h,
+            ["section-lesson", "section-mistake"]
+                .into_iter()
+                .collect::<HashSet<_>>(),
+        );
+    }
+    builder.allowed_classes(classes);
+    builder.url_schemes(["http", "https", "mailto"].into_iter().collect());
+    builder.link_rel(Some("noopener noreferrer"));
+    builder.strip_comments(true);
+    // Images from other sites would leak that a member opened the page (and the CSP
+    // blocks them anyway): drop their source, keep the alt text.
+    builder.attribute_filter(|element, attribute, value| {
+        if element == "img" && attribute == "src" {
+            let lower = value.trim_start().to_ascii_lowercase();
+            if lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("//")
+            {
+                return None;
+            }
+        }
+        Some(Cow::Borrowed(value))
+    });
+    builder.url_relative(UrlRelative::Custom(Box::new(Rewriter(base))));
+    builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(md: &str) -> String {
+        writeup_html(md, &Base::new("change/cab", "change/cab.md"))
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_removed() {
+        let html = render(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n[y](JaVaScRiPt&#58;alert(1))",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.to_lowercase().contains("javascript"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+    }
+
+    #[test]
+    fn headings_are_demoted_and_sections_marked() {
+        let html = render("# Top\n\n## Mistake to avoid\n\nText.\n");
+        assert!(html.contains("<h2>Top</h2>"), "{html}");
+        assert!(
+            html.contains("<h2 class=\"section-mistake\">Mistake to avoid</h2>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn relative_urls_point_at_attachments_and_pages() {
+        let base = Base::new("change/cab", "change/cab.md");
+        assert_eq!(
+            base.rewrite("diagram.png").as_deref(),
+            Some("/w/change/cab/diagram.png")
+        );
+        assert_eq!(
+            base.rewrite("./img/a.png").as_deref(),
+            Some("/w/change/cab/img/a.png")
+        );
+        assert_eq!(
+            base.rewrite("../incident/Swarming.md#x").as_deref(),
+            Some("/w/incident/swarming#x")
+        );
+        assert_eq!(base.rewrite("../../etc/passwd"), None);
+        assert_eq!(base.rewrite("../other/a.png"), None);
+        assert_eq!(base.rewrite("/w/x").as_deref(), Some("/w/x"));
+        let root = Base::new("cab", "cab.md");
+        assert_eq!(root.rewrite("a.png").as_deref(), Some("/w/cab/a.png"));
+    }
+
+    #[test]
+    fn links_get_rel_and_sanitising_twice_changes_nothing() {
+        let html = render(
+            "[ext](https://example.org) ![d](diagram.png) ![e](https://example.org/x.png)\n\n- [ ] todo\n- [x] done\n",
+        );
+        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+        assert!(html.contains("src=\"/w/change/cab/diagram.png\""), "{html}");
+        assert!(!html.contains("example.org/x.png"), "{html}");
+        assert!(html.contains("☐ todo"), "{html}");
+        assert_eq!(clean(&html), html);
+    }
+}

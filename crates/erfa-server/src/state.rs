@@ -1,0 +1,218 @@
+//! What every handler shares: the search engine, the store it reads, and the settings.
+//!
+//! [`AppState`] is cloned per request, so everything in it is an `Arc` or already cheap to
+//! clone (the engine holds tantivy readers, which are `Arc`s).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use erfa_index::{Engine, Scope, SearchRequest, Sort, Store};
+
+use crate::error::ApiError;
+
+/// The server's settings, resolved once by the binary from flags, `ERFA_*` environment and
+/// the optional TOML file. The library never reads the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The folder that holds the write-ups; attachments are served from it.
+    pub content_dir: PathBuf,
+    /// The folder that holds the index and erfa's own state.
+    pub data_dir: PathBuf,
+    /// Where to listen. Without accounts only a loopback address is accepted.
+    pub bind: SocketAddr,
+    /// The scope every request is served with. Until accounts exist erfa runs in local
+    /// mode, where the person at this machine is the facilitator; tests use other scopes to
+    /// check what anonymous viewers would see.
+    pub scope: Scope,
+    /// Whether local mode's rules apply: loopback `Host` only, no proxy headers, a banner.
+    pub local: bool,
+    /// Time limits and the connection cap.
+    pub limits: Limits,
+}
+
+impl Config {
+    /// Local mode over `content_dir` and `data_dir` on `127.0.0.1:8080` with default limits.
+    pub fn local(content_dir: impl Into<PathBuf>, data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            content_dir: content_dir.into(),
+            data_dir: data_dir.into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            scope: Scope::Facilitator,
+            local: true,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Time limits and the connection cap of the HTTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest time a whole request may take before it gets 408.
+    pub request_timeout: Duration,
+    /// Longest time a client may take to send the request headers (slow-loris guard).
+    pub header_read_timeout: Duration,
+    /// Most connections served at once; further clients wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 512,
+        }
+    }
+}
+
+/// The state every handler gets. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Searches the index.
+    pub engine: Engine,
+    /// The index itself, for its generation.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<Config>,
+    links: Arc<Mutex<Option<Arc<Links>>>>,
+    pub(crate) assets: Arc<crate::assets::Assets>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over an opened store and its engine.
+    pub fn new(store: Store, engine: Engine, config: Config) -> AppState {
+        AppState {
+            engine,
+            store,
+            config: Arc::new(config),
+            links: Arc::new(Mutex::new(None)),
+            assets: Arc::new(crate::assets::Assets::new()),
+        }
+    }
+
+    /// The scope of the current viewer. In local mode that is the facilitator.
+    pub fn scope(&self) -> Scope {
+        self.config.scope
+    }
+
+    /// Runs blocking index work on the blocking pool; index errors become 500s.
+    pub(crate) async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || work(&state))
+            .await
+            .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Links between write-ups that only the whole collection can tell: aliases, and which
+    /// write-ups supersede or translate which. Built once per index generation.
+    ///
+    /// Blocking; call inside [`AppState::blocking`].
+    pub(crate) fn links(&self) -> Result<Arc<Links>, ApiError> {
+        let generation = self.store.generation().map_err(ApiError::from)?;
+        {
+            let cached = self
+                .links
+                .lock()
+                .map_err(|_| ApiError::internal("links lock poisoned"))?;
+            if let Some(links) = cached.as_ref()
+                && links.generation == generation
+            {
+                return Ok(links.clone());
+            }
+        }
+        let links = Arc::new(Links::build(&self.engine, generation)?);
+        let mut cached = self
+            .links
+            .lock()
+            .map_err(|_| ApiError::internal("links lock poisoned"))?;
+        *cached = Some(links.clone());
+        Ok(links)
+    }
+}
+
+/// Reverse links over every write-up (facilitator view). Readers check the scope of every
+/// target again before showing it, so nothing here leaks on its own.
+#[derive(Debug, Default)]
+pub(crate) struct Links {
+    generation: u64,
+    /// Old slug → current slug.
+    pub aliases: BTreeMap<String, String>,
+    /// Slug → slugs of write-ups that list it in `supersedes`.
+    pub superseded_by: BTreeMap<String, Vec<String>>,
+    /// Slug → slugs of write-ups whose `translation_of` names it.
+    pub translations: BTreeMap<String, Vec<String>>,
+}
+
+impl Links {
+    // TODO(#5): erfa-index could answer these by term queries on indexed fields; until then
+    // the server walks the collection once per generation.
+    fn build(engine: &Engine, generation: u64) -> Result<Links, ApiError> {
+        let mut links = Links {
+            generation,
+            ..Links::default()
+        };
+        let mut page = 1;
+        loop {
+            let mut request = SearchRequest::new("", Scope::Facilitator);
+            request.sort = Sort::Newest;
+            request.per_page = erfa_index::search::MAX_PER_PAGE;
+            request.page = page;
+            request.facets = false;
+            request.snippets = false;
+            let results = engine.search(&request)?;
+            for hit in &results.hits {
+                let Some(stored) = engine.get(&hit.slug, Scope::Facilitator)? else {
+                    continue;
+                };
+                let front = &stored.record.front;
+                for alias in &front.aliases {
+                    let alias = alias.trim().trim_matches('/').to_lowercase();
+                    if !alias.is_empty() && alias != hit.slug {
+                        links
+                            .aliases
+                            .entry(alias)
+                            .or_insert_with(|| hit.slug.clone());
+                    }
+                }
+                for old in &front.supersedes {
+                    links
+                        .superseded_by
+                        .entry(old.clone())
+                        .or_default()
+                        .push(hit.slug.clone());
+                }
+                if let Some(original) = &front.translation_of {
+                    links
+                        .translations
+                        .entry(original.clone())
+                        .or_default()
+                        .push(hit.slug.clone());
+                }
+            }
+            let seen = (page * results.per_page) as u64;
+            if results.hits.is_empty()
+                || seen >= results.total
+                || seen >= erfa_index::search::MAX_RESULT_WINDOW as u64
+            {
+                break;
+            }
+            page += 1;
+        }
+        Ok(links)
+    }
+}

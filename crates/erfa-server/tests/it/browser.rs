@@ -1,0 +1,508 @@
+//! End to end in real headless Chromium, driven through ChromeDriver with fantoccini: the
+//! real server on `127.0.0.1:0`, a fresh browser profile per run.
+//!
+//! Without Chromium and ChromeDriver the tests skip with a message, except under
+//! `CI=true`, where a missing browser fails the run. Screenshots of the main pages go to
+//! `target/tmp/screenshots/`.
+
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use erfa_index::Scope;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::support::{App, sample_app_for};
+
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+    "--lang=en-US",
+];
+
+fn which(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in names {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// The browser and driver, or `None` (skip) when they are missing outside CI.
+fn browser_binaries() -> Option<(PathBuf, PathBuf)> {
+    let chromium = which(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = which(&["chromedriver"]);
+    match (chromium, driver) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            let message = "browser tests need `chromium` and `chromedriver` on PATH (Debian: apt-get install chromium chromium-driver)";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{message}");
+            }
+            eprintln!("skipping browser tests: {message}");
+            None
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running ChromeDriver, Chromium session and erfa server; all stopped on drop.
+struct Session {
+    client: Client,
+    driver: Child,
+    base: String,
+    stop: Option<oneshot::Sender<()>>,
+    _profile: tempfile::TempDir,
+    _app: App,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn start(app: App) -> Option<Session> {
+    let (chromium, chromedriver) = browser_binaries()?;
+    let port = free_port();
+    let driver = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not listen");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = tempfile::tempdir().expect("a profile dir");
+    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.path().display()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": chromium, "args": args }),
+    );
+    // Leave any dialog open, so that a fired alert() is seen by the next check.
+    caps.insert("unhandledPromptBehavior".into(), json!("ignore"));
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a browser session");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a socket");
+    let addr = listener.local_addr().expect("an address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let router = app.router.clone();
+    tokio::spawn(erfa_server::serve::serve(
+        listener,
+        router,
+        erfa_server::Limits::default(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    Some(Session {
+        client,
+        driver,
+        base: format!("http://{addr}"),
+        stop: Some(stop),
+        _profile: profile,
+        _app: app,
+    })
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("a screenshot folder");
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).expect("saved");
+}
+
+async fn wait_for<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn js(client: &Client, script: &str) -> Value {
+    client.execute(script, vec![]).await.expect("script runs")
+}
+
+async fn press(client: &Client, key: char) {
+    let keys = KeyActions::new("keyboard".to_string())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(keys).await.expect("keys pressed");
+}
+
+async fn active_id(client: &Client) -> String {
+    js(client, "return document.activeElement ? (document.activeElement.id || document.activeElement.getAttribute('href') || '') : ''")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// axe-core from the npm registry, cached under target/tmp; `None` when npm cannot get it.
+fn axe_source() -> Option<String> {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("axe-core");
+    let file = dir.join("package/axe.min.js");
+    if !file.is_file() {
+        std::fs::create_dir_all(&dir).ok()?;
+        let packed = Command::new("npm")
+            .args(["pack", "axe-core@4.10.2", "--silent", "--pack-destination"])
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        if !packed.success() {
+            return None;
+        }
+        let tarball = std::fs::read_dir(&dir)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "tgz"))?;
+        let unpacked = Command::new("tar")
+            .arg("xzf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(&dir)
+            .status()
+            .ok()?;
+        if !unpacked.success() {
+            return None;
+        }
+    }
+    std::fs::read_to_string(file).ok()
+}
+
+/// Runs axe-core on the current page and returns serious and critical violations.
+async fn axe(client: &Client, source: &str) -> Vec<Value> {
+    client.execute(source, vec![]).await.expect("axe loads");
+    let result = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, { resultTypes: ['violations'] })\
+               .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5) }))))\
+               .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e) }]));",
+            vec![],
+        )
+        .await
+        .expect("axe runs");
+    result
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_searches_filters_reads_and_switches_language() {
+    let Some(session) = start(sample_app_for(Scope::Facilitator)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+
+    // The home page: the newest write-ups, the search box focused.
+    c.goto(&format!("{base}/")).await.expect("home");
+    assert_eq!(active_id(c).await, "q", "the search box has focus");
+    screenshot(c, "home").await;
+
+    // Search with the form.
+    let q = c.find(Locator::Id("q")).await.expect("the box");
+    q.send_keys("copying").await.expect("typed");
+    c.find(Locator::Css(".search-button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submitted");
+    wait_for("the results page", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.query().is_some_and(|q| q.contains("q=copying")))
+    })
+    .await;
+    let hits = c
+        .find(Locator::Id("hits"))
+        .await
+        .expect("hits")
+        .text()
+        .await
+        .expect("text");
+    assert!(hits.contains("We copied a bank"), "{hits}");
+    assert!(hits.contains("Mistake to avoid:"), "{hits}");
+    screenshot(c, "search-results").await;
+
+    // A facet click filters, and the filter shows as a chip.
+    c.find(Locator::XPath(
+        "//a[@data-facet='tags'][.//span[@class='facet-label' and text()='governance']]",
+    ))
+    .await
+    .expect("the governance facet")
+    .click()
+    .await
+    .expect("clicked");
+    wait_for("the filtered page", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.query().is_some_and(|q| q.contains("tags=governance")))
+    })
+    .await;
+    let chips = c
+        .find(Locator::Css(".active-filters"))
+        .await
+        .expect("chips")
+        .text()
+        .await
+        .expect("text");
+    assert!(chips.contains("governance"), "{chips}");
+
+    // Keyboard: "/" focuses the box from anywhere, arrows walk the results.
+    c.goto(&format!("{base}/?q=incident"))
+        .await
+        .expect("a search");
+    js(c, "document.activeElement.blur(); document.body.focus();").await;
+    press(c, '/').await;
+    assert_eq!(active_id(c).await, "q", "/ focuses the search box");
+    press(c, Key::Down.into()).await;
+    let first = active_id(c).await;
+    assert!(
+        first.starts_with("/w/"),
+        "ArrowDown moves to the first result: {first:?}"
+    );
+    press(c, Key::Down.into()).await;
+    let second = active_id(c).await;
+    assert!(
+        second.starts_with("/w/") && second != first,
+        "and on to the next: {second:?}"
+    );
+    press(c, Key::Up.into()).await;
+    assert_eq!(active_id(c).await, first);
+
+    // Open a write-up.
+    c.goto(&format!("{base}/?q=copying"))
+        .await
+        .expect("a search");
+    c.find(Locator::Css(".hit-title a"))
+        .await
+        .expect("a hit")
+        .click()
+        .await
+        .expect("opened");
+    wait_for("the write-up", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/w/change/cab-copied")
+    })
+    .await;
+    let title = c
+        .find(Locator::Css("h1"))
+        .await
+        .expect("h1")
+        .text()
+        .await
+        .expect("text");
+    assert!(title.contains("We copied a bank"), "{title}");
+    let image_ok = js(c, "const i = document.querySelector('.prose img'); return !!i && i.complete && i.naturalWidth > 0;").await;
+    assert_eq!(image_ok, json!(true), "the attachment image loads");
+    screenshot(c, "writeup").await;
+
+    // The language switch: Danish, remembered on the next page, and back.
+    c.find(Locator::Css("a.lang-switch"))
+        .await
+        .expect("switch")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("Danish", || async {
+        js(c, "return document.documentElement.lang").await == json!("da")
+    })
+    .await;
+    assert_eq!(
+        c.current_url().await.expect("url").path(),
+        "/w/change/cab-copied",
+        "the switch comes back to the page"
+    );
+    c.goto(&format!("{base}/browse")).await.expect("browse");
+    let heading = c
+        .find(Locator::Css("h1"))
+        .await
+        .expect("h1")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(heading, "Gennemse");
+    screenshot(c, "browse-da").await;
+    c.find(Locator::Css("a.lang-switch"))
+        .await
+        .expect("switch")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("English", || async {
+        js(c, "return document.documentElement.lang").await == json!("en")
+    })
+    .await;
+
+    // Search as you type: results change without submitting, and the URL follows.
+    c.goto(&format!("{base}/")).await.expect("home");
+    let q = c.find(Locator::Id("q")).await.expect("the box");
+    q.send_keys("swarming").await.expect("typed");
+    wait_for("live results", || async {
+        let text = c
+            .find(Locator::Id("hits"))
+            .await
+            .expect("hits")
+            .text()
+            .await
+            .unwrap_or_default();
+        let first = js(
+            c,
+            "const a = document.querySelector('#hits .hit-title a'); return a ? a.textContent : ''",
+        )
+        .await;
+        text.contains("Swarming instead of tiers") && first == json!("Swarming instead of tiers")
+    })
+    .await;
+    wait_for("the URL to follow", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.query() == Some("q=swarming"))
+    })
+    .await;
+    let marks = js(c, "return document.querySelectorAll('#hits mark').length").await;
+    assert!(
+        marks.as_u64().unwrap_or(0) > 0,
+        "live snippets are highlighted"
+    );
+
+    // Phone width.
+    c.set_window_size(390, 844).await.expect("resized");
+    c.goto(&format!("{base}/?q=cab")).await.expect("a search");
+    let overflow = js(
+        c,
+        "return document.documentElement.scrollWidth > window.innerWidth + 1",
+    )
+    .await;
+    assert_eq!(
+        overflow,
+        json!(false),
+        "no sideways scrolling at phone width"
+    );
+    screenshot(c, "search-phone").await;
+    c.goto(&format!("{base}/w/change/cab-copied"))
+        .await
+        .expect("a write-up");
+    screenshot(c, "writeup-phone").await;
+    c.set_window_size(1280, 900).await.expect("resized");
+
+    // Accessibility: no serious or critical axe-core violations on the main pages.
+    match axe_source() {
+        Some(source) => {
+            for path in [
+                "/",
+                "/?q=cab",
+                "/?q=nothingmatchesthis",
+                "/w/change/cab-copied",
+                "/browse",
+                "/nope",
+            ] {
+                c.goto(&format!("{base}{path}")).await.expect("a page");
+                let violations = axe(c, &source).await;
+                assert!(violations.is_empty(), "{path}: {violations:#?}");
+            }
+        }
+        None => eprintln!("skipping the axe-core scan: `npm pack axe-core` did not work here"),
+    }
+    // Nothing above ever opened a dialog.
+    assert!(c.get_alert_text().await.is_err());
+    let _ = session.client.clone().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_pages_run_no_script_in_chromium() {
+    let Some(session) = start(crate::xss::corpus_app(Scope::Facilitator)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    let origin = base.clone();
+    let mut pages: Vec<String> = crate::xss::corpus()
+        .into_iter()
+        .map(|(path, _)| format!("/w/{}", path.trim_end_matches(".md")))
+        .collect();
+    for q in crate::xss::QUERIES {
+        pages.push(format!("/?q={}", crate::support::enc(q)));
+    }
+    let trap = "window.__fired = window.__fired || [];\
+        ['alert','confirm','prompt','print'].forEach(n => { window[n] = function () { window.__fired.push(n); }; });\
+        return true;";
+    for page in &pages {
+        c.goto(&format!("{base}{page}")).await.expect("a page");
+        if let Ok(text) = c.get_alert_text().await {
+            let _ = c.dismiss_alert().await;
+            panic!("{page}: a dialog opened while loading: {text:?}");
+        }
+        js(c, trap).await;
+        // Hover and focus everything that could carry a handler, then look again.
+        js(c, "document.querySelectorAll('main *').forEach(e => { ['mouseover','focus','animationstart','toggle','error','load'].forEach(t => { try { e.dispatchEvent(new Event(t)); } catch (x) {} }); }); return true;").await;
+        let fired = js(c, "return window.__fired").await;
+        assert_eq!(fired, json!([]), "{page}: {fired}");
+        let foreign = js(
+            c,
+            &format!("return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith({origin:?}));"),
+        )
+        .await;
+        assert_eq!(foreign, json!([]), "{page}: requests to other origins");
+    }
+    screenshot(c, "xss-last-page").await;
+    let _ = session.client.clone().close().await;
+}

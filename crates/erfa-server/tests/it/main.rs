@@ -1,0 +1,9 @@
+//! erfa-server's integration tests: the router without a socket, the XSS corpus, and
+//! end-to-end runs in headless Chromium.
+
+mod browser;
+mod openapi;
+mod routes;
+mod security;
+mod support;
+mod xss;
