@@ -72,6 +72,10 @@ enum Command {
         /// Drop the index and index every file again.
         #[arg(long)]
         rebuild: bool,
+        /// Commit after every N changed write-ups, so a long run is searchable early and
+        /// an interrupted one keeps its work (0: once, at the end).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        commit_every: usize,
     },
     /// Search the write-ups.
     ///
@@ -235,15 +239,17 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     match cli.command {
-        Command::Index { rebuild } => {
-            let report = index(
-                &global,
-                if rebuild {
-                    Mode::Rebuild
-                } else {
-                    Mode::Incremental
-                },
-            )?;
+        Command::Index {
+            rebuild,
+            commit_every,
+        } => {
+            let mode = if rebuild {
+                Mode::Rebuild
+            } else {
+                Mode::Incremental
+            };
+            let store = open_store(&global)?;
+            let report = update_with(&global, &store, mode, commit_every)?;
             print_diagnostics(&global.content, &report.diagnostics);
             println!("{report}");
             Ok(if report.errors > 0 {
@@ -325,14 +331,19 @@ fn open_store(global: &Global) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-fn index(global: &Global, mode: Mode) -> anyhow::Result<UpdateReport> {
-    let store = open_store(global)?;
-    update(global, &store, mode)
+fn update(global: &Global, store: &Store, mode: Mode) -> anyhow::Result<UpdateReport> {
+    update_with(global, store, mode, 0)
 }
 
-fn update(global: &Global, store: &Store, mode: Mode) -> anyhow::Result<UpdateReport> {
+fn update_with(
+    global: &Global,
+    store: &Store,
+    mode: Mode,
+    commit_every: usize,
+) -> anyhow::Result<UpdateReport> {
     let _lock = erfa_index::lock::DataLock::acquire(&global.data)?;
     let mut indexer = Indexer::new(store, WriterOptions::default())?;
+    indexer.set_commit_every(commit_every);
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(

@@ -96,6 +96,10 @@ pub struct Progress {
 /// Owns the writers of both indexes. One per data folder at a time.
 pub struct Indexer {
     store: Store,
+    /// Commit after this many added, changed or removed write-ups (0: only at the end).
+    commit_every: usize,
+    /// Changes since the last commit.
+    pending: usize,
     full: IndexWriter<TantivyDocument>,
     public: IndexWriter<TantivyDocument>,
 }
@@ -138,7 +142,24 @@ impl Indexer {
             full: writer(&store.full, options, dir)?,
             public: writer(&store.public, options, dir)?,
             store: store.clone(),
+            commit_every: 0,
+            pending: 0,
         })
+    }
+
+    /// Commits after every `n` changed write-ups during an update (0, the default: once,
+    /// at the end). A long first run is then searchable early, and an interrupted one
+    /// keeps what it committed; the next update finishes the rest by content hash.
+    pub fn set_commit_every(&mut self, n: usize) {
+        self.commit_every = n;
+    }
+
+    fn count_change(&mut self) -> Result<()> {
+        self.pending += 1;
+        if self.commit_every > 0 && self.pending >= self.commit_every {
+            self.commit_with(false)?;
+        }
+        Ok(())
     }
 
     /// The store this indexer writes.
@@ -241,12 +262,14 @@ impl Indexer {
                         report.added += 1;
                     }
                     self.put(&doc, previous.is_some())?;
+                    self.count_change()?;
                 }
                 None => {
                     report.errors += 1;
                     if previous.is_some() {
                         report.deleted += 1;
                         self.remove(rel);
+                        self.count_change()?;
                     }
                 }
             }
@@ -256,6 +279,7 @@ impl Indexer {
             if !on_disk.contains_key(path.as_str()) {
                 report.deleted += 1;
                 self.remove(path);
+                self.count_change()?;
             }
         }
         report.documents = indexed.len() + report.added - report.deleted;
@@ -419,6 +443,11 @@ impl Indexer {
 
     /// Commits both indexes, the public one first, then merges away deleted documents.
     pub fn commit(&mut self) -> Result<()> {
+        self.commit_with(true)
+    }
+
+    fn commit_with(&mut self, compact_after: bool) -> Result<()> {
+        self.pending = 0;
         let generation = self.store.generation()? + 1;
         let payload = serde_json::to_string(&Payload {
             version: INDEX_VERSION,
@@ -430,11 +459,13 @@ impl Indexer {
             prepared.set_payload(&payload);
             prepared.commit()?;
         }
-        for (index, writer) in [
-            (&self.store.public, &mut self.public),
-            (&self.store.full, &mut self.full),
-        ] {
-            compact(index, writer)?;
+        if compact_after {
+            for (index, writer) in [
+                (&self.store.public, &mut self.public),
+                (&self.store.full, &mut self.full),
+            ] {
+                compact(index, writer)?;
+            }
         }
         Ok(())
     }
