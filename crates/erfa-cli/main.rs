@@ -426,6 +426,7 @@ fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let config = serve_config(global, &args)?;
     erfa_server::serve::check_bind(&config)?;
