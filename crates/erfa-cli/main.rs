@@ -53,6 +53,25 @@ struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Counts of the write-ups by kind, practice, language, status, visibility and year,
+    /// and the content's health (errors and warnings of `erfa check`).
+    Stats {
+        /// Whose view to count.
+        #[arg(long, value_enum, default_value_t = ScopeArg::Facilitator)]
+        scope: ScopeArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every write-up a scope sees, as structured data (front matter and Markdown body).
+    Export {
+        /// `json` (one array) or `jsonl` (one write-up per line).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Whose view to export: public leaves out members-only write-ups and organisations.
+        #[arg(long, value_enum, default_value_t = ScopeArg::Members)]
+        scope: ScopeArg,
+    },
     /// Measure search relevance against judged queries.
     ///
     /// Indexes the content folder in memory (the data folder is not touched), runs every
@@ -206,6 +225,12 @@ struct ServeFile {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ScopeArg {
     Public,
     Members,
@@ -261,6 +286,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search(&global, args),
         Command::User(args) => user::run(&global.data, args),
         Command::Eval(args) => eval(&global, args),
+        Command::Stats { scope, json } => stats(&global, scope_of(scope), json),
+        Command::Export { format, scope } => export(&global, format, scope_of(scope)),
         Command::Serve(args) => serve(&global, args),
         Command::Check { paths } => check(&global, paths),
         Command::New {
@@ -689,5 +716,80 @@ fn eval(global: &Global, args: EvalArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     print!("{}", eval::evaluate(&queries, &qrels, &run));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scope_of(scope: ScopeArg) -> Scope {
+    match scope {
+        ScopeArg::Public => Scope::Public,
+        ScopeArg::Members => Scope::Members,
+        ScopeArg::Facilitator => Scope::Facilitator,
+    }
+}
+
+/// An engine over an up-to-date index of the content folder.
+fn fresh_engine(global: &Global) -> anyhow::Result<Engine> {
+    let store = open_store(global)?;
+    let report = update(global, &store, Mode::Incremental)?;
+    if report.touched() {
+        eprintln!("erfa: updated the index: {report}");
+    }
+    let engine = Engine::new(&store)?;
+    engine.reload()?;
+    Ok(engine)
+}
+
+fn stats(global: &Global, scope: Scope, json: bool) -> anyhow::Result<ExitCode> {
+    let engine = fresh_engine(global)?;
+    let stats = engine.stats(scope)?;
+    let check = erfa_index::catalog::check(&global.content)?;
+    if json {
+        let value = serde_json::json!({
+            "stats": stats,
+            "health": { "files": check.files, "errors": check.errors(), "warnings": check.warnings() },
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} write-ups ({} scope)", stats.total, scope.as_str());
+    for (field, values) in &stats.by {
+        let mut values: Vec<_> = values.iter().collect();
+        values.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let line: Vec<String> = values.iter().map(|(v, n)| format!("{v} {n}")).collect();
+        println!("  {field:<11} {}", line.join(", "));
+    }
+    println!(
+        "health: {} files, {} errors, {} warnings (details: erfa check)",
+        check.files,
+        check.errors(),
+        check.warnings()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(global: &Global, format: ExportFormat, scope: Scope) -> anyhow::Result<ExitCode> {
+    let engine = fresh_engine(global)?;
+    let writeups = engine.export(scope)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    use std::io::Write;
+    match format {
+        ExportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &writeups)?;
+            writeln!(out)?;
+        }
+        ExportFormat::Jsonl => {
+            for w in &writeups {
+                serde_json::to_writer(&mut out, w)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    out.flush()?;
+    eprintln!(
+        "exported {} write-ups ({} scope)",
+        writeups.len(),
+        scope.as_str()
+    );
     Ok(ExitCode::SUCCESS)
 }

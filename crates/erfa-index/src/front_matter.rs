@@ -134,6 +134,7 @@ pub struct FrontMatter {
     /// Authors; empty means shared anonymously.
     pub authors: Vec<String>,
     /// The organisation, members only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
     /// public | private | non-profit.
     pub sector: Option<Sector>,

@@ -29,6 +29,7 @@ pub mod document;
 pub mod durable;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod front_matter;
 pub mod glossary;
 pub mod lock;
