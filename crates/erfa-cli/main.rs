@@ -212,6 +212,10 @@ struct ServeArgs {
     /// Most connections served at once [default: 512]
     #[arg(long, value_name = "N", env = "ERFA_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
+    /// Poll the content folder for changes instead of listening to file-system events
+    /// (for network and container mounts, which send none).
+    #[arg(long, env = "ERFA_POLL")]
+    poll: bool,
 }
 
 /// The optional settings file of `erfa serve`.
@@ -219,6 +223,7 @@ struct ServeArgs {
 #[serde(deny_unknown_fields)]
 struct ServeFile {
     bind: Option<String>,
+    poll: Option<bool>,
     request_timeout_secs: Option<u64>,
     header_read_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
@@ -428,6 +433,7 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
     if let Some(n) = args.max_connections.or(file.max_connections) {
         config.limits.max_connections = n.max(1);
     }
+    config.poll = args.poll || file.poll.unwrap_or(false);
     Ok(config)
 }
 
@@ -490,7 +496,11 @@ fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     print_diagnostics(&global.content, &prepared.report.diagnostics);
     eprintln!("erfa: index up to date: {}", prepared.report);
-    erfa_server::serve::run(prepared.state)?;
+    let erfa_server::serve::Prepared { state, lock, .. } = prepared;
+    erfa_server::serve::run(state.clone())?;
+    // Stop watching (finishing the update in progress) before the lock is let go.
+    drop(state);
+    drop(lock);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -84,7 +84,8 @@ pub struct Watch {
     sender: Sender<Message>,
     status: Arc<Mutex<WatchStatus>>,
     worker: Option<JoinHandle<()>>,
-    _debouncer: Box<dyn Send>,
+    /// Kept alive while watching; behind a mutex only so that `Watch` is `Sync`.
+    _debouncer: Mutex<Box<dyn Send>>,
 }
 
 impl std::fmt::Debug for Watch {
@@ -176,7 +177,7 @@ impl Watch {
             sender,
             status,
             worker: Some(worker),
-            _debouncer: debouncer,
+            _debouncer: Mutex::new(debouncer),
         })
     }
 

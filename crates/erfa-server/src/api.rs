@@ -670,6 +670,16 @@ pub struct IndexFigures {
     pub public: u64,
     /// Commits of the index so far.
     pub generation: u64,
+    /// How changes in the content folder are noticed: `events`, `polling` or `off`.
+    pub watching: String,
+    /// Why the folder is polled, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll_reason: Option<String>,
+    /// The last reindexing failure, if the last update failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// Write-ups left out of the index because of errors, by path, with the first error.
+    pub invalid: std::collections::BTreeMap<String, String>,
 }
 
 /// `GET /api/health`: liveness for everyone, index figures for the facilitator.
@@ -692,9 +702,29 @@ async fn health(State(state): State<AppState>) -> Result<Json<HealthResponse>, A
                 published: s.engine.count(Scope::Members)?,
                 public: s.engine.count(Scope::Public)?,
                 generation: s.store.generation()?,
+                watching: "off".to_string(),
+                poll_reason: None,
+                last_error: None,
+                invalid: Default::default(),
             })
         })
         .await?;
+    let mut figures = figures;
+    if let Some(watch) = &state.watch {
+        let status = watch.status();
+        figures.watching = match status.mode {
+            erfa_index::watch::WatchMode::Events => "events",
+            erfa_index::watch::WatchMode::Polling => "polling",
+        }
+        .to_string();
+        figures.poll_reason = status.poll_reason;
+        figures.last_error = status.last_error;
+        figures.invalid = status
+            .invalid
+            .into_iter()
+            .filter_map(|(path, ds)| ds.first().map(|d| (path, d.render(&d.path))))
+            .collect();
+    }
     Ok(Json(HealthResponse {
         status: "ok".to_string(),
         index: Some(figures),

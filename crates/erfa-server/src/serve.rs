@@ -60,31 +60,49 @@ pub struct Prepared {
     pub opened: Opened,
     /// What bringing the index up to date did.
     pub report: UpdateReport,
+    /// The data folder's lock, held while the server runs: it owns the index writer.
+    pub lock: erfa_index::lock::DataLock,
 }
 
-/// Checks the address, opens the store in the data folder and brings the index up to date
-/// with the content folder, calling `progress` as files are read. Blocking.
+/// Checks the address, opens the store in the data folder, brings the index up to date
+/// with the content folder (calling `progress` as files are read), loads the glossary and
+/// starts watching the content folder for changes. Blocking.
 pub fn prepare(config: Config, progress: &mut dyn FnMut(Progress)) -> Result<Prepared, ServeError> {
     check_bind(&config)?;
+    let lock = erfa_index::lock::DataLock::acquire(&config.data_dir)?;
+    // Temporary files of writes that a crash interrupted are never write-ups.
+    erfa_index::durable::sweep_temporary_files(&config.content_dir)?;
     let (store, opened) = Store::open(&config.data_dir)?;
     let mode = if matches!(opened, Opened::Reset(_)) {
         Mode::Rebuild
     } else {
         Mode::Incremental
     };
-    let report = {
-        // The data-folder lock and the writer are dropped right after, so `erfa index` can
-        // run beside the server.
-        let _lock = erfa_index::lock::DataLock::acquire(&config.data_dir)?;
-        let mut indexer = Indexer::new(&store, WriterOptions::default())?;
-        indexer.update(&config.content_dir, mode, progress)?
-    };
+    let mut indexer = Indexer::new(&store, WriterOptions::default())?;
+    let report = indexer.update(&config.content_dir, mode, progress)?;
     let engine = Engine::new(&store)?;
     engine.reload()?;
+    engine.set_glossary(&erfa_index::glossary::Glossary::load(&config.content_dir).glossary);
+    let options = erfa_index::watch::WatchOptions {
+        poll: config.poll,
+        ..erfa_index::watch::WatchOptions::default()
+    };
+    let watch =
+        erfa_index::watch::Watch::start(indexer, engine.clone(), &config.content_dir, options)?;
+    let status = watch.status();
+    if let Some(reason) = &status.poll_reason {
+        tracing::warn!(
+            "watching {} by polling: {reason}",
+            config.content_dir.display()
+        );
+    }
+    let mut state = AppState::new(store, engine, config);
+    state.watch = Some(std::sync::Arc::new(watch));
     Ok(Prepared {
-        state: AppState::new(store, engine, config),
+        state,
         opened,
         report,
+        lock,
     })
 }
 

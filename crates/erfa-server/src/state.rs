@@ -31,6 +31,8 @@ pub struct Config {
     pub local: bool,
     /// Time limits and the connection cap.
     pub limits: Limits,
+    /// Poll the content folder instead of listening to file-system events.
+    pub poll: bool,
 }
 
 impl Config {
@@ -43,6 +45,7 @@ impl Config {
             scope: Scope::Facilitator,
             local: true,
             limits: Limits::default(),
+            poll: false,
         }
     }
 }
@@ -79,6 +82,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     links: Arc<Mutex<Option<Arc<Links>>>>,
     pub(crate) assets: Arc<crate::assets::Assets>,
+    /// The watcher that keeps the index up to date with the content folder, when one runs.
+    pub watch: Option<Arc<erfa_index::watch::Watch>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -98,6 +103,7 @@ impl AppState {
             config: Arc::new(config),
             links: Arc::new(Mutex::new(None)),
             assets: Arc::new(crate::assets::Assets::new()),
+            watch: None,
         }
     }
 
