@@ -355,6 +355,11 @@ fn today() -> String {
 }
 
 fn open_store(global: &Global) -> anyhow::Result<Store> {
+    // Every index comes from the content folder: without one, say so before a data
+    // folder is created for nothing.
+    if !global.content.is_dir() {
+        return Err(erfa_index::Error::ContentNotFound(global.content.clone()).into());
+    }
     let (store, opened) = Store::open(&global.data)
         .with_context(|| format!("opening the index in {}", global.data.display()))?;
     if let Opened::Reset(reason) = opened {

@@ -1,2 +1,5 @@
+//! End-to-end tests of the `erfa` binary.
 
+mod check;
+mod cli;
 mod crash;
