@@ -259,3 +259,107 @@ impl SegmentCollector for FacetCountsSegment {
         out
     }
 }
+
+/// Wraps a collector so that it never sees the documents of `exclude` (per segment).
+pub struct Except<C> {
+    /// The collector.
+    pub inner: C,
+    /// Documents to skip, by segment ordinal.
+    pub exclude: std::sync::Arc<HashMap<SegmentOrdinal, tantivy::BitSet>>,
+}
+
+/// The per-segment part of [`Except`].
+pub struct ExceptSegment<S> {
+    inner: S,
+    exclude: Option<tantivy::BitSet>,
+}
+
+impl<C: Collector> Collector for Except<C> {
+    type Fruit = C::Fruit;
+    type Child = ExceptSegment<C::Child>;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(ExceptSegment {
+            inner: self.inner.for_segment(segment, reader)?,
+            exclude: self.exclude.get(&segment).cloned(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<<Self::Child as SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<C::Fruit> {
+        self.inner.merge_fruits(fruits)
+    }
+}
+
+impl<S: SegmentCollector> SegmentCollector for ExceptSegment<S> {
+    type Fruit = S::Fruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.exclude.as_ref().is_some_and(|set| set.contains(doc)) {
+            return;
+        }
+        self.inner.collect(doc, score);
+    }
+
+    fn harvest(self) -> S::Fruit {
+        self.inner.harvest()
+    }
+}
+
+/// Collects the set of matching documents of each segment.
+pub struct DocSets;
+
+/// The per-segment part of [`DocSets`].
+pub struct DocSetsSegment {
+    segment: SegmentOrdinal,
+    set: tantivy::BitSet,
+}
+
+impl Collector for DocSets {
+    type Fruit = HashMap<SegmentOrdinal, tantivy::BitSet>;
+    type Child = DocSetsSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<DocSetsSegment> {
+        Ok(DocSetsSegment {
+            segment,
+            set: tantivy::BitSet::with_max_value(reader.max_doc()),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, tantivy::BitSet)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().collect())
+    }
+}
+
+impl SegmentCollector for DocSetsSegment {
+    type Fruit = (SegmentOrdinal, tantivy::BitSet);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.set.insert(doc);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.segment, self.set)
+    }
+}

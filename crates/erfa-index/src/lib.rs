@@ -40,6 +40,7 @@ pub mod schema;
 pub mod search;
 pub mod slug;
 pub mod source;
+mod stats;
 pub mod store;
 pub mod suggest;
 pub mod template;

@@ -4,8 +4,11 @@
 //! a collection of a few dozen write-ups, so the thresholds are set for small
 //! collections; the statistics come from the scope's own index.
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use std::collections::BTreeMap;
+
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
+use tantivy::tokenizer::TokenStream;
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::collector::{SortKey, TopRanked};
@@ -103,6 +106,9 @@ impl Engine {
         self.more_like(&searcher, values, scope, None, limit)
     }
 
+    /// A more-like-this query of its own rather than tantivy's, whose choice among
+    /// equally good terms follows hash-map order and so changes from call to call: the
+    /// best terms by tf-idf, ties broken by field and term, weighted by their score.
     fn more_like(
         &self,
         searcher: &Searcher,
@@ -111,16 +117,56 @@ impl Engine {
         exclude: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Hit>> {
-        let mlt = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_max_doc_frequency(u64::MAX)
-            .with_min_term_frequency(1)
-            .with_min_word_length(3)
-            .with_max_word_length(40)
-            .with_max_query_terms(30)
-            .with_document_fields(values);
+        let stats = self.exact(searcher);
+        let num_docs = searcher.num_docs().max(1) as f32;
+        let mut counts: BTreeMap<(Field, String), u32> = BTreeMap::new();
+        for (field, texts) in &values {
+            let mut analyzer = searcher.index().tokenizer_for_field(*field)?;
+            for text in texts {
+                let OwnedValue::Str(text) = text else {
+                    continue;
+                };
+                let mut stream = analyzer.token_stream(text);
+                while let Some(token) = stream.next() {
+                    if token.text.chars().count() >= MIN_WORD_CHARS {
+                        *counts.entry((*field, token.text.clone())).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut scored: Vec<(f32, Field, String)> = Vec::new();
+        for ((field, text), tf) in counts {
+            let df = stats.live_doc_freq(&Term::from_field_text(field, &text))? as f32;
+            if df < 1.0 {
+                continue;
+            }
+            let idf = (1.0 + (num_docs - df + 0.5) / (df + 0.5)).ln();
+            scored.push((tf as f32 * idf, field, text));
+        }
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(a.1.field_id().cmp(&b.1.field_id()))
+                .then(a.2.cmp(&b.2))
+        });
+        scored.truncate(MAX_QUERY_TERMS);
+        let Some(best) = scored.first().map(|s| s.0).filter(|b| *b > 0.0) else {
+            return Ok(Vec::new());
+        };
+        let terms: Vec<(Occur, Box<dyn Query>)> = scored
+            .into_iter()
+            .map(|(score, field, text)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &text),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), score / best)) as Box<dyn Query>,
+                )
+            })
+            .collect();
         let mut subs: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, Box::new(mlt)),
+            (Occur::Must, Box::new(BooleanQuery::new(terms))),
             (
                 Occur::Must,
                 Box::new(ConstScoreQuery::new(self.scope_filter(scope), 0.0)),
@@ -135,13 +181,14 @@ impl Engine {
                 )),
             ));
         }
-        let ranked = searcher.search(
+        let ranked = searcher.search_with_statistics_provider(
             &BooleanQuery::new(subs),
             &TopRanked {
                 limit,
                 key: SortKey::Score,
                 scoring: true,
             },
+            &stats,
         )?;
         let mut hits = Vec::with_capacity(ranked.len());
         for r in ranked {
@@ -154,6 +201,11 @@ impl Engine {
         Ok(hits)
     }
 }
+
+/// Words shorter than this say little about what a write-up is about.
+const MIN_WORD_CHARS: usize = 3;
+/// The most terms a more-like-this query uses.
+const MAX_QUERY_TERMS: usize = 30;
 
 #[cfg(test)]
 mod tests {

@@ -46,9 +46,9 @@ fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
     }
 }
 
-/// Documents of the searcher that contain `word` in `field`.
-pub fn doc_freq(searcher: &Searcher, field: Field, word: &str) -> Result<u64> {
-    Ok(searcher.doc_freq(&Term::from_field_text(field, word))?)
+/// Live documents of the searcher that contain `word` in `field`.
+pub(crate) fn doc_freq(stats: &crate::stats::Exact<'_>, field: Field, word: &str) -> Result<u64> {
+    Ok(stats.live_doc_freq(&Term::from_field_text(field, word))?)
 }
 
 /// The edit distance a word of this length may be corrected by: 1, or 2 for 9+ letters.
@@ -59,12 +59,13 @@ pub fn max_distance(word: &str) -> u8 {
 /// Words of `field` within `distance` edits of `word` (transpositions count as one),
 /// other than `word` itself, with their document frequency: closest first, then most
 /// frequent, then alphabetical.
-pub fn close_words(
-    searcher: &Searcher,
+pub(crate) fn close_words(
+    stats: &crate::stats::Exact<'_>,
     field: Field,
     word: &str,
     distance: u8,
 ) -> Result<Vec<(String, u64)>> {
+    let searcher: &Searcher = stats.searcher;
     let dfa = builder(distance).build_dfa(word);
     let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
     for segment in searcher.segment_readers() {
@@ -85,10 +86,14 @@ pub fn close_words(
                 Distance::Exact(d) => d,
                 Distance::AtLeast(_) => continue,
             };
-            let entry = found.entry(text.to_string()).or_insert((d, 0));
-            entry.1 += u64::from(stream.value().doc_freq);
+            found.entry(text.to_string()).or_insert((d, 0));
         }
     }
+    // Frequencies of live documents only, so that deleted write-ups suggest nothing.
+    for (text, (_, freq)) in found.iter_mut() {
+        *freq = stats.live_doc_freq(&Term::from_field_text(field, text))?;
+    }
+    found.retain(|_, (_, freq)| *freq > 0);
     let mut out: Vec<(String, u8, u64)> = found.into_iter().map(|(w, (d, f))| (w, d, f)).collect();
     out.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
     Ok(out.into_iter().map(|(w, _, f)| (w, f)).collect())

@@ -471,18 +471,25 @@ impl Indexer {
     }
 }
 
-/// Merges segments so that no deleted document stays behind: BM25 statistics count
-/// deleted documents until their segment is merged, and erfa promises the same ranking
-/// whether the index was built at once or bit by bit. Also keeps the segment count small.
+/// Keeps the index tidy: merges segments whose deleted documents make up a tenth or more
+/// of them, and the smaller segments when there are more than eight. Ranking does not
+/// depend on it (search counts only live documents), so a one-file edit does not have to
+/// rewrite a large segment.
 fn compact(index: &tantivy::Index, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
     let metas = index.searchable_segment_metas()?;
     let with_deletes: Vec<_> = metas
         .iter()
-        .filter(|m| m.has_deletes())
+        .filter(|m| m.has_deletes() && m.num_deleted_docs() * 10 >= m.max_doc())
         .map(|m| m.id())
         .collect();
     let ids: Vec<_> = if metas.len() > 8 {
-        metas.iter().map(|m| m.id()).collect()
+        // Many small segments from single edits: fold them together, leaving the largest.
+        let largest = metas.iter().max_by_key(|m| m.max_doc()).map(|m| m.id());
+        metas
+            .iter()
+            .map(|m| m.id())
+            .filter(|id| Some(*id) != largest || with_deletes.contains(id))
+            .collect()
     } else {
         with_deletes
     };
