@@ -47,7 +47,6 @@ impl Section {
         let normal: String = heading
             .trim()
             .trim_end_matches([':', '?', '.', '!'])
-            .trim()
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
