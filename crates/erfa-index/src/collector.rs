@@ -245,16 +245,20 @@ impl SegmentCollector for FacetCountsSegment {
         for (name, column, counts) in self.columns {
             let entry = out.entry(name).or_default();
             let Some(column) = column else { continue };
-            let mut value = String::new();
-            for (ord, n) in counts.into_iter().enumerate() {
-                if n == 0 {
-                    continue;
+            // Resolve the used ordinals in one sorted pass over the dictionary, rather
+            // than one lookup each.
+            let (ords, ns): (Vec<u64>, Vec<u64>) = counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, n)| *n > 0)
+                .map(|(ord, n)| (ord as u64, n))
+                .unzip();
+            let mut ns = ns.into_iter();
+            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                if let (Some(n), Ok(value)) = (ns.next(), std::str::from_utf8(bytes)) {
+                    *entry.entry(value.to_string()).or_default() += n;
                 }
-                value.clear();
-                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    *entry.entry(value.clone()).or_default() += n;
-                }
-            }
+            });
         }
         out
     }

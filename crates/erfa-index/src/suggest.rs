@@ -33,7 +33,10 @@ struct Entries {
 
 /// Per-scope suggestion lists, tagged with the searcher generation they were read from.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Cache(Arc<Mutex<HashMap<Scope, (u64, Arc<Entries>)>>>);
+pub(crate) struct Cache(Arc<Mutex<HashMap<Scope, Generation>>>);
+
+/// Entries, with the searcher generation they were read from.
+type Generation = (u64, Arc<Entries>);
 
 impl Engine {
     fn entries(&self, scope: Scope) -> Result<Arc<Entries>> {
