@@ -255,7 +255,6 @@ fn public_related(engine: &Engine) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug in related.rs: more-like-this picks its terms in HashMap order, so answers vary from call to call; see the report"]
 fn public_related_write_ups_are_the_same_with_or_without_members_only_write_ups() {
     let (with, without) = (
         tempfile::tempdir().expect("tempdir"),

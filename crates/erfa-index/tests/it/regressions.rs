@@ -1,15 +1,15 @@
-//! Bugs found in the search module by the suites above, pinned as small reproductions.
+//! Bugs the suites above found in search and related write-ups, pinned as small
+//! reproductions.
 
 use erfa_index::{Scope, SearchRequest};
 
 use crate::common::{rebuilt, search, slugs, write, writeup};
 
-/// The "some but not all words" tier excludes the all-words tier with `MustNot`; when
-/// that tier holds a phrase, tantivy 0.27 seeks the phrase scorer backwards
+/// Regression: the "some but not all words" tier excluded the all-words tier with
+/// `MustNot`; when that tier held a phrase, tantivy 0.27 sought the phrase scorer backwards
 /// (`Exclude::new` → `Intersection::seek_danger` → `PhraseScorer::seek_danger`), which
 /// panics in debug builds ("target (0) should be greater than or equal to doc (2)").
 #[test]
-#[ignore = "bug in search.rs: a phrase plus another word panics in debug builds; see the report"]
 fn a_phrase_with_another_word_does_not_panic() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
@@ -31,12 +31,11 @@ fn a_phrase_with_another_word_does_not_panic() {
     assert_eq!(slugs(&results), ["c", "a"]);
 }
 
-/// tantivy's `MoreLikeThis` keeps its best 30 terms while iterating a `HashMap` (random
-/// order per map) and breaks ties by arrival, so a long write-up's related write-ups —
-/// their scores and even which ones — change from one call to the next. The same content
+/// Regression: tantivy's `MoreLikeThis` keeps its best 30 terms while iterating a
+/// `HashMap` (random order per map) and breaks ties by arrival, so a long write-up's
+/// related write-ups — their scores and even which ones — changed from call to call. The same content
 /// must give the same answers, and the scope differential cannot be checked otherwise.
 #[test]
-#[ignore = "bug in related.rs: more-like-this answers vary between identical calls; see the report"]
 fn related_write_ups_are_the_same_on_every_call() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
