@@ -8,7 +8,7 @@ use crate::common::{rebuilt, search, slugs, write, writeup};
 /// Regression: the "some but not all words" tier excluded the all-words tier with
 /// `MustNot`; when that tier held a phrase, tantivy 0.27 sought the phrase scorer backwards
 /// (`Exclude::new` → `Intersection::seek_danger` → `PhraseScorer::seek_danger`), which
-/// panics in debug builds ("target (0) should be greater than or equal to doc (2)").
+/// panicked in debug builds ("target (0) should be greater than or equal to doc (2)").
 #[test]
 fn a_phrase_with_another_word_does_not_panic() {
     let dir = tempfile::tempdir().expect("tempdir");
