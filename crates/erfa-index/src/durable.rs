@@ -81,7 +81,8 @@ pub fn sweep_temporary_files(root: &Path) -> Result<usize> {
             .to_str()
             .is_some_and(|n| n.starts_with(TEMP_PREFIX));
         if is_temp && entry.file_type().is_file() {
-            std::fs::remove_file(entry.path()).map_err(|e| Error::io("removing", entry.path(), e))?;
+            std::fs::remove_file(entry.path())
+                .map_err(|e| Error::io("removing", entry.path(), e))?;
             removed += 1;
         }
     }

@@ -115,7 +115,10 @@ pub fn parse(input: &str) -> UserQuery {
             i = (end + 1).min(chars.len());
         } else {
             let start = i;
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '"' | '(' | ')') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '"' | '(' | ')')
+            {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
@@ -191,7 +194,12 @@ mod tests {
     fn words(q: &UserQuery) -> Vec<Vec<String>> {
         q.clauses
             .iter()
-            .map(|c| c.alternatives.iter().map(|a| a.text().to_string()).collect())
+            .map(|c| {
+                c.alternatives
+                    .iter()
+                    .map(|a| a.text().to_string())
+                    .collect()
+            })
             .collect()
     }
 
@@ -199,18 +207,27 @@ mod tests {
     fn words_phrases_exclusions_and_filters() {
         let q = parse(r#"change "freeze period" -christmas kind:Mistake tags:"cab" foo:bar"#);
         assert_eq!(words(&q), [["change"], ["freeze period"], ["foo:bar"]]);
-        assert_eq!(q.clauses[1].alternatives[0], Atom::Phrase("freeze period".into()));
+        assert_eq!(
+            q.clauses[1].alternatives[0],
+            Atom::Phrase("freeze period".into())
+        );
         assert_eq!(q.excluded, [Atom::Word("christmas".into())]);
         assert_eq!(
             q.filters,
-            [("kind".into(), "mistake".into()), ("tags".into(), "cab".into())]
+            [
+                ("kind".into(), "mistake".into()),
+                ("tags".into(), "cab".into())
+            ]
         );
     }
 
     #[test]
     fn or_joins_neighbours() {
         let q = parse("cmdb OR konfiguration database");
-        assert_eq!(words(&q), vec![vec!["cmdb", "konfiguration"], vec!["database"]]);
+        assert_eq!(
+            words(&q),
+            vec![vec!["cmdb", "konfiguration"], vec!["database"]]
+        );
         let q = parse("OR OR x OR");
         assert_eq!(words(&q), [["x"]]);
     }
@@ -220,7 +237,10 @@ mod tests {
         let nested = "(".repeat(10_000) + "x" + &")".repeat(10_000);
         assert_eq!(parse(&nested).clauses.len(), 0, "the cap cuts before x");
         let q = parse("\"unbalanced ( quote");
-        assert_eq!(q.clauses[0].alternatives[0], Atom::Phrase("unbalanced ( quote".into()));
+        assert_eq!(
+            q.clauses[0].alternatives[0],
+            Atom::Phrase("unbalanced ( quote".into())
+        );
         let q = parse("a\0b - -- \"\" : :x -:");
         assert_eq!(words(&q), [["a"], ["b"], [":x"]]);
         let many = "w ".repeat(1000);

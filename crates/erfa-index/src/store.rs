@@ -205,7 +205,9 @@ mod tests {
     fn build(data: &Path, content: &Path) {
         let (store, _) = Store::open(data).expect("open");
         let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
-        indexer.update(content, Mode::Incremental, &mut |_| {}).expect("update");
+        indexer
+            .update(content, Mode::Incremental, &mut |_| {})
+            .expect("update");
     }
 
     fn content() -> tempfile::TempDir {

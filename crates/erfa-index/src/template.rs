@@ -122,10 +122,24 @@ mod tests {
     #[test]
     fn the_template_parses_and_suffixes_avoid_overwrites() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let a = create(dir.path(), Some("change"), "Julefrys: \"nej\"", Kind::Mistake, Language::Da, "2026-11-28")
-            .expect("create");
-        let b = create(dir.path(), Some("change"), "Julefrys: \"nej\"", Kind::Mistake, Language::Da, "2026-11-28")
-            .expect("create");
+        let a = create(
+            dir.path(),
+            Some("change"),
+            "Julefrys: \"nej\"",
+            Kind::Mistake,
+            Language::Da,
+            "2026-11-28",
+        )
+        .expect("create");
+        let b = create(
+            dir.path(),
+            Some("change"),
+            "Julefrys: \"nej\"",
+            Kind::Mistake,
+            Language::Da,
+            "2026-11-28",
+        )
+        .expect("create");
         assert!(a.ends_with("change/julefrys-nej.md"));
         assert!(b.ends_with("change/julefrys-nej-2.md"));
         let text = std::fs::read_to_string(&a).expect("read");

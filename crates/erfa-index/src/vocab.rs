@@ -200,7 +200,10 @@ pub fn is_practice(slug: &str) -> bool {
 /// Names from ITIL v3 and everyday speech for ITIL 4 practices, for hints.
 const PRACTICE_ALIASES: &[(&str, &str)] = &[
     ("change-management", "change-enablement"),
-    ("configuration-management", "service-configuration-management"),
+    (
+        "configuration-management",
+        "service-configuration-management",
+    ),
     ("asset-management", "it-asset-management"),
     ("event-management", "monitoring-and-event-management"),
     ("request-fulfilment", "service-request-management"),
