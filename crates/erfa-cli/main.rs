@@ -216,6 +216,11 @@ struct ServeArgs {
     /// (for network and container mounts, which send none).
     #[arg(long, env = "ERFA_POLL")]
     poll: bool,
+    /// While bringing the index up to date at start, commit after every N changed
+    /// write-ups, so a long first run is searchable early and an interrupted one keeps
+    /// its work (0: once, at the end).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    commit_every: usize,
 }
 
 /// The optional settings file of `erfa serve`.
@@ -439,6 +444,7 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
         config.limits.max_connections = n.max(1);
     }
     config.poll = args.poll || file.poll.unwrap_or(false);
+    config.commit_every = args.commit_every;
     Ok(config)
 }
 

@@ -1,5 +1,6 @@
-//! Killing `erfa index` with SIGKILL in the middle of a reindex loses nothing: the next
-//! run finishes the work by content hash, with no manual step (RELIABILITY.md B1, B3).
+//! Killing `erfa serve` or `erfa index` with SIGKILL in the middle of a reindex loses
+//! nothing: the next run finishes the work by content hash, with no manual step
+//! (RELIABILITY.md B1, B3).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -91,8 +92,15 @@ fn sigkill_during_reindex_loses_nothing() {
     for round in 1..=5 {
         write_content(&content, round);
         let before = generation(&data);
+        // Odd rounds kill the server during its start-up reindex, even rounds `erfa index`.
+        let command: &[&str] = if round % 2 == 1 {
+            &["serve", "--bind", "127.0.0.1:0"]
+        } else {
+            &["index"]
+        };
         let mut child = erfa(&content, &data)
-            .args(["index", "--commit-every", &COMMIT_EVERY.to_string()])
+            .args(command)
+            .args(["--commit-every", &COMMIT_EVERY.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -125,7 +133,26 @@ fn sigkill_during_reindex_loses_nothing() {
         );
     }
 
-    // Restart with no manual step: the stale lock of the killed process is taken over.
+    // Restart the server with no manual step: the stale lock of the killed process is
+    // taken over, and its start-up update finishes the work.
+    let mut server = erfa(&content, &data)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = std::io::BufReader::new(server.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut stderr, &mut line).expect("read");
+        assert!(n > 0, "the server stopped before serving");
+        if line.contains("is serving") {
+            break;
+        }
+    }
+    server.kill().expect("stop");
+    server.wait().expect("reap");
     let output = erfa(&content, &data).arg("index").output().expect("run");
     assert!(
         output.status.success(),
@@ -133,7 +160,12 @@ fn sigkill_during_reindex_loses_nothing() {
         String::from_utf8_lossy(&output.stderr)
     );
     let summary = String::from_utf8_lossy(&output.stdout);
-    assert!(summary.contains("errors 0"), "{summary}");
+    assert!(
+        summary.contains(&format!(
+            "added 0, changed 0, deleted 0, unchanged {FILES}, errors 0"
+        )),
+        "the restarted server left work undone: {summary}"
+    );
 
     // index == disk: the same paths with the same content hashes.
     let (store, _) = Store::open(&data).expect("open");

@@ -79,7 +79,9 @@ pub fn prepare(config: Config, progress: &mut dyn FnMut(Progress)) -> Result<Pre
         Mode::Incremental
     };
     let mut indexer = Indexer::new(&store, WriterOptions::default())?;
+    indexer.set_commit_every(config.commit_every);
     let report = indexer.update(&config.content_dir, mode, progress)?;
+    indexer.set_commit_every(0);
     let engine = Engine::new(&store)?;
     engine.reload()?;
     engine.set_glossary(&erfa_index::glossary::Glossary::load(&config.content_dir).glossary);

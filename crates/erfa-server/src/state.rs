@@ -33,6 +33,9 @@ pub struct Config {
     pub limits: Limits,
     /// Poll the content folder instead of listening to file-system events.
     pub poll: bool,
+    /// Commit after every this many write-ups while bringing the index up to date at start
+    /// (0: once, at the end).
+    pub commit_every: usize,
 }
 
 impl Config {
@@ -46,6 +49,7 @@ impl Config {
             local: true,
             limits: Limits::default(),
             poll: false,
+            commit_every: 0,
         }
     }
 }
