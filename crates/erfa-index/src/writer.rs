@@ -307,7 +307,9 @@ impl Indexer {
         let mut paths: Vec<&str> = paths.into_iter().collect();
         paths.sort_unstable();
         paths.dedup();
-        let indexed = self.indexed_hashes()?;
+        // Look up only the paths at hand: reading every path and hash of a large index
+        // would cost more than the change itself.
+        let indexed = IndexedView::new(&self.store)?;
         // The walk reads no file, only folders: cheap next to the files' hashes, and it
         // gives the slugs exactly as a full update sees them.
         let listing = catalog::list(root)?;
@@ -326,10 +328,7 @@ impl Indexer {
                 // Hidden and data files never matter; a folder might hold write-ups.
                 let folder_prefix = format!("{rel}/");
                 let hidden = rel.split('/').any(|p| p.starts_with('.'));
-                if !hidden
-                    && (root.join(rel).is_dir()
-                        || indexed.keys().any(|k| k.starts_with(&folder_prefix)))
-                {
+                if !hidden && (root.join(rel).is_dir() || indexed.has_prefix(&folder_prefix)?) {
                     return self.update(root, Mode::Incremental, &mut |_| {});
                 }
                 continue;
@@ -350,7 +349,8 @@ impl Indexer {
         let mut report = UpdateReport::default();
         for (rel, slug) in writeups {
             let abs = root.join(rel);
-            let previous = indexed.get(rel);
+            let previous = indexed.hash(rel)?;
+            let previous = previous.as_ref();
             match std::fs::symlink_metadata(&abs) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     if previous.is_some() {
@@ -413,7 +413,7 @@ impl Indexer {
                 }
             }
         }
-        report.documents = indexed.len() + report.added - report.deleted;
+        report.documents = indexed.count() + report.added - report.deleted;
         if report.touched() {
             self.commit()?;
         }
@@ -518,4 +518,77 @@ fn inside_without_links(root: &Path, rel: &str) -> bool {
         }
     }
     true
+}
+
+/// Point look-ups in the full index as last committed.
+struct IndexedView {
+    searcher: tantivy::Searcher,
+    path: tantivy::schema::Field,
+}
+
+impl IndexedView {
+    fn new(store: &Store) -> Result<IndexedView> {
+        let reader: tantivy::IndexReader = store
+            .full
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(IndexedView {
+            searcher: reader.searcher(),
+            path: store.fields.path,
+        })
+    }
+
+    /// Live write-ups.
+    fn count(&self) -> usize {
+        self.searcher.num_docs() as usize
+    }
+
+    /// The content hash of the live write-up at `rel`, if indexed.
+    fn hash(&self, rel: &str) -> Result<Option<String>> {
+        let term = Term::from_field_text(self.path, rel);
+        let io = |e| Error::io("reading", "index", e);
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.path)?;
+            let Some(info) = inverted.get_term_info(&term).map_err(io)? else {
+                continue;
+            };
+            let mut postings = inverted
+                .read_postings_from_terminfo(&info, tantivy::schema::IndexRecordOption::Basic)
+                .map_err(io)?;
+            let alive = segment.alive_bitset();
+            let hashes = segment.fast_fields().str("hash")?;
+            let mut doc = tantivy::DocSet::doc(&postings);
+            while doc != tantivy::TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc))
+                    && let Some(hashes) = &hashes
+                    && let Some(ord) = hashes.term_ords(doc).next()
+                {
+                    let mut hash = String::new();
+                    hashes.ord_to_str(ord, &mut hash).map_err(io)?;
+                    return Ok(Some(hash));
+                }
+                doc = tantivy::DocSet::advance(&mut postings);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether some indexed path starts with `prefix` (deleted ones may count too: the
+    /// caller then does a full update, which is never wrong).
+    fn has_prefix(&self, prefix: &str) -> Result<bool> {
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.path)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .map_err(|e| Error::io("reading", "index", e))?;
+            if stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
