@@ -340,6 +340,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A progress bar for indexing, when stderr is a terminal.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
+        )
+        .expect("the template is valid"),
+    );
+    Some(bar)
+}
+
 /// Today's date as `YYYY-MM-DD` (UTC), for new write-ups.
 fn today() -> String {
     let secs = std::time::SystemTime::now()
@@ -386,18 +401,7 @@ fn update_with(
     let _lock = erfa_index::lock::DataLock::acquire(&global.data)?;
     let mut indexer = Indexer::new(store, WriterOptions::default())?;
     indexer.set_commit_every(commit_every);
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
-            )
-            .expect("the template is valid"),
-        );
-        Some(bar)
-    } else {
-        None
-    };
+    let bar = progress_bar();
     let report = indexer
         .update(&global.content, mode, &mut |p| {
             if let Some(bar) = &bar {
@@ -480,18 +484,7 @@ fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
             global.content.display()
         );
     }
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
-            )
-            .expect("the template is valid"),
-        );
-        Some(bar)
-    } else {
-        None
-    };
+    let bar = progress_bar();
     let prepared = erfa_server::serve::prepare(config, &mut |p| {
         if let Some(bar) = &bar {
             bar.set_length(p.total as u64);

@@ -39,27 +39,7 @@ impl Engine {
     /// may not read `slug`.
     pub fn related(&self, slug: &str, scope: Scope, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.searcher(scope);
-        let slug_query = TermQuery::new(
-            Term::from_field_text(self.fields.slug, slug),
-            IndexRecordOption::Basic,
-        );
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(slug_query) as Box<dyn Query>),
-            (Occur::Must, self.scope_filter(scope)),
-        ]);
-        let top = searcher.search(
-            &query,
-            &TopRanked {
-                limit: 1,
-                key: SortKey::Score,
-                scoring: false,
-            },
-        )?;
-        let Some(found) = top.first() else {
-            return Ok(Vec::new());
-        };
-        let doc: TantivyDocument = searcher.doc(found.address)?;
-        let Some(record) = self.record(&doc) else {
+        let Some((doc, record)) = self.find(&searcher, slug, scope)? else {
             return Ok(Vec::new());
         };
         let lang = record.language;

@@ -364,6 +364,24 @@ impl Engine {
     /// slug that does not exist.
     pub fn get(&self, slug: &str, scope: Scope) -> Result<Option<Stored>> {
         let searcher = self.searcher(scope);
+        let Some((doc, record)) = self.find(&searcher, slug, scope)? else {
+            return Ok(None);
+        };
+        let markdown = doc
+            .get_first(self.fields.markdown)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        Ok(Some(Stored { record, markdown }))
+    }
+
+    /// The stored document and record of `slug` in `scope`, when `scope` may read it.
+    pub(crate) fn find(
+        &self,
+        searcher: &Searcher,
+        slug: &str,
+        scope: Scope,
+    ) -> Result<Option<(TantivyDocument, Record)>> {
         let query = BooleanQuery::new(vec![
             (
                 Occur::Must,
@@ -386,15 +404,7 @@ impl Engine {
             return Ok(None);
         };
         let doc: TantivyDocument = searcher.doc(hit.address)?;
-        let Some(record) = self.record(&doc) else {
-            return Ok(None);
-        };
-        let markdown = doc
-            .get_first(self.fields.markdown)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
-        Ok(Some(Stored { record, markdown }))
+        Ok(self.record(&doc).map(|record| (doc, record)))
     }
 
     pub(crate) fn record(&self, doc: &TantivyDocument) -> Option<Record> {

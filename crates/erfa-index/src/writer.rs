@@ -253,26 +253,7 @@ impl Indexer {
             } else {
                 catalog::load(entry)
             };
-            report.diagnostics.extend(parsed.diagnostics);
-            match parsed.document {
-                Some(doc) => {
-                    if previous.is_some() {
-                        report.changed += 1;
-                    } else {
-                        report.added += 1;
-                    }
-                    self.put(&doc, previous.is_some())?;
-                    self.count_change()?;
-                }
-                None => {
-                    report.errors += 1;
-                    if previous.is_some() {
-                        report.deleted += 1;
-                        self.remove(rel);
-                        self.count_change()?;
-                    }
-                }
-            }
+            self.apply(rel, previous.is_some(), parsed, &mut report)?;
             progress(Progress { done: i + 1, total });
         }
         for path in indexed.keys() {
@@ -394,24 +375,7 @@ impl Indexer {
                     None,
                 )
             };
-            report.diagnostics.extend(parsed.diagnostics);
-            match parsed.document {
-                Some(doc) => {
-                    if previous.is_some() {
-                        report.changed += 1;
-                    } else {
-                        report.added += 1;
-                    }
-                    self.put(&doc, previous.is_some())?;
-                }
-                None => {
-                    report.errors += 1;
-                    if previous.is_some() {
-                        report.deleted += 1;
-                        self.remove(rel);
-                    }
-                }
-            }
+            self.apply(rel, previous.is_some(), parsed, &mut report)?;
         }
         report.documents = indexed.count() + report.added - report.deleted;
         if report.touched() {
@@ -419,6 +383,37 @@ impl Indexer {
         }
         report.elapsed = started.elapsed();
         Ok(report)
+    }
+
+    /// Indexes the outcome of reading one file that was (`indexed`) or was not in the
+    /// index, and counts it: a valid write-up is added or replaced, an invalid one leaves.
+    fn apply(
+        &mut self,
+        rel: &str,
+        indexed: bool,
+        parsed: crate::document::Parsed,
+        report: &mut UpdateReport,
+    ) -> Result<()> {
+        report.diagnostics.extend(parsed.diagnostics);
+        match parsed.document {
+            Some(doc) => {
+                if indexed {
+                    report.changed += 1;
+                } else {
+                    report.added += 1;
+                }
+                self.put(&doc, indexed)?;
+            }
+            None => {
+                report.errors += 1;
+                if !indexed {
+                    return Ok(());
+                }
+                report.deleted += 1;
+                self.remove(rel);
+            }
+        }
+        self.count_change()
     }
 
     /// Adds or replaces one write-up in both indexes (not committed).
