@@ -110,6 +110,11 @@ fn main() {
         latencies.push(saved.elapsed());
     }
     latencies.sort();
+    let status = watch.status();
+    println!(
+        "last save as applied by the watcher: {:?} ({} updates, {} full reconciliations)",
+        status.last_change, status.updates, status.reconciliations
+    );
     println!(
         "save to searchable over {saves} saves: p50 {:.1?}, p99 {:.1?}, max {:.1?}",
         percentile(&latencies, 0.5),

@@ -37,7 +37,7 @@ pub struct WatchOptions {
 impl Default for WatchOptions {
     fn default() -> Self {
         WatchOptions {
-            debounce: Duration::from_millis(50),
+            debounce: Duration::from_millis(30),
             poll: false,
             poll_interval: Duration::from_secs(2),
         }
@@ -104,6 +104,15 @@ fn relative_paths(root: &Path, event_paths: &[PathBuf]) -> BTreeSet<String> {
         .collect()
 }
 
+/// Whether an event only reports that a file was opened or read — as erfa's own reading
+/// does. Such events never change content, and acting on them would make every update
+/// trigger the next one.
+fn is_read_only(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode};
+    matches!(kind, notify::EventKind::Access(access)
+        if !matches!(access, AccessKind::Close(AccessMode::Write)))
+}
+
 fn handler(
     root: PathBuf,
     sender: Sender<Message>,
@@ -115,6 +124,9 @@ fn handler(
             for event in &events {
                 if event.need_rescan() {
                     rescan = true;
+                }
+                if is_read_only(&event.kind) {
+                    continue;
                 }
                 paths.extend(relative_paths(&root, &event.paths));
             }
@@ -472,6 +484,23 @@ mod tests {
         }
         std::fs::write(content.join("change/ok.md"), doc("Ok", "stillworks")).expect("write");
         f.wait_for("stillworks", &["change/ok"]);
+    }
+
+    #[test]
+    fn reading_files_does_not_trigger_more_updates() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(false);
+        std::fs::write(f.content().join("change/b.md"), doc("B", "quietword")).expect("write");
+        f.wait_for("quietword", &["change/b"]);
+        // erfa's own reading of files must not feed back into the watcher.
+        std::thread::sleep(Duration::from_millis(300));
+        let settled = f.watch.status().updates;
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(
+            f.watch.status().updates,
+            settled,
+            "the watcher keeps updating itself"
+        );
     }
 
     #[test]

@@ -303,18 +303,38 @@ impl Indexer {
             .iter()
             .map(|e| (e.file.rel.as_str(), e))
             .collect();
-        let mut writeups = Vec::with_capacity(paths.len());
+        // A folder stands for the write-ups in it, on disk and in the index: one that was
+        // created, moved or removed, or whose listing changed as a file was saved in it.
+        let mut expanded: Vec<String> = Vec::with_capacity(paths.len());
         for rel in paths {
-            if !crate::source::is_writeup_path(rel) {
-                // Hidden and data files never matter; a folder might hold write-ups.
-                let folder_prefix = format!("{rel}/");
-                let hidden = rel.split('/').any(|p| p.starts_with('.'));
-                if !hidden && (root.join(rel).is_dir() || indexed.has_prefix(&folder_prefix)?) {
-                    return self.update(root, Mode::Incremental, &mut |_| {});
-                }
+            if crate::source::is_writeup_path(rel) {
+                expanded.push(rel.to_string());
                 continue;
             }
-            if !inside_without_links(root, rel) {
+            // Hidden and data files never matter.
+            if rel.split('/').any(|p| p.starts_with('.')) {
+                continue;
+            }
+            let prefix = format!("{rel}/");
+            let is_dir = std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_dir());
+            if is_dir || indexed.has_prefix(&prefix)? {
+                expanded.extend(
+                    entries
+                        .keys()
+                        .filter(|k| k.starts_with(&prefix))
+                        .map(|k| k.to_string()),
+                );
+                expanded.extend(indexed.paths_with_prefix(&prefix)?);
+            }
+        }
+        expanded.sort_unstable();
+        expanded.dedup();
+        let mut writeups = Vec::with_capacity(expanded.len());
+        for rel in expanded.iter().map(String::as_str) {
+            // A file that is gone is a deletion wherever its folder went; one that is there
+            // must be reached without symbolic links, as the walk reaches files.
+            let exists = std::fs::symlink_metadata(root.join(rel)).is_ok();
+            if exists && !inside_without_links(root, rel) {
                 return self.update(root, Mode::Incremental, &mut |_| {});
             }
             // A slug that two files share decides which of them is indexed: a change to
@@ -569,8 +589,28 @@ impl IndexedView {
         Ok(None)
     }
 
-    /// Whether some indexed path starts with `prefix` (deleted ones may count too: the
-    /// caller then does a full update, which is never wrong).
+    /// Indexed paths that start with `prefix` (deleted ones may be among them; looking at
+    /// a path that is not indexed changes nothing).
+    fn paths_with_prefix(&self, prefix: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.path)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .map_err(|e| Error::io("reading", "index", e))?;
+            while stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
+                if let Ok(path) = std::str::from_utf8(stream.key()) {
+                    out.push(path.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether some indexed path starts with `prefix` (deleted ones may count too).
     fn has_prefix(&self, prefix: &str) -> Result<bool> {
         for segment in self.searcher.segment_readers() {
             let inverted = segment.inverted_index(self.path)?;
@@ -585,5 +625,50 @@ impl IndexedView {
             }
         }
         Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(word: &str) -> String {
+        format!("---\ntitle: T {word}\nkind: practice\ndate: 2022-01-01\n---\nText {word}.\n")
+    }
+
+    #[test]
+    fn updates_by_path_touch_only_those_paths() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for i in 0..5 {
+            std::fs::create_dir_all(root.join("a")).expect("mkdir");
+            std::fs::write(root.join(format!("a/w{i}.md")), doc("one")).expect("write");
+        }
+        let store = Store::in_ram();
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        indexer
+            .update(root, Mode::Incremental, &mut |_| {})
+            .expect("update");
+        std::fs::create_dir_all(root.join("live")).expect("mkdir");
+        std::fs::write(root.join("live/x.md"), doc("two")).expect("write");
+        let report = indexer
+            .update_paths(root, ["live", "live/x.md"])
+            .expect("update");
+        assert_eq!(
+            report.to_string(),
+            "added 1, changed 0, deleted 0, unchanged 0, errors 0"
+        );
+        std::fs::write(root.join("a/w1.md"), doc("three")).expect("write");
+        let report = indexer.update_paths(root, ["a/w1.md"]).expect("update");
+        assert_eq!(
+            report.to_string(),
+            "added 0, changed 1, deleted 0, unchanged 0, errors 0"
+        );
+        std::fs::rename(root.join("a"), root.join("b")).expect("mv");
+        let report = indexer.update_paths(root, ["a", "b"]).expect("update");
+        assert_eq!(
+            report.to_string(),
+            "added 5, changed 0, deleted 5, unchanged 0, errors 0"
+        );
     }
 }
