@@ -96,6 +96,9 @@ const TYPO_MAX_EXPANSIONS: usize = 3;
 /// Weight of a close word relative to the word as typed.
 const TYPO_WEIGHT: f32 = 0.4;
 
+/// Values listed per facet unless a request asks otherwise.
+pub const DEFAULT_FACET_LIMIT: usize = 30;
+
 /// The largest page size.
 pub const MAX_PER_PAGE: usize = 100;
 /// Results beyond this rank are not paged to.
@@ -122,6 +125,9 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Whether to make snippets.
     pub snippets: bool,
+    /// The most values listed per facet, by count (values of active filters are always
+    /// listed too).
+    pub facet_limit: usize,
 }
 
 impl SearchRequest {
@@ -137,6 +143,7 @@ impl SearchRequest {
             per_page: 10,
             facets: true,
             snippets: true,
+            facet_limit: DEFAULT_FACET_LIMIT,
         }
     }
 
@@ -927,6 +934,13 @@ impl Engine {
                     .map(|(value, count)| FacetValue { value, count })
                     .collect();
                 values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                let active = filters.get(name);
+                let mut rank = 0;
+                values.retain(|v| {
+                    rank += 1;
+                    rank <= request.facet_limit
+                        || active.is_some_and(|values| values.contains(&v.value))
+                });
                 facets.insert(name, values);
             }
         }
@@ -1248,6 +1262,28 @@ mod engine_tests {
             .search(&SearchRequest::new("anmodning", Scope::Members))
             .expect("search");
         assert_eq!(results.total, 0);
+    }
+
+    #[test]
+    fn facet_lists_are_capped_but_keep_active_values() {
+        let engine = engine_with(&[
+            ("a.md", "members", "One", "Text."),
+            ("b.md", "members", "Two", "Text."),
+            ("c.md", "members", "Three", "Text."),
+        ]);
+        let mut request = SearchRequest::new("", Scope::Members);
+        request.facet_limit = 2;
+        let tags: Vec<String> = engine.search(&request).expect("search").facets["tags"]
+            .iter()
+            .map(|v| v.value.clone())
+            .collect();
+        assert_eq!(tags, ["tag-a", "tag-b"]);
+        let request = request.filter("tags", "tag-c");
+        let tags: Vec<String> = engine.search(&request).expect("search").facets["tags"]
+            .iter()
+            .map(|v| v.value.clone())
+            .collect();
+        assert_eq!(tags, ["tag-a", "tag-b", "tag-c"]);
     }
 
     #[test]
