@@ -1022,12 +1022,18 @@ impl Engine {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
                 let range = snippet.fragment_range();
                 let mut html = String::new();
-                if range.start > 0 {
+                // An ellipsis where words were left out, not where only a full stop was.
+                let words_in = |t: &str| t.chars().any(char::is_alphanumeric);
+                if words_in(&text[..range.start]) {
                     html.push('…');
                 }
                 html.push_str(snippet.to_html().trim());
-                if range.end < text.len() {
+                let rest = &text[range.end..];
+                if words_in(rest) {
                     html.push('…');
+                } else {
+                    // Keep the closing full stop, quote or bracket.
+                    html.push_str(&escape(rest.trim_end()));
                 }
                 return Ok(Snippet {
                     section: part.name(),
