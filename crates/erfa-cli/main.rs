@@ -690,15 +690,9 @@ fn eval(global: &Global, args: EvalArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("reading {}", args.queries.display()))?;
     let qrels = eval::read_qrels(&args.qrels)
         .with_context(|| format!("reading {}", args.qrels.display()))?;
-    let store = Store::in_ram();
-    let mut indexer = Indexer::new(&store, WriterOptions::default())?;
-    let report = indexer
-        .update(&global.content, Mode::Rebuild, &mut |_| {})
+    let (engine, report) = Engine::in_memory(&global.content)
         .with_context(|| format!("indexing {}", global.content.display()))?;
     eprintln!("indexed {}: {report}", global.content.display());
-    let engine = Engine::new(&store)?;
-    engine.reload()?;
-    engine.set_glossary(&erfa_index::glossary::Glossary::load(&global.content).glossary);
     engine.set_tuning(erfa_index::Tuning {
         glossary: !args.no_glossary,
         compounds: !args.no_compounds,

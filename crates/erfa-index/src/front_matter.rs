@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value;
 
-use crate::diagnostic::{Diagnostic, line_column};
+use crate::diagnostic::Diagnostic;
 use crate::vocab::{self, Confidence, Impact, Kind, Language, OrgSize, Sector, Status, Visibility};
 
 /// The largest front matter accepted. Real headers are well under 4 KiB; the cap keeps a
@@ -757,13 +757,6 @@ impl Checker<'_> {
             impact,
         })
     }
-}
-
-/// Where in a YAML text a byte offset is, as a file line: used by callers that add their
-/// own offsets.
-pub fn file_position(split: &Split<'_>, yaml_offset: usize) -> (usize, usize) {
-    let (line, column) = line_column(split.yaml, yaml_offset);
-    (split.yaml_line + line - 1, column)
 }
 
 #[cfg(test)]

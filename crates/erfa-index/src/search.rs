@@ -315,6 +315,18 @@ impl Engine {
         })
     }
 
+    /// An engine over a new in-memory index of the content folder `content`, with its
+    /// glossary: for measurements and tests, which must not touch a data folder.
+    pub fn in_memory(content: &std::path::Path) -> Result<(Engine, crate::UpdateReport)> {
+        let store = Store::in_ram();
+        let mut indexer = crate::Indexer::new(&store, crate::WriterOptions::default())?;
+        let report = indexer.update(content, crate::Mode::Rebuild, &mut |_| {})?;
+        let engine = Engine::new(&store)?;
+        engine.reload()?;
+        engine.set_glossary(&Glossary::load(content).glossary);
+        Ok((engine, report))
+    }
+
     /// Makes the last commit visible to the next search.
     pub fn reload(&self) -> Result<()> {
         self.public.reload()?;
@@ -864,10 +876,7 @@ impl Engine {
         // Write-ups that contain every clause rank above those that contain some: an
         // explicit tier, not a hope that BM25 gets it right.
         let tiered = clauses.len() > 1 && clauses.len() <= self.tuning().max_tier_clauses;
-        let stats = crate::stats::Exact {
-            searcher: &searcher,
-            cache: &self.stats,
-        };
+        let stats = self.exact(&searcher);
         let (ranked, total): (Vec<Ranked>, u64) = if tiered {
             // Both tiers score through the same union of clauses, so a write-up's score
             // does not depend on its tier or on how segments are laid out: the all-words
@@ -1006,11 +1015,7 @@ impl Engine {
                 std::collections::btree_map::Entry::Vacant(e) => {
                     // tantivy's own constructor weighs terms by document frequencies
                     // that still count deleted documents; these are live counts.
-                    let stats = crate::stats::Exact {
-                        searcher,
-                        cache: &self.stats,
-                    };
-                    let terms = stats.snippet_terms(query, field)?;
+                    let terms = self.exact(searcher).snippet_terms(query, field)?;
                     let tokenizer = searcher.index().tokenizer_for_field(field)?;
                     let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
                     g.set_max_num_chars(220);
@@ -1323,7 +1328,7 @@ mod relevance {
     use std::path::Path;
 
     use crate::eval;
-    use crate::{Engine, Indexer, Mode, Scope, SearchRequest, Store, WriterOptions};
+    use crate::{Engine, Scope, SearchRequest};
 
     /// nDCG@10 of the judged development set over the shipped content, recorded when the
     /// glossary, compounds and typo tolerance were measured (`erfa eval`, facilitator scope).
@@ -1335,14 +1340,7 @@ mod relevance {
         let queries =
             eval::read_queries(&root.join("tests/relevance/queries.tsv")).expect("queries");
         let qrels = eval::read_qrels(&root.join("tests/relevance/qrels.tsv")).expect("qrels");
-        let store = Store::in_ram();
-        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
-        indexer
-            .update(&root.join("content"), Mode::Rebuild, &mut |_| {})
-            .expect("index");
-        let engine = Engine::new(&store).expect("engine");
-        engine.reload().expect("reload");
-        engine.set_glossary(&crate::glossary::Glossary::load(&root.join("content")).glossary);
+        let (engine, _) = Engine::in_memory(&root.join("content")).expect("index");
         let run = eval::run_queries(&queries, |text| {
             let mut request = SearchRequest::new(text, Scope::Facilitator);
             request.per_page = 100;

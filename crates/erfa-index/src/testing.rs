@@ -1,6 +1,6 @@
 //! Helpers for this crate's unit tests.
 
-use crate::{Engine, Indexer, Mode, Store, WriterOptions};
+use crate::Engine;
 
 /// An engine over an in-memory store holding one write-up per
 /// (path, visibility, title, body); tags are `tag-<file stem>`. Paths that start with
@@ -17,13 +17,7 @@ pub(crate) fn engine_with(docs: &[(&str, &str, &str, &str)]) -> Engine {
         std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
         std::fs::write(file, text).expect("write");
     }
-    let store = Store::in_ram();
-    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
-    let report = indexer
-        .update(dir.path(), Mode::Incremental, &mut |_| {})
-        .expect("update");
+    let (engine, report) = Engine::in_memory(dir.path()).expect("index");
     assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
-    let engine = Engine::new(&store).expect("engine");
-    engine.reload().expect("reload");
     engine
 }

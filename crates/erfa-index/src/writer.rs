@@ -316,16 +316,16 @@ impl Indexer {
                 continue;
             }
             let prefix = format!("{rel}/");
-            let is_dir = std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_dir());
-            if is_dir || indexed.has_prefix(&prefix)? {
+            if std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_dir()) {
                 expanded.extend(
                     entries
                         .keys()
                         .filter(|k| k.starts_with(&prefix))
                         .map(|k| k.to_string()),
                 );
-                expanded.extend(indexed.paths_with_prefix(&prefix)?);
             }
+            // Write-ups indexed under a folder that moved or went away.
+            expanded.extend(indexed.paths_with_prefix(&prefix)?);
         }
         expanded.sort_unstable();
         expanded.dedup();
@@ -608,23 +608,6 @@ impl IndexedView {
             }
         }
         Ok(out)
-    }
-
-    /// Whether some indexed path starts with `prefix` (deleted ones may count too).
-    fn has_prefix(&self, prefix: &str) -> Result<bool> {
-        for segment in self.searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.path)?;
-            let mut stream = inverted
-                .terms()
-                .range()
-                .ge(prefix.as_bytes())
-                .into_stream()
-                .map_err(|e| Error::io("reading", "index", e))?;
-            if stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 }
 
