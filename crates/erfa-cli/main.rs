@@ -110,20 +110,23 @@ enum Command {
         /// Files or folders to check (default: the content folder).
         paths: Vec<PathBuf>,
     },
-    /// Create a new write-up from the template, ready to fill in.
-    ///
-    /// The file is named after the title and never overwrites an existing one.
     /// Serve the search pages and the JSON API in a browser.
     ///
     /// Brings the index up to date first (progress on a terminal), then serves
     /// http://127.0.0.1:8080 until Ctrl-C or SIGTERM. Until accounts exist erfa runs in local
     /// mode: it listens on loopback only, answers only requests from this computer, and the
     /// person using it is the facilitator (drafts and members-only write-ups are shown).
+    /// Once an account exists (erfa user add), viewers log in and see what their role
+    /// allows; see the README for running behind a TLS reverse proxy.
     ///
     /// Settings come from flags, then ERFA_* environment variables, then the TOML file given
     /// with --config (keys: bind, request_timeout_secs, header_read_timeout_secs,
-    /// max_connections), then defaults. Log detail: ERFA_LOG (e.g. debug).
+    /// max_connections, poll, public_access, public_url, trusted_proxies,
+    /// insecure_cookies), then defaults. Log detail: ERFA_LOG (e.g. debug).
     Serve(ServeArgs),
+    /// Create a new write-up from the template, ready to fill in.
+    ///
+    /// The file is named after the title and never overwrites an existing one.
     New {
         /// The write-up's title.
         title: String,
@@ -221,12 +224,32 @@ struct ServeArgs {
     /// its work (0: once, at the end).
     #[arg(long, value_name = "N", default_value_t = 0)]
     commit_every: usize,
+    /// Let visitors who are not logged in search and read public write-ups (with
+    /// accounts; off by default, when every page asks for login).
+    #[arg(long, env = "ERFA_PUBLIC_ACCESS")]
+    public_access: bool,
+    /// The address members use, e.g. https://erfa.example.dk, for links in feeds,
+    /// invitations and password resets.
+    #[arg(long, value_name = "URL", env = "ERFA_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For is believed for login throttling; repeat for
+    /// several.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Send the session cookie without `Secure`, for a test over plain HTTP on a private
+    /// network. Browsers keep `Secure` cookies over HTTPS and from localhost only.
+    #[arg(long, env = "ERFA_INSECURE_COOKIES")]
+    insecure_cookies: bool,
 }
 
 /// The optional settings file of `erfa serve`.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServeFile {
+    public_access: Option<bool>,
+    public_url: Option<String>,
+    trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    insecure_cookies: Option<bool>,
     bind: Option<String>,
     poll: Option<bool>,
     request_timeout_secs: Option<u64>,
@@ -449,6 +472,19 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
     }
     config.poll = args.poll || file.poll.unwrap_or(false);
     config.commit_every = args.commit_every;
+    config.public_access = args.public_access || file.public_access.unwrap_or(false);
+    config.public_url = args.public_url.clone().or(file.public_url);
+    if let Some(url) = &config.public_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        bail!("--public-url {url:?}: expected an address such as https://erfa.example.dk");
+    }
+    config.trusted_proxies = if args.trusted_proxies.is_empty() {
+        file.trusted_proxies.unwrap_or_default()
+    } else {
+        args.trusted_proxies.clone()
+    };
+    config.secure_cookies = !(args.insecure_cookies || file.insecure_cookies.unwrap_or(false));
     Ok(config)
 }
 
@@ -477,7 +513,6 @@ fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let config = serve_config(global, &args)?;
-    erfa_server::serve::check_bind(&config)?;
     if !global.content.is_dir() {
         bail!(
             "content folder {} not found (pass --content DIR, or run erfa from the folder that holds content/)",

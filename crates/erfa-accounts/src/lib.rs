@@ -35,6 +35,11 @@ pub const DB_FILE: &str = "state.db";
 pub const SESSION_IDLE_SECONDS: i64 = 8 * 60 * 60;
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// How long a one-time link (invitation or password reset) stays valid, in seconds.
+pub const LINK_VALID_SECONDS: i64 = 7 * 24 * 60 * 60;
+/// A session's last use is written at most this often, so that reading a page is not a
+/// disk write.
+const SESSION_TOUCH_SECONDS: i64 = 60;
 
 /// What can go wrong.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +62,11 @@ pub enum Error {
     /// The password is too short.
     #[error("passwords need at least {MIN_PASSWORD_CHARS} characters")]
     WeakPassword,
+    /// A one-time link is unknown, used or expired.
+    #[error(
+        "this link is unknown, was used already or has expired; ask the facilitator for a new one"
+    )]
+    BadLink,
     /// The data folder cannot be used.
     #[error("data folder {path}: {source}")]
     Folder {
@@ -112,6 +122,34 @@ pub struct User {
     pub name: String,
     /// Role.
     pub role: Role,
+}
+
+/// What a live one-time link does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// Creates a new account with this role.
+    Invite {
+        /// The new account's role.
+        role: Role,
+    },
+    /// Sets a new password for this user.
+    Reset {
+        /// The user.
+        name: String,
+    },
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// Seconds since 1970.
+    pub at: i64,
+    /// Who.
+    pub actor: String,
+    /// What, e.g. `user.add`.
+    pub action: String,
+    /// To what.
+    pub target: String,
 }
 
 /// What a personal token is for.
@@ -224,6 +262,14 @@ impl Accounts {
                  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                  kind TEXT NOT NULL,
                  created INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS links (
+                 hash TEXT PRIMARY KEY,
+                 purpose TEXT NOT NULL,
+                 role TEXT NOT NULL,
+                 user_name TEXT,
+                 created_by TEXT NOT NULL,
+                 expires INTEGER NOT NULL
              );
              CREATE TABLE IF NOT EXISTS audit (
                  id INTEGER PRIMARY KEY,
@@ -376,11 +422,17 @@ impl Accounts {
         Ok(user.filter(|_| matches))
     }
 
-    /// Starts a session; returns its secret id for the cookie.
+    /// Starts a session; returns its secret id for the cookie. Sessions idle too long are
+    /// cleared out on the way.
     pub fn create_session(&self, user: &User) -> Result<String> {
         let id = secret();
         let t = now();
-        self.db().execute(
+        let db = self.db();
+        db.execute(
+            "DELETE FROM sessions WHERE last_seen < ?1",
+            params![t - SESSION_IDLE_SECONDS],
+        )?;
+        db.execute(
             "INSERT INTO sessions (hash, user_id, created, last_seen) VALUES (?1, ?2, ?3, ?3)",
             params![secret_hash(&id), user.id, t],
         )?;
@@ -392,21 +444,17 @@ impl Accounts {
         let hash = secret_hash(id);
         let t = now();
         let db = self.db();
-        db.execute(
-            "DELETE FROM sessions WHERE last_seen < ?1",
-            params![t - SESSION_IDLE_SECONDS],
-        )?;
         let user = db
             .query_row(
-                "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?1",
-                params![hash],
+                "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?1 AND s.last_seen >= ?2",
+                params![hash, t - SESSION_IDLE_SECONDS],
                 Self::row_user,
             )
             .optional()?;
         if user.is_some() {
             db.execute(
-                "UPDATE sessions SET last_seen = ?1 WHERE hash = ?2",
-                params![t, hash],
+                "UPDATE sessions SET last_seen = ?1 WHERE hash = ?2 AND last_seen < ?3",
+                params![t, hash, t - SESSION_TOUCH_SECONDS],
             )?;
         }
         Ok(user)
@@ -442,6 +490,138 @@ impl Accounts {
                 Self::row_user,
             )
             .optional()?)
+    }
+
+    /// A one-time link that lets its holder create an account with `role`; returns the
+    /// secret for the link, valid for [`LINK_VALID_SECONDS`].
+    pub fn create_invite(&self, role: Role, created_by: &str) -> Result<String> {
+        self.create_link("invite", role, None, created_by)
+    }
+
+    /// A one-time link that lets its holder set a new password for `name`.
+    pub fn create_reset(&self, name: &str, created_by: &str) -> Result<String> {
+        let user = self.require(name)?;
+        self.create_link("reset", user.role, Some(&user.name), created_by)
+    }
+
+    fn create_link(
+        &self,
+        purpose: &str,
+        role: Role,
+        user_name: Option<&str>,
+        created_by: &str,
+    ) -> Result<String> {
+        let link = secret();
+        let t = now();
+        let db = self.db();
+        db.execute("DELETE FROM links WHERE expires < ?1", params![t])?;
+        db.execute(
+            "INSERT INTO links (hash, purpose, role, user_name, created_by, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![secret_hash(&link), purpose, role.as_str(), user_name, created_by, t + LINK_VALID_SECONDS],
+        )?;
+        Ok(link)
+    }
+
+    /// What a live one-time link is for, without using it up.
+    pub fn link(&self, link: &str) -> Result<Option<Link>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT purpose, role, user_name FROM links WHERE hash = ?1 AND expires >= ?2",
+                params![secret_hash(link), now()],
+                |row| {
+                    let purpose: String = row.get(0)?;
+                    let role: String = row.get(1)?;
+                    let user_name: Option<String> = row.get(2)?;
+                    Ok((purpose, role, user_name))
+                },
+            )
+            .optional()?
+            .and_then(|(purpose, role, user_name)| {
+                let role = Role::parse(&role).unwrap_or(Role::Member);
+                match (purpose.as_str(), user_name) {
+                    ("invite", _) => Some(Link::Invite { role }),
+                    ("reset", Some(name)) => Some(Link::Reset { name }),
+                    _ => None,
+                }
+            }))
+    }
+
+    /// Uses a one-time link: an invitation creates the user `name` (the name is the
+    /// invitee's choice), a reset sets the named user's password (`name` is ignored) and
+    /// ends their sessions. The link is gone afterwards, whatever happens.
+    pub fn use_link(&self, link: &str, name: &str, password: &str) -> Result<User> {
+        check_password(password)?;
+        let found = self.link(link)?.ok_or(Error::BadLink)?;
+        let hash = hash_password(password)?;
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let removed = tx.execute(
+            "DELETE FROM links WHERE hash = ?1",
+            params![secret_hash(link)],
+        )?;
+        if removed == 0 {
+            // Used by someone else in the meantime.
+            return Err(Error::BadLink);
+        }
+        let user = match found {
+            Link::Invite { role } => {
+                check_name(name)?;
+                let inserted = tx.execute(
+                    "INSERT INTO users (name, role, password_hash, created) VALUES (?1, ?2, ?3, ?4)",
+                    params![name, role.as_str(), hash, now()],
+                );
+                match inserted {
+                    Ok(_) => User {
+                        id: tx.last_insert_rowid(),
+                        name: name.to_string(),
+                        role,
+                    },
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        return Err(Error::UserExists(name.to_string()));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Link::Reset { name } => {
+                let user = tx
+                    .query_row(
+                        "SELECT id, name, role FROM users WHERE name = ?1",
+                        params![name],
+                        Self::row_user,
+                    )
+                    .optional()?
+                    .ok_or(Error::BadLink)?;
+                tx.execute(
+                    "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                    params![hash, user.id],
+                )?;
+                tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user.id])?;
+                user
+            }
+        };
+        tx.commit()?;
+        Ok(user)
+    }
+
+    /// The latest audit entries, newest first.
+    pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let db = self.db();
+        let mut stmt =
+            db.prepare("SELECT at, actor, action, target FROM audit ORDER BY id DESC LIMIT ?1")?;
+        let entries = stmt
+            .query_map(params![limit as i64], |row| {
+                Ok(AuditEntry {
+                    at: row.get(0)?,
+                    actor: row.get(1)?,
+                    action: row.get(2)?,
+                    target: row.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(entries)
     }
 
     /// Revokes all of a user's tokens and ends their sessions (offboarding).
@@ -519,6 +699,51 @@ mod tests {
             None,
             "a new password ends sessions"
         );
+    }
+
+    #[test]
+    fn invitations_and_resets_work_once() {
+        let (_dir, accounts) = accounts();
+        accounts
+            .add_user("fac", Role::Facilitator, "facilitator password")
+            .expect("add");
+        let invite = accounts
+            .create_invite(Role::Contributor, "fac")
+            .expect("invite");
+        assert_eq!(
+            accounts.link(&invite).expect("link"),
+            Some(Link::Invite {
+                role: Role::Contributor
+            })
+        );
+        assert!(matches!(
+            accounts.use_link(&invite, "new", "short"),
+            Err(Error::WeakPassword)
+        ));
+        let user = accounts
+            .use_link(&invite, "new", "a long new password")
+            .expect("accepted");
+        assert_eq!(user.role, Role::Contributor);
+        assert!(matches!(
+            accounts.use_link(&invite, "other", "a long new password"),
+            Err(Error::BadLink)
+        ));
+        assert!(accounts.link(&invite).expect("link").is_none());
+
+        let session = accounts.create_session(&user).expect("session");
+        let reset = accounts.create_reset("new", "fac").expect("reset");
+        let again = accounts
+            .use_link(&reset, "ignored", "another long password")
+            .expect("reset used");
+        assert_eq!(again.name, "new");
+        assert!(accounts.session_user(&session).expect("lookup").is_none());
+        assert!(
+            accounts
+                .verify_password("new", "another long password")
+                .expect("verify")
+                .is_some()
+        );
+        assert!(accounts.link("not a link").expect("link").is_none());
     }
 
     #[test]

@@ -6,19 +6,19 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::Query;
 use axum_extra::extract::QueryRejection;
 use erfa_index::{Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+use crate::auth::{Access, Viewer};
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
+use crate::routes::Route;
 use crate::state::AppState;
 use crate::writeup::{self, Loaded};
 
@@ -28,14 +28,40 @@ pub const MAX_QUERY_CHARS: usize = 500;
 pub const MAX_PAGE: usize = 1000;
 
 /// The routes under `/api`.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/search", get(search))
-        .route("/api/writeups/{*slug}", get(writeup))
-        .route("/api/suggest", get(suggest))
-        .route("/api/facets", get(facets))
-        .route("/api/health", get(health))
-        .route("/api/openapi.json", get(openapi_json))
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        Route::get(
+            "/api/search",
+            Access::Public,
+            "Search; the search core's result shape",
+            search,
+        ),
+        Route::get(
+            "/api/writeups/{*slug}",
+            Access::Public,
+            "A write-up as JSON, or `…/related`",
+            writeup,
+        ),
+        Route::get(
+            "/api/suggest",
+            Access::Public,
+            "Suggestions while typing",
+            suggest,
+        ),
+        Route::get("/api/facets", Access::Public, "Facet counts", facets),
+        Route::get(
+            "/api/health",
+            Access::Open,
+            "`{\"status\"}`; index figures for the facilitator",
+            health,
+        ),
+        Route::get(
+            "/api/openapi.json",
+            Access::Public,
+            "This API's OpenAPI 3.1 document",
+            openapi_json,
+        ),
+    ]
 }
 
 /// Search parameters, shared by `/api/search`, `/api/facets` and the search page. Every
@@ -342,10 +368,11 @@ pub struct FacetValueJson {
 )]
 async fn search(
     State(state): State<AppState>,
+    viewer: Viewer,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let Query(params) = params.map_err(query_error)?;
-    let request = params.to_request(state.scope())?;
+    let request = params.to_request(viewer.scope())?;
     let results = state
         .blocking(move |s| Ok(s.engine.search(&request)?))
         .await?;
@@ -375,10 +402,11 @@ pub struct FacetsResponse {
 )]
 async fn facets(
     State(state): State<AppState>,
+    viewer: Viewer,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<FacetsResponse>, ApiError> {
     let Query(params) = params.map_err(query_error)?;
-    let mut request = params.to_request(state.scope())?;
+    let mut request = params.to_request(viewer.scope())?;
     request.per_page = 1;
     request.page = 1;
     request.snippets = false;
@@ -520,10 +548,11 @@ pub struct RelatedResponse {
 )]
 async fn writeup(
     State(state): State<AppState>,
+    viewer: Viewer,
     slug: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(slug) = slug.map_err(|_| ApiError::not_found())?;
-    let scope = state.scope();
+    let scope = viewer.scope();
     if let Some(prefix) = slug.strip_suffix("/related") {
         let prefix = prefix.to_string();
         let exact = slug.clone();
@@ -621,6 +650,7 @@ pub struct SuggestionJson {
 )]
 async fn suggest(
     State(state): State<AppState>,
+    viewer: Viewer,
     params: Result<Query<SuggestParams>, QueryRejection>,
 ) -> Result<Json<SuggestResponse>, ApiError> {
     let Query(params) = params.map_err(query_error)?;
@@ -631,7 +661,7 @@ async fn suggest(
         ));
     }
     let limit = SearchParams::number("limit", params.limit.as_deref(), 8)?.min(20);
-    let scope = state.scope();
+    let scope = viewer.scope();
     let q = params.q.clone();
     let suggestions = state
         .blocking(move |s| Ok(s.engine.suggest(&q, scope, limit)?))
@@ -688,8 +718,11 @@ pub struct IndexFigures {
     path = "/api/health",
     responses((status = 200, description = "erfa is up", body = HealthResponse))
 )]
-async fn health(State(state): State<AppState>) -> Result<Json<HealthResponse>, ApiError> {
-    if state.scope() != Scope::Facilitator {
+async fn health(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<HealthResponse>, ApiError> {
+    if viewer.scope() != Scope::Facilitator {
         return Ok(Json(HealthResponse {
             status: "ok".to_string(),
             index: None,

@@ -2,13 +2,12 @@
 //! enhancement, and the icon. Their URLs carry a content hash, so browsers may keep them
 //! for a year; a new build gets new URLs.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
@@ -61,17 +60,12 @@ impl Assets {
 
 /// `GET /static/{name}`.
 pub(crate) async fn serve(
-    State(state): State<AppState>,
+    ctx: crate::pages::Ctx,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, crate::pages::PageError> {
-    let lang = crate::i18n::Lang::negotiate(&headers);
-    let Some(asset) = state.assets.get(&name) else {
-        return Err(crate::pages::PageError::new(
-            &state,
-            lang,
-            ApiError::not_found(),
-        ));
+    let Some(asset) = ctx.state.assets.get(&name) else {
+        return Err(ctx.error(ApiError::not_found()));
     };
     let etag = format!("\"{}\"", asset.etag);
     let cache = HeaderValue::from_static("public, max-age=31536000, immutable");

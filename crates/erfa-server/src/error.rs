@@ -32,6 +32,12 @@ pub enum ApiError {
         /// Why, and what to do about it.
         message: String,
     },
+    /// The request needs a login (or a valid token) first.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Too many failed attempts; try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The method is not served at this path.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -66,6 +72,8 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,6 +84,8 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } | ApiError::Forbidden { code, .. } => code,
             ApiError::NotFound(_) => "not_found",
+            ApiError::Unauthorized(_) => "login_required",
+            ApiError::TooManyRequests(_) => "too_many_attempts",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Internal(_) => "internal",
         }
@@ -137,7 +147,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `bad_parameter`, `not_found`, `local_mode`,
-    /// `method_not_allowed`, `internal`, …
+    /// `login_required`, `forbidden`, `csrf`, `too_many_attempts`, `method_not_allowed`,
+    /// `internal`, …
     pub code: String,
     /// What went wrong, for people; "internal error" for failures of erfa itself.
     pub message: String,

@@ -455,6 +455,110 @@ pub struct Strings {
     pub js_showing_one: &'static str,
     /// No results pattern for the script.
     pub js_none: &'static str,
+    /// Error page: login needed.
+    pub error_401: &'static str,
+    /// Error page: login needed, explained.
+    pub error_401_text: &'static str,
+    /// Error page: too many attempts.
+    pub error_429: &'static str,
+    /// 403 for a role that is too low.
+    pub forbidden_role: &'static str,
+    /// 403 for a cross-site form.
+    pub csrf_refused: &'static str,
+    /// Login page title.
+    pub login_title: &'static str,
+    /// Login page: who it is for.
+    pub login_intro: &'static str,
+    /// Login: name field.
+    pub login_name: &'static str,
+    /// Login: password field.
+    pub login_password: &'static str,
+    /// Login: button.
+    pub login_submit: &'static str,
+    /// Login: wrong name or password.
+    pub login_failed: &'static str,
+    /// Login: too many failures.
+    pub login_throttled: &'static str,
+    /// Login: lost password.
+    pub login_forgot: &'static str,
+    /// Header: who is logged in.
+    pub logged_in_as: &'static str,
+    /// Header: log out button.
+    pub logout: &'static str,
+    /// Header: log in link.
+    pub nav_login: &'static str,
+    /// Header: account link.
+    pub nav_account: &'static str,
+    /// Header: people admin link.
+    pub nav_people: &'static str,
+    /// Role name.
+    pub role_member: &'static str,
+    /// Role name.
+    pub role_contributor: &'static str,
+    /// Role name.
+    pub role_facilitator: &'static str,
+    /// Account page title.
+    pub account_title: &'static str,
+    /// Account page: role.
+    pub account_role: &'static str,
+    /// Account page: feed heading.
+    pub account_feed: &'static str,
+    /// Account page: feed explained.
+    pub account_feed_text: &'static str,
+    /// Account page: feed button.
+    pub account_feed_new: &'static str,
+    /// Account page: API token heading.
+    pub account_token: &'static str,
+    /// Account page: API token explained.
+    pub account_token_text: &'static str,
+    /// Account page: token button.
+    pub account_token_new: &'static str,
+    /// A secret shown once.
+    pub secret_once: &'static str,
+    /// People page title.
+    pub people_title: &'static str,
+    /// People page: invite heading.
+    pub people_invite: &'static str,
+    /// People page: invite explained.
+    pub people_invite_text: &'static str,
+    /// People page: invite button.
+    pub people_invite_submit: &'static str,
+    /// People page: a link was made.
+    pub people_link_ready: &'static str,
+    /// People page: name column.
+    pub people_name: &'static str,
+    /// People page: role column.
+    pub people_role: &'static str,
+    /// People page: actions column.
+    pub people_actions: &'static str,
+    /// People page: role button.
+    pub people_change_role: &'static str,
+    /// People page: reset button.
+    pub people_reset: &'static str,
+    /// People page: offboard button.
+    pub people_offboard: &'static str,
+    /// People page: after offboarding.
+    pub people_offboarded: &'static str,
+    /// People page: after a role change.
+    pub people_role_changed: &'static str,
+    /// People page: cannot change oneself.
+    pub people_self: &'static str,
+    /// Invitation page title.
+    pub invite_title: &'static str,
+    /// Invitation page text.
+    pub invite_text: &'static str,
+    /// Reset page title.
+    pub reset_title: &'static str,
+    /// Second password field.
+    pub password_again: &'static str,
+    /// Two passwords differ.
+    pub passwords_differ: &'static str,
+    /// Invitation button.
+    pub invite_submit: &'static str,
+    /// Reset button.
+    pub reset_submit: &'static str,
+    /// Unknown or used link.
+    pub link_bad: &'static str,
 }
 
 /// English.
@@ -568,6 +672,58 @@ pub const EN: Strings = Strings {
     js_showing: "Showing {first}–{last} of {total} write-ups",
     js_showing_one: "Showing 1–1 of 1 write-up",
     js_none: "No write-ups match “{q}”.",
+    error_401: "Please log in",
+    error_401_text: "Log in to see this page.",
+    error_429: "Too many attempts",
+    forbidden_role: "Your role does not include this page. Ask the facilitator if you need it.",
+    csrf_refused: "This request came from another site and was refused. Reload the page in erfa and try again.",
+    login_title: "Log in",
+    login_intro: "erfa is the network group's confidential knowledge base. Log in with the name and password you chose when the facilitator invited you.",
+    login_name: "Name",
+    login_password: "Password",
+    login_submit: "Log in",
+    login_failed: "Wrong name or password.",
+    login_throttled: "Too many failed attempts. Wait 15 minutes and try again, or ask the facilitator for a password reset link.",
+    login_forgot: "Forgot your password? The facilitator can send you a link to choose a new one.",
+    logged_in_as: "Logged in as",
+    logout: "Log out",
+    nav_login: "Log in",
+    nav_account: "Account",
+    nav_people: "People",
+    role_member: "Member",
+    role_contributor: "Contributor",
+    role_facilitator: "Facilitator",
+    account_title: "Your account",
+    account_role: "Role",
+    account_feed: "Personal feed",
+    account_feed_text: "Feed readers cannot log in, so your personal feed address carries a secret token. Keep it to yourself. Creating a new address does not stop the old ones; the facilitator can revoke them all.",
+    account_feed_new: "Create a feed address",
+    account_token: "API token",
+    account_token_text: "Programs can use the JSON API with your role by sending Authorization: Bearer followed by a token.",
+    account_token_new: "Create an API token",
+    secret_once: "Copy it now: it is shown only this once.",
+    people_title: "People",
+    people_invite: "Invite someone",
+    people_invite_text: "Creates a link that lets one person choose a name and password and join with the role you pick. It works once and for 7 days.",
+    people_invite_submit: "Create invitation link",
+    people_link_ready: "Send this link to the person by a channel you trust. It works once, for 7 days:",
+    people_name: "Name",
+    people_role: "Role",
+    people_actions: "Actions",
+    people_change_role: "Change role",
+    people_reset: "Password reset link",
+    people_offboard: "Offboard",
+    people_offboarded: "The account is removed; its sessions, tokens and feed addresses stopped working at once.",
+    people_role_changed: "The role is changed; it applies from the next request.",
+    people_self: "You cannot change or remove your own account here; use erfa user on the server.",
+    invite_title: "Join erfa",
+    invite_text: "Choose the name you will log in with and a password of at least 10 characters.",
+    reset_title: "Choose a new password",
+    password_again: "Password again",
+    passwords_differ: "The two passwords differ.",
+    invite_submit: "Create account",
+    reset_submit: "Save password",
+    link_bad: "This link is unknown, was used already or has expired. Ask the facilitator for a new one.",
 };
 
 /// Dansk.
@@ -681,6 +837,58 @@ pub const DA: Strings = Strings {
     js_showing: "Viser {first}–{last} af {total} erfaringer",
     js_showing_one: "Viser 1–1 af 1 erfaring",
     js_none: "Ingen erfaringer matcher “{q}”.",
+    error_401: "Log ind først",
+    error_401_text: "Log ind for at se denne side.",
+    error_429: "For mange forsøg",
+    forbidden_role: "Din rolle giver ikke adgang til denne side. Spørg facilitatoren, hvis du har brug for den.",
+    csrf_refused: "Forespørgslen kom fra et andet websted og blev afvist. Genindlæs siden i erfa, og prøv igen.",
+    login_title: "Log ind",
+    login_intro: "erfa er netværksgruppens fortrolige vidensbase. Log ind med det navn og den adgangskode, du valgte, da facilitatoren inviterede dig.",
+    login_name: "Navn",
+    login_password: "Adgangskode",
+    login_submit: "Log ind",
+    login_failed: "Forkert navn eller adgangskode.",
+    login_throttled: "For mange mislykkede forsøg. Vent 15 minutter, og prøv igen, eller bed facilitatoren om et link til at nulstille adgangskoden.",
+    login_forgot: "Glemt adgangskoden? Facilitatoren kan sende dig et link, hvor du vælger en ny.",
+    logged_in_as: "Logget ind som",
+    logout: "Log ud",
+    nav_login: "Log ind",
+    nav_account: "Konto",
+    nav_people: "Personer",
+    role_member: "Medlem",
+    role_contributor: "Bidragyder",
+    role_facilitator: "Facilitator",
+    account_title: "Din konto",
+    account_role: "Rolle",
+    account_feed: "Personligt feed",
+    account_feed_text: "Feedlæsere kan ikke logge ind, så din personlige feedadresse indeholder en hemmelig nøgle. Hold den for dig selv. En ny adresse stopper ikke de gamle; facilitatoren kan tilbagekalde dem alle.",
+    account_feed_new: "Opret en feedadresse",
+    account_token: "API-nøgle",
+    account_token_text: "Programmer kan bruge JSON-API'et med din rolle ved at sende Authorization: Bearer efterfulgt af en nøgle.",
+    account_token_new: "Opret en API-nøgle",
+    secret_once: "Kopiér den nu: den vises kun denne ene gang.",
+    people_title: "Personer",
+    people_invite: "Invitér en person",
+    people_invite_text: "Opretter et link, hvor én person vælger navn og adgangskode og bliver oprettet med den rolle, du vælger. Det virker én gang og i 7 dage.",
+    people_invite_submit: "Opret invitationslink",
+    people_link_ready: "Send linket til personen ad en kanal, du stoler på. Det virker én gang i 7 dage:",
+    people_name: "Navn",
+    people_role: "Rolle",
+    people_actions: "Handlinger",
+    people_change_role: "Skift rolle",
+    people_reset: "Link til ny adgangskode",
+    people_offboard: "Fjern adgang",
+    people_offboarded: "Kontoen er fjernet; dens sessioner, nøgler og feedadresser holdt op med at virke med det samme.",
+    people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
+    people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
+    invite_title: "Bliv oprettet i erfa",
+    invite_text: "Vælg det navn, du vil logge ind med, og en adgangskode på mindst 10 tegn.",
+    reset_title: "Vælg en ny adgangskode",
+    password_again: "Adgangskode igen",
+    passwords_differ: "De to adgangskoder er forskellige.",
+    invite_submit: "Opret konto",
+    reset_submit: "Gem adgangskode",
+    link_bad: "Linket er ukendt, allerede brugt eller udløbet. Bed facilitatoren om et nyt.",
 };
 
 #[cfg(test)]

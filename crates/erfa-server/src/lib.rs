@@ -33,11 +33,14 @@
 
 pub mod api;
 mod assets;
+pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod local;
 pub mod pages;
+mod people;
 pub mod render;
+pub mod routes;
 pub mod security;
 pub mod serve;
 pub mod state;
@@ -58,18 +61,21 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub use error::ApiError;
 pub use state::{AppState, Config, Limits};
 
-/// The largest request body accepted. erfa's routes are all `GET` today.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest request body accepted.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole application: API, pages, static files, and the layers every response passes
 /// through (local mode, security headers, timeout, compression, tracing).
 pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
-    Router::new()
-        .merge(api::routes())
-        .merge(pages::routes())
+    routes::router(&state)
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf))
         .layer(middleware::from_fn_with_state(state.clone(), local::guard))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -89,8 +95,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Unknown paths: JSON under `/api`, an HTML page elsewhere.
+/// Unknown paths: JSON under `/api`, an HTML page elsewhere. Without public access an
+/// anonymous visitor is asked to log in first, as on every other page.
 async fn fallback(ctx: pages::Ctx, request: Request) -> Response {
+    if !auth::allows(
+        auth::Access::Public,
+        ctx.viewer.rank,
+        ctx.state.public_access(),
+    ) {
+        return auth::deny(&ctx.state, &ctx.viewer, request.headers(), request.uri());
+    }
     if is_api(request.uri().path()) {
         ApiError::not_found().into_response()
     } else {
@@ -103,6 +117,13 @@ async fn method_not_allowed(ctx: pages::Ctx, request: Request) -> Response {
     let allow = [(axum::http::header::ALLOW, "GET, HEAD")];
     if request.method() == Method::OPTIONS {
         return (StatusCode::NO_CONTENT, allow).into_response();
+    }
+    if !auth::allows(
+        auth::Access::Public,
+        ctx.viewer.rank,
+        ctx.state.public_access(),
+    ) {
+        return auth::deny(&ctx.state, &ctx.viewer, request.headers(), request.uri());
     }
     if is_api(request.uri().path()) {
         (allow, ApiError::MethodNotAllowed).into_response()

@@ -82,7 +82,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     if request.uri().path().starts_with("/api") {
         error.into_response()
     } else {
-        crate::pages::error_page(&state, lang, &error)
+        crate::pages::error_page(&state, lang, crate::auth::Viewer::anonymous(), &error)
     }
 }
 

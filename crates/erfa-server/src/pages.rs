@@ -7,42 +7,80 @@
 use std::convert::Infallible;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::{Query, QueryRejection};
 use erfa_index::{Hit, Scope, SearchResults, SectionFilter, Sort};
 use serde::Deserialize;
 
 use crate::api::SearchParams;
+use crate::auth::{Access, Viewer};
 use crate::error::ApiError;
 use crate::i18n::{self, Lang, Strings};
+use crate::routes::Route;
 use crate::state::AppState;
 use crate::writeup::{self, Lookup};
 
 /// The page routes.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(search))
-        .route("/w/{*slug}", get(writeup_page))
-        .route("/browse", get(browse))
-        .route("/feed.atom", get(feed))
-        .route("/opensearch.xml", get(opensearch))
-        .route("/robots.txt", get(robots))
-        .route("/lang/{code}", get(switch_language))
-        .route("/static/{name}", get(crate::assets::serve))
-        .route("/favicon.ico", get(favicon))
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/", Access::Public, "Search page", search),
+        Route::get(
+            "/w/{*slug}",
+            Access::Public,
+            "A write-up, its attachments, alias redirects",
+            writeup_page,
+        ),
+        Route::get(
+            "/browse",
+            Access::Public,
+            "Browse by practice, tag, meeting, newest",
+            browse,
+        ),
+        Route::get(
+            "/feed.atom",
+            Access::Public,
+            "Atom feed; `?token=` for a member's personal feed",
+            feed,
+        ),
+        Route::get(
+            "/opensearch.xml",
+            Access::Public,
+            "OpenSearch description",
+            opensearch,
+        ),
+        Route::get(
+            "/robots.txt",
+            Access::Open,
+            "Crawlers: public pages only",
+            robots,
+        ),
+        Route::get(
+            "/lang/{code}",
+            Access::Open,
+            "Remember the interface language",
+            switch_language,
+        ),
+        Route::get(
+            "/static/{name}",
+            Access::Open,
+            "Style sheet, script, icon",
+            crate::assets::serve,
+        ),
+        Route::get("/favicon.ico", Access::Open, "The icon", favicon),
+    ]
 }
 
 /// What every page handler needs from the request.
 pub(crate) struct Ctx {
-    state: AppState,
-    lang: Lang,
+    pub(crate) state: AppState,
+    pub(crate) lang: Lang,
+    /// Who is asking.
+    pub(crate) viewer: Viewer,
     /// Path and query of this request, for the language switch to come back to.
     here: String,
     /// The `Host` the request named (checked by local mode when it applies).
@@ -59,6 +97,11 @@ impl FromRequestParts<AppState> for Ctx {
         Ok(Ctx {
             state: state.clone(),
             lang: Lang::negotiate(&parts.headers),
+            viewer: parts
+                .extensions
+                .get::<Viewer>()
+                .cloned()
+                .unwrap_or_else(Viewer::anonymous),
             here: parts
                 .uri
                 .path_and_query()
@@ -73,20 +116,37 @@ impl FromRequestParts<AppState> for Ctx {
 }
 
 impl Ctx {
-    fn layout(&self, title: String, nav: &'static str, public_page: bool) -> Layout {
-        Layout::new(&self.state, self.lang, title, nav, public_page, &self.here)
+    pub(crate) fn layout(&self, title: String, nav: &'static str, public_page: bool) -> Layout {
+        Layout::new(
+            &self.state,
+            self.lang,
+            &self.viewer,
+            title,
+            nav,
+            public_page,
+            &self.here,
+        )
     }
 
-    fn error(&self, error: ApiError) -> PageError {
+    pub(crate) fn error(&self, error: ApiError) -> PageError {
         PageError {
             state: self.state.clone(),
             lang: self.lang,
+            viewer: self.viewer.clone(),
             error,
         }
     }
 
+    /// The viewer's search scope.
+    pub(crate) fn scope(&self) -> Scope {
+        self.viewer.scope()
+    }
+
     /// The absolute base URL for feeds and OpenSearch.
-    fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
+        if let Some(url) = &self.state.config.public_url {
+            return url.trim_end_matches('/').to_string();
+        }
         match (&self.host, self.state.config.local) {
             // Local mode has checked that the host is a loopback name.
             (Some(host), true) => format!("http://{host}"),
@@ -97,22 +157,30 @@ impl Ctx {
 
 /// Shared parts of every page.
 pub(crate) struct Layout {
-    t: &'static Strings,
-    title: String,
-    local: bool,
-    noindex: bool,
-    css: String,
-    js: String,
-    icon: String,
-    switch_href: String,
-    switch_lang: &'static str,
-    nav: &'static str,
+    pub(crate) t: &'static Strings,
+    /// The logged-in user's name.
+    pub(crate) user: Option<String>,
+    /// Whether to offer a login link (accounts exist, nobody is logged in).
+    pub(crate) offer_login: bool,
+    /// Whether to link the people page (facilitator with accounts).
+    pub(crate) people: bool,
+    pub(crate) title: String,
+    pub(crate) local: bool,
+    pub(crate) noindex: bool,
+    pub(crate) css: String,
+    pub(crate) js: String,
+    pub(crate) icon: String,
+    pub(crate) switch_href: String,
+    pub(crate) switch_lang: &'static str,
+    pub(crate) nav: &'static str,
 }
 
 impl Layout {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         state: &AppState,
         lang: Lang,
+        viewer: &Viewer,
         title: String,
         nav: &'static str,
         public_page: bool,
@@ -121,6 +189,9 @@ impl Layout {
         let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
         Layout {
             t: lang.t(),
+            user: viewer.name().map(str::to_string),
+            offer_login: state.accounts.is_some() && !viewer.logged_in(),
+            people: state.accounts.is_some() && viewer.rank == crate::auth::Rank::Facilitator,
             title: if title.is_empty() {
                 "erfa".to_string()
             } else {
@@ -128,7 +199,7 @@ impl Layout {
             },
             local: state.config.local,
             // Pages rendered for members or the facilitator stay out of search engines.
-            noindex: !(public_page && state.scope() == Scope::Public),
+            noindex: !(public_page && viewer.scope() == Scope::Public),
             css: state.assets.url("app.css"),
             js: state.assets.url("app.js"),
             icon: state.assets.url("icon.svg"),
@@ -144,23 +215,13 @@ impl Layout {
 pub struct PageError {
     state: AppState,
     lang: Lang,
+    viewer: Viewer,
     error: ApiError,
-}
-
-impl PageError {
-    /// An error page for `error` in `lang`.
-    pub fn new(state: &AppState, lang: Lang, error: ApiError) -> PageError {
-        PageError {
-            state: state.clone(),
-            lang,
-            error,
-        }
-    }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        error_page(&self.state, self.lang, &self.error)
+        error_page(&self.state, self.lang, self.viewer, &self.error)
     }
 }
 
@@ -180,18 +241,25 @@ struct ErrorTemplate {
 }
 
 /// Renders `error` as an HTML page with its status.
-pub(crate) fn error_page(state: &AppState, lang: Lang, error: &ApiError) -> Response {
+pub(crate) fn error_page(
+    state: &AppState,
+    lang: Lang,
+    viewer: Viewer,
+    error: &ApiError,
+) -> Response {
     error.log();
     let t = lang.t();
     let (heading, message) = match error {
         ApiError::NotFound(_) => (t.error_404, t.error_404_text.to_string()),
         ApiError::BadRequest { message, .. } => (t.error_400, message.clone()),
         ApiError::Forbidden { message, .. } => (t.error_403, message.clone()),
+        ApiError::Unauthorized(_) => (t.error_401, t.error_401_text.to_string()),
+        ApiError::TooManyRequests(message) => (t.error_429, message.clone()),
         ApiError::MethodNotAllowed => (t.error_405, String::new()),
         ApiError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
     };
     let page = ErrorTemplate {
-        layout: Layout::new(state, lang, heading.to_string(), "", false, "/"),
+        layout: Layout::new(state, lang, &viewer, heading.to_string(), "", false, "/"),
         status: error.status().as_u16(),
         heading,
         message,
@@ -415,7 +483,7 @@ async fn search(ctx: Ctx, params: Result<Query<SearchParams>, QueryRejection>) -
 async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, ApiError> {
     let lang = ctx.lang;
     let t = lang.t();
-    let request = params.to_request(ctx.state.scope())?;
+    let request = params.to_request(ctx.scope())?;
     let section = request.section;
     let sort = request.sort;
     let results: SearchResults = ctx
@@ -753,7 +821,7 @@ async fn writeup_page(ctx: Ctx, slug: Result<Path<String>, PathRejection>) -> Re
 }
 
 async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiError> {
-    let scope = ctx.state.scope();
+    let scope = ctx.scope();
     if writeup::looks_like_attachment(&slug) {
         let rest = slug.clone();
         let found = ctx
@@ -1088,7 +1156,7 @@ async fn browse(ctx: Ctx) -> Response {
 async fn browse_page(ctx: &Ctx) -> Result<Response, ApiError> {
     let lang = ctx.lang;
     let t = lang.t();
-    let scope = ctx.state.scope();
+    let scope = ctx.scope();
     let results = ctx
         .state
         .blocking(move |s| {
@@ -1180,7 +1248,7 @@ fn atom_date(date: Option<&str>) -> String {
 
 /// `GET /feed.atom`: the newest published write-ups the viewer may read.
 async fn feed(ctx: Ctx) -> Response {
-    let scope = ctx.state.scope();
+    let scope = ctx.scope();
     let results = ctx
         .state
         .blocking(move |s| {

@@ -16,6 +16,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::Layer;
 
 use crate::state::{AppState, Config, Limits};
 
@@ -27,6 +28,9 @@ pub enum ServeError {
         "refusing to listen on {0}: erfa has no accounts yet, so it runs in local mode and listens only on a loopback address such as 127.0.0.1:8080 or [::1]:8080; to share erfa on the network, add the first account (erfa user add NAME --role facilitator) and start erfa serve again"
     )]
     NotLoopback(SocketAddr),
+    /// The account database could not be opened.
+    #[error("opening the account database: {0}")]
+    Accounts(#[from] erfa_accounts::Error),
     /// Opening or updating the index failed.
     #[error(transparent)]
     Index(#[from] erfa_index::Error),
@@ -51,6 +55,20 @@ pub fn check_bind(config: &Config) -> Result<(), ServeError> {
     Ok(())
 }
 
+/// Opens the account database in the data folder; erfa runs in local mode (and `config`
+/// says so) when it holds no account.
+pub fn open_accounts(
+    config: &mut Config,
+) -> Result<Option<Arc<erfa_accounts::Accounts>>, ServeError> {
+    let accounts = erfa_accounts::Accounts::open(&config.data_dir)?;
+    if accounts.is_empty()? {
+        config.local = true;
+        return Ok(None);
+    }
+    config.local = false;
+    Ok(Some(Arc::new(accounts)))
+}
+
 /// A server ready to run: the state over an up-to-date index, and how that came about.
 #[derive(Debug)]
 pub struct Prepared {
@@ -67,7 +85,14 @@ pub struct Prepared {
 /// Checks the address, opens the store in the data folder, brings the index up to date
 /// with the content folder (calling `progress` as files are read), loads the glossary and
 /// starts watching the content folder for changes. Blocking.
-pub fn prepare(config: Config, progress: &mut dyn FnMut(Progress)) -> Result<Prepared, ServeError> {
+///
+/// With accounts in the data folder erfa asks viewers to log in; without, it runs in
+/// local mode (and `config.local` is set accordingly before the address is checked).
+pub fn prepare(
+    mut config: Config,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Prepared, ServeError> {
+    let accounts = open_accounts(&mut config)?;
     check_bind(&config)?;
     let lock = erfa_index::lock::DataLock::acquire(&config.data_dir)?;
     // Temporary files of writes that a crash interrupted are never write-ups.
@@ -99,6 +124,9 @@ pub fn prepare(config: Config, progress: &mut dyn FnMut(Progress)) -> Result<Pre
         );
     }
     let mut state = AppState::new(store, engine, config);
+    if let Some(accounts) = accounts {
+        state = state.with_accounts(accounts);
+    }
     state.watch = Some(std::sync::Arc::new(watch));
     Ok(Prepared {
         state,
@@ -123,8 +151,10 @@ pub fn run(state: AppState) -> Result<(), ServeError> {
         let local = listener.local_addr().unwrap_or(addr);
         let mode = if state.config.local {
             " (local mode: you are the facilitator; only this computer can connect)"
+        } else if state.config.public_access {
+            " (members log in; public write-ups are open to everyone)"
         } else {
-            ""
+            " (members only: visitors are asked to log in)"
         };
         tracing::info!("erfa is serving http://{local}/{mode}");
         let limits = state.config.limits;
@@ -185,7 +215,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let (stream, _peer) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
@@ -197,7 +227,10 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        // The peer address, for login throttling.
+        let service = TowerToHyperService::new(
+            axum::Extension(axum::extract::ConnectInfo(peer)).layer(router.clone()),
+        );
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -23,10 +23,23 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where to listen. Without accounts only a loopback address is accepted.
     pub bind: SocketAddr,
-    /// The scope every request is served with. Until accounts exist erfa runs in local
-    /// mode, where the person at this machine is the facilitator; tests use other scopes to
-    /// check what anonymous viewers would see.
+    /// The scope every request is served with when there is no account database. In
+    /// local mode the person at this machine is the facilitator; tests use other scopes
+    /// to check what other viewers would see. With accounts, the viewer decides.
     pub scope: Scope,
+    /// With accounts: whether anonymous visitors may search public write-ups. Off by
+    /// default: then every page but login, `robots.txt` and static files asks for login.
+    pub public_access: bool,
+    /// Whether the session cookie is `Secure` (named `__Host-erfa-session`). Browsers
+    /// keep such cookies only over HTTPS or from `localhost`; turn it off only for a test
+    /// over plain HTTP on a private network.
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for login throttling).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The address members use, e.g. `https://erfa.example.dk`, for links in feeds,
+    /// OpenSearch, invitations and password resets. Without it: `http://` and the bind
+    /// address (the `Host` in local mode).
+    pub public_url: Option<String>,
     /// Whether local mode's rules apply: loopback `Host` only, no proxy headers, a banner.
     pub local: bool,
     /// Time limits and the connection cap.
@@ -46,6 +59,10 @@ impl Config {
             data_dir: data_dir.into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             scope: Scope::Facilitator,
+            public_access: false,
+            secure_cookies: true,
+            trusted_proxies: Vec::new(),
+            public_url: None,
             local: true,
             limits: Limits::default(),
             poll: false,
@@ -88,6 +105,10 @@ pub struct AppState {
     pub(crate) assets: Arc<crate::assets::Assets>,
     /// The watcher that keeps the index up to date with the content folder, when one runs.
     pub watch: Option<Arc<erfa_index::watch::Watch>>,
+    /// The account database; `None` in local mode.
+    pub accounts: Option<Arc<erfa_accounts::Accounts>>,
+    /// Login throttling and hashing permits.
+    pub guards: Arc<crate::auth::Guards>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -108,12 +129,24 @@ impl AppState {
             links: Arc::new(Mutex::new(None)),
             assets: Arc::new(crate::assets::Assets::new()),
             watch: None,
+            accounts: None,
+            guards: Arc::new(crate::auth::Guards::default()),
         }
     }
 
-    /// The scope of the current viewer. In local mode that is the facilitator.
-    pub fn scope(&self) -> Scope {
-        self.config.scope
+    /// State with an account database: viewers log in, and local mode is off.
+    pub fn with_accounts(mut self, accounts: Arc<erfa_accounts::Accounts>) -> AppState {
+        let mut config = (*self.config).clone();
+        config.local = false;
+        self.config = Arc::new(config);
+        self.accounts = Some(accounts);
+        self
+    }
+
+    /// Whether anonymous visitors may use `public` routes: always without accounts (the
+    /// configured scope decides what they see), else as configured.
+    pub fn public_access(&self) -> bool {
+        self.accounts.is_none() || self.config.public_access
     }
 
     /// Runs blocking index work on the blocking pool; index errors become 500s.

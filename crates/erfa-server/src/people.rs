@@ -1,0 +1,664 @@
+//! Pages about people: logging in and out, the member's own account (personal feed and
+//! API tokens), the facilitator's people page (invite, change role, reset link, offboard)
+//! and the one-time links that invitations and resets send.
+//!
+//! Passwords are checked on blocking threads behind a small semaphore; failed logins are
+//! throttled per account and per client address; unknown names and wrong passwords get
+//! the same answer. Every change is recorded in the audit log.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use erfa_accounts::{Link, Role, TokenKind};
+use serde::Deserialize;
+
+use crate::auth::{self, Access, Credential, Rank};
+use crate::error::ApiError;
+use crate::pages::{Ctx, Layout};
+use crate::routes::Route;
+
+/// The routes of this module.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/login", Access::Open, "Login form", login_form),
+        Route::post("/login", Access::Open, "Log in; throttled", login),
+        Route::post(
+            "/logout",
+            Access::Open,
+            "Log out (ends the session)",
+            logout,
+        ),
+        Route::get(
+            "/invite/{link}",
+            Access::Open,
+            "Accept an invitation or a password reset",
+            link_form,
+        ),
+        Route::post(
+            "/invite/{link}",
+            Access::Open,
+            "Create the account or set the password",
+            link_use,
+        ),
+        Route::get(
+            "/account",
+            Access::Member,
+            "Own account: personal feed, API tokens",
+            account,
+        ),
+        Route::post(
+            "/account/feed",
+            Access::Member,
+            "Create a personal feed address",
+            account_feed,
+        ),
+        Route::post(
+            "/account/token",
+            Access::Member,
+            "Create an API token",
+            account_token,
+        ),
+        Route::get(
+            "/admin/people",
+            Access::Facilitator,
+            "People: invite, roles, reset, offboard",
+            people,
+        ),
+        Route::post(
+            "/admin/people/invite",
+            Access::Facilitator,
+            "Create an invitation link",
+            people_invite,
+        ),
+        Route::post(
+            "/admin/people/{name}/role",
+            Access::Facilitator,
+            "Change a role",
+            people_role,
+        ),
+        Route::post(
+            "/admin/people/{name}/reset",
+            Access::Facilitator,
+            "Create a password reset link",
+            people_reset,
+        ),
+        Route::post(
+            "/admin/people/{name}/offboard",
+            Access::Facilitator,
+            "Remove an account, its sessions and tokens",
+            people_offboard,
+        ),
+    ]
+}
+
+fn accounts_of(ctx: &Ctx) -> Result<std::sync::Arc<erfa_accounts::Accounts>, ApiError> {
+    ctx.state.accounts.clone().ok_or_else(ApiError::not_found)
+}
+
+fn render(template: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
+    let html = template.render()?;
+    Ok((
+        status,
+        [(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        )],
+        axum::response::Html(html),
+    )
+        .into_response())
+}
+
+fn page(result: Result<Response, ApiError>, ctx: &Ctx) -> Response {
+    result.unwrap_or_else(|e| ctx.error(e).into_response())
+}
+
+/// `text` percent-encoded for use as one path segment.
+fn path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+fn db_error(e: erfa_accounts::Error) -> ApiError {
+    ApiError::internal(format!("accounts: {e}"))
+}
+
+/// The absolute URL of a path on this server, for links to send by mail.
+fn absolute(ctx: &Ctx, path: &str) -> String {
+    format!("{}{path}", ctx.base_url())
+}
+
+// ---------------------------------------------------------------------------------------
+// Login and logout
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTemplate {
+    layout: Layout,
+    next: String,
+    name: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_form(
+    ctx: Ctx,
+    query: Result<axum::extract::Query<NextQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if ctx.state.accounts.is_none() {
+        // Local mode: the person at this machine needs no login.
+        return Redirect::to("/").into_response();
+    }
+    let next = query.map(|q| q.0.next).unwrap_or_default();
+    let template = LoginTemplate {
+        layout: ctx.layout(ctx.lang.t().login_title.to_string(), "login", true),
+        next: auth::safe_next(&next).to_string(),
+        name: String::new(),
+        error: None,
+    };
+    page(render(&template, StatusCode::OK), &ctx)
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    ctx: Ctx,
+    extensions: axum::http::Extensions,
+    headers: axum::http::HeaderMap,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let peer = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let result = login_inner(&ctx, peer, &headers, form).await;
+    page(result, &ctx)
+}
+
+async fn login_inner(
+    ctx: &Ctx,
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let accounts = accounts_of(ctx)?;
+    let Form(form) = form.map_err(|_| {
+        ApiError::bad_request("bad_form", "expected the fields name, password and next")
+    })?;
+    let t = ctx.lang.t();
+    let next = auth::safe_next(&form.next).to_string();
+    let address = auth::client_address(peer, headers, &ctx.state.config.trusted_proxies);
+    let refuse = |status: StatusCode, message: &str| {
+        let template = LoginTemplate {
+            layout: ctx.layout(t.login_title.to_string(), "login", true),
+            next: next.clone(),
+            name: form.name.clone(),
+            error: Some(message.to_string()),
+        };
+        render(&template, status)
+    };
+    if ctx.state.guards.throttle.blocked(&form.name, address) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, t.login_throttled);
+    }
+    let name = form.name.clone();
+    let password = form.password.clone();
+    let verified = auth::hashing(&ctx.state, move |a| a.verify_password(&name, &password))
+        .await?
+        .map_err(db_error)?;
+    let Some(user) = verified else {
+        ctx.state.guards.throttle.failed(&form.name, address);
+        let (status, message) = auth::login_refused(ctx.lang);
+        return refuse(status, message);
+    };
+    ctx.state.guards.throttle.succeeded(&form.name);
+    let old = match &ctx.viewer.credential {
+        Credential::Session(id) => Some(id.clone()),
+        _ => auth::cookie(headers, auth::session_cookie_name(&ctx.state)).map(str::to_string),
+    };
+    let session = tokio::task::spawn_blocking(move || {
+        // A new id at every login: a session id planted before login is worthless.
+        if let Some(old) = old {
+            accounts.end_session(&old)?;
+        }
+        accounts.audit(&user.name, "login", &user.name)?;
+        accounts.create_session(&user)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("login task: {e}")))?
+    .map_err(db_error)?;
+    let mut response = Redirect::to(&next).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::session_cookie(&ctx.state, &session),
+    );
+    Ok(response)
+}
+
+async fn logout(ctx: Ctx) -> Response {
+    if let (Some(accounts), Credential::Session(id)) =
+        (ctx.state.accounts.clone(), ctx.viewer.credential.clone())
+    {
+        let name = ctx.viewer.name().unwrap_or_default().to_string();
+        let ended = tokio::task::spawn_blocking(move || {
+            accounts.end_session(&id)?;
+            accounts.audit(&name, "logout", &name)
+        })
+        .await;
+        if !matches!(ended, Ok(Ok(()))) {
+            return ctx
+                .error(ApiError::internal("ending a session failed"))
+                .into_response();
+        }
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if ctx.state.accounts.is_some() {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, auth::clear_session_cookie(&ctx.state));
+    }
+    response
+}
+
+// ---------------------------------------------------------------------------------------
+// One-time links
+
+#[derive(Template)]
+#[template(path = "invite.html")]
+struct LinkTemplate {
+    layout: Layout,
+    heading: &'static str,
+    action: String,
+    /// Whether the visitor chooses a name (an invitation) or it is fixed (a reset).
+    choose_name: bool,
+    fixed_name: String,
+    name: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_again: String,
+}
+
+async fn link_form(ctx: Ctx, Path(link): Path<String>) -> Response {
+    let result = link_page(&ctx, &link, None, None, StatusCode::OK).await;
+    page(result, &ctx)
+}
+
+async fn link_page(
+    ctx: &Ctx,
+    link: &str,
+    name: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let accounts = accounts_of(ctx)?;
+    let t = ctx.lang.t();
+    let secret = link.to_string();
+    let found = tokio::task::spawn_blocking(move || accounts.link(&secret))
+        .await
+        .map_err(|e| ApiError::internal(format!("link task: {e}")))?
+        .map_err(db_error)?;
+    let Some(found) = found else {
+        return Err(ApiError::NotFound(t.link_bad.to_string()));
+    };
+    let (title, choose_name, fixed_name) = match found {
+        Link::Invite { .. } => (t.invite_title, true, String::new()),
+        Link::Reset { name } => (t.reset_title, false, name),
+    };
+    let template = LinkTemplate {
+        layout: ctx.layout(title.to_string(), "", false),
+        heading: title,
+        action: format!("/invite/{link}"),
+        choose_name,
+        fixed_name,
+        name: name.unwrap_or_default(),
+        error,
+    };
+    render(&template, status)
+}
+
+async fn link_use(
+    ctx: Ctx,
+    Path(link): Path<String>,
+    form: Result<Form<LinkForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(form) = form.map_err(|_| {
+            ApiError::bad_request("bad_form", "expected name, password and password_again")
+        })?;
+        let t = ctx.lang.t();
+        if form.password != form.password_again {
+            return link_page(
+                &ctx,
+                &link,
+                Some(form.name),
+                Some(t.passwords_differ.to_string()),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+        let secret = link.clone();
+        let name = form.name.clone();
+        let password = form.password.clone();
+        let used = auth::hashing(&ctx.state, move |a| {
+            let user = a.use_link(&secret, &name, &password)?;
+            a.audit(&user.name, "link.use", &user.name)?;
+            let session = a.create_session(&user)?;
+            Ok::<_, erfa_accounts::Error>(session)
+        })
+        .await?;
+        match used {
+            Ok(session) => {
+                let mut response = Redirect::to("/").into_response();
+                response.headers_mut().insert(
+                    header::SET_COOKIE,
+                    auth::session_cookie(&ctx.state, &session),
+                );
+                Ok(response)
+            }
+            Err(erfa_accounts::Error::BadLink) => Err(ApiError::NotFound(t.link_bad.to_string())),
+            Err(
+                e @ (erfa_accounts::Error::WeakPassword
+                | erfa_accounts::Error::BadName(_)
+                | erfa_accounts::Error::UserExists(_)),
+            ) => {
+                link_page(
+                    &ctx,
+                    &link,
+                    Some(form.name),
+                    Some(e.to_string()),
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
+            Err(e) => Err(db_error(e)),
+        }
+    }
+    .await;
+    page(result, &ctx)
+}
+
+// ---------------------------------------------------------------------------------------
+// The member's own account
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountTemplate {
+    layout: Layout,
+    name: String,
+    role: &'static str,
+    feed_url: Option<String>,
+    token: Option<String>,
+}
+
+fn role_name(t: &crate::i18n::Strings, rank: Rank) -> &'static str {
+    match rank {
+        Rank::Anonymous => "",
+        Rank::Member => t.role_member,
+        Rank::Contributor => t.role_contributor,
+        Rank::Facilitator => t.role_facilitator,
+    }
+}
+
+fn account_page(
+    ctx: &Ctx,
+    feed_url: Option<String>,
+    token: Option<String>,
+) -> Result<Response, ApiError> {
+    let t = ctx.lang.t();
+    let template = AccountTemplate {
+        layout: ctx.layout(t.account_title.to_string(), "account", false),
+        name: ctx.viewer.name().unwrap_or_default().to_string(),
+        role: role_name(t, ctx.viewer.rank),
+        feed_url,
+        token,
+    };
+    render(&template, StatusCode::OK)
+}
+
+async fn account(ctx: Ctx) -> Response {
+    if ctx.state.accounts.is_none() {
+        return Redirect::to("/").into_response();
+    }
+    page(account_page(&ctx, None, None), &ctx)
+}
+
+async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, ApiError> {
+    let accounts = accounts_of(ctx)?;
+    let name = ctx
+        .viewer
+        .name()
+        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?
+        .to_string();
+    tokio::task::spawn_blocking(move || {
+        let token = accounts.create_token(&name, kind)?;
+        let action = match kind {
+            TokenKind::Api => "token.create",
+            TokenKind::Feed => "feed.create",
+        };
+        accounts.audit(&name, action, &name)?;
+        Ok::<_, erfa_accounts::Error>(token)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("token task: {e}")))?
+    .map_err(db_error)
+}
+
+async fn account_feed(ctx: Ctx) -> Response {
+    let result = async {
+        let token = new_token(&ctx, TokenKind::Feed).await?;
+        let url = absolute(&ctx, &format!("/feed.atom?token={token}"));
+        account_page(&ctx, Some(url), None)
+    }
+    .await;
+    page(result, &ctx)
+}
+
+async fn account_token(ctx: Ctx) -> Response {
+    let result = async {
+        let token = new_token(&ctx, TokenKind::Api).await?;
+        account_page(&ctx, None, Some(token))
+    }
+    .await;
+    page(result, &ctx)
+}
+
+// ---------------------------------------------------------------------------------------
+// The facilitator's people page
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeopleTemplate {
+    layout: Layout,
+    people: Vec<PersonRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    link: Option<String>,
+    notice: Option<&'static str>,
+}
+
+struct PersonRow {
+    name: String,
+    /// The name as a path segment.
+    segment: String,
+    role: &'static str,
+    role_name: &'static str,
+    is_self: bool,
+}
+
+async fn people_page(
+    ctx: &Ctx,
+    link: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Response, ApiError> {
+    let accounts = accounts_of(ctx)?;
+    let users = tokio::task::spawn_blocking(move || accounts.users())
+        .await
+        .map_err(|e| ApiError::internal(format!("people task: {e}")))?
+        .map_err(db_error)?;
+    let t = ctx.lang.t();
+    let me = ctx.viewer.name().unwrap_or_default();
+    let template = PeopleTemplate {
+        layout: ctx.layout(t.people_title.to_string(), "people", false),
+        people: users
+            .into_iter()
+            .map(|u| PersonRow {
+                is_self: u.name == me,
+                role: u.role.as_str(),
+                role_name: role_name(t, u.role.into()),
+                segment: path_segment(&u.name),
+                name: u.name,
+            })
+            .collect(),
+        roles: [Role::Member, Role::Contributor, Role::Facilitator]
+            .into_iter()
+            .map(|r| (r.as_str(), role_name(t, r.into())))
+            .collect(),
+        link,
+        notice,
+    };
+    render(&template, StatusCode::OK)
+}
+
+async fn people(ctx: Ctx) -> Response {
+    let result = people_page(&ctx, None, None).await;
+    page(result, &ctx)
+}
+
+#[derive(Debug, Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+fn parse_role(
+    form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Role, ApiError> {
+    form.ok()
+        .and_then(|Form(f)| Role::parse(&f.role))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_form",
+                "role: expected member, contributor or facilitator",
+            )
+        })
+}
+
+/// Runs an account change for the facilitator, refusing changes to their own account
+/// (which could lock the group out of its only facilitator).
+async fn change<T, F>(ctx: &Ctx, target: &str, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&erfa_accounts::Accounts, &str) -> erfa_accounts::Result<T> + Send + 'static,
+{
+    let accounts = accounts_of(ctx)?;
+    let me = ctx.viewer.name().unwrap_or_default().to_string();
+    if me == target {
+        return Err(ApiError::Forbidden {
+            code: "own_account",
+            message: ctx.lang.t().people_self.to_string(),
+        });
+    }
+    tokio::task::spawn_blocking(move || work(&accounts, &me))
+        .await
+        .map_err(|e| ApiError::internal(format!("people task: {e}")))?
+        .map_err(|e| match e {
+            erfa_accounts::Error::NoSuchUser(_) => ApiError::not_found(),
+            other => db_error(other),
+        })
+}
+
+async fn people_invite(
+    ctx: Ctx,
+    form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let result = async {
+        let role = parse_role(form)?;
+        let accounts = accounts_of(&ctx)?;
+        let me = ctx.viewer.name().unwrap_or_default().to_string();
+        let link = tokio::task::spawn_blocking(move || {
+            let link = accounts.create_invite(role, &me)?;
+            accounts.audit(&me, "invite.create", role.as_str())?;
+            Ok::<_, erfa_accounts::Error>(link)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("invite task: {e}")))?
+        .map_err(db_error)?;
+        let url = absolute(&ctx, &format!("/invite/{link}"));
+        people_page(&ctx, Some(url), None).await
+    }
+    .await;
+    page(result, &ctx)
+}
+
+async fn people_role(
+    ctx: Ctx,
+    Path(name): Path<String>,
+    form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let result = async {
+        let role = parse_role(form)?;
+        let target = name.clone();
+        change(&ctx, &name, move |a, me| {
+            a.set_role(&target, role)?;
+            a.audit(me, &format!("role.{}", role.as_str()), &target)
+        })
+        .await?;
+        people_page(&ctx, None, Some(ctx.lang.t().people_role_changed)).await
+    }
+    .await;
+    page(result, &ctx)
+}
+
+async fn people_reset(ctx: Ctx, Path(name): Path<String>) -> Response {
+    let result = async {
+        let target = name.clone();
+        let link = change(&ctx, &name, move |a, me| {
+            let link = a.create_reset(&target, me)?;
+            a.audit(me, "reset.create", &target)?;
+            Ok(link)
+        })
+        .await?;
+        let url = absolute(&ctx, &format!("/invite/{link}"));
+        people_page(&ctx, Some(url), None).await
+    }
+    .await;
+    page(result, &ctx)
+}
+
+async fn people_offboard(ctx: Ctx, Path(name): Path<String>) -> Response {
+    let result = async {
+        let target = name.clone();
+        change(&ctx, &name, move |a, me| {
+            a.remove_user(&target)?;
+            a.audit(me, "user.offboard", &target)
+        })
+        .await?;
+        people_page(&ctx, None, Some(ctx.lang.t().people_offboarded)).await
+    }
+    .await;
+    page(result, &ctx)
+}
