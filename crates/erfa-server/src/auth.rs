@@ -284,7 +284,7 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let Some(accounts) = state.accounts.clone() else {
+    let Some(accounts) = state.accounts.clone().filter(|_| state.logins()) else {
         request
             .extensions_mut()
             .insert(Viewer::fixed(state.config.scope));
@@ -600,10 +600,8 @@ where
     T: Send + 'static,
     F: FnOnce(&erfa_accounts::Accounts) -> T + Send + 'static,
 {
-    let accounts: Arc<erfa_accounts::Accounts> = state
-        .accounts
-        .clone()
-        .ok_or_else(ApiError::not_found)?;
+    let accounts: Arc<erfa_accounts::Accounts> =
+        state.accounts.clone().ok_or_else(ApiError::not_found)?;
     let _permit = state
         .guards
         .hashing

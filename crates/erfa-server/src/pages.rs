@@ -190,8 +190,8 @@ impl Layout {
         Layout {
             t: lang.t(),
             user: viewer.name().map(str::to_string),
-            offer_login: state.accounts.is_some() && !viewer.logged_in(),
-            people: state.accounts.is_some() && viewer.rank == crate::auth::Rank::Facilitator,
+            offer_login: state.logins() && !viewer.logged_in(),
+            people: state.logins() && viewer.rank == crate::auth::Rank::Facilitator,
             title: if title.is_empty() {
                 "erfa".to_string()
             } else {

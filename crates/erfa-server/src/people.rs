@@ -156,7 +156,7 @@ async fn login_form(
     ctx: Ctx,
     query: Result<axum::extract::Query<NextQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    if ctx.state.accounts.is_none() {
+    if !ctx.state.logins() {
         // Local mode: the person at this machine needs no login.
         return Redirect::to("/").into_response();
     }
@@ -269,7 +269,7 @@ async fn logout(ctx: Ctx) -> Response {
         }
     }
     let mut response = Redirect::to("/login").into_response();
-    if ctx.state.accounts.is_some() {
+    if ctx.state.logins() {
         response
             .headers_mut()
             .insert(header::SET_COOKIE, auth::clear_session_cookie(&ctx.state));
@@ -441,7 +441,7 @@ fn account_page(
 }
 
 async fn account(ctx: Ctx) -> Response {
-    if ctx.state.accounts.is_none() {
+    if !ctx.state.logins() {
         return Redirect::to("/").into_response();
     }
     page(account_page(&ctx, None, None), &ctx)

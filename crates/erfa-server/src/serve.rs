@@ -55,18 +55,12 @@ pub fn check_bind(config: &Config) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// Opens the account database in the data folder; erfa runs in local mode (and `config`
-/// says so) when it holds no account.
-pub fn open_accounts(
-    config: &mut Config,
-) -> Result<Option<Arc<erfa_accounts::Accounts>>, ServeError> {
+/// Opens the database of accounts and state in the data folder; erfa runs in local mode
+/// (and `config` says so) while it holds no account.
+pub fn open_accounts(config: &mut Config) -> Result<Arc<erfa_accounts::Accounts>, ServeError> {
     let accounts = erfa_accounts::Accounts::open(&config.data_dir)?;
-    if accounts.is_empty()? {
-        config.local = true;
-        return Ok(None);
-    }
-    config.local = false;
-    Ok(Some(Arc::new(accounts)))
+    config.local = accounts.is_empty()?;
+    Ok(Arc::new(accounts))
 }
 
 /// A server ready to run: the state over an up-to-date index, and how that came about.
@@ -123,10 +117,7 @@ pub fn prepare(
             config.content_dir.display()
         );
     }
-    let mut state = AppState::new(store, engine, config);
-    if let Some(accounts) = accounts {
-        state = state.with_accounts(accounts);
-    }
+    let mut state = AppState::new(store, engine, config).with_accounts(accounts);
     state.watch = Some(std::sync::Arc::new(watch));
     Ok(Prepared {
         state,

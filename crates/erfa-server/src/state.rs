@@ -105,7 +105,8 @@ pub struct AppState {
     pub(crate) assets: Arc<crate::assets::Assets>,
     /// The watcher that keeps the index up to date with the content folder, when one runs.
     pub watch: Option<Arc<erfa_index::watch::Watch>>,
-    /// The account database; `None` in local mode.
+    /// The database of accounts and erfa's other state (`state.db`). `erfa serve` always
+    /// opens it; whether viewers log in is [`AppState::logins`].
     pub accounts: Option<Arc<erfa_accounts::Accounts>>,
     /// Login throttling and hashing permits.
     pub guards: Arc<crate::auth::Guards>,
@@ -134,19 +135,23 @@ impl AppState {
         }
     }
 
-    /// State with an account database: viewers log in, and local mode is off.
+    /// State with the database of accounts. Viewers log in unless the configuration says
+    /// local mode (which `erfa serve` chooses while the database holds no account).
     pub fn with_accounts(mut self, accounts: Arc<erfa_accounts::Accounts>) -> AppState {
-        let mut config = (*self.config).clone();
-        config.local = false;
-        self.config = Arc::new(config);
         self.accounts = Some(accounts);
         self
     }
 
-    /// Whether anonymous visitors may use `public` routes: always without accounts (the
+    /// Whether viewers log in. Otherwise the configuration fixes the viewer: the
+    /// facilitator in local mode, other scopes in tests.
+    pub fn logins(&self) -> bool {
+        self.accounts.is_some() && !self.config.local
+    }
+
+    /// Whether anonymous visitors may use `public` routes: always without logins (the
     /// configured scope decides what they see), else as configured.
     pub fn public_access(&self) -> bool {
-        self.accounts.is_none() || self.config.public_access
+        !self.logins() || self.config.public_access
     }
 
     /// Runs blocking index work on the blocking pool; index errors become 500s.
