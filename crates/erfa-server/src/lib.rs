@@ -88,7 +88,7 @@ pub fn router(state: AppState) -> Router {
             // Members' searches are confidential: the span holds the path, never the query.
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                    tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()))
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
@@ -129,6 +129,16 @@ async fn method_not_allowed(ctx: pages::Ctx, request: Request) -> Response {
         (allow, ApiError::MethodNotAllowed).into_response()
     } else {
         (allow, pages::method_not_allowed(ctx).await).into_response()
+    }
+}
+
+/// The path as logs may show it: one-time links are secrets, so their last segment is
+/// left out.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/invite/") {
+        "/invite/…"
+    } else {
+        path
     }
 }
 

@@ -1,0 +1,1008 @@
+//! Accounts over HTTP: the route table walked for every rank, login and sessions,
+//! cookies, CSRF, throttling, tokens, caching, and the confidentiality probes (canaries,
+//! differential, existence, downgrade, field privacy).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request};
+use erfa_accounts::{Accounts, Role, TokenKind};
+use erfa_index::{Engine, Indexer, Mode, Scope, Store, WriterOptions};
+use erfa_server::auth::{Access, Rank};
+use erfa_server::{AppState, Config, router, routes};
+
+use crate::support::{PNG, Resp, enc, sample, send, write};
+
+/// A server with logins over a content folder, and its account database.
+pub struct Site {
+    pub router: Router,
+    pub content: tempfile::TempDir,
+    /// The data folder (kept alive for the account database).
+    pub _data: tempfile::TempDir,
+    pub accounts: Arc<Accounts>,
+}
+
+pub const PASSWORD: &str = "a long enough password";
+
+/// Users of every role: `mia` (member), `carl` (contributor), `fran` (facilitator), and
+/// `target` (a member the people-page actions act on).
+pub fn site(files: &[(String, String)], public_access: bool) -> Site {
+    let content = tempfile::tempdir().expect("a temp dir");
+    for (path, text) in files {
+        write(content.path(), path, text.as_bytes());
+    }
+    write(content.path(), "change/diagram.png", PNG);
+    let data = tempfile::tempdir().expect("a temp dir");
+    let store = Store::in_ram();
+    Indexer::new(&store, WriterOptions::default())
+        .expect("an indexer")
+        .update(content.path(), Mode::Incremental, &mut |_| {})
+        .expect("indexed");
+    let engine = Engine::new(&store).expect("an engine");
+    engine.reload().expect("reloaded");
+    let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
+    for (name, role) in [
+        ("mia", Role::Member),
+        ("carl", Role::Contributor),
+        ("fran", Role::Facilitator),
+        ("target", Role::Member),
+    ] {
+        accounts.add_user(name, role, PASSWORD).expect("user added");
+    }
+    let mut config = Config::local(content.path(), data.path());
+    config.local = false;
+    config.scope = Scope::Public;
+    config.public_access = public_access;
+    config.public_url = Some("https://erfa.example".to_string());
+    let state = AppState::new(store, engine, config).with_accounts(accounts.clone());
+    Site {
+        router: router(state),
+        content,
+        _data: data,
+        accounts,
+    }
+}
+
+fn owned(files: Vec<(&'static str, String)>) -> Vec<(String, String)> {
+    files.into_iter().map(|(p, t)| (p.to_string(), t)).collect()
+}
+
+const HOST: &str = "erfa.example";
+
+fn req(method: Method, uri: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", HOST)
+        .extension(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))))
+}
+
+async fn get_as(router: &Router, uri: &str, cookie: Option<&str>) -> Resp {
+    let mut r = req(Method::GET, uri);
+    if let Some(cookie) = cookie {
+        r = r.header("cookie", cookie);
+    }
+    send(router, r.body(Body::empty()).expect("a request")).await
+}
+
+async fn get_bearer(router: &Router, uri: &str, token: &str) -> Resp {
+    let r = req(Method::GET, uri).header("authorization", format!("Bearer {token}"));
+    send(router, r.body(Body::empty()).expect("a request")).await
+}
+
+async fn post_form(router: &Router, uri: &str, form: &str, cookie: Option<&str>) -> Resp {
+    let mut r = req(Method::POST, uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", format!("https://{HOST}"));
+    if let Some(cookie) = cookie {
+        r = r.header("cookie", cookie);
+    }
+    send(
+        router,
+        r.body(Body::from(form.to_string())).expect("a request"),
+    )
+    .await
+}
+
+/// Logs in and returns the `name=value` of the session cookie.
+async fn login(router: &Router, name: &str) -> String {
+    let resp = post_form(
+        router,
+        "/login",
+        &format!("name={name}&password={}&next=/", enc(PASSWORD)),
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 303, "login of {name}: {}", resp.text());
+    let set = resp.header("set-cookie");
+    set.split(';').next().expect("a cookie").to_string()
+}
+
+fn rank_user(rank: Rank) -> Option<&'static str> {
+    match rank {
+        Rank::Anonymous => None,
+        Rank::Member => Some("mia"),
+        Rank::Contributor => Some("carl"),
+        Rank::Facilitator => Some("fran"),
+    }
+}
+
+/// A concrete path for a route pattern.
+fn concrete(path: &str) -> String {
+    path.replace("{*slug}", "change/cab-copied")
+        .replace("{code}", "da")
+        .replace("/static/{name}", "/static/app.css")
+        .replace("{link}", "0000")
+        .replace("{name}", "target")
+}
+
+fn is_login_redirect(resp: &Resp) -> bool {
+    resp.status == 303 && resp.header("location").starts_with("/login?next=")
+}
+
+#[tokio::test]
+async fn every_route_answers_every_rank_as_the_table_says() {
+    for public_access in [false, true] {
+        let site = site(&owned(sample()), public_access);
+        let mut cookies = Vec::new();
+        for rank in Rank::ALL {
+            let cookie = match rank_user(rank) {
+                Some(name) => Some(login(&site.router, name).await),
+                None => None,
+            };
+            cookies.push((rank, cookie));
+        }
+        let table = routes::table();
+        assert!(table.len() >= 20, "the table lists every route");
+        for spec in &table {
+            if spec.method == Method::POST && (spec.path == "/login" || spec.path == "/logout") {
+                // Open by design; their behaviour has tests of its own below (a logout here
+                // would end the sessions the walk uses).
+                assert_eq!(spec.access, Access::Open);
+                continue;
+            }
+            for (rank, cookie) in &cookies {
+                let uri = concrete(spec.path);
+                let resp = if spec.method == Method::GET {
+                    get_as(&site.router, &uri, cookie.as_deref()).await
+                } else {
+                    post_form(&site.router, &uri, "role=member", cookie.as_deref()).await
+                };
+                let allowed = erfa_server::auth::allows(spec.access, *rank, public_access);
+                let what = format!(
+                    "{} {uri} as {} (public access {public_access}): {} {}",
+                    spec.method,
+                    rank.as_str(),
+                    resp.status,
+                    resp.header("location")
+                );
+                if allowed {
+                    assert!(
+                        resp.status != 401 && resp.status != 403 && !is_login_redirect(&resp),
+                        "allowed but refused: {what}"
+                    );
+                } else if *rank == Rank::Anonymous {
+                    if uri.starts_with("/api/") {
+                        assert_eq!(resp.status, 401, "{what}");
+                        assert_eq!(resp.json()["error"]["code"], "login_required", "{what}");
+                    } else {
+                        assert!(is_login_redirect(&resp), "{what}");
+                    }
+                } else {
+                    assert_eq!(resp.status, 403, "{what}");
+                }
+            }
+        }
+        // Unknown paths follow the `public` rule too.
+        let anon = get_as(&site.router, "/no/such/page", None).await;
+        if public_access {
+            assert_eq!(anon.status, 404);
+        } else {
+            assert!(is_login_redirect(&anon));
+        }
+    }
+}
+
+#[tokio::test]
+async fn forged_credentials_give_no_rights() {
+    let site = site(&owned(sample()), false);
+    for cookie in [
+        "__Host-erfa-session=0000000000000000000000000000000000000000000000000000000000000000",
+        "__Host-erfa-session=",
+        "erfa-session=anything; role=facilitator",
+    ] {
+        let resp = get_as(&site.router, "/admin/people", Some(cookie)).await;
+        assert!(is_login_redirect(&resp), "{cookie}: {}", resp.status);
+    }
+    let resp = send(
+        &site.router,
+        req(Method::GET, "/api/search?q=cab")
+            .header("x-erfa-role", "facilitator")
+            .header("x-remote-user", "fran")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(resp.status, 401);
+    let resp = get_bearer(&site.router, "/api/search?q=cab", "not-a-token").await;
+    assert_eq!(resp.status, 401);
+    assert_eq!(resp.header("www-authenticate"), "Bearer");
+}
+
+#[test]
+fn the_route_table_is_documented() {
+    const BEGIN: &str = "<!-- route table: begin -->\n";
+    const END: &str = "<!-- route table: end -->";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/routes.md");
+    let doc = std::fs::read_to_string(path).expect("docs/routes.md");
+    let (before, rest) = doc.split_once(BEGIN).expect("the begin marker");
+    let (documented, after) = rest.split_once(END).expect("the end marker");
+    let table = routes::markdown();
+    if documented != table && std::env::var_os("ERFA_UPDATE_DOCS").is_some() {
+        std::fs::write(path, format!("{before}{BEGIN}{table}{END}{after}")).expect("written");
+        return;
+    }
+    assert_eq!(
+        documented, table,
+        "docs/routes.md lists other routes than the code; ERFA_UPDATE_DOCS=1 rewrites it"
+    );
+    for spec in routes::table() {
+        assert!(
+            spec.access != Access::Open || !spec.path.starts_with("/admin"),
+            "{} must not be open",
+            spec.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_host_only_secure_and_http_only() {
+    let site = site(&owned(sample()), false);
+    let resp = post_form(
+        &site.router,
+        "/login",
+        &format!("name=mia&password={}&next=/browse", enc(PASSWORD)),
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 303);
+    assert_eq!(resp.header("location"), "/browse");
+    let set = resp.header("set-cookie");
+    assert!(set.starts_with("__Host-erfa-session="), "{set}");
+    let attributes: Vec<String> = set.split(';').map(|a| a.trim().to_lowercase()).collect();
+    for wanted in ["secure", "httponly", "samesite=lax", "path=/"] {
+        assert!(attributes.iter().any(|a| a == wanted), "{wanted} in {set}");
+    }
+    assert!(!attributes.iter().any(|a| a.starts_with("domain")), "{set}");
+    let id = set
+        .split(';')
+        .next()
+        .and_then(|c| c.split_once('='))
+        .map(|(_, v)| v)
+        .unwrap_or("");
+    assert_eq!(id.len(), 64, "256 random bits");
+
+    // A `next` that leaves the site goes home instead.
+    for next in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let resp = post_form(
+            &site.router,
+            "/login",
+            &format!("name=mia&password={}&next={}", enc(PASSWORD), enc(next)),
+            None,
+        )
+        .await;
+        assert_eq!(resp.header("location"), "/", "{next}");
+    }
+}
+
+#[tokio::test]
+async fn sessions_change_at_login_end_at_logout_and_follow_role_changes() {
+    let site = site(&owned(sample()), false);
+    let first = login(&site.router, "fran").await;
+    // Logging in again with the old cookie gives a new id and ends the old session.
+    let resp = post_form(
+        &site.router,
+        "/login",
+        &format!("name=fran&password={}&next=/", enc(PASSWORD)),
+        Some(&first),
+    )
+    .await;
+    let second = resp
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_string();
+    assert_ne!(first, second);
+    assert!(is_login_redirect(
+        &get_as(&site.router, "/account", Some(&first)).await
+    ));
+    assert_eq!(
+        get_as(&site.router, "/account", Some(&second)).await.status,
+        200
+    );
+
+    // A role change applies from the next request.
+    assert_eq!(
+        get_as(&site.router, "/admin/people", Some(&second))
+            .await
+            .status,
+        200
+    );
+    site.accounts
+        .set_role("fran", Role::Member)
+        .expect("role changed");
+    assert_eq!(
+        get_as(&site.router, "/admin/people", Some(&second))
+            .await
+            .status,
+        403
+    );
+
+    // Logout ends the session and clears the cookie.
+    let resp = post_form(&site.router, "/logout", "", Some(&second)).await;
+    assert_eq!(resp.status, 303);
+    assert!(resp.header("set-cookie").contains("Max-Age=0"));
+    let after = get_as(&site.router, "/", Some(&second)).await;
+    assert!(is_login_redirect(&after));
+    // The stale cookie is cleared.
+    assert!(after.header("set-cookie").contains("Max-Age=0"));
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused() {
+    let site = site(&owned(sample()), false);
+    let cookie = login(&site.router, "fran").await;
+    let attempt = |headers: Vec<(&'static str, String)>| {
+        let mut r = req(Method::POST, "/admin/people/invite")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie.clone());
+        for (name, value) in headers {
+            r = r.header(name, value);
+        }
+        r.body(Body::from("role=facilitator")).expect("req")
+    };
+    for (what, headers) in [
+        (
+            "cross-site",
+            vec![("sec-fetch-site", "cross-site".to_string())],
+        ),
+        (
+            "same-site",
+            vec![("sec-fetch-site", "same-site".to_string())],
+        ),
+        (
+            "foreign origin",
+            vec![("origin", "https://evil.example".to_string())],
+        ),
+        ("null origin", vec![("origin", "null".to_string())]),
+        ("neither header", vec![]),
+    ] {
+        let resp = send(&site.router, attempt(headers)).await;
+        assert_eq!(resp.status, 403, "{what}");
+        assert!(resp.text().contains("another site"), "{what}");
+    }
+    for (what, headers) in [
+        (
+            "same-origin",
+            vec![("sec-fetch-site", "same-origin".to_string())],
+        ),
+        ("own origin", vec![("origin", format!("https://{HOST}"))]),
+    ] {
+        let resp = send(&site.router, attempt(headers)).await;
+        assert_eq!(resp.status, 200, "{what}");
+        assert!(resp.text().contains("/invite/"), "{what}");
+    }
+    // GET never changes anything: there is no GET for the action.
+    let resp = get_as(&site.router, "/admin/people/invite", Some(&cookie)).await;
+    assert_eq!(resp.status, 405);
+}
+
+fn login_request(name: &str, password: &str, address: [u8; 4], forwarded: &str) -> Request<Body> {
+    Request::post("/login")
+        .header("host", HOST)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", forwarded)
+        .extension(ConnectInfo(SocketAddr::from((address, 40000))))
+        .body(Body::from(format!(
+            "name={}&password={}&next=/",
+            enc(name),
+            enc(password)
+        )))
+        .expect("req")
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_account_whatever_the_forwarded_address() {
+    let site = site(&owned(sample()), false);
+    for attempt in 1..=20u8 {
+        let resp = send(
+            &site.router,
+            login_request(
+                "mia",
+                "wrong password!",
+                [198, 51, 100, attempt],
+                &format!("203.0.113.{attempt}"),
+            ),
+        )
+        .await;
+        if attempt <= 5 {
+            assert_eq!(resp.status, 401, "attempt {attempt}");
+        } else {
+            assert_eq!(resp.status, 429, "attempt {attempt}");
+        }
+    }
+    // Even the right password waits now.
+    let resp = send(
+        &site.router,
+        login_request("mia", PASSWORD, [198, 51, 100, 99], ""),
+    )
+    .await;
+    assert_eq!(resp.status, 429);
+    // Other accounts are not affected.
+    let resp = send(
+        &site.router,
+        login_request("carl", PASSWORD, [198, 51, 100, 98], ""),
+    )
+    .await;
+    assert_eq!(resp.status, 303);
+}
+
+#[tokio::test]
+async fn unknown_users_and_wrong_passwords_look_the_same() {
+    let site = site(&owned(sample()), false);
+    for i in 0..12 {
+        site.accounts
+            .add_user(&format!("known{i}"), Role::Member, PASSWORD)
+            .expect("user");
+    }
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..24u8 {
+        // A new address and name each time keeps the throttle out of the measurement.
+        let (name, times) = if i % 2 == 0 {
+            (format!("known{}", i / 2), &mut known)
+        } else {
+            (format!("nobody{i}"), &mut unknown)
+        };
+        let started = Instant::now();
+        let resp = send(
+            &site.router,
+            login_request(&name, "wrong password!", [198, 18, 0, i], ""),
+        )
+        .await;
+        times.push(started.elapsed());
+        assert_eq!(resp.status, 401);
+        let body = resp
+            .text()
+            .replace(&format!("value=\"{name}\""), "value=\"\"");
+        if i < 2 {
+            // The first of each: the bodies are the same apart from the echoed name.
+            let other = if i == 0 { "nobody99" } else { "target" };
+            // (`target` is known, `nobody99` is not: each pair compares the two kinds.)
+            let twin = send(
+                &site.router,
+                login_request(other, "wrong password!", [198, 18, 1, i], ""),
+            )
+            .await;
+            let twin_body = twin
+                .text()
+                .replace(&format!("value=\"{other}\""), "value=\"\"");
+            assert_eq!(body, twin_body);
+            assert_eq!(resp.status, twin.status);
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64()
+    };
+    let (k, u) = (median(&mut known), median(&mut unknown));
+    let gap = (k - u).abs() / k.max(u);
+    assert!(gap < 0.25, "median known {k:.4}s, unknown {u:.4}s");
+}
+
+#[tokio::test]
+async fn tokens_and_feed_addresses_carry_their_owners_role() {
+    let site = site(&owned(sample()), false);
+    let api = site
+        .accounts
+        .create_token("mia", TokenKind::Api)
+        .expect("token");
+    let resp = get_bearer(&site.router, "/api/search?q=tiers", &api).await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.json()["scope"], "members");
+    assert_eq!(resp.header("cache-control"), "private, no-store");
+    // A feed token works only for the feed, an API token not as a feed token.
+    let feed = site
+        .accounts
+        .create_token("mia", TokenKind::Feed)
+        .expect("token");
+    let resp = get_as(&site.router, &format!("/feed.atom?token={feed}"), None).await;
+    assert_eq!(resp.status, 200);
+    assert!(resp.text().contains("Vi kopierede"), "members-only entries");
+    let resp = get_as(&site.router, &format!("/feed.atom?token={api}"), None).await;
+    assert_eq!(resp.status, 401);
+    let resp = get_bearer(&site.router, "/api/search?q=x", &feed).await;
+    assert_eq!(resp.status, 401);
+    // Offboarding ends everything at once.
+    let cookie = login(&site.router, "mia").await;
+    site.accounts.revoke("mia").expect("revoked");
+    assert_eq!(
+        get_bearer(&site.router, "/api/search?q=x", &api)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        get_as(&site.router, &format!("/feed.atom?token={feed}"), None)
+            .await
+            .status,
+        401
+    );
+    assert!(is_login_redirect(
+        &get_as(&site.router, "/", Some(&cookie)).await
+    ));
+}
+
+#[tokio::test]
+async fn answers_for_logged_in_people_are_private() {
+    let site = site(&owned(sample()), true);
+    let cookie = login(&site.router, "mia").await;
+    for uri in [
+        "/",
+        "/?q=cab",
+        "/w/change/cab-copied",
+        "/api/search?q=cab",
+        "/feed.atom",
+        "/browse",
+        "/nope",
+    ] {
+        let resp = get_as(&site.router, uri, Some(&cookie)).await;
+        assert_eq!(resp.header("cache-control"), "private, no-store", "{uri}");
+        let vary: Vec<&str> = resp
+            .headers
+            .get_all("vary")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        assert!(vary.iter().any(|v| v.contains("Cookie")), "{uri}: {vary:?}");
+        let anon = get_as(&site.router, uri, None).await;
+        assert!(anon.header("cache-control").contains("no-store"), "{uri}");
+    }
+    // After logout the member's URLs answer as for anyone.
+    post_form(&site.router, "/logout", "", Some(&cookie)).await;
+    let resp = get_as(&site.router, "/w/change/cab-kopieret", Some(&cookie)).await;
+    assert_eq!(resp.status, 404);
+}
+
+#[tokio::test]
+async fn invitations_create_accounts_and_resets_set_passwords() {
+    let site = site(&owned(sample()), false);
+    let fran = login(&site.router, "fran").await;
+    let resp = post_form(
+        &site.router,
+        "/admin/people/invite",
+        "role=contributor",
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(resp.status, 200);
+    let page = resp.text();
+    let start = page.find("https://erfa.example/invite/").expect("a link");
+    let link: String = page[start + "https://erfa.example".len()..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    assert_eq!(get_as(&site.router, &link, None).await.status, 200);
+    let resp = post_form(
+        &site.router,
+        &link,
+        "name=newbie&password=one+long+password&password_again=another+password",
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 400, "passwords differ");
+    let resp = post_form(
+        &site.router,
+        &link,
+        "name=newbie&password=one+long+password&password_again=one+long+password",
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 303);
+    let cookie = resp
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .expect("c")
+        .to_string();
+    assert_eq!(
+        get_as(&site.router, "/account", Some(&cookie)).await.status,
+        200
+    );
+    assert_eq!(
+        site.accounts.user("newbie").expect("db").map(|u| u.role),
+        Some(Role::Contributor)
+    );
+    // The link works once.
+    assert_eq!(get_as(&site.router, &link, None).await.status, 404);
+
+    // Offboarding from the people page ends the user's session at once.
+    let resp = post_form(
+        &site.router,
+        "/admin/people/newbie/offboard",
+        "",
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(resp.status, 200);
+    assert!(is_login_redirect(
+        &get_as(&site.router, "/account", Some(&cookie)).await
+    ));
+    // The facilitator cannot lock themselves out.
+    let resp = post_form(
+        &site.router,
+        "/admin/people/fran/role",
+        "role=member",
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(resp.status, 403);
+    let log = site.accounts.audit_log(20).expect("audit");
+    assert!(
+        log.iter()
+            .any(|e| e.action == "user.offboard" && e.target == "newbie")
+    );
+    assert!(log.iter().any(|e| e.action == "invite.create"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Confidentiality
+
+/// 200 members-only write-ups, each with its own canary word in the title, tags,
+/// organisation and body, and one attachment.
+fn canaries() -> Vec<(String, String)> {
+    (0..200)
+        .map(|i| {
+            let w = canary(i);
+            (
+                format!("secret/{w}.md"),
+                format!(
+                    "---\ntitle: {w} change board lesson\nsummary: The {w} incident review.\nkind: lesson\npractices: [change-enablement]\ntags: [{w}tag, cab]\nlanguage: en\ndate: 2024-01-{:02}\norganisation: {w} Kommune\nsector: public\nmeeting: 2024-Q1\n---\n## Lesson learned\n\nThe {w} change board met weekly about incident swarming.\n",
+                    i % 28 + 1
+                ),
+            )
+        })
+        .collect()
+}
+
+fn canary(i: usize) -> String {
+    // Letters only, so that analysis keeps the word whole.
+    let letters: String = format!("{i:03}")
+        .bytes()
+        .map(|b| (b'q' + (b - b'0')) as char)
+        .collect();
+    format!("zqx{letters}canary")
+}
+
+fn with_canaries() -> Vec<(String, String)> {
+    let mut files = owned(sample());
+    files.extend(canaries());
+    files
+}
+
+/// Every anonymous route, with queries that touch the canaries.
+fn anonymous_probes() -> Vec<String> {
+    let mut uris: Vec<String> = [
+        "/",
+        "/browse",
+        "/feed.atom",
+        "/opensearch.xml",
+        "/robots.txt",
+        "/api/health",
+        "/api/facets",
+        "/api/openapi.json",
+        "/login",
+        "/nope",
+        "/api/nope",
+        "/?q=cab",
+        "/?q=change+board",
+        "/?q=kommune",
+        "/?q=incident+swarming",
+        "/?tags=cab",
+        "/?practices=change-enablement",
+        "/?year=2024",
+        "/api/search?q=change+board&per_page=100",
+        "/api/search?q=zqx",
+        "/api/search?q=",
+        "/api/suggest?q=zq",
+        "/api/suggest?q=chan",
+        "/api/writeups/change/cab-copied/related",
+        "/w/change/cab-copied",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for i in (0..200).step_by(7) {
+        let w = canary(i);
+        uris.push(format!("/?q={w}"));
+        uris.push(format!("/api/search?q={w}"));
+        uris.push(format!("/api/search?q={}", &w[..w.len() - 1]));
+        uris.push(format!("/api/suggest?q={}", &w[..6]));
+        uris.push(format!("/api/facets?tags={w}tag"));
+        uris.push(format!("/?tags={w}tag"));
+        uris.push(format!("/w/secret/{w}"));
+        uris.push(format!("/api/writeups/secret/{w}"));
+        uris.push(format!("/api/writeups/secret/{w}/related"));
+        uris.push(format!("/w/secret/{w}/diagram.png"));
+    }
+    uris
+}
+
+/// A canary in `text` that the request itself did not name (a search box repeats the
+/// query it was given; that is not a leak).
+fn leaked_canary(uri: &str, text: &str) -> Option<String> {
+    let mut lower = text.to_lowercase();
+    let mut asked: Vec<String> = uri
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.starts_with("zqx"))
+        .map(str::to_string)
+        .collect();
+    asked.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    for word in asked {
+        lower = lower.replace(&word, "");
+    }
+    contains_canary(&lower)
+}
+
+fn contains_canary(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    lower
+        .find("canary")
+        .or_else(|| lower.find("zqx"))
+        .map(|at| lower[at.saturating_sub(20)..(at + 20).min(lower.len())].to_string())
+}
+
+#[tokio::test]
+async fn no_anonymous_response_contains_a_canary_and_a_member_sees_them_all() {
+    for public_access in [true, false] {
+        let site = site(&with_canaries(), public_access);
+        for i in (0..200).step_by(7) {
+            write(
+                site.content.path(),
+                &format!("secret/{}/diagram.png", canary(i)),
+                PNG,
+            );
+        }
+        for uri in anonymous_probes() {
+            let resp = get_as(&site.router, &uri, None).await;
+            assert!(resp.status != 500, "{uri}");
+            if let Some(found) = leaked_canary(&uri, &resp.text()) {
+                panic!("{uri} (public access {public_access}) leaks: …{found}…");
+            }
+            for (name, value) in &resp.headers {
+                let value = value.to_str().unwrap_or("");
+                if name != "location" {
+                    assert!(
+                        leaked_canary(&uri, value).is_none(),
+                        "{uri}: header {name}: {value}"
+                    );
+                }
+            }
+        }
+        // The control: a member's token finds every canary.
+        let token = site
+            .accounts
+            .create_token("mia", TokenKind::Api)
+            .expect("token");
+        for i in 0..200 {
+            let w = canary(i);
+            let resp = get_bearer(&site.router, &format!("/api/search?q={w}"), &token).await;
+            assert_eq!(resp.json()["hits"][0]["slug"], format!("secret/{w}"), "{w}");
+        }
+        let resp = get_bearer(&site.router, "/api/writeups/secret/zqxqqqcanary", &token).await;
+        assert_eq!(resp.status, 200);
+        assert!(
+            resp.text().contains("zqxqqqcanary Kommune"),
+            "members see organisations"
+        );
+    }
+}
+
+#[tokio::test]
+async fn anonymous_answers_are_byte_identical_with_and_without_members_only_write_ups() {
+    let with = site(&with_canaries(), true);
+    let without = site(&owned(sample()), true);
+    for i in (0..200).step_by(7) {
+        write(
+            with.content.path(),
+            &format!("secret/{}/diagram.png", canary(i)),
+            PNG,
+        );
+    }
+    let mut probes = anonymous_probes();
+    // 200 queries in all: common words, filters, typos, suggestions.
+    for word in [
+        "cab",
+        "change",
+        "board",
+        "incident",
+        "swarming",
+        "lesson",
+        "tiers",
+        "kommune",
+        "weekly",
+        "review",
+        "chnage",
+        "incdent",
+        "bank",
+        "CAB 1:1",
+        "\"change board\"",
+        "-cab change",
+        "cab OR tiers",
+        "kind:lesson",
+        "tags:cab",
+        "year:2024",
+    ] {
+        for base in [
+            "/?q=",
+            "/api/search?q=",
+            "/api/suggest?q=",
+            "/api/facets?q=",
+        ] {
+            probes.push(format!("{base}{}", enc(word)));
+        }
+        probes.push(format!("/api/search?sort=newest&q={}", enc(word)));
+        probes.push(format!("/?section=lessons&q={}", enc(word)));
+    }
+    assert!(probes.len() >= 200, "{} probes", probes.len());
+    for uri in &probes {
+        let a = get_as(&with.router, uri, None).await;
+        let b = get_as(&without.router, uri, None).await;
+        assert_eq!(a.status, b.status, "{uri}");
+        assert_eq!(a.text(), b.text(), "{uri}");
+        for header in [
+            "content-type",
+            "location",
+            "cache-control",
+            "vary",
+            "set-cookie",
+        ] {
+            let va: Vec<_> = a.headers.get_all(header).iter().collect();
+            let vb: Vec<_> = b.headers.get_all(header).iter().collect();
+            assert_eq!(va, vb, "{uri}: {header}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn members_only_write_ups_do_not_exist_for_anonymous_visitors() {
+    // With public access off, everything but the open routes asks for login, the same
+    // for write-ups that exist and those that do not.
+    let closed = site(&with_canaries(), false);
+    for (present, absent) in [
+        ("/w/secret/zqxqqqcanary", "/w/secret/zqxzzzcanary"),
+        (
+            "/api/writeups/secret/zqxqqqcanary",
+            "/api/writeups/secret/zqxzzzcanary",
+        ),
+        ("/w/change/cab-kopieret", "/w/change/cab-kopierex"),
+    ] {
+        let a = get_as(&closed.router, present, None).await;
+        let b = get_as(&closed.router, absent, None).await;
+        assert_eq!(a.status, b.status, "{present}");
+        assert_eq!(
+            a.text().replace(present, "X"),
+            b.text().replace(absent, "X"),
+            "{present}"
+        );
+    }
+    // With public access on, a members-only write-up is a plain 404.
+    let open = site(&with_canaries(), true);
+    let a = get_as(&open.router, "/api/writeups/secret/zqxqqqcanary", None).await;
+    let b = get_as(&open.router, "/api/writeups/secret/zqxzzzcanary", None).await;
+    assert_eq!((a.status.as_u16(), a.text()), (404, b.text()));
+}
+
+#[tokio::test]
+async fn organisations_reach_members_only() {
+    let site = site(&owned(sample()), true);
+    let anon = get_as(&site.router, "/w/change/cab-copied", None).await;
+    assert_eq!(anon.status, 200);
+    assert!(!anon.text().contains("Secret Kommune"));
+    assert!(anon.text().contains("1-50"), "organisation size shown");
+    let api = get_as(&site.router, "/api/writeups/change/cab-copied", None).await;
+    assert!(!api.text().contains("Secret Kommune"));
+    let search = get_as(&site.router, "/api/search?q=cab", None).await;
+    assert!(!search.text().contains("Secret Kommune"));
+    let cookie = login(&site.router, "mia").await;
+    let member = get_as(&site.router, "/w/change/cab-copied", Some(&cookie)).await;
+    assert!(member.text().contains("Secret Kommune"));
+}
+
+#[tokio::test]
+async fn a_write_up_narrowed_to_members_disappears_for_anonymous_visitors_within_seconds() {
+    let content = tempfile::tempdir().expect("dir");
+    let data = tempfile::tempdir().expect("dir");
+    for (path, text) in sample() {
+        write(content.path(), path, text.as_bytes());
+    }
+    let (store, _) = Store::open(&data.path().join("index")).expect("store");
+    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+    indexer
+        .update(content.path(), Mode::Incremental, &mut |_| {})
+        .expect("indexed");
+    let engine = Engine::new(&store).expect("engine");
+    engine.reload().expect("reload");
+    let watch = erfa_index::watch::Watch::start(
+        indexer,
+        engine.clone(),
+        content.path(),
+        erfa_index::watch::WatchOptions::default(),
+    )
+    .expect("watching");
+    let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
+    accounts
+        .add_user("mia", Role::Member, PASSWORD)
+        .expect("user");
+    let mut config = Config::local(content.path(), data.path());
+    config.local = false;
+    config.public_access = true;
+    let mut state = AppState::new(store, engine, config).with_accounts(accounts);
+    state.watch = Some(Arc::new(watch));
+    let app = router(state);
+
+    let probes = [
+        "/api/search?q=printer+queues",
+        "/w/change/cab-copied",
+        "/feed.atom",
+        "/?q=printer",
+    ];
+    for uri in probes {
+        let resp = get_as(&app, uri, None).await;
+        assert!(
+            resp.text().contains("We copied a bank"),
+            "{uri} shows it first"
+        );
+    }
+    let path = content.path().join("change/cab-copied.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace("visibility: public", "visibility: members"),
+    )
+    .expect("w");
+    let started = Instant::now();
+    loop {
+        let mut leaked = Vec::new();
+        for uri in probes {
+            let resp = get_as(&app, uri, None).await;
+            if resp.text().contains("We copied a bank")
+                || resp.text().contains("reviewed every change")
+            {
+                leaked.push((uri, resp.text()));
+            }
+        }
+        if leaked.is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still shown after 5 s: {leaked:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(get_as(&app, "/w/change/cab-copied", None).await.status, 404);
+    let cookie = login(&app, "mia").await;
+    let member = get_as(&app, "/w/change/cab-copied", Some(&cookie)).await;
+    assert_eq!(member.status, 200, "members still read it");
+}
