@@ -1,5 +1,6 @@
 //! End-to-end tests of the `erfa` binary.
 
+mod accounts;
 mod check;
 mod cli;
 mod crash;

@@ -67,6 +67,11 @@ pub fn site(files: &[(String, String)], public_access: bool) -> Site {
     }
 }
 
+/// The sample collection as owned pairs.
+pub fn sample_files() -> Vec<(String, String)> {
+    owned(sample())
+}
+
 fn owned(files: Vec<(&'static str, String)>) -> Vec<(String, String)> {
     files.into_iter().map(|(p, t)| (p.to_string(), t)).collect()
 }

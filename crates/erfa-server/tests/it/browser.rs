@@ -76,7 +76,8 @@ struct Session {
     base: String,
     stop: Option<oneshot::Sender<()>>,
     _profile: tempfile::TempDir,
-    _app: App,
+    /// What the router needs to stay alive (content and data folders).
+    _keep: Box<dyn std::any::Any + Send>,
 }
 
 impl Drop for Session {
@@ -90,6 +91,11 @@ impl Drop for Session {
 }
 
 async fn start(app: App) -> Option<Session> {
+    let router = app.router.clone();
+    start_router(router, Box::new(app)).await
+}
+
+async fn start_router(router: axum::Router, keep: Box<dyn std::any::Any + Send>) -> Option<Session> {
     let (chromium, chromedriver) = browser_binaries()?;
     let port = free_port();
     let driver = Command::new(chromedriver)
@@ -124,7 +130,6 @@ async fn start(app: App) -> Option<Session> {
         .expect("a socket");
     let addr = listener.local_addr().expect("an address");
     let (stop, stopped) = oneshot::channel::<()>();
-    let router = app.router.clone();
     tokio::spawn(erfa_server::serve::serve(
         listener,
         router,
@@ -139,7 +144,7 @@ async fn start(app: App) -> Option<Session> {
         base: format!("http://{addr}"),
         stop: Some(stop),
         _profile: profile,
-        _app: app,
+        _keep: keep,
     })
 }
 
@@ -505,4 +510,109 @@ async fn hostile_pages_run_no_script_in_chromium() {
     }
     screenshot(c, "xss-last-page").await;
     let _ = session.client.clone().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
+    let site = crate::auth::site(&crate::auth::sample_files(), false);
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+
+    // Without a session every page asks for login, and comes back after it.
+    c.goto(&format!("{base}/w/change/cab-kopieret"))
+        .await
+        .expect("a members-only page");
+    wait_for("the login page", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/login")
+    })
+    .await;
+    assert_eq!(active_id(c).await, "login-name", "the name field has focus");
+    if let Some(source) = axe_source() {
+        let violations = axe(c, &source).await;
+        assert!(violations.is_empty(), "login page: {violations:#?}");
+    }
+    screenshot(c, "login").await;
+    c.find(Locator::Id("login-name"))
+        .await
+        .expect("name")
+        .send_keys("mia")
+        .await
+        .expect("typed");
+    c.find(Locator::Id("login-password"))
+        .await
+        .expect("password")
+        .send_keys(crate::auth::PASSWORD)
+        .await
+        .expect("typed");
+    c.find(Locator::Css("form.stacked-form button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submitted");
+    wait_for("the write-up", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/w/change/cab-kopieret")
+    })
+    .await;
+    let title = c
+        .find(Locator::Css("h1"))
+        .await
+        .expect("a heading")
+        .text()
+        .await
+        .expect("text");
+    assert!(title.contains("Vi kopierede"), "{title}");
+    // The session cookie is out of reach of scripts.
+    let cookies = js(c, "return document.cookie").await;
+    assert!(
+        !cookies.as_str().unwrap_or("").contains("erfa-session"),
+        "{cookies}"
+    );
+    let header = c
+        .find(Locator::Css(".site-nav"))
+        .await
+        .expect("nav")
+        .text()
+        .await
+        .expect("text");
+    assert!(header.contains("Log out"), "{header}");
+
+    // Log out: back to the login page, and the write-up asks for login again.
+    c.find(Locator::Css(".logout-form button"))
+        .await
+        .expect("logout")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the login page", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/login")
+    })
+    .await;
+    c.goto(&format!("{base}/w/change/cab-kopieret"))
+        .await
+        .expect("again");
+    wait_for("the login page again", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/login")
+    })
+    .await;
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .expect("main")
+        .text()
+        .await
+        .expect("text");
+    assert!(!body.contains("Vi kopierede"), "{body}");
 }
