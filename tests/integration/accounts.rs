@@ -33,19 +33,17 @@ fn http(port: u16, request: &str) -> String {
 fn get(port: u16, path: &str, extra: &str) -> String {
     http(
         port,
-        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n"),
+        &format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n"
+        ),
     )
 }
 
 fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
-    response
-        .split("\r\n\r\n")
-        .next()?
-        .lines()
-        .find_map(|line| {
-            let (n, v) = line.split_once(':')?;
-            n.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
+    response.split("\r\n\r\n").next()?.lines().find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
 }
 
 struct Server {
@@ -119,7 +117,11 @@ fn a_server_with_accounts_logs_no_secrets() {
         .write_all(format!("{PASSWORD}\n").as_bytes())
         .expect("password sent");
     let added = add.wait_with_output().expect("done");
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let token = erfa(content.path(), data.path())
         .args(["user", "token", "mia"])
         .output()
@@ -159,8 +161,15 @@ fn a_server_with_accounts_logs_no_secrets() {
         .and_then(|c| c.split(';').next())
         .expect("a session cookie")
         .to_string();
-    let session_id = cookie.split_once('=').map(|(_, v)| v.to_string()).expect("id");
-    let page = get(port, &format!("/?q={SECRET_TEXT}"), &format!("Cookie: {cookie}\r\n"));
+    let session_id = cookie
+        .split_once('=')
+        .map(|(_, v)| v.to_string())
+        .expect("id");
+    let page = get(
+        port,
+        &format!("/?q={SECRET_TEXT}"),
+        &format!("Cookie: {cookie}\r\n"),
+    );
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("weekly"), "the member finds it");
     let api = get(

@@ -441,8 +441,11 @@ impl Accounts {
 
     /// The user of a live session, extending it; `None` when unknown or idle too long.
     pub fn session_user(&self, id: &str) -> Result<Option<User>> {
+        self.session_user_at(id, now())
+    }
+
+    fn session_user_at(&self, id: &str, t: i64) -> Result<Option<User>> {
         let hash = secret_hash(id);
-        let t = now();
         let db = self.db();
         let user = db
             .query_row(
@@ -698,6 +701,36 @@ mod tests {
             accounts.session_user(&s2).expect("lookup"),
             None,
             "a new password ends sessions"
+        );
+    }
+
+    #[test]
+    fn sessions_expire_after_eight_idle_hours_and_use_extends_them() {
+        let (_dir, accounts) = accounts();
+        let user = accounts
+            .add_user("jane", Role::Member, "a long password")
+            .expect("add");
+        let session = accounts.create_session(&user).expect("session");
+        let start = now();
+        let hours = |h: i64| start + h * 60 * 60;
+        assert!(
+            accounts
+                .session_user_at(&session, hours(7))
+                .expect("lookup")
+                .is_some()
+        );
+        // Used at 7 h: idle again from there.
+        assert!(
+            accounts
+                .session_user_at(&session, hours(14))
+                .expect("lookup")
+                .is_some()
+        );
+        assert!(
+            accounts
+                .session_user_at(&session, hours(23))
+                .expect("lookup")
+                .is_none()
         );
     }
 

@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Router {
             limits.request_timeout,
         ))
         .layer(middleware::map_response(security::headers))
+        .layer(middleware::map_response_with_state(
+            state.clone(),
+            security::hsts,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(

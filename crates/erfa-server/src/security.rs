@@ -41,3 +41,23 @@ pub async fn headers(mut response: Response) -> Response {
     }
     response
 }
+
+/// `Strict-Transport-Security` when members reach erfa over HTTPS (`public_url` says so):
+/// browsers then refuse plain HTTP to this host for a year.
+pub async fn hsts(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    mut response: Response,
+) -> Response {
+    if state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+    {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}

@@ -277,6 +277,8 @@ async fn the_session_cookie_is_host_only_secure_and_http_only() {
     .await;
     assert_eq!(resp.status, 303);
     assert_eq!(resp.header("location"), "/browse");
+    // Reached over HTTPS (the public URL says so): browsers are told to stay on it.
+    assert_eq!(resp.header("strict-transport-security"), "max-age=31536000");
     let set = resp.header("set-cookie");
     assert!(set.starts_with("__Host-erfa-session="), "{set}");
     let attributes: Vec<String> = set.split(';').map(|a| a.trim().to_lowercase()).collect();
@@ -699,9 +701,23 @@ fn canary(i: usize) -> String {
     format!("zqx{letters}canary")
 }
 
+/// The sample, the canaries, and members-only write-ups that are broken (fail closed:
+/// a write-up that cannot be read is never shown to anyone).
 fn with_canaries() -> Vec<(String, String)> {
     let mut files = owned(sample());
     files.extend(canaries());
+    files.push((
+        "secret/broken-visibility.md".to_string(),
+        "---\ntitle: zqxbrokenvisibilitycanary\nkind: lesson\nvisibility: publik\n---\n## Lesson learned\n\nzqxbrokenvisibilitycanary text.\n".to_string(),
+    ));
+    files.push((
+        "secret/broken-yaml.md".to_string(),
+        "---\ntitle: zqxbrokenyamlcanary\nkind: [lesson\nvisibility: public\n---\nzqxbrokenyamlcanary text.\n".to_string(),
+    ));
+    files.push((
+        "secret/no-visibility.md".to_string(),
+        "---\ntitle: zqxnovisibilitycanary lesson\nkind: lesson\nlanguage: en\n---\n## Lesson learned\n\nzqxnovisibilitycanary text.\n".to_string(),
+    ));
     files
 }
 
@@ -730,6 +746,11 @@ fn anonymous_probes() -> Vec<String> {
         "/api/search?q=zqx",
         "/api/search?q=",
         "/api/suggest?q=zq",
+        "/api/search?q=broken",
+        "/api/search?q=text",
+        "/w/secret/broken-visibility",
+        "/w/secret/broken-yaml",
+        "/w/secret/no-visibility",
         "/api/suggest?q=chan",
         "/api/writeups/change/cab-copied/related",
         "/w/change/cab-copied",
@@ -827,6 +848,7 @@ async fn no_anonymous_response_contains_a_canary_and_a_member_sees_them_all() {
 async fn anonymous_answers_are_byte_identical_with_and_without_members_only_write_ups() {
     let with = site(&with_canaries(), true);
     let without = site(&owned(sample()), true);
+    assert_eq!(get_as(&with.router, "/api/health", None).await.status, 200);
     for i in (0..200).step_by(7) {
         write(
             with.content.path(),

@@ -95,7 +95,10 @@ async fn start(app: App) -> Option<Session> {
     start_router(router, Box::new(app)).await
 }
 
-async fn start_router(router: axum::Router, keep: Box<dyn std::any::Any + Send>) -> Option<Session> {
+async fn start_router(
+    router: axum::Router,
+    keep: Box<dyn std::any::Any + Send>,
+) -> Option<Session> {
     let (chromium, chromedriver) = browser_binaries()?;
     let port = free_port();
     let driver = Command::new(chromedriver)
@@ -527,9 +530,7 @@ async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
         .await
         .expect("a members-only page");
     wait_for("the login page", || async {
-        c.current_url()
-            .await
-            .is_ok_and(|u| u.path() == "/login")
+        c.current_url().await.is_ok_and(|u| u.path() == "/login")
     })
     .await;
     assert_eq!(active_id(c).await, "login-name", "the name field has focus");
@@ -593,18 +594,14 @@ async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
         .await
         .expect("clicked");
     wait_for("the login page", || async {
-        c.current_url()
-            .await
-            .is_ok_and(|u| u.path() == "/login")
+        c.current_url().await.is_ok_and(|u| u.path() == "/login")
     })
     .await;
     c.goto(&format!("{base}/w/change/cab-kopieret"))
         .await
         .expect("again");
     wait_for("the login page again", || async {
-        c.current_url()
-            .await
-            .is_ok_and(|u| u.path() == "/login")
+        c.current_url().await.is_ok_and(|u| u.path() == "/login")
     })
     .await;
     let body = c
