@@ -72,9 +72,11 @@ fn start(content: &Path, data: &Path) -> Server {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut seen = Vec::new();
     loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|_| panic!("no serving line; log so far: {seen:#?}"));
+        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no serving line; log so far: {seen:#?}");
+        };
         if let Some(rest) = line.split("serving http://127.0.0.1:").nth(1) {
             let port: u16 = rest
                 .split('/')
