@@ -1033,3 +1033,143 @@ async fn a_write_up_narrowed_to_members_disappears_for_anonymous_visitors_within
     let member = get_as(&app, "/w/change/cab-copied", Some(&cookie)).await;
     assert_eq!(member.status, 200, "members still read it");
 }
+
+/// RELIABILITY.md E10, bounded: while write-ups flip between public and members-only and
+/// new members-only write-ups arrive, anonymous searches never see a write-up that has
+/// been members-only for more than 5 seconds, nor any word that was only ever members'.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_leak_while_visibility_churns() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    let content = tempfile::tempdir().expect("dir");
+    let data = tempfile::tempdir().expect("dir");
+    let flipper = |i: usize, public: bool| {
+        format!(
+            "---\ntitle: Flipping write-up zqxflip{} about change boards\nkind: lesson\nlanguage: en\nvisibility: {}\n---\n## Lesson learned\n\nThe change board zqxflip{} met weekly.\n",
+            canary(i),
+            if public { "public" } else { "members" },
+            canary(i)
+        )
+    };
+    const FLIPPERS: usize = 20;
+    for i in 0..FLIPPERS {
+        write(
+            content.path(),
+            &format!("flip/{i}.md"),
+            flipper(i, true).as_bytes(),
+        );
+    }
+    let (store, _) = Store::open(&data.path().join("index")).expect("store");
+    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+    indexer
+        .update(content.path(), Mode::Incremental, &mut |_| {})
+        .expect("indexed");
+    let engine = Engine::new(&store).expect("engine");
+    engine.reload().expect("reload");
+    let watch = erfa_index::watch::Watch::start(
+        indexer,
+        engine.clone(),
+        content.path(),
+        erfa_index::watch::WatchOptions::default(),
+    )
+    .expect("watching");
+    let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
+    accounts
+        .add_user("mia", Role::Member, PASSWORD)
+        .expect("user");
+    let mut config = Config::local(content.path(), data.path());
+    config.local = false;
+    config.public_access = true;
+    let mut state = AppState::new(store, engine, config).with_accounts(accounts);
+    state.watch = Some(Arc::new(watch));
+    let app = router(state);
+
+    // When each flipping write-up last became members-only (None: public now).
+    let members_since: Arc<Mutex<HashMap<String, Option<Instant>>>> = Arc::new(Mutex::new(
+        (0..FLIPPERS)
+            .map(|i| (format!("zqxflip{}", canary(i)), None))
+            .collect(),
+    ));
+    let root = content.path().to_path_buf();
+    let churn_state = members_since.clone();
+    let churn = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let mut round = 0usize;
+        while started.elapsed() < Duration::from_secs(6) {
+            for i in 0..FLIPPERS {
+                // Half of them change each round.
+                if (i + round) % 2 == 0 {
+                    continue;
+                }
+                let word = format!("zqxflip{}", canary(i));
+                let public = round % 2 == 1;
+                // Record the moment before the file changes: the clock starts at the edit.
+                {
+                    let mut map = churn_state.lock().expect("lock");
+                    let entry = map.entry(word).or_insert(None);
+                    if !public && entry.is_none() {
+                        *entry = Some(Instant::now());
+                    }
+                }
+                std::fs::write(root.join(format!("flip/{i}.md")), flipper(i, public)).expect("w");
+                if public {
+                    // Public from the edit on; treated as members-only until it is.
+                    let mut map = churn_state.lock().expect("lock");
+                    map.insert(format!("zqxflip{}", canary(i)), None);
+                }
+            }
+            // New members-only write-ups, with words no public write-up ever had.
+            std::fs::write(
+                root.join(format!("new/{round}.md")),
+                format!("---\ntitle: zqxnewmembers{round} change board\nkind: lesson\nlanguage: en\n---\n## Lesson learned\n\nzqxnewmembers{round} change board.\n"),
+            )
+            .or_else(|_| {
+                std::fs::create_dir_all(root.join("new"))?;
+                std::fs::write(
+                    root.join(format!("new/{round}.md")),
+                    format!("---\ntitle: zqxnewmembers{round} change board\nkind: lesson\nlanguage: en\n---\n## Lesson learned\n\nzqxnewmembers{round} change board.\n"),
+                )
+            })
+            .expect("new write-up");
+            round += 1;
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        round
+    });
+
+    let mut responses = 0usize;
+    let queries = [
+        "/api/search?q=change+board&per_page=100",
+        "/api/search?q=weekly&per_page=100",
+        "/?q=change+board&per_page=100",
+        "/api/suggest?q=zqx",
+        "/feed.atom",
+    ];
+    while !churn.is_finished() {
+        for uri in queries {
+            let resp = get_as(&app, uri, None).await;
+            responses += 1;
+            let text = resp.text().to_lowercase();
+            assert!(
+                !text.contains("zqxnewmembers"),
+                "{uri}: a members-only write-up leaked"
+            );
+            let map = members_since.lock().expect("lock").clone();
+            for (word, since) in map {
+                if let Some(since) = since
+                    && since.elapsed() > Duration::from_secs(5)
+                    && text.contains(&word)
+                {
+                    panic!(
+                        "{uri}: {word} members-only for {:?} and still shown",
+                        since.elapsed()
+                    );
+                }
+            }
+        }
+    }
+    let rounds = churn.await.expect("churn");
+    assert!(rounds >= 10, "{rounds} rounds");
+    assert!(responses >= 500, "{responses} anonymous responses");
+}
