@@ -1099,11 +1099,11 @@ async fn no_leak_while_visibility_churns() {
         while started.elapsed() < Duration::from_secs(6) {
             for i in 0..FLIPPERS {
                 // Half of them change each round.
-                if (i + round) % 2 == 0 {
+                if (i + round).is_multiple_of(2) {
                     continue;
                 }
                 let word = format!("zqxflip{}", canary(i));
-                let public = round % 2 == 1;
+                let public = !round.is_multiple_of(2);
                 // Record the moment before the file changes: the clock starts at the edit.
                 {
                     let mut map = churn_state.lock().expect("lock");
