@@ -599,6 +599,8 @@ fn run_size(n: usize, queries: &[BenchQuery], o: &Options) -> Result<(usize, Mod
     println!("  index {}: {note}", data.display());
     let (store, _) = Store::open(&data)?;
     let engine = Engine::new(&store)?;
+    // Every pass repeats the same queries: measure the search, not the result cache.
+    engine.set_result_cache(0);
     engine.reload()?;
     let full = Index::open_in_dir(Store::index_dir(&data).join("full"))?;
     Fields::register_analyzers(&full);

@@ -174,15 +174,151 @@ impl SegmentCollector for TopRankedSegment {
     }
 }
 
-/// Counts the values of some facet fields over the matching documents.
+/// Facet values of every document of one segment, laid out flat for counting: for each
+/// facet field, document → value ordinals, and ordinal → value. Built once per segment
+/// (segments never change) and shared by every search over it.
+#[derive(Debug, Default)]
+pub struct SegmentFacets {
+    columns: Vec<FacetColumn>,
+}
+
+#[derive(Debug, Default)]
+struct FacetColumn {
+    name: &'static str,
+    /// `ords[offsets[doc]..offsets[doc + 1]]` are the document's value ordinals.
+    offsets: Vec<u32>,
+    ords: Vec<u32>,
+    /// Ordinal → value.
+    values: Vec<String>,
+}
+
+impl SegmentFacets {
+    /// Reads the facet columns `names` of `reader`.
+    pub fn build(reader: &SegmentReader, names: &[&'static str]) -> tantivy::Result<SegmentFacets> {
+        let fast = reader.fast_fields();
+        let max_doc = reader.max_doc();
+        let mut columns = Vec::with_capacity(names.len());
+        for name in names {
+            let mut column = FacetColumn {
+                name,
+                offsets: Vec::with_capacity(max_doc as usize + 1),
+                ..FacetColumn::default()
+            };
+            column.offsets.push(0);
+            if let Some(str_column) = fast.str(name)? {
+                for doc in 0..max_doc {
+                    column
+                        .ords
+                        .extend(str_column.term_ords(doc).map(|o| o as u32));
+                    column.offsets.push(column.ords.len() as u32);
+                }
+                let ords: Vec<u64> = (0..str_column.num_terms() as u64).collect();
+                column.values.reserve(ords.len());
+                str_column
+                    .dictionary()
+                    .sorted_ords_to_term_cb(&ords, |bytes| {
+                        column
+                            .values
+                            .push(String::from_utf8_lossy(bytes).into_owned());
+                    })?;
+            } else {
+                column.offsets.resize(max_doc as usize + 1, 0);
+            }
+            columns.push(column);
+        }
+        Ok(SegmentFacets { columns })
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+/// [`SegmentFacets`] of the segments a searcher sees, by segment ordinal.
+pub type FacetTables = std::sync::Arc<HashMap<SegmentOrdinal, std::sync::Arc<SegmentFacets>>>;
+
+/// Tables of `names` for every segment of `searcher`, built now and not kept.
+pub fn facet_tables(
+    searcher: &tantivy::Searcher,
+    names: &[&'static str],
+) -> tantivy::Result<FacetTables> {
+    let tables = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, reader)| {
+            SegmentFacets::build(reader, names)
+                .map(|t| (ord as SegmentOrdinal, std::sync::Arc::new(t)))
+        })
+        .collect::<tantivy::Result<HashMap<_, _>>>()?;
+    Ok(std::sync::Arc::new(tables))
+}
+
+/// Segment facet tables by segment id, for every search to share.
+#[derive(Debug, Clone, Default)]
+pub struct FacetCache(
+    std::sync::Arc<
+        std::sync::Mutex<HashMap<tantivy::index::SegmentId, std::sync::Arc<SegmentFacets>>>,
+    >,
+);
+
+/// The most segment tables kept; beyond it, those of segments no longer searched go.
+const CACHED_SEGMENTS: usize = 64;
+
+impl FacetCache {
+    /// The tables of `searcher`'s segments, built for those not seen before.
+    pub fn tables(&self, searcher: &tantivy::Searcher) -> tantivy::Result<FacetTables> {
+        let readers = searcher.segment_readers();
+        let mut tables = HashMap::with_capacity(readers.len());
+        let mut missing = Vec::new();
+        {
+            let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            for (ord, reader) in readers.iter().enumerate() {
+                match cache.get(&reader.segment_id()) {
+                    Some(table) => {
+                        tables.insert(ord as SegmentOrdinal, table.clone());
+                    }
+                    None => missing.push(ord),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            // Built outside the lock: other searches go on meanwhile.
+            let built: Vec<(usize, std::sync::Arc<SegmentFacets>)> = missing
+                .into_iter()
+                .map(|ord| {
+                    SegmentFacets::build(&readers[ord], &crate::schema::FACETS)
+                        .map(|t| (ord, std::sync::Arc::new(t)))
+                })
+                .collect::<tantivy::Result<_>>()?;
+            let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() + built.len() > CACHED_SEGMENTS {
+                let live: std::collections::HashSet<_> =
+                    readers.iter().map(|r| r.segment_id()).collect();
+                cache.retain(|id, _| live.contains(id));
+            }
+            for (ord, table) in built {
+                cache.insert(readers[ord].segment_id(), table.clone());
+                tables.insert(ord as SegmentOrdinal, table);
+            }
+        }
+        Ok(std::sync::Arc::new(tables))
+    }
+}
+
+/// Counts the values of facet fields over the matching documents.
 pub struct FacetCounts {
     /// Front-matter names of the facet fields to count.
     pub fields: Vec<&'static str>,
+    /// The facet values of the searcher's segments.
+    pub tables: FacetTables,
 }
 
 /// The per-segment part of [`FacetCounts`].
 pub struct FacetCountsSegment {
-    columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
+    table: std::sync::Arc<SegmentFacets>,
+    /// (column index in the table, counts by ordinal).
+    counts: Vec<(usize, Vec<u64>)>,
 }
 
 /// Counts by field name, then value.
@@ -194,17 +330,25 @@ impl Collector for FacetCounts {
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
     ) -> tantivy::Result<FacetCountsSegment> {
-        let fast = reader.fast_fields();
-        let mut columns = Vec::with_capacity(self.fields.len());
-        for name in &self.fields {
-            let column = fast.str(name)?;
-            let n = column.as_ref().map_or(0, |c| c.num_terms());
-            columns.push((*name, column, vec![0; n]));
+        if self.fields.is_empty() {
+            return Ok(FacetCountsSegment {
+                table: std::sync::Arc::default(),
+                counts: Vec::new(),
+            });
         }
-        Ok(FacetCountsSegment { columns })
+        let table = self.tables.get(&segment).cloned().ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no facet table for segment {segment}"))
+        })?;
+        let counts = self
+            .fields
+            .iter()
+            .filter_map(|name| table.column(name))
+            .map(|i| (i, vec![0; table.columns[i].values.len()]))
+            .collect();
+        Ok(FacetCountsSegment { table, counts })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -229,12 +373,16 @@ impl SegmentCollector for FacetCountsSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (_, column, counts) in &mut self.columns {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(slot) = counts.get_mut(ord as usize) {
-                        *slot += 1;
-                    }
+        let doc = doc as usize;
+        for (i, counts) in &mut self.counts {
+            let column = &self.table.columns[*i];
+            let (Some(&from), Some(&to)) = (column.offsets.get(doc), column.offsets.get(doc + 1))
+            else {
+                continue;
+            };
+            for &ord in &column.ords[from as usize..to as usize] {
+                if let Some(slot) = counts.get_mut(ord as usize) {
+                    *slot += 1;
                 }
             }
         }
@@ -242,23 +390,16 @@ impl SegmentCollector for FacetCountsSegment {
 
     fn harvest(self) -> Counts {
         let mut out: Counts = HashMap::new();
-        for (name, column, counts) in self.columns {
-            let entry = out.entry(name).or_default();
-            let Some(column) = column else { continue };
-            // Resolve the used ordinals in one sorted pass over the dictionary, rather
-            // than one lookup each.
-            let (ords, ns): (Vec<u64>, Vec<u64>) = counts
-                .into_iter()
-                .enumerate()
-                .filter(|(_, n)| *n > 0)
-                .map(|(ord, n)| (ord as u64, n))
-                .unzip();
-            let mut ns = ns.into_iter();
-            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-                if let (Some(n), Ok(value)) = (ns.next(), std::str::from_utf8(bytes)) {
-                    *entry.entry(value.to_string()).or_default() += n;
+        for (i, counts) in self.counts {
+            let column = &self.table.columns[i];
+            let entry = out.entry(column.name).or_default();
+            for (ord, n) in counts.into_iter().enumerate() {
+                if n > 0
+                    && let Some(value) = column.values.get(ord)
+                {
+                    *entry.entry(value.clone()).or_default() += n;
                 }
-            });
+            }
         }
         out
     }

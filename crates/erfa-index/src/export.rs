@@ -58,6 +58,7 @@ impl Engine {
                 tantivy::collector::Count,
                 FacetCounts {
                     fields: STATS_FIELDS.to_vec(),
+                    tables: crate::collector::facet_tables(&searcher, &STATS_FIELDS)?,
                 },
             ),
         )?;

@@ -4,10 +4,11 @@
 //! index, so BM25 statistics, snippets and vocabulary never see members-only text;
 //! `members` and `facilitator` search the full index, members only published write-ups.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::Collector as _;
 use tantivy::collector::Count;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -17,7 +18,9 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::collector::{DocSets, Except, FacetCounts, Ranked, SortKey, TopRanked};
+use crate::collector::{
+    Counts, DocSets, Except, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked,
+};
 use crate::error::Result;
 use crate::glossary::Glossary;
 use crate::query::{self, Atom, UserQuery};
@@ -63,7 +66,7 @@ impl Scope {
 }
 
 /// Result order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// Best match first (newest first when there is no text to match).
@@ -74,7 +77,7 @@ pub enum Sort {
 }
 
 /// Limit text matching to one section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SectionFilter {
     /// Only "Lesson learned".
@@ -105,7 +108,7 @@ pub const MAX_PER_PAGE: usize = 100;
 pub const MAX_RESULT_WINDOW: usize = 10_000;
 
 /// A search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// What the member typed.
     pub query: String,
@@ -243,6 +246,86 @@ pub struct Engine {
     glossary: Arc<RwLock<Arc<Vec<GlossaryEntry>>>>,
     tuning: Arc<RwLock<Tuning>>,
     pub(crate) stats: crate::stats::Cache,
+    facet_tables: FacetCache,
+    results: ResultCache,
+}
+
+/// Results of recent searches. An entry holds for one scope and one index generation
+/// only, so a commit (or a reload) empties it in effect; a glossary or tuning change
+/// empties it outright.
+#[derive(Clone)]
+struct ResultCache(Arc<Mutex<ResultEntries>>);
+
+struct ResultEntries {
+    capacity: usize,
+    /// Per scope: the searcher generation of the entries, and the entries.
+    by_scope: HashMap<Scope, (u64, HashMap<SearchRequest, SearchResults>)>,
+}
+
+/// Results kept per scope by default.
+pub const RESULT_CACHE_CAPACITY: usize = 512;
+
+impl Default for ResultCache {
+    fn default() -> Self {
+        ResultCache(Arc::new(Mutex::new(ResultEntries {
+            capacity: RESULT_CACHE_CAPACITY,
+            by_scope: HashMap::new(),
+        })))
+    }
+}
+
+impl ResultCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ResultEntries> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(
+        &self,
+        (scope, generation): (Scope, u64),
+        request: &SearchRequest,
+    ) -> Option<SearchResults> {
+        let entries = self.lock();
+        let (g, map) = entries.by_scope.get(&scope)?;
+        if *g != generation {
+            return None;
+        }
+        map.get(request).cloned()
+    }
+
+    fn put(
+        &self,
+        (scope, generation): (Scope, u64),
+        request: &SearchRequest,
+        results: &SearchResults,
+    ) {
+        let mut entries = self.lock();
+        let capacity = entries.capacity;
+        if capacity == 0 {
+            return;
+        }
+        let (g, map) = entries
+            .by_scope
+            .entry(scope)
+            .or_insert_with(|| (generation, HashMap::new()));
+        if *g != generation {
+            *g = generation;
+            map.clear();
+        }
+        if map.len() >= capacity {
+            map.clear();
+        }
+        map.insert(request.clone(), results.clone());
+    }
+
+    fn clear(&self) {
+        self.lock().by_scope.clear();
+    }
+
+    fn set_capacity(&self, capacity: usize) {
+        let mut entries = self.lock();
+        entries.capacity = capacity;
+        entries.by_scope.clear();
+    }
 }
 
 /// Ranking features that can be switched off, to measure what each contributes.
@@ -312,6 +395,8 @@ impl Engine {
             glossary: Arc::default(),
             tuning: Arc::default(),
             stats: crate::stats::Cache::default(),
+            facet_tables: FacetCache::default(),
+            results: ResultCache::default(),
         })
     }
 
@@ -547,6 +632,7 @@ impl Engine {
     /// Switches ranking features on or off (for relevance measurements).
     pub fn set_tuning(&self, tuning: Tuning) {
         *self.tuning.write().unwrap_or_else(|e| e.into_inner()) = tuning;
+        self.results.clear();
     }
 
     /// Uses `glossary` for the next searches.
@@ -575,6 +661,7 @@ impl Engine {
             .filter(|e| !e.da_tokens.is_empty() && !e.en_tokens.is_empty())
             .collect();
         *self.glossary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(entries);
+        self.results.clear();
     }
 
     /// For each clause of `user`, the other-language terms of glossary entries that the
@@ -711,6 +798,27 @@ impl Engine {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.searcher(request.scope);
+        let key = (request.scope, searcher.generation().generation_id());
+        if let Some(hit) = self.results.get(key, request) {
+            return Ok(hit);
+        }
+        let results = self.search_uncached(&searcher, request)?;
+        self.results.put(key, request, &results);
+        Ok(results)
+    }
+
+    /// Keeps the results of up to `capacity` recent searches, per scope and index
+    /// generation (0 turns the cache off). On by default.
+    pub fn set_result_cache(&self, capacity: usize) {
+        self.results.set_capacity(capacity);
+    }
+
+    fn search_uncached(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> Result<SearchResults> {
+        let searcher = searcher.clone();
         let user = query::parse(&request.query);
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let page = request.page.max(1);
@@ -877,7 +985,24 @@ impl Engine {
         // explicit tier, not a hope that BM25 gets it right.
         let tiered = clauses.len() > 1 && clauses.len() <= self.tuning().max_tier_clauses;
         let stats = self.exact(&searcher);
-        let (ranked, total): (Vec<Ranked>, u64) = if tiered {
+        // Facets without an active filter are counted in the ranking pass itself; those
+        // with one need a pass of their own (disjunctive faceting, below).
+        let active: Vec<&str> = facet_filters.iter().map(|(n, _)| n.as_str()).collect();
+        let (plain, tables) = if request.facets {
+            let plain: Vec<&'static str> = FACETS
+                .iter()
+                .copied()
+                .filter(|f| !active.contains(f))
+                .collect();
+            (plain, self.facet_tables.tables(&searcher)?)
+        } else {
+            (Vec::new(), FacetTables::default())
+        };
+        let facet_counts = || FacetCounts {
+            fields: plain.clone(),
+            tables: tables.clone(),
+        };
+        let (ranked, total, counts): (Vec<Ranked>, u64, Counts) = if tiered {
             // Both tiers score through the same union of clauses, so a write-up's score
             // does not depend on its tier or on how segments are laid out: the all-words
             // condition only filters (with score 0), and the second tier leaves out the
@@ -894,47 +1019,48 @@ impl Engine {
                 None,
                 None,
             );
-            let (first, first_total, first_docs) = searcher.search_with_statistics_provider(
-                &*every,
-                &(top(want), Count, DocSets),
-                &stats,
-            )?;
+            let (first, first_total, first_docs, first_counts) = searcher
+                .search_with_statistics_provider(
+                    &*every,
+                    &(top(want), Count, DocSets, facet_counts()),
+                    &stats,
+                )?;
             let need = want.saturating_sub(first.len());
-            let (second, all_total) = searcher.search_with_statistics_provider(
+            let (second, all_total, second_counts) = searcher.search_with_statistics_provider(
                 &*matching,
                 &Except {
-                    inner: (top(need), Count),
+                    inner: (top(need), Count, facet_counts()),
                     exclude: Arc::new(first_docs),
                 },
                 &stats,
             )?;
             let mut ranked = first;
             ranked.extend(second);
-            (ranked, first_total as u64 + all_total as u64)
+            let counts = facet_counts().merge_fruits(vec![first_counts, second_counts])?;
+            (ranked, first_total as u64 + all_total as u64, counts)
         } else {
-            let (ranked, total) = searcher.search_with_statistics_provider(
+            let (ranked, total, counts) = searcher.search_with_statistics_provider(
                 &*matching,
-                &(top(want), Count),
+                &(top(want), Count, facet_counts()),
                 &stats,
             )?;
-            (ranked, total as u64)
+            (ranked, total as u64, counts)
         };
 
         let mut facets: BTreeMap<&'static str, Vec<FacetValue>> =
             FACETS.iter().map(|f| (*f, Vec::new())).collect();
         if request.facets {
-            let active: Vec<&str> = facet_filters.iter().map(|(n, _)| n.as_str()).collect();
-            let plain: Vec<&'static str> = FACETS
-                .iter()
-                .copied()
-                .filter(|f| !active.contains(f))
-                .collect();
-            let counts = searcher.search(&*matching, &FacetCounts { fields: plain })?;
             let mut all_counts = counts;
             for name in FACETS.iter().copied().filter(|f| active.contains(f)) {
                 // Disjunctive faceting: a facet's counts ignore its own filter.
                 let q = build(match_text.as_ref().map(|q| q.box_clone()), Some(name), None);
-                let counts = searcher.search(&*q, &FacetCounts { fields: vec![name] })?;
+                let counts = searcher.search(
+                    &*q,
+                    &FacetCounts {
+                        fields: vec![name],
+                        tables: tables.clone(),
+                    },
+                )?;
                 all_counts.extend(counts);
             }
             for (name, counts) in all_counts {
@@ -960,7 +1086,8 @@ impl Engine {
         } else {
             None
         };
-        let mut generators: BTreeMap<(TextPart, Language), SnippetGenerator> = BTreeMap::new();
+        let mut generators: BTreeMap<(TextPart, Language), (SnippetGenerator, Vec<String>)> =
+            BTreeMap::new();
         let mut hits = Vec::with_capacity(page_hits.len());
         for ranked in page_hits {
             let doc: TantivyDocument = searcher.doc(ranked.address)?;
@@ -996,7 +1123,7 @@ impl Engine {
         doc: &TantivyDocument,
         record: &Record,
         query: &dyn Query,
-        generators: &mut BTreeMap<(TextPart, Language), SnippetGenerator>,
+        generators: &mut BTreeMap<(TextPart, Language), (SnippetGenerator, Vec<String>)>,
     ) -> Result<Snippet> {
         // Fixed priority: the mistake to avoid, then the lesson, then the summary, then
         // the rest of the text.
@@ -1010,18 +1137,24 @@ impl Engine {
             let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) else {
                 continue;
             };
-            let generator = match generators.entry((part, record.language)) {
+            let (generator, prefixes) = match generators.entry((part, record.language)) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => {
                     // tantivy's own constructor weighs terms by document frequencies
                     // that still count deleted documents; these are live counts.
                     let terms = self.exact(searcher).snippet_terms(query, field)?;
+                    let prefixes = terms.keys().map(|t| term_prefix(t)).collect();
                     let tokenizer = searcher.index().tokenizer_for_field(field)?;
                     let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
                     g.set_max_num_chars(220);
-                    e.insert(g)
+                    e.insert((g, prefixes))
                 }
             };
+            // Analysing a section is the costly part; a section that holds none of the
+            // terms' first letters cannot match, and is passed over unanalysed.
+            if !might_contain(text, prefixes) {
+                continue;
+            }
             let mut snippet = generator.snippet(text);
             if !snippet.is_empty() {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
@@ -1048,6 +1181,28 @@ impl Engine {
         }
         Ok(fallback_snippet(record, doc, &self.fields))
     }
+}
+
+/// The start of an analysed term that the word it came from always shares. Stemmers
+/// change endings, and in a few short words more ("dying" → "die", "early" → "earli"), so
+/// short terms keep all but their last two letters, longer ones their first three.
+fn term_prefix(term: &str) -> String {
+    let len = term.chars().count();
+    let n = if len <= 4 {
+        len.saturating_sub(2).max(1)
+    } else {
+        3
+    };
+    term.chars().take(n).collect()
+}
+
+/// Whether `text` may hold a word analysed to one of the terms the prefixes come from.
+fn might_contain(text: &str, prefixes: &[String]) -> bool {
+    if prefixes.is_empty() {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    prefixes.iter().any(|p| lower.contains(p.as_str()))
 }
 
 /// A hit from a stored record.
@@ -1150,6 +1305,19 @@ mod tests {
         );
         assert_eq!(expand_years(&["2099..".into()]), ["2099", "2100"]);
         assert_eq!(expand_years(&["x".into()]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn sections_without_a_term_prefix_are_passed_over() {
+        let prefixes: Vec<String> = ["die", "hændels", "cab", "a"]
+            .iter()
+            .map(|t| term_prefix(t))
+            .collect();
+        assert_eq!(prefixes, ["d", "hæn", "c", "a"]);
+        assert!(might_contain("The server was DYING slowly", &prefixes[..1]));
+        assert!(might_contain("Tre Hændelser", &prefixes[1..2]));
+        assert!(!might_contain("nothing here", &prefixes[1..2]));
+        assert!(!might_contain("anything", &[]));
     }
 
     #[test]

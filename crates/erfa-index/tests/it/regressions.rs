@@ -60,3 +60,77 @@ fn related_write_ups_are_the_same_on_every_call() {
         assert_eq!(first, again);
     }
 }
+
+/// The result cache answers repeated searches, but never across a commit, a narrowed
+/// visibility or a glossary change.
+#[test]
+fn cached_results_never_outlive_a_commit_or_a_glossary_change() {
+    use crate::common::{search, update, write, writeup};
+    use erfa_index::{Engine, Mode, Scope, SearchRequest, Store};
+
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path();
+    write(
+        root,
+        "a.md",
+        &writeup(
+            "Swarming on incidents",
+            "lesson",
+            "en",
+            "public",
+            "## Lesson learned\n\nSwarming helps.\n",
+        ),
+    );
+    let store = Store::in_ram();
+    update(&store, root, Mode::Incremental);
+    let engine = Engine::new(&store).expect("engine");
+    engine.reload().expect("reload");
+    let public = SearchRequest::new("swarming", Scope::Public);
+    let members = SearchRequest::new("swarming", Scope::Members);
+    assert_eq!(search(&engine, &public).total, 1);
+    assert_eq!(search(&engine, &public).total, 1, "a repeat");
+
+    // A second write-up: visible at the next search after the reload.
+    write(
+        root,
+        "b.md",
+        &writeup(
+            "More swarming",
+            "lesson",
+            "en",
+            "public",
+            "## Lesson learned\n\nSwarming again.\n",
+        ),
+    );
+    update(&store, root, Mode::Incremental);
+    engine.reload().expect("reload");
+    assert_eq!(search(&engine, &public).total, 2);
+
+    // Narrowed to members: gone from the public scope at once, kept for members.
+    write(
+        root,
+        "b.md",
+        &writeup(
+            "More swarming",
+            "lesson",
+            "en",
+            "members",
+            "## Lesson learned\n\nSwarming again.\n",
+        ),
+    );
+    update(&store, root, Mode::Incremental);
+    engine.reload().expect("reload");
+    assert_eq!(search(&engine, &public).total, 1);
+    assert_eq!(search(&engine, &members).total, 2);
+
+    // A glossary that maps a Danish word to the English one.
+    let danish = SearchRequest::new("sværmning", Scope::Members);
+    assert_eq!(search(&engine, &danish).total, 0);
+    write(
+        root,
+        "_glossary.yaml",
+        "pairs:\n  - da: sværmning\n    en: swarming\n",
+    );
+    engine.set_glossary(&erfa_index::glossary::Glossary::load(root).glossary);
+    assert_eq!(search(&engine, &danish).total, 2);
+}
