@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Query;
 use axum_extra::extract::QueryRejection;
 use erfa_index::{Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort};
@@ -584,9 +584,9 @@ async fn writeup(
         writeup::Lookup::Found(loaded) => {
             Ok(Json(WriteupResponse::new(*loaded, scope)).into_response())
         }
-        writeup::Lookup::Moved(target) => {
-            Ok(Redirect::permanent(&format!("/api/writeups/{target}")).into_response())
-        }
+        writeup::Lookup::Moved(target) => Ok(crate::pages::moved_permanently(&format!(
+            "/api/writeups/{target}"
+        ))),
         writeup::Lookup::Missing => Err(ApiError::not_found()),
     }
 }

@@ -162,6 +162,9 @@ pub(crate) struct Layout {
     pub(crate) user: Option<String>,
     /// Whether to offer a login link (accounts exist, nobody is logged in).
     pub(crate) offer_login: bool,
+    /// Whether the viewer may search (not so for anonymous visitors without public
+    /// access: they are only offered the login).
+    pub(crate) can_search: bool,
     /// Whether to link the people page (facilitator with accounts).
     pub(crate) people: bool,
     pub(crate) title: String,
@@ -191,6 +194,11 @@ impl Layout {
             t: lang.t(),
             user: viewer.name().map(str::to_string),
             offer_login: state.logins() && !viewer.logged_in(),
+            can_search: crate::auth::allows(
+                crate::auth::Access::Public,
+                viewer.rank,
+                state.public_access(),
+            ),
             people: state.logins() && viewer.rank == crate::auth::Rank::Facilitator,
             title: if title.is_empty() {
                 "erfa".to_string()
@@ -283,6 +291,15 @@ fn html(template: &impl Template) -> Result<Response, ApiError> {
         Html(html),
     )
         .into_response())
+}
+
+/// `301 Moved Permanently` to `location` (old URLs of a write-up: aliases, other
+/// spellings), the redirect search engines and bookmarks follow best.
+pub(crate) fn moved_permanently(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, value)]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The HTML 404 for paths no route serves.
@@ -869,7 +886,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiE
     let loaded = match loaded {
         Lookup::Found(l) => *l,
         Lookup::Moved(target) => {
-            return Ok(Redirect::permanent(&format!("/w/{target}")).into_response());
+            return Ok(moved_permanently(&format!("/w/{target}")));
         }
         Lookup::Missing => return Err(ApiError::not_found()),
     };

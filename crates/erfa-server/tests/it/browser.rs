@@ -612,4 +612,73 @@ async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
         .await
         .expect("text");
     assert!(!body.contains("Vi kopierede"), "{body}");
+
+    // The facilitator's people page: invite someone; the page and the account page pass
+    // the accessibility checks.
+    c.find(Locator::Id("login-name"))
+        .await
+        .expect("name")
+        .send_keys("fran")
+        .await
+        .expect("typed");
+    c.find(Locator::Id("login-password"))
+        .await
+        .expect("password")
+        .send_keys(crate::auth::PASSWORD)
+        .await
+        .expect("typed");
+    c.find(Locator::Css("form.stacked-form button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submitted");
+    wait_for("the write-up again", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/w/change/cab-kopieret")
+    })
+    .await;
+    c.find(Locator::Css("a[href='/admin/people']"))
+        .await
+        .expect("the people link")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the people page", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/admin/people")
+    })
+    .await;
+    c.find(Locator::Css("form[action='/admin/people/invite'] button"))
+        .await
+        .expect("the invite button")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the invitation link", || async {
+        c.find(Locator::Css(".secret code")).await.is_ok()
+    })
+    .await;
+    let link = c
+        .find(Locator::Css(".secret code"))
+        .await
+        .expect("the link")
+        .text()
+        .await
+        .expect("text");
+    assert!(link.starts_with("https://erfa.example/invite/"), "{link}");
+    screenshot(c, "people").await;
+    if let Some(source) = axe_source() {
+        let violations = axe(c, &source).await;
+        assert!(violations.is_empty(), "people page: {violations:#?}");
+        c.goto(&format!("{base}/account")).await.expect("account");
+        let violations = axe(c, &source).await;
+        assert!(violations.is_empty(), "account page: {violations:#?}");
+        let path = link.trim_start_matches("https://erfa.example");
+        c.goto(&format!("{base}{path}")).await.expect("invitation");
+        let violations = axe(c, &source).await;
+        assert!(violations.is_empty(), "invitation page: {violations:#?}");
+    }
 }

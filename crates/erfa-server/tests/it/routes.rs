@@ -62,13 +62,13 @@ async fn pages_answer_with_their_status_and_type() {
 async fn redirects_and_the_language_switch() {
     let app = sample_app();
     let resp = get(&app.router, "/w/old/cab").await;
-    assert_eq!(resp.status, 308, "an alias redirects permanently");
+    assert_eq!(resp.status, 301, "an alias redirects permanently");
     assert_eq!(resp.header("location"), "/w/change/cab-copied");
     let resp = get(&app.router, "/w/Change/CAB-Copied").await;
-    assert_eq!(resp.status, 308);
+    assert_eq!(resp.status, 301);
     assert_eq!(resp.header("location"), "/w/change/cab-copied");
     let resp = get(&app.router, "/api/writeups/old/cab").await;
-    assert_eq!(resp.status, 308);
+    assert_eq!(resp.status, 301);
     assert_eq!(resp.header("location"), "/api/writeups/change/cab-copied");
 
     let resp = get(&app.router, "/lang/da?next=%2Fbrowse").await;
