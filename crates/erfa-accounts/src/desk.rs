@@ -287,9 +287,8 @@ impl Accounts {
     /// The signals `member` gave on `writeup`.
     pub fn member_signals(&self, writeup: &str, member: &str) -> Result<Vec<Signal>> {
         let db = self.db();
-        let mut stmt = db.prepare(
-            "SELECT kind FROM signals WHERE writeup = ?1 AND member = ?2 ORDER BY kind",
-        )?;
+        let mut stmt = db
+            .prepare("SELECT kind FROM signals WHERE writeup = ?1 AND member = ?2 ORDER BY kind")?;
         let kinds = stmt
             .query_map(params![writeup, member], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -569,7 +568,8 @@ mod tests {
             Some("cab".to_string())
         );
         assert_eq!(
-            a.close_flag(id, FlagState::Dismissed, "fac").expect("again"),
+            a.close_flag(id, FlagState::Dismissed, "fac")
+                .expect("again"),
             None
         );
         assert!(a.flags(Some(FlagState::Open)).expect("open").is_empty());

@@ -31,7 +31,9 @@ use serde::Serialize;
 
 pub mod desk;
 
-pub use desk::{Flag, FlagReason, FlagState, Insights, QueryCount, ReviewNote, Signal, SignalCounts};
+pub use desk::{
+    Flag, FlagReason, FlagState, Insights, QueryCount, ReviewNote, Signal, SignalCounts,
+};
 
 /// The database's file name in the data folder.
 pub const DB_FILE: &str = "state.db";

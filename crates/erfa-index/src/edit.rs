@@ -140,9 +140,9 @@ fn value_span(line: &str, colon: usize) -> (usize, usize) {
 /// Whether `value` can be written as a plain YAML scalar on one line without quoting.
 fn plain(value: &str) -> bool {
     !value.is_empty()
-        && value.chars().all(|c| {
-            c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.' | '+' | '@' | ' ')
-        })
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.' | '+' | '@' | ' '))
         && !value.starts_with([' ', '-', '.'])
         && !value.ends_with(' ')
 }
@@ -242,7 +242,10 @@ pub fn add_to_list(text: &str, key: &str, item: &str) -> std::result::Result<Str
             return Ok(splice(
                 start + v_start,
                 start + v_end,
-                &format!("{}[{item}]", if v_start == colon - start { " " } else { "" }),
+                &format!(
+                    "{}[{item}]",
+                    if v_start == colon - start { " " } else { "" }
+                ),
             ));
         };
         let existing: Vec<&str> = items
@@ -432,7 +435,12 @@ mod tests {
             "---\naliases: [c]\n---\n"
         );
         assert_eq!(
-            add_to_list("---\r\naliases:\r\n  - a\r\ntitle: T\r\n---\r\n", "aliases", "c").unwrap(),
+            add_to_list(
+                "---\r\naliases:\r\n  - a\r\ntitle: T\r\n---\r\n",
+                "aliases",
+                "c"
+            )
+            .unwrap(),
             "---\r\naliases:\r\n  - a\r\n  - c\r\ntitle: T\r\n---\r\n"
         );
         assert_eq!(
