@@ -960,7 +960,7 @@ async fn merge_form(ctx: Ctx, query: Result<Query<MergedQuery>, QueryRejection>)
                 .docs()
                 .map(|d| (d.slug.clone(), format!("{} ({})", d.front.title, d.slug)))
                 .collect();
-            choices.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+            choices.sort_by_key(|a| a.1.to_lowercase());
             let pairs = survey
                 .near_duplicates
                 .iter()
