@@ -621,3 +621,44 @@ async fn the_digest_marks_members_only_write_ups_and_leaves_organisations_out() 
     let resp = desk.get("/digest?slug=drafts/idea", Some("member")).await;
     assert!(!resp.text().contains("A draft about problem management"));
 }
+
+#[tokio::test]
+async fn content_health_reports_dropped_stale_missing_broken_and_coverage() {
+    let mut files = sample();
+    files.push((
+        "health/stale.md",
+        "---\ntitle: Stale advice on CAB meetings\nkind: practice\npractices: [change-enablement]\ndate: 2010-01-01\nreview_after: 2012-01-01\nrelated: [nowhere/at-all]\n---\nOnly a paragraph.\n".to_string(),
+    ));
+    let desk = desk(&files, true);
+    // A published write-up that turns invalid drops out of the index: an alert.
+    std::fs::write(
+        desk.content.path().join("incident/swarming.md"),
+        "---\ntitle: Swarming instead of tiers\nkind: lessn\n---\nBroken now.\n",
+    )
+    .expect("broken");
+    let start = Instant::now();
+    let html = loop {
+        let resp = desk.get("/admin/health", Some("facilitator")).await;
+        assert_eq!(resp.status, StatusCode::OK);
+        let html = resp.text();
+        if html.contains("incident/swarming.md") && html.contains("Published, now missing") {
+            break html;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no alert: {html}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(html.contains("review_after passed: 2012-01-01"), "{html}");
+    assert!(html.contains("related: nowhere/at-all"), "{html}");
+    assert!(
+        html.contains("no &quot;Lesson learned&quot; and no &quot;Mistake to avoid&quot;")
+            || html.contains("no &#34;Lesson learned&#34;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Service desk"),
+        "coverage lists every practice: {html}"
+    );
+}
