@@ -224,6 +224,17 @@ pub struct Insights {
     pub hidden: u64,
 }
 
+/// One search to record for insights, before normalising and hashing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRecord {
+    /// The query as typed.
+    pub query: String,
+    /// Whether it found nothing.
+    pub zero: bool,
+    /// What tells this searcher's session from others; only a keyed hash is stored.
+    pub session: String,
+}
+
 /// A query as insights store it: lower case, trimmed, runs of white space as one space,
 /// at most [`MAX_QUERY_CHARS`] characters.
 pub fn normalise_query(query: &str) -> String {
@@ -440,21 +451,49 @@ impl Accounts {
         session: &str,
         keep_weeks: u32,
     ) -> Result<()> {
-        let query = normalise_query(query);
-        if query.is_empty() {
+        self.record_searches(
+            &[SearchRecord {
+                query: query.to_string(),
+                zero,
+                session: session.to_string(),
+            }],
+            keep_weeks,
+        )
+    }
+
+    /// Records searches in one transaction (one disk flush for the lot), then forgets
+    /// searches older than `keep_weeks`.
+    pub fn record_searches(&self, searches: &[SearchRecord], keep_weeks: u32) -> Result<()> {
+        let day = today();
+        let rows: Vec<(String, bool, String)> = searches
+            .iter()
+            .map(|s| {
+                (
+                    normalise_query(&s.query),
+                    s.zero,
+                    self.session_hash(&s.session),
+                )
+            })
+            .filter(|(q, _, _)| !q.is_empty())
+            .collect();
+        if rows.is_empty() {
             return Ok(());
         }
-        let hash = self.session_hash(session);
-        let day = today();
-        let db = self.db();
-        db.execute(
-            "INSERT INTO searches (day, query, zero, session_hash) VALUES (?1, ?2, ?3, ?4)",
-            params![day, query, zero, hash],
-        )?;
-        db.execute(
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO searches (day, query, zero, session_hash) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (query, zero, hash) in &rows {
+                insert.execute(params![day, query, zero, hash])?;
+            }
+        }
+        tx.execute(
             "DELETE FROM searches WHERE day < ?1",
             params![day - i64::from(keep_weeks) * 7],
         )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -32,7 +32,8 @@ use serde::Serialize;
 pub mod desk;
 
 pub use desk::{
-    Flag, FlagReason, FlagState, Insights, QueryCount, ReviewNote, Signal, SignalCounts,
+    Flag, FlagReason, FlagState, Insights, QueryCount, ReviewNote, SearchRecord, Signal,
+    SignalCounts,
 };
 
 /// The database's file name in the data folder.

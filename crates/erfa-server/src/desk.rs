@@ -6,14 +6,14 @@
 //! change only through `erfa_index::edit`, which rewrites single front-matter lines in
 //! place and writes durably. Every change the facilitator makes is in the audit log.
 //!
-//! Searches are recorded off the request path: the answer is ready before the recording
-//! starts, recording runs on the blocking pool, and when too many are in flight further
-//! ones are dropped rather than queued, so insights never make a search fail or wait.
+//! Searches are recorded off the request path: the answer is ready before the search is
+//! handed to a bounded queue, one thread writes what is queued in batches (one disk
+//! flush for many searches, so the state database stays free for logins), and a full
+//! queue drops searches rather than waiting, so insights never make a search fail or wait.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path as FsPath;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use askama::Template;
 use axum::Form;
@@ -37,8 +37,10 @@ use crate::pages::{Ctx, Layout};
 use crate::routes::Route;
 use crate::state::AppState;
 
-/// Most searches being recorded at once; more are dropped, not queued.
-const MAX_RECORDING: usize = 64;
+/// Searches waiting to be recorded for insights; more are dropped, not waited for.
+const INSIGHTS_QUEUE: usize = 1024;
+/// Most searches written in one transaction.
+const INSIGHTS_BATCH: usize = 256;
 /// A write-up with at least this many "we saw this too" and no `confidence: validated`
 /// goes on the meeting agenda.
 pub const AGENDA_SAW_TOO: u64 = 2;
@@ -408,22 +410,47 @@ pub(crate) fn record_search(
     let Some(accounts) = state.accounts.clone() else {
         return;
     };
-    let recording = state.recording.clone();
-    if recording.fetch_add(1, Ordering::SeqCst) >= MAX_RECORDING {
-        recording.fetch_sub(1, Ordering::SeqCst);
-        return;
-    }
-    let session = session_identity(state, viewer, headers);
-    let query = query.to_string();
-    let weeks = state.config.insights_weeks;
-    // Fire and forget: the search already has its answer.
-    drop(tokio::task::spawn_blocking(move || {
-        if let Err(e) = accounts.record_search(&query, zero, &session, weeks) {
-            // Never the query: members' searches are confidential.
-            tracing::warn!(cause = %e, "recording a search for insights failed");
+    let sender = state.insights.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(INSIGHTS_QUEUE);
+        let weeks = state.config.insights_weeks;
+        let started = std::thread::Builder::new()
+            .name("erfa-insights".to_string())
+            .spawn(move || record_batches(&receiver, &accounts, weeks));
+        if let Err(e) = started {
+            // Without the thread the queue is closed and searches go unrecorded.
+            tracing::warn!(cause = %e, "starting the search insights thread failed");
         }
-        recording.fetch_sub(1, Ordering::SeqCst);
-    }));
+        sender
+    });
+    let record = erfa_accounts::SearchRecord {
+        query: query.to_string(),
+        zero,
+        session: session_identity(state, viewer, headers),
+    };
+    // A full queue drops the record: insights are a sample, searches come first.
+    let _ = sender.try_send(record);
+}
+
+/// The insights thread: writes what is queued, many searches per transaction, until the
+/// server's state is dropped.
+fn record_batches(
+    receiver: &std::sync::mpsc::Receiver<erfa_accounts::SearchRecord>,
+    accounts: &Accounts,
+    weeks: u32,
+) {
+    while let Ok(first) = receiver.recv() {
+        let mut batch = vec![first];
+        while batch.len() < INSIGHTS_BATCH {
+            match receiver.try_recv() {
+                Ok(record) => batch.push(record),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = accounts.record_searches(&batch, weeks) {
+            // Never the queries: members' searches are confidential.
+            tracing::warn!(cause = %e, "recording searches for insights failed");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -121,8 +121,10 @@ pub struct AppState {
     pub accounts: Option<Arc<erfa_accounts::Accounts>>,
     /// Login throttling and hashing permits.
     pub guards: Arc<crate::auth::Guards>,
-    /// Searches being recorded for insights right now (kept small: see `desk`).
-    pub(crate) recording: Arc<std::sync::atomic::AtomicUsize>,
+    /// The queue to the thread that records searches for insights, started by the first
+    /// search (see `desk`).
+    pub(crate) insights:
+        Arc<std::sync::OnceLock<std::sync::mpsc::SyncSender<erfa_accounts::SearchRecord>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -145,7 +147,7 @@ impl AppState {
             watch: None,
             accounts: None,
             guards: Arc::new(crate::auth::Guards::default()),
-            recording: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            insights: Arc::new(std::sync::OnceLock::new()),
         }
     }
 
