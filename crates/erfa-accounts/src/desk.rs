@@ -480,12 +480,27 @@ impl Accounts {
             return Ok(());
         }
         let mut db = self.db();
+        // Insights are a sample: losing the last searches at a power cut is acceptable, so
+        // they skip the flush that accounts need (WAL with `synchronous = NORMAL` stays
+        // consistent). Accounts get `FULL` back before the lock is released.
+        db.pragma_update(None, "synchronous", "NORMAL")?;
+        let written = Self::insert_searches(&mut db, day, &rows, keep_weeks);
+        db.pragma_update(None, "synchronous", "FULL")?;
+        written
+    }
+
+    fn insert_searches(
+        db: &mut Connection,
+        day: i64,
+        rows: &[(String, bool, String)],
+        keep_weeks: u32,
+    ) -> Result<()> {
         let tx = db.transaction()?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO searches (day, query, zero, session_hash) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for (query, zero, hash) in &rows {
+            for (query, zero, hash) in rows {
                 insert.execute(params![day, query, zero, hash])?;
             }
         }
@@ -648,6 +663,11 @@ mod tests {
                 .expect("record");
         }
         a.record_search("  ", true, "s1", 26).expect("empty");
+        let synchronous: i64 = a
+            .db()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(synchronous, 2, "accounts write with FULL again");
         let insights = a.search_insights(26, 10).expect("insights");
         assert_eq!(insights.searches, 6);
         assert_eq!(insights.zero_searches, 3);

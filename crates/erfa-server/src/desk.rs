@@ -41,6 +41,8 @@ use crate::state::AppState;
 const INSIGHTS_QUEUE: usize = 1024;
 /// Most searches written in one transaction.
 const INSIGHTS_BATCH: usize = 256;
+/// How long the insights thread gathers searches before it writes them.
+const INSIGHTS_GATHER: std::time::Duration = std::time::Duration::from_millis(200);
 /// A write-up with at least this many "we saw this too" and no `confidence: validated`
 /// goes on the meeting agenda.
 pub const AGENDA_SAW_TOO: u64 = 2;
@@ -439,9 +441,13 @@ fn record_batches(
     weeks: u32,
 ) {
     while let Ok(first) = receiver.recv() {
+        // Gather what else comes in the next moment, so a busy server writes (and flushes
+        // to disk) once for many searches.
+        let until = std::time::Instant::now() + INSIGHTS_GATHER;
         let mut batch = vec![first];
         while batch.len() < INSIGHTS_BATCH {
-            match receiver.try_recv() {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            match receiver.recv_timeout(left) {
                 Ok(record) => batch.push(record),
                 Err(_) => break,
             }
