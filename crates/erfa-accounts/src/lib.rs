@@ -1,4 +1,6 @@
-//! erfa's accounts: users with roles, password logins, sessions and personal tokens.
+//! erfa's accounts: users with roles, password logins, sessions and personal tokens; and
+//! in [`desk`], what the facilitator's desk keeps (signals, flags, review notes, search
+//! insights).
 //!
 //! Everything lives in one SQLite database in the data folder (`state.db`), apart from
 //! the index: rebuilding the index never touches it, and a backup must include it.
