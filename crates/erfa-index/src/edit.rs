@@ -478,7 +478,48 @@ mod tests {
         ]
     }
 
+    /// The aliases of a write-up's text, as the real parser reads them.
+    fn parsed_aliases(text: &str) -> Vec<String> {
+        let text = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(text)
+            .replace("\r\n", "\n");
+        let split = crate::front_matter::split("x.md", &text).expect("a header");
+        let (front, diagnostics) = crate::front_matter::parse("x.md", &split);
+        let front = front.unwrap_or_else(|| panic!("{diagnostics:?}\n{text}"));
+        front.aliases
+    }
+
     proptest! {
+        /// Adding an alias in any of the list styles keeps the old ones, adds the new one
+        /// once, and leaves a header the real parser reads.
+        #[test]
+        fn added_aliases_parse_back(
+            existing in proptest::collection::vec("[a-z]{1,6}(/[a-z]{1,6})?", 0..4),
+            style in 0..4u8,
+            crlf in any::<bool>(),
+            item in "[a-z]{1,6}/[a-z]{1,6}",
+        ) {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let aliases = match (style, existing.len()) {
+                (_, 0) | (0, _) => String::new(),
+                (1, _) => format!("aliases: [{}]{eol}", existing.join(", ")),
+                (2, _) => format!("aliases:{eol}{}", existing.iter().map(|a| format!("  - {a}{eol}")).collect::<String>()),
+                _ => format!("aliases: {}{eol}", existing[0]),
+            };
+            let text = format!("---{eol}title: T{eol}{aliases}kind: lesson{eol}---{eol}Body{eol}");
+            let before = parsed_aliases(&text);
+            let edited = add_to_list(&text, "aliases", &item).expect("added");
+            let after = parsed_aliases(&edited);
+            let mut wanted = before.clone();
+            if !wanted.contains(&item) {
+                wanted.push(item.clone());
+            }
+            prop_assert_eq!(after, wanted);
+            let tail = format!("---{eol}Body{eol}");
+            prop_assert!(edited.ends_with(&tail));
+        }
+
         /// Whatever the header holds, setting `status` changes only the status line (or
         /// adds one line), keeps BOM and line ends, and reads back.
         #[test]
