@@ -122,7 +122,7 @@ enum Command {
     /// Settings come from flags, then ERFA_* environment variables, then the TOML file given
     /// with --config (keys: bind, request_timeout_secs, header_read_timeout_secs,
     /// max_connections, poll, public_access, public_url, trusted_proxies,
-    /// insecure_cookies), then defaults. Log detail: ERFA_LOG (e.g. debug).
+    /// insecure_cookies, insights, insights_weeks, review_age_days), then defaults. Log detail: ERFA_LOG (e.g. debug).
     Serve(ServeArgs),
     /// Create a new write-up from the template, ready to fill in.
     ///
@@ -240,6 +240,18 @@ struct ServeArgs {
     /// network. Browsers keep `Secure` cookies over HTTPS and from localhost only.
     #[arg(long, env = "ERFA_INSECURE_COOKIES")]
     insecure_cookies: bool,
+    /// Do not record searches for the facilitator's search insights. When on (the
+    /// default) a search is kept as its normalised query, whether it found anything, the
+    /// day and a hash that only tells sessions apart: never a name or session.
+    #[arg(long, env = "ERFA_NO_INSIGHTS")]
+    no_insights: bool,
+    /// How many weeks searches are kept for insights [default: 26]
+    #[arg(long, value_name = "WEEKS", env = "ERFA_INSIGHTS_WEEKS")]
+    insights_weeks: Option<u32>,
+    /// Content health lists published write-ups older than this many days that are not
+    /// `confidence: validated` [default: 730]
+    #[arg(long, value_name = "DAYS", env = "ERFA_REVIEW_AGE_DAYS")]
+    review_age_days: Option<u32>,
 }
 
 /// The optional settings file of `erfa serve`.
@@ -255,6 +267,9 @@ struct ServeFile {
     request_timeout_secs: Option<u64>,
     header_read_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
+    insights: Option<bool>,
+    insights_weeks: Option<u32>,
+    review_age_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -485,6 +500,13 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
         args.trusted_proxies.clone()
     };
     config.secure_cookies = !(args.insecure_cookies || file.insecure_cookies.unwrap_or(false));
+    config.insights = !args.no_insights && file.insights.unwrap_or(true);
+    if let Some(weeks) = args.insights_weeks.or(file.insights_weeks) {
+        config.insights_weeks = weeks.max(1);
+    }
+    if let Some(days) = args.review_age_days.or(file.review_age_days) {
+        config.review_age_days = days.max(1);
+    }
     Ok(config)
 }
 

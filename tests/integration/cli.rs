@@ -226,6 +226,16 @@ fn every_command_explains_itself() {
 }
 
 #[test]
+fn serve_help_names_the_search_insights_switches() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = erfa(dir.path(), &["serve", "--help"]);
+    let text = stdout(&out);
+    for flag in ["--no-insights", "--insights-weeks", "--review-age-days"] {
+        assert!(text.contains(flag), "{flag}: {text}");
+    }
+}
+
+#[test]
 fn a_missing_content_folder_is_a_clear_error_with_exit_code_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     for args in [

@@ -1,4 +1,6 @@
-//! erfa's accounts: users with roles, password logins, sessions and personal tokens.
+//! erfa's accounts: users with roles, password logins, sessions and personal tokens; and
+//! in [`desk`], what the facilitator's desk keeps (signals, flags, review notes, search
+//! insights).
 //!
 //! Everything lives in one SQLite database in the data folder (`state.db`), apart from
 //! the index: rebuilding the index never touches it, and a backup must include it.
@@ -28,6 +30,13 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rand_core::{OsRng, RngCore};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+
+pub mod desk;
+
+pub use desk::{
+    Flag, FlagReason, FlagState, Insights, QueryCount, ReviewNote, SearchRecord, Signal,
+    SignalCounts,
+};
 
 /// The database's file name in the data folder.
 pub const DB_FILE: &str = "state.db";
@@ -177,6 +186,8 @@ pub struct Accounts {
     /// A hash verified when a login names an unknown user, so that unknown users and
     /// wrong passwords take the same time.
     dummy_hash: String,
+    /// The key of search insights' session hashes: random per process, never stored.
+    insight_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Accounts {
@@ -185,7 +196,7 @@ impl std::fmt::Debug for Accounts {
     }
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -279,13 +290,17 @@ impl Accounts {
                  target TEXT NOT NULL
              );",
         )?;
+        desk::create_tables(&db)?;
+        let mut insight_key = [0u8; 32];
+        OsRng.fill_bytes(&mut insight_key);
         Ok(Accounts {
             db: Mutex::new(db),
             dummy_hash: hash_password("erfa-dummy-password")?,
+            insight_key,
         })
     }
 
-    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }
 

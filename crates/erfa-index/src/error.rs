@@ -44,6 +44,14 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A write-up could not be edited in place (see [`crate::edit`]); it is unchanged.
+    #[error("cannot edit {}: {reason}", path.display())]
+    Edit {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        reason: String,
+    },
 }
 
 impl Error {

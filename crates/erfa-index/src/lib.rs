@@ -27,6 +27,7 @@ pub mod collector;
 pub mod diagnostic;
 pub mod document;
 pub mod durable;
+pub mod edit;
 pub mod error;
 pub mod eval;
 pub mod export;

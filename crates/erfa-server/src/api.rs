@@ -369,13 +369,18 @@ pub struct FacetValueJson {
 async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: axum::http::HeaderMap,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let Query(params) = params.map_err(query_error)?;
     let request = params.to_request(viewer.scope())?;
+    let first_page = request.page <= 1;
     let results = state
         .blocking(move |s| Ok(s.engine.search(&request)?))
         .await?;
+    if first_page {
+        crate::desk::record_search(&state, &viewer, &headers, &params.q, results.total == 0);
+    }
     Ok(Json(results.into()))
 }
 

@@ -559,6 +559,199 @@ pub struct Strings {
     pub reset_submit: &'static str,
     /// Unknown or used link.
     pub link_bad: &'static str,
+    // The facilitator's desk.
+    /// Navigation: the facilitator's desk.
+    pub nav_desk: &'static str,
+    /// Navigation: the printable digest.
+    pub nav_digest: &'static str,
+    /// Desk: title.
+    pub desk_title: &'static str,
+    /// Desk: what it is for.
+    pub desk_intro: &'static str,
+    /// Desk: the audit log heading.
+    pub desk_audit: &'static str,
+    /// Desk: time column.
+    pub desk_when: &'static str,
+    /// Desk: actor column.
+    pub desk_who: &'static str,
+    /// Desk: action column.
+    pub desk_what: &'static str,
+    /// Desk: target column.
+    pub desk_target: &'static str,
+    /// Desk: an empty list.
+    pub desk_nothing: &'static str,
+    /// Desk: a button that reloads with new settings.
+    pub desk_update: &'static str,
+    /// Review queue: title.
+    pub desk_review: &'static str,
+    /// Review queue: empty.
+    pub desk_review_empty: &'static str,
+    /// Review queue: no check findings.
+    pub desk_check_clean: &'static str,
+    /// Review queue: earlier change requests.
+    pub desk_notes: &'static str,
+    /// Review queue: publish button.
+    pub desk_publish: &'static str,
+    /// Review queue: archive button.
+    pub desk_archive: &'static str,
+    /// Review queue: request changes button.
+    pub desk_request_changes: &'static str,
+    /// Review queue: the comment field.
+    pub desk_changes_comment: &'static str,
+    /// Review queue: a change request without comment.
+    pub desk_changes_comment_needed: &'static str,
+    /// Review queue: publishing a write-up with errors.
+    pub desk_publish_invalid: &'static str,
+    /// Notice: published.
+    pub desk_done_publish: &'static str,
+    /// Notice: changes requested.
+    pub desk_done_changes: &'static str,
+    /// Notice: archived.
+    pub desk_done_archive: &'static str,
+    /// Notice: a flag closed.
+    pub desk_done_flag: &'static str,
+    /// Notice: merged.
+    pub desk_done_merge: &'static str,
+    /// Flags queue: title.
+    pub desk_flags: &'static str,
+    /// Flags queue: empty.
+    pub desk_flags_empty: &'static str,
+    /// Flags queue: closed flags heading.
+    pub desk_flags_closed: &'static str,
+    /// Flags queue: resolve button.
+    pub desk_resolve: &'static str,
+    /// Flags queue: dismiss button.
+    pub desk_dismiss: &'static str,
+    /// Flag state: open.
+    pub desk_flag_open: &'static str,
+    /// Flag state: resolved.
+    pub desk_flag_resolved: &'static str,
+    /// Flag state: dismissed.
+    pub desk_flag_dismissed: &'static str,
+    /// Merge: title.
+    pub desk_merge: &'static str,
+    /// Merge: what happens.
+    pub desk_merge_text: &'static str,
+    /// Merge: first choice.
+    pub desk_merge_first: &'static str,
+    /// Merge: second choice.
+    pub desk_merge_second: &'static str,
+    /// Merge: append sections.
+    pub desk_merge_append: &'static str,
+    /// Merge: button.
+    pub desk_merge_submit: &'static str,
+    /// Merge: the same write-up twice.
+    pub desk_merge_two: &'static str,
+    /// Near-duplicate pairs heading.
+    pub desk_near_duplicates: &'static str,
+    /// Content health: title.
+    pub desk_health: &'static str,
+    /// Health: write-ups left out of the index.
+    pub desk_dropped: &'static str,
+    /// Health: the alert about dropped write-ups.
+    pub desk_dropped_text: &'static str,
+    /// Health: a published write-up that dropped out.
+    pub desk_dropped_published: &'static str,
+    /// Health: no watcher runs.
+    pub desk_not_watching: &'static str,
+    /// Health: erfa check heading.
+    pub desk_check: &'static str,
+    /// Health: errors.
+    pub desk_errors: &'static str,
+    /// Health: warnings.
+    pub desk_warnings: &'static str,
+    /// Health: due for review.
+    pub desk_stale: &'static str,
+    /// Health: what due for review means (a number of days follows).
+    pub desk_stale_text: &'static str,
+    /// Health: review_after passed (a date follows).
+    pub desk_review_after_passed: &'static str,
+    /// Health: old and not validated (a date follows).
+    pub desk_old_not_validated: &'static str,
+    /// Health: missing sections.
+    pub desk_missing: &'static str,
+    /// Health: neither section.
+    pub desk_no_lesson_or_mistake: &'static str,
+    /// Health: no lesson.
+    pub desk_no_lesson: &'static str,
+    /// Health: no mistake.
+    pub desk_no_mistake: &'static str,
+    /// Health: broken links.
+    pub desk_broken: &'static str,
+    /// Health: coverage per practice.
+    pub desk_coverage: &'static str,
+    /// Health: published count column.
+    pub desk_published: &'static str,
+    /// Search insights: title.
+    pub desk_insights: &'static str,
+    /// Search insights: switched off.
+    pub desk_insights_off: &'static str,
+    /// Search insights: privacy (a number follows).
+    pub desk_insights_text: &'static str,
+    /// Search insights: weeks kept.
+    pub desk_weeks: &'static str,
+    /// Search insights: searches.
+    pub desk_searches: &'static str,
+    /// Search insights: searches without results.
+    pub desk_zero_searches: &'static str,
+    /// Search insights: queries not shown.
+    pub desk_hidden: &'static str,
+    /// Search insights: query column.
+    pub desk_query: &'static str,
+    /// Search insights: sessions column.
+    pub desk_sessions: &'static str,
+    /// Search insights: most frequent.
+    pub desk_top_queries: &'static str,
+    /// Agenda: title.
+    pub desk_meeting: &'static str,
+    /// Agenda: since a date.
+    pub desk_since: &'static str,
+    /// Agenda: the last meeting.
+    pub desk_last_meeting: &'static str,
+    /// Agenda: Markdown link.
+    pub desk_markdown: &'static str,
+    /// Agenda: searched for but not found.
+    pub desk_agenda_zero: &'static str,
+    /// Agenda: open flags.
+    pub desk_agenda_flags: &'static str,
+    /// Agenda: seen by many, not validated.
+    pub desk_agenda_saw_too: &'static str,
+    /// Agenda: added since.
+    pub desk_agenda_added: &'static str,
+    /// Signals: heading on a write-up.
+    pub desk_signals: &'static str,
+    /// Signals: this helped.
+    pub desk_helped: &'static str,
+    /// Signals: we saw this too.
+    pub desk_saw_too: &'static str,
+    /// Signals: flag.
+    pub desk_flag: &'static str,
+    /// Signals: flag reason.
+    pub desk_flag_reason: &'static str,
+    /// Signals: comment.
+    pub desk_comment: &'static str,
+    /// Signals: flag button.
+    pub desk_flag_submit: &'static str,
+    /// Signals: other without comment.
+    pub desk_flag_comment_needed: &'static str,
+    /// Flag reason: outdated.
+    pub desk_reason_outdated: &'static str,
+    /// Flag reason: wrong.
+    pub desk_reason_wrong: &'static str,
+    /// Flag reason: duplicate.
+    pub desk_reason_duplicate: &'static str,
+    /// Flag reason: other.
+    pub desk_reason_other: &'static str,
+    /// Digest: title.
+    pub desk_digest: &'static str,
+    /// Digest: what it is.
+    pub desk_digest_text: &'static str,
+    /// Digest: nothing chosen.
+    pub desk_digest_empty: &'static str,
+    /// Digest: a members-only write-up.
+    pub desk_confidential: &'static str,
+    /// Digest: the page holds members-only write-ups.
+    pub desk_confidential_note: &'static str,
 }
 
 /// English.
@@ -724,6 +917,103 @@ pub const EN: Strings = Strings {
     invite_submit: "Create account",
     reset_submit: "Save password",
     link_bad: "This link is unknown, was used already or has expired. Ask the facilitator for a new one.",
+    // The facilitator's desk.
+    nav_desk: "Desk",
+    nav_digest: "Digest",
+    desk_title: "Facilitator's desk",
+    desk_intro: "What needs your attention: write-ups waiting for review, members' flags, the health of the collection, what members search for, and the next meeting.",
+    desk_audit: "Recent changes",
+    desk_when: "When",
+    desk_who: "Who",
+    desk_what: "What",
+    desk_target: "On",
+    desk_nothing: "Nothing here.",
+    desk_update: "Show",
+    desk_review: "Review queue",
+    desk_review_empty: "No drafts and nothing waiting for review.",
+    desk_check_clean: "erfa check finds nothing to fix.",
+    desk_notes: "Change requests",
+    desk_publish: "Publish",
+    desk_archive: "Archive",
+    desk_request_changes: "Request changes",
+    desk_changes_comment: "What should change (the contributor sees this)",
+    desk_changes_comment_needed: "Say what should change: the contributor sees your comment.",
+    desk_publish_invalid: "This write-up has errors (see erfa check); fix them before publishing.",
+    desk_done_publish: "Published. The status line was changed and the change is in the audit log.",
+    desk_done_changes: "Changes requested: the write-up is a draft again and your comment is kept for the contributor.",
+    desk_done_archive: "Archived.",
+    desk_done_flag: "The flag is closed.",
+    desk_done_merge: "Merged:",
+    desk_flags: "Flags",
+    desk_flags_empty: "No open flags.",
+    desk_flags_closed: "Closed flags",
+    desk_resolve: "Resolved",
+    desk_dismiss: "Dismiss",
+    desk_flag_open: "open",
+    desk_flag_resolved: "resolved",
+    desk_flag_dismissed: "dismissed",
+    desk_merge: "Merge duplicates",
+    desk_merge_text: "Choose two write-ups that say the same. The older one gets duplicate_of pointing at the newer, its address redirects there (through aliases), and if you wish its sections that the newer one lacks are appended to it. Only those front-matter lines change.",
+    desk_merge_first: "First write-up",
+    desk_merge_second: "Second write-up",
+    desk_merge_append: "Append the older one's sections that the kept one lacks",
+    desk_merge_submit: "Merge",
+    desk_merge_two: "Choose two different write-ups.",
+    desk_near_duplicates: "Near-duplicates",
+    desk_health: "Content health",
+    desk_dropped: "Left out of the index",
+    desk_dropped_text: "These files have errors, so members cannot find them. Fix them and they come back by themselves.",
+    desk_dropped_published: "Published, now missing:",
+    desk_not_watching: "The content folder is not being watched; this list is what a rebuild would leave out.",
+    desk_check: "erfa check",
+    desk_errors: "errors",
+    desk_warnings: "warnings",
+    desk_stale: "Due for review",
+    desk_stale_text: "Past review_after, or published and not confidence: validated for more days than",
+    desk_review_after_passed: "review_after passed:",
+    desk_old_not_validated: "not validated, dated",
+    desk_missing: "Missing lesson or mistake",
+    desk_no_lesson_or_mistake: "no \"Lesson learned\" and no \"Mistake to avoid\" section",
+    desk_no_lesson: "a lesson without a \"Lesson learned\" section",
+    desk_no_mistake: "a mistake without a \"Mistake to avoid\" section",
+    desk_broken: "Broken links between write-ups",
+    desk_coverage: "Coverage per ITIL practice",
+    desk_published: "Published write-ups",
+    desk_insights: "Search insights",
+    desk_insights_off: "Search insights are switched off (erfa serve --no-insights or insights = false); no searches are recorded.",
+    desk_insights_text: "Searches are kept without names or sessions: only the query, whether it found anything, the day, and a hash that tells sessions apart. A query is shown only when the number of different sessions that made it is at least",
+    desk_weeks: "Weeks",
+    desk_searches: "searches",
+    desk_zero_searches: "without results",
+    desk_hidden: "queries not shown (too few sessions)",
+    desk_query: "Query",
+    desk_sessions: "Sessions",
+    desk_top_queries: "Most frequent queries",
+    desk_meeting: "Next meeting",
+    desk_since: "Since",
+    desk_last_meeting: "last meeting",
+    desk_markdown: "Download as Markdown",
+    desk_agenda_zero: "Searched for, not found",
+    desk_agenda_flags: "Open flags",
+    desk_agenda_saw_too: "Many saw this too, not yet validated",
+    desk_agenda_added: "Added since the last meeting",
+    desk_signals: "Was this useful?",
+    desk_helped: "This helped",
+    desk_saw_too: "We saw this too",
+    desk_flag: "Flag",
+    desk_flag_reason: "Reason",
+    desk_comment: "Comment",
+    desk_flag_submit: "Send to the facilitator",
+    desk_flag_comment_needed: "Say what is wrong when the reason is \"other\".",
+    desk_reason_outdated: "Outdated",
+    desk_reason_wrong: "Wrong",
+    desk_reason_duplicate: "Duplicate",
+    desk_reason_other: "Other",
+    desk_digest: "Digest",
+    desk_digest_text: "A printable selection to show your department what the group discussed. Organisations and authors are left out.",
+    desk_digest_empty: "Choose a meeting to see its write-ups.",
+    desk_confidential: "Confidential — members only",
+    desk_confidential_note: "This digest holds confidential write-ups: share it only inside your organisation, and not beyond.",
 };
 
 /// Dansk.
@@ -889,6 +1179,103 @@ pub const DA: Strings = Strings {
     invite_submit: "Opret konto",
     reset_submit: "Gem adgangskode",
     link_bad: "Linket er ukendt, allerede brugt eller udløbet. Bed facilitatoren om et nyt.",
+    // The facilitator's desk.
+    nav_desk: "Skrivebord",
+    nav_digest: "Udtræk",
+    desk_title: "Facilitatorens skrivebord",
+    desk_intro: "Det, der venter på dig: skrivelser til gennemsyn, medlemmernes markeringer, samlingens tilstand, hvad medlemmerne søger efter, og næste møde.",
+    desk_audit: "Seneste ændringer",
+    desk_when: "Hvornår",
+    desk_who: "Hvem",
+    desk_what: "Hvad",
+    desk_target: "På",
+    desk_nothing: "Intet her.",
+    desk_update: "Vis",
+    desk_review: "Til gennemsyn",
+    desk_review_empty: "Ingen kladder og intet venter på gennemsyn.",
+    desk_check_clean: "erfa check finder intet at rette.",
+    desk_notes: "Ønskede ændringer",
+    desk_publish: "Offentliggør",
+    desk_archive: "Arkivér",
+    desk_request_changes: "Bed om ændringer",
+    desk_changes_comment: "Hvad skal ændres (bidragyderen ser det)",
+    desk_changes_comment_needed: "Skriv, hvad der skal ændres: bidragyderen ser din kommentar.",
+    desk_publish_invalid: "Skrivelsen har fejl (se erfa check); ret dem, før den offentliggøres.",
+    desk_done_publish: "Offentliggjort. Statuslinjen er ændret, og ændringen står i loggen.",
+    desk_done_changes: "Ændringer ønsket: skrivelsen er kladde igen, og din kommentar er gemt til bidragyderen.",
+    desk_done_archive: "Arkiveret.",
+    desk_done_flag: "Markeringen er lukket.",
+    desk_done_merge: "Lagt sammen:",
+    desk_flags: "Markeringer",
+    desk_flags_empty: "Ingen åbne markeringer.",
+    desk_flags_closed: "Lukkede markeringer",
+    desk_resolve: "Løst",
+    desk_dismiss: "Afvis",
+    desk_flag_open: "åben",
+    desk_flag_resolved: "løst",
+    desk_flag_dismissed: "afvist",
+    desk_merge: "Læg dubletter sammen",
+    desk_merge_text: "Vælg to skrivelser, der siger det samme. Den ældste får duplicate_of, der peger på den nyeste, dens adresse viderestiller dertil (via aliases), og hvis du vil, tilføjes de afsnit, den nyeste mangler. Kun de linjer i forsiden ændres.",
+    desk_merge_first: "Første skrivelse",
+    desk_merge_second: "Anden skrivelse",
+    desk_merge_append: "Tilføj de afsnit fra den ældste, som den beholdte mangler",
+    desk_merge_submit: "Læg sammen",
+    desk_merge_two: "Vælg to forskellige skrivelser.",
+    desk_near_duplicates: "Næsten-dubletter",
+    desk_health: "Indholdets tilstand",
+    desk_dropped: "Udeladt af indekset",
+    desk_dropped_text: "Disse filer har fejl, så medlemmerne kan ikke finde dem. Ret dem, så kommer de selv tilbage.",
+    desk_dropped_published: "Offentliggjort, nu væk:",
+    desk_not_watching: "Indholdsmappen overvåges ikke; listen er det, en genopbygning ville udelade.",
+    desk_check: "erfa check",
+    desk_errors: "fejl",
+    desk_warnings: "advarsler",
+    desk_stale: "Bør gennemses",
+    desk_stale_text: "Efter review_after, eller offentliggjort og ikke confidence: validated i flere dage end",
+    desk_review_after_passed: "review_after overskredet:",
+    desk_old_not_validated: "ikke valideret, dateret",
+    desk_missing: "Mangler læring eller fejl",
+    desk_no_lesson_or_mistake: "hverken afsnittet \"Læring\" eller \"Fejl at undgå\"",
+    desk_no_lesson: "en læring uden afsnittet \"Læring\"",
+    desk_no_mistake: "en fejl uden afsnittet \"Fejl at undgå\"",
+    desk_broken: "Brudte henvisninger mellem skrivelser",
+    desk_coverage: "Dækning pr. ITIL-praksis",
+    desk_published: "Offentliggjorte skrivelser",
+    desk_insights: "Søgeindsigt",
+    desk_insights_off: "Søgeindsigt er slået fra (erfa serve --no-insights eller insights = false); ingen søgninger gemmes.",
+    desk_insights_text: "Søgninger gemmes uden navne eller sessioner: kun søgningen, om den fandt noget, dagen og en hash, der skelner sessioner. En søgning vises kun, når antallet af forskellige sessioner, der lavede den, er mindst",
+    desk_weeks: "Uger",
+    desk_searches: "søgninger",
+    desk_zero_searches: "uden resultater",
+    desk_hidden: "søgninger ikke vist (for få sessioner)",
+    desk_query: "Søgning",
+    desk_sessions: "Sessioner",
+    desk_top_queries: "Hyppigste søgninger",
+    desk_meeting: "Næste møde",
+    desk_since: "Siden",
+    desk_last_meeting: "sidste møde",
+    desk_markdown: "Hent som Markdown",
+    desk_agenda_zero: "Søgt efter, ikke fundet",
+    desk_agenda_flags: "Åbne markeringer",
+    desk_agenda_saw_too: "Mange har set det samme, endnu ikke valideret",
+    desk_agenda_added: "Tilføjet siden sidste møde",
+    desk_signals: "Var det nyttigt?",
+    desk_helped: "Det hjalp",
+    desk_saw_too: "Det har vi også set",
+    desk_flag: "Markér",
+    desk_flag_reason: "Årsag",
+    desk_comment: "Kommentar",
+    desk_flag_submit: "Send til facilitatoren",
+    desk_flag_comment_needed: "Skriv, hvad der er galt, når årsagen er \"andet\".",
+    desk_reason_outdated: "Forældet",
+    desk_reason_wrong: "Forkert",
+    desk_reason_duplicate: "Dublet",
+    desk_reason_other: "Andet",
+    desk_digest: "Udtræk",
+    desk_digest_text: "Et udvalg til udskrift, så du kan vise din afdeling, hvad gruppen har drøftet. Organisationer og forfattere er udeladt.",
+    desk_digest_empty: "Vælg et møde for at se dets skrivelser.",
+    desk_confidential: "Fortroligt — kun for medlemmer",
+    desk_confidential_note: "Udtrækket indeholder fortrolige skrivelser: del det kun i din egen organisation og ikke videre.",
 };
 
 #[cfg(test)]

@@ -34,6 +34,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+mod desk;
 pub mod error;
 pub mod i18n;
 pub mod local;

@@ -167,6 +167,10 @@ pub(crate) struct Layout {
     pub(crate) can_search: bool,
     /// Whether to link the people page (facilitator with accounts).
     pub(crate) people: bool,
+    /// Whether to link the facilitator's desk.
+    pub(crate) admin: bool,
+    /// Whether to link the digest (members and up).
+    pub(crate) member: bool,
     pub(crate) title: String,
     pub(crate) local: bool,
     pub(crate) noindex: bool,
@@ -200,6 +204,8 @@ impl Layout {
                 state.public_access(),
             ),
             people: state.logins() && viewer.rank == crate::auth::Rank::Facilitator,
+            admin: viewer.rank == crate::auth::Rank::Facilitator,
+            member: viewer.rank >= crate::auth::Rank::Member,
             title: if title.is_empty() {
                 "erfa".to_string()
             } else {
@@ -486,27 +492,45 @@ fn hidden_fields(params: &SearchParams) -> Vec<(String, String)> {
 }
 
 /// `GET /`: the search page; with nothing typed, the newest write-ups.
-async fn search(ctx: Ctx, params: Result<Query<SearchParams>, QueryRejection>) -> Response {
+async fn search(
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
     let params = match params {
         Ok(Query(p)) => p,
         Err(e) => return ctx.error(crate::api::query_error(e)).into_response(),
     };
-    match search_page(&ctx, params).await {
+    match search_page(&ctx, &headers, params).await {
         Ok(r) => r,
         Err(e) => ctx.error(e).into_response(),
     }
 }
 
-async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, ApiError> {
+async fn search_page(
+    ctx: &Ctx,
+    headers: &axum::http::HeaderMap,
+    params: SearchParams,
+) -> Result<Response, ApiError> {
     let lang = ctx.lang;
     let t = lang.t();
     let request = params.to_request(ctx.scope())?;
     let section = request.section;
     let sort = request.sort;
+    let first_page = request.page <= 1;
     let results: SearchResults = ctx
         .state
         .blocking(move |s| Ok(s.engine.search(&request)?))
         .await?;
+    if first_page {
+        crate::desk::record_search(
+            &ctx.state,
+            &ctx.viewer,
+            headers,
+            &params.q,
+            results.total == 0,
+        );
+    }
     let q = params.q.clone();
     let has_query = !q.trim().is_empty();
     let has_filters = params
@@ -807,6 +831,7 @@ struct WriteupTemplate {
     meta: Vec<MetaRow>,
     contact_ok: bool,
     related: Vec<RelatedView>,
+    signals: Option<crate::desk::SignalsView>,
 }
 
 fn filter_link(facet: &str, value: &str) -> String {
@@ -1121,6 +1146,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiE
     related.truncate(8);
 
     let public_page = front.visibility.as_str() == "public" && front.status.as_str() == "published";
+    let signals = crate::desk::signals_view(ctx, &record.slug).await;
     let template = WriteupTemplate {
         layout: ctx.layout(front.title.clone(), "", public_page),
         title: front.title.clone(),
@@ -1135,6 +1161,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiE
         meta,
         contact_ok: front.contact_ok == Some(true),
         related,
+        signals,
     };
     html(&template)
 }

@@ -49,6 +49,14 @@ pub struct Config {
     /// Commit after every this many write-ups while bringing the index up to date at start
     /// (0: once, at the end).
     pub commit_every: usize,
+    /// Whether searches are recorded, without identity, for the facilitator's search
+    /// insights (on by default).
+    pub insights: bool,
+    /// How many weeks searches are kept for insights; older ones are deleted.
+    pub insights_weeks: u32,
+    /// Published write-ups older than this many days without `confidence: validated` are
+    /// listed for review in content health.
+    pub review_age_days: u32,
 }
 
 impl Config {
@@ -67,6 +75,9 @@ impl Config {
             limits: Limits::default(),
             poll: false,
             commit_every: 0,
+            insights: true,
+            insights_weeks: 26,
+            review_age_days: 730,
         }
     }
 }
@@ -110,6 +121,10 @@ pub struct AppState {
     pub accounts: Option<Arc<erfa_accounts::Accounts>>,
     /// Login throttling and hashing permits.
     pub guards: Arc<crate::auth::Guards>,
+    /// The queue to the thread that records searches for insights, started by the first
+    /// search (see `desk`).
+    pub(crate) insights:
+        Arc<std::sync::OnceLock<std::sync::mpsc::SyncSender<erfa_accounts::SearchRecord>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -132,6 +147,7 @@ impl AppState {
             watch: None,
             accounts: None,
             guards: Arc::new(crate::auth::Guards::default()),
+            insights: Arc::new(std::sync::OnceLock::new()),
         }
     }
 

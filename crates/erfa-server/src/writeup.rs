@@ -81,6 +81,14 @@ pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup,
     };
     let all = state.links()?;
     let front = &stored.record.front;
+    // A write-up merged into another (its `duplicate_of` lists this slug among its
+    // aliases) redirects there, as long as the viewer may read the kept one.
+    if let Some(kept) = &front.duplicate_of
+        && all.aliases.get(&stored.record.slug) == Some(kept)
+        && state.engine.get(kept, scope)?.is_some()
+    {
+        return Ok(Lookup::Moved(kept.clone()));
+    }
     let base = Base::new(&stored.record.slug, &stored.record.path);
     let html = render::writeup_html(&stored.markdown, &base);
     let translation_of = match &front.translation_of {

@@ -1,6 +1,7 @@
 //! erfa-server's integration tests: the router without a socket, the XSS corpus, and
 //! end-to-end runs in headless Chromium.
 
+mod admin;
 mod auth;
 mod browser;
 mod openapi;

@@ -1,0 +1,705 @@
+//! What the facilitator's desk keeps in `state.db`: members' signals on write-ups ("this
+//! helped", "we saw this too"), flags, the facilitator's review notes, and search insights.
+//!
+//! None of it lives in `content/`: it is about how write-ups are used, not what they say.
+//!
+//! Search insights store no identity. A search is kept as its normalised query, whether
+//! it found nothing, the day, and a keyed hash of the searcher's session. The key is
+//! random per process and never written anywhere, so the stored hash cannot be matched
+//! against sessions, tokens or names — not even by someone holding the database — and
+//! serves only to count distinct sessions. A query is shown only once
+//! [`MIN_SESSIONS`] distinct sessions made it.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::{Accounts, Result, now};
+
+/// A query is shown in search insights only once this many distinct sessions made it.
+pub const MIN_SESSIONS: u64 = 3;
+/// Longest normalised query stored, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Longest flag comment or review note stored, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+pub(crate) fn create_tables(db: &Connection) -> rusqlite::Result<()> {
+    db.execute_batch(
+        "CREATE TABLE IF NOT EXISTS signals (
+             writeup TEXT NOT NULL,
+             member TEXT NOT NULL,
+             kind TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             PRIMARY KEY (writeup, member, kind)
+         );
+         CREATE TABLE IF NOT EXISTS flags (
+             id INTEGER PRIMARY KEY,
+             writeup TEXT NOT NULL,
+             member TEXT NOT NULL,
+             reason TEXT NOT NULL,
+             comment TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             state TEXT NOT NULL DEFAULT 'open',
+             closed_by TEXT,
+             closed_at INTEGER
+         );
+         CREATE TABLE IF NOT EXISTS review_notes (
+             id INTEGER PRIMARY KEY,
+             writeup TEXT NOT NULL,
+             actor TEXT NOT NULL,
+             comment TEXT NOT NULL,
+             at INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS searches (
+             id INTEGER PRIMARY KEY,
+             day INTEGER NOT NULL,
+             query TEXT NOT NULL,
+             zero INTEGER NOT NULL,
+             session_hash TEXT NOT NULL
+         );
+         CREATE INDEX IF NOT EXISTS searches_day ON searches (day);",
+    )
+}
+
+/// A member's signal on a write-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// "This helped".
+    Helped,
+    /// "We saw this too".
+    SawToo,
+}
+
+impl Signal {
+    /// `helped` or `saw_too`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Helped => "helped",
+            Signal::SawToo => "saw_too",
+        }
+    }
+
+    /// Parses the names above.
+    pub fn parse(text: &str) -> Option<Signal> {
+        match text {
+            "helped" => Some(Signal::Helped),
+            "saw_too" => Some(Signal::SawToo),
+            _ => None,
+        }
+    }
+}
+
+/// How many members gave each signal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SignalCounts {
+    /// "This helped".
+    pub helped: u64,
+    /// "We saw this too".
+    pub saw_too: u64,
+}
+
+/// Why a member flagged a write-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlagReason {
+    /// No longer true.
+    Outdated,
+    /// Wrong.
+    Wrong,
+    /// Says what another write-up says.
+    Duplicate,
+    /// Something else (see the comment).
+    Other,
+}
+
+impl FlagReason {
+    /// All reasons, in the order of the form.
+    pub const ALL: [FlagReason; 4] = [
+        FlagReason::Outdated,
+        FlagReason::Wrong,
+        FlagReason::Duplicate,
+        FlagReason::Other,
+    ];
+
+    /// `outdated`, `wrong`, `duplicate` or `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagReason::Outdated => "outdated",
+            FlagReason::Wrong => "wrong",
+            FlagReason::Duplicate => "duplicate",
+            FlagReason::Other => "other",
+        }
+    }
+
+    /// Parses the names above.
+    pub fn parse(text: &str) -> Option<FlagReason> {
+        FlagReason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// Where a flag stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlagState {
+    /// Waiting for the facilitator.
+    Open,
+    /// Acted on.
+    Resolved,
+    /// Not acted on.
+    Dismissed,
+}
+
+impl FlagState {
+    /// `open`, `resolved` or `dismissed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagState::Open => "open",
+            FlagState::Resolved => "resolved",
+            FlagState::Dismissed => "dismissed",
+        }
+    }
+
+    /// Parses the names above.
+    pub fn parse(text: &str) -> Option<FlagState> {
+        [FlagState::Open, FlagState::Resolved, FlagState::Dismissed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A flag on a write-up. Who flagged it is kept (one member cannot flood the queue
+/// unseen) but not shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    /// Database id.
+    pub id: i64,
+    /// The write-up's slug.
+    pub writeup: String,
+    /// Why.
+    pub reason: FlagReason,
+    /// The member's words.
+    pub comment: String,
+    /// Seconds since 1970.
+    pub at: i64,
+    /// Open, resolved or dismissed.
+    pub state: FlagState,
+}
+
+/// A note from the facilitator on a write-up in review ("request changes").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewNote {
+    /// The write-up's slug.
+    pub writeup: String,
+    /// The facilitator.
+    pub actor: String,
+    /// What to change.
+    pub comment: String,
+    /// Seconds since 1970.
+    pub at: i64,
+}
+
+/// One query of search insights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryCount {
+    /// The normalised query.
+    pub query: String,
+    /// How often it was searched.
+    pub searches: u64,
+    /// From how many distinct sessions.
+    pub sessions: u64,
+}
+
+/// Search insights over a time window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Insights {
+    /// All searches recorded in the window.
+    pub searches: u64,
+    /// Searches that found nothing.
+    pub zero_searches: u64,
+    /// The most frequent queries (from at least [`MIN_SESSIONS`] sessions).
+    pub top: Vec<QueryCount>,
+    /// The most frequent queries that found nothing (the same threshold).
+    pub zero: Vec<QueryCount>,
+    /// Distinct queries not shown because too few sessions made them.
+    pub hidden: u64,
+}
+
+/// One search to record for insights, before normalising and hashing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRecord {
+    /// The query as typed.
+    pub query: String,
+    /// Whether it found nothing.
+    pub zero: bool,
+    /// What tells this searcher's session from others; only a keyed hash is stored.
+    pub session: String,
+}
+
+/// A query as insights store it: lower case, trimmed, runs of white space as one space,
+/// at most [`MAX_QUERY_CHARS`] characters.
+pub fn normalise_query(query: &str) -> String {
+    query
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect()
+}
+
+fn cap(text: &str) -> String {
+    text.trim().chars().take(MAX_COMMENT_CHARS).collect()
+}
+
+/// Days since 1970, the day bucket of a search.
+pub fn today() -> i64 {
+    now().div_euclid(86_400)
+}
+
+impl Accounts {
+    /// Turns `member`'s `signal` on `writeup` on or off; returns whether it is on now.
+    pub fn toggle_signal(&self, writeup: &str, member: &str, signal: Signal) -> Result<bool> {
+        let db = self.db();
+        let removed = db.execute(
+            "DELETE FROM signals WHERE writeup = ?1 AND member = ?2 AND kind = ?3",
+            params![writeup, member, signal.as_str()],
+        )?;
+        if removed > 0 {
+            return Ok(false);
+        }
+        db.execute(
+            "INSERT INTO signals (writeup, member, kind, at) VALUES (?1, ?2, ?3, ?4)",
+            params![writeup, member, signal.as_str(), now()],
+        )?;
+        Ok(true)
+    }
+
+    /// How many members gave each signal on `writeup`.
+    pub fn signal_counts(&self, writeup: &str) -> Result<SignalCounts> {
+        let db = self.db();
+        let mut stmt =
+            db.prepare("SELECT kind, COUNT(*) FROM signals WHERE writeup = ?1 GROUP BY kind")?;
+        let mut counts = SignalCounts::default();
+        let rows = stmt.query_map(params![writeup], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (kind, n) = row?;
+            match Signal::parse(&kind) {
+                Some(Signal::Helped) => counts.helped = n as u64,
+                Some(Signal::SawToo) => counts.saw_too = n as u64,
+                None => {}
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The signals `member` gave on `writeup`.
+    pub fn member_signals(&self, writeup: &str, member: &str) -> Result<Vec<Signal>> {
+        let db = self.db();
+        let mut stmt = db
+            .prepare("SELECT kind FROM signals WHERE writeup = ?1 AND member = ?2 ORDER BY kind")?;
+        let kinds = stmt
+            .query_map(params![writeup, member], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(kinds.iter().filter_map(|k| Signal::parse(k)).collect())
+    }
+
+    /// Signal counts of every write-up that has any, by slug.
+    pub fn all_signal_counts(&self) -> Result<Vec<(String, SignalCounts)>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT writeup, kind, COUNT(*) FROM signals GROUP BY writeup, kind ORDER BY writeup",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out: Vec<(String, SignalCounts)> = Vec::new();
+        for (writeup, kind, n) in rows {
+            if out.last().is_none_or(|(w, _)| *w != writeup) {
+                out.push((writeup, SignalCounts::default()));
+            }
+            let Some((_, counts)) = out.last_mut() else {
+                continue;
+            };
+            match Signal::parse(&kind) {
+                Some(Signal::Helped) => counts.helped = n as u64,
+                Some(Signal::SawToo) => counts.saw_too = n as u64,
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a flag; returns its id.
+    pub fn add_flag(
+        &self,
+        writeup: &str,
+        member: &str,
+        reason: FlagReason,
+        comment: &str,
+    ) -> Result<i64> {
+        let db = self.db();
+        db.execute(
+            "INSERT INTO flags (writeup, member, reason, comment, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![writeup, member, reason.as_str(), cap(comment), now()],
+        )?;
+        Ok(db.last_insert_rowid())
+    }
+
+    /// Flags, newest first; only those in `state` when given.
+    pub fn flags(&self, state: Option<FlagState>) -> Result<Vec<Flag>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT id, writeup, reason, comment, at, state FROM flags
+             WHERE ?1 IS NULL OR state = ?1 ORDER BY at DESC, id DESC",
+        )?;
+        let rows = stmt
+            .query_map(params![state.map(FlagState::as_str)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, writeup, reason, comment, at, state)| Flag {
+                id,
+                writeup,
+                reason: FlagReason::parse(&reason).unwrap_or(FlagReason::Other),
+                comment,
+                at,
+                state: FlagState::parse(&state).unwrap_or(FlagState::Open),
+            })
+            .collect())
+    }
+
+    /// Closes an open flag as resolved or dismissed; returns the flagged write-up, or
+    /// `None` when no open flag has that id.
+    pub fn close_flag(&self, id: i64, state: FlagState, by: &str) -> Result<Option<String>> {
+        let db = self.db();
+        let writeup: Option<String> = db
+            .query_row(
+                "SELECT writeup FROM flags WHERE id = ?1 AND state = 'open'",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if writeup.is_some() {
+            db.execute(
+                "UPDATE flags SET state = ?2, closed_by = ?3, closed_at = ?4 WHERE id = ?1",
+                params![id, state.as_str(), by, now()],
+            )?;
+        }
+        Ok(writeup)
+    }
+
+    /// Keeps the facilitator's note on a write-up (a change request).
+    pub fn add_review_note(&self, writeup: &str, actor: &str, comment: &str) -> Result<()> {
+        self.db().execute(
+            "INSERT INTO review_notes (writeup, actor, comment, at) VALUES (?1, ?2, ?3, ?4)",
+            params![writeup, actor, cap(comment), now()],
+        )?;
+        Ok(())
+    }
+
+    /// The notes on a write-up, newest first (for the contributor's "My write-ups").
+    pub fn review_notes(&self, writeup: &str) -> Result<Vec<ReviewNote>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT writeup, actor, comment, at FROM review_notes WHERE writeup = ?1
+             ORDER BY at DESC, id DESC",
+        )?;
+        let notes = stmt
+            .query_map(params![writeup], |r| {
+                Ok(ReviewNote {
+                    writeup: r.get(0)?,
+                    actor: r.get(1)?,
+                    comment: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(notes)
+    }
+
+    /// The keyed hash that stands for a session in search insights.
+    fn session_hash(&self, session: &str) -> String {
+        let hash = blake3::keyed_hash(&self.insight_key, session.as_bytes());
+        hash.to_hex()[..32].to_string()
+    }
+
+    /// Records one search for insights and forgets searches older than `keep_weeks`.
+    /// `session` is anything that tells one session from another; only a keyed hash of
+    /// it is stored. Empty queries are not recorded.
+    pub fn record_search(
+        &self,
+        query: &str,
+        zero: bool,
+        session: &str,
+        keep_weeks: u32,
+    ) -> Result<()> {
+        self.record_searches(
+            &[SearchRecord {
+                query: query.to_string(),
+                zero,
+                session: session.to_string(),
+            }],
+            keep_weeks,
+        )
+    }
+
+    /// Records searches in one transaction (one disk flush for the lot), then forgets
+    /// searches older than `keep_weeks`.
+    pub fn record_searches(&self, searches: &[SearchRecord], keep_weeks: u32) -> Result<()> {
+        let day = today();
+        let rows: Vec<(String, bool, String)> = searches
+            .iter()
+            .map(|s| {
+                (
+                    normalise_query(&s.query),
+                    s.zero,
+                    self.session_hash(&s.session),
+                )
+            })
+            .filter(|(q, _, _)| !q.is_empty())
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut db = self.db();
+        // Insights are a sample: losing the last searches at a power cut is acceptable, so
+        // they skip the flush that accounts need (WAL with `synchronous = NORMAL` stays
+        // consistent). Accounts get `FULL` back before the lock is released.
+        db.pragma_update(None, "synchronous", "NORMAL")?;
+        let written = Self::insert_searches(&mut db, day, &rows, keep_weeks);
+        db.pragma_update(None, "synchronous", "FULL")?;
+        written
+    }
+
+    fn insert_searches(
+        db: &mut Connection,
+        day: i64,
+        rows: &[(String, bool, String)],
+        keep_weeks: u32,
+    ) -> Result<()> {
+        let tx = db.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO searches (day, query, zero, session_hash) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (query, zero, hash) in rows {
+                insert.execute(params![day, query, zero, hash])?;
+            }
+        }
+        tx.execute(
+            "DELETE FROM searches WHERE day < ?1",
+            params![day - i64::from(keep_weeks) * 7],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets searches older than `keep_weeks`; returns how many were removed.
+    pub fn purge_searches(&self, keep_weeks: u32) -> Result<usize> {
+        Ok(self.db().execute(
+            "DELETE FROM searches WHERE day < ?1",
+            params![today() - i64::from(keep_weeks) * 7],
+        )?)
+    }
+
+    /// Search insights of the last `weeks` weeks: at most `limit` queries per list, each
+    /// made from at least [`MIN_SESSIONS`] distinct sessions.
+    pub fn search_insights(&self, weeks: u32, limit: usize) -> Result<Insights> {
+        let since = today() - i64::from(weeks) * 7;
+        let db = self.db();
+        let (searches, zero_searches): (i64, i64) = db.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(zero), 0) FROM searches WHERE day >= ?1",
+            params![since],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let list = |zero_only: bool| -> rusqlite::Result<Vec<QueryCount>> {
+            let mut stmt = db.prepare(
+                "SELECT query, COUNT(*) AS n, COUNT(DISTINCT session_hash) AS s FROM searches
+                 WHERE day >= ?1 AND (?2 = 0 OR zero = 1)
+                 GROUP BY query HAVING s >= ?3 ORDER BY n DESC, s DESC, query LIMIT ?4",
+            )?;
+            stmt.query_map(
+                params![since, zero_only, MIN_SESSIONS as i64, limit as i64],
+                |r| {
+                    Ok(QueryCount {
+                        query: r.get(0)?,
+                        searches: r.get::<_, i64>(1)? as u64,
+                        sessions: r.get::<_, i64>(2)? as u64,
+                    })
+                },
+            )?
+            .collect()
+        };
+        let top = list(false)?;
+        let zero = list(true)?;
+        let hidden: i64 = db.query_row(
+            "SELECT COUNT(*) FROM (SELECT query FROM searches WHERE day >= ?1 GROUP BY query
+             HAVING COUNT(DISTINCT session_hash) < ?2)",
+            params![since, MIN_SESSIONS as i64],
+            |r| r.get(0),
+        )?;
+        Ok(Insights {
+            searches: searches as u64,
+            zero_searches: zero_searches as u64,
+            top,
+            zero,
+            hidden: hidden as u64,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accounts() -> (tempfile::TempDir, Accounts) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let accounts = Accounts::open(dir.path()).expect("open");
+        (dir, accounts)
+    }
+
+    #[test]
+    fn signals_toggle_once_per_member() {
+        let (_dir, a) = accounts();
+        assert!(a.toggle_signal("cab", "jane", Signal::Helped).expect("on"));
+        assert!(a.toggle_signal("cab", "john", Signal::Helped).expect("on"));
+        assert!(a.toggle_signal("cab", "jane", Signal::SawToo).expect("on"));
+        assert_eq!(
+            a.signal_counts("cab").expect("counts"),
+            SignalCounts {
+                helped: 2,
+                saw_too: 1
+            }
+        );
+        assert!(!a.toggle_signal("cab", "jane", Signal::Helped).expect("off"));
+        assert_eq!(a.signal_counts("cab").expect("counts").helped, 1);
+        assert_eq!(
+            a.member_signals("cab", "jane").expect("mine"),
+            [Signal::SawToo]
+        );
+        assert_eq!(
+            a.all_signal_counts().expect("all"),
+            [(
+                "cab".to_string(),
+                SignalCounts {
+                    helped: 1,
+                    saw_too: 1
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn flags_open_and_close_once() {
+        let (_dir, a) = accounts();
+        let id = a
+            .add_flag("cab", "jane", FlagReason::Outdated, "  ITIL 4 now  ")
+            .expect("flag");
+        let open = a.flags(Some(FlagState::Open)).expect("open");
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].comment, "ITIL 4 now");
+        assert_eq!(open[0].reason, FlagReason::Outdated);
+        assert_eq!(
+            a.close_flag(id, FlagState::Resolved, "fac").expect("close"),
+            Some("cab".to_string())
+        );
+        assert_eq!(
+            a.close_flag(id, FlagState::Dismissed, "fac")
+                .expect("again"),
+            None
+        );
+        assert!(a.flags(Some(FlagState::Open)).expect("open").is_empty());
+        assert_eq!(a.flags(None).expect("all")[0].state, FlagState::Resolved);
+    }
+
+    #[test]
+    fn review_notes_are_kept_per_writeup() {
+        let (_dir, a) = accounts();
+        a.add_review_note("cab", "fac", "Add the lesson")
+            .expect("note");
+        let notes = a.review_notes("cab").expect("notes");
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].comment, "Add the lesson");
+        assert!(a.review_notes("other").expect("none").is_empty());
+    }
+
+    #[test]
+    fn queries_are_normalised() {
+        assert_eq!(normalise_query("  CAB\t  Freeze \n"), "cab freeze");
+        assert_eq!(normalise_query("   "), "");
+        assert_eq!(
+            normalise_query(&"x".repeat(500)).chars().count(),
+            MAX_QUERY_CHARS
+        );
+    }
+
+    #[test]
+    fn insights_show_a_query_only_from_three_sessions_and_store_no_identity() {
+        let (dir, a) = accounts();
+        for session in ["s1", "s2", "s3"] {
+            a.record_search("Change  Freeze", true, session, 26)
+                .expect("record");
+        }
+        for session in ["s1", "s2", "s2"] {
+            a.record_search("swarming", false, session, 26)
+                .expect("record");
+        }
+        a.record_search("  ", true, "s1", 26).expect("empty");
+        let synchronous: i64 = a
+            .db()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(synchronous, 2, "accounts write with FULL again");
+        let insights = a.search_insights(26, 10).expect("insights");
+        assert_eq!(insights.searches, 6);
+        assert_eq!(insights.zero_searches, 3);
+        assert_eq!(insights.top.len(), 1);
+        assert_eq!(insights.top[0].query, "change freeze");
+        assert_eq!(insights.zero[0].sessions, 3);
+        assert_eq!(insights.hidden, 1);
+        let db = Connection::open(dir.path().join(crate::DB_FILE)).expect("db");
+        let hashes: Vec<String> = db
+            .prepare("SELECT session_hash FROM searches")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        for h in &hashes {
+            assert!(!["s1", "s2", "s3"].contains(&h.as_str()));
+            assert_ne!(h, &blake3::hash(b"s1").to_hex()[..32]);
+        }
+        // Another process (another key) cannot link its sessions to these rows.
+        let b = Accounts::open(dir.path()).expect("reopen");
+        assert_ne!(b.session_hash("s1"), a.session_hash("s1"));
+    }
+
+    #[test]
+    fn old_searches_are_forgotten() {
+        let (_dir, a) = accounts();
+        a.record_search("old", true, "s1", 26).expect("record");
+        a.db()
+            .execute("UPDATE searches SET day = day - 400", [])
+            .expect("age");
+        assert_eq!(a.purge_searches(26).expect("purge"), 1);
+        assert_eq!(a.search_insights(52, 10).expect("insights").searches, 0);
+    }
+}

@@ -1,0 +1,664 @@
+//! The facilitator's desk over HTTP, with real accounts in a real `state.db`: who may use
+//! which route, byte-exact status changes, search insights without identities, merging,
+//! and the meeting agenda.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use erfa_accounts::{Accounts, FlagReason, Role};
+use erfa_index::watch::{Watch, WatchOptions};
+use erfa_index::{Engine, Indexer, Mode, Store, WriterOptions};
+use erfa_server::routes::table;
+use erfa_server::{AppState, Config, router};
+
+use crate::support::{Resp, enc, sample, send};
+
+const PASSWORD: &str = "a long enough password";
+
+/// A server with logins: one account per role, each with a session.
+struct Desk {
+    router: Router,
+    content: tempfile::TempDir,
+    data: tempfile::TempDir,
+    accounts: Arc<Accounts>,
+    /// Session ids of `member`, `contributor`, `facilitator`, `member2`, `member3`.
+    sessions: Vec<(&'static str, String)>,
+}
+
+impl Desk {
+    fn session(&self, name: &str) -> &str {
+        &self
+            .sessions
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("a known user")
+            .1
+    }
+
+    fn request(
+        &self,
+        method: Method,
+        uri: &str,
+        who: Option<&str>,
+    ) -> axum::http::request::Builder {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("host", "127.0.0.1:8080")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(who) = who {
+            builder = builder.header("cookie", format!("erfa-session={}", self.session(who)));
+        }
+        builder
+    }
+
+    async fn get(&self, uri: &str, who: Option<&str>) -> Resp {
+        let request = self
+            .request(Method::GET, uri, who)
+            .body(Body::empty())
+            .expect("a request");
+        send(&self.router, request).await
+    }
+
+    async fn post(&self, uri: &str, who: Option<&str>, form: &[(&str, &str)]) -> Resp {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = self
+            .request(Method::POST, uri, who)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("a request");
+        send(&self.router, request).await
+    }
+
+    async fn call(&self, method: &Method, uri: &str, who: Option<&str>) -> Resp {
+        if *method == Method::GET {
+            self.get(uri, who).await
+        } else {
+            self.post(uri, who, &[]).await
+        }
+    }
+
+    fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.content.path().join(rel)).expect("the file")
+    }
+}
+
+fn desk(files: &[(&str, String)], watch: bool) -> Desk {
+    let content = tempfile::tempdir().expect("a temp dir");
+    let data = tempfile::tempdir().expect("a temp dir");
+    for (path, text) in files {
+        let full = content.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
+        std::fs::write(&full, text).expect("write-up written");
+    }
+    let store = Store::in_ram();
+    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("an indexer");
+    indexer
+        .update(content.path(), Mode::Incremental, &mut |_| {})
+        .expect("indexed");
+    let engine = Engine::new(&store).expect("an engine");
+    engine.reload().expect("reloaded");
+    let mut config = Config::local(content.path(), data.path());
+    config.local = false;
+    config.secure_cookies = false;
+    let accounts = Arc::new(Accounts::open(data.path()).expect("state.db"));
+    let mut sessions = Vec::new();
+    for (name, role) in [
+        ("member", Role::Member),
+        ("contributor", Role::Contributor),
+        ("facilitator", Role::Facilitator),
+        ("member2", Role::Member),
+        ("member3", Role::Member),
+    ] {
+        let user = accounts.add_user(name, role, PASSWORD).expect("a user");
+        sessions.push((name, accounts.create_session(&user).expect("a session")));
+    }
+    let mut state = AppState::new(store, engine.clone(), config).with_accounts(accounts.clone());
+    if watch {
+        let watch = Watch::start(indexer, engine, content.path(), WatchOptions::default())
+            .expect("a watcher");
+        state.watch = Some(Arc::new(watch));
+    }
+    Desk {
+        router: router(state),
+        content,
+        data,
+        accounts,
+        sessions,
+    }
+}
+
+/// A concrete URI for a route pattern.
+fn concrete(path: &str) -> String {
+    path.replace("{*slug}", "drafts/idea")
+        .replace("{id}", "1")
+        .replace("{name}", "nobody")
+        .replace("{link}", "nothing")
+}
+
+#[tokio::test]
+async fn every_admin_route_and_action_is_for_the_facilitator_only() {
+    let desk = desk(&sample(), false);
+    let routes: Vec<_> = table()
+        .into_iter()
+        .filter(|r| r.path == "/admin" || r.path.starts_with("/admin/"))
+        .collect();
+    assert!(routes.len() >= 14, "{routes:?}");
+    for route in &routes {
+        let uri = concrete(route.path);
+        let anonymous = desk.call(&route.method, &uri, None).await;
+        assert!(
+            anonymous.status == StatusCode::SEE_OTHER
+                && anonymous.header("location").starts_with("/login?next="),
+            "{} {uri} anonymous: {}",
+            route.method,
+            anonymous.status
+        );
+        for who in ["member", "contributor"] {
+            let resp = desk.call(&route.method, &uri, Some(who)).await;
+            assert_eq!(
+                resp.status,
+                StatusCode::FORBIDDEN,
+                "{} {uri} as {who}",
+                route.method
+            );
+        }
+        let resp = desk.call(&route.method, &uri, Some("facilitator")).await;
+        assert!(
+            resp.status != StatusCode::FORBIDDEN && resp.status != StatusCode::UNAUTHORIZED,
+            "{} {uri} as facilitator: {}",
+            route.method,
+            resp.status
+        );
+        if route.method == Method::GET {
+            assert_eq!(resp.status, StatusCode::OK, "GET {uri}: {}", resp.text());
+        }
+    }
+    // The members' routes: anonymous visitors log in first; members may.
+    for (method, uri) in [
+        (Method::POST, "/signal/change/cab-copied"),
+        (Method::POST, "/flag/change/cab-copied"),
+        (Method::GET, "/digest?meeting=2022-Q1"),
+    ] {
+        let resp = if method == Method::GET {
+            desk.get(uri, None).await
+        } else {
+            desk.post(uri, None, &[]).await
+        };
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "{uri}");
+        let resp = if method == Method::GET {
+            desk.get(uri, Some("member")).await
+        } else {
+            desk.post(uri, Some("member"), &[]).await
+        };
+        assert!(
+            resp.status != StatusCode::FORBIDDEN && resp.status != StatusCode::SEE_OTHER,
+            "{uri} as member: {}",
+            resp.status
+        );
+    }
+}
+
+#[tokio::test]
+async fn members_signal_once_and_flag_only_what_they_can_read() {
+    let desk = desk(&sample(), false);
+    let page = desk.get("/w/change/cab-copied", Some("member")).await;
+    assert!(page.text().contains("action=\"/signal/change/cab-copied\""));
+    for who in ["member", "member2", "member"] {
+        let resp = desk
+            .post(
+                "/signal/change/cab-copied",
+                Some(who),
+                &[("signal", "helped")],
+            )
+            .await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER);
+        assert_eq!(resp.header("location"), "/w/change/cab-copied#signals");
+    }
+    let counts = desk
+        .accounts
+        .signal_counts("change/cab-copied")
+        .expect("counts");
+    assert_eq!(counts.helped, 1, "the member's second press took it back");
+    // A draft is not readable by members: the same answer as a missing write-up.
+    let draft = desk
+        .post(
+            "/flag/drafts/idea",
+            Some("member"),
+            &[("reason", "wrong"), ("comment", "x")],
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::NOT_FOUND);
+    let flagged = desk
+        .post(
+            "/flag/incident/swarming",
+            Some("member"),
+            &[("reason", "outdated"), ("comment", "We stopped swarming")],
+        )
+        .await;
+    assert_eq!(flagged.status, StatusCode::SEE_OTHER);
+    let queue = desk.get("/admin/flags", Some("facilitator")).await;
+    assert!(
+        queue.text().contains("We stopped swarming"),
+        "{}",
+        queue.text()
+    );
+    let id = desk.accounts.flags(None).expect("flags")[0].id;
+    let closed = desk
+        .post(
+            &format!("/admin/flags/{id}"),
+            Some("facilitator"),
+            &[("action", "resolve")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    assert!(
+        desk.accounts
+            .flags(Some(erfa_accounts::FlagState::Open))
+            .expect("open")
+            .is_empty()
+    );
+}
+
+/// The draft as bytes, with `status` as given (or no status line).
+fn draft_bytes(bom: bool, eol: &str, status: Option<&str>) -> Vec<u8> {
+    let mut lines = vec![
+        "---",
+        "# A comment the facilitator wrote",
+        "title: \"Review: CMDB without owners\"",
+        "kind: lesson",
+        "practices: [service-configuration-management]   # one practice",
+        "language: en",
+        "date: 2024-02-01",
+    ];
+    let status_line = status.map(|s| format!("status: {s}  # set by the form"));
+    if let Some(line) = &status_line {
+        lines.push(line);
+    }
+    lines.extend([
+        "visibility: members",
+        "---",
+        "## Lesson learned",
+        "",
+        "Every CI needs an owner.",
+        "status: this line is body text",
+        "",
+    ]);
+    let mut text = String::new();
+    if bom {
+        text.push('\u{feff}');
+    }
+    text.push_str(&lines.join(eol));
+    text.into_bytes()
+}
+
+#[tokio::test]
+async fn a_status_change_rewrites_only_the_status_line() {
+    let cases = [
+        (false, "\n", "lf"),
+        (false, "\r\n", "crlf"),
+        (true, "\r\n", "bom-crlf"),
+        (true, "\n", "bom-lf"),
+    ];
+    let mut files = sample();
+    for (bom, eol, name) in cases {
+        files.push((
+            Box::leak(format!("review/{name}.md").into_boxed_str()),
+            String::from_utf8(draft_bytes(bom, eol, Some("review"))).expect("utf-8"),
+        ));
+    }
+    files.push((
+        "review/no-status.md",
+        String::from_utf8(draft_bytes(true, "\r\n", None)).expect("utf-8"),
+    ));
+    let desk = desk(&files, false);
+    let queue = desk.get("/admin/review", Some("facilitator")).await;
+    assert!(queue.text().contains("review/crlf.md"), "{}", queue.text());
+    for (bom, eol, name) in cases {
+        let resp = desk
+            .post(
+                &format!("/admin/review/review/{name}"),
+                Some("facilitator"),
+                &[("action", "publish")],
+            )
+            .await;
+        assert_eq!(
+            resp.status,
+            StatusCode::SEE_OTHER,
+            "{name}: {}",
+            resp.text()
+        );
+        assert_eq!(
+            desk.read(&format!("review/{name}.md")),
+            draft_bytes(bom, eol, Some("published")),
+            "{name}"
+        );
+    }
+    // Without a status line (published by default), archiving adds one at the end of the
+    // front matter, in the file's own line ends.
+    let resp = desk
+        .post(
+            "/admin/review/review/no-status",
+            Some("facilitator"),
+            &[("action", "archive")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    let mut expected = String::from_utf8(draft_bytes(true, "\r\n", None)).expect("utf-8");
+    expected = expected.replace(
+        "visibility: members\r\n---",
+        "visibility: members\r\nstatus: archived\r\n---",
+    );
+    assert_eq!(
+        String::from_utf8(desk.read("review/no-status.md")).expect("utf-8"),
+        expected
+    );
+    // A change request keeps the comment for the contributor and makes it a draft again.
+    let resp = desk
+        .post(
+            "/admin/review/review/lf",
+            Some("facilitator"),
+            &[("action", "changes"), ("comment", "Say which CMDB tool")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        desk.read("review/lf.md"),
+        draft_bytes(false, "\n", Some("draft"))
+    );
+    let notes = desk.accounts.review_notes("review/lf").expect("notes");
+    assert_eq!(notes[0].comment, "Say which CMDB tool");
+    let audit = desk.accounts.audit_log(20).expect("audit");
+    for action in ["review.publish", "review.archive", "review.changes"] {
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.action == action && a.actor == "facilitator"),
+            "{action}: {audit:?}"
+        );
+    }
+    assert!(
+        !std::fs::read_dir(desk.content.path().join("review"))
+            .expect("folder")
+            .any(|e| e
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.'))
+    );
+}
+
+/// Waits until the recorded searches number `n` (recording runs off the request path).
+fn wait_for_searches(data: &std::path::Path, n: i64) -> rusqlite::Connection {
+    let db = rusqlite::Connection::open(data.join(erfa_accounts::DB_FILE)).expect("state.db");
+    let start = Instant::now();
+    loop {
+        let count: i64 = db
+            .query_row("SELECT COUNT(*) FROM searches", [], |r| r.get(0))
+            .expect("count");
+        if count >= n {
+            assert_eq!(count, n);
+            return db;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "only {count} of {n} searches recorded"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn a_zero_result_query_shows_from_three_sessions_and_no_identity_is_stored() {
+    let desk = desk(&sample(), false);
+    for who in ["member", "member2", "member3"] {
+        let resp = desk
+            .get(&format!("/?q={}", enc("  Quux  CMDB ")), Some(who))
+            .await;
+        assert_eq!(resp.status, StatusCode::OK);
+    }
+    for who in ["member", "member2", "member2"] {
+        let resp = desk
+            .get(&format!("/api/search?q={}", enc("zyzzyva")), Some(who))
+            .await;
+        assert_eq!(resp.status, StatusCode::OK);
+    }
+    let db = wait_for_searches(desk.data.path(), 6);
+    let page = desk.get("/admin/insights", Some("facilitator")).await;
+    let html = page.text();
+    assert!(html.contains("quux cmdb"), "{html}");
+    assert!(
+        !html.contains("zyzzyva"),
+        "two sessions are not enough: {html}"
+    );
+
+    // The rows hold the query, the day, whether it found nothing and a hash — no name,
+    // no user id, no session id and not the stored hash of a session.
+    let columns: Vec<String> = db
+        .prepare("SELECT name FROM pragma_table_info('searches')")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("columns")
+        .collect::<Result<_, _>>()
+        .expect("columns");
+    assert_eq!(columns, ["id", "day", "query", "zero", "session_hash"]);
+    let rows: Vec<(i64, i64, String, i64, String)> = db
+        .prepare("SELECT id, day, query, zero, session_hash FROM searches")
+        .expect("prepare")
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let user_ids: Vec<i64> = db
+        .prepare("SELECT id FROM users")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("ids")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    let session_hashes: Vec<String> = db
+        .prepare("SELECT hash FROM sessions")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("hashes")
+        .collect::<Result<_, _>>()
+        .expect("hashes");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.2 == "quux cmdb" && r.3 == 1)
+            .count(),
+        3
+    );
+    for (_, _, query, _, hash) in &rows {
+        for (name, session) in &desk.sessions {
+            assert!(!hash.contains(name) && !query.contains(name));
+            assert!(!hash.contains(session.as_str()) && !session.contains(hash.as_str()));
+        }
+        for stored in &session_hashes {
+            assert!(!stored.contains(hash.as_str()), "linkable to a session");
+        }
+        let _ = &user_ids;
+    }
+    let distinct: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r.2 == "quux cmdb")
+        .map(|r| r.4.as_str())
+        .collect();
+    assert_eq!(distinct.len(), 3);
+}
+
+#[tokio::test]
+async fn merging_leaves_a_working_redirect() {
+    let older = "---\ntitle: Our first CMDB attempt\nkind: lesson\ndate: 2020-01-10\nvisibility: members\n---\n## Lesson learned\n\nEvery configuration item needs an owner who keeps it true.\n\n## Cause\n\nNobody owned the data.\n";
+    let newer = "---\r\ntitle: CMDB owners\r\nkind: lesson\r\ndate: 2023-06-01\r\naliases:\r\n  - cmdb/owners-old\r\n---\r\n## Lesson learned\r\n\r\nEvery configuration item needs an owner.\r\n";
+    let mut files = sample();
+    files.push(("cmdb/first.md", older.to_string()));
+    files.push(("cmdb/owners.md", newer.to_string()));
+    let desk = desk(&files, true);
+    let resp = desk
+        .post(
+            "/admin/merge",
+            Some("facilitator"),
+            &[
+                ("first", "cmdb/first"),
+                ("second", "cmdb/owners"),
+                ("append", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    assert_eq!(
+        String::from_utf8(desk.read("cmdb/first.md")).expect("utf-8"),
+        older.replace(
+            "visibility: members\n",
+            "visibility: members\nduplicate_of: cmdb/owners\n"
+        )
+    );
+    assert_eq!(
+        String::from_utf8(desk.read("cmdb/owners.md")).expect("utf-8"),
+        format!(
+            "{}\r\n## Cause\r\n\r\nNobody owned the data.\r\n",
+            newer.replace(
+                "  - cmdb/owners-old\r\n",
+                "  - cmdb/owners-old\r\n  - cmdb/first\r\n"
+            )
+        )
+    );
+    let start = Instant::now();
+    loop {
+        let resp = desk.get("/w/cmdb/first", Some("member")).await;
+        if resp.status == StatusCode::MOVED_PERMANENTLY {
+            assert_eq!(resp.header("location"), "/w/cmdb/owners");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no redirect: {}",
+            resp.status
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let kept = desk.get("/w/cmdb/owners", Some("member")).await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert!(kept.text().contains("Nobody owned the data."));
+    assert!(
+        desk.accounts
+            .audit_log(5)
+            .expect("audit")
+            .iter()
+            .any(|a| a.action == "merge" && a.target == "cmdb/first → cmdb/owners")
+    );
+}
+
+#[tokio::test]
+async fn the_agenda_lists_a_seeded_zero_result_topic_and_a_seeded_flag() {
+    let desk = desk(&sample(), false);
+    for session in ["a", "b", "c"] {
+        desk.accounts
+            .record_search("Major incident comms", true, session, 26)
+            .expect("seeded search");
+    }
+    desk.accounts
+        .add_flag(
+            "incident/swarming",
+            "member",
+            FlagReason::Outdated,
+            "Tiers are back",
+        )
+        .expect("seeded flag");
+    for who in ["member", "member2"] {
+        desk.accounts
+            .toggle_signal("incident/swarming", who, erfa_accounts::Signal::SawToo)
+            .expect("signal");
+    }
+    let page = desk
+        .get("/admin/meeting?since=2023-01-01", Some("facilitator"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("major incident comms"), "{html}");
+    assert!(html.contains("Tiers are back"), "{html}");
+    assert!(html.contains("Swarming instead of tiers"), "{html}");
+    let md = desk
+        .get("/admin/meeting.md?since=2023-01-01", Some("facilitator"))
+        .await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert!(md.header("content-type").starts_with("text/markdown"));
+    let text = md.text();
+    assert!(text.contains("- “major incident comms” — 3"), "{text}");
+    assert!(text.contains("Tiers are back"), "{text}");
+    assert!(text.contains("/w/incident/swarming)"), "{text}");
+    assert!(!text.contains("Secret Kommune"), "no organisations: {text}");
+    // Without a date the last meeting decides.
+    let page = desk.get("/admin/meeting", Some("facilitator")).await;
+    assert!(page.text().contains("2023-04-01"), "{}", page.text());
+}
+
+#[tokio::test]
+async fn the_digest_marks_members_only_write_ups_and_leaves_organisations_out() {
+    let desk = desk(&sample(), false);
+    let resp = desk.get("/digest?meeting=2022-Q1", Some("member")).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let html = resp.text();
+    assert!(
+        html.contains("We copied a bank&#39;s CAB") || html.contains("We copied a bank"),
+        "{html}"
+    );
+    assert!(html.contains("Vi kopierede en banks CAB"), "{html}");
+    assert!(
+        html.contains("class=\"confidential\""),
+        "the Danish one is members-only"
+    );
+    assert!(!html.contains("Secret Kommune"), "{html}");
+    // What the viewer may not read is left out.
+    let resp = desk.get("/digest?slug=drafts/idea", Some("member")).await;
+    assert!(!resp.text().contains("A draft about problem management"));
+}
+
+#[tokio::test]
+async fn content_health_reports_dropped_stale_missing_broken_and_coverage() {
+    let mut files = sample();
+    files.push((
+        "health/stale.md",
+        "---\ntitle: Stale advice on CAB meetings\nkind: practice\npractices: [change-enablement]\ndate: 2010-01-01\nreview_after: 2012-01-01\nrelated: [nowhere/at-all]\n---\nOnly a paragraph.\n".to_string(),
+    ));
+    let desk = desk(&files, true);
+    // A published write-up that turns invalid drops out of the index: an alert.
+    std::fs::write(
+        desk.content.path().join("incident/swarming.md"),
+        "---\ntitle: Swarming instead of tiers\nkind: lessn\n---\nBroken now.\n",
+    )
+    .expect("broken");
+    let start = Instant::now();
+    let html = loop {
+        let resp = desk.get("/admin/health", Some("facilitator")).await;
+        assert_eq!(resp.status, StatusCode::OK);
+        let html = resp.text();
+        if html.contains("incident/swarming.md") && html.contains("Published, now missing") {
+            break html;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no alert: {html}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(html.contains("review_after passed: 2012-01-01"), "{html}");
+    assert!(html.contains("related: nowhere/at-all"), "{html}");
+    assert!(
+        html.contains("no &quot;Lesson learned&quot; and no &quot;Mistake to avoid&quot;")
+            || html.contains("no &#34;Lesson learned&#34;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Service desk"),
+        "coverage lists every practice: {html}"
+    );
+}
