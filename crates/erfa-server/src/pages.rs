@@ -164,6 +164,8 @@ pub(crate) struct Layout {
     pub(crate) offer_login: bool,
     /// Whether to link the people page (facilitator with accounts).
     pub(crate) people: bool,
+    /// Whether to link the form for sharing an experience (contributors and up).
+    pub(crate) share: bool,
     pub(crate) title: String,
     pub(crate) local: bool,
     pub(crate) noindex: bool,
@@ -192,6 +194,7 @@ impl Layout {
             user: viewer.name().map(str::to_string),
             offer_login: state.logins() && !viewer.logged_in(),
             people: state.logins() && viewer.rank == crate::auth::Rank::Facilitator,
+            share: viewer.rank >= crate::auth::Rank::Contributor,
             title: if title.is_empty() {
                 "erfa".to_string()
             } else {

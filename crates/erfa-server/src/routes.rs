@@ -72,6 +72,7 @@ fn all() -> Vec<Route> {
     let mut routes = crate::api::routes();
     routes.extend(crate::pages::routes());
     routes.extend(crate::people::routes());
+    routes.extend(crate::submit::routes());
     routes
 }
 
