@@ -506,3 +506,111 @@ async fn hostile_pages_run_no_script_in_chromium() {
     screenshot(c, "xss-last-page").await;
     let _ = session.client.clone().close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contributor_fills_the_form_previews_and_sends() {
+    let Some(session) = start(crate::submit::share_app()).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    c.goto(&format!("{base}/share")).await.expect("the form");
+    c.find(Locator::Id("f-title"))
+        .await
+        .expect("title")
+        .send_keys("Night shift kanban for the printer fleet")
+        .await
+        .expect("typed");
+    c.find(Locator::Id("f-summary"))
+        .await
+        .expect("summary")
+        .send_keys("A wall board kept the night shift honest.")
+        .await
+        .expect("typed");
+    c.find(Locator::Css("input[name='kind'][value='lesson']"))
+        .await
+        .expect("kind")
+        .click()
+        .await
+        .expect("chosen");
+    c.find(Locator::Css("input[name='practices'][value='service-desk']"))
+        .await
+        .expect("a practice")
+        .click()
+        .await
+        .expect("checked");
+    c.find(Locator::Id("f-lesson"))
+        .await
+        .expect("lesson")
+        .send_keys("**Visible** work gets done.")
+        .await
+        .expect("typed");
+    // The live preview follows the typing.
+    wait_for("the live preview", || async {
+        js(c, "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''").await
+            == json!("Visible")
+    })
+    .await;
+    screenshot(c, "share-live-preview").await;
+
+    // The Preview button works as a plain form post too.
+    c.find(Locator::Css("button[value='preview']"))
+        .await
+        .expect("preview")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the preview page", || async {
+        js(c, "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''").await
+            == json!("Visible")
+            && js(c, "return document.getElementById('f-title').value").await
+                == json!("Night shift kanban for the printer fleet")
+    })
+    .await;
+
+    // Send; if similar write-ups are shown first, send anyway.
+    c.find(Locator::Id("send-button"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("an answer", || async {
+        c.current_url().await.is_ok_and(|u| u.path() == "/mine")
+            || js(c, "const b = document.getElementById('send-button'); return !!b && b.value === 'confirm' && !document.getElementById('similar').hidden").await == json!(true)
+    })
+    .await;
+    if c.current_url().await.expect("url").path() != "/mine" {
+        c.find(Locator::Id("send-button"))
+            .await
+            .expect("send anyway")
+            .click()
+            .await
+            .expect("clicked");
+    }
+    wait_for("the confirmation", || async {
+        c.current_url().await.is_ok_and(|u| u.path() == "/mine")
+    })
+    .await;
+    let saved = c
+        .find(Locator::Id("saved"))
+        .await
+        .expect("the confirmation")
+        .text()
+        .await
+        .expect("text");
+    assert!(saved.contains("Thank you"), "{saved}");
+    assert!(
+        saved.contains("submissions/night-shift-kanban-for-the-printer-fleet.md"),
+        "{saved}"
+    );
+    screenshot(c, "share-saved").await;
+    if let Some(source) = axe_source() {
+        for path in ["/share", "/mine"] {
+            c.goto(&format!("{base}{path}")).await.expect("a page");
+            let violations = axe(c, &source).await;
+            assert!(violations.is_empty(), "{path}: {violations:#?}");
+        }
+    }
+    let _ = session.client.clone().close().await;
+}

@@ -27,7 +27,7 @@ struct Fixture {
     state: AppState,
     accounts: Arc<Accounts>,
     content: PathBuf,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 fn state_for(
@@ -46,9 +46,11 @@ fn state_for(
 }
 
 fn fixture_with(local: bool) -> Fixture {
+    // The content folder is the temp dir itself; the data folder is a dot-folder in it,
+    // which the walk skips.
     let dir = tempfile::tempdir().expect("a temp dir");
-    let content = dir.path().join("content");
-    let data = dir.path().join("data");
+    let content = dir.path().to_path_buf();
+    let data = dir.path().join(".erfa");
     for (path, text) in sample() {
         let full = content.join(path);
         std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
@@ -75,7 +77,16 @@ fn fixture_with(local: bool) -> Fixture {
         state,
         accounts,
         content,
-        _dir: dir,
+        dir,
+    }
+}
+
+/// The sharing app as the browser tests start it: local mode, a watcher, a database.
+pub fn share_app() -> crate::support::App {
+    let f = fixture();
+    crate::support::App {
+        router: f.router,
+        content: f.dir,
     }
 }
 
@@ -441,15 +452,15 @@ async fn hostile_titles_stay_in_the_folder_and_save() {
     assert_eq!(submissions(&f.content).len(), titles.len());
     // Nothing was written anywhere else.
     let mut outside = Vec::new();
-    for entry in walk(f.content.parent().expect("the temp dir")) {
+    for entry in walk(f.dir.path()) {
         let rel = entry
-            .strip_prefix(f.content.parent().expect("the temp dir"))
+            .strip_prefix(f.dir.path())
             .expect("inside")
             .to_string_lossy()
             .into_owned();
         if rel.ends_with(".md")
-            && !rel.starts_with("content/submissions/")
-            && !sample().iter().any(|(p, _)| rel == format!("content/{p}"))
+            && !rel.starts_with("submissions/")
+            && !sample().iter().any(|(p, _)| rel == *p)
         {
             outside.push(rel);
         }
