@@ -890,7 +890,10 @@ mod tests {
                 .map(|s| s.user),
             Some("bob".to_string())
         );
-        assert_eq!(accounts.submission("submissions/c.md").expect("lookup"), None);
+        assert_eq!(
+            accounts.submission("submissions/c.md").expect("lookup"),
+            None
+        );
         let actions: Vec<(String, String)> = accounts
             .audit_log(10)
             .expect("log")

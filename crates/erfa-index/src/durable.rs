@@ -184,11 +184,19 @@ mod tests {
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("joined")).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("joined"))
+                .collect()
         });
         let mut names: Vec<String> = paths
             .iter()
-            .map(|p| p.file_name().expect("a name").to_string_lossy().into_owned())
+            .map(|p| {
+                p.file_name()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         names.sort();
         names.dedup();

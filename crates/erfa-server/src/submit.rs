@@ -258,7 +258,9 @@ impl Form {
 
     /// Whether anything worth previewing was typed.
     fn is_blank(&self) -> bool {
-        self.title.is_empty() && self.summary.is_empty() && self.sections.iter().all(String::is_empty)
+        self.title.is_empty()
+            && self.summary.is_empty()
+            && self.sections.iter().all(String::is_empty)
     }
 }
 
@@ -350,7 +352,10 @@ fn render_file(form: &Form, kept: &Kept) -> (String, Vec<&'static str>) {
         push(format!("tags: {}", flow_list(&tags)), "f-tags");
     }
     if !form.language.is_empty() {
-        push(format!("language: {}", scalar(&form.language)), "f-language");
+        push(
+            format!("language: {}", scalar(&form.language)),
+            "f-language",
+        );
     }
     if !form.date.is_empty() {
         push(format!("date: {}", scalar(&form.date)), "f-date");
@@ -369,7 +374,10 @@ fn render_file(form: &Form, kept: &Kept) -> (String, Vec<&'static str>) {
         push(format!("sector: {}", scalar(&form.sector)), "f-sector");
     }
     if !form.org_size.is_empty() {
-        push(format!("org_size: {}", scalar(&form.org_size)), "f-org_size");
+        push(
+            format!("org_size: {}", scalar(&form.org_size)),
+            "f-org_size",
+        );
     }
     let tools = list(&form.tools);
     if !tools.is_empty() {
@@ -424,7 +432,10 @@ fn kept_lines(front: &FrontMatter) -> Vec<String> {
         }
     };
     one("source", front.source.clone());
-    one("confidence", front.confidence.map(|c| c.as_str().to_string()));
+    one(
+        "confidence",
+        front.confidence.map(|c| c.as_str().to_string()),
+    );
     one("review_after", front.review_after.map(|d| d.to_string()));
     one("translation_of", front.translation_of.clone());
     one("duplicate_of", front.duplicate_of.clone());
@@ -737,7 +748,11 @@ fn share_page(
     let practice_groups = [
         (t.group_general, "pg-general", 0..14),
         (t.group_service, "pg-service", 14..31),
-        (t.group_technical, "pg-technical", 31..vocab::PRACTICES.len()),
+        (
+            t.group_technical,
+            "pg-technical",
+            31..vocab::PRACTICES.len(),
+        ),
     ]
     .into_iter()
     .map(|(label, id, range)| PracticeGroup {
@@ -814,7 +829,13 @@ fn share_page(
             )
         },
         tag_suggestions,
-        language: field("f-language", "language", t.field_language, "", &form.language),
+        language: field(
+            "f-language",
+            "language",
+            t.field_language,
+            "",
+            &form.language,
+        ),
         languages: choices(Language::ALL, &form.language, Language::as_str, |l| {
             lang.facet_value("language", l.as_str())
         }),
@@ -843,7 +864,13 @@ fn share_page(
         sectors: choices(Sector::ALL, &form.sector, Sector::as_str, |s| {
             lang.facet_value("sector", s.as_str())
         }),
-        org_size: field("f-org_size", "org_size", t.field_org_size, "", &form.org_size),
+        org_size: field(
+            "f-org_size",
+            "org_size",
+            t.field_org_size,
+            "",
+            &form.org_size,
+        ),
         sizes: choices(OrgSize::ALL, &form.org_size, OrgSize::as_str, |s| {
             s.as_str().to_string()
         }),
@@ -1115,7 +1142,10 @@ fn index_now(state: &crate::AppState, rel: &str) -> Result<(), ApiError> {
         None => {
             // Only state built without a watcher (some tests) gets here; `erfa serve`
             // always runs one, and indexes the file at its next start otherwise.
-            tracing::warn!(path = rel, "no watcher runs: the submission is not indexed yet");
+            tracing::warn!(
+                path = rel,
+                "no watcher runs: the submission is not indexed yet"
+            );
             Ok(())
         }
     }
@@ -1237,10 +1267,7 @@ async fn mine(
     ctx: Ctx,
     query: Result<axum::extract::Query<MineQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let saved = query
-        .ok()
-        .and_then(|q| q.0.saved)
-        .filter(|s| valid_slug(s));
+    let saved = query.ok().and_then(|q| q.0.saved).filter(|s| valid_slug(s));
     let result = async {
         let actor = actor(&ctx);
         let lang = ctx.lang;
@@ -1373,9 +1400,11 @@ async fn mine_post(ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> Response 
                             text.as_bytes(),
                         )?;
                         if let Some(accounts) = &s.accounts {
-                            accounts.record_submission_edit(&actor, &path).map_err(|e| {
-                                ApiError::internal(format!("recording an edit: {e}"))
-                            })?;
+                            accounts
+                                .record_submission_edit(&actor, &path)
+                                .map_err(|e| {
+                                    ApiError::internal(format!("recording an edit: {e}"))
+                                })?;
                         }
                         index_now(s, &path)
                     })
@@ -1431,9 +1460,21 @@ mod tests {
         assert!(faithful(&doc, &form));
         assert_eq!(doc.front.status, Status::Review);
         assert_eq!(doc.front.tags, ["cab", "governance", "365"]);
-        assert!(checked.text.starts_with("---\ntitle: \"We copied a bank's CAB\"\n"));
-        assert!(checked.text.contains("\ntags: [cab, governance, \"365\"]\n"));
-        assert!(checked.text.contains("\n## Mistake to avoid\n\nCopying 1:1.\n"));
+        assert!(
+            checked
+                .text
+                .starts_with("---\ntitle: \"We copied a bank's CAB\"\n")
+        );
+        assert!(
+            checked
+                .text
+                .contains("\ntags: [cab, governance, \"365\"]\n")
+        );
+        assert!(
+            checked
+                .text
+                .contains("\n## Mistake to avoid\n\nCopying 1:1.\n")
+        );
         assert_eq!(Form::from_document(&doc).sections, form.sections);
     }
 
@@ -1485,9 +1526,8 @@ mod tests {
 
     #[test]
     fn sections_split_back_from_markdown_in_either_language() {
-        let sections = split_sections(
-            "Intro.\n\n## Problemet\n\nP.\n\n## Årsag\n\nWhy.\n\n## Læring\n\nL.\n",
-        );
+        let sections =
+            split_sections("Intro.\n\n## Problemet\n\nP.\n\n## Årsag\n\nWhy.\n\n## Læring\n\nL.\n");
         assert_eq!(sections[0], "Intro.\n\n\nP.\n\n## Årsag\n\nWhy.");
         assert_eq!(sections[3], "L.");
     }

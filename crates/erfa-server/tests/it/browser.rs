@@ -533,12 +533,14 @@ async fn a_contributor_fills_the_form_previews_and_sends() {
         .click()
         .await
         .expect("chosen");
-    c.find(Locator::Css("input[name='practices'][value='service-desk']"))
-        .await
-        .expect("a practice")
-        .click()
-        .await
-        .expect("checked");
+    c.find(Locator::Css(
+        "input[name='practices'][value='service-desk']",
+    ))
+    .await
+    .expect("a practice")
+    .click()
+    .await
+    .expect("checked");
     c.find(Locator::Id("f-lesson"))
         .await
         .expect("lesson")
@@ -547,7 +549,11 @@ async fn a_contributor_fills_the_form_previews_and_sends() {
         .expect("typed");
     // The live preview follows the typing.
     wait_for("the live preview", || async {
-        js(c, "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''").await
+        js(
+            c,
+            "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''",
+        )
+        .await
             == json!("Visible")
     })
     .await;
@@ -561,7 +567,11 @@ async fn a_contributor_fills_the_form_previews_and_sends() {
         .await
         .expect("clicked");
     wait_for("the preview page", || async {
-        js(c, "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''").await
+        js(
+            c,
+            "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''",
+        )
+        .await
             == json!("Visible")
             && js(c, "return document.getElementById('f-title').value").await
                 == json!("Night shift kanban for the printer fleet")

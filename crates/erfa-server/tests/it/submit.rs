@@ -152,7 +152,10 @@ async fn post(router: &Router, uri: &str, pairs: &[(&str, String)]) -> Resp {
     .await
 }
 
-fn with_action(mut pairs: Vec<(&'static str, String)>, action: &str) -> Vec<(&'static str, String)> {
+fn with_action(
+    mut pairs: Vec<(&'static str, String)>,
+    action: &str,
+) -> Vec<(&'static str, String)> {
     pairs.push(("action", action.to_string()));
     pairs
 }
@@ -163,7 +166,12 @@ fn submissions(content: &Path) -> Vec<String> {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
-        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names
@@ -196,7 +204,10 @@ async fn the_form_renders_in_both_languages() {
     assert_eq!(resp.status, StatusCode::OK);
     let html = resp.text();
     assert!(html.contains("<h1 class=\"page-title\">Share an experience</h1>"));
-    assert!(html.contains("href=\"/share\" aria-current=\"page\""), "nav link");
+    assert!(
+        html.contains("href=\"/share\" aria-current=\"page\""),
+        "nav link"
+    );
     for id in [
         "f-title",
         "f-summary",
@@ -215,10 +226,16 @@ async fn the_form_renders_in_both_languages() {
         "f-mistake",
         "f-differently",
     ] {
-        assert!(html.contains(&format!("<label for=\"{id}\">")), "{id} has a label");
+        assert!(
+            html.contains(&format!("<label for=\"{id}\">")),
+            "{id} has a label"
+        );
     }
     assert_eq!(html.matches("name=\"practices\"").count(), 34);
-    assert!(html.contains("<option value=\"cab\">"), "existing tags are suggested");
+    assert!(
+        html.contains("<option value=\"cab\">"),
+        "existing tags are suggested"
+    );
     assert!(html.contains("name=\"visibility\" value=\"members\" checked"));
     assert!(html.contains("id=\"f-authors\" name=\"authors\" type=\"text\" value=\"\""));
     let da = send(
@@ -247,7 +264,10 @@ async fn preview_renders_sanitised_markdown_and_writes_nothing() {
     assert_eq!(resp.status, StatusCode::OK);
     let html = resp.text();
     assert!(html.contains("Preview only"), "the form keeps its values");
-    assert!(html.contains("script&#62;alert(1)"), "and the text as typed, escaped");
+    assert!(
+        html.contains("script&#62;alert(1)"),
+        "and the text as typed, escaped"
+    );
     let start = html.find("id=\"preview\"").expect("the preview");
     let preview = &html[start..html[start..].find("</aside>").expect("its end") + start];
     assert!(preview.contains("<strong>Bold</strong>"), "{preview}");
@@ -312,7 +332,10 @@ async fn a_near_copy_is_warned_about_before_saving() {
     let resp = post(&f.router, "/share", &with_action(pairs.clone(), "send")).await;
     assert_eq!(resp.status, StatusCode::OK);
     let html = resp.text();
-    assert!(html.contains("Someone may already have written this"), "{html}");
+    assert!(
+        html.contains("Someone may already have written this"),
+        "{html}"
+    );
     assert!(html.contains("href=\"/w/change/cab-copied\""), "{html}");
     assert!(html.contains("name=\"action\" value=\"confirm\""));
     assert!(submissions(&f.content).is_empty(), "nothing saved yet");
@@ -346,11 +369,7 @@ async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
     assert!(!text.contains("authors"), "anonymous by default");
     // `erfa check`: no error and no warning for this file.
     let check = erfa_index::catalog::check(&f.content).expect("checked");
-    let own: Vec<_> = check
-        .diagnostics
-        .iter()
-        .filter(|d| d.path == rel)
-        .collect();
+    let own: Vec<_> = check.diagnostics.iter().filter(|d| d.path == rel).collect();
     assert!(own.is_empty(), "{own:?}");
     // Found by the facilitator at once, with no waiting; not by members.
     assert_eq!(
@@ -507,8 +526,8 @@ async fn fifty_parallel_submissions_with_one_title_give_fifty_files() {
     let mut numbers: Vec<usize> = files
         .iter()
         .map(|name| {
-            let text = std::fs::read_to_string(f.content.join("submissions").join(name))
-                .expect("a file");
+            let text =
+                std::fs::read_to_string(f.content.join("submissions").join(name)).expect("a file");
             let at = text.find("Submission number ").expect("its own text") + 18;
             text[at..]
                 .split('.')
@@ -519,8 +538,15 @@ async fn fifty_parallel_submissions_with_one_title_give_fifty_files() {
         .collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (0..50).collect::<Vec<_>>(), "none overwritten");
-    assert_eq!(f.accounts.submissions_of("local").expect("listed").len(), 50);
-    let resp = get(&f.router, "/api/search?q=%22same+title+every+time%22&per_page=100").await;
+    assert_eq!(
+        f.accounts.submissions_of("local").expect("listed").len(),
+        50
+    );
+    let resp = get(
+        &f.router,
+        "/api/search?q=%22same+title+every+time%22&per_page=100",
+    )
+    .await;
     assert_eq!(resp.json()["total"], 50, "all indexed at once");
 }
 
@@ -565,11 +591,15 @@ async fn only_contributors_share_and_only_their_own_write_ups() {
             .expect("a request")
     };
     assert_eq!(
-        send(&f.router, page(&ann, &format!("/mine/{slug}"))).await.status,
+        send(&f.router, page(&ann, &format!("/mine/{slug}")))
+            .await
+            .status,
         StatusCode::OK
     );
     assert_eq!(
-        send(&f.router, page(&bob, &format!("/mine/{slug}"))).await.status,
+        send(&f.router, page(&bob, &format!("/mine/{slug}")))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let bobs = send(&f.router, page(&bob, "/mine")).await.text();
