@@ -992,15 +992,39 @@ async fn similar(ctx: &Ctx, form: &Form, own: Option<String>) -> Result<Vec<Hit>
         .await
 }
 
-fn preview_html(text: &str, slug: &str, path: &str) -> Option<String> {
+/// The preview: title, kind and summary as the write-up page shows them (escaped), then
+/// the body through the write-up page's own rendering and sanitising.
+fn preview_html(form: &Form, lang: Lang, text: &str, slug: &str, path: &str) -> Option<String> {
     let body = erfa_index::front_matter::split(path, text).ok()?.body;
-    if body.trim().is_empty() {
+    if form.is_blank() {
         return None;
     }
-    Some(crate::render::writeup_html(
+    let escape = erfa_index::search::escape;
+    let mut html = String::new();
+    if let Some(kind) = Kind::parse(&form.kind) {
+        html.push_str(&format!(
+            "<p class=\"writeup-kicker\"><span class=\"badge badge-{}\">{}</span></p>",
+            kind.as_str(),
+            escape(&lang.facet_value("kind", kind.as_str()))
+        ));
+    }
+    if !form.title.is_empty() {
+        html.push_str(&format!(
+            "<p class=\"writeup-title\">{}</p>",
+            escape(&form.title)
+        ));
+    }
+    if !form.summary.is_empty() {
+        html.push_str(&format!(
+            "<p class=\"writeup-summary\">{}</p>",
+            escape(&form.summary)
+        ));
+    }
+    html.push_str(&crate::render::writeup_html(
         body,
         &crate::render::Base::new(slug, path),
-    ))
+    ));
+    Some(html)
 }
 
 async fn share_form(ctx: Ctx) -> Response {
@@ -1056,14 +1080,14 @@ async fn handle_post(
         if hits.is_empty() {
             return Ok(Outcome::Save {
                 text: checked.text,
-                base: erfa_index::template::slug_from_title(&form.title),
+                base: base_slug(&form.title),
             });
         }
         // Before saving, show what looks like it: the button now sends anyway.
         let tags = tag_suggestions(ctx).await;
         let extras = Extras {
             notes: checked.notes,
-            preview: preview_html(&checked.text, &slug, &path),
+            preview: preview_html(&form, ctx.lang, &checked.text, &slug, &path),
             similar: hits,
             errors: Vec::new(),
         };
@@ -1082,7 +1106,7 @@ async fn handle_post(
     };
     let tags = tag_suggestions(ctx).await;
     let extras = Extras {
-        preview: preview_html(&checked.text, &slug, &path),
+        preview: preview_html(&form, ctx.lang, &checked.text, &slug, &path),
         errors: checked.errors,
         notes: checked.notes,
         similar: hits,
@@ -1107,6 +1131,18 @@ async fn share_post(ctx: Ctx, body: Bytes) -> Response {
     }
     .await;
     page(result, &ctx)
+}
+
+/// The file name a title starts from: the slug of `erfa new`, shortened so that a suffix
+/// (`-2` … `-10000`) still keeps the whole name within 80 characters.
+fn base_slug(title: &str) -> String {
+    let mut base = erfa_index::template::slug_from_title(title);
+    let room = erfa_index::template::MAX_SLUG_CHARS - "-10000".len();
+    if base.len() > room {
+        base.truncate(room);
+        base = base.trim_end_matches('-').to_string();
+    }
+    base
 }
 
 fn saved_redirect(rel: &str) -> Response {
@@ -1190,7 +1226,7 @@ async fn share_preview(ctx: Ctx, body: Bytes) -> Response {
         Err(e) => return e.into_response(),
     };
     let json = PreviewJson {
-        html: preview_html(&checked.text, &slug, &path).unwrap_or_default(),
+        html: preview_html(&form, ctx.lang, &checked.text, &slug, &path).unwrap_or_default(),
         notes: checked.notes,
         similar: similar_views(ctx.lang, hits)
             .into_iter()
@@ -1247,7 +1283,7 @@ fn timestamp(secs: i64) -> String {
 /// A submission's file name without folder and `.md`: `[a-z0-9-]`, as the form makes them.
 fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug.len() <= erfa_index::template::MAX_SLUG_CHARS + 8
+        && slug.len() <= erfa_index::template::MAX_SLUG_CHARS
         && slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
