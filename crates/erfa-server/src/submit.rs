@@ -1572,6 +1572,35 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_keeps_the_status_and_the_keys_the_form_does_not_show() {
+        let original = "---\ntitle: Vi lærte noget\nkind: lesson\nlanguage: da\ndate: 2023-01-02\nstatus: draft\nrelated: [change/cab]\naliases: [old/name]\ncontact_ok: true\nconfidence: validated\nsource: https://example.org/x\n---\n## Problemet\n\nP.\n\n## Læring\n\nL.\n";
+        let doc = Document::parse("submissions/vi.md", original)
+            .document
+            .expect("valid");
+        let mut form = Form::from_document(&doc);
+        form.summary = "Nyt resumé.".into();
+        let kept = Kept {
+            status: Some(doc.front.status),
+            front: Some(doc.front.clone()),
+        };
+        let checked = check(&form, &kept, "submissions/vi.md", Lang::Da.t());
+        assert!(checked.errors.is_empty(), "{:?}", checked.errors);
+        let edited = checked.document.expect("valid");
+        assert_eq!(edited.front.status, Status::Draft);
+        assert_eq!(edited.front.related, ["change/cab"]);
+        assert_eq!(edited.front.aliases, ["old/name"]);
+        assert_eq!(edited.front.contact_ok, Some(true));
+        assert_eq!(
+            edited.front.source.as_deref(),
+            Some("https://example.org/x")
+        );
+        assert_eq!(edited.front.confidence, doc.front.confidence);
+        assert_eq!(edited.front.summary.as_deref(), Some("Nyt resumé."));
+        assert!(checked.text.contains("\n## Problemet\n\nP.\n"));
+        assert!(checked.text.contains("\n## Læring\n\nL.\n"));
+    }
+
+    #[test]
     fn timestamps_are_utc() {
         assert_eq!(timestamp(0), "1970-01-01 00:00 UTC");
         assert_eq!(timestamp(1_709_999_999), "2024-03-09 15:59 UTC");
