@@ -222,12 +222,42 @@ impl Rng {
 
 /// Starts `erfa serve` in local mode on a free loopback port; returns it once it serves.
 fn start_server(content: &Path, data: &Path) -> (std::process::Child, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+    start_server_with(content, data, None)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .expect("a free port");
-    let mut server = erfa(content, data)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .expect("a free port")
+}
+
+/// As [`start_server`]; with `trace`, under `strace` writing its log there.
+fn start_server_with(
+    content: &Path,
+    data: &Path,
+    trace: Option<&Path>,
+) -> (std::process::Child, u16) {
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut command = match trace {
+        Some(log) => {
+            let mut c = Command::new("strace");
+            c.args(["-f", "-y", "-qq", "-s", "64", "-e"])
+                .arg("trace=fsync,fdatasync,link,linkat,rename,renameat,renameat2,write,writev,sendto,sendmsg")
+                .arg("-o")
+                .arg(log)
+                .arg(env!("CARGO_BIN_EXE_erfa"))
+                .arg("--content")
+                .arg(content)
+                .arg("--data")
+                .arg(data);
+            c
+        }
+        None => erfa(content, data),
+    };
+    let mut server = command
+        .args(["serve", "--bind", &bind])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -456,4 +486,91 @@ fn sigkill_during_submissions_loses_nothing_acknowledged() {
     assert_eq!(total, files);
     server.kill().expect("stop");
     server.wait().expect("reap");
+}
+
+/// RELIABILITY.md B6, the order of a durable submission as the kernel sees it (strace):
+/// the temporary file is flushed, linked to its name, the folder flushed, and only then
+/// does the answer go out. Skips without `strace`, except under `CI=true`.
+#[test]
+fn a_submission_is_flushed_linked_and_flushed_again_before_the_answer() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(!ci, "this test needs strace");
+        eprintln!("skipping: strace is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(content.join("submissions")).expect("mkdir");
+    let log = dir.path().join("strace.log");
+    let (mut server, port) = start_server_with(&content, &data, Some(&log));
+    let mut slugs = Vec::new();
+    for i in 0..5 {
+        let (status, location, body) =
+            http(port, "POST", "/share", &submission(i)).expect("an answer");
+        assert_eq!(status, 303, "{body}");
+        slugs.push(
+            location
+                .strip_prefix("/mine?saved=")
+                .expect("a saved slug")
+                .to_string(),
+        );
+    }
+    // Stop erfa itself (the data folder's lock names it), so strace finishes its log.
+    let pid = std::fs::read_to_string(data.join("erfa.pid")).expect("the pid file");
+    let pid = pid.split_whitespace().next().expect("a pid").to_string();
+    let stopped = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    server.wait().expect("reap");
+    let log = std::fs::read_to_string(&log).expect("the strace log");
+    let lines: Vec<&str> = log.lines().collect();
+    let folder = content
+        .join("submissions")
+        .canonicalize()
+        .expect("the folder");
+    let folder = folder.to_string_lossy();
+    let find = |from: usize, what: &dyn Fn(&str) -> bool| -> Option<usize> {
+        lines[from..].iter().position(|l| what(l)).map(|i| from + i)
+    };
+    let mut at = 0;
+    for slug in &slugs {
+        let name = format!("/{slug}.md\"");
+        let link = find(at, &|l: &str| {
+            (l.contains(" link(") || l.contains(" linkat("))
+                && l.contains(&name)
+                && l.ends_with("= 0")
+        })
+        .unwrap_or_else(|| panic!("no link to {slug}.md:\n{log}"));
+        let temp = lines[link]
+            .split('"')
+            .find(|part| part.contains(".erfa-tmp-"))
+            .expect("linked from a temporary file")
+            .rsplit('/')
+            .next()
+            .expect("a name")
+            .to_string();
+        let flushed_file = find(at, &|l: &str| {
+            (l.contains(" fsync(") || l.contains(" fdatasync(")) && l.contains(&format!("/{temp}>"))
+        });
+        assert!(
+            flushed_file.is_some_and(|f| f < link),
+            "{slug}: the temporary file {temp} is not flushed before the link"
+        );
+        let dir_flush = format!("<{folder}>)");
+        let flushed_dir = find(link, &|l: &str| {
+            l.contains(" fsync(") && l.contains(&dir_flush)
+        })
+        .unwrap_or_else(|| panic!("{slug}: the folder is not flushed after the link"));
+        let answered = find(link, &|l: &str| l.contains("HTTP/1.1 303"))
+            .unwrap_or_else(|| panic!("{slug}: no answer in the trace"));
+        assert!(
+            flushed_dir < answered,
+            "{slug}: answered before the folder was flushed"
+        );
+        at = answered + 1;
+    }
 }
