@@ -365,7 +365,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &title,
                 kind,
                 lang,
-                &today(),
+                &erfa_index::template::today(),
             )
             .context("creating the write-up")?;
             println!("{}", path.display());
@@ -391,25 +391,6 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
         .expect("the template is valid"),
     );
     Some(bar)
-}
-
-/// Today's date as `YYYY-MM-DD` (UTC), for new write-ups.
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn open_store(global: &Global) -> anyhow::Result<Store> {

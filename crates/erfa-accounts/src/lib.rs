@@ -161,6 +161,20 @@ pub struct AuditEntry {
     pub target: String,
 }
 
+/// A write-up someone shared through the web form: who, which file, when. Kept here, in
+/// the data folder, so that `content/` names nobody who chose to share anonymously.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Submission {
+    /// Who shared it (`local` in local mode).
+    pub user: String,
+    /// The file, relative to the content folder, e.g. `submissions/cab.md`.
+    pub path: String,
+    /// When it was shared, seconds since 1970.
+    pub created: i64,
+    /// When it was last edited through the form, seconds since 1970.
+    pub updated: i64,
+}
+
 /// What a personal token is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -282,6 +296,13 @@ impl Accounts {
                  created_by TEXT NOT NULL,
                  expires INTEGER NOT NULL
              );
+             CREATE TABLE IF NOT EXISTS submissions (
+                 path TEXT PRIMARY KEY,
+                 user_name TEXT NOT NULL,
+                 created INTEGER NOT NULL,
+                 updated INTEGER NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS submissions_by_user ON submissions (user_name, created);
              CREATE TABLE IF NOT EXISTS audit (
                  id INTEGER PRIMARY KEY,
                  at INTEGER NOT NULL,
@@ -642,6 +663,76 @@ impl Accounts {
         Ok(entries)
     }
 
+    /// Records that `user` shared the write-up at `path` (relative to the content folder),
+    /// with its audit entry, in one transaction.
+    pub fn record_submission(&self, user: &str, path: &str) -> Result<()> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let at = now();
+        tx.execute(
+            "INSERT INTO submissions (path, user_name, created, updated) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT(path) DO UPDATE SET user_name = ?2, created = ?3, updated = ?3",
+            params![path, user, at],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (at, actor, action, target) VALUES (?1, ?2, 'submission.create', ?3)",
+            params![at, user, path],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records an edit of a shared write-up by `user`, with its audit entry.
+    pub fn record_submission_edit(&self, user: &str, path: &str) -> Result<()> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let at = now();
+        tx.execute(
+            "UPDATE submissions SET updated = ?1 WHERE path = ?2",
+            params![at, path],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (at, actor, action, target) VALUES (?1, ?2, 'submission.edit', ?3)",
+            params![at, user, path],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The write-ups `user` shared, newest first.
+    pub fn submissions_of(&self, user: &str) -> Result<Vec<Submission>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT user_name, path, created, updated FROM submissions
+             WHERE user_name = ?1 ORDER BY created DESC, path",
+        )?;
+        let rows = stmt
+            .query_map(params![user], Self::row_submission)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Who shared the write-up at `path`, if it came through the form.
+    pub fn submission(&self, path: &str) -> Result<Option<Submission>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT user_name, path, created, updated FROM submissions WHERE path = ?1",
+                params![path],
+                Self::row_submission,
+            )
+            .optional()?)
+    }
+
+    fn row_submission(row: &rusqlite::Row<'_>) -> rusqlite::Result<Submission> {
+        Ok(Submission {
+            user: row.get(0)?,
+            path: row.get(1)?,
+            created: row.get(2)?,
+            updated: row.get(3)?,
+        })
+    }
+
     /// Revokes all of a user's tokens and ends their sessions (offboarding).
     pub fn revoke(&self, name: &str) -> Result<()> {
         let user = self.require(name)?;
@@ -822,6 +913,53 @@ mod tests {
             accounts.token_user(&feed, TokenKind::Feed).expect("lookup"),
             None
         );
+    }
+
+    #[test]
+    fn submissions_remember_who_shared_what() {
+        let (dir, accounts) = accounts();
+        accounts
+            .record_submission("jane", "submissions/a.md")
+            .expect("record");
+        accounts
+            .record_submission("bob", "submissions/b.md")
+            .expect("record");
+        accounts
+            .record_submission_edit("jane", "submissions/a.md")
+            .expect("edit");
+        let mine = accounts.submissions_of("jane").expect("list");
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].path, "submissions/a.md");
+        assert!(accounts.submissions_of("nobody").expect("list").is_empty());
+        assert_eq!(
+            accounts
+                .submission("submissions/b.md")
+                .expect("lookup")
+                .map(|s| s.user),
+            Some("bob".to_string())
+        );
+        assert_eq!(
+            accounts.submission("submissions/c.md").expect("lookup"),
+            None
+        );
+        let actions: Vec<(String, String)> = accounts
+            .audit_log(10)
+            .expect("log")
+            .into_iter()
+            .map(|e| (e.actor, e.action))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("jane".to_string(), "submission.edit".to_string()),
+                ("bob".to_string(), "submission.create".to_string()),
+                ("jane".to_string(), "submission.create".to_string()),
+            ]
+        );
+        // The record survives reopening: it is state, not cache.
+        drop(accounts);
+        let again = Accounts::open(dir.path()).expect("reopen");
+        assert_eq!(again.submissions_of("jane").expect("list").len(), 1);
     }
 
     #[test]

@@ -44,10 +44,34 @@ fn write_temp(dir: &Path, bytes: &[u8]) -> Result<PathBuf> {
     Ok(temp)
 }
 
+/// Creates `dir` and any missing parents, flushing each parent that gained an entry, so a
+/// new folder survives a crash as surely as the file written into it.
+fn ensure_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        if d.as_os_str().is_empty() || d.is_dir() {
+            break;
+        }
+        missing.push(d);
+        at = d.parent();
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    for d in missing.iter().rev() {
+        if let Some(parent) = d.parent().filter(|p| !p.as_os_str().is_empty()) {
+            sync_dir(parent)?;
+        }
+    }
+    Ok(())
+}
+
 /// Creates `path` with `bytes`, durably; fails with [`Error::AlreadyExists`] if it exists.
 pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    ensure_dir(dir)?;
     let temp = write_temp(dir, bytes)?;
     let linked = std::fs::hard_link(&temp, path);
     let _ = std::fs::remove_file(&temp);
@@ -59,6 +83,42 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
         Err(e) => Err(Error::io("creating", path, e)),
     }
 }
+
+/// Creates the first free name of `base.md`, `base-2.md`, `base-3.md`, … in `dir` with
+/// `bytes`, durably, and returns its path. The bytes are written and flushed once; each
+/// name is then tried with a link, which fails on an existing name, so two writers racing
+/// for the same name each get their own file and nothing is ever overwritten.
+pub fn create_numbered(dir: &Path, base: &str, bytes: &[u8]) -> Result<PathBuf> {
+    ensure_dir(dir)?;
+    let temp = write_temp(dir, bytes)?;
+    let mut outcome = Err(Error::AlreadyExists(dir.join(format!("{base}.md"))));
+    for n in 1..=MAX_SUFFIX {
+        let name = if n == 1 {
+            format!("{base}.md")
+        } else {
+            format!("{base}-{n}.md")
+        };
+        let path = dir.join(name);
+        match std::fs::hard_link(&temp, &path) {
+            Ok(()) => {
+                outcome = Ok(path);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                outcome = Err(Error::io("creating", &path, e));
+                break;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&temp);
+    let path = outcome?;
+    sync_dir(dir)?;
+    Ok(path)
+}
+
+/// The most suffixes [`create_numbered`] tries before it gives up.
+pub const MAX_SUFFIX: usize = 10_000;
 
 /// Replaces `path` with `bytes`, durably (temporary file, flush, rename, flush folder).
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -108,6 +168,50 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names, ["a.md"]);
+    }
+
+    #[test]
+    fn numbered_names_never_overwrite_even_in_a_race() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("new/submissions");
+        let paths: Vec<PathBuf> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..16)
+                .map(|i| {
+                    let folder = folder.clone();
+                    s.spawn(move || {
+                        create_numbered(&folder, "same", format!("text {i}").as_bytes())
+                            .expect("created")
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("joined"))
+                .collect()
+        });
+        let mut names: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 16);
+        assert!(names.contains(&"same.md".to_string()));
+        assert!(names.contains(&"same-16.md".to_string()));
+        let mut texts: Vec<String> = paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("read"))
+            .collect();
+        texts.sort();
+        texts.dedup();
+        assert_eq!(texts.len(), 16, "every writer kept its own text");
+        let listed = std::fs::read_dir(&folder).expect("list").count();
+        assert_eq!(listed, 16, "no temporary file is left");
     }
 
     #[test]

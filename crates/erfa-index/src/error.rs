@@ -33,6 +33,9 @@ pub enum Error {
     /// A file that should be created already exists.
     #[error("{} already exists; erfa never overwrites a write-up", .0.display())]
     AlreadyExists(PathBuf),
+    /// Updating the index for a write erfa made failed (the file itself is saved).
+    #[error("updating the index: {0}")]
+    Update(String),
     /// tantivy failed (I/O inside the index, a corrupt segment, …).
     #[error("index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

@@ -75,6 +75,8 @@ pub struct WatchStatus {
 
 enum Message {
     Paths(BTreeSet<String>),
+    /// Paths to update now; the sender hears when the update is committed and searchable.
+    Now(BTreeSet<String>, Sender<std::result::Result<(), String>>),
     Reconcile,
     Stop,
 }
@@ -252,6 +254,23 @@ impl Watch {
             .send(Message::Paths(paths.into_iter().collect()));
     }
 
+    /// Updates the index for these paths (relative to the content folder) and returns once
+    /// the update is committed and the engine reloaded, so the next search finds it: for
+    /// writes whose answer promises that (the web form). Blocking.
+    pub fn update_now(&self, paths: impl IntoIterator<Item = String>) -> Result<()> {
+        let (sender, receiver) = mpsc::channel();
+        self.sender
+            .send(Message::Now(paths.into_iter().collect(), sender))
+            .map_err(|_| Error::Update("the reindex thread has stopped".to_string()))?;
+        match receiver.recv() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(Error::Update(e)),
+            Err(_) => Err(Error::Update(
+                "the reindex thread stopped before answering".to_string(),
+            )),
+        }
+    }
+
     /// Stops watching; waits for the update in progress to finish.
     pub fn stop(mut self) {
         self.shutdown();
@@ -288,8 +307,13 @@ fn work(
         let mut paths = BTreeSet::new();
         let mut reconcile = false;
         let mut stop = false;
+        let mut waiting = Vec::new();
         let mut absorb = |m: Message| match m {
             Message::Paths(p) => paths.extend(p),
+            Message::Now(p, reply) => {
+                paths.extend(p);
+                waiting.push(reply);
+            }
             Message::Reconcile => reconcile = true,
             Message::Stop => stop = true,
         };
@@ -315,6 +339,13 @@ fn work(
             if reconcile {
                 s.reconciliations += 1;
             }
+            let answer = match &reloaded {
+                Ok(_) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            };
+            for reply in waiting.drain(..) {
+                let _ = reply.send(answer.clone());
+            }
             match reloaded {
                 Ok(report) => {
                     s.last_error = None;
@@ -325,6 +356,9 @@ fn work(
                 }
                 Err(e) => s.last_error = Some(e.to_string()),
             }
+        }
+        for reply in waiting {
+            let _ = reply.send(Ok(()));
         }
         if stop {
             return;
@@ -501,6 +535,22 @@ mod tests {
             settled,
             "the watcher keeps updating itself"
         );
+    }
+
+    #[test]
+    fn update_now_answers_once_the_change_is_searchable() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(false);
+        for (i, word) in ["kestrel", "walrus", "quokka", "narwhal", "pelican"]
+            .into_iter()
+            .enumerate()
+        {
+            let name = format!("change/now{i}.md");
+            std::fs::write(f.content().join(&name), doc("Now", word)).expect("write");
+            f.watch.update_now([name]).expect("updated");
+            // No waiting: the answer means searchable.
+            assert_eq!(f.slugs(word), [format!("change/now{i}")], "{word}");
+        }
     }
 
     #[test]

@@ -752,6 +752,145 @@ pub struct Strings {
     pub desk_confidential: &'static str,
     /// Digest: the page holds members-only write-ups.
     pub desk_confidential_note: &'static str,
+    // Sharing an experience.
+    /// Header: link to the form for sharing an experience.
+    pub nav_share: &'static str,
+    /// The form's heading.
+    pub share_title: &'static str,
+    /// Under the heading.
+    pub share_intro: &'static str,
+    /// Heading when editing an own write-up.
+    pub share_edit_title: &'static str,
+    /// Link to the list of own write-ups.
+    pub share_mine_link: &'static str,
+    /// Fieldset: what it is.
+    pub share_about: &'static str,
+    /// Fieldset: where it happened.
+    pub share_where: &'static str,
+    /// Fieldset: who may read it.
+    pub share_sharing: &'static str,
+    /// Fieldset: the sections.
+    pub share_sections: &'static str,
+    /// Under the sections legend.
+    pub share_sections_hint: &'static str,
+    /// Label.
+    pub field_title: &'static str,
+    /// Hint.
+    pub field_title_hint: &'static str,
+    /// Label.
+    pub field_summary: &'static str,
+    /// Hint.
+    pub field_summary_hint: &'static str,
+    /// Label.
+    pub field_kind: &'static str,
+    /// Legend.
+    pub field_practices: &'static str,
+    /// Hint.
+    pub field_practices_hint: &'static str,
+    /// Practice group.
+    pub group_general: &'static str,
+    /// Practice group.
+    pub group_service: &'static str,
+    /// Practice group.
+    pub group_technical: &'static str,
+    /// Label.
+    pub field_tags: &'static str,
+    /// Hint.
+    pub field_tags_hint: &'static str,
+    /// Legend.
+    pub field_language: &'static str,
+    /// Label.
+    pub field_date: &'static str,
+    /// Hint.
+    pub field_date_hint: &'static str,
+    /// Label.
+    pub field_authors: &'static str,
+    /// Hint.
+    pub field_authors_hint: &'static str,
+    /// Label.
+    pub field_organisation: &'static str,
+    /// Hint.
+    pub field_organisation_hint: &'static str,
+    /// Label.
+    pub field_sector: &'static str,
+    /// Label.
+    pub field_org_size: &'static str,
+    /// Label.
+    pub field_tools: &'static str,
+    /// Hint.
+    pub field_tools_hint: &'static str,
+    /// Label.
+    pub field_meeting: &'static str,
+    /// Hint.
+    pub field_meeting_hint: &'static str,
+    /// Legend.
+    pub field_visibility: &'static str,
+    /// Choice.
+    pub share_visibility_members: &'static str,
+    /// Choice.
+    pub share_visibility_public: &'static str,
+    /// Empty choice of a select.
+    pub not_given: &'static str,
+    /// Button.
+    pub button_preview: &'static str,
+    /// Button.
+    pub button_send: &'static str,
+    /// Button when similar write-ups were shown.
+    pub button_send_anyway: &'static str,
+    /// Button when editing.
+    pub button_save: &'static str,
+    /// Preview panel.
+    pub preview_heading: &'static str,
+    /// Preview panel without text.
+    pub preview_empty: &'static str,
+    /// Duplicate warning heading.
+    pub similar_heading: &'static str,
+    /// Duplicate warning text.
+    pub similar_text: &'static str,
+    /// Error summary heading.
+    pub errors_heading: &'static str,
+    /// Content standard notes.
+    pub warnings_heading: &'static str,
+    /// Error.
+    pub err_title: &'static str,
+    /// Error.
+    pub err_kind: &'static str,
+    /// Error.
+    pub err_practice: &'static str,
+    /// Error.
+    pub err_language: &'static str,
+    /// Error.
+    pub err_date: &'static str,
+    /// Error: a value outside its list.
+    pub err_choice: &'static str,
+    /// Error.
+    pub err_too_long: &'static str,
+    /// Content standard.
+    pub warn_date: &'static str,
+    /// Content standard.
+    pub warn_lesson: &'static str,
+    /// Content standard.
+    pub warn_mistake: &'static str,
+    /// Own write-ups page.
+    pub mine_title: &'static str,
+    /// Under the heading.
+    pub mine_intro: &'static str,
+    /// No write-ups yet.
+    pub mine_empty: &'static str,
+    /// Confirmation after saving.
+    pub mine_saved: &'static str,
+    /// Link.
+    pub mine_edit: &'static str,
+    /// Column.
+    pub mine_status: &'static str,
+    /// Column.
+    pub mine_updated: &'static str,
+    /// Status of a moved file.
+    pub mine_gone: &'static str,
+    /// Refusal to edit a published write-up.
+    pub mine_locked: &'static str,
+    /// Link.
+    pub mine_share_another: &'static str,
 }
 
 /// English.
@@ -1014,6 +1153,76 @@ pub const EN: Strings = Strings {
     desk_digest_empty: "Choose a meeting to see its write-ups.",
     desk_confidential: "Confidential — members only",
     desk_confidential_note: "This digest holds confidential write-ups: share it only inside your organisation, and not beyond.",
+    // Sharing an experience.
+    nav_share: "Share",
+    share_title: "Share an experience",
+    share_intro: "What worked, what failed, what you would do differently. Ten minutes is enough: fill in what you can, preview it, and send it for the facilitator's review. Nothing is published before that.",
+    share_edit_title: "Edit your write-up",
+    share_mine_link: "My write-ups",
+    share_about: "What it is about",
+    share_where: "Where it happened",
+    share_sharing: "Who is named, who may read it",
+    share_sections: "Your experience",
+    share_sections_hint: "Write in Markdown: a blank line starts a new paragraph, **bold**, *italic*, - lists, [links](https://…). Leave out sections that do not fit.",
+    field_title: "Title",
+    field_title_hint: "One line that says what happened, e.g. “We copied a bank's CAB and it did not fit”.",
+    field_summary: "Summary",
+    field_summary_hint: "One sentence for the search results.",
+    field_kind: "Kind",
+    field_practices: "ITIL 4 practices",
+    field_practices_hint: "Choose the practices it is about.",
+    group_general: "General management",
+    group_service: "Service management",
+    group_technical: "Technical management",
+    field_tags: "Tags",
+    field_tags_hint: "Separate with commas; existing tags are suggested.",
+    field_language: "Written in",
+    field_date: "Date",
+    field_date_hint: "When it happened or was presented.",
+    field_authors: "Authors",
+    field_authors_hint: "Leave empty to share anonymously: only the facilitator knows who sent it. Separate names with commas.",
+    field_organisation: "Organisation",
+    field_organisation_hint: "Optional. Shown to members only, never in public.",
+    field_sector: "Sector",
+    field_org_size: "People in IT",
+    field_tools: "Tools",
+    field_tools_hint: "ITSM tools involved, separated by commas, e.g. TOPdesk, ServiceNow.",
+    field_meeting: "Meeting",
+    field_meeting_hint: "The meeting where it was presented, e.g. 2024-Q2. Optional.",
+    field_visibility: "Who may read it",
+    share_visibility_members: "Members only",
+    share_visibility_public: "Everyone (public)",
+    not_given: "Not given",
+    button_preview: "Preview",
+    button_send: "Send for review",
+    button_send_anyway: "Send anyway",
+    button_save: "Save changes",
+    preview_heading: "Preview",
+    preview_empty: "Your text will appear here as members will read it.",
+    similar_heading: "Someone may already have written this",
+    similar_text: "These write-ups look close to yours. Would you rather add to theirs? Tell the facilitator, or send yours anyway.",
+    errors_heading: "There is a problem",
+    warnings_heading: "Before you send",
+    err_title: "Give your write-up a title.",
+    err_kind: "Choose lesson, mistake or practice.",
+    err_practice: "Choose practices from the list.",
+    err_language: "Choose Danish or English.",
+    err_date: "Write the date as YYYY-MM-DD, e.g. 2024-03-10.",
+    err_choice: "Choose one of the values in the list.",
+    err_too_long: "This is too long.",
+    warn_date: "Add the date: others look for recent experiences.",
+    warn_lesson: "A lesson needs the section “Lesson learned”: what should others take away?",
+    warn_mistake: "A mistake needs the section “Mistake to avoid”: what should others not do?",
+    mine_title: "My write-ups",
+    mine_intro: "What you shared through this form. You can edit a write-up until the facilitator publishes it.",
+    mine_empty: "You have not shared anything yet.",
+    mine_saved: "Thank you! Your write-up is saved and waits for the facilitator's review:",
+    mine_edit: "Edit",
+    mine_status: "Status",
+    mine_updated: "Last changed",
+    mine_gone: "Moved or removed by the facilitator",
+    mine_locked: "This write-up is published; the facilitator edits it now.",
+    mine_share_another: "Share another experience",
 };
 
 /// Dansk.
@@ -1276,6 +1485,76 @@ pub const DA: Strings = Strings {
     desk_digest_empty: "Vælg et møde for at se dets skrivelser.",
     desk_confidential: "Fortroligt — kun for medlemmer",
     desk_confidential_note: "Udtrækket indeholder fortrolige skrivelser: del det kun i din egen organisation og ikke videre.",
+    // Sharing an experience.
+    nav_share: "Del",
+    share_title: "Del en erfaring",
+    share_intro: "Hvad virkede, hvad gik galt, hvad ville I gøre anderledes? Ti minutter er nok: udfyld det, du kan, se et eksempel, og send det til facilitatorens gennemsyn. Intet bliver offentliggjort før da.",
+    share_edit_title: "Redigér din erfaring",
+    share_mine_link: "Mine erfaringer",
+    share_about: "Hvad det handler om",
+    share_where: "Hvor det skete",
+    share_sharing: "Hvem nævnes, hvem må læse det",
+    share_sections: "Din erfaring",
+    share_sections_hint: "Skriv i Markdown: en tom linje starter et nyt afsnit, **fed**, *kursiv*, - punktopstillinger, [links](https://…). Spring afsnit over, der ikke passer.",
+    field_title: "Titel",
+    field_title_hint: "Én linje, der siger, hvad der skete, fx “Vi kopierede en banks CAB, og den passede ikke”.",
+    field_summary: "Resumé",
+    field_summary_hint: "Én sætning til søgeresultaterne.",
+    field_kind: "Type",
+    field_practices: "ITIL 4-praksisser",
+    field_practices_hint: "Vælg de praksisser, det handler om.",
+    group_general: "Generel ledelse",
+    group_service: "Service management",
+    group_technical: "Teknisk ledelse",
+    field_tags: "Emner",
+    field_tags_hint: "Adskil med komma; eksisterende emner foreslås.",
+    field_language: "Skrevet på",
+    field_date: "Dato",
+    field_date_hint: "Hvornår det skete eller blev fortalt.",
+    field_authors: "Forfattere",
+    field_authors_hint: "Lad feltet stå tomt for at dele anonymt: kun facilitatoren ved, hvem der sendte det. Adskil navne med komma.",
+    field_organisation: "Organisation",
+    field_organisation_hint: "Valgfrit. Vises kun for medlemmer, aldrig offentligt.",
+    field_sector: "Sektor",
+    field_org_size: "Ansatte i IT",
+    field_tools: "Værktøjer",
+    field_tools_hint: "ITSM-værktøjer, adskilt med komma, fx TOPdesk, ServiceNow.",
+    field_meeting: "Møde",
+    field_meeting_hint: "Mødet, hvor det blev fortalt, fx 2024-Q2. Valgfrit.",
+    field_visibility: "Hvem må læse det",
+    share_visibility_members: "Kun medlemmer",
+    share_visibility_public: "Alle (offentligt)",
+    not_given: "Ikke angivet",
+    button_preview: "Se eksempel",
+    button_send: "Send til gennemsyn",
+    button_send_anyway: "Send alligevel",
+    button_save: "Gem ændringer",
+    preview_heading: "Eksempel",
+    preview_empty: "Din tekst vises her, som medlemmerne vil læse den.",
+    similar_heading: "Måske har nogen allerede skrevet om det",
+    similar_text: "Disse erfaringer ligner din. Vil du hellere bygge videre på deres? Sig det til facilitatoren, eller send din alligevel.",
+    errors_heading: "Der er et problem",
+    warnings_heading: "Før du sender",
+    err_title: "Giv din erfaring en titel.",
+    err_kind: "Vælg læring, fejl eller praksis.",
+    err_practice: "Vælg praksisser fra listen.",
+    err_language: "Vælg dansk eller engelsk.",
+    err_date: "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2024-03-10.",
+    err_choice: "Vælg en af værdierne på listen.",
+    err_too_long: "Det er for langt.",
+    warn_date: "Tilføj datoen: andre leder efter nye erfaringer.",
+    warn_lesson: "En læring skal have afsnittet “Læring”: hvad skal andre tage med sig?",
+    warn_mistake: "En fejl skal have afsnittet “Fejl at undgå”: hvad skal andre undgå?",
+    mine_title: "Mine erfaringer",
+    mine_intro: "Det, du har delt via formularen. Du kan redigere en erfaring, indtil facilitatoren offentliggør den.",
+    mine_empty: "Du har ikke delt noget endnu.",
+    mine_saved: "Tak! Din erfaring er gemt og venter på facilitatorens gennemsyn:",
+    mine_edit: "Redigér",
+    mine_status: "Status",
+    mine_updated: "Senest ændret",
+    mine_gone: "Flyttet eller fjernet af facilitatoren",
+    mine_locked: "Denne erfaring er offentliggjort; nu redigerer facilitatoren den.",
+    mine_share_another: "Del en erfaring til",
 };
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ pub mod routes;
 pub mod security;
 pub mod serve;
 pub mod state;
+mod submit;
 mod writeup;
 
 use std::time::Duration;

@@ -171,6 +171,8 @@ pub(crate) struct Layout {
     pub(crate) admin: bool,
     /// Whether to link the digest (members and up).
     pub(crate) member: bool,
+    /// Whether to link the form for sharing an experience (contributors and up).
+    pub(crate) share: bool,
     pub(crate) title: String,
     pub(crate) local: bool,
     pub(crate) noindex: bool,
@@ -206,6 +208,7 @@ impl Layout {
             people: state.logins() && viewer.rank == crate::auth::Rank::Facilitator,
             admin: viewer.rank == crate::auth::Rank::Facilitator,
             member: viewer.rank >= crate::auth::Rank::Member,
+            share: viewer.rank >= crate::auth::Rank::Contributor,
             title: if title.is_empty() {
                 "erfa".to_string()
             } else {

@@ -73,6 +73,7 @@ fn all() -> Vec<Route> {
     routes.extend(crate::pages::routes());
     routes.extend(crate::people::routes());
     routes.extend(crate::desk::routes());
+    routes.extend(crate::submit::routes());
     routes
 }
 

@@ -179,3 +179,110 @@
     timer = window.setTimeout(update, 250);
   });
 })();
+
+// Sharing an experience: the preview and the similar write-ups follow the typing
+// (debounced, through POST /share/preview). Without this the "Preview" button does the
+// same with a page load.
+(function () {
+  'use strict';
+  var form = document.getElementById('share-form');
+  var preview = document.getElementById('preview');
+  if (!form || !preview || !window.fetch || !window.FormData || !window.URLSearchParams || !window.DOMParser) return;
+  var similar = document.getElementById('similar');
+  var similarList = document.getElementById('similar-list');
+  var notes = document.getElementById('notes');
+  var notesList = document.getElementById('notes-list');
+  var send = document.getElementById('send-button');
+  var sendText = send ? send.textContent : '';
+  var timer = null;
+  var sequence = 0;
+
+  function body() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (typeof value === 'string') params.append(key, value);
+    });
+    if (form.dataset.editing) params.append('editing', form.dataset.editing);
+    return params;
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined && text !== null) el.textContent = text;
+    return el;
+  }
+
+  // The HTML is the server's sanitised rendering, the same as on the write-up page.
+  function showPreview(html) {
+    if (!html) {
+      preview.replaceChildren(element('p', 'muted', preview.dataset.empty || ''));
+      return;
+    }
+    var doc = new DOMParser().parseFromString('<div>' + html + '</div>', 'text/html');
+    var nodes = Array.prototype.map.call(doc.body.firstChild.childNodes, function (n) {
+      return document.importNode(n, true);
+    });
+    preview.replaceChildren.apply(preview, nodes);
+  }
+
+  function showSimilar(items) {
+    if (!similar || !similarList) return;
+    similarList.replaceChildren.apply(similarList, items.map(function (item) {
+      var li = element('li');
+      var a = element('a', '', item.title);
+      a.href = item.href;
+      li.appendChild(a);
+      li.appendChild(element('span', 'related-detail', item.kind + (item.summary ? ' · ' + item.summary : '')));
+      return li;
+    }));
+    similar.hidden = items.length === 0;
+    // Whoever has seen the similar write-ups may send anyway, in one step.
+    if (send && send.dataset.anyway) {
+      send.value = items.length ? 'confirm' : 'send';
+      send.textContent = items.length ? send.dataset.anyway : sendText;
+    }
+  }
+
+  function showNotes(items) {
+    if (!notes || !notesList) return;
+    notesList.replaceChildren.apply(notesList, items.map(function (text) { return element('li', '', text); }));
+    notes.hidden = items.length === 0;
+  }
+
+  function update() {
+    var mine = ++sequence;
+    preview.setAttribute('aria-busy', 'true');
+    fetch(form.dataset.preview, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      credentials: 'same-origin',
+      body: body().toString()
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error('preview failed: ' + response.status);
+        return response.json();
+      })
+      .then(function (result) {
+        if (mine !== sequence) return;
+        showPreview(result.html);
+        showSimilar(result.similar || []);
+        showNotes(result.notes || []);
+      })
+      .catch(function () { /* the Preview button still works */ })
+      .then(function () {
+        if (mine === sequence) preview.removeAttribute('aria-busy');
+      });
+  }
+
+  form.addEventListener('input', function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(update, 400);
+  });
+  form.addEventListener('change', function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(update, 400);
+  });
+  var summary = document.getElementById('error-summary');
+  if (summary) summary.focus();
+})();

@@ -174,6 +174,25 @@ where
     }
 }
 
+/// Clicks the element with `id`, trying again while scripts still change the page (a
+/// click can meet a replaced or covered element under load).
+async fn click_when_ready(client: &Client, id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let clicked = match client.find(Locator::Id(id)).await {
+            Ok(element) => element.click().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(()) => return,
+            Err(e) => {
+                assert!(Instant::now() < deadline, "could not click #{id}: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
 async fn js(client: &Client, script: &str) -> Value {
     client.execute(script, vec![]).await.expect("script runs")
 }
@@ -681,4 +700,112 @@ async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
         let violations = axe(c, &source).await;
         assert!(violations.is_empty(), "invitation page: {violations:#?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contributor_fills_the_form_previews_and_sends() {
+    let Some(session) = start(crate::submit::share_app()).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    c.goto(&format!("{base}/share")).await.expect("the form");
+    c.find(Locator::Id("f-title"))
+        .await
+        .expect("title")
+        .send_keys("Night shift kanban for the printer fleet")
+        .await
+        .expect("typed");
+    c.find(Locator::Id("f-summary"))
+        .await
+        .expect("summary")
+        .send_keys("A wall board kept the night shift honest.")
+        .await
+        .expect("typed");
+    c.find(Locator::Css("input[name='kind'][value='lesson']"))
+        .await
+        .expect("kind")
+        .click()
+        .await
+        .expect("chosen");
+    c.find(Locator::Css(
+        "input[name='practices'][value='service-desk']",
+    ))
+    .await
+    .expect("a practice")
+    .click()
+    .await
+    .expect("checked");
+    c.find(Locator::Id("f-lesson"))
+        .await
+        .expect("lesson")
+        .send_keys("**Visible** work gets done.")
+        .await
+        .expect("typed");
+    // The live preview follows the typing.
+    wait_for("the live preview", || async {
+        js(
+            c,
+            "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''",
+        )
+        .await
+            == json!("Visible")
+    })
+    .await;
+    screenshot(c, "share-live-preview").await;
+
+    // The Preview button works as a plain form post too.
+    c.find(Locator::Css("button[value='preview']"))
+        .await
+        .expect("preview")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the preview page", || async {
+        js(
+            c,
+            "const s = document.querySelector('#preview strong'); return s ? s.textContent : ''",
+        )
+        .await
+            == json!("Visible")
+            && js(c, "return document.getElementById('f-title').value").await
+                == json!("Night shift kanban for the printer fleet")
+    })
+    .await;
+
+    // Send; if similar write-ups are shown first, send anyway.
+    click_when_ready(c, "send-button").await;
+    wait_for("an answer", || async {
+        c.current_url().await.is_ok_and(|u| u.path() == "/mine")
+            || js(c, "const b = document.getElementById('send-button'); return !!b && b.value === 'confirm' && !document.getElementById('similar').hidden").await == json!(true)
+    })
+    .await;
+    if c.current_url().await.expect("url").path() != "/mine" {
+        click_when_ready(c, "send-button").await;
+    }
+    wait_for("the confirmation", || async {
+        c.current_url().await.is_ok_and(|u| u.path() == "/mine")
+    })
+    .await;
+    let saved = c
+        .find(Locator::Id("saved"))
+        .await
+        .expect("the confirmation")
+        .text()
+        .await
+        .expect("text");
+    assert!(saved.contains("Thank you"), "{saved}");
+    assert!(
+        saved.contains("submissions/night-shift-kanban-for-the-printer-fleet.md"),
+        "{saved}"
+    );
+    screenshot(c, "share-saved").await;
+    if let Some(source) = axe_source() {
+        for path in ["/share", "/mine"] {
+            c.goto(&format!("{base}{path}")).await.expect("a page");
+            let violations = axe(c, &source).await;
+            assert!(violations.is_empty(), "{path}: {violations:#?}");
+        }
+    }
+    let _ = session.client.clone().close().await;
 }

@@ -7,5 +7,6 @@ mod browser;
 mod openapi;
 mod routes;
 mod security;
+mod submit;
 mod support;
 mod xss;

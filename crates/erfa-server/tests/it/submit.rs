@@ -1,0 +1,634 @@
+//! Sharing an experience over HTTP (issue 8): the form, preview, duplicate warning,
+//! durable saving into `content/submissions/`, search at once, "My write-ups", hostile
+//! titles and a burst of same-title submissions.
+//!
+//! The state is the real thing: a content folder on disk, the index kept by a running
+//! watcher, and the state database in a temp data folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use erfa_accounts::{Accounts, Role};
+use erfa_index::watch::{Watch, WatchOptions};
+use erfa_index::{Engine, Indexer, Mode, Scope, Store, WriterOptions};
+use erfa_server::{AppState, Config, router};
+
+use crate::support::{Resp, enc, get, request, sample, send};
+
+/// A running app over the sample collection: a watcher and a state database.
+struct Fixture {
+    /// Local mode: the facilitator.
+    router: Router,
+    /// The same index, as a member sees it.
+    members: Router,
+    state: AppState,
+    accounts: Arc<Accounts>,
+    content: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+fn state_for(
+    store: &Store,
+    engine: &Engine,
+    content: &Path,
+    data: &Path,
+    scope: Scope,
+    local: bool,
+) -> AppState {
+    let mut config = Config::local(content, data);
+    config.scope = scope;
+    config.local = local;
+    config.secure_cookies = false;
+    AppState::new(store.clone(), engine.clone(), config)
+}
+
+fn fixture_with(local: bool) -> Fixture {
+    // The content folder is the temp dir itself; the data folder is a dot-folder in it,
+    // which the walk skips.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let content = dir.path().to_path_buf();
+    let data = dir.path().join(".erfa");
+    for (path, text) in sample() {
+        let full = content.join(path);
+        std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
+        std::fs::write(&full, text).expect("written");
+    }
+    let store = Store::in_ram();
+    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("an indexer");
+    indexer
+        .update(&content, Mode::Incremental, &mut |_| {})
+        .expect("indexed");
+    let engine = Engine::new(&store).expect("an engine");
+    engine.reload().expect("reloaded");
+    let watch = Arc::new(
+        Watch::start(indexer, engine.clone(), &content, WatchOptions::default()).expect("watching"),
+    );
+    let accounts = Arc::new(Accounts::open(&data).expect("the state database"));
+    let mut state = state_for(&store, &engine, &content, &data, Scope::Facilitator, local)
+        .with_accounts(accounts.clone());
+    state.watch = Some(watch);
+    let members = state_for(&store, &engine, &content, &data, Scope::Members, true);
+    Fixture {
+        router: router(state.clone()),
+        members: router(members),
+        state,
+        accounts,
+        content,
+        dir,
+    }
+}
+
+/// The sharing app as the browser tests start it: local mode, a watcher, a database.
+pub fn share_app() -> crate::support::App {
+    let f = fixture();
+    crate::support::App {
+        router: f.router,
+        content: f.dir,
+    }
+}
+
+fn fixture() -> Fixture {
+    fixture_with(true)
+}
+
+/// A form body from pairs.
+fn body(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A filled-in form: a lesson with every field of the content standard.
+fn filled(title: &str, word: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("title", title.to_string()),
+        (
+            "summary",
+            format!("Ticket queues shrank once {word} ran the triage."),
+        ),
+        ("kind", "lesson".into()),
+        ("practices", "service-desk".into()),
+        ("practices", "incident-management".into()),
+        ("tags", "triage, queues".into()),
+        ("language", "en".into()),
+        ("date", "2024-05-02".into()),
+        ("authors", String::new()),
+        ("organisation", "Nordby Kommune".into()),
+        ("sector", "public".into()),
+        ("org_size", "50-250".into()),
+        ("tools", "TOPdesk".into()),
+        ("meeting", "2024-Q2".into()),
+        ("visibility", "members".into()),
+        (
+            "problem",
+            "Tickets waited three days before anyone looked at them.".into(),
+        ),
+        (
+            "what_happened",
+            format!("We let {word} sort the queue every morning.\r\n\r\nIt took a week."),
+        ),
+        (
+            "lesson",
+            "Triage by one named person beats a shared inbox.".into(),
+        ),
+    ]
+}
+
+async fn post(router: &Router, uri: &str, pairs: &[(&str, String)]) -> Resp {
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    send(
+        router,
+        Request::post(uri)
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body(&pairs)))
+            .expect("a request"),
+    )
+    .await
+}
+
+fn with_action(
+    mut pairs: Vec<(&'static str, String)>,
+    action: &str,
+) -> Vec<(&'static str, String)> {
+    pairs.push(("action", action.to_string()));
+    pairs
+}
+
+/// The files in `content/submissions/`, sorted.
+fn submissions(content: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(content.join("submissions")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The saved slug from a `303 → /mine?saved=…` answer.
+fn saved(resp: &Resp) -> String {
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    resp.header("location")
+        .strip_prefix("/mine?saved=")
+        .unwrap_or_else(|| panic!("location {}", resp.header("location")))
+        .to_string()
+}
+
+async fn slugs(router: &Router, q: &str) -> Vec<String> {
+    let resp = get(router, &format!("/api/search?q={}", enc(q))).await;
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.text());
+    resp.json()["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["slug"].as_str().expect("a slug").to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_renders_in_both_languages() {
+    let f = fixture();
+    let resp = get(&f.router, "/share").await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let html = resp.text();
+    assert!(html.contains("<h1 class=\"page-title\">Share an experience</h1>"));
+    assert!(
+        html.contains("href=\"/share\" aria-current=\"page\""),
+        "nav link"
+    );
+    for id in [
+        "f-title",
+        "f-summary",
+        "f-tags",
+        "f-date",
+        "f-authors",
+        "f-organisation",
+        "f-sector",
+        "f-org_size",
+        "f-tools",
+        "f-meeting",
+        "f-problem",
+        "f-context",
+        "f-what_happened",
+        "f-lesson",
+        "f-mistake",
+        "f-differently",
+    ] {
+        assert!(
+            html.contains(&format!("<label for=\"{id}\">")),
+            "{id} has a label"
+        );
+    }
+    assert_eq!(html.matches("name=\"practices\"").count(), 34);
+    assert!(
+        html.contains("<option value=\"cab\">"),
+        "existing tags are suggested"
+    );
+    assert!(html.contains("name=\"visibility\" value=\"members\" checked"));
+    assert!(html.contains("id=\"f-authors\" name=\"authors\" type=\"text\" value=\"\""));
+    let da = send(
+        &f.router,
+        request("/share")
+            .header("accept-language", "da")
+            .body(Body::empty())
+            .expect("a request"),
+    )
+    .await;
+    let html = da.text();
+    assert!(html.contains("Del en erfaring"));
+    assert!(html.contains("Fejl at undgå"));
+    assert!(html.contains("name=\"language\" value=\"da\" checked"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preview_renders_sanitised_markdown_and_writes_nothing() {
+    let f = fixture();
+    let mut pairs = filled("Preview only", "previewword");
+    pairs.push((
+        "context",
+        "**Bold** and <script>alert(1)</script><img src=x onerror=alert(2)>".into(),
+    ));
+    let resp = post(&f.router, "/share", &with_action(pairs.clone(), "preview")).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let html = resp.text();
+    assert!(html.contains("Preview only"), "the form keeps its values");
+    assert!(
+        html.contains("script&#62;alert(1)"),
+        "and the text as typed, escaped"
+    );
+    let start = html.find("id=\"preview\"").expect("the preview");
+    let preview = &html[start..html[start..].find("</aside>").expect("its end") + start];
+    assert!(preview.contains("<strong>Bold</strong>"), "{preview}");
+    assert!(!preview.contains("<script"), "{preview}");
+    assert!(!preview.contains("onerror"), "{preview}");
+    assert!(submissions(&f.content).is_empty());
+
+    // The live preview answers JSON from the same pipeline.
+    let resp = post(&f.router, "/share/preview", &pairs).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let json = resp.json();
+    let preview = json["html"].as_str().expect("html");
+    assert!(preview.contains("<strong>Bold</strong>"));
+    assert!(!preview.contains("<script"));
+    assert!(
+        preview.contains("<p class=\"writeup-title\">Preview only</p>"),
+        "{preview}"
+    );
+    assert!(json["notes"].as_array().expect("notes").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_listed_and_linked_to_their_fields() {
+    let f = fixture();
+    let resp = post(
+        &f.router,
+        "/share",
+        &[
+            ("title", String::new()),
+            ("kind", "Mistake".into()),
+            ("date", "10/03/2024".into()),
+            ("language", "en".into()),
+            ("visibility", "members".into()),
+            ("action", "send".into()),
+        ],
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    let html = resp.text();
+    assert!(html.contains("id=\"error-summary\""));
+    for id in ["f-title", "f-kind", "f-date"] {
+        assert!(html.contains(&format!("href=\"#{id}\"")), "{id}");
+        assert!(html.contains(&format!("id=\"{id}-error\"")), "{id}");
+    }
+    assert!(html.contains("aria-invalid=\"true\""));
+    assert!(submissions(&f.content).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_near_copy_is_warned_about_before_saving() {
+    let f = fixture();
+    let pairs = vec![
+        (
+            "title",
+            "We copied a bank's change advisory board and it did not fit".to_string(),
+        ),
+        ("kind", "mistake".into()),
+        ("language", "en".into()),
+        ("visibility", "members".into()),
+        ("date", "2024-01-10".into()),
+        (
+            "mistake",
+            "Copying a change process 1:1 from a much larger organisation.".into(),
+        ),
+    ];
+    let resp = post(&f.router, "/share", &with_action(pairs.clone(), "send")).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let html = resp.text();
+    assert!(
+        html.contains("Someone may already have written this"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/w/change/cab-copied\""), "{html}");
+    assert!(html.contains("name=\"action\" value=\"confirm\""));
+    assert!(submissions(&f.content).is_empty(), "nothing saved yet");
+    let resp = post(&f.router, "/share", &with_action(pairs, "confirm")).await;
+    let slug = saved(&resp);
+    assert_eq!(
+        submissions(&f.content),
+        [format!("{slug}.md")],
+        "sent anyway"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
+    let f = fixture();
+    let title = "Triage by one person: \"the sorter\" — it worked";
+    let resp = post(
+        &f.router,
+        "/share",
+        &with_action(filled(title, "zorbalix"), "confirm"),
+    )
+    .await;
+    let slug = saved(&resp);
+    assert_eq!(slug, "triage-by-one-person-the-sorter-it-worked");
+    let rel = format!("submissions/{slug}.md");
+    let text = std::fs::read_to_string(f.content.join(&rel)).expect("the file");
+    assert_eq!(
+        text,
+        "---\ntitle: \"Triage by one person: \\\"the sorter\\\" — it worked\"\nsummary: Ticket queues shrank once zorbalix ran the triage.\nkind: lesson\npractices: [service-desk, incident-management]\ntags: [triage, queues]\nlanguage: en\ndate: 2024-05-02\norganisation: Nordby Kommune\nsector: public\norg_size: 50-250\ntools: [TOPdesk]\nstatus: review\nvisibility: members\nmeeting: 2024-Q2\n---\n\n## Problem\n\nTickets waited three days before anyone looked at them.\n\n## What happened\n\nWe let zorbalix sort the queue every morning.\n\nIt took a week.\n\n## Lesson learned\n\nTriage by one named person beats a shared inbox.\n"
+    );
+    assert!(!text.contains("authors"), "anonymous by default");
+    // `erfa check`: no error and no warning for this file.
+    let check = erfa_index::catalog::check(&f.content).expect("checked");
+    let own: Vec<_> = check.diagnostics.iter().filter(|d| d.path == rel).collect();
+    assert!(own.is_empty(), "{own:?}");
+    // Found by the facilitator at once, with no waiting; not by members.
+    assert_eq!(
+        slugs(&f.router, "zorbalix").await,
+        [format!("submissions/{slug}")]
+    );
+    assert!(slugs(&f.members, "zorbalix").await.is_empty());
+    // Who sent it is in the state database, not in the file.
+    let mine = f.accounts.submissions_of("local").expect("listed");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].path, rel);
+    let log = f.accounts.audit_log(5).expect("the audit log");
+    assert_eq!(log[0].action, "submission.create");
+    assert_eq!(log[0].target, rel);
+
+    // My write-ups: listed with its status and the confirmation.
+    let resp = get(&f.router, &format!("/mine?saved={slug}")).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let html = resp.text();
+    assert!(html.contains(&format!("<code>submissions/{slug}.md</code>")));
+    assert!(html.contains("In review"));
+    assert!(html.contains(&format!("href=\"/mine/{slug}\"")));
+
+    // An edit is written the same way, indexed at once, and audited.
+    let resp = get(&f.router, &format!("/mine/{slug}")).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    assert!(resp.text().contains("zorbalix sort the queue"));
+    let mut edited = filled(title, "quintavex");
+    edited.push(("action", "send".into()));
+    let resp = post(&f.router, &format!("/mine/{slug}"), &edited).await;
+    assert_eq!(saved(&resp), slug);
+    assert_eq!(
+        slugs(&f.router, "quintavex").await,
+        [format!("submissions/{slug}")]
+    );
+    assert!(slugs(&f.router, "zorbalix").await.is_empty());
+    assert_eq!(submissions(&f.content), [format!("{slug}.md")]);
+    let log = f.accounts.audit_log(1).expect("the audit log");
+    assert_eq!(log[0].action, "submission.edit");
+
+    // Published by the facilitator: members find it, and the form no longer edits it.
+    let text = std::fs::read_to_string(f.content.join(&rel)).expect("the file");
+    std::fs::write(
+        f.content.join(&rel),
+        text.replace("status: review", "status: published"),
+    )
+    .expect("published");
+    f.state
+        .watch
+        .as_ref()
+        .expect("a watcher")
+        .update_now([rel.clone()])
+        .expect("indexed");
+    assert_eq!(
+        slugs(&f.members, "quintavex").await,
+        [format!("submissions/{slug}")]
+    );
+    let resp = get(&f.router, &format!("/mine/{slug}")).await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+    let resp = post(&f.router, &format!("/mine/{slug}"), &edited).await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_titles_stay_in_the_folder_and_save() {
+    let f = fixture();
+    let long = "a".repeat(300);
+    // The long title twice: the second copy needs a suffix and still fits in 80.
+    let long_again = long.clone();
+    let titles = [
+        "../../x",
+        "a/b\\c",
+        "CON",
+        ".hidden",
+        "🙂🙂🙂",
+        long.as_str(),
+        long_again.as_str(),
+        "x: y\n---\nstatus: published",
+        "nul\0byte",
+        "change/cab-copied",
+    ];
+    for title in titles {
+        let mut pairs = filled(title, "hostileword");
+        pairs.push(("action", "confirm".into()));
+        let resp = post(&f.router, "/share", &pairs).await;
+        let slug = saved(&resp);
+        assert!(
+            slug.len() <= 80
+                && slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !slug.starts_with('-'),
+            "{title:?} → {slug:?}"
+        );
+        let text = std::fs::read_to_string(f.content.join(format!("submissions/{slug}.md")))
+            .unwrap_or_else(|e| panic!("{title:?}: {e}"));
+        let parsed = erfa_index::Document::parse("submissions/x.md", &text);
+        let doc = parsed.document.expect("valid");
+        assert_eq!(doc.front.status.as_str(), "review", "{title:?}");
+        assert!(!doc.front.title.contains('\n'));
+    }
+    assert_eq!(submissions(&f.content).len(), titles.len());
+    // Nothing was written anywhere else.
+    let mut outside = Vec::new();
+    for entry in walk(f.dir.path()) {
+        let rel = entry
+            .strip_prefix(f.dir.path())
+            .expect("inside")
+            .to_string_lossy()
+            .into_owned();
+        if rel.ends_with(".md")
+            && !rel.starts_with("submissions/")
+            && !sample().iter().any(|(p, _)| rel == *p)
+        {
+            outside.push(rel);
+        }
+    }
+    assert!(outside.is_empty(), "{outside:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_parallel_submissions_with_one_title_give_fifty_files() {
+    let f = fixture();
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let router = f.router.clone();
+            tokio::spawn(async move {
+                let mut pairs = filled("The same title every time", &format!("word{i}"));
+                pairs.push(("context", format!("Submission number {i}.")));
+                pairs.push(("action", "confirm".into()));
+                saved(&post(&router, "/share", &pairs).await)
+            })
+        })
+        .collect();
+    let mut slugs = Vec::new();
+    for task in tasks {
+        slugs.push(task.await.expect("a task"));
+    }
+    slugs.sort();
+    slugs.dedup();
+    assert_eq!(slugs.len(), 50);
+    let files = submissions(&f.content);
+    assert_eq!(files.len(), 50, "no temporary files left: {files:?}");
+    let mut numbers: Vec<usize> = files
+        .iter()
+        .map(|name| {
+            let text =
+                std::fs::read_to_string(f.content.join("submissions").join(name)).expect("a file");
+            let at = text.find("Submission number ").expect("its own text") + 18;
+            text[at..]
+                .split('.')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("a number")
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (0..50).collect::<Vec<_>>(), "none overwritten");
+    assert_eq!(
+        f.accounts.submissions_of("local").expect("listed").len(),
+        50
+    );
+    let resp = get(
+        &f.router,
+        "/api/search?q=%22same+title+every+time%22&per_page=100",
+    )
+    .await;
+    assert_eq!(resp.json()["total"], 50, "all indexed at once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_contributors_share_and_only_their_own_write_ups() {
+    let f = fixture_with(false);
+    let login = |name: &str, role: Role| {
+        let user = f
+            .accounts
+            .add_user(name, role, "a long enough password")
+            .expect("a user");
+        f.accounts.create_session(&user).expect("a session")
+    };
+    let ann = login("ann", Role::Contributor);
+    let bob = login("bob", Role::Contributor);
+    let mia = login("mia", Role::Member);
+    let as_user = |session: &str, builder: axum::http::request::Builder| {
+        builder
+            .header("cookie", format!("erfa-session={session}"))
+            .header("sec-fetch-site", "same-origin")
+    };
+    let mut pairs = filled("Ann's triage", "annword");
+    pairs.push(("action", "confirm".into()));
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let resp = send(
+        &f.router,
+        as_user(&ann, Request::post("/share"))
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body(&pairs)))
+            .expect("a request"),
+    )
+    .await;
+    let slug = saved(&resp);
+    assert_eq!(
+        f.accounts.submissions_of("ann").expect("listed")[0].path,
+        format!("submissions/{slug}.md")
+    );
+    let page = |session: &str, uri: &str| {
+        as_user(session, request(uri))
+            .body(Body::empty())
+            .expect("a request")
+    };
+    assert_eq!(
+        send(&f.router, page(&ann, &format!("/mine/{slug}")))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&f.router, page(&bob, &format!("/mine/{slug}")))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let bobs = send(&f.router, page(&bob, "/mine")).await.text();
+    assert!(!bobs.contains("Ann's triage"));
+    assert_eq!(
+        send(&f.router, page(&mia, "/share")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !send(&f.router, page(&mia, "/"))
+            .await
+            .text()
+            .contains("href=\"/share\""),
+        "members get no share link"
+    );
+    assert!(
+        send(&f.router, page(&bob, "/"))
+            .await
+            .text()
+            .contains("href=\"/share\"")
+    );
+    // Anonymous visitors are asked to log in.
+    let resp = get(&f.router, "/share").await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+}
