@@ -1250,6 +1250,8 @@ struct MineRow {
     status: String,
     editable: bool,
     updated: String,
+    /// The facilitator's change requests, newest first.
+    notes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -1330,6 +1332,11 @@ async fn mine(
                             .and_then(|p| p.strip_suffix(".md"))
                             .unwrap_or(&sub.path)
                             .to_string();
+                        // What the facilitator asked to change, from the review queue.
+                        let notes = accounts
+                            .review_notes(&format!("{FOLDER}/{slug}"))
+                            .map(|notes| notes.into_iter().map(|n| n.comment).collect())
+                            .unwrap_or_default();
                         match load(s, &sub.path) {
                             Some(doc) => MineRow {
                                 title: doc.front.title.clone(),
@@ -1337,6 +1344,7 @@ async fn mine(
                                 editable: editable(doc.front.status),
                                 updated: timestamp(sub.updated),
                                 slug,
+                                notes,
                             },
                             None => MineRow {
                                 title: sub.path.clone(),
@@ -1344,6 +1352,7 @@ async fn mine(
                                 editable: false,
                                 updated: timestamp(sub.updated),
                                 slug,
+                                notes,
                             },
                         }
                     })

@@ -414,11 +414,32 @@ async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
     let log = f.accounts.audit_log(1).expect("the audit log");
     assert_eq!(log[0].action, "submission.edit");
 
+    // The facilitator asks for changes in the review queue; the contributor reads the
+    // comment in My write-ups.
+    let resp = post(
+        &f.router,
+        &format!("/admin/review/submissions/{slug}"),
+        &[
+            ("action", "changes".to_string()),
+            ("comment", "Please add the mistake to avoid.".to_string()),
+        ],
+    )
+    .await;
+    assert!(resp.status.is_redirection(), "{}", resp.status);
+    let html = get(&f.router, "/mine").await.text();
+    assert!(html.contains("Please add the mistake to avoid."), "{html}");
+    let text = std::fs::read_to_string(f.content.join(&rel)).expect("the file");
+    assert!(
+        text.contains("status: draft"),
+        "back to the contributor: {text}"
+    );
+
     // Published by the facilitator: members find it, and the form no longer edits it.
     let text = std::fs::read_to_string(f.content.join(&rel)).expect("the file");
     std::fs::write(
         f.content.join(&rel),
-        text.replace("status: review", "status: published"),
+        text.replace("status: review", "status: published")
+            .replace("status: draft", "status: published"),
     )
     .expect("published");
     f.state
