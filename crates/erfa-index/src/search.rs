@@ -1026,14 +1026,27 @@ impl Engine {
                     &stats,
                 )?;
             let need = want.saturating_sub(first.len());
-            let (second, all_total, second_counts) = searcher.search_with_statistics_provider(
-                &*matching,
-                &Except {
-                    inner: (top(need), Count, facet_counts()),
-                    exclude: Arc::new(first_docs),
-                },
-                &stats,
-            )?;
+            let exclude = Arc::new(first_docs);
+            let (second, all_total, second_counts) = if need == 0 {
+                // The first tier fills the page: the rest is only counted, unscored.
+                let (total, counts) = searcher.search(
+                    &*matching,
+                    &Except {
+                        inner: (Count, facet_counts()),
+                        exclude,
+                    },
+                )?;
+                (Vec::new(), total, counts)
+            } else {
+                searcher.search_with_statistics_provider(
+                    &*matching,
+                    &Except {
+                        inner: (top(need), Count, facet_counts()),
+                        exclude,
+                    },
+                    &stats,
+                )?
+            };
             let mut ranked = first;
             ranked.extend(second);
             let counts = facet_counts().merge_fruits(vec![first_counts, second_counts])?;
