@@ -122,7 +122,8 @@ enum Command {
     /// Settings come from flags, then ERFA_* environment variables, then the TOML file given
     /// with --config (keys: bind, request_timeout_secs, header_read_timeout_secs,
     /// max_connections, poll, public_access, public_url, trusted_proxies,
-    /// insecure_cookies, insights, insights_weeks, review_age_days), then defaults. Log detail: ERFA_LOG (e.g. debug).
+    /// insecure_cookies, sso_header, insights, insights_weeks, review_age_days), then
+    /// defaults. Log detail: ERFA_LOG (e.g. debug).
     Serve(ServeArgs),
     /// Create a new write-up from the template, ready to fill in.
     ///
@@ -240,6 +241,11 @@ struct ServeArgs {
     /// network. Browsers keep `Secure` cookies over HTTPS and from localhost only.
     #[arg(long, env = "ERFA_INSECURE_COOKIES")]
     insecure_cookies: bool,
+    /// Single sign-on: the header in which a --trusted-proxy names the logged-in user
+    /// (e.g. X-Remote-User). The user needs an account of that name; from any other
+    /// address the header is ignored.
+    #[arg(long, value_name = "HEADER", env = "ERFA_SSO_HEADER")]
+    sso_header: Option<String>,
     /// Do not record searches for the facilitator's search insights. When on (the
     /// default) a search is kept as its normalised query, whether it found anything, the
     /// day and a hash that only tells sessions apart: never a name or session.
@@ -262,6 +268,7 @@ struct ServeFile {
     public_url: Option<String>,
     trusted_proxies: Option<Vec<std::net::IpAddr>>,
     insecure_cookies: Option<bool>,
+    sso_header: Option<String>,
     bind: Option<String>,
     poll: Option<bool>,
     request_timeout_secs: Option<u64>,
@@ -481,6 +488,15 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
         args.trusted_proxies.clone()
     };
     config.secure_cookies = !(args.insecure_cookies || file.insecure_cookies.unwrap_or(false));
+    if let Some(name) = args.sso_header.clone().or(file.sso_header) {
+        let header = axum_header_name(&name)?;
+        if config.trusted_proxies.is_empty() {
+            bail!(
+                "--sso-header {name}: single sign-on believes the header only from the reverse proxy; name its address with --trusted-proxy IP"
+            );
+        }
+        config.sso_header = Some(header);
+    }
     config.insights = !args.no_insights && file.insights.unwrap_or(true);
     if let Some(weeks) = args.insights_weeks.or(file.insights_weeks) {
         config.insights_weeks = weeks.max(1);
@@ -489,6 +505,13 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
         config.review_age_days = days.max(1);
     }
     Ok(config)
+}
+
+/// A header name for `--sso-header`.
+fn axum_header_name(name: &str) -> anyhow::Result<erfa_server::HeaderName> {
+    erfa_server::HeaderName::from_bytes(name.trim().as_bytes()).with_context(|| {
+        format!("--sso-header {name:?}: expected a header name such as X-Remote-User")
+    })
 }
 
 /// `127.0.0.1:8080`, `[::1]:8080` or `localhost:8080` as one address (IPv4 preferred).

@@ -258,3 +258,17 @@ fn a_missing_content_folder_is_a_clear_error_with_exit_code_2() {
         "a failed command left a data folder behind"
     );
 }
+
+#[test]
+fn single_sign_on_needs_a_trusted_proxy_and_a_header_name() {
+    let dir = workspace();
+    let out = erfa(dir.path(), &["serve", "--sso-header", "X-Remote-User"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("--trusted-proxy"), "{}", stderr(&out));
+    let out = erfa(
+        dir.path(),
+        &["serve", "--sso-header", "not a header", "--trusted-proxy", "127.0.0.1"],
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("expected a header name"), "{}", stderr(&out));
+}

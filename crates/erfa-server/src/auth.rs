@@ -141,6 +141,8 @@ pub enum Credential {
     Token,
     /// A personal feed token.
     Feed,
+    /// Named by a trusted reverse proxy (single sign-on).
+    Proxy,
 }
 
 /// Who is asking.
@@ -296,6 +298,7 @@ pub async fn authenticate(
         .map(|v| v.to_str().unwrap_or_default().to_string());
     let session = cookie(headers, session_cookie_name(&state)).map(str::to_string);
     let feed = feed_token(&request);
+    let proxied = sso_user(&state, &request);
     let lookup = tokio::task::spawn_blocking(move || -> Result<LookedUp, erfa_accounts::Error> {
         if let Some(value) = bearer {
             let token = value
@@ -306,6 +309,12 @@ pub async fn authenticate(
             return Ok(match accounts.token_user(token, TokenKind::Api)? {
                 Some(user) => LookedUp::Viewer(Viewer::user(user, Credential::Token)),
                 None => LookedUp::BadToken,
+            });
+        }
+        if let Some(name) = proxied {
+            return Ok(match accounts.user(&name)? {
+                Some(user) => LookedUp::Viewer(Viewer::user(user, Credential::Proxy)),
+                None => LookedUp::UnknownProxyUser,
             });
         }
         if let Some(token) = feed {
@@ -331,6 +340,18 @@ pub async fn authenticate(
     let (viewer, clear_cookie) = match looked_up {
         LookedUp::Viewer(viewer) => (viewer, false),
         LookedUp::StaleSession => (Viewer::anonymous(), true),
+        LookedUp::UnknownProxyUser => {
+            let lang = Lang::negotiate(request.headers());
+            let error = ApiError::Forbidden {
+                code: "unknown_user",
+                message: lang.t().sso_unknown.to_string(),
+            };
+            return if is_api(request.uri().path()) {
+                error.into_response()
+            } else {
+                crate::pages::error_page(&state, lang, Viewer::anonymous(), &error)
+            };
+        }
         LookedUp::BadToken => {
             let lang = Lang::negotiate(request.headers());
             let error = ApiError::Unauthorized(
@@ -372,6 +393,22 @@ enum LookedUp {
     Viewer(Viewer),
     StaleSession,
     BadToken,
+    UnknownProxyUser,
+}
+
+/// The user a trusted proxy names in the single-sign-on header, when single sign-on is
+/// configured and the request comes from one of the trusted proxies.
+fn sso_user(state: &AppState, request: &Request) -> Option<String> {
+    let header_name = state.config.sso_header.as_ref()?;
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())?;
+    if !state.config.trusted_proxies.contains(&peer) {
+        return None;
+    }
+    let name = request.headers().get(header_name)?.to_str().ok()?.trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// What a viewer who may not use a route gets: anonymous viewers are asked to log in
@@ -436,9 +473,13 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         Some(_) => false,
         None => match headers.get(header::ORIGIN) {
             Some(origin) => same_origin(origin, headers.get(header::HOST)),
-            // Not a browser, or a very old one: only requests without a session cookie
-            // (logins, Bearer tokens) may go without either header.
-            None => cookie(headers, session_cookie_name(&state)).is_none(),
+            // Not a browser, or a very old one: only requests without ambient
+            // credentials (a session cookie, or a proxy's single sign-on) may go without
+            // either header: logins, Bearer tokens.
+            None => {
+                cookie(headers, session_cookie_name(&state)).is_none()
+                    && sso_user(&state, &request).is_none()
+            }
         },
     };
     if verdict {

@@ -559,6 +559,8 @@ pub struct Strings {
     pub reset_submit: &'static str,
     /// Unknown or used link.
     pub link_bad: &'static str,
+    /// Single sign-on named a user without an account.
+    pub sso_unknown: &'static str,
     // The facilitator's desk.
     /// Navigation: the facilitator's desk.
     pub nav_desk: &'static str,
@@ -1056,6 +1058,7 @@ pub const EN: Strings = Strings {
     invite_submit: "Create account",
     reset_submit: "Save password",
     link_bad: "This link is unknown, was used already or has expired. Ask the facilitator for a new one.",
+    sso_unknown: "Your organisation's sign-in named you, but erfa has no account by that name. Ask the facilitator to add you (erfa user add) with the name your sign-in uses.",
     // The facilitator's desk.
     nav_desk: "Desk",
     nav_digest: "Digest",
@@ -1388,6 +1391,7 @@ pub const DA: Strings = Strings {
     invite_submit: "Opret konto",
     reset_submit: "Gem adgangskode",
     link_bad: "Linket er ukendt, allerede brugt eller udløbet. Bed facilitatoren om et nyt.",
+    sso_unknown: "Din organisations login kendte dig, men erfa har ingen konto med det navn. Bed facilitatoren om at oprette dig (erfa user add) med det navn, dit login bruger.",
     // The facilitator's desk.
     nav_desk: "Skrivebord",
     nav_digest: "Udtræk",

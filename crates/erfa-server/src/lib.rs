@@ -60,6 +60,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub use axum::http::HeaderName;
 pub use error::ApiError;
 pub use state::{AppState, Config, Limits};
 

@@ -34,8 +34,13 @@ pub struct Config {
     /// keep such cookies only over HTTPS or from `localhost`; turn it off only for a test
     /// over plain HTTP on a private network.
     pub secure_cookies: bool,
-    /// Reverse proxies whose `X-Forwarded-For` is believed (for login throttling).
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for login throttling), and
+    /// whose single-sign-on header is believed when `sso_header` is set.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Single sign-on through a trusted reverse proxy: the header (e.g. `X-Remote-User`)
+    /// in which a proxy from `trusted_proxies` names the logged-in user. From any other
+    /// address the header is ignored.
+    pub sso_header: Option<axum::http::HeaderName>,
     /// The address members use, e.g. `https://erfa.example.dk`, for links in feeds,
     /// OpenSearch, invitations and password resets. Without it: `http://` and the bind
     /// address (the `Host` in local mode).
@@ -70,6 +75,7 @@ impl Config {
             public_access: false,
             secure_cookies: true,
             trusted_proxies: Vec::new(),
+            sso_header: None,
             public_url: None,
             local: true,
             limits: Limits::default(),

@@ -1192,3 +1192,93 @@ async fn no_leak_while_visibility_churns() {
     assert!(rounds >= 10, "{rounds} rounds");
     assert!(responses >= 500, "{responses} anonymous responses");
 }
+
+/// Single sign-on through a trusted reverse proxy: the header is believed from the proxy's
+/// address only, names an existing account, and is ambient authority for the CSRF check.
+#[tokio::test]
+async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
+    let proxy = std::net::IpAddr::from([10, 0, 0, 5]);
+    let content = tempfile::tempdir().expect("dir");
+    for (path, text) in sample() {
+        write(content.path(), path, text.as_bytes());
+    }
+    let data = tempfile::tempdir().expect("dir");
+    let store = Store::in_ram();
+    Indexer::new(&store, WriterOptions::default())
+        .expect("an indexer")
+        .update(content.path(), Mode::Incremental, &mut |_| {})
+        .expect("indexed");
+    let engine = Engine::new(&store).expect("an engine");
+    engine.reload().expect("reloaded");
+    let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
+    accounts
+        .add_user("mia", Role::Member, PASSWORD)
+        .expect("user");
+    let mut config = Config::local(content.path(), data.path());
+    config.local = false;
+    config.trusted_proxies = vec![proxy];
+    config.sso_header = Some(axum::http::HeaderName::from_static("x-remote-user"));
+    let app = router(AppState::new(store, engine, config).with_accounts(accounts));
+    let from = |peer: std::net::IpAddr, user: &str, method: Method, uri: &str| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("host", HOST)
+            .header("x-remote-user", user)
+            .extension(ConnectInfo(SocketAddr::new(peer, 40000)))
+    };
+
+    // From the proxy: mia, a member.
+    let resp = send(
+        &app,
+        from(proxy, "mia", Method::GET, "/w/change/cab-kopieret")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.header("cache-control"), "private, no-store");
+    // The same header from anywhere else is nobody's.
+    let resp = send(
+        &app,
+        from(
+            [192, 0, 2, 9].into(),
+            "mia",
+            Method::GET,
+            "/w/change/cab-kopieret",
+        )
+        .body(Body::empty())
+        .expect("req"),
+    )
+    .await;
+    assert!(is_login_redirect(&resp), "{}", resp.status);
+    // A name without an account is refused with an explanation.
+    let resp = send(
+        &app,
+        from(proxy, "stranger", Method::GET, "/api/search?q=cab")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(resp.status, 403);
+    assert_eq!(resp.json()["error"]["code"], "unknown_user");
+    // A form sent from another site through the proxy, without Origin or Sec-Fetch-Site,
+    // is refused like one with a session cookie.
+    let resp = send(
+        &app,
+        from(proxy, "mia", Method::POST, "/account/token")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(resp.status, 403);
+    let resp = send(
+        &app,
+        from(proxy, "mia", Method::POST, "/account/token")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(resp.status, 200);
+}
