@@ -267,8 +267,18 @@ fn single_sign_on_needs_a_trusted_proxy_and_a_header_name() {
     assert!(stderr(&out).contains("--trusted-proxy"), "{}", stderr(&out));
     let out = erfa(
         dir.path(),
-        &["serve", "--sso-header", "not a header", "--trusted-proxy", "127.0.0.1"],
+        &[
+            "serve",
+            "--sso-header",
+            "not a header",
+            "--trusted-proxy",
+            "127.0.0.1",
+        ],
     );
     assert_ne!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("expected a header name"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("expected a header name"),
+        "{}",
+        stderr(&out)
+    );
 }

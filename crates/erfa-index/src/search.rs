@@ -195,6 +195,10 @@ pub struct Hit {
     pub score: f32,
     /// Highlighted passage.
     pub snippet: Snippet,
+    /// `draft`, `review` or `archived`; absent for published write-ups (the only ones
+    /// members and anonymous visitors find).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::vocab::Status>,
 }
 
 /// A facet value and how many results have it.
@@ -1233,6 +1237,7 @@ pub(crate) fn hit(record: Record, score: f32, snippet: Snippet, scope: Scope) ->
         summary: front.summary,
         score,
         snippet,
+        status: (front.status != crate::vocab::Status::Published).then_some(front.status),
     }
 }
 

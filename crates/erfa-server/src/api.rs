@@ -314,6 +314,9 @@ pub struct HitJson {
     pub score: f32,
     /// The highlighted passage.
     pub snippet: SnippetJson,
+    /// `draft`, `review` or `archived`; absent for published write-ups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 impl From<Hit> for HitJson {
@@ -333,6 +336,7 @@ impl From<Hit> for HitJson {
                 section: h.snippet.section.to_string(),
                 html: h.snippet.html,
             },
+            status: h.status.map(|s| s.as_str().to_string()),
         }
     }
 }

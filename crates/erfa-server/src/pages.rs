@@ -336,11 +336,16 @@ pub(crate) struct HitView {
     snippet_section: &'static str,
     snippet_label: &'static str,
     snippet_html: String,
+    /// Draft, in review or archived (only the facilitator finds those).
+    status: Option<(&'static str, &'static str)>,
 }
 
 impl HitView {
     fn new(hit: Hit, lang: Lang) -> HitView {
         HitView {
+            status: hit
+                .status
+                .map(|s| (s.as_str(), lang.status_name(s.as_str()))),
             href: format!("/w/{}", hit.slug),
             kind: hit.kind.as_str(),
             kind_label: lang.facet_value("kind", hit.kind.as_str()),

@@ -428,3 +428,30 @@ async fn feed_and_opensearch_point_at_this_host() {
     let robots = get(&app.router, "/robots.txt").await.text();
     assert!(robots.contains("Disallow: /\n"));
 }
+
+#[tokio::test]
+async fn the_facilitator_sees_which_hits_are_not_published() {
+    let app = sample_app();
+    let resp = get(&app.router, "/api/search?q=owner").await;
+    let hits = resp.json()["hits"].as_array().cloned().unwrap_or_default();
+    let draft = hits
+        .iter()
+        .find(|h| h["slug"] == "drafts/idea")
+        .expect("the draft is found by the facilitator");
+    assert_eq!(draft["status"], "draft");
+    let page = get(&app.router, "/?q=owner").await.text();
+    assert!(
+        page.contains("badge badge-status badge-draft"),
+        "a draft badge on the results page"
+    );
+    // Published write-ups carry no status; members never see the field at all.
+    let resp = get(&app.router, "/api/search?q=cab").await;
+    assert!(
+        resp.json()["hits"]
+            .as_array()
+            .is_some_and(|h| h.iter().all(|h| h.get("status").is_none()))
+    );
+    let members = sample_app_for(Scope::Members);
+    let resp = get(&members.router, "/api/search?q=owner").await;
+    assert!(!resp.text().contains("\"status\""));
+}
