@@ -189,7 +189,7 @@ struct FacetColumn {
     offsets: Vec<u32>,
     ords: Vec<u32>,
     /// Ordinal → value.
-    values: Vec<String>,
+    values: Vec<std::sync::Arc<str>>,
 }
 
 impl SegmentFacets {
@@ -217,9 +217,7 @@ impl SegmentFacets {
                 str_column
                     .dictionary()
                     .sorted_ords_to_term_cb(&ords, |bytes| {
-                        column
-                            .values
-                            .push(String::from_utf8_lossy(bytes).into_owned());
+                        column.values.push(String::from_utf8_lossy(bytes).into());
                     })?;
             } else {
                 column.offsets.resize(max_doc as usize + 1, 0);
@@ -321,8 +319,8 @@ pub struct FacetCountsSegment {
     counts: Vec<(usize, Vec<u64>)>,
 }
 
-/// Counts by field name, then value.
-pub type Counts = HashMap<&'static str, HashMap<String, u64>>;
+/// Counts by field name: each value that occurs, with how often, in no particular order.
+pub type Counts = HashMap<&'static str, Vec<(std::sync::Arc<str>, u64)>>;
 
 impl Collector for FacetCounts {
     type Fruit = Counts;
@@ -355,17 +353,23 @@ impl Collector for FacetCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        let mut out: Counts = HashMap::new();
+    fn merge_fruits(&self, mut fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        if fruits.len() <= 1 {
+            return Ok(fruits.pop().unwrap_or_default());
+        }
+        let mut merged: HashMap<&'static str, HashMap<std::sync::Arc<str>, u64>> = HashMap::new();
         for fruit in fruits {
             for (name, counts) in fruit {
-                let entry = out.entry(name).or_default();
+                let entry = merged.entry(name).or_default();
                 for (value, n) in counts {
                     *entry.entry(value).or_default() += n;
                 }
             }
         }
-        Ok(out)
+        Ok(merged
+            .into_iter()
+            .map(|(name, counts)| (name, counts.into_iter().collect()))
+            .collect())
     }
 }
 
@@ -393,13 +397,13 @@ impl SegmentCollector for FacetCountsSegment {
         for (i, counts) in self.counts {
             let column = &self.table.columns[i];
             let entry = out.entry(column.name).or_default();
-            for (ord, n) in counts.into_iter().enumerate() {
-                if n > 0
-                    && let Some(value) = column.values.get(ord)
-                {
-                    *entry.entry(value.clone()).or_default() += n;
-                }
-            }
+            entry.extend(
+                counts
+                    .into_iter()
+                    .zip(&column.values)
+                    .filter(|(n, _)| *n > 0)
+                    .map(|(n, value)| (value.clone(), n)),
+            );
         }
         out
     }

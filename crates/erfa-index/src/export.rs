@@ -64,7 +64,13 @@ impl Engine {
         )?;
         let mut by = BTreeMap::new();
         for (name, values) in counts.1 {
-            by.insert(name, values.into_iter().collect());
+            by.insert(
+                name,
+                values
+                    .into_iter()
+                    .map(|(value, n)| (value.to_string(), n))
+                    .collect(),
+            );
         }
         Ok(Stats {
             scope,

@@ -1080,19 +1080,21 @@ impl Engine {
                 )?;
                 all_counts.extend(counts);
             }
-            for (name, counts) in all_counts {
-                let mut values: Vec<FacetValue> = counts
-                    .into_iter()
-                    .map(|(value, count)| FacetValue { value, count })
-                    .collect();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            for (name, mut counts) in all_counts {
+                counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 let active = filters.get(name);
-                let mut rank = 0;
-                values.retain(|v| {
-                    rank += 1;
-                    rank <= request.facet_limit
-                        || active.is_some_and(|values| values.contains(&v.value))
-                });
+                let values: Vec<FacetValue> = counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(rank, (value, _))| {
+                        *rank < request.facet_limit
+                            || active.is_some_and(|values| values.iter().any(|v| **v == **value))
+                    })
+                    .map(|(_, (value, count))| FacetValue {
+                        value: value.to_string(),
+                        count,
+                    })
+                    .collect();
                 facets.insert(name, values);
             }
         }
