@@ -1171,13 +1171,22 @@ impl Engine {
             };
             // Analysing a section is the costly part; a section that holds none of the
             // terms' first letters cannot match, and is passed over unanalysed.
-            if !might_contain(text, prefixes) {
+            let Some(first) = might_contain(text, prefixes) else {
                 continue;
+            };
+            // Analyse the passage from the sentence of the first likely match on; the
+            // whole section only when that passage holds no match after all.
+            let (start, end) = snippet_window(text, first);
+            let mut snippet = generator.snippet(&text[start..end]);
+            let mut offset = start;
+            if snippet.is_empty() && (start, end) != (0, text.len()) {
+                snippet = generator.snippet(text);
+                offset = 0;
             }
-            let mut snippet = generator.snippet(text);
             if !snippet.is_empty() {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                let range = snippet.fragment_range();
+                let fragment = snippet.fragment_range();
+                let range = fragment.start + offset..fragment.end + offset;
                 let mut html = String::new();
                 // An ellipsis where words were left out, not where only a full stop was.
                 let words_in = |t: &str| t.chars().any(char::is_alphanumeric);
@@ -1215,13 +1224,41 @@ fn term_prefix(term: &str) -> String {
     term.chars().take(n).collect()
 }
 
-/// Whether `text` may hold a word analysed to one of the terms the prefixes come from.
-fn might_contain(text: &str, prefixes: &[String]) -> bool {
-    if prefixes.is_empty() {
-        return false;
-    }
+/// Where `text` may first hold a word analysed to one of the terms the prefixes come
+/// from (a byte offset into `text`; 0 when lower-casing moved the offsets), or `None`
+/// when it cannot.
+fn might_contain(text: &str, prefixes: &[String]) -> Option<usize> {
     let lower = text.to_lowercase();
-    prefixes.iter().any(|p| lower.contains(p.as_str()))
+    let first = prefixes
+        .iter()
+        .filter_map(|p| lower.find(p.as_str()))
+        .min()?;
+    Some(if lower.len() == text.len() { first } else { 0 })
+}
+
+/// How many bytes of a section are analysed for its snippet, from the sentence of the
+/// first likely match on (a snippet is at most 220 characters).
+const SNIPPET_WINDOW: usize = 900;
+
+/// The passage of `text` to analyse for a snippet around byte offset `hit`: from the
+/// start of its sentence (at most 300 bytes back) to [`SNIPPET_WINDOW`] bytes further,
+/// both on character boundaries.
+fn snippet_window(text: &str, hit: usize) -> (usize, usize) {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let hit = floor(hit);
+    let back = floor(hit.saturating_sub(300));
+    let start = text[back..hit]
+        .rfind(['.', '!', '?', '\n'])
+        .map_or(if back == 0 { 0 } else { hit }, |i| back + i + 1);
+    let start = floor(start);
+    let end = floor(start + SNIPPET_WINDOW);
+    (start, end)
 }
 
 /// A hit from a stored record.
@@ -1334,10 +1371,25 @@ mod tests {
             .map(|t| term_prefix(t))
             .collect();
         assert_eq!(prefixes, ["d", "hæn", "c", "a"]);
-        assert!(might_contain("The server was DYING slowly", &prefixes[..1]));
-        assert!(might_contain("Tre Hændelser", &prefixes[1..2]));
-        assert!(!might_contain("nothing here", &prefixes[1..2]));
-        assert!(!might_contain("anything", &[]));
+        assert_eq!(
+            might_contain("The server was DYING slowly", &prefixes[..1]),
+            Some(15)
+        );
+        assert_eq!(might_contain("Tre Hændelser", &prefixes[1..2]), Some(4));
+        assert_eq!(might_contain("nothing here", &prefixes[1..2]), None);
+        assert_eq!(might_contain("anything", &[]), None);
+    }
+
+    #[test]
+    fn snippet_windows_start_at_a_sentence_and_stay_on_characters() {
+        let text = "First sentence here. Second one has the word. Third.";
+        let (start, end) = snippet_window(text, text.find("word").expect("word"));
+        assert_eq!(&text[start..end], " Second one has the word. Third.");
+        assert_eq!(snippet_window("short", 2), (0, 5));
+        let long = "æ".repeat(1000);
+        let (start, end) = snippet_window(&long, 1001);
+        assert!(long.is_char_boundary(start) && long.is_char_boundary(end));
+        assert!(end - start <= SNIPPET_WINDOW);
     }
 
     #[test]
