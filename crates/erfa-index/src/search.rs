@@ -1105,8 +1105,7 @@ impl Engine {
         } else {
             None
         };
-        let mut generators: BTreeMap<(TextPart, Language), (SnippetGenerator, Vec<String>)> =
-            BTreeMap::new();
+        let mut generators: BTreeMap<(TextPart, Language), SnippetParts> = BTreeMap::new();
         let mut hits = Vec::with_capacity(page_hits.len());
         for ranked in page_hits {
             let doc: TantivyDocument = searcher.doc(ranked.address)?;
@@ -1142,7 +1141,7 @@ impl Engine {
         doc: &TantivyDocument,
         record: &Record,
         query: &dyn Query,
-        generators: &mut BTreeMap<(TextPart, Language), (SnippetGenerator, Vec<String>)>,
+        generators: &mut BTreeMap<(TextPart, Language), SnippetParts>,
     ) -> Result<Snippet> {
         // Fixed priority: the mistake to avoid, then the lesson, then the summary, then
         // the rest of the text.
@@ -1156,22 +1155,23 @@ impl Engine {
             let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) else {
                 continue;
             };
-            let (generator, prefixes) = match generators.entry((part, record.language)) {
+            let (generator, terms, prefixes) = match generators.entry((part, record.language)) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => {
                     // tantivy's own constructor weighs terms by document frequencies
                     // that still count deleted documents; these are live counts.
                     let terms = self.exact(searcher).snippet_terms(query, field)?;
                     let prefixes = terms.keys().map(|t| term_prefix(t)).collect();
+                    let words: Vec<String> = terms.keys().cloned().collect();
                     let tokenizer = searcher.index().tokenizer_for_field(field)?;
                     let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
                     g.set_max_num_chars(220);
-                    e.insert((g, prefixes))
+                    e.insert((g, words, prefixes))
                 }
             };
             // Analysing a section is the costly part; a section that holds none of the
             // terms' first letters cannot match, and is passed over unanalysed.
-            let Some(first) = might_contain(text, prefixes) else {
+            let Some(first) = might_contain(text, terms, prefixes) else {
                 continue;
             };
             // Analyse the passage from the sentence of the first likely match on; the
@@ -1211,6 +1211,10 @@ impl Engine {
     }
 }
 
+/// A snippet generator for one (section, language) field, with the analysed query terms
+/// and their first letters.
+type SnippetParts = (SnippetGenerator, Vec<String>, Vec<String>);
+
 /// The start of an analysed term that the word it came from always shares. Stemmers
 /// change endings, and in a few short words more ("dying" → "die", "early" → "earli"), so
 /// short terms keep all but their last two letters, longer ones their first three.
@@ -1224,16 +1228,26 @@ fn term_prefix(term: &str) -> String {
     term.chars().take(n).collect()
 }
 
-/// Where `text` may first hold a word analysed to one of the terms the prefixes come
-/// from (a byte offset into `text`; 0 when lower-casing moved the offsets), or `None`
-/// when it cannot.
-fn might_contain(text: &str, prefixes: &[String]) -> Option<usize> {
+/// Where `text` likely first holds a word analysed to one of `terms` (a byte offset into
+/// `text`: the first whole term if one occurs as written, else the first term prefix; 0
+/// when lower-casing moved the offsets), or `None` when none of `prefixes` (the terms'
+/// first letters) occurs, so that no word of the text can match.
+fn might_contain(text: &str, terms: &[String], prefixes: &[String]) -> Option<usize> {
     let lower = text.to_lowercase();
     let first = prefixes
         .iter()
         .filter_map(|p| lower.find(p.as_str()))
         .min()?;
-    Some(if lower.len() == text.len() { first } else { 0 })
+    if lower.len() != text.len() {
+        return Some(0);
+    }
+    Some(
+        terms
+            .iter()
+            .filter_map(|t| lower.find(t.as_str()))
+            .min()
+            .unwrap_or(first),
+    )
 }
 
 /// How many bytes of a section are analysed for its snippet, from the sentence of the
@@ -1371,13 +1385,23 @@ mod tests {
             .map(|t| term_prefix(t))
             .collect();
         assert_eq!(prefixes, ["d", "hæn", "c", "a"]);
+        let none: &[String] = &[];
         assert_eq!(
-            might_contain("The server was DYING slowly", &prefixes[..1]),
+            might_contain("The server was DYING slowly", none, &prefixes[..1]),
             Some(15)
         );
-        assert_eq!(might_contain("Tre Hændelser", &prefixes[1..2]), Some(4));
-        assert_eq!(might_contain("nothing here", &prefixes[1..2]), None);
-        assert_eq!(might_contain("anything", &[]), None);
+        assert_eq!(
+            might_contain("Tre Hændelser", none, &prefixes[1..2]),
+            Some(4)
+        );
+        assert_eq!(might_contain("nothing here", none, &prefixes[1..2]), None);
+        assert_eq!(might_contain("anything", none, &[]), None);
+        // A whole term, where it occurs, wins over an earlier prefix.
+        let cab = ["cab".to_string()];
+        assert_eq!(
+            might_contain("a chart of the CAB", &cab, &prefixes[2..3]),
+            Some(15)
+        );
     }
 
     #[test]
