@@ -94,3 +94,50 @@ pub(crate) async fn serve(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CSS;
+
+    /// Every block of the style sheet is closed, and only `@media` blocks hold others: an
+    /// unclosed block would silently move every later rule into it.
+    #[test]
+    fn the_style_sheet_nests_only_inside_media_queries() {
+        // Comments out first: they may hold anything.
+        let mut css = String::new();
+        let mut rest = CSS;
+        while let Some(start) = rest.find("/*") {
+            css.push_str(&rest[..start]);
+            let end = rest[start..].find("*/").expect("a closed comment");
+            rest = &rest[start + end + 2..];
+        }
+        css.push_str(rest);
+        let mut depth = 0usize;
+        let mut opened_by_media = Vec::new();
+        let mut selector = String::new();
+        for c in css.chars() {
+            match c {
+                '{' => {
+                    let is_media = selector.trim_start().starts_with("@media");
+                    assert!(
+                        depth == 0 || (depth == 1 && opened_by_media == [true]),
+                        "a block inside a rule: {}",
+                        selector.trim()
+                    );
+                    opened_by_media.push(is_media);
+                    depth += 1;
+                    selector.clear();
+                }
+                '}' => {
+                    assert!(depth > 0, "a `}}` without its `{{`");
+                    depth -= 1;
+                    opened_by_media.pop();
+                    selector.clear();
+                }
+                ';' => selector.clear(),
+                _ => selector.push(c),
+            }
+        }
+        assert_eq!(depth, 0, "{depth} block(s) left open");
+    }
+}
