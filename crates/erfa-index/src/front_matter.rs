@@ -57,6 +57,40 @@ pub struct Date {
 }
 
 impl Date {
+    /// The calendar date `days` after 1970-01-01 (proleptic Gregorian; Howard Hinnant's
+    /// `civil_from_days`).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+
+    /// Today (UTC), from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// `YYYY-MM-DD HH:MM UTC` of `seconds` since 1970.
+    pub fn utc_minute(seconds: i64) -> String {
+        let rest = seconds.rem_euclid(86_400);
+        format!(
+            "{} {:02}:{:02} UTC",
+            Date::from_days(seconds.div_euclid(86_400)),
+            rest / 3600,
+            rest % 3600 / 60
+        )
+    }
+
     /// Parses `YYYY-MM-DD` with a real calendar day; anything else is `None`.
     pub fn parse(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
@@ -762,6 +796,21 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_become_calendar_dates() {
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(19_782).to_string(), "2024-02-29");
+        assert_eq!(Date::from_days(-1).to_string(), "1969-12-31");
+        let d = Date::parse("2026-11-28").expect("date");
+        assert_eq!(
+            Date::from_days(
+                i64::from(d.ordinal())
+                    - i64::from(Date::parse("1970-01-01").expect("date").ordinal())
+            ),
+            d
+        );
+    }
 
     #[test]
     fn dates_are_real_calendar_days() {

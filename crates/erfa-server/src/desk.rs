@@ -187,26 +187,6 @@ fn readable(state: &AppState, slug: &str, scope: Scope) -> Result<String, ApiErr
         .ok_or_else(ApiError::not_found)
 }
 
-/// Today, from the system clock.
-pub(crate) fn today() -> Date {
-    date_from_days(erfa_accounts::desk::today())
-}
-
-/// The calendar date `days` after 1970-01-01 (proleptic Gregorian).
-fn date_from_days(days: i64) -> Date {
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-    Date { year, month, day }
-}
-
 /// The first day of a meeting given as `YYYY-Qn`, `YYYY-MM` or `YYYY-MM-DD`.
 fn meeting_start(meeting: &str) -> Option<Date> {
     let m = meeting.trim();
@@ -604,12 +584,6 @@ fn desk_layout(ctx: &Ctx, title: &str) -> Layout {
     ctx.layout(title.to_string(), "desk", false)
 }
 
-fn datetime(seconds: i64) -> String {
-    let date = date_from_days(seconds.div_euclid(86_400));
-    let rest = seconds.rem_euclid(86_400);
-    format!("{date} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
-}
-
 async fn dashboard(ctx: Ctx) -> Response {
     let result = async {
         let (survey_counts, flags, audit) = blocking(&ctx.state, |s| {
@@ -677,7 +651,7 @@ async fn dashboard(ctx: Ctx) -> Response {
             audit: audit
                 .into_iter()
                 .map(|a| AuditView {
-                    at: datetime(a.at),
+                    at: Date::utc_minute(a.at),
                     actor: a.actor,
                     action: a.action,
                     target: a.target,
@@ -748,7 +722,7 @@ async fn review(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejection>) -> Re
                         .review_notes(&e.slug)
                         .map_err(db_error)?
                         .into_iter()
-                        .map(|n| format!("{} · {}: {}", datetime(n.at), n.actor, n.comment))
+                        .map(|n| format!("{} · {}: {}", Date::utc_minute(n.at), n.actor, n.comment))
                         .collect(),
                     None => Vec::new(),
                 };
@@ -903,7 +877,7 @@ async fn flags(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejection>) -> Res
                     title,
                     reason: reason_label(t, f.reason),
                     comment: f.comment,
-                    at: datetime(f.at),
+                    at: Date::utc_minute(f.at),
                     state: flag_state_label(t, f.state),
                     open: f.state == FlagState::Open,
                     slug: f.writeup,
@@ -1206,7 +1180,7 @@ fn content_health(s: &AppState, t: &'static Strings) -> Result<Health, ApiError>
             },
         });
     }
-    let today = today();
+    let today = Date::today();
     let age = s.config.review_age_days;
     let mut stale = Vec::new();
     let mut missing = Vec::new();
@@ -1710,21 +1684,6 @@ async fn digest(ctx: Ctx, query: Result<Query<DigestQuery>, QueryRejection>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_become_calendar_dates() {
-        assert_eq!(date_from_days(0).to_string(), "1970-01-01");
-        assert_eq!(date_from_days(19_782).to_string(), "2024-02-29");
-        assert_eq!(date_from_days(-1).to_string(), "1969-12-31");
-        let d = Date::parse("2026-11-28").expect("date");
-        assert_eq!(
-            date_from_days(
-                i64::from(d.ordinal())
-                    - i64::from(Date::parse("1970-01-01").expect("date").ordinal())
-            ),
-            d
-        );
-    }
 
     #[test]
     fn meetings_start_on_their_first_day() {

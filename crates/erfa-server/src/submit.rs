@@ -1262,26 +1262,6 @@ struct MineTemplate {
     saved: Option<String>,
 }
 
-/// `YYYY-MM-DD HH:MM` (UTC) of seconds since 1970.
-fn timestamp(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rest = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        rest / 3600,
-        rest % 3600 / 60
-    )
-}
-
 /// A submission's file name without folder and `.md`: `[a-z0-9-]`, as the form makes them.
 fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
@@ -1342,7 +1322,7 @@ async fn mine(
                                 title: doc.front.title.clone(),
                                 status: lang.status_name(doc.front.status.as_str()).to_string(),
                                 editable: editable(doc.front.status),
-                                updated: timestamp(sub.updated),
+                                updated: Date::utc_minute(sub.updated),
                                 slug,
                                 notes,
                             },
@@ -1350,7 +1330,7 @@ async fn mine(
                                 title: sub.path.clone(),
                                 status: lang.t().mine_gone.to_string(),
                                 editable: false,
-                                updated: timestamp(sub.updated),
+                                updated: Date::utc_minute(sub.updated),
                                 slug,
                                 notes,
                             },
@@ -1611,7 +1591,7 @@ mod tests {
 
     #[test]
     fn timestamps_are_utc() {
-        assert_eq!(timestamp(0), "1970-01-01 00:00 UTC");
-        assert_eq!(timestamp(1_709_999_999), "2024-03-09 15:59 UTC");
+        assert_eq!(Date::utc_minute(0), "1970-01-01 00:00 UTC");
+        assert_eq!(Date::utc_minute(1_709_999_999), "2024-03-09 15:59 UTC");
     }
 }
