@@ -187,6 +187,14 @@ impl Viewer {
         }
     }
 
+    /// The viewer [`authenticate`] stored in a request's extensions; nobody without it.
+    pub fn of(extensions: &axum::http::Extensions) -> Viewer {
+        extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_else(Viewer::anonymous)
+    }
+
     /// The search scope.
     pub fn scope(&self) -> Scope {
         self.rank.scope()
@@ -208,11 +216,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         // `authenticate` runs before every handler; without it nobody is trusted.
-        Ok(parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .unwrap_or_else(Viewer::anonymous))
+        Ok(Viewer::of(&parts.extensions))
     }
 }
 
@@ -263,10 +267,6 @@ pub(crate) fn clear_session_cookie(state: &AppState) -> HeaderValue {
         session_cookie_name(state)
     );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("x=; Max-Age=0"))
-}
-
-fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/")
 }
 
 /// The feed token of a `/feed.atom?token=…` request.
@@ -346,7 +346,7 @@ pub async fn authenticate(
                 code: "unknown_user",
                 message: lang.t().sso_unknown.to_string(),
             };
-            return if is_api(request.uri().path()) {
+            return if crate::is_api(request.uri().path()) {
                 error.into_response()
             } else {
                 crate::pages::error_page(&state, lang, Viewer::anonymous(), &error)
@@ -358,7 +358,7 @@ pub async fn authenticate(
                 "the token is unknown or was revoked; create a new one on your account page"
                     .to_string(),
             );
-            let mut response = if is_api(request.uri().path()) {
+            let mut response = if crate::is_api(request.uri().path()) {
                 error.into_response()
             } else {
                 crate::pages::error_page(&state, lang, Viewer::anonymous(), &error)
@@ -422,7 +422,7 @@ pub(crate) fn deny(
     let lang = Lang::negotiate(headers);
     let path = uri.path();
     if viewer.rank == Rank::Anonymous {
-        if is_api(path) {
+        if crate::is_api(path) {
             return ApiError::Unauthorized(lang.t().error_401_text.to_string()).into_response();
         }
         let here = uri.path_and_query().map_or("/", |p| p.as_str());
@@ -433,7 +433,7 @@ pub(crate) fn deny(
         code: "forbidden",
         message: lang.t().forbidden_role.to_string(),
     };
-    if is_api(path) {
+    if crate::is_api(path) {
         error.into_response()
     } else {
         crate::pages::error_page(state, lang, viewer.clone(), &error)
@@ -447,16 +447,23 @@ pub(crate) async fn require(
     request: Request,
     next: Next,
 ) -> Response {
-    let viewer = request
-        .extensions()
-        .get::<Viewer>()
-        .cloned()
-        .unwrap_or_else(Viewer::anonymous);
-    if allows(access, viewer.rank, state.public_access()) {
-        next.run(request).await
-    } else {
-        deny(&state, &viewer, request.headers(), request.uri())
+    let viewer = Viewer::of(request.extensions());
+    match refuse(access, &state, &viewer, &request) {
+        Some(denied) => denied,
+        None => next.run(request).await,
     }
+}
+
+/// The answer for a viewer who may not use a route that needs `access`, or `None` when
+/// they may.
+pub(crate) fn refuse(
+    access: Access,
+    state: &AppState,
+    viewer: &Viewer,
+    request: &Request,
+) -> Option<Response> {
+    (!allows(access, viewer.rank, state.public_access()))
+        .then(|| deny(state, viewer, request.headers(), request.uri()))
 }
 
 /// Refuses state-changing requests that a browser made for another site.
@@ -490,7 +497,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         code: "csrf",
         message: lang.t().csrf_refused.to_string(),
     };
-    if is_api(request.uri().path()) {
+    if crate::is_api(request.uri().path()) {
         error.into_response()
     } else {
         crate::pages::error_page(&state, lang, Viewer::anonymous(), &error)

@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path as FsPath;
-use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
@@ -33,7 +32,7 @@ use serde::Deserialize;
 use crate::auth::{Access, Rank, Viewer};
 use crate::error::ApiError;
 use crate::i18n::{self, Strings};
-use crate::pages::{Ctx, Layout};
+use crate::pages::{Ctx, Layout, page, render};
 use crate::routes::Route;
 use crate::state::AppState;
 
@@ -134,31 +133,6 @@ pub(crate) fn routes() -> Vec<Route> {
 
 // ---------------------------------------------------------------------------------------
 // Shared helpers
-
-fn render(template: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
-    let html = template.render()?;
-    Ok((
-        status,
-        [(
-            header::VARY,
-            HeaderValue::from_static("Accept-Language, Cookie"),
-        )],
-        axum::response::Html(html),
-    )
-        .into_response())
-}
-
-fn page(result: Result<Response, ApiError>, ctx: &Ctx) -> Response {
-    result.unwrap_or_else(|e| ctx.error(e).into_response())
-}
-
-fn accounts_of(state: &AppState) -> Result<Arc<Accounts>, ApiError> {
-    state.accounts.clone().ok_or_else(ApiError::not_found)
-}
-
-fn db_error(e: erfa_accounts::Error) -> ApiError {
-    ApiError::internal(format!("state database: {e}"))
-}
 
 /// Who did it, for the audit log and signals: the login name, or `local` in local mode.
 fn actor(viewer: &Viewer) -> String {
@@ -290,14 +264,14 @@ async fn signal(
             .ok()
             .and_then(|Form(f)| Signal::parse(&f.signal))
             .ok_or_else(|| bad_form("signal: expected helped or saw_too"))?;
-        let accounts = accounts_of(&ctx.state)?;
+        let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
         let member = actor(&ctx.viewer);
         let slug = blocking(&ctx.state, move |s| {
             let slug = readable(s, &slug, scope)?;
             accounts
                 .toggle_signal(&slug, &member, signal)
-                .map_err(db_error)?;
+                .map_err(ApiError::from)?;
             Ok(slug)
         })
         .await?;
@@ -331,14 +305,14 @@ async fn flag(
                 ctx.lang.t().desk_flag_comment_needed,
             ));
         }
-        let accounts = accounts_of(&ctx.state)?;
+        let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
         let member = actor(&ctx.viewer);
         let slug = blocking(&ctx.state, move |s| {
             let slug = readable(s, &slug, scope)?;
             accounts
                 .add_flag(&slug, &member, reason, &form.comment)
-                .map_err(db_error)?;
+                .map_err(ApiError::from)?;
             Ok(slug)
         })
         .await?;
@@ -600,8 +574,10 @@ async fn dashboard(ctx: Ctx) -> Response {
                 .count();
             let (flags, audit) = match &s.accounts {
                 Some(a) => (
-                    a.flags(Some(FlagState::Open)).map_err(db_error)?.len(),
-                    a.audit_log(15).map_err(db_error)?,
+                    a.flags(Some(FlagState::Open))
+                        .map_err(ApiError::from)?
+                        .len(),
+                    a.audit_log(15).map_err(ApiError::from)?,
                 ),
                 None => (0, Vec::new()),
             };
@@ -720,7 +696,7 @@ async fn review(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejection>) -> Re
                 let notes = match &s.accounts {
                     Some(a) => a
                         .review_notes(&e.slug)
-                        .map_err(db_error)?
+                        .map_err(ApiError::from)?
                         .into_iter()
                         .map(|n| format!("{} · {}: {}", Date::utc_minute(n.at), n.actor, n.comment))
                         .collect(),
@@ -812,11 +788,11 @@ async fn review_action(
             if let Some(accounts) = &s.accounts {
                 accounts
                     .audit(&me, &format!("review.{action}"), &entry.slug)
-                    .map_err(db_error)?;
+                    .map_err(ApiError::from)?;
                 if action == "changes" {
                     accounts
                         .add_review_note(&entry.slug, &me, &form.comment)
-                        .map_err(db_error)?;
+                        .map_err(ApiError::from)?;
                 }
             }
             Ok(())
@@ -862,10 +838,10 @@ fn flag_state_label(t: &Strings, state: FlagState) -> &'static str {
 async fn flags(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejection>) -> Response {
     let done = query.map(|q| q.0.done).unwrap_or_default();
     let result = async {
-        let accounts = accounts_of(&ctx.state)?;
+        let accounts = ctx.state.accounts()?;
         let t = ctx.lang.t();
         let views = blocking(&ctx.state, move |s| {
-            let all = accounts.flags(None).map_err(db_error)?;
+            let all = accounts.flags(None).map_err(ApiError::from)?;
             let mut views = Vec::new();
             for f in all {
                 let title = s
@@ -919,17 +895,17 @@ async fn flag_action(
             "dismiss" => FlagState::Dismissed,
             _ => return Err(bad_form("action: expected resolve or dismiss")),
         };
-        let accounts = accounts_of(&ctx.state)?;
+        let accounts = ctx.state.accounts()?;
         let me = actor(&ctx.viewer);
         let action = form.action.clone();
         blocking(&ctx.state, move |_| {
             let writeup = accounts
                 .close_flag(id, state, &me)
-                .map_err(db_error)?
+                .map_err(ApiError::from)?
                 .ok_or_else(ApiError::not_found)?;
             accounts
                 .audit(&me, &format!("flag.{action}"), &writeup)
-                .map_err(db_error)
+                .map_err(ApiError::from)
         })
         .await?;
         Ok(Redirect::to(&format!("/admin/flags?done={}", form.action)).into_response())
@@ -1080,7 +1056,7 @@ async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Respon
             if let Some(accounts) = &s.accounts {
                 accounts
                     .audit(&me, "merge", &format!("{old_slug} → {kept_slug}"))
-                    .map_err(db_error)?;
+                    .map_err(ApiError::from)?;
             }
             Ok((old_slug, kept_slug))
         })
@@ -1305,8 +1281,8 @@ async fn insights(ctx: Ctx) -> Response {
             (Some(accounts), true) => {
                 let accounts = accounts.clone();
                 blocking(&ctx.state, move |_| {
-                    accounts.purge_searches(weeks).map_err(db_error)?;
-                    accounts.search_insights(weeks, 30).map_err(db_error)
+                    accounts.purge_searches(weeks).map_err(ApiError::from)?;
+                    accounts.search_insights(weeks, 30).map_err(ApiError::from)
                 })
                 .await?
             }
@@ -1385,14 +1361,14 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
             let zero = if state.config.insights {
                 accounts
                     .search_insights(state.config.insights_weeks, 20)
-                    .map_err(db_error)?
+                    .map_err(ApiError::from)?
                     .zero
             } else {
                 Vec::new()
             };
             let flags = accounts
                 .flags(Some(FlagState::Open))
-                .map_err(db_error)?
+                .map_err(ApiError::from)?
                 .into_iter()
                 .map(|f| AgendaItem {
                     title: survey.title_of(&f.writeup),
@@ -1406,7 +1382,7 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
                 .collect();
             let mut saw_too: Vec<(u64, AgendaItem)> = accounts
                 .all_signal_counts()
-                .map_err(db_error)?
+                .map_err(ApiError::from)?
                 .into_iter()
                 .filter(|(_, c)| c.saw_too >= AGENDA_SAW_TOO)
                 .filter_map(|(slug, c)| {

@@ -123,6 +123,12 @@ impl From<erfa_index::Error> for ApiError {
     }
 }
 
+impl From<erfa_accounts::Error> for ApiError {
+    fn from(err: erfa_accounts::Error) -> Self {
+        ApiError::Internal(format!("state database: {err}"))
+    }
+}
+
 impl From<askama::Error> for ApiError {
     fn from(err: askama::Error) -> Self {
         ApiError::Internal(format!("template: {err}"))

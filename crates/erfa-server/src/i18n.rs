@@ -4,7 +4,7 @@
 //! first of Danish and English in `Accept-Language` by quality; otherwise English.
 
 use axum::http::HeaderMap;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::header::ACCEPT_LANGUAGE;
 
 /// The language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +46,7 @@ impl Lang {
 
     /// The language for a request: the `lang` cookie, else `Accept-Language`, else English.
     pub fn negotiate(headers: &HeaderMap) -> Lang {
-        if let Some(lang) = headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .filter(|(name, _)| *name == COOKIE_NAME)
-            .find_map(|(_, value)| Lang::parse(value.trim()))
-        {
+        if let Some(lang) = crate::auth::cookie(headers, COOKIE_NAME).and_then(Lang::parse) {
             return lang;
         }
         let mut best: Option<(f32, usize, Lang)> = None;

@@ -105,12 +105,8 @@ pub fn router(state: AppState) -> Router {
 /// Unknown paths: JSON under `/api`, an HTML page elsewhere. Without public access an
 /// anonymous visitor is asked to log in first, as on every other page.
 async fn fallback(ctx: pages::Ctx, request: Request) -> Response {
-    if !auth::allows(
-        auth::Access::Public,
-        ctx.viewer.rank,
-        ctx.state.public_access(),
-    ) {
-        return auth::deny(&ctx.state, &ctx.viewer, request.headers(), request.uri());
+    if let Some(denied) = auth::refuse(auth::Access::Public, &ctx.state, &ctx.viewer, &request) {
+        return denied;
     }
     if is_api(request.uri().path()) {
         ApiError::not_found().into_response()
@@ -125,12 +121,8 @@ async fn method_not_allowed(ctx: pages::Ctx, request: Request) -> Response {
     if request.method() == Method::OPTIONS {
         return (StatusCode::NO_CONTENT, allow).into_response();
     }
-    if !auth::allows(
-        auth::Access::Public,
-        ctx.viewer.rank,
-        ctx.state.public_access(),
-    ) {
-        return auth::deny(&ctx.state, &ctx.viewer, request.headers(), request.uri());
+    if let Some(denied) = auth::refuse(auth::Access::Public, &ctx.state, &ctx.viewer, &request) {
+        return denied;
     }
     if is_api(request.uri().path()) {
         (allow, ApiError::MethodNotAllowed).into_response()
@@ -149,7 +141,8 @@ fn loggable_path(path: &str) -> &str {
     }
 }
 
-fn is_api(path: &str) -> bool {
+/// Whether `path` is under `/api`, where answers are JSON.
+pub(crate) fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 

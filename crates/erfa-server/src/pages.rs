@@ -97,11 +97,7 @@ impl FromRequestParts<AppState> for Ctx {
         Ok(Ctx {
             state: state.clone(),
             lang: Lang::negotiate(&parts.headers),
-            viewer: parts
-                .extensions
-                .get::<Viewer>()
-                .cloned()
-                .unwrap_or_else(Viewer::anonymous),
+            viewer: Viewer::of(&parts.extensions),
             here: parts
                 .uri
                 .path_and_query()
@@ -291,8 +287,14 @@ pub(crate) fn error_page(
 }
 
 fn html(template: &impl Template) -> Result<Response, ApiError> {
+    render(template, StatusCode::OK)
+}
+
+/// A rendered page with `status`; it varies with the language and the viewer.
+pub(crate) fn render(template: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
     let html = template.render()?;
     Ok((
+        status,
         [(
             header::VARY,
             HeaderValue::from_static("Accept-Language, Cookie"),
@@ -300,6 +302,11 @@ fn html(template: &impl Template) -> Result<Response, ApiError> {
         Html(html),
     )
         .into_response())
+}
+
+/// A page handler's answer: the page, or its error as an error page.
+pub(crate) fn page(result: Result<Response, ApiError>, ctx: &Ctx) -> Response {
+    result.unwrap_or_else(|e| ctx.error(e).into_response())
 }
 
 /// `301 Moved Permanently` to `location` (old URLs of a write-up: aliases, other

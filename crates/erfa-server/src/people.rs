@@ -10,14 +10,14 @@ use askama::Template;
 use axum::Form;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderValue};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::{Link, Role, TokenKind};
 use serde::Deserialize;
 
 use crate::auth::{self, Access, Credential, Rank};
 use crate::error::ApiError;
-use crate::pages::{Ctx, Layout};
+use crate::pages::{Ctx, Layout, page, render};
 use crate::routes::Route;
 
 /// The routes of this module.
@@ -94,27 +94,6 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-fn accounts_of(ctx: &Ctx) -> Result<std::sync::Arc<erfa_accounts::Accounts>, ApiError> {
-    ctx.state.accounts.clone().ok_or_else(ApiError::not_found)
-}
-
-fn render(template: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
-    let html = template.render()?;
-    Ok((
-        status,
-        [(
-            header::VARY,
-            HeaderValue::from_static("Accept-Language, Cookie"),
-        )],
-        axum::response::Html(html),
-    )
-        .into_response())
-}
-
-fn page(result: Result<Response, ApiError>, ctx: &Ctx) -> Response {
-    result.unwrap_or_else(|e| ctx.error(e).into_response())
-}
-
 /// `text` percent-encoded for use as one path segment.
 fn path_segment(text: &str) -> String {
     text.bytes()
@@ -123,10 +102,6 @@ fn path_segment(text: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect()
-}
-
-fn db_error(e: erfa_accounts::Error) -> ApiError {
-    ApiError::internal(format!("accounts: {e}"))
 }
 
 /// The absolute URL of a path on this server, for links to send by mail.
@@ -199,7 +174,7 @@ async fn login_inner(
     headers: &axum::http::HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, ApiError> {
-    let accounts = accounts_of(ctx)?;
+    let accounts = ctx.state.accounts()?;
     let Form(form) = form.map_err(|_| {
         ApiError::bad_request("bad_form", "expected the fields name, password and next")
     })?;
@@ -222,7 +197,7 @@ async fn login_inner(
     let password = form.password.clone();
     let verified = auth::hashing(&ctx.state, move |a| a.verify_password(&name, &password))
         .await?
-        .map_err(db_error)?;
+        .map_err(ApiError::from)?;
     let Some(user) = verified else {
         ctx.state.guards.throttle.failed(&form.name, address);
         let (status, message) = auth::login_refused(ctx.lang);
@@ -243,7 +218,7 @@ async fn login_inner(
     })
     .await
     .map_err(|e| ApiError::internal(format!("login task: {e}")))?
-    .map_err(db_error)?;
+    .map_err(ApiError::from)?;
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
@@ -315,13 +290,13 @@ async fn link_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let accounts = accounts_of(ctx)?;
+    let accounts = ctx.state.accounts()?;
     let t = ctx.lang.t();
     let secret = link.to_string();
     let found = tokio::task::spawn_blocking(move || accounts.link(&secret))
         .await
         .map_err(|e| ApiError::internal(format!("link task: {e}")))?
-        .map_err(db_error)?;
+        .map_err(ApiError::from)?;
     let Some(found) = found else {
         return Err(ApiError::NotFound(t.link_bad.to_string()));
     };
@@ -395,7 +370,7 @@ async fn link_use(
                 )
                 .await
             }
-            Err(e) => Err(db_error(e)),
+            Err(e) => Err(e.into()),
         }
     }
     .await;
@@ -448,7 +423,7 @@ async fn account(ctx: Ctx) -> Response {
 }
 
 async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, ApiError> {
-    let accounts = accounts_of(ctx)?;
+    let accounts = ctx.state.accounts()?;
     let name = ctx
         .viewer
         .name()
@@ -465,7 +440,7 @@ async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, ApiError> {
     })
     .await
     .map_err(|e| ApiError::internal(format!("token task: {e}")))?
-    .map_err(db_error)
+    .map_err(ApiError::from)
 }
 
 async fn account_feed(ctx: Ctx) -> Response {
@@ -514,11 +489,11 @@ async fn people_page(
     link: Option<String>,
     notice: Option<&'static str>,
 ) -> Result<Response, ApiError> {
-    let accounts = accounts_of(ctx)?;
+    let accounts = ctx.state.accounts()?;
     let users = tokio::task::spawn_blocking(move || accounts.users())
         .await
         .map_err(|e| ApiError::internal(format!("people task: {e}")))?
-        .map_err(db_error)?;
+        .map_err(ApiError::from)?;
     let t = ctx.lang.t();
     let me = ctx.viewer.name().unwrap_or_default();
     let template = PeopleTemplate {
@@ -574,7 +549,7 @@ where
     T: Send + 'static,
     F: FnOnce(&erfa_accounts::Accounts, &str) -> erfa_accounts::Result<T> + Send + 'static,
 {
-    let accounts = accounts_of(ctx)?;
+    let accounts = ctx.state.accounts()?;
     let me = ctx.viewer.name().unwrap_or_default().to_string();
     if me == target {
         return Err(ApiError::Forbidden {
@@ -587,7 +562,7 @@ where
         .map_err(|e| ApiError::internal(format!("people task: {e}")))?
         .map_err(|e| match e {
             erfa_accounts::Error::NoSuchUser(_) => ApiError::not_found(),
-            other => db_error(other),
+            other => other.into(),
         })
 }
 
@@ -597,7 +572,7 @@ async fn people_invite(
 ) -> Response {
     let result = async {
         let role = parse_role(form)?;
-        let accounts = accounts_of(&ctx)?;
+        let accounts = ctx.state.accounts()?;
         let me = ctx.viewer.name().unwrap_or_default().to_string();
         let link = tokio::task::spawn_blocking(move || {
             let link = accounts.create_invite(role, &me)?;
@@ -606,7 +581,7 @@ async fn people_invite(
         })
         .await
         .map_err(|e| ApiError::internal(format!("invite task: {e}")))?
-        .map_err(db_error)?;
+        .map_err(ApiError::from)?;
         let url = absolute(&ctx, &format!("/invite/{link}"));
         people_page(&ctx, Some(url), None).await
     }

@@ -164,6 +164,11 @@ impl AppState {
         self
     }
 
+    /// The state database; "not found" where there is none (router tests without it).
+    pub(crate) fn accounts(&self) -> Result<Arc<erfa_accounts::Accounts>, ApiError> {
+        self.accounts.clone().ok_or_else(ApiError::not_found)
+    }
+
     /// Whether viewers log in. Otherwise the configuration fixes the viewer: the
     /// facilitator in local mode, other scopes in tests.
     pub fn logins(&self) -> bool {

@@ -18,7 +18,6 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_index::markdown::Section;
 use erfa_index::vocab::{self, Kind, Language, OrgSize, Sector, Status, Visibility};
@@ -28,7 +27,7 @@ use serde::Serialize;
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Strings};
-use crate::pages::{Ctx, Layout};
+use crate::pages::{Ctx, Layout, page, render};
 use crate::routes::Route;
 
 /// The folder of `content/` that the form writes into.
@@ -922,16 +921,7 @@ fn share_page(
         preview: extras.preview,
         similar: similar_views(lang, extras.similar),
     };
-    let html = template.render()?;
-    Ok((
-        status,
-        [(
-            header::VARY,
-            HeaderValue::from_static("Accept-Language, Cookie"),
-        )],
-        axum::response::Html(html),
-    )
-        .into_response())
+    render(&template, status)
 }
 
 fn similar_views(lang: Lang, hits: Vec<Hit>) -> Vec<SimilarView> {
@@ -943,10 +933,6 @@ fn similar_views(lang: Lang, hits: Vec<Hit>) -> Vec<SimilarView> {
             summary: h.summary,
         })
         .collect()
-}
-
-fn page(result: Result<Response, ApiError>, ctx: &Ctx) -> Response {
-    result.unwrap_or_else(|e| ctx.error(e).into_response())
 }
 
 /// Who the viewer is in the record of submissions.
