@@ -31,19 +31,45 @@ pub const PASSWORD: &str = "a long enough password";
 /// Users of every role: `mia` (member), `carl` (contributor), `fran` (facilitator), and
 /// `target` (a member the people-page actions act on).
 pub fn site(files: &[(String, String)], public_access: bool) -> Site {
+    site_with(files, public_access, false, |_| {})
+}
+
+/// As [`site`]; `watched` keeps the index on disk under a live watcher (for changes made
+/// to the files during the test), and `configure` adjusts the settings.
+pub fn site_with(
+    files: &[(String, String)],
+    public_access: bool,
+    watched: bool,
+    configure: impl FnOnce(&mut Config),
+) -> Site {
     let content = tempfile::tempdir().expect("a temp dir");
     for (path, text) in files {
         write(content.path(), path, text.as_bytes());
     }
     write(content.path(), "change/diagram.png", PNG);
     let data = tempfile::tempdir().expect("a temp dir");
-    let store = Store::in_ram();
-    Indexer::new(&store, WriterOptions::default())
-        .expect("an indexer")
+    let store = if watched {
+        Store::open(&data.path().join("index")).expect("a store").0
+    } else {
+        Store::in_ram()
+    };
+    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("an indexer");
+    indexer
         .update(content.path(), Mode::Incremental, &mut |_| {})
         .expect("indexed");
     let engine = Engine::new(&store).expect("an engine");
     engine.reload().expect("reloaded");
+    let watch = watched.then(|| {
+        Arc::new(
+            erfa_index::watch::Watch::start(
+                indexer,
+                engine.clone(),
+                content.path(),
+                erfa_index::watch::WatchOptions::default(),
+            )
+            .expect("watching"),
+        )
+    });
     let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
     for (name, role) in [
         ("mia", Role::Member),
@@ -58,7 +84,9 @@ pub fn site(files: &[(String, String)], public_access: bool) -> Site {
     config.scope = Scope::Public;
     config.public_access = public_access;
     config.public_url = Some("https://erfa.example".to_string());
-    let state = AppState::new(store, engine, config).with_accounts(accounts.clone());
+    configure(&mut config);
+    let mut state = AppState::new(store, engine, config).with_accounts(accounts.clone());
+    state.watch = watch;
     Site {
         router: router(state),
         content,
@@ -977,35 +1005,8 @@ async fn organisations_reach_members_only() {
 
 #[tokio::test]
 async fn a_write_up_narrowed_to_members_disappears_for_anonymous_visitors_within_seconds() {
-    let content = tempfile::tempdir().expect("dir");
-    let data = tempfile::tempdir().expect("dir");
-    for (path, text) in sample() {
-        write(content.path(), path, text.as_bytes());
-    }
-    let (store, _) = Store::open(&data.path().join("index")).expect("store");
-    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
-    indexer
-        .update(content.path(), Mode::Incremental, &mut |_| {})
-        .expect("indexed");
-    let engine = Engine::new(&store).expect("engine");
-    engine.reload().expect("reload");
-    let watch = erfa_index::watch::Watch::start(
-        indexer,
-        engine.clone(),
-        content.path(),
-        erfa_index::watch::WatchOptions::default(),
-    )
-    .expect("watching");
-    let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
-    accounts
-        .add_user("mia", Role::Member, PASSWORD)
-        .expect("user");
-    let mut config = Config::local(content.path(), data.path());
-    config.local = false;
-    config.public_access = true;
-    let mut state = AppState::new(store, engine, config).with_accounts(accounts);
-    state.watch = Some(Arc::new(watch));
-    let app = router(state);
+    let site = site_with(&owned(sample()), true, true, |_| {});
+    let (app, content) = (&site.router, site.content.path());
 
     let probes = [
         "/api/search?q=printer+queues",
@@ -1014,13 +1015,13 @@ async fn a_write_up_narrowed_to_members_disappears_for_anonymous_visitors_within
         "/?q=printer",
     ];
     for uri in probes {
-        let resp = get_as(&app, uri, None).await;
+        let resp = get_as(app, uri, None).await;
         assert!(
             resp.text().contains("We copied a bank"),
             "{uri} shows it first"
         );
     }
-    let path = content.path().join("change/cab-copied.md");
+    let path = content.join("change/cab-copied.md");
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(
         &path,
@@ -1031,7 +1032,7 @@ async fn a_write_up_narrowed_to_members_disappears_for_anonymous_visitors_within
     loop {
         let mut leaked = Vec::new();
         for uri in probes {
-            let resp = get_as(&app, uri, None).await;
+            let resp = get_as(app, uri, None).await;
             if resp.text().contains("We copied a bank")
                 || resp.text().contains("reviewed every change")
             {
@@ -1047,9 +1048,9 @@ async fn a_write_up_narrowed_to_members_disappears_for_anonymous_visitors_within
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(get_as(&app, "/w/change/cab-copied", None).await.status, 404);
-    let cookie = login(&app, "mia").await;
-    let member = get_as(&app, "/w/change/cab-copied", Some(&cookie)).await;
+    assert_eq!(get_as(app, "/w/change/cab-copied", None).await.status, 404);
+    let cookie = login(app, "mia").await;
+    let member = get_as(app, "/w/change/cab-copied", Some(&cookie)).await;
     assert_eq!(member.status, 200, "members still read it");
 }
 
@@ -1061,8 +1062,6 @@ async fn no_leak_while_visibility_churns() {
     use std::collections::HashMap;
     use std::sync::Mutex;
 
-    let content = tempfile::tempdir().expect("dir");
-    let data = tempfile::tempdir().expect("dir");
     let flipper = |i: usize, public: bool| {
         format!(
             "---\ntitle: Flipping write-up zqxflip{} about change boards\nkind: lesson\nlanguage: en\nvisibility: {}\n---\n## Lesson learned\n\nThe change board zqxflip{} met weekly.\n",
@@ -1071,38 +1070,17 @@ async fn no_leak_while_visibility_churns() {
             canary(i)
         )
     };
+    // The first half alternate between public and members-only every round; the second
+    // half turn members-only in the first round and stay so, which the 5-second bound
+    // must then catch.
     const FLIPPERS: usize = 20;
-    for i in 0..FLIPPERS {
-        write(
-            content.path(),
-            &format!("flip/{i}.md"),
-            flipper(i, true).as_bytes(),
-        );
-    }
-    let (store, _) = Store::open(&data.path().join("index")).expect("store");
-    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
-    indexer
-        .update(content.path(), Mode::Incremental, &mut |_| {})
-        .expect("indexed");
-    let engine = Engine::new(&store).expect("engine");
-    engine.reload().expect("reload");
-    let watch = erfa_index::watch::Watch::start(
-        indexer,
-        engine.clone(),
-        content.path(),
-        erfa_index::watch::WatchOptions::default(),
-    )
-    .expect("watching");
-    let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
-    accounts
-        .add_user("mia", Role::Member, PASSWORD)
-        .expect("user");
-    let mut config = Config::local(content.path(), data.path());
-    config.local = false;
-    config.public_access = true;
-    let mut state = AppState::new(store, engine, config).with_accounts(accounts);
-    state.watch = Some(Arc::new(watch));
-    let app = router(state);
+    const ALTERNATING: usize = FLIPPERS / 2;
+    let files: Vec<(String, String)> = (0..FLIPPERS)
+        .map(|i| (format!("flip/{i}.md"), flipper(i, true)))
+        .collect();
+    let site = site_with(&files, true, true, |_| {});
+    let app = &site.router;
+    std::fs::create_dir_all(site.content.path().join("new")).expect("a folder");
 
     // When each flipping write-up last became members-only (None: public now).
     let members_since: Arc<Mutex<HashMap<String, Option<Instant>>>> = Arc::new(Mutex::new(
@@ -1110,19 +1088,15 @@ async fn no_leak_while_visibility_churns() {
             .map(|i| (format!("zqxflip{}", canary(i)), None))
             .collect(),
     ));
-    let root = content.path().to_path_buf();
+    let root = site.content.path().to_path_buf();
     let churn_state = members_since.clone();
     let churn = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let mut round = 0usize;
         while started.elapsed() < Duration::from_secs(6) {
             for i in 0..FLIPPERS {
-                // Half of them change each round.
-                if (i + round).is_multiple_of(2) {
-                    continue;
-                }
                 let word = format!("zqxflip{}", canary(i));
-                let public = !round.is_multiple_of(2);
+                let public = i < ALTERNATING && !round.is_multiple_of(2);
                 // Record the moment before the file changes: the clock starts at the edit.
                 {
                     let mut map = churn_state.lock().expect("lock");
@@ -1143,13 +1117,6 @@ async fn no_leak_while_visibility_churns() {
                 root.join(format!("new/{round}.md")),
                 format!("---\ntitle: zqxnewmembers{round} change board\nkind: lesson\nlanguage: en\n---\n## Lesson learned\n\nzqxnewmembers{round} change board.\n"),
             )
-            .or_else(|_| {
-                std::fs::create_dir_all(root.join("new"))?;
-                std::fs::write(
-                    root.join(format!("new/{round}.md")),
-                    format!("---\ntitle: zqxnewmembers{round} change board\nkind: lesson\nlanguage: en\n---\n## Lesson learned\n\nzqxnewmembers{round} change board.\n"),
-                )
-            })
             .expect("new write-up");
             round += 1;
             std::thread::sleep(Duration::from_millis(500));
@@ -1167,7 +1134,7 @@ async fn no_leak_while_visibility_churns() {
     ];
     while !churn.is_finished() {
         for uri in queries {
-            let resp = get_as(&app, uri, None).await;
+            let resp = get_as(app, uri, None).await;
             responses += 1;
             let text = resp.text().to_lowercase();
             assert!(
@@ -1198,27 +1165,11 @@ async fn no_leak_while_visibility_churns() {
 #[tokio::test]
 async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
     let proxy = std::net::IpAddr::from([10, 0, 0, 5]);
-    let content = tempfile::tempdir().expect("dir");
-    for (path, text) in sample() {
-        write(content.path(), path, text.as_bytes());
-    }
-    let data = tempfile::tempdir().expect("dir");
-    let store = Store::in_ram();
-    Indexer::new(&store, WriterOptions::default())
-        .expect("an indexer")
-        .update(content.path(), Mode::Incremental, &mut |_| {})
-        .expect("indexed");
-    let engine = Engine::new(&store).expect("an engine");
-    engine.reload().expect("reloaded");
-    let accounts = Arc::new(Accounts::open(data.path()).expect("accounts"));
-    accounts
-        .add_user("mia", Role::Member, PASSWORD)
-        .expect("user");
-    let mut config = Config::local(content.path(), data.path());
-    config.local = false;
-    config.trusted_proxies = vec![proxy];
-    config.sso_header = Some(axum::http::HeaderName::from_static("x-remote-user"));
-    let app = router(AppState::new(store, engine, config).with_accounts(accounts));
+    let site = site_with(&owned(sample()), false, false, |config| {
+        config.trusted_proxies = vec![proxy];
+        config.sso_header = Some(axum::http::HeaderName::from_static("x-remote-user"));
+    });
+    let app = &site.router;
     let from = |peer: std::net::IpAddr, user: &str, method: Method, uri: &str| {
         Request::builder()
             .method(method)
@@ -1230,7 +1181,7 @@ async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
 
     // From the proxy: mia, a member.
     let resp = send(
-        &app,
+        app,
         from(proxy, "mia", Method::GET, "/w/change/cab-kopieret")
             .body(Body::empty())
             .expect("req"),
@@ -1240,7 +1191,7 @@ async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
     assert_eq!(resp.header("cache-control"), "private, no-store");
     // The same header from anywhere else is nobody's.
     let resp = send(
-        &app,
+        app,
         from(
             [192, 0, 2, 9].into(),
             "mia",
@@ -1254,7 +1205,7 @@ async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
     assert!(is_login_redirect(&resp), "{}", resp.status);
     // A name without an account is refused with an explanation.
     let resp = send(
-        &app,
+        app,
         from(proxy, "stranger", Method::GET, "/api/search?q=cab")
             .body(Body::empty())
             .expect("req"),
@@ -1265,7 +1216,7 @@ async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
     // A form sent from another site through the proxy, without Origin or Sec-Fetch-Site,
     // is refused like one with a session cookie.
     let resp = send(
-        &app,
+        app,
         from(proxy, "mia", Method::POST, "/account/token")
             .body(Body::empty())
             .expect("req"),
@@ -1273,7 +1224,7 @@ async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
     .await;
     assert_eq!(resp.status, 403);
     let resp = send(
-        &app,
+        app,
         from(proxy, "mia", Method::POST, "/account/token")
             .header("sec-fetch-site", "same-origin")
             .body(Body::empty())
