@@ -135,22 +135,7 @@ fn sigkill_during_reindex_loses_nothing() {
 
     // Restart the server with no manual step: the stale lock of the killed process is
     // taken over, and its start-up update finishes the work.
-    let mut server = erfa(&content, &data)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stderr = std::io::BufReader::new(server.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = std::io::BufRead::read_line(&mut stderr, &mut line).expect("read");
-        assert!(n > 0, "the server stopped before serving");
-        if line.contains("is serving") {
-            break;
-        }
-    }
+    let (mut server, _) = start_server_with(&content, &data, None);
     server.kill().expect("stop");
     server.wait().expect("reap");
     let output = erfa(&content, &data).arg("index").output().expect("run");

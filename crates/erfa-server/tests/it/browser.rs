@@ -534,6 +534,39 @@ async fn hostile_pages_run_no_script_in_chromium() {
     let _ = session.client.clone().close().await;
 }
 
+/// Waits until the browser is at `path`.
+async fn wait_for_path(client: &Client, path: &str) {
+    wait_for(path, || async {
+        client.current_url().await.is_ok_and(|u| u.path() == path)
+    })
+    .await;
+}
+
+/// Logs in as `name` on the login page the browser shows.
+async fn log_in_through_the_form(client: &Client, name: &str) {
+    client
+        .find(Locator::Id("login-name"))
+        .await
+        .expect("name")
+        .send_keys(name)
+        .await
+        .expect("typed");
+    client
+        .find(Locator::Id("login-password"))
+        .await
+        .expect("password")
+        .send_keys(crate::auth::PASSWORD)
+        .await
+        .expect("typed");
+    client
+        .find(Locator::Css("form.stacked-form button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submitted");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
     let site = crate::auth::site(&crate::auth::sample_files(), false);
@@ -548,40 +581,15 @@ async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
     c.goto(&format!("{base}/w/change/cab-kopieret"))
         .await
         .expect("a members-only page");
-    wait_for("the login page", || async {
-        c.current_url().await.is_ok_and(|u| u.path() == "/login")
-    })
-    .await;
+    wait_for_path(c, "/login").await;
     assert_eq!(active_id(c).await, "login-name", "the name field has focus");
     if let Some(source) = axe_source() {
         let violations = axe(c, &source).await;
         assert!(violations.is_empty(), "login page: {violations:#?}");
     }
     screenshot(c, "login").await;
-    c.find(Locator::Id("login-name"))
-        .await
-        .expect("name")
-        .send_keys("mia")
-        .await
-        .expect("typed");
-    c.find(Locator::Id("login-password"))
-        .await
-        .expect("password")
-        .send_keys(crate::auth::PASSWORD)
-        .await
-        .expect("typed");
-    c.find(Locator::Css("form.stacked-form button"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("submitted");
-    wait_for("the write-up", || async {
-        c.current_url()
-            .await
-            .is_ok_and(|u| u.path() == "/w/change/cab-kopieret")
-    })
-    .await;
+    log_in_through_the_form(c, "mia").await;
+    wait_for_path(c, "/w/change/cab-kopieret").await;
     let title = c
         .find(Locator::Css("h1"))
         .await
@@ -612,17 +620,11 @@ async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
         .click()
         .await
         .expect("clicked");
-    wait_for("the login page", || async {
-        c.current_url().await.is_ok_and(|u| u.path() == "/login")
-    })
-    .await;
+    wait_for_path(c, "/login").await;
     c.goto(&format!("{base}/w/change/cab-kopieret"))
         .await
         .expect("again");
-    wait_for("the login page again", || async {
-        c.current_url().await.is_ok_and(|u| u.path() == "/login")
-    })
-    .await;
+    wait_for_path(c, "/login").await;
     let body = c
         .find(Locator::Css("main"))
         .await
@@ -634,42 +636,15 @@ async fn a_member_logs_in_reads_members_only_write_ups_and_logs_out() {
 
     // The facilitator's people page: invite someone; the page and the account page pass
     // the accessibility checks.
-    c.find(Locator::Id("login-name"))
-        .await
-        .expect("name")
-        .send_keys("fran")
-        .await
-        .expect("typed");
-    c.find(Locator::Id("login-password"))
-        .await
-        .expect("password")
-        .send_keys(crate::auth::PASSWORD)
-        .await
-        .expect("typed");
-    c.find(Locator::Css("form.stacked-form button"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("submitted");
-    wait_for("the write-up again", || async {
-        c.current_url()
-            .await
-            .is_ok_and(|u| u.path() == "/w/change/cab-kopieret")
-    })
-    .await;
+    log_in_through_the_form(c, "fran").await;
+    wait_for_path(c, "/w/change/cab-kopieret").await;
     c.find(Locator::Css("a[href='/admin/people']"))
         .await
         .expect("the people link")
         .click()
         .await
         .expect("clicked");
-    wait_for("the people page", || async {
-        c.current_url()
-            .await
-            .is_ok_and(|u| u.path() == "/admin/people")
-    })
-    .await;
+    wait_for_path(c, "/admin/people").await;
     c.find(Locator::Css("form[action='/admin/people/invite'] button"))
         .await
         .expect("the invite button")
