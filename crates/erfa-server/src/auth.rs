@@ -243,27 +243,22 @@ pub fn session_cookie_name(state: &AppState) -> &'static str {
 
 /// `Set-Cookie` for a new session.
 pub(crate) fn session_cookie(state: &AppState, id: &str) -> HeaderValue {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let text = format!(
-        "{}={id}; Path=/; HttpOnly; SameSite=Lax{secure}",
-        session_cookie_name(state)
-    );
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("x=; Max-Age=0"))
+    set_session_cookie(state, id, "")
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub(crate) fn clear_session_cookie(state: &AppState) -> HeaderValue {
+    set_session_cookie(state, "", "; Max-Age=0")
+}
+
+fn set_session_cookie(state: &AppState, value: &str, max_age: &str) -> HeaderValue {
     let secure = if state.config.secure_cookies {
         "; Secure"
     } else {
         ""
     };
     let text = format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}",
         session_cookie_name(state)
     );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("x=; Max-Age=0"))

@@ -94,16 +94,6 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-/// `text` percent-encoded for use as one path segment.
-fn path_segment(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 /// The absolute URL of a path on this server, for links to send by mail.
 fn absolute(ctx: &Ctx, path: &str) -> String {
     format!("{}{path}", ctx.base_url())
@@ -504,7 +494,7 @@ async fn people_page(
                 is_self: u.name == me,
                 role: u.role.as_str(),
                 role_name: role_name(t, u.role.into()),
-                segment: path_segment(&u.name),
+                segment: form_urlencoded::byte_serialize(u.name.as_bytes()).collect(),
                 name: u.name,
             })
             .collect(),
