@@ -569,12 +569,7 @@ impl Accounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn accounts() -> (tempfile::TempDir, Accounts) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let accounts = Accounts::open(dir.path()).expect("open");
-        (dir, accounts)
-    }
+    use crate::tests::accounts;
 
     #[test]
     fn signals_toggle_once_per_member() {

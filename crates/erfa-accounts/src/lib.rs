@@ -747,7 +747,8 @@ impl Accounts {
 mod tests {
     use super::*;
 
-    fn accounts() -> (tempfile::TempDir, Accounts) {
+    /// A fresh database in a temp folder (shared with the `desk` tests).
+    pub(crate) fn accounts() -> (tempfile::TempDir, Accounts) {
         let dir = tempfile::tempdir().expect("tempdir");
         let accounts = Accounts::open(dir.path()).expect("open");
         (dir, accounts)

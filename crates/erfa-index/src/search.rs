@@ -806,7 +806,7 @@ impl Engine {
         if let Some(hit) = self.results.get(key, request) {
             return Ok(hit);
         }
-        let results = self.search_uncached(&searcher, request)?;
+        let results = self.search_uncached(searcher, request)?;
         self.results.put(key, request, &results);
         Ok(results)
     }
@@ -819,10 +819,9 @@ impl Engine {
 
     fn search_uncached(
         &self,
-        searcher: &Searcher,
+        searcher: Searcher,
         request: &SearchRequest,
     ) -> Result<SearchResults> {
-        let searcher = searcher.clone();
         let user = query::parse(&request.query);
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let page = request.page.max(1);
