@@ -130,6 +130,13 @@ impl SegmentCollector for TopRankedSegment {
             (SortKey::Newest, Some(dates)) => dates.first(doc).unwrap_or(0) as f64,
             _ => f64::from(score),
         };
+        if self.heap.len() == self.limit
+            && let Some(Reverse(worst)) = self.heap.peek()
+            && key < worst.key
+        {
+            // Worse than the worst kept whatever its slug: no need to look the slug up.
+            return;
+        }
         let ord = self
             .slugs
             .as_ref()
@@ -174,20 +181,25 @@ impl SegmentCollector for TopRankedSegment {
     }
 }
 
-/// Facet values of every document of one segment, laid out flat for counting: for each
-/// facet field, document → value ordinals, and ordinal → value. Built once per segment
-/// (segments never change) and shared by every search over it.
+/// Facet values of every document of one segment, laid out flat for counting: each
+/// value of each facet field has a slot (its column's base plus its ordinal), and each
+/// document lists its slots in one run. Built once per segment (segments never change)
+/// and shared by every search over it.
 #[derive(Debug, Default)]
 pub struct SegmentFacets {
     columns: Vec<FacetColumn>,
+    /// `slots[offsets[doc]..offsets[doc + 1]]` are the document's value slots.
+    offsets: Vec<u32>,
+    slots: Vec<u32>,
+    /// How many slots there are: the sum of the columns' value counts.
+    width: usize,
 }
 
 #[derive(Debug, Default)]
 struct FacetColumn {
     name: &'static str,
-    /// `ords[offsets[doc]..offsets[doc + 1]]` are the document's value ordinals.
-    offsets: Vec<u32>,
-    ords: Vec<u32>,
+    /// The slot of the column's first value.
+    base: usize,
     /// Ordinal → value.
     values: Vec<std::sync::Arc<str>>,
 }
@@ -198,20 +210,15 @@ impl SegmentFacets {
         let fast = reader.fast_fields();
         let max_doc = reader.max_doc();
         let mut columns = Vec::with_capacity(names.len());
+        let mut sources = Vec::with_capacity(names.len());
+        let mut width = 0;
         for name in names {
             let mut column = FacetColumn {
                 name,
-                offsets: Vec::with_capacity(max_doc as usize + 1),
-                ..FacetColumn::default()
+                base: width,
+                values: Vec::new(),
             };
-            column.offsets.push(0);
             if let Some(str_column) = fast.str(name)? {
-                for doc in 0..max_doc {
-                    column
-                        .ords
-                        .extend(str_column.term_ords(doc).map(|o| o as u32));
-                    column.offsets.push(column.ords.len() as u32);
-                }
                 let ords: Vec<u64> = (0..str_column.num_terms() as u64).collect();
                 column.values.reserve(ords.len());
                 str_column
@@ -219,12 +226,26 @@ impl SegmentFacets {
                     .sorted_ords_to_term_cb(&ords, |bytes| {
                         column.values.push(String::from_utf8_lossy(bytes).into());
                     })?;
-            } else {
-                column.offsets.resize(max_doc as usize + 1, 0);
+                sources.push((column.base as u32, str_column));
             }
+            width += column.values.len();
             columns.push(column);
         }
-        Ok(SegmentFacets { columns })
+        let mut offsets = Vec::with_capacity(max_doc as usize + 1);
+        let mut slots = Vec::with_capacity(max_doc as usize * sources.len());
+        offsets.push(0);
+        for doc in 0..max_doc {
+            for (base, column) in &sources {
+                slots.extend(column.term_ords(doc).map(|o| base + o as u32));
+            }
+            offsets.push(slots.len() as u32);
+        }
+        Ok(SegmentFacets {
+            columns,
+            offsets,
+            slots,
+            width,
+        })
     }
 
     fn column(&self, name: &str) -> Option<usize> {
@@ -315,8 +336,11 @@ pub struct FacetCounts {
 /// The per-segment part of [`FacetCounts`].
 pub struct FacetCountsSegment {
     table: std::sync::Arc<SegmentFacets>,
-    /// (column index in the table, counts by ordinal).
-    counts: Vec<(usize, Vec<u64>)>,
+    /// The columns (indexes in the table) to report.
+    columns: Vec<usize>,
+    /// Counts by slot, for every column (counting all is cheaper than choosing); empty
+    /// when nothing is counted.
+    counts: Vec<u64>,
 }
 
 /// Counts by field name: each value that occurs, with how often, in no particular order.
@@ -334,19 +358,24 @@ impl Collector for FacetCounts {
         if self.fields.is_empty() {
             return Ok(FacetCountsSegment {
                 table: std::sync::Arc::default(),
+                columns: Vec::new(),
                 counts: Vec::new(),
             });
         }
         let table = self.tables.get(&segment).cloned().ok_or_else(|| {
             tantivy::TantivyError::InternalError(format!("no facet table for segment {segment}"))
         })?;
-        let counts = self
+        let columns = self
             .fields
             .iter()
             .filter_map(|name| table.column(name))
-            .map(|i| (i, vec![0; table.columns[i].values.len()]))
             .collect();
-        Ok(FacetCountsSegment { table, counts })
+        let counts = vec![0; table.width];
+        Ok(FacetCountsSegment {
+            table,
+            columns,
+            counts,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -378,31 +407,29 @@ impl SegmentCollector for FacetCountsSegment {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let doc = doc as usize;
-        for (i, counts) in &mut self.counts {
-            let column = &self.table.columns[*i];
-            let (Some(&from), Some(&to)) = (column.offsets.get(doc), column.offsets.get(doc + 1))
-            else {
-                continue;
-            };
-            for &ord in &column.ords[from as usize..to as usize] {
-                if let Some(slot) = counts.get_mut(ord as usize) {
-                    *slot += 1;
-                }
+        let offsets = &self.table.offsets;
+        let (Some(&from), Some(&to)) = (offsets.get(doc), offsets.get(doc + 1)) else {
+            return;
+        };
+        for &slot in &self.table.slots[from as usize..to as usize] {
+            if let Some(count) = self.counts.get_mut(slot as usize) {
+                *count += 1;
             }
         }
     }
 
     fn harvest(self) -> Counts {
         let mut out: Counts = HashMap::new();
-        for (i, counts) in self.counts {
+        for i in self.columns {
             let column = &self.table.columns[i];
+            let counts = &self.counts[column.base..column.base + column.values.len()];
             let entry = out.entry(column.name).or_default();
             entry.extend(
                 counts
-                    .into_iter()
+                    .iter()
                     .zip(&column.values)
-                    .filter(|(n, _)| *n > 0)
-                    .map(|(n, value)| (value.clone(), n)),
+                    .filter(|(n, _)| **n > 0)
+                    .map(|(n, value)| (value.clone(), *n)),
             );
         }
         out

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tantivy::TantivyDocument;
-use tantivy::schema::Value;
 
 use crate::collector::{FacetCounts, SortKey, TopRanked};
 use crate::error::Result;
@@ -99,11 +98,7 @@ impl Engine {
             let Some(record) = self.record(&doc) else {
                 continue;
             };
-            let markdown = doc
-                .get_first(self.fields.markdown)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
+            let markdown = self.markdown(&doc);
             let Record {
                 slug,
                 path,

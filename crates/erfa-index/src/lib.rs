@@ -43,6 +43,7 @@ pub mod slug;
 pub mod source;
 mod stats;
 pub mod store;
+mod stored;
 pub mod suggest;
 pub mod template;
 #[cfg(test)]

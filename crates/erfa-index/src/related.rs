@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::tokenizer::TokenStream;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
 use crate::collector::{SortKey, TopRanked};
 use crate::error::Result;
@@ -172,8 +172,7 @@ impl Engine {
         )?;
         let mut hits = Vec::with_capacity(ranked.len());
         for r in ranked {
-            let doc: TantivyDocument = searcher.doc(r.address)?;
-            if let Some(record) = self.record(&doc) {
+            if let Some((doc, record)) = self.hit_texts(searcher, r.address, false)? {
                 let snippet = fallback_snippet(&record, &doc, &self.fields);
                 hits.push(hit(record, r.score, snippet, scope));
             }

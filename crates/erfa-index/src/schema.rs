@@ -20,7 +20,7 @@ use crate::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -112,7 +112,8 @@ pub struct Fields {
     pub date: Field,
     /// The stored record (JSON).
     pub record: Field,
-    /// The stored Markdown body.
+    /// The Markdown source, stored as UTF-8 bytes after every other stored field, so that
+    /// a search reads a hit's record and sections without it (see [`crate::stored`]).
     pub markdown: Field,
     /// Tags, tools and practices as words, for free-text search.
     pub keywords: Field,
@@ -144,7 +145,7 @@ impl Fields {
         let hash = b.add_text_field("hash", STRING | FAST);
         let date = b.add_u64_field("date", INDEXED | FAST);
         let record = b.add_text_field("record", STORED);
-        let markdown = b.add_text_field("markdown", STORED);
+        let markdown = b.add_bytes_field("markdown", STORED);
         let text_options = |analyzer: &str, stored: bool| {
             let options = TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
@@ -248,8 +249,6 @@ impl Fields {
             self.record,
             serde_json::to_string(&record).expect("a record always serialises"),
         );
-        t.add_text(self.markdown, &doc.markdown);
-
         t.add_text(self.text(TextPart::Title, lang), &front.title);
         if let Some(summary) = &front.summary {
             t.add_text(self.text(TextPart::Summary, lang), summary);
@@ -264,6 +263,8 @@ impl Fields {
         if !body.is_empty() {
             t.add_text(self.text(TextPart::Body, lang), &body);
         }
+        // The last stored field: searches stop reading before it.
+        t.add_bytes(self.markdown, doc.markdown.as_bytes());
         let mut keywords = Vec::new();
         keywords.extend(front.tags.iter().map(String::as_str));
         keywords.extend(front.tools.iter().map(String::as_str));
@@ -476,7 +477,7 @@ mod tests {
         let hash = crate::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (3, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (4, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

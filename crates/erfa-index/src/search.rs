@@ -28,6 +28,7 @@ use crate::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
 };
 use crate::store::Store;
+use crate::stored::{Head, Texts};
 use crate::vocab::Language;
 use crate::vocabulary;
 
@@ -475,11 +476,7 @@ impl Engine {
         let Some((doc, record)) = self.find(&searcher, slug, scope)? else {
             return Ok(None);
         };
-        let markdown = doc
-            .get_first(self.fields.markdown)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
+        let markdown = self.markdown(&doc);
         Ok(Some(Stored { record, markdown }))
     }
 
@@ -518,6 +515,37 @@ impl Engine {
     pub(crate) fn record(&self, doc: &TantivyDocument) -> Option<Record> {
         let json = doc.get_first(self.fields.record)?.as_str()?;
         serde_json::from_str(json).ok()
+    }
+
+    /// The Markdown source of a whole stored document.
+    pub(crate) fn markdown(&self, doc: &TantivyDocument) -> String {
+        doc.get_first(self.fields.markdown)
+            .and_then(|v| v.as_bytes())
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// What a hit shows of the stored document at `address`: its record, and the section
+    /// texts when `sections` (for a snippet) or when it has no summary to fall back on.
+    pub(crate) fn hit_texts(
+        &self,
+        searcher: &Searcher,
+        address: tantivy::DocAddress,
+        sections: bool,
+    ) -> Result<Option<(Texts, Record)>> {
+        let texts = if sections {
+            searcher.doc::<Texts>(address)?
+        } else {
+            let Head(head) = searcher.doc(address)?;
+            head
+        };
+        let Some(record) = texts.record(&self.fields) else {
+            return Ok(None);
+        };
+        if !sections && record.front.summary.is_none() {
+            return Ok(Some((searcher.doc(address)?, record)));
+        }
+        Ok(Some((texts, record)))
     }
 
     fn analyze(&self, searcher: &Searcher, text: &str) -> Analyzed {
@@ -1107,8 +1135,9 @@ impl Engine {
         let mut generators: BTreeMap<(TextPart, Language), SnippetParts> = BTreeMap::new();
         let mut hits = Vec::with_capacity(page_hits.len());
         for ranked in page_hits {
-            let doc: TantivyDocument = searcher.doc(ranked.address)?;
-            let Some(record) = self.record(&doc) else {
+            let Some((doc, record)) =
+                self.hit_texts(&searcher, ranked.address, snippet_query.is_some())?
+            else {
                 continue;
             };
             let snippet = match &snippet_query {
@@ -1137,7 +1166,7 @@ impl Engine {
     fn snippet(
         &self,
         searcher: &Searcher,
-        doc: &TantivyDocument,
+        doc: &Texts,
         record: &Record,
         query: &dyn Query,
         generators: &mut BTreeMap<(TextPart, Language), SnippetParts>,
@@ -1151,7 +1180,7 @@ impl Engine {
             TextPart::Body,
         ] {
             let field = self.fields.text(part, record.language);
-            let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) else {
+            let Some(text) = doc.get(field) else {
                 continue;
             };
             let (generator, terms, prefixes) = match generators.entry((part, record.language)) {
@@ -1251,7 +1280,7 @@ fn might_contain(text: &str, terms: &[String], prefixes: &[String]) -> Option<us
 
 /// How many bytes of a section are analysed for its snippet, from the sentence of the
 /// first likely match on (a snippet is at most 220 characters).
-const SNIPPET_WINDOW: usize = 900;
+const SNIPPET_WINDOW: usize = 600;
 
 /// The passage of `text` to analyse for a snippet around byte offset `hit`: from the
 /// start of its sentence (at most 300 bytes back) to [`SNIPPET_WINDOW`] bytes further,
@@ -1295,7 +1324,7 @@ pub(crate) fn hit(record: Record, score: f32, snippet: Snippet, scope: Scope) ->
 
 /// The start of the summary (or the first section with text), escaped, when no match can
 /// be highlighted.
-pub(crate) fn fallback_snippet(record: &Record, doc: &TantivyDocument, fields: &Fields) -> Snippet {
+pub(crate) fn fallback_snippet(record: &Record, doc: &Texts, fields: &Fields) -> Snippet {
     if let Some(summary) = &record.front.summary {
         return Snippet {
             section: TextPart::Summary.name(),
@@ -1303,10 +1332,7 @@ pub(crate) fn fallback_snippet(record: &Record, doc: &TantivyDocument, fields: &
         };
     }
     for part in [TextPart::Mistake, TextPart::Lesson, TextPart::Body] {
-        if let Some(text) = doc
-            .get_first(fields.text(part, record.language))
-            .and_then(|v| v.as_str())
-        {
+        if let Some(text) = doc.get(fields.text(part, record.language)) {
             return Snippet {
                 section: part.name(),
                 html: escape(&cut(text, 220)),
