@@ -123,13 +123,32 @@ impl SegmentCollector for TopRankedSegment {
     type Fruit = Vec<Ranked>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        self.collect_tiered(doc, score, false);
+    }
+
+    fn harvest(self) -> Vec<Ranked> {
+        self.harvest_ranked()
+    }
+}
+
+impl TopRankedSegment {
+    /// Collects a document of the first tier (`first`) or of the second: every document
+    /// of the first ranks above every document of the second.
+    fn collect_tiered(&mut self, doc: DocId, score: Score, first: bool) {
         if self.limit == 0 {
             return;
         }
-        let key = match (&self.key, &self.dates) {
+        let mut key = match (&self.key, &self.dates) {
             (SortKey::Newest, Some(dates)) => dates.first(doc).unwrap_or(0) as f64,
             _ => f64::from(score),
         };
+        if first {
+            key += tier_offset(self.key);
+        }
+        self.insert(doc, key, score);
+    }
+
+    fn insert(&mut self, doc: DocId, key: f64, score: Score) {
         if self.heap.len() == self.limit
             && let Some(Reverse(worst)) = self.heap.peek()
             && key < worst.key
@@ -158,7 +177,7 @@ impl SegmentCollector for TopRankedSegment {
         }
     }
 
-    fn harvest(self) -> Vec<Ranked> {
+    fn harvest_ranked(self) -> Vec<Ranked> {
         let mut slug = String::new();
         self.heap
             .into_iter()
@@ -436,106 +455,77 @@ impl SegmentCollector for FacetCountsSegment {
     }
 }
 
-/// Wraps a collector so that it never sees the documents of `exclude` (per segment).
-pub struct Except<C> {
-    /// The collector.
-    pub inner: C,
-    /// Documents to skip, by segment ordinal.
-    pub exclude: std::sync::Arc<HashMap<SegmentOrdinal, tantivy::BitSet>>,
-}
-
-/// The per-segment part of [`Except`].
-pub struct ExceptSegment<S> {
-    inner: S,
-    exclude: Option<tantivy::BitSet>,
-}
-
-impl<C: Collector> Collector for Except<C> {
-    type Fruit = C::Fruit;
-    type Child = ExceptSegment<C::Child>;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        Ok(ExceptSegment {
-            inner: self.inner.for_segment(segment, reader)?,
-            exclude: self.exclude.get(&segment).cloned(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        self.inner.requires_scoring()
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<<Self::Child as SegmentCollector>::Fruit>,
-    ) -> tantivy::Result<C::Fruit> {
-        self.inner.merge_fruits(fruits)
+/// What a key gains in the first tier: more than any score or day number, and small
+/// enough that an `f64` still holds every `f32` score above it exactly.
+fn tier_offset(key: SortKey) -> f64 {
+    match key {
+        SortKey::Score => 65_536.0,
+        SortKey::Newest => 16_777_216.0,
     }
 }
 
-impl<S: SegmentCollector> SegmentCollector for ExceptSegment<S> {
-    type Fruit = S::Fruit;
+/// Runs `clauses` in one pass over each segment: a document matches when at least one
+/// clause does and `filter` (unscored; exclusions included) does too. Its score is the
+/// sum of the matching clauses' scores, added in clause order, so it does not depend on
+/// how segments are cut; documents that match every clause rank first (`top`, with the
+/// offset of [`tier_offset`] on their keys). `rest` sees every match.
+pub fn search_tiered<C: Collector>(
+    searcher: &tantivy::Searcher,
+    stats: &dyn tantivy::query::Bm25StatisticsProvider,
+    clauses: &[Box<dyn tantivy::query::Query>],
+    filter: &dyn tantivy::query::Query,
+    top: &TopRanked,
+    rest: &C,
+) -> tantivy::Result<(Vec<Ranked>, C::Fruit)> {
+    use tantivy::query::EnableScoring;
+    use tantivy::{DocSet, TERMINATED};
 
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if self.exclude.as_ref().is_some_and(|set| set.contains(doc)) {
-            return;
+    let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
+    let weights = clauses
+        .iter()
+        .map(|q| q.weight(scoring))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let filter = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut tops = Vec::new();
+    let mut rests = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as SegmentOrdinal;
+        let mut top_segment = top.for_segment(ord, reader)?;
+        let mut rest_segment = rest.for_segment(ord, reader)?;
+        let mut scorers = weights
+            .iter()
+            .map(|w| w.scorer(reader, 1.0))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut filter = filter.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        loop {
+            let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+            if doc == TERMINATED {
+                break;
+            }
+            let mut score: Score = 0.0;
+            let mut matched = 0;
+            for scorer in &mut scorers {
+                if scorer.doc() == doc {
+                    score += scorer.score();
+                    matched += 1;
+                    scorer.advance();
+                }
+            }
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            if filter.doc() < doc {
+                filter.seek(doc);
+            }
+            if filter.doc() != doc {
+                continue;
+            }
+            top_segment.collect_tiered(doc, score, matched == scorers.len());
+            rest_segment.collect(doc, score);
         }
-        self.inner.collect(doc, score);
+        tops.push(top_segment.harvest());
+        rests.push(rest_segment.harvest());
     }
-
-    fn harvest(self) -> S::Fruit {
-        self.inner.harvest()
-    }
-}
-
-/// Collects the set of matching documents of each segment.
-pub struct DocSets;
-
-/// The per-segment part of [`DocSets`].
-pub struct DocSetsSegment {
-    segment: SegmentOrdinal,
-    set: tantivy::BitSet,
-}
-
-impl Collector for DocSets {
-    type Fruit = HashMap<SegmentOrdinal, tantivy::BitSet>;
-    type Child = DocSetsSegment;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<DocSetsSegment> {
-        Ok(DocSetsSegment {
-            segment,
-            set: tantivy::BitSet::with_max_value(reader.max_doc()),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(SegmentOrdinal, tantivy::BitSet)>,
-    ) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.into_iter().collect())
-    }
-}
-
-impl SegmentCollector for DocSetsSegment {
-    type Fruit = (SegmentOrdinal, tantivy::BitSet);
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        self.set.insert(doc);
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        (self.segment, self.set)
-    }
+    Ok((top.merge_fruits(tops)?, rest.merge_fruits(rests)?))
 }

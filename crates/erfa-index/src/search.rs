@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::Collector as _;
 use tantivy::collector::Count;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -19,7 +18,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collector::{
-    Counts, DocSets, Except, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked,
+    Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
 };
 use crate::error::Result;
 use crate::glossary::Glossary;
@@ -949,15 +948,13 @@ impl Engine {
             _ => SortKey::Newest,
         };
 
-        // Assemble a query from text, fixed filters, facet filters (all but `skip`).
-        let build = |text: Option<Box<dyn Query>>,
-                     skip: Option<&str>,
-                     not: Option<Box<dyn Query>>|
-         -> Box<dyn Query> {
+        // Assemble a query from text, fixed filters, facet filters (all but `skip`) and
+        // exclusions. The scope filter is always among the fixed filters, so there is
+        // always something a document must match.
+        let build = |text: Option<Box<dyn Query>>, skip: Option<&str>| -> Box<dyn Query> {
             let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            match text {
-                Some(t) => subs.push((Occur::Must, t)),
-                None => subs.push((Occur::Must, Box::new(AllQuery))),
+            if let Some(t) = text {
+                subs.push((Occur::Must, t));
             }
             for f in &fixed {
                 subs.push((
@@ -976,18 +973,7 @@ impl Engine {
             for e in &excluded {
                 subs.push((Occur::MustNot, e.box_clone()));
             }
-            if let Some(n) = not {
-                subs.push((Occur::MustNot, n));
-            }
             Box::new(BooleanQuery::new(subs))
-        };
-        let all_of = |clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                clauses
-                    .iter()
-                    .map(|c| (Occur::Must, c.box_clone()))
-                    .collect(),
-            ))
         };
         let any_of = |clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(
@@ -1005,7 +991,7 @@ impl Engine {
         } else {
             None
         };
-        let matching = build(match_text.as_ref().map(|q| q.box_clone()), None, None);
+        let matching = build(match_text.as_ref().map(|q| q.box_clone()), None);
 
         let top = |limit: usize| TopRanked {
             limit,
@@ -1034,54 +1020,17 @@ impl Engine {
             tables: tables.clone(),
         };
         let (ranked, total, counts): (Vec<Ranked>, u64, Counts) = if tiered {
-            // Both tiers score through the same union of clauses, so a write-up's score
-            // does not depend on its tier or on how segments are laid out: the all-words
-            // condition only filters (with score 0), and the second tier leaves out the
-            // first tier's documents in the collector rather than through an exclusion
-            // query (tantivy 0.27 seeks phrase scorers backwards inside exclusions).
-            let every = build(
-                Some(Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, any_of(&clauses)),
-                    (
-                        Occur::Must,
-                        Box::new(ConstScoreQuery::new(all_of(&clauses), 0.0)),
-                    ),
-                ]))),
-                None,
-                None,
-            );
-            let (first, first_total, first_docs, first_counts) = searcher
-                .search_with_statistics_provider(
-                    &*every,
-                    &(top(want), Count, DocSets, facet_counts()),
-                    &stats,
-                )?;
-            let need = want.saturating_sub(first.len());
-            let exclude = Arc::new(first_docs);
-            let (second, all_total, second_counts) = if need == 0 {
-                // The first tier fills the page: the rest is only counted, unscored.
-                let (total, counts) = searcher.search(
-                    &*matching,
-                    &Except {
-                        inner: (Count, facet_counts()),
-                        exclude,
-                    },
-                )?;
-                (Vec::new(), total, counts)
-            } else {
-                searcher.search_with_statistics_provider(
-                    &*matching,
-                    &Except {
-                        inner: (top(need), Count, facet_counts()),
-                        exclude,
-                    },
-                    &stats,
-                )?
-            };
-            let mut ranked = first;
-            ranked.extend(second);
-            let counts = facet_counts().merge_fruits(vec![first_counts, second_counts])?;
-            (ranked, first_total as u64 + all_total as u64, counts)
+            // One pass: a write-up's score is the sum of its clauses' scores whatever its
+            // tier, and those containing every clause rank first.
+            let (ranked, (total, counts)) = search_tiered(
+                &searcher,
+                &stats,
+                &clauses,
+                &*build(None, None),
+                &top(want),
+                &(Count, facet_counts()),
+            )?;
+            (ranked, total as u64, counts)
         } else {
             let (ranked, total, counts) = searcher.search_with_statistics_provider(
                 &*matching,
@@ -1097,7 +1046,7 @@ impl Engine {
             let mut all_counts = counts;
             for name in FACETS.iter().copied().filter(|f| active.contains(f)) {
                 // Disjunctive faceting: a facet's counts ignore its own filter.
-                let q = build(match_text.as_ref().map(|q| q.box_clone()), Some(name), None);
+                let q = build(match_text.as_ref().map(|q| q.box_clone()), Some(name));
                 let counts = searcher.search(
                     &*q,
                     &FacetCounts {

@@ -75,8 +75,15 @@ impl Store {
     /// A store in memory, for tests.
     pub fn in_ram() -> Store {
         let fields = Fields::new();
-        let full = Index::create_in_ram(fields.schema.clone());
-        let public = Index::create_in_ram(fields.schema.clone());
+        let create = || {
+            Index::builder()
+                .schema(fields.schema.clone())
+                .settings(settings())
+                .create_in_ram()
+                .expect("an index in memory is always created")
+        };
+        let full = create();
+        let public = create();
         Fields::register_analyzers(&full);
         Fields::register_analyzers(&public);
         Store {
@@ -118,8 +125,14 @@ impl Store {
             }
             std::fs::create_dir_all(sub).map_err(|e| Error::io("creating", sub, e))?;
         }
-        let full = Index::create_in_dir(&full_dir, fields.schema.clone())?;
-        let public = Index::create_in_dir(&public_dir, fields.schema.clone())?;
+        let create = |dir: &Path| {
+            Index::builder()
+                .schema(fields.schema.clone())
+                .settings(settings())
+                .create_in_dir(dir)
+        };
+        let full = create(&full_dir)?;
+        let public = create(&public_dir)?;
         Fields::register_analyzers(&full);
         Fields::register_analyzers(&public);
         Ok((
@@ -196,6 +209,19 @@ impl Store {
         Ok(Payload::of(&self.full)?.map_or(0, |p| p.generation))
     }
 }
+
+/// How a new index stores documents. A search reads the stored document of each hit,
+/// and tantivy decompresses a whole block to read one document; write-ups are larger
+/// than a small block, so each gets a block of its own and a hit decompresses only itself.
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_blocksize: DOCSTORE_BLOCKSIZE,
+        ..tantivy::IndexSettings::default()
+    }
+}
+
+/// Bytes of stored documents per compressed block (tantivy's default is 16 KiB).
+const DOCSTORE_BLOCKSIZE: usize = 4096;
 
 #[cfg(test)]
 mod tests {

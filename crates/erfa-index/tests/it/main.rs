@@ -8,4 +8,5 @@ mod incremental;
 mod parse_table;
 mod regressions;
 mod result_shape;
+mod tiers;
 mod tree;
