@@ -1132,33 +1132,41 @@ impl Engine {
             let Some(text) = doc.get(field) else {
                 continue;
             };
-            let (generator, terms, prefixes) = match generators.entry((part, record.language)) {
+            let (generator, roots) = match generators.entry((part, record.language)) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => {
                     // tantivy's own constructor weighs terms by document frequencies
                     // that still count deleted documents; these are live counts.
                     let terms = self.exact(searcher).snippet_terms(query, field)?;
-                    let prefixes = terms.keys().map(|t| term_prefix(t)).collect();
-                    let words: Vec<String> = terms.keys().cloned().collect();
+                    let roots = terms.keys().map(|t| term_root(t)).collect();
                     let tokenizer = searcher.index().tokenizer_for_field(field)?;
                     let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
                     g.set_max_num_chars(220);
-                    e.insert((g, words, prefixes))
+                    e.insert((g, roots))
                 }
             };
-            // Analysing a section is the costly part; a section that holds none of the
-            // terms' first letters cannot match, and is passed over unanalysed.
-            let Some(first) = might_contain(text, terms, prefixes) else {
+            // Analysing text is the costly part: only passages from the sentence of a
+            // term's root on are analysed, at most a few per section, and a section
+            // without any root is passed over.
+            let lower = text.to_lowercase();
+            let Some(mut at) = next_root(&lower, roots, 0) else {
                 continue;
             };
-            // Analyse the passage from the sentence of the first likely match on; the
-            // whole section only when that passage holds no match after all.
-            let (start, end) = snippet_window(text, first);
-            let mut snippet = generator.snippet(&text[start..end]);
-            let mut offset = start;
-            if snippet.is_empty() && (start, end) != (0, text.len()) {
-                snippet = generator.snippet(text);
-                offset = 0;
+            let mut snippet = tantivy::snippet::Snippet::empty();
+            let mut offset = 0;
+            for _ in 0..SNIPPET_TRIES {
+                let (start, end) = if lower.len() == text.len() {
+                    snippet_window(text, at)
+                } else {
+                    // Lower-casing moved the offsets: the whole section.
+                    (0, text.len())
+                };
+                snippet = generator.snippet(&text[start..end]);
+                offset = start;
+                match next_root(&lower, roots, end) {
+                    Some(next) if snippet.is_empty() && end < text.len() => at = next,
+                    _ => break,
+                }
             }
             if !snippet.is_empty() {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
@@ -1188,44 +1196,36 @@ impl Engine {
     }
 }
 
-/// A snippet generator for one (section, language) field, with the analysed query terms
-/// and their first letters.
-type SnippetParts = (SnippetGenerator, Vec<String>, Vec<String>);
+/// A snippet generator for one (section, language) field, with the roots of its terms.
+type SnippetParts = (SnippetGenerator, Vec<String>);
 
-/// The start of an analysed term that the word it came from always shares. Stemmers
-/// change endings, and in a few short words more ("dying" → "die", "early" → "earli"), so
-/// short terms keep all but their last two letters, longer ones their first three.
-fn term_prefix(term: &str) -> String {
+/// The start of an analysed term that the word it came from shares. Stemmers change at
+/// most the last letters of a word ("policy" → "polici", "hændelser" → "hændels"), so a
+/// term keeps all but its last two letters (at least three; terms of three letters or
+/// fewer whole, four-letter ones their first three: "city" → "citi").
+fn term_root(term: &str) -> String {
     let len = term.chars().count();
-    let n = if len <= 4 {
-        len.saturating_sub(2).max(1)
-    } else {
-        3
+    let n = match len {
+        0..=3 => len,
+        4 => 3,
+        _ => (len - 2).max(3),
     };
     term.chars().take(n).collect()
 }
 
-/// Where `text` likely first holds a word analysed to one of `terms` (a byte offset into
-/// `text`: the first whole term if one occurs as written, else the first term prefix; 0
-/// when lower-casing moved the offsets), or `None` when none of `prefixes` (the terms'
-/// first letters) occurs, so that no word of the text can match.
-fn might_contain(text: &str, terms: &[String], prefixes: &[String]) -> Option<usize> {
-    let lower = text.to_lowercase();
-    let first = prefixes
+/// The byte offset in `lower` (a lower-cased section) of the first of `roots` at or after
+/// `from`, if any.
+fn next_root(lower: &str, roots: &[String], from: usize) -> Option<usize> {
+    let rest = lower.get(from..)?;
+    roots
         .iter()
-        .filter_map(|p| lower.find(p.as_str()))
-        .min()?;
-    if lower.len() != text.len() {
-        return Some(0);
-    }
-    Some(
-        terms
-            .iter()
-            .filter_map(|t| lower.find(t.as_str()))
-            .min()
-            .unwrap_or(first),
-    )
+        .filter_map(|r| rest.find(r.as_str()))
+        .min()
+        .map(|i| from + i)
 }
+
+/// Passages analysed per section before it counts as holding no match.
+const SNIPPET_TRIES: usize = 3;
 
 /// How many bytes of a section are analysed for its snippet, from the sentence of the
 /// first likely match on (a snippet is at most 220 characters).
@@ -1353,29 +1353,20 @@ mod tests {
     }
 
     #[test]
-    fn sections_without_a_term_prefix_are_passed_over() {
-        let prefixes: Vec<String> = ["die", "hændels", "cab", "a"]
+    fn term_roots_are_found_in_the_words_they_came_from() {
+        let roots: Vec<String> = ["die", "hændels", "cab", "citi", "polici", "a"]
             .iter()
-            .map(|t| term_prefix(t))
+            .map(|t| term_root(t))
             .collect();
-        assert_eq!(prefixes, ["d", "hæn", "c", "a"]);
-        let none: &[String] = &[];
-        assert_eq!(
-            might_contain("The server was DYING slowly", none, &prefixes[..1]),
-            Some(15)
-        );
-        assert_eq!(
-            might_contain("Tre Hændelser", none, &prefixes[1..2]),
-            Some(4)
-        );
-        assert_eq!(might_contain("nothing here", none, &prefixes[1..2]), None);
-        assert_eq!(might_contain("anything", none, &[]), None);
-        // A whole term, where it occurs, wins over an earlier prefix.
-        let cab = ["cab".to_string()];
-        assert_eq!(
-            might_contain("a chart of the CAB", &cab, &prefixes[2..3]),
-            Some(15)
-        );
+        assert_eq!(roots, ["die", "hænde", "cab", "cit", "poli", "a"]);
+        let lower = "tre hændelser i city, og en policy.";
+        assert_eq!(next_root(lower, &roots[1..2], 0), Some(4));
+        assert_eq!(next_root(lower, &roots[3..4], 0), lower.find("city"));
+        assert_eq!(next_root(lower, &roots[4..5], 0), lower.find("policy"));
+        assert_eq!(next_root(lower, &roots[1..2], 5), None);
+        assert_eq!(next_root(lower, &roots[..1], 0), None);
+        assert_eq!(next_root(lower, &[], 0), None);
+        assert_eq!(next_root(lower, &roots[1..2], 999), None);
     }
 
     #[test]
