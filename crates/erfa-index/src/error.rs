@@ -66,7 +66,52 @@ impl Error {
             source,
         }
     }
+
+    /// Whether the disk, or the owner's quota on it, was full: nothing was written, and the
+    /// same write may succeed once there is room again.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => is_storage_full(source),
+            Error::Tantivy(tantivy::TantivyError::IoError(source)) => is_storage_full(source),
+            _ => false,
+        }
+    }
+}
+
+/// Whether `err` says the disk or the quota is full (`ENOSPC`, `EDQUOT`).
+pub fn is_storage_full(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        err.kind(),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded
+    )
 }
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_or_quota_is_told_apart_from_other_failures() {
+        use std::io::{Error as IoError, ErrorKind};
+        let full = |e: IoError| Error::io("writing", "submissions/x.md", e).is_storage_full();
+        assert!(full(IoError::from(ErrorKind::StorageFull)));
+        assert!(full(IoError::from(ErrorKind::QuotaExceeded)));
+        // What the kernel reports: ENOSPC and EDQUOT on Linux.
+        #[cfg(target_os = "linux")]
+        {
+            assert!(full(IoError::from_raw_os_error(28)));
+            assert!(full(IoError::from_raw_os_error(122)));
+        }
+        assert!(!full(IoError::from(ErrorKind::PermissionDenied)));
+        assert!(!full(IoError::other("no space left on device")));
+        let tantivy = Error::Tantivy(tantivy::TantivyError::IoError(std::sync::Arc::new(
+            IoError::from(ErrorKind::StorageFull),
+        )));
+        assert!(tantivy.is_storage_full());
+        assert!(!Error::Update("disk full".to_string()).is_storage_full());
+    }
+}

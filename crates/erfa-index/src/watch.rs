@@ -3,8 +3,10 @@
 //! A debouncer batches events (an editor's save is several events; a `git checkout` is
 //! thousands); a worker thread that owns the [`Indexer`] applies each batch path by path,
 //! commits, and reloads the [`Engine`] so the next search sees the change. When events
-//! may have been lost — a watcher error, a queue overflow, a rescan flag — and right
-//! after start, the worker reconciles the whole folder with the index by content hash.
+//! may have been lost — a watcher error, a queue overflow, a rescan flag — right after
+//! start, and after a failed update (a full disk, say: the writers are rolled back, and
+//! the worker tries again by itself), the worker reconciles the whole folder with the
+//! index by content hash.
 //! When the watcher cannot start (inotify limits) or polling is asked for, it polls.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -290,6 +292,10 @@ impl Drop for Watch {
     }
 }
 
+/// How long the worker waits after a failed update (a full disk, say) before it tries
+/// again by itself.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
+
 /// The worker: batches messages, applies them, reloads the engine.
 fn work(
     mut indexer: Indexer,
@@ -298,9 +304,16 @@ fn work(
     receiver: &Receiver<Message>,
     status: &Mutex<WatchStatus>,
 ) {
+    let mut failed = false;
     loop {
-        let first = match receiver.recv_timeout(Duration::from_secs(3600)) {
-            Ok(m) => m,
+        let wait = if failed {
+            RETRY_AFTER_FAILURE
+        } else {
+            Duration::from_secs(3600)
+        };
+        let first = match receiver.recv_timeout(wait) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) if failed => None,
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
@@ -317,10 +330,17 @@ fn work(
             Message::Reconcile => reconcile = true,
             Message::Stop => stop = true,
         };
-        absorb(first);
+        if let Some(first) = first {
+            absorb(first);
+        }
         // Take whatever else is queued, so a burst becomes one commit.
         while let Ok(m) = receiver.try_recv() {
             absorb(m);
+        }
+        // A failed update dropped whatever it held, for paths no event will name again:
+        // the next one looks at the whole folder.
+        if failed && !stop {
+            reconcile = true;
         }
         if reconcile || paths.contains(crate::glossary::FILE_NAME) {
             // The glossary applies at query time: a saved edit takes effect at once.
@@ -333,7 +353,13 @@ fn work(
             } else {
                 indexer.update_paths(root, paths.iter().map(String::as_str))
             };
-            let reloaded = result.and_then(|report| engine.reload().map(|()| report));
+            let mut reloaded = result.and_then(|report| engine.reload().map(|()| report));
+            failed = reloaded.is_err();
+            if let Err(e) = &reloaded
+                && let Err(r) = indexer.rollback()
+            {
+                reloaded = Err(Error::Update(format!("{e}; then rolling back: {r}")));
+            }
             let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
             s.updates += 1;
             if reconcile {

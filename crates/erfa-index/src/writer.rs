@@ -456,6 +456,19 @@ impl Indexer {
         self.full.delete_term(term);
     }
 
+    /// Drops the changes since the last commit and replaces writers that a failure (a full
+    /// disk, say) has stopped, so that the next update can start afresh: `content/` is the
+    /// source of truth, and an update by content hash puts back what was dropped.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.pending = 0;
+        for writer in [&mut self.public, &mut self.full] {
+            writer.rollback()?;
+            // The new writer starts with tantivy's merge policy.
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
+        Ok(())
+    }
+
     /// Commits both indexes, the public one first, then merges away deleted documents.
     pub fn commit(&mut self) -> Result<()> {
         self.commit_with(true)

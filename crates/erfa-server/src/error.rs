@@ -41,6 +41,10 @@ pub enum ApiError {
     /// The method is not served at this path.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// Nothing was written because the disk, or the quota on it, is full. The cause is
+    /// logged; the response says only that the disk is full.
+    #[error("the server's disk is full; nothing was saved")]
+    InsufficientStorage(String),
     /// A failure of erfa itself. The cause is logged; the response says only
     /// "internal error".
     #[error("internal error")]
@@ -75,6 +79,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,6 +92,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => "login_required",
             ApiError::TooManyRequests(_) => "too_many_attempts",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::InsufficientStorage(_) => "insufficient_storage",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -99,10 +105,13 @@ impl ApiError {
         }
     }
 
-    /// Logs the cause of an internal error; other errors are the user's and not logged.
+    /// Logs the cause of an internal error or a full disk; other errors are the user's and
+    /// not logged.
     pub(crate) fn log(&self) {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(%cause, "internal error");
+        match self {
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::InsufficientStorage(cause) => tracing::error!(%cause, "disk full"),
+            _ => {}
         }
     }
 
@@ -119,7 +128,13 @@ impl ApiError {
 
 impl From<erfa_index::Error> for ApiError {
     fn from(err: erfa_index::Error) -> Self {
-        ApiError::Internal(err.to_string())
+        // A full disk is not a fault of erfa's, and trying again later may work: it gets
+        // its own status so that a form can keep what was typed and say so.
+        if err.is_storage_full() {
+            ApiError::InsufficientStorage(err.to_string())
+        } else {
+            ApiError::Internal(err.to_string())
+        }
     }
 }
 
@@ -154,7 +169,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine-readable code: `bad_parameter`, `not_found`, `local_mode`,
     /// `login_required`, `forbidden`, `csrf`, `too_many_attempts`, `method_not_allowed`,
-    /// `internal`, …
+    /// `insufficient_storage`, `internal`, …
     pub code: String,
     /// What went wrong, for people; "internal error" for failures of erfa itself.
     pub message: String,
@@ -171,6 +186,26 @@ mod tests {
         assert_eq!(err.public_message(), "internal error");
         let json = serde_json::to_string(&err.body()).expect("serialises");
         assert!(!json.contains("secret"), "{json}");
+    }
+
+    #[test]
+    fn a_full_disk_is_507_and_hides_its_cause() {
+        let full = erfa_index::Error::io(
+            "writing",
+            "/srv/secret/content/submissions/.erfa-tmp-1-1",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        let err = ApiError::from(full);
+        assert_eq!(err.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(err.code(), "insufficient_storage");
+        let json = serde_json::to_string(&err.body()).expect("serialises");
+        assert!(!json.contains("secret"), "{json}");
+        let other = erfa_index::Error::io(
+            "writing",
+            "x",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(ApiError::from(other).code(), "internal");
     }
 
     #[test]

@@ -431,6 +431,10 @@ pub struct Strings {
     pub error_500: &'static str,
     /// Error page: 500 explanation.
     pub error_500_text: &'static str,
+    /// Error page: 507.
+    pub error_507: &'static str,
+    /// Error page: 507 explanation.
+    pub error_507_text: &'static str,
     /// Error page: go home.
     pub go_home: &'static str,
     /// Local mode refusal, shown on 403 pages.
@@ -843,6 +847,8 @@ pub struct Strings {
     pub similar_text: &'static str,
     /// Error summary heading.
     pub errors_heading: &'static str,
+    /// Error summary when the disk was full: nothing saved, the text kept in the form.
+    pub err_disk_full: &'static str,
     /// Content standard notes.
     pub warnings_heading: &'static str,
     /// Error.
@@ -873,6 +879,8 @@ pub struct Strings {
     pub mine_empty: &'static str,
     /// Confirmation after saving.
     pub mine_saved: &'static str,
+    /// After the confirmation, when the index could not be updated at once.
+    pub mine_index_pending: &'static str,
     /// Link.
     pub mine_edit: &'static str,
     /// Column.
@@ -990,6 +998,8 @@ pub const EN: Strings = Strings {
     error_405: "Method not allowed",
     error_500: "Something went wrong",
     error_500_text: "erfa could not answer this request. The cause has been logged; please try again.",
+    error_507: "Not saved: the disk is full",
+    error_507_text: "The server's disk is full, so nothing was saved. Please try again later, or tell the facilitator.",
     go_home: "Go to search",
     local_refused: "erfa runs in local mode: it has no accounts yet, so it answers only requests made on this computer to localhost, 127.0.0.1 or [::1], and none that came through a proxy. To share erfa with the group, add the first account (erfa user add NAME --role facilitator) and restart erfa serve.",
     feed_title: "erfa — newest write-ups",
@@ -1197,6 +1207,7 @@ pub const EN: Strings = Strings {
     similar_heading: "Someone may already have written this",
     similar_text: "These write-ups look close to yours. Would you rather add to theirs? Tell the facilitator, or send yours anyway.",
     errors_heading: "There is a problem",
+    err_disk_full: "Nothing was saved: the server's disk is full. Your text is still in the form below. Please try again later, or tell the facilitator.",
     warnings_heading: "Before you send",
     err_title: "Give your write-up a title.",
     err_kind: "Choose lesson, mistake or practice.",
@@ -1212,6 +1223,7 @@ pub const EN: Strings = Strings {
     mine_intro: "What you shared through this form. You can edit a write-up until the facilitator publishes it.",
     mine_empty: "You have not shared anything yet.",
     mine_saved: "Thank you! Your write-up is saved and waits for the facilitator's review:",
+    mine_index_pending: "Search will find it as soon as the index has caught up; you need not do anything.",
     mine_edit: "Edit",
     mine_status: "Status",
     mine_updated: "Last changed",
@@ -1323,6 +1335,8 @@ pub const DA: Strings = Strings {
     error_405: "Metoden er ikke tilladt",
     error_500: "Noget gik galt",
     error_500_text: "erfa kunne ikke svare på forespørgslen. Årsagen er logget; prøv igen.",
+    error_507: "Ikke gemt: disken er fuld",
+    error_507_text: "Serverens disk er fuld, så intet blev gemt. Prøv igen senere, eller sig det til facilitatoren.",
     go_home: "Gå til søgning",
     local_refused: "erfa kører i lokal tilstand: der er endnu ingen konti, så erfa svarer kun på forespørgsler fra denne computer til localhost, 127.0.0.1 eller [::1], og ingen der er kommet gennem en proxy. For at dele erfa med gruppen skal du oprette den første konto (erfa user add NAVN --role facilitator) og starte erfa serve igen.",
     feed_title: "erfa — nyeste erfaringer",
@@ -1530,6 +1544,7 @@ pub const DA: Strings = Strings {
     similar_heading: "Måske har nogen allerede skrevet om det",
     similar_text: "Disse erfaringer ligner din. Vil du hellere bygge videre på deres? Sig det til facilitatoren, eller send din alligevel.",
     errors_heading: "Der er et problem",
+    err_disk_full: "Intet blev gemt: serverens disk er fuld. Din tekst står stadig i formularen nedenfor. Prøv igen senere, eller sig det til facilitatoren.",
     warnings_heading: "Før du sender",
     err_title: "Giv din erfaring en titel.",
     err_kind: "Vælg læring, fejl eller praksis.",
@@ -1545,6 +1560,7 @@ pub const DA: Strings = Strings {
     mine_intro: "Det, du har delt via formularen. Du kan redigere en erfaring, indtil facilitatoren offentliggør den.",
     mine_empty: "Du har ikke delt noget endnu.",
     mine_saved: "Tak! Din erfaring er gemt og venter på facilitatorens gennemsyn:",
+    mine_index_pending: "Søgningen finder den, så snart indekset har indhentet den; du behøver ikke gøre noget.",
     mine_edit: "Redigér",
     mine_status: "Status",
     mine_updated: "Senest ændret",

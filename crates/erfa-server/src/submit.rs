@@ -13,6 +13,12 @@
 //! file to the first free name (`<slug>.md`, `<slug>-2.md`, …), flushes the folder, and
 //! waits for the index to commit — only then does the form answer. Who shared what is
 //! recorded in the state database, never in `content/` unless they name themselves.
+//!
+//! Two failures keep the contributor's work. A full disk saves nothing: the form comes
+//! back as it was sent, with a 507 and the reason at the top. An index that cannot be
+//! updated after the file is saved loses nothing either, since `content/` is the source of
+//! truth: the answer is the usual one, saying that search will find the write-up once the
+//! index has caught up.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -665,6 +671,8 @@ struct ShareTemplate {
     editing: bool,
     editing_slug: String,
     errors: Vec<FieldError>,
+    /// Why nothing was saved, when it was not the values' fault (a full disk).
+    failure: Option<&'static str>,
     notes: Vec<String>,
     preview: Option<String>,
     similar: Vec<SimilarView>,
@@ -711,6 +719,7 @@ fn choices<T: Copy>(
 #[derive(Default)]
 struct Extras {
     errors: Vec<FieldError>,
+    failure: Option<&'static str>,
     notes: Vec<String>,
     preview: Option<String>,
     similar: Vec<Hit>,
@@ -917,6 +926,7 @@ fn share_page(
             .to_string()
         }),
         errors: extras.errors.clone(),
+        failure: extras.failure,
         notes: extras.notes,
         preview: extras.preview,
         similar: similar_views(lang, extras.similar),
@@ -1028,6 +1038,8 @@ enum Outcome {
     Page(Response),
     /// Write this text, named after `base`.
     Save {
+        /// The form as sent, to show again if the text cannot be written.
+        form: Box<Form>,
         /// The file's text.
         text: String,
         /// The slug made from the title.
@@ -1043,13 +1055,7 @@ async fn handle_post(
     kept: &Kept,
 ) -> Result<Outcome, ApiError> {
     let t = ctx.lang.t();
-    let (slug, path) = match editing {
-        Some(s) => (format!("{FOLDER}/{s}"), format!("{FOLDER}/{s}.md")),
-        None => {
-            let s = erfa_index::template::slug_from_title(&form.title);
-            (format!("{FOLDER}/{s}"), format!("{FOLDER}/{s}.md"))
-        }
-    };
+    let (slug, path) = draft_names(&form, editing);
     let checked = check(&form, kept, &path, t);
     let sending = matches!(form.action.as_str(), "send" | "confirm");
     if sending && let Some(doc) = &checked.document {
@@ -1067,6 +1073,7 @@ async fn handle_post(
             return Ok(Outcome::Save {
                 text: checked.text,
                 base: base_slug(&form.title),
+                form: Box::new(form),
             });
         }
         // Before saving, show what looks like it: the button now sends anyway.
@@ -1075,7 +1082,7 @@ async fn handle_post(
             notes: checked.notes,
             preview: preview_html(&form, ctx.lang, &checked.text, &slug, &path),
             similar: hits,
-            errors: Vec::new(),
+            ..Extras::default()
         };
         return share_page(ctx, form, editing, extras, tags, StatusCode::OK).map(Outcome::Page);
     }
@@ -1096,8 +1103,55 @@ async fn handle_post(
         errors: checked.errors,
         notes: checked.notes,
         similar: hits,
+        failure: None,
     };
     share_page(ctx, form, editing, extras, tags, status).map(Outcome::Page)
+}
+
+/// The slug and the path a draft is previewed under: its own when editing, otherwise the
+/// one its title makes.
+fn draft_names(form: &Form, editing: Option<&str>) -> (String, String) {
+    let s = match editing {
+        Some(s) => s.to_string(),
+        None => erfa_index::template::slug_from_title(&form.title),
+    };
+    (format!("{FOLDER}/{s}"), format!("{FOLDER}/{s}.md"))
+}
+
+/// The form again, exactly as it was sent, with the reason nothing was saved at the top:
+/// the disk is full (`error` says so and is logged). Sending it again once there is room
+/// saves it.
+async fn not_saved(
+    ctx: &Ctx,
+    form: Form,
+    editing: Option<&str>,
+    text: &str,
+    error: &ApiError,
+) -> Result<Response, ApiError> {
+    error.log();
+    let (slug, path) = draft_names(&form, editing);
+    // A contributor who had already chosen to send despite similar write-ups keeps the
+    // "send anyway" button.
+    let similar = if editing.is_none() && form.action == "confirm" {
+        similar(ctx, &form, None).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let tags = tag_suggestions(ctx).await;
+    let extras = Extras {
+        failure: Some(ctx.lang.t().err_disk_full),
+        preview: preview_html(&form, ctx.lang, text, &slug, &path),
+        similar,
+        ..Extras::default()
+    };
+    share_page(
+        ctx,
+        form,
+        editing,
+        extras,
+        tags,
+        StatusCode::INSUFFICIENT_STORAGE,
+    )
 }
 
 async fn share_post(ctx: Ctx, body: Bytes) -> Response {
@@ -1105,13 +1159,20 @@ async fn share_post(ctx: Ctx, body: Bytes) -> Response {
         let form = Form::parse(&body);
         match handle_post(&ctx, form, None, &Kept::default()).await? {
             Outcome::Page(response) => Ok(response),
-            Outcome::Save { text, base } => {
+            Outcome::Save { form, text, base } => {
                 let actor = actor(&ctx);
-                let rel = ctx
+                let file = text.clone();
+                let saved = ctx
                     .state
-                    .blocking(move |s| save_new(s, &actor, &base, &text))
-                    .await?;
-                Ok(saved_redirect(&rel))
+                    .blocking(move |s| save_new(s, &actor, &base, &file))
+                    .await;
+                match saved {
+                    Ok(saved) => Ok(saved_redirect(&saved)),
+                    Err(e @ ApiError::InsufficientStorage(_)) => {
+                        not_saved(&ctx, *form, None, &text, &e).await
+                    }
+                    Err(e) => Err(e),
+                }
             }
         }
     }
@@ -1131,12 +1192,25 @@ fn base_slug(title: &str) -> String {
     base
 }
 
-fn saved_redirect(rel: &str) -> Response {
+/// A write-up the form has written into `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Saved {
+    /// Its path in `content/`.
+    rel: String,
+    /// Whether search finds it yet.
+    indexed: bool,
+}
+
+/// `303 → /mine?saved=<name>`, where My write-ups confirms the save; `&index=pending`
+/// when search does not find the write-up yet.
+fn saved_redirect(saved: &Saved) -> Response {
+    let rel = saved.rel.as_str();
     let name = rel
         .strip_prefix(&format!("{FOLDER}/"))
         .and_then(|r| r.strip_suffix(".md"))
         .unwrap_or(rel);
-    Redirect::to(&format!("/mine?saved={name}")).into_response()
+    let pending = if saved.indexed { "" } else { "&index=pending" };
+    Redirect::to(&format!("/mine?saved={name}{pending}")).into_response()
 }
 
 /// Writes a new submission, records who sent it, and waits for the index. Blocking.
@@ -1145,7 +1219,7 @@ fn save_new(
     actor: &str,
     base: &str,
     text: &str,
-) -> Result<String, ApiError> {
+) -> Result<Saved, ApiError> {
     let dir = state.config.content_dir.join(FOLDER);
     let path = erfa_index::durable::create_numbered(&dir, base, text.as_bytes())?;
     let name = path
@@ -1158,14 +1232,25 @@ fn save_new(
             .record_submission(actor, &rel)
             .map_err(|e| ApiError::internal(format!("recording a submission: {e}")))?;
     }
-    index_now(state, &rel)?;
-    Ok(rel)
+    let indexed = index_now(state, &rel);
+    Ok(Saved { rel, indexed })
 }
 
-/// Makes the index show `rel` before the answer goes out.
-fn index_now(state: &crate::AppState, rel: &str) -> Result<(), ApiError> {
+/// Makes the index show the saved file `rel` before the answer goes out; false when the
+/// index could not be updated. The file is safe either way and `content/` is the source
+/// of truth: after a failure the watcher reconciles the whole folder with the index at its
+/// next update, which it also tries by itself, and so does every start. So the failure is
+/// logged for the operator, and the contributor is told the write-up is saved rather than
+/// that something failed.
+fn index_now(state: &crate::AppState, rel: &str) -> bool {
     match &state.watch {
-        Some(watch) => Ok(watch.update_now([rel.to_string()])?),
+        Some(watch) => match watch.update_now([rel.to_string()]) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(path = rel, cause = %e, "a saved submission is not indexed yet");
+                false
+            }
+        },
         None => {
             // Only state built without a watcher (some tests) gets here; `erfa serve`
             // always runs one, and indexes the file at its next start otherwise.
@@ -1173,7 +1258,7 @@ fn index_now(state: &crate::AppState, rel: &str) -> Result<(), ApiError> {
                 path = rel,
                 "no watcher runs: the submission is not indexed yet"
             );
-            Ok(())
+            true
         }
     }
 }
@@ -1246,6 +1331,8 @@ struct MineTemplate {
     layout: Layout,
     rows: Vec<MineRow>,
     saved: Option<String>,
+    /// The saved write-up is not in the index yet.
+    index_pending: bool,
 }
 
 /// A submission's file name without folder and `.md`: `[a-z0-9-]`, as the form makes them.
@@ -1270,13 +1357,19 @@ fn editable(status: Status) -> bool {
 #[derive(serde::Deserialize)]
 struct MineQuery {
     saved: Option<String>,
+    /// `pending` when the index could not be updated after saving.
+    index: Option<String>,
 }
 
 async fn mine(
     ctx: Ctx,
     query: Result<axum::extract::Query<MineQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let saved = query.ok().and_then(|q| q.0.saved).filter(|s| valid_slug(s));
+    let query = query.ok().map(|q| q.0);
+    let index_pending = query
+        .as_ref()
+        .is_some_and(|q| q.index.as_deref() == Some("pending"));
+    let saved = query.and_then(|q| q.saved).filter(|s| valid_slug(s));
     let result = async {
         let actor = actor(&ctx);
         let lang = ctx.lang;
@@ -1330,6 +1423,7 @@ async fn mine(
             layout: ctx.layout(ctx.lang.t().mine_title.to_string(), "mine", false),
             rows,
             saved,
+            index_pending,
         };
         let html = template.render()?;
         Ok(axum::response::Html(html).into_response())
@@ -1390,53 +1484,57 @@ async fn mine_form(ctx: Ctx, Path(slug): Path<String>) -> Response {
 }
 
 async fn mine_post(ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> Response {
-    let result = async {
-        let (rel, doc) = own_submission(&ctx, &slug).await?;
-        let form = Form::parse(&body);
-        let kept = Kept {
-            status: Some(doc.front.status),
-            front: Some(doc.front),
-        };
-        match handle_post(&ctx, form, Some(&slug), &kept).await? {
-            Outcome::Page(response) => Ok(response),
-            Outcome::Save { text, .. } => {
-                let actor = actor(&ctx);
-                let path = rel.clone();
-                ctx.state
-                    .blocking(move |s| {
-                        // The facilitator may have published it meanwhile.
-                        if load(s, &path).is_some_and(|d| !editable(d.front.status)) {
-                            return Err(ApiError::Forbidden {
-                                code: "published",
-                                message: String::new(),
-                            });
+    let result =
+        async {
+            let (rel, doc) = own_submission(&ctx, &slug).await?;
+            let form = Form::parse(&body);
+            let kept = Kept {
+                status: Some(doc.front.status),
+                front: Some(doc.front),
+            };
+            match handle_post(&ctx, form, Some(&slug), &kept).await? {
+                Outcome::Page(response) => Ok(response),
+                Outcome::Save { form, text, .. } => {
+                    let actor = actor(&ctx);
+                    let path = rel.clone();
+                    let file = text.clone();
+                    let indexed =
+                        ctx.state
+                            .blocking(move |s| {
+                                // The facilitator may have published it meanwhile.
+                                if load(s, &path).is_some_and(|d| !editable(d.front.status)) {
+                                    return Err(ApiError::Forbidden {
+                                        code: "published",
+                                        message: String::new(),
+                                    });
+                                }
+                                erfa_index::durable::replace(
+                                    &s.config.content_dir.join(&path),
+                                    file.as_bytes(),
+                                )?;
+                                if let Some(accounts) = &s.accounts {
+                                    accounts.record_submission_edit(&actor, &path).map_err(
+                                        |e| ApiError::internal(format!("recording an edit: {e}")),
+                                    )?;
+                                }
+                                Ok(index_now(s, &path))
+                            })
+                            .await;
+                    match indexed {
+                        Ok(indexed) => Ok(saved_redirect(&Saved { rel, indexed })),
+                        Err(e @ ApiError::InsufficientStorage(_)) => {
+                            not_saved(&ctx, *form, Some(&slug), &text, &e).await
                         }
-                        erfa_index::durable::replace(
-                            &s.config.content_dir.join(&path),
-                            text.as_bytes(),
-                        )?;
-                        if let Some(accounts) = &s.accounts {
-                            accounts
-                                .record_submission_edit(&actor, &path)
-                                .map_err(|e| {
-                                    ApiError::internal(format!("recording an edit: {e}"))
-                                })?;
-                        }
-                        index_now(s, &path)
-                    })
-                    .await
-                    .map_err(|e| match e {
-                        ApiError::Forbidden { code, .. } => ApiError::Forbidden {
+                        Err(ApiError::Forbidden { code, .. }) => Err(ApiError::Forbidden {
                             code,
                             message: ctx.lang.t().mine_locked.to_string(),
-                        },
-                        other => other,
-                    })?;
-                Ok(saved_redirect(&rel))
+                        }),
+                        Err(e) => Err(e),
+                    }
+                }
             }
         }
-    }
-    .await;
+        .await;
     page(result, &ctx)
 }
 
@@ -1573,6 +1671,32 @@ mod tests {
         assert_eq!(edited.front.summary.as_deref(), Some("Nyt resumé."));
         assert!(checked.text.contains("\n## Problemet\n\nP.\n"));
         assert!(checked.text.contains("\n## Læring\n\nL.\n"));
+    }
+
+    #[test]
+    fn a_save_the_index_missed_still_answers_saved() {
+        let answer = |indexed| {
+            let response = saved_redirect(&Saved {
+                rel: "submissions/cab-2.md".to_string(),
+                indexed,
+            });
+            let location = response.headers()[axum::http::header::LOCATION]
+                .to_str()
+                .expect("ASCII")
+                .to_string();
+            (response.status(), location)
+        };
+        assert_eq!(
+            answer(true),
+            (StatusCode::SEE_OTHER, "/mine?saved=cab-2".to_string())
+        );
+        assert_eq!(
+            answer(false),
+            (
+                StatusCode::SEE_OTHER,
+                "/mine?saved=cab-2&index=pending".to_string()
+            )
+        );
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! titles and a burst of same-title submissions.
 //!
 //! The state is the real thing: a content folder on disk, the index kept by a running
-//! watcher, and the state database in a temp data folder.
+//! watcher, and the state database in a temp data folder. A full disk is a real one too: a
+//! small tmpfs mounted over `content/submissions/` or the index folder.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,7 +29,70 @@ struct Fixture {
     state: AppState,
     accounts: Arc<Accounts>,
     content: PathBuf,
+    /// Unmounted after the watcher and the index have let go of them, before `dir` goes.
+    mounts: Vec<Tmpfs>,
     dir: tempfile::TempDir,
+}
+
+/// A tmpfs mounted over a folder for one test, and unmounted when dropped: the real way to
+/// a full disk.
+struct Tmpfs {
+    at: PathBuf,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (e.g. `64k`) at `at`, creating the folder; `None`, said
+    /// loudly, where mounting is not permitted (the test then checks nothing).
+    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).expect("the mount point");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output();
+        let why = match mounted {
+            Ok(out) if out.status.success() => {
+                return Some(Tmpfs {
+                    at: at.to_path_buf(),
+                });
+            }
+            Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            Err(e) => e.to_string(),
+        };
+        eprintln!(
+            "\n*** SKIPPED: cannot mount a tmpfs at {} ({why}); this test needs root or \
+             CAP_SYS_ADMIN to make a full disk, and checked nothing ***\n",
+            at.display()
+        );
+        None
+    }
+
+    /// Fills the file system to the last page with a dot-file, which the walk skips.
+    fn fill(&self) {
+        let mut file = std::fs::File::create(self.at.join(".fill")).expect("the filler");
+        let page = [0u8; 4096];
+        loop {
+            if let Err(e) = file.write_all(&page) {
+                assert!(erfa_index::error::is_storage_full(&e), "{e}");
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let unmounted = std::process::Command::new("umount")
+            .arg(&self.at)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !unmounted {
+            // Something still holds a file open; detach it now, freed once closed.
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.at)
+                .status();
+        }
+    }
 }
 
 fn state_for(
@@ -46,9 +111,15 @@ fn state_for(
 }
 
 fn fixture_with(local: bool) -> Fixture {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    fixture_in(dir, Store::in_ram(), local, Vec::new())
+}
+
+/// The app over the sample collection in `dir`, indexed into `store`, keeping `mounts`
+/// until it is dropped.
+fn fixture_in(dir: tempfile::TempDir, store: Store, local: bool, mounts: Vec<Tmpfs>) -> Fixture {
     // The content folder is the temp dir itself; the data folder is a dot-folder in it,
     // which the walk skips.
-    let dir = tempfile::tempdir().expect("a temp dir");
     let content = dir.path().to_path_buf();
     let data = dir.path().join(".erfa");
     for (path, text) in sample() {
@@ -56,7 +127,6 @@ fn fixture_with(local: bool) -> Fixture {
         std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
         std::fs::write(&full, text).expect("written");
     }
-    let store = Store::in_ram();
     let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("an indexer");
     indexer
         .update(&content, Mode::Incremental, &mut |_| {})
@@ -77,6 +147,7 @@ fn fixture_with(local: bool) -> Fixture {
         state,
         accounts,
         content,
+        mounts,
         dir,
     }
 }
@@ -652,4 +723,214 @@ async fn only_contributors_share_and_only_their_own_write_ups() {
     // Anonymous visitors are asked to log in.
     let resp = get(&f.router, "/share").await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
+}
+
+/// A form post in the language `lang`.
+async fn post_in(router: &Router, uri: &str, pairs: &[(&str, String)], lang: &str) -> Resp {
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    send(
+        router,
+        Request::post(uri)
+            .header("host", "127.0.0.1:8080")
+            .header("accept-language", lang)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body(&pairs)))
+            .expect("a request"),
+    )
+    .await
+}
+
+/// `text` as the templates escape it.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// Asserts that the form in `html` holds every value of `pairs` as it was sent.
+fn holds_values(html: &str, pairs: &[(&str, String)]) {
+    for (name, value) in pairs {
+        let value = value.replace("\r\n", "\n");
+        let shown = match *name {
+            "practices" | "kind" | "language" | "visibility" => {
+                format!("name=\"{name}\" value=\"{value}\" checked")
+            }
+            "sector" | "org_size" => format!("<option value=\"{value}\" selected"),
+            "problem" | "context" | "what_happened" | "lesson" | "mistake" | "differently" => {
+                format!(
+                    "name=\"{name}\" rows=\"5\" aria-describedby=\"sections-hint\">{}</textarea>",
+                    escaped(&value)
+                )
+            }
+            "action" => continue,
+            _ => format!(
+                "name=\"{name}\" type=\"{}\" value=\"{}\"",
+                if *name == "date" { "date" } else { "text" },
+                escaped(&value)
+            ),
+        };
+        assert!(html.contains(&shown), "{name}: {shown}\n{html}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_saves_nothing_and_gives_the_form_back_as_typed() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let Some(disk) = Tmpfs::mount(&dir.path().join("submissions"), "64k") else {
+        return;
+    };
+    let f = fixture_in(dir, Store::in_ram(), true, vec![disk]);
+    // One write-up saved while there was room, to edit later.
+    let own = saved(
+        &post(
+            &f.router,
+            "/share",
+            &with_action(filled("Saved while there was room", "roomword"), "confirm"),
+        )
+        .await,
+    );
+    let own_text =
+        std::fs::read_to_string(f.content.join(format!("submissions/{own}.md"))).expect("saved");
+    f.mounts[0].fill();
+    let before = submissions(&f.content);
+    assert_eq!(before, [".fill".to_string(), format!("{own}.md")]);
+
+    // A new write-up: 507, the form as it was sent, the reason at the top.
+    let title = "Kept as typed: \"quotes\" & <angles> — æøå";
+    let pairs = with_action(filled(title, "fullword"), "confirm");
+    let resp = post(&f.router, "/share", &pairs).await;
+    assert_eq!(resp.status, StatusCode::INSUFFICIENT_STORAGE);
+    let html = resp.text();
+    assert!(html.contains("id=\"error-summary\""), "{html}");
+    assert!(
+        html.contains(
+            "<p id=\"save-failure\">Nothing was saved: the server&#39;s disk is full. Your \
+             text is still in the form below. Please try again later, or tell the \
+             facilitator.</p>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("action=\"/share\""));
+    holds_values(&html, &pairs);
+    assert_eq!(
+        submissions(&f.content),
+        before,
+        "no file, no temporary file"
+    );
+    assert!(slugs(&f.router, "fullword").await.is_empty());
+
+    // An edit of one's own write-up, in Danish: 507, the edit kept, the file unchanged.
+    let edit = with_action(filled("Saved while there was room", "editword"), "send");
+    let resp = post_in(&f.router, &format!("/mine/{own}"), &edit, "da").await;
+    assert_eq!(resp.status, StatusCode::INSUFFICIENT_STORAGE);
+    let html = resp.text();
+    assert!(
+        html.contains(
+            "Intet blev gemt: serverens disk er fuld. Din tekst står stadig i formularen nedenfor."
+        ),
+        "{html}"
+    );
+    assert!(html.contains(&format!("action=\"/mine/{own}\"")));
+    holds_values(&html, &edit);
+    assert_eq!(submissions(&f.content), before, "no temporary file");
+    assert_eq!(
+        std::fs::read_to_string(f.content.join(format!("submissions/{own}.md"))).expect("kept"),
+        own_text
+    );
+
+    // Once there is room again, sending the same form saves it.
+    std::fs::remove_file(f.content.join("submissions/.fill")).expect("room again");
+    let slug = saved(&post(&f.router, "/share", &pairs).await);
+    assert_eq!(
+        slugs(&f.router, "fullword").await,
+        [format!("submissions/{slug}")]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_up_the_index_cannot_take_is_saved_and_said_to_be() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let data = dir.path().join(".erfa");
+    // The content folder has room; the index folder is a disk that fills up.
+    let Some(disk) = Tmpfs::mount(&Store::index_dir(&data), "16m") else {
+        return;
+    };
+    let (store, _) = Store::open(&data).expect("an index on disk");
+    let f = fixture_in(dir, store, true, vec![disk]);
+    let watch = f.state.watch.as_ref().expect("a watcher");
+    watch
+        .update_now(Vec::<String>::new())
+        .expect("the first reconciliation");
+    f.mounts[0].fill();
+
+    let resp = post(
+        &f.router,
+        "/share",
+        &with_action(
+            filled("Saved while the index was full", "pendingword"),
+            "confirm",
+        ),
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    let location = resp.header("location").to_string();
+    let slug = location
+        .strip_prefix("/mine?saved=")
+        .and_then(|l| l.strip_suffix("&index=pending"))
+        .unwrap_or_else(|| panic!("location {location}"));
+    let rel = format!("submissions/{slug}.md");
+    let text = std::fs::read_to_string(f.content.join(&rel)).expect("the file is saved");
+    assert!(text.contains("pendingword"));
+    assert!(
+        erfa_index::Document::parse(&rel, &text).document.is_some(),
+        "{text}"
+    );
+    assert_eq!(
+        f.accounts.submissions_of("local").expect("listed")[0].path,
+        rel
+    );
+    assert!(watch.status().last_error.is_some(), "the index failed");
+
+    // My write-ups lists it, says it is saved, and that search catches up by itself.
+    let resp = get(&f.router, &location).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let html = resp.text();
+    assert!(
+        html.contains(&format!(
+            "Your write-up is saved and waits for the facilitator&#39;s review: \
+             <code>{rel}</code> Search will find it as soon as the index has caught up"
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"/mine/{slug}\"")));
+
+    // An edit is saved the same way.
+    let edit = with_action(
+        filled("Saved while the index was full", "laterword"),
+        "send",
+    );
+    let resp = post(&f.router, &format!("/mine/{slug}"), &edit).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    assert_eq!(
+        resp.header("location"),
+        format!("/mine?saved={slug}&index=pending")
+    );
+    let text = std::fs::read_to_string(f.content.join(&rel)).expect("the file");
+    assert!(text.contains("laterword"), "{text}");
+    assert_eq!(submissions(&f.content), [format!("{slug}.md")]);
+    assert!(slugs(&f.router, "laterword").await.is_empty());
+
+    // Once there is room, the index catches up from `content/` with no one touching it.
+    std::fs::remove_file(Store::index_dir(&f.dir.path().join(".erfa")).join(".fill"))
+        .expect("room again");
+    watch
+        .update_now(Vec::<String>::new())
+        .expect("the next update");
+    assert_eq!(
+        slugs(&f.router, "laterword").await,
+        [format!("submissions/{slug}")]
+    );
+    assert!(watch.status().last_error.is_none());
 }
