@@ -6,6 +6,7 @@
 //! `target/tmp/screenshots/`.
 
 use std::net::{SocketAddr, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -85,6 +86,12 @@ impl Drop for Session {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // ChromeDriver leaves Chromium running when it is killed without ending the
+        // session: end its whole process group, Chromium included.
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--"])
+            .arg(format!("-{}", self.driver.id()))
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -103,6 +110,8 @@ async fn start_router(
     let port = free_port();
     let driver = Command::new(chromedriver)
         .arg(format!("--port={port}"))
+        // A process group of its own, so that Chromium ends with it (see `Drop`).
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
