@@ -109,13 +109,14 @@ impl Default for Limits {
     }
 }
 
-/// The state every handler gets. Cheap to clone.
+/// The state every handler gets. Cheap to clone: every request clones it a few times, so
+/// it holds only `Arc`s and small copies.
 #[derive(Clone)]
 pub struct AppState {
     /// Searches the index.
-    pub engine: Engine,
+    pub engine: Arc<Engine>,
     /// The index itself, for its generation.
-    pub store: Store,
+    pub store: Arc<Store>,
     /// Settings.
     pub config: Arc<Config>,
     links: Arc<Mutex<Option<Arc<Links>>>>,
@@ -145,8 +146,8 @@ impl AppState {
     /// State over an opened store and its engine.
     pub fn new(store: Store, engine: Engine, config: Config) -> AppState {
         AppState {
-            engine,
-            store,
+            engine: Arc::new(engine),
+            store: Arc::new(store),
             config: Arc::new(config),
             links: Arc::new(Mutex::new(None)),
             assets: Arc::new(crate::assets::Assets::new()),
