@@ -132,7 +132,14 @@ pub struct AppState {
     /// search (see `desk`).
     pub(crate) insights:
         Arc<std::sync::OnceLock<std::sync::mpsc::SyncSender<erfa_accounts::SearchRecord>>>,
+    /// Turns for [`AppState::blocking`]: a few per core, granted in order of arrival.
+    turns: Arc<tokio::sync::Semaphore>,
 }
+
+/// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
+/// load, more only share the same cores while each takes longer; waiting in line instead
+/// keeps the slowest answers much faster at the same throughput (docs/BENCHMARKS.md).
+const TURNS_PER_CORE: usize = 4;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -155,6 +162,9 @@ impl AppState {
             accounts: None,
             guards: Arc::new(crate::auth::Guards::default()),
             insights: Arc::new(std::sync::OnceLock::new()),
+            turns: Arc::new(tokio::sync::Semaphore::new(
+                TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
         }
     }
 
@@ -182,12 +192,18 @@ impl AppState {
         !self.logins() || self.config.public_access
     }
 
-    /// Runs blocking index work on the blocking pool; index errors become 500s.
+    /// Runs blocking index work on the blocking pool, in turn ([`TURNS_PER_CORE`]); index
+    /// errors become 500s.
     pub(crate) async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
     {
+        let _turn = self
+            .turns
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal(format!("waiting for a turn: {e}")))?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || work(&state))
             .await
@@ -290,5 +306,43 @@ impl Links {
             page += 1;
         }
         Ok(links)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn blocking_jobs_take_turns() {
+        let store = Store::in_ram();
+        let engine = Engine::new(&store).expect("engine");
+        let state = AppState::new(store, engine, Config::local("unused", "unused"));
+        let allowed = TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get());
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let jobs: Vec<_> = (0..allowed * 3)
+            .map(|_| {
+                let (state, running, most) = (state.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    state
+                        .blocking(move |_| {
+                            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            running.fetch_sub(1, Ordering::SeqCst);
+                            Ok(())
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for job in jobs {
+            job.await.expect("joined").expect("job");
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= allowed, "{most} jobs at once, {allowed} allowed");
+        assert!(most > 1, "jobs still run side by side");
     }
 }
