@@ -518,16 +518,18 @@ async fn unknown_users_and_wrong_passwords_look_the_same() {
                 .replace(&format!("value=\"{unknown}\""), "value=\"\"")
         );
     }
-    // The time: both check one Argon2id hash. Other tests run beside this one, so the
-    // comparison takes the quietest of three rounds of 8 interleaved pairs (a name check
-    // that skipped the hash would be 100 times faster in every round).
-    for round in 0..3u8 {
+    // The time: both check one Argon2id hash. Other tests run beside this one on the same
+    // cores, so rounds of 8 interleaved pairs are repeated until one is quiet enough to
+    // compare, at most ten (a name check that skipped the hash would be 100 times faster
+    // in every round).
+    const ROUNDS: u8 = 10;
+    for round in 0..ROUNDS {
         site.accounts
             .add_user(&format!("known{round}x"), Role::Member, PASSWORD)
             .ok();
     }
     let mut gaps = Vec::new();
-    for round in 0..3u8 {
+    for round in 0..ROUNDS {
         let (mut known, mut unknown) = (Vec::new(), Vec::new());
         for i in 0..16u8 {
             // A new address and name each time keeps the throttle out of the measurement.
@@ -555,6 +557,9 @@ async fn unknown_users_and_wrong_passwords_look_the_same() {
         };
         let (k, u) = (median(&mut known), median(&mut unknown));
         gaps.push(((k - u).abs() / k.max(u), k, u));
+        if gaps.last().is_some_and(|g| g.0 < 0.10) {
+            break;
+        }
     }
     let best = gaps.iter().map(|g| g.0).fold(f64::INFINITY, f64::min);
     eprintln!("login timing, median gaps (gap, known s, unknown s): {gaps:?}");
