@@ -337,74 +337,43 @@ struct Kept {
 /// The text of the write-up, and for each front-matter line the form field it came from.
 fn render_file(form: &Form, kept: &Kept) -> (String, Vec<&'static str>) {
     let mut lines: Vec<(String, &'static str)> = Vec::new();
-    let mut push = |text: String, field: &'static str| lines.push((text, field));
-    push("---".into(), "");
-    push(format!("title: {}", scalar(&form.title)), "f-title");
-    if !form.summary.is_empty() {
-        push(format!("summary: {}", scalar(&form.summary)), "f-summary");
-    }
-    if !form.kind.is_empty() {
-        push(format!("kind: {}", scalar(&form.kind)), "f-kind");
-    }
-    if !form.practices.is_empty() {
-        push(
-            format!("practices: {}", flow_list(&form.practices)),
-            "f-practices",
-        );
-    }
-    let tags = list(&form.tags);
-    if !tags.is_empty() {
-        push(format!("tags: {}", flow_list(&tags)), "f-tags");
-    }
-    if !form.language.is_empty() {
-        push(
-            format!("language: {}", scalar(&form.language)),
-            "f-language",
-        );
-    }
-    if !form.date.is_empty() {
-        push(format!("date: {}", scalar(&form.date)), "f-date");
-    }
-    let authors = list(&form.authors);
-    if !authors.is_empty() {
-        push(format!("authors: {}", flow_list(&authors)), "f-authors");
-    }
-    if !form.organisation.is_empty() {
-        push(
-            format!("organisation: {}", scalar(&form.organisation)),
-            "f-organisation",
-        );
-    }
-    if !form.sector.is_empty() {
-        push(format!("sector: {}", scalar(&form.sector)), "f-sector");
-    }
-    if !form.org_size.is_empty() {
-        push(
-            format!("org_size: {}", scalar(&form.org_size)),
-            "f-org_size",
-        );
-    }
-    let tools = list(&form.tools);
-    if !tools.is_empty() {
-        push(format!("tools: {}", flow_list(&tools)), "f-tools");
-    }
-    let status = kept.status.unwrap_or(Status::Review);
-    push(format!("status: {}", status.as_str()), "");
-    if !form.visibility.is_empty() {
-        push(
-            format!("visibility: {}", scalar(&form.visibility)),
-            "f-visibility",
-        );
-    }
-    if !form.meeting.is_empty() {
-        push(format!("meeting: {}", scalar(&form.meeting)), "f-meeting");
-    }
-    if let Some(front) = &kept.front {
-        for line in kept_lines(front) {
-            push(line, "");
+    // `key: value` for a value that was filled in, with the field it came from.
+    let one = |lines: &mut Vec<_>, key: &str, value: &str, field| {
+        if !value.is_empty() {
+            lines.push((format!("{key}: {}", scalar(value)), field));
         }
+    };
+    let many = |lines: &mut Vec<_>, key: &str, values: &[String], field| {
+        if !values.is_empty() {
+            lines.push((format!("{key}: {}", flow_list(values)), field));
+        }
+    };
+    lines.push(("---".into(), ""));
+    lines.push((format!("title: {}", scalar(&form.title)), "f-title"));
+    one(&mut lines, "summary", &form.summary, "f-summary");
+    one(&mut lines, "kind", &form.kind, "f-kind");
+    many(&mut lines, "practices", &form.practices, "f-practices");
+    many(&mut lines, "tags", &list(&form.tags), "f-tags");
+    one(&mut lines, "language", &form.language, "f-language");
+    one(&mut lines, "date", &form.date, "f-date");
+    many(&mut lines, "authors", &list(&form.authors), "f-authors");
+    one(
+        &mut lines,
+        "organisation",
+        &form.organisation,
+        "f-organisation",
+    );
+    one(&mut lines, "sector", &form.sector, "f-sector");
+    one(&mut lines, "org_size", &form.org_size, "f-org_size");
+    many(&mut lines, "tools", &list(&form.tools), "f-tools");
+    let status = kept.status.unwrap_or(Status::Review);
+    lines.push((format!("status: {}", status.as_str()), ""));
+    one(&mut lines, "visibility", &form.visibility, "f-visibility");
+    one(&mut lines, "meeting", &form.meeting, "f-meeting");
+    if let Some(front) = &kept.front {
+        lines.extend(kept_lines(front).into_iter().map(|line| (line, "")));
     }
-    push("---".into(), "");
+    lines.push(("---".into(), ""));
     let mut text = String::new();
     let mut fields = Vec::new();
     for (line, field) in lines {

@@ -90,34 +90,27 @@ fn cached_results_never_outlive_a_commit_or_a_glossary_change() {
     assert_eq!(search(&engine, &public).total, 1);
     assert_eq!(search(&engine, &public).total, 1, "a repeat");
 
+    let write_b = |visibility: &str| {
+        write(
+            root,
+            "b.md",
+            &writeup(
+                "More swarming",
+                "lesson",
+                "en",
+                visibility,
+                "## Lesson learned\n\nSwarming again.\n",
+            ),
+        );
+    };
     // A second write-up: visible at the next search after the reload.
-    write(
-        root,
-        "b.md",
-        &writeup(
-            "More swarming",
-            "lesson",
-            "en",
-            "public",
-            "## Lesson learned\n\nSwarming again.\n",
-        ),
-    );
+    write_b("public");
     update(&store, root, Mode::Incremental);
     engine.reload().expect("reload");
     assert_eq!(search(&engine, &public).total, 2);
 
     // Narrowed to members: gone from the public scope at once, kept for members.
-    write(
-        root,
-        "b.md",
-        &writeup(
-            "More swarming",
-            "lesson",
-            "en",
-            "members",
-            "## Lesson learned\n\nSwarming again.\n",
-        ),
-    );
+    write_b("members");
     update(&store, root, Mode::Incremental);
     engine.reload().expect("reload");
     assert_eq!(search(&engine, &public).total, 1);
