@@ -9,12 +9,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use erfa_accounts::{Accounts, FlagReason, Role};
+use erfa_index::Store;
 use erfa_index::watch::{Watch, WatchOptions};
-use erfa_index::{Engine, Indexer, Mode, Store, WriterOptions};
 use erfa_server::routes::table;
 use erfa_server::{AppState, Config, router};
 
-use crate::support::{Resp, enc, sample, send};
+use crate::support::{Indexed, Resp, enc, index, sample, send, write};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -92,17 +92,12 @@ fn desk(files: &[(&str, String)], watch: bool) -> Desk {
     let content = tempfile::tempdir().expect("a temp dir");
     let data = tempfile::tempdir().expect("a temp dir");
     for (path, text) in files {
-        let full = content.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
-        std::fs::write(&full, text).expect("write-up written");
+        write(content.path(), path, text.as_bytes());
     }
     let store = Store::in_ram();
-    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("an indexer");
-    indexer
-        .update(content.path(), Mode::Incremental, &mut |_| {})
-        .expect("indexed");
-    let engine = Engine::new(&store).expect("an engine");
-    engine.reload().expect("reloaded");
+    let Indexed {
+        indexer, engine, ..
+    } = index(&store, content.path());
     let mut config = Config::local(content.path(), data.path());
     config.local = false;
     config.secure_cookies = false;

@@ -11,11 +11,11 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request};
 use erfa_accounts::{Accounts, Role, TokenKind};
-use erfa_index::{Engine, Indexer, Mode, Scope, Store, WriterOptions};
+use erfa_index::{Scope, Store};
 use erfa_server::auth::{Access, Rank};
 use erfa_server::{AppState, Config, router, routes};
 
-use crate::support::{PNG, Resp, enc, sample, send, write};
+use crate::support::{Indexed, PNG, Resp, enc, index, sample, send, write};
 
 /// A server with logins over a content folder, and its account database.
 pub struct Site {
@@ -53,12 +53,9 @@ pub fn site_with(
     } else {
         Store::in_ram()
     };
-    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("an indexer");
-    indexer
-        .update(content.path(), Mode::Incremental, &mut |_| {})
-        .expect("indexed");
-    let engine = Engine::new(&store).expect("an engine");
-    engine.reload().expect("reloaded");
+    let Indexed {
+        indexer, engine, ..
+    } = index(&store, content.path());
     let watch = watched.then(|| {
         Arc::new(
             erfa_index::watch::Watch::start(

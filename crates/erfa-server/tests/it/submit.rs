@@ -15,10 +15,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use erfa_accounts::{Accounts, Role};
 use erfa_index::watch::{Watch, WatchOptions};
-use erfa_index::{Engine, Indexer, Mode, Scope, Store, WriterOptions};
+use erfa_index::{Engine, Scope, Store};
 use erfa_server::{AppState, Config, router};
 
-use crate::support::{Resp, enc, get, request, sample, send};
+use crate::support::{Indexed, Resp, enc, get, index, request, sample, send, write};
 
 /// A running app over the sample collection: a watcher and a state database.
 struct Fixture {
@@ -123,16 +123,11 @@ fn fixture_in(dir: tempfile::TempDir, store: Store, local: bool, mounts: Vec<Tmp
     let content = dir.path().to_path_buf();
     let data = dir.path().join(".erfa");
     for (path, text) in sample() {
-        let full = content.join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
-        std::fs::write(&full, text).expect("written");
+        write(&content, path, text.as_bytes());
     }
-    let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("an indexer");
-    indexer
-        .update(&content, Mode::Incremental, &mut |_| {})
-        .expect("indexed");
-    let engine = Engine::new(&store).expect("an engine");
-    engine.reload().expect("reloaded");
+    let Indexed {
+        indexer, engine, ..
+    } = index(&store, &content);
     let watch = Arc::new(
         Watch::start(indexer, engine.clone(), &content, WatchOptions::default()).expect("watching"),
     );

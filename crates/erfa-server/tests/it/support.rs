@@ -6,7 +6,7 @@ use std::path::Path;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
-use erfa_index::{Engine, Indexer, Mode, Scope, Store, WriterOptions};
+use erfa_index::{Engine, Indexer, Mode, Scope, Store, UpdateReport, WriterOptions};
 use erfa_server::{AppState, Config, router};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -58,18 +58,11 @@ pub struct App {
 pub fn app_with(files: &[(&str, String)], scope: Scope) -> App {
     let content = tempfile::tempdir().expect("a temp dir");
     for (path, text) in files {
-        let full = content.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
-        std::fs::write(&full, text).expect("write-up written");
+        write(content.path(), path, text.as_bytes());
     }
     let store = Store::in_ram();
-    let report = Indexer::new(&store, WriterOptions::default())
-        .expect("an indexer")
-        .update(content.path(), Mode::Incremental, &mut |_| {})
-        .expect("indexed");
+    let Indexed { engine, report, .. } = index(&store, content.path());
     assert_eq!(report.errors, 0, "fixture errors: {:?}", report.diagnostics);
-    let engine = Engine::new(&store).expect("an engine");
-    engine.reload().expect("reloaded");
     let mut config = Config::local(content.path(), content.path().join(".erfa"));
     config.scope = scope;
     App {
@@ -88,6 +81,29 @@ pub fn sample_app_for(scope: Scope) -> App {
     let app = app_with(&sample(), scope);
     write(app.content.path(), "change/diagram.png", PNG);
     app
+}
+
+/// What [`index`] gives: the writer (for a watcher to take over), an engine that sees
+/// the update, and its report.
+pub struct Indexed {
+    pub indexer: Indexer,
+    pub engine: Engine,
+    pub report: UpdateReport,
+}
+
+/// Indexes `content` into `store`.
+pub fn index(store: &Store, content: &Path) -> Indexed {
+    let mut indexer = Indexer::new(store, WriterOptions::default()).expect("an indexer");
+    let report = indexer
+        .update(content, Mode::Incremental, &mut |_| {})
+        .expect("indexed");
+    let engine = Engine::new(store).expect("an engine");
+    engine.reload().expect("reloaded");
+    Indexed {
+        indexer,
+        engine,
+        report,
+    }
 }
 
 /// Writes a file into the content folder.

@@ -218,17 +218,10 @@ pub fn corpus_app(scope: Scope) -> App {
     let files = corpus();
     let content = tempfile::tempdir().expect("a temp dir");
     for (path, text) in &files {
-        let full = content.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
-        std::fs::write(&full, text).expect("written");
+        crate::support::write(content.path(), path, text.as_bytes());
     }
     let store = erfa_index::Store::in_ram();
-    erfa_index::Indexer::new(&store, erfa_index::WriterOptions::default())
-        .expect("an indexer")
-        .update(content.path(), erfa_index::Mode::Incremental, &mut |_| {})
-        .expect("indexed");
-    let engine = erfa_index::Engine::new(&store).expect("an engine");
-    engine.reload().expect("reloaded");
+    let engine = crate::support::index(&store, content.path()).engine;
     let mut config = erfa_server::Config::local(content.path(), content.path().join(".erfa"));
     config.scope = scope;
     App {
