@@ -97,8 +97,9 @@ impl Engine {
         exclude: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Hit>> {
-        let stats = self.exact(searcher);
-        let num_docs = searcher.num_docs().max(1) as f32;
+        let stats = self.exact(searcher, scope);
+        let num_docs =
+            tantivy::query::Bm25StatisticsProvider::total_num_docs(&stats)?.max(1) as f32;
         let mut counts: BTreeMap<(Field, String), u32> = BTreeMap::new();
         for (field, texts) in &values {
             let mut analyzer = searcher.index().tokenizer_for_field(*field)?;

@@ -430,11 +430,24 @@ impl Engine {
         }
     }
 
-    /// Live statistics of `searcher`.
-    pub(crate) fn exact<'a>(&'a self, searcher: &'a Searcher) -> crate::stats::Exact<'a> {
+    /// Live statistics of `searcher` for `scope`: members count only published
+    /// write-ups, so what they are not allowed to read never shapes their answers.
+    pub(crate) fn exact<'a>(
+        &'a self,
+        searcher: &'a Searcher,
+        scope: Scope,
+    ) -> crate::stats::Exact<'a> {
+        let only = match scope {
+            Scope::Members => self
+                .fields
+                .facet("status")
+                .map(|field| Term::from_field_text(field, "published")),
+            Scope::Public | Scope::Facilitator => None,
+        };
         crate::stats::Exact {
             searcher,
             cache: &self.stats,
+            only,
         }
     }
 
@@ -576,6 +589,7 @@ impl Engine {
     fn atom_query(
         &self,
         searcher: &Searcher,
+        scope: Scope,
         atom: &Atom,
         parts: &[TextPart],
         typos: bool,
@@ -590,11 +604,11 @@ impl Engine {
             if let [(_, token)] = analyzed.plain.as_slice()
                 && token.chars().count() >= TYPO_MIN_CHARS
                 && !analyzed.da.is_empty()
-                && vocabulary::doc_freq(&self.exact(searcher), self.fields.words, token)?
+                && vocabulary::doc_freq(&self.exact(searcher, scope), self.fields.words, token)?
                     < TYPO_FEW_HITS
             {
                 let close = vocabulary::close_words(
-                    &self.exact(searcher),
+                    &self.exact(searcher, scope),
                     self.fields.words,
                     token,
                     vocabulary::max_distance(token),
@@ -754,7 +768,12 @@ impl Engine {
 
     /// A corrected query from the scope's own vocabulary, when some typed words do not
     /// occur and a close word does.
-    fn did_you_mean(&self, searcher: &Searcher, user: &UserQuery) -> Result<Option<String>> {
+    fn did_you_mean(
+        &self,
+        searcher: &Searcher,
+        scope: Scope,
+        user: &UserQuery,
+    ) -> Result<Option<String>> {
         let mut changed = false;
         let mut parts: Vec<String> = Vec::new();
         for clause in &user.clauses {
@@ -768,14 +787,14 @@ impl Engine {
                             [(_, token)]
                                 if token.chars().count() >= 3
                                     && vocabulary::doc_freq(
-                                        &self.exact(searcher),
+                                        &self.exact(searcher, scope),
                                         self.fields.words,
                                         token,
                                     )? == 0 =>
                             {
                                 let distance = if token.chars().count() >= 5 { 2 } else { 1 };
                                 vocabulary::close_words(
-                                    &self.exact(searcher),
+                                    &self.exact(searcher, scope),
                                     self.fields.words,
                                     token,
                                     distance,
@@ -909,7 +928,10 @@ impl Engine {
                 let mut alternatives: Vec<(Occur, Box<dyn Query>)> = clause
                     .alternatives
                     .iter()
-                    .filter_map(|a| self.atom_query(&searcher, a, &parts, true).transpose())
+                    .filter_map(|a| {
+                        self.atom_query(&searcher, request.scope, a, &parts, true)
+                            .transpose()
+                    })
                     .map(|q| q.map(|q| (Occur::Should, q)))
                     .collect::<Result<_>>()?;
                 if !alternatives.is_empty() {
@@ -936,7 +958,7 @@ impl Engine {
             .excluded
             .iter()
             .filter_map(|a| {
-                self.atom_query(&searcher, a, &TextPart::ALL, false)
+                self.atom_query(&searcher, request.scope, a, &TextPart::ALL, false)
                     .transpose()
             })
             .collect::<Result<_>>()?;
@@ -1001,7 +1023,7 @@ impl Engine {
         // Write-ups that contain every clause rank above those that contain some: an
         // explicit tier, not a hope that BM25 gets it right.
         let tiered = clauses.len() > 1 && clauses.len() <= self.tuning().max_tier_clauses;
-        let stats = self.exact(&searcher);
+        let stats = self.exact(&searcher, request.scope);
         // Facets without an active filter are counted in the ranking pass itself; those
         // with one need a pass of their own (disjunctive faceting, below).
         let active: Vec<&str> = facet_filters.iter().map(|(n, _)| n.as_str()).collect();
@@ -1090,13 +1112,20 @@ impl Engine {
                 continue;
             };
             let snippet = match &snippet_query {
-                Some(q) => self.snippet(&searcher, &doc, &record, &**q, &mut generators)?,
+                Some(q) => self.snippet(
+                    &searcher,
+                    request.scope,
+                    &doc,
+                    &record,
+                    &**q,
+                    &mut generators,
+                )?,
                 None => fallback_snippet(&record, &doc, &self.fields),
             };
             hits.push(hit(record, ranked.score, snippet, request.scope));
         }
         let did_you_mean = if total == 0 && has_text {
-            self.did_you_mean(&searcher, &user)?
+            self.did_you_mean(&searcher, request.scope, &user)?
         } else {
             None
         };
@@ -1115,6 +1144,7 @@ impl Engine {
     fn snippet(
         &self,
         searcher: &Searcher,
+        scope: Scope,
         doc: &Texts,
         record: &Record,
         query: &dyn Query,
@@ -1137,7 +1167,7 @@ impl Engine {
                 std::collections::btree_map::Entry::Vacant(e) => {
                     // tantivy's own constructor weighs terms by document frequencies
                     // that still count deleted documents; these are live counts.
-                    let terms = self.exact(searcher).snippet_terms(query, field)?;
+                    let terms = self.exact(searcher, scope).snippet_terms(query, field)?;
                     let roots = terms.keys().map(|t| term_root(t)).collect();
                     let tokenizer = searcher.index().tokenizer_for_field(field)?;
                     let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);

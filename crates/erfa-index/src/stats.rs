@@ -8,6 +8,11 @@
 //! documents as token counts — which gives the same numbers however the segments came
 //! about, without having to merge after every edit. Sums are cached per searcher
 //! generation.
+//!
+//! The statistics are also per scope: members search the full index, but only its
+//! published write-ups count, so drafts, submissions under review and archived write-ups
+//! change neither a member's scores nor the words offered to them (typo tolerance,
+//! "did you mean"). A document outside the scope is treated exactly like a deleted one.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -18,12 +23,13 @@ use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, TERMINATED, Term};
 
 /// Which searcher entries belong to: its generation and its segments with their deletes
 /// (generation numbers alone repeat across the full and the public index).
-type Key = (u64, Vec<(tantivy::index::SegmentId, u32)>);
+/// The key also names the scope's term (documents without it do not count).
+type Key = (u64, Vec<(tantivy::index::SegmentId, u32)>, Option<Term>);
 
 #[derive(Debug, Default)]
 struct Entries {
     tokens: HashMap<Field, u64>,
-    deleted: HashMap<SegmentOrdinal, Arc<Vec<DocId>>>,
+    excluded: HashMap<SegmentOrdinal, Arc<Vec<DocId>>>,
 }
 
 /// Cached sums for the few searchers in use (the full and the public index, and the
@@ -34,10 +40,12 @@ pub(crate) struct Cache(Arc<Mutex<HashMap<Key, Entries>>>);
 /// The most searchers whose sums are kept.
 const CACHED_SEARCHERS: usize = 8;
 
-/// The statistics of one searcher.
+/// The statistics of one searcher, for one scope.
 pub(crate) struct Exact<'a> {
     pub(crate) searcher: &'a Searcher,
     pub(crate) cache: &'a Cache,
+    /// When set, only documents that contain this term count (members: published).
+    pub(crate) only: Option<Term>,
 }
 
 impl Exact<'_> {
@@ -49,6 +57,7 @@ impl Exact<'_> {
                 .iter()
                 .map(|s| (s.segment_id(), s.num_deleted_docs()))
                 .collect(),
+            self.only.clone(),
         );
         let mut cache = self.cache.0.lock().unwrap_or_else(|e| e.into_inner());
         if !cache.contains_key(&key) && cache.len() >= CACHED_SEARCHERS {
@@ -57,36 +66,60 @@ impl Exact<'_> {
         f(cache.entry(key).or_default())
     }
 
-    fn deleted(&self, ord: SegmentOrdinal) -> Arc<Vec<DocId>> {
-        if let Some(d) = self.with_entries(|e| e.deleted.get(&ord).cloned()) {
-            return d;
+    /// The documents of segment `ord` that do not count, in order: deleted ones, and
+    /// those outside the scope.
+    fn excluded(&self, ord: SegmentOrdinal) -> tantivy::Result<Arc<Vec<DocId>>> {
+        if let Some(d) = self.with_entries(|e| e.excluded.get(&ord).cloned()) {
+            return Ok(d);
         }
         let segment = self.searcher.segment_reader(ord);
-        let docs: Vec<DocId> = match segment.alive_bitset() {
-            Some(alive) => (0..segment.max_doc())
-                .filter(|d| !alive.is_alive(*d))
-                .collect(),
-            None => Vec::new(),
+        let alive = segment.alive_bitset();
+        let mut inside = match &self.only {
+            Some(term) => Some(
+                segment
+                    .inverted_index(term.field())?
+                    .read_postings(term, IndexRecordOption::Basic)?,
+            ),
+            None => None,
         };
+        let mut docs: Vec<DocId> = Vec::new();
+        for doc in 0..segment.max_doc() {
+            let in_scope = match &mut inside {
+                None => true,
+                Some(None) => false,
+                Some(Some(postings)) => {
+                    if postings.doc() < doc {
+                        postings.seek(doc);
+                    }
+                    postings.doc() == doc
+                }
+            };
+            if !in_scope || alive.is_some_and(|a| !a.is_alive(doc)) {
+                docs.push(doc);
+            }
+        }
         let docs = Arc::new(docs);
-        self.with_entries(|e| e.deleted.insert(ord, docs.clone()));
-        docs
+        self.with_entries(|e| e.excluded.insert(ord, docs.clone()));
+        Ok(docs)
     }
 
-    /// Live documents of the searcher that contain `term`.
+    /// Live documents of the searcher, in the scope, that contain `term`.
     pub(crate) fn live_doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         let mut total = 0u64;
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(term.field())?;
             let df = u64::from(inverted.doc_freq(term)?);
-            if df == 0 || !segment.has_deletes() {
+            if df == 0 {
+                continue;
+            }
+            let excluded = self.excluded(ord as SegmentOrdinal)?;
+            if excluded.is_empty() {
                 total += df;
                 continue;
             }
-            let deleted = self.deleted(ord as SegmentOrdinal);
             let mut removed = 0u64;
             if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
-                for &d in deleted.iter() {
+                for &d in excluded.iter() {
                     let current = postings.doc();
                     if current == TERMINATED {
                         break;
@@ -139,11 +172,12 @@ impl Bm25StatisticsProvider for Exact<'_> {
             return Ok(total);
         }
         let mut total = 0u64;
-        for segment in self.searcher.segment_readers() {
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let norms = segment.get_fieldnorms_reader(field)?;
-            let alive = segment.alive_bitset();
+            let excluded = self.excluded(ord as SegmentOrdinal)?;
+            let mut skip = excluded.iter().peekable();
             for doc in 0..segment.max_doc() {
-                if alive.is_none_or(|a| a.is_alive(doc)) {
+                if skip.next_if_eq(&&doc).is_none() {
                     total += u64::from(norms.fieldnorm(doc));
                 }
             }
@@ -153,7 +187,12 @@ impl Bm25StatisticsProvider for Exact<'_> {
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
-        Ok(self.searcher.num_docs())
+        let mut total = 0u64;
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let excluded = self.excluded(ord as SegmentOrdinal)?;
+            total += u64::from(segment.max_doc()) - excluded.len() as u64;
+        }
+        Ok(total)
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {

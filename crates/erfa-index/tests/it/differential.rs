@@ -1,6 +1,7 @@
-//! Scopes cannot leak (issue 3, RELIABILITY E1): anonymous answers are byte-identical
-//! whether or not members-only write-ups exist — hits, totals, facets, snippets, scores,
-//! suggestions, related write-ups and "did you mean".
+//! Scopes cannot leak: anonymous answers are byte-identical whether or not members-only
+//! write-ups exist, and members' answers are byte-identical whether or not drafts,
+//! submissions under review and archived write-ups exist — hits, totals, facets,
+//! snippets, scores, typo expansion, suggestions, related write-ups and "did you mean".
 
 use std::path::Path;
 
@@ -110,13 +111,52 @@ fn canaries(root: &Path) {
     }
 }
 
+/// 50 write-ups members may not read: drafts, submissions under review and archived
+/// ones, public and members-only, each with a canary of its own and the fixture's words
+/// (so they would shift scores, typo expansion and "did you mean" if they counted).
+fn unpublished(root: &Path) {
+    let mut r = Rng::new(50);
+    for n in 0..UNPUBLISHED {
+        let c = canary(1000 + n);
+        let status = ["draft", "review", "archived"][n % 3];
+        let folder = if status == "review" {
+            "submissions"
+        } else {
+            "drafts"
+        };
+        let visibility = if n % 2 == 0 { "public" } else { "members" };
+        let (common, danish) = (r.words(EN, 12), r.words(DA, 8));
+        write(
+            root,
+            &format!("{folder}/unpublished-{n}.md"),
+            &format!(
+                "---\ntitle: \"{c} {common}\"\nkind: lesson\nlanguage: en\ndate: 2021-05-0{}\ntags: [{c}, cab, governance]\ntools: [{c}]\nsector: public\nmeeting: 2021-Q{}\nvisibility: {visibility}\nstatus: {status}\n---\n## Lesson learned\n\n{c} {common} {danish} chnage monitorng.\n",
+                1 + n % 9,
+                1 + n % 4,
+            ),
+        );
+    }
+}
+
+const UNPUBLISHED: usize = 50;
+
 /// A data folder built from `content`, on disk.
 fn built(dir: &Path, with_canaries: bool) -> Engine {
+    built_with(
+        dir,
+        if with_canaries {
+            canaries
+        } else {
+            |_: &Path| {}
+        },
+    )
+}
+
+/// A data folder of the fixture and what `extra` adds.
+fn built_with(dir: &Path, extra: fn(&Path)) -> Engine {
     let content = dir.join("content");
     fixture(&content);
-    if with_canaries {
-        canaries(&content);
-    }
+    extra(&content);
     let (store, _) = Store::open(&dir.join("data")).expect("open");
     let report = update(&store, &content, Mode::Incremental);
     assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
@@ -125,8 +165,9 @@ fn built(dir: &Path, with_canaries: bool) -> Engine {
     engine
 }
 
-fn public_requests() -> Vec<SearchRequest> {
+fn requests(scope: Scope) -> Vec<SearchRequest> {
     let mut queries: Vec<String> = (0..CANARIES).map(canary).collect();
+    queries.extend((1000..1000 + UNPUBLISHED).map(canary));
     queries.extend(
         [
             "",
@@ -155,12 +196,16 @@ fn public_requests() -> Vec<SearchRequest> {
             "sector:private",
             "\"",
             "((((",
+            "monitorng",
+            "chnage cab",
+            "governance",
+            "2021-Q2",
         ]
         .map(String::from),
     );
     let mut out: Vec<SearchRequest> = queries
         .iter()
-        .map(|q| SearchRequest::new(q.as_str(), Scope::Public))
+        .map(|q| SearchRequest::new(q.as_str(), scope))
         .collect();
     for (field, value) in [
         ("tags", "cab"),
@@ -169,11 +214,14 @@ fn public_requests() -> Vec<SearchRequest> {
         ("sector", "private"),
         ("tools", "TOPdesk"),
         ("language", "en"),
+        ("tags", "governance"),
+        ("meeting", "2021-Q2"),
+        ("tools", "zqxcanary1001"),
     ] {
-        out.push(SearchRequest::new("", Scope::Public).filter(field, value));
-        out.push(SearchRequest::new("cab", Scope::Public).filter(field, value));
+        out.push(SearchRequest::new("", scope).filter(field, value));
+        out.push(SearchRequest::new("cab", scope).filter(field, value));
     }
-    let mut second_page = SearchRequest::new("", Scope::Public);
+    let mut second_page = SearchRequest::new("", scope);
     second_page.page = 2;
     out.push(second_page);
     out
@@ -181,7 +229,12 @@ fn public_requests() -> Vec<SearchRequest> {
 
 /// Everything an anonymous viewer can ask for, as text.
 fn public_answers(engine: &Engine) -> Vec<String> {
-    let mut out: Vec<String> = public_requests()
+    answers(engine, Scope::Public)
+}
+
+/// Everything a viewer of `scope` can ask for, as text.
+fn answers(engine: &Engine, scope: Scope) -> Vec<String> {
+    let mut out: Vec<String> = requests(scope)
         .iter()
         .map(|request| {
             let results = engine.search(request).expect("search");
@@ -193,7 +246,7 @@ fn public_answers(engine: &Engine) -> Vec<String> {
         })
         .collect();
     for prefix in ["c", "ca", "cab", "zqx", "zqxcanary1", "hæn", "ch"] {
-        let s = engine.suggest(prefix, Scope::Public, 10).expect("suggest");
+        let s = engine.suggest(prefix, scope, 10).expect("suggest");
         out.push(format!(
             "suggest {prefix:?}: {}",
             serde_json::to_string(&s).expect("json")
@@ -205,7 +258,7 @@ fn public_answers(engine: &Engine) -> Vec<String> {
         language: Language::En,
         ..Draft::default()
     };
-    let similar = engine.similar(&draft, Scope::Public, 5).expect("similar");
+    let similar = engine.similar(&draft, scope, 5).expect("similar");
     out.push(format!(
         "similar: {}",
         serde_json::to_string(&similar).expect("json")
@@ -237,15 +290,22 @@ fn public_answers_are_the_same_with_or_without_members_only_write_ups() {
 
 /// More-like-this on a public write-up, asked of both data folders.
 fn public_related(engine: &Engine) -> Vec<String> {
+    related(engine, Scope::Public)
+}
+
+/// More-like-this on write-ups of `scope` and on ones it may not read.
+fn related(engine: &Engine, scope: Scope) -> Vec<String> {
     [
         "change/doc-3",
         "incident/doc-1",
         "drift/doc-2",
         "secret/canary-1",
+        "drafts/unpublished-0",
+        "submissions/unpublished-1",
     ]
     .iter()
     .map(|slug| {
-        let related = engine.related(slug, Scope::Public, 5).expect("related");
+        let related = engine.related(slug, scope, 5).expect("related");
         format!(
             "related {slug}: {}",
             serde_json::to_string(&related).expect("json")
@@ -262,6 +322,42 @@ fn public_related_write_ups_are_the_same_with_or_without_members_only_write_ups(
     );
     let (leaky, clean) = (built(with.path(), true), built(without.path(), false));
     assert_eq!(public_related(&leaky), public_related(&clean));
+}
+
+#[test]
+fn members_answers_are_the_same_with_or_without_unpublished_write_ups() {
+    let (with, without) = (
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    );
+    let leaky = built_with(with.path(), unpublished);
+    let clean = built_with(without.path(), |_: &Path| {});
+    let (a, b) = (
+        answers(&leaky, Scope::Members),
+        answers(&clean, Scope::Members),
+    );
+    assert!(a.len() >= 250, "{} probes", a.len());
+    for (a, b) in a.iter().zip(&b) {
+        assert_eq!(a, b, "a member's answer depends on unpublished write-ups");
+        let answer = a.split_once(": ").expect("labelled").1;
+        let answer = answer.replacen(&format!("\"query\":{}", query_json(a)), "", 1);
+        assert!(
+            !answer.contains("zqxcanary"),
+            "an unpublished canary reached a member: {a}"
+        );
+    }
+    assert_eq!(
+        related(&leaky, Scope::Members),
+        related(&clean, Scope::Members)
+    );
+    // The facilitator does see them.
+    let all = leaky
+        .search(&SearchRequest::new("zqxcanary1003", Scope::Facilitator))
+        .expect("search");
+    assert_eq!(
+        all.hits.first().map(|h| h.slug.as_str()),
+        Some("drafts/unpublished-3")
+    );
 }
 
 #[test]
