@@ -14,9 +14,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use ammonia::{Builder, UrlRelative};
 use erfa_index::markdown::Section;
+use percent_encoding::percent_decode_str;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Where a write-up lives, for rewriting its relative URLs.
@@ -89,6 +91,31 @@ pub fn writeup_html(markdown: &str, base: &Base) -> String {
     let html = markdown_to_unsafe_html(markdown);
     sanitizer(Some(base.clone())).clean(&html).to_string()
 }
+
+/// The attachments a write-up's page links to: the paths below `/w/{slug}/` that its
+/// rendered HTML points at, percent-decoded, without query or fragment. These, and only
+/// these, are served under the write-up's URL (every byte has an owner, docs/SECURITY.md).
+pub fn linked_attachments(markdown: &str, base: &Base) -> HashSet<String> {
+    let html = markdown_to_unsafe_html(markdown);
+    let seen: Seen = Arc::default();
+    let mut builder = sanitizer(Some(base.clone()));
+    builder.url_relative(UrlRelative::Custom(Box::new(Rewriter(
+        Some(base.clone()),
+        Some(seen.clone()),
+    ))));
+    let _ = builder.clean(&html);
+    let prefix = format!("/w/{}/", base.slug);
+    let seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    seen.iter()
+        .filter_map(|url| url.strip_prefix(&prefix))
+        .map(|rest| rest.split(['#', '?']).next().unwrap_or_default())
+        .filter(|rest| !rest.is_empty())
+        .map(|rest| percent_decode_str(rest).decode_utf8_lossy().into_owned())
+        .collect()
+}
+
+/// URLs a rewriter produced, when someone wants to know.
+type Seen = Arc<Mutex<Vec<String>>>;
 
 /// Sanitises HTML with the write-up policy, without a base (relative URLs are dropped).
 /// Sanitising erfa's own output again must change nothing: tests check that.
@@ -172,12 +199,20 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 
 /// Rewrites relative URLs inside the sanitiser: against the write-up's base when there is
 /// one; without one only site-absolute URLs and fragments are kept.
-struct Rewriter(Option<Base>);
+struct Rewriter(Option<Base>, Option<Seen>);
 
 impl ammonia::UrlRelativeEvaluate<'static> for Rewriter {
     fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
         match &self.0 {
-            Some(base) => base.rewrite(url).map(Cow::Owned),
+            Some(base) => {
+                let rewritten = base.rewrite(url)?;
+                if let Some(seen) = &self.1 {
+                    seen.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(rewritten.clone());
+                }
+                Some(Cow::Owned(rewritten))
+            }
             None => url
                 .starts_with(['/', '#', '?'])
                 .then_some(Cow::Borrowed(url)),
@@ -315,7 +350,7 @@ fn sanitizer(base: Option<Base>) -> Builder<'static> {
         }
         Some(Cow::Borrowed(value))
     });
-    builder.url_relative(UrlRelative::Custom(Box::new(Rewriter(base))));
+    builder.url_relative(UrlRelative::Custom(Box::new(Rewriter(base, None))));
     builder
 }
 

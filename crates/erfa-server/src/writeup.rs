@@ -2,7 +2,8 @@
 //! its rendered body, and every link to another write-up that the viewer may read.
 //! Links to write-ups the viewer may not read are left out, so their slugs never leak.
 //!
-//! Also attachments: files next to a write-up in `content/`, served with its visibility.
+//! Also attachments: files next to a write-up in `content/` that its Markdown links to,
+//! served with its visibility and only under its URL.
 
 use std::path::{Component, Path};
 
@@ -177,7 +178,9 @@ pub(crate) fn looks_like_attachment(rest: &str) -> bool {
 }
 
 /// The attachment at `/w/{rest}` for `scope`: `rest` is a readable write-up's slug
-/// followed by a path inside that write-up's folder. Blocking.
+/// followed by a path inside that write-up's folder, and that write-up's Markdown links
+/// to the file. A file no readable write-up links to is never served, whatever folder it
+/// sits in (docs/SECURITY.md, "every byte has an owner"). Blocking.
 pub(crate) fn attachment(
     state: &AppState,
     rest: &str,
@@ -193,12 +196,19 @@ pub(crate) fn attachment(
     let Some((content_type, inline)) = attachment_type(last) else {
         return Ok(None);
     };
-    // The longest prefix that is a write-up this viewer may read owns the file.
+    // A prefix that is a write-up this viewer may read, and that links to the file,
+    // owns it; the longest such prefix wins.
     for split in (1..segments.len()).rev() {
         let slug = segments[..split].join("/");
         let Some(stored) = state.engine.get(&slug, scope)? else {
             continue;
         };
+        let base = Base::new(&stored.record.slug, &stored.record.path);
+        if !render::linked_attachments(&stored.markdown, &base)
+            .contains(&segments[split..].join("/"))
+        {
+            continue;
+        }
         let dir = stored
             .record
             .path
@@ -209,14 +219,14 @@ pub(crate) fn attachment(
         for segment in &segments[split..] {
             path.push(segment);
         }
-        return read_inside(&state.config.content_dir, &path).map(|bytes| {
-            bytes.map(|bytes| Attachment {
+        if let Some(bytes) = read_inside(&state.config.content_dir, &path)? {
+            return Ok(Some(Attachment {
                 bytes,
                 content_type,
                 inline,
                 file_name: (*last).to_string(),
-            })
-        });
+            }));
+        }
     }
     Ok(None)
 }

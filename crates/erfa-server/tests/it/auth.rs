@@ -97,7 +97,7 @@ pub fn sample_files() -> Vec<(String, String)> {
     owned(sample())
 }
 
-fn owned(files: Vec<(&'static str, String)>) -> Vec<(String, String)> {
+pub(crate) fn owned(files: Vec<(&'static str, String)>) -> Vec<(String, String)> {
     files.into_iter().map(|(p, t)| (p.to_string(), t)).collect()
 }
 
@@ -111,7 +111,7 @@ fn req(method: Method, uri: &str) -> axum::http::request::Builder {
         .extension(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))))
 }
 
-async fn get_as(router: &Router, uri: &str, cookie: Option<&str>) -> Resp {
+pub(crate) async fn get_as(router: &Router, uri: &str, cookie: Option<&str>) -> Resp {
     let mut r = req(Method::GET, uri);
     if let Some(cookie) = cookie {
         r = r.header("cookie", cookie);
@@ -119,12 +119,17 @@ async fn get_as(router: &Router, uri: &str, cookie: Option<&str>) -> Resp {
     send(router, r.body(Body::empty()).expect("a request")).await
 }
 
-async fn get_bearer(router: &Router, uri: &str, token: &str) -> Resp {
+pub(crate) async fn get_bearer(router: &Router, uri: &str, token: &str) -> Resp {
     let r = req(Method::GET, uri).header("authorization", format!("Bearer {token}"));
     send(router, r.body(Body::empty()).expect("a request")).await
 }
 
-async fn post_form(router: &Router, uri: &str, form: &str, cookie: Option<&str>) -> Resp {
+pub(crate) async fn post_form(
+    router: &Router,
+    uri: &str,
+    form: &str,
+    cookie: Option<&str>,
+) -> Resp {
     let mut r = req(Method::POST, uri)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin")
@@ -140,7 +145,7 @@ async fn post_form(router: &Router, uri: &str, form: &str, cookie: Option<&str>)
 }
 
 /// Logs in and returns the `name=value` of the session cookie.
-async fn login(router: &Router, name: &str) -> String {
+pub(crate) async fn login(router: &Router, name: &str) -> String {
     let resp = post_form(
         router,
         "/login",

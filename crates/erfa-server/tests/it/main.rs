@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod browser;
+mod confidential;
 mod openapi;
 mod routes;
 mod security;
