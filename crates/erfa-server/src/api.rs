@@ -64,6 +64,14 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
+/// The most values one filter takes at a time (`tags=a&tags=b…`). Every answer repeats
+/// the selected values in its links, so without a cap the page would grow with the
+/// square of what was asked (docs/SECURITY.md, "every request is bounded").
+pub const MAX_FILTER_VALUES: usize = 20;
+
+/// The most filter values of all filters together.
+pub const MAX_ALL_FILTER_VALUES: usize = 60;
+
 /// Search parameters, shared by `/api/search`, `/api/facets` and the search page. Every
 /// filter may repeat (`tags=a&tags=b`): values of one filter are alternatives.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, IntoParams)]
@@ -212,7 +220,25 @@ impl SearchParams {
             ));
         }
         let mut request = SearchRequest::new(self.q.clone(), scope);
+        let all: usize = self.filters().iter().map(|(_, v)| v.len()).sum();
+        if all > MAX_ALL_FILTER_VALUES {
+            return Err(ApiError::bad_request(
+                "too_many_values",
+                format!(
+                    "at most {MAX_ALL_FILTER_VALUES} filter values in all (this asked for {all})"
+                ),
+            ));
+        }
         for (name, values) in self.filters() {
+            if values.len() > MAX_FILTER_VALUES {
+                return Err(ApiError::bad_request(
+                    "too_many_values",
+                    format!(
+                        "{name}: at most {MAX_FILTER_VALUES} values at a time (this asked for {})",
+                        values.len()
+                    ),
+                ));
+            }
             for value in values {
                 let value = value.trim();
                 if !value.is_empty() {

@@ -41,6 +41,9 @@ pub enum ApiError {
     /// The method is not served at this path.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The query string is longer than erfa reads.
+    #[error("{0}")]
+    UriTooLong(String),
     /// Nothing was written because the disk, or the quota on it, is full. The cause is
     /// logged; the response says only that the disk is full.
     #[error("the server's disk is full; nothing was saved")]
@@ -79,6 +82,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -92,6 +96,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => "login_required",
             ApiError::TooManyRequests(_) => "too_many_attempts",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::UriTooLong(_) => "query_too_long",
             ApiError::InsufficientStorage(_) => "insufficient_storage",
             ApiError::Internal(_) => "internal",
         }

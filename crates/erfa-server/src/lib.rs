@@ -37,6 +37,7 @@ pub mod auth;
 mod desk;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod local;
 pub mod pages;
 mod people;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
     routes::router(&state)
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), limits::bound))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -269,6 +269,7 @@ pub(crate) fn error_page(
         ApiError::Unauthorized(_) => (t.error_401, t.error_401_text.to_string()),
         ApiError::TooManyRequests(message) => (t.error_429, message.clone()),
         ApiError::MethodNotAllowed => (t.error_405, String::new()),
+        ApiError::UriTooLong(message) => (t.error_400, message.clone()),
         ApiError::InsufficientStorage(_) => (t.error_507, t.error_507_text.to_string()),
         ApiError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
     };

@@ -168,7 +168,7 @@ fn rank_user(rank: Rank) -> Option<&'static str> {
 }
 
 /// A concrete path for a route pattern.
-fn concrete(path: &str) -> String {
+pub(crate) fn concrete(path: &str) -> String {
     path.replace("{*slug}", "change/cab-copied")
         .replace("{code}", "da")
         .replace("/static/{name}", "/static/app.css")

@@ -90,3 +90,174 @@ async fn attachments_are_served_only_under_a_readable_write_up_that_links_them()
         }
     }
 }
+
+/// Filters the search routes read; every route gets all of them.
+const FILTERS: &[&str] = &[
+    "kind",
+    "practices",
+    "tags",
+    "year",
+    "language",
+    "sector",
+    "org_size",
+    "tools",
+    "meeting",
+];
+
+/// Hostile query strings, each at most 8 KB: repeated filters at the cap, long values,
+/// odd numbers, query syntax and encodings.
+fn hostile_queries() -> Vec<String> {
+    let long = |n: usize| "x".repeat(n);
+    let mut out = Vec::new();
+    // One filter at the cap of 20 values, long values.
+    for name in FILTERS {
+        out.push(
+            (0..20)
+                .map(|i| format!("{name}={i}{}", long(380)))
+                .collect::<Vec<_>>()
+                .join("&"),
+        );
+    }
+    // Every filter with as many values as fit, each value different.
+    out.push(
+        FILTERS
+            .iter()
+            .flat_map(|name| (0..20).map(move |i| format!("{name}=v{i}")))
+            .collect::<Vec<_>>()
+            .join("&"),
+    );
+    // As many values as fit in all, of a middling length.
+    out.push(
+        FILTERS
+            .iter()
+            .flat_map(|name| (0..7).map(move |i| format!("{name}={i}{}", long(110))))
+            .collect::<Vec<_>>()
+            .join("&"),
+    );
+    out.push(
+        FILTERS
+            .iter()
+            .flat_map(|name| (0..2).map(move |i| format!("{name}={i}{}", long(420))))
+            .collect::<Vec<_>>()
+            .join("&"),
+    );
+    out.push(format!("q={}", "cab%20OR%20".repeat(700)));
+    out.push(format!("q={}", "%22".repeat(2700)));
+    out.push(format!("q={}&page=2&per_page=100", "a+".repeat(4000)));
+    out.push("page=999999999999999999999&per_page=-1&sort=x&section=y".to_string());
+    out.push("page=1000&per_page=100&sort=newest".to_string());
+    out.push(format!("next={}", "%2F".repeat(2700)));
+    out.push(format!("since={}&token={}", long(4000), long(4000)));
+    out.push(format!("ids={}", "a,".repeat(4000)));
+    out.push(format!(
+        "slugs={}",
+        "change%2Fcab-copied&slugs=".repeat(290)
+    ));
+    out.push(format!("q=%00%ff%fe{}", "%C3%A6".repeat(1300)));
+    out
+}
+
+#[tokio::test]
+async fn every_route_with_hostile_parameters_answers_small_and_without_a_5xx() {
+    let site = site(&owned(sample()), true);
+    let cookie = crate::auth::login(&site.router, "fran").await;
+    let mut slowest = (std::time::Duration::ZERO, String::new());
+    let mut largest = (0usize, String::new());
+    let mut probes = 0;
+    for spec in erfa_server::routes::table() {
+        if spec.method != axum::http::Method::GET {
+            continue;
+        }
+        let path = crate::auth::concrete(spec.path);
+        for query in hostile_queries() {
+            assert!(query.len() <= 8 * 1024, "{} bytes", query.len());
+            let uri = format!("{path}?{query}");
+            for who in [None, Some(cookie.as_str())] {
+                let started = std::time::Instant::now();
+                let resp = get_as(&site.router, &uri, who).await;
+                let took = started.elapsed();
+                probes += 1;
+                let what = format!("GET {path}?{}… as {who:?}", &query[..query.len().min(60)]);
+                assert!(!resp.status.is_server_error(), "{what}: {}", resp.status);
+                assert!(
+                    resp.bytes.len() <= 2 * 1024 * 1024,
+                    "{what}: {} bytes",
+                    resp.bytes.len()
+                );
+                if took > slowest.0 {
+                    slowest = (took, what.clone());
+                }
+                if resp.bytes.len() > largest.0 {
+                    largest = (resp.bytes.len(), what);
+                }
+            }
+        }
+    }
+    // Forms: every POST route with long, repeated and odd fields.
+    let forms = [
+        format!("title={}&summary={}", "t".repeat(8000), "s".repeat(8000)),
+        (0..200)
+            .map(|i| format!("tags=t{i}&practices=p{i}&slugs=s{i}"))
+            .collect::<Vec<_>>()
+            .join("&"),
+        "action=%00&kind=%ff&status=published&visibility=public&into=..%2F..%2Fetc".to_string(),
+    ];
+    for spec in erfa_server::routes::table() {
+        if spec.method != axum::http::Method::POST || spec.path == "/logout" {
+            continue;
+        }
+        let path = crate::auth::concrete(spec.path);
+        for form in &forms {
+            for who in [None, Some(cookie.as_str())] {
+                let resp = crate::auth::post_form(&site.router, &path, form, who).await;
+                probes += 1;
+                assert!(
+                    !resp.status.is_server_error(),
+                    "POST {path} as {who:?}: {}",
+                    resp.status
+                );
+                assert!(resp.bytes.len() <= 2 * 1024 * 1024, "POST {path}");
+            }
+        }
+    }
+    println!(
+        "{probes} probes; largest answer {} bytes ({}); slowest {:?} ({}) in a test build",
+        largest.0, largest.1, slowest.0, slowest.1
+    );
+}
+
+#[tokio::test]
+async fn too_many_filter_values_and_long_query_strings_are_refused_clearly() {
+    let site = site(&owned(sample()), true);
+    let many = (0..21)
+        .map(|i| format!("tags=t{i}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    for path in ["/", "/api/search", "/api/facets"] {
+        let resp = get_as(&site.router, &format!("{path}?{many}"), None).await;
+        assert_eq!(resp.status, 400, "{path}");
+        assert!(
+            resp.text().contains("at most 20 values"),
+            "{path}: {}",
+            resp.text()
+        );
+    }
+    let resp = get_as(&site.router, &format!("/api/search?{many}"), None).await;
+    assert_eq!(resp.json()["error"]["code"], "too_many_values");
+    let long = format!("q={}", "a".repeat(8 * 1024));
+    for path in ["/", "/api/search", "/w/change/cab-copied", "/nope"] {
+        let resp = get_as(&site.router, &format!("{path}?{long}"), None).await;
+        assert_eq!(resp.status, 414, "{path}");
+        assert!(resp.text().contains("at most 8192"), "{path}");
+    }
+    let resp = get_as(&site.router, &format!("/api/search?{long}"), None).await;
+    assert_eq!(resp.json()["error"]["code"], "query_too_long");
+    // What the outside test sent: a thousand tags made a 42 MB page.
+    let thousand = (0..1000)
+        .map(|i| format!("tags={i}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let resp = get_as(&site.router, &format!("/?{thousand}"), None).await;
+    assert!(resp.status == 400 || resp.status == 414, "{}", resp.status);
+    assert!(resp.bytes.len() < 64 * 1024);
+}

@@ -1,0 +1,59 @@
+//! Bounds on every request and every answer erfa makes (docs/SECURITY.md, "every request
+//! is bounded"): a query string of at most 8 KB, and no generated answer above 2 MB.
+//!
+//! The cap on answers is the last line of defence, not the first: parameters are bounded
+//! where they are read (20 values per filter, query length, page numbers), and a test
+//! sweeps every route with hostile parameters to show that no answer comes near the cap.
+//! Attachments and downloads keep their own size cap and pass through.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+use crate::pages::Ctx;
+
+/// The longest query string read, in bytes.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+/// The largest answer erfa generates, in bytes (attachments excepted).
+pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
+
+/// Refuses a query string over [`MAX_QUERY_BYTES`] with 414, and replaces a generated
+/// answer over [`MAX_ANSWER_BYTES`] by an internal error (logged with its size).
+pub(crate) async fn bound(ctx: Ctx, request: Request, next: Next) -> Response {
+    let api = crate::is_api(request.uri().path());
+    let answer = |error: ApiError| {
+        if api {
+            error.into_response()
+        } else {
+            ctx.error(error).into_response()
+        }
+    };
+    let query = request.uri().query().map_or(0, str::len);
+    if query > MAX_QUERY_BYTES {
+        return answer(ApiError::UriTooLong(format!(
+            "the query string is {query} bytes long; erfa reads at most {MAX_QUERY_BYTES} \
+             (ask for fewer filter values or a shorter query)"
+        )));
+    }
+    let response = next.run(request).await;
+    if response.headers().contains_key(header::CONTENT_DISPOSITION) {
+        return response;
+    }
+    if axum::body::HttpBody::size_hint(response.body())
+        .upper()
+        .is_some_and(|n| n <= MAX_ANSWER_BYTES as u64)
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, MAX_ANSWER_BYTES).await {
+        Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
+        Err(e) => answer(ApiError::internal(format!(
+            "an answer over {MAX_ANSWER_BYTES} bytes was not sent: {e}"
+        ))),
+    }
+}
