@@ -20,7 +20,7 @@ use crate::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 4;
+pub const INDEX_VERSION: u32 = 5;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -235,10 +235,16 @@ impl Fields {
     }
 
     /// The tantivy document for a write-up. `public` leaves out what only members may
-    /// see (the organisation).
+    /// see ([`public_front`]).
     pub fn to_tantivy(&self, doc: &Document, public: bool) -> TantivyDocument {
         let mut t = TantivyDocument::default();
-        let front = &doc.front;
+        let stripped;
+        let front = if public {
+            stripped = public_front(&doc.front);
+            &stripped
+        } else {
+            &doc.front
+        };
         let lang = doc.language;
         t.add_text(self.slug, &doc.slug);
         t.add_text(self.path, &doc.path);
@@ -384,8 +390,22 @@ fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
     }
 }
 
+/// The front matter as the public index holds it: without the organisation, and without
+/// `org_size` and `tools` — in a group of a few dozen organisations, sector, size and tool
+/// together name one (docs/SECURITY.md) — and without `aliases`, which may name slugs that
+/// were never public. Nothing of these is stored, searchable or counted for anonymous
+/// visitors.
+pub fn public_front(front: &crate::front_matter::FrontMatter) -> crate::front_matter::FrontMatter {
+    let mut front = front.clone();
+    front.organisation = None;
+    front.org_size = None;
+    front.tools.clear();
+    front.aliases.clear();
+    front
+}
+
 /// What the index stores about a write-up for display: front matter, slug, path and
-/// language. In the public index the organisation is left out.
+/// language. In the public index, the front matter is [`public_front`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     /// URL name.
@@ -405,10 +425,11 @@ pub struct Record {
 impl Record {
     /// The record of a parsed document.
     pub fn from_document(doc: &Document, public: bool) -> Record {
-        let mut front = doc.front.clone();
-        if public {
-            front.organisation = None;
-        }
+        let front = if public {
+            public_front(&doc.front)
+        } else {
+            doc.front.clone()
+        };
         debug_assert!(!public || front.visibility == Visibility::Public);
         Record {
             slug: doc.slug.clone(),
@@ -477,7 +498,7 @@ mod tests {
         let hash = crate::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (4, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (5, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

@@ -539,8 +539,18 @@ impl WriteupResponse {
                 front.organisation
             },
             sector: front.sector.map(|s| s.as_str().to_string()),
-            org_size: front.org_size.map(|s| s.as_str().to_string()),
-            tools: front.tools,
+            // The public index holds neither (erfa_index::schema::public_front); the
+            // scope says so again here.
+            org_size: if scope == Scope::Public {
+                None
+            } else {
+                front.org_size.map(|s| s.as_str().to_string())
+            },
+            tools: if scope == Scope::Public {
+                Vec::new()
+            } else {
+                front.tools
+            },
             status: front.status.as_str().to_string(),
             visibility: front.visibility.as_str().to_string(),
             meeting: front.meeting,
@@ -551,7 +561,11 @@ impl WriteupResponse {
             supersedes: slugs(&loaded.supersedes),
             superseded_by: slugs(&loaded.superseded_by),
             duplicate_of: loaded.duplicate_of.map(|l| l.slug),
-            aliases: front.aliases,
+            aliases: if scope == Scope::Public {
+                Vec::new()
+            } else {
+                front.aliases
+            },
             references: front.references,
             html: loaded.html,
         }

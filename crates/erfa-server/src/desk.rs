@@ -1013,6 +1013,7 @@ async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Respon
         }
         let append = form.append.is_some();
         let me = actor(&ctx.viewer);
+        let t = ctx.lang.t();
         let (old, kept) = blocking(&ctx.state, move |s| {
             let root = &s.config.content_dir;
             let load = |slug: &str| -> Result<(catalog::Entry, Document), ApiError> {
@@ -1027,6 +1028,24 @@ async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Respon
             };
             let a = load(&first)?;
             let b = load(&second)?;
+            // Nothing moves to a wider audience without a person saying so: a merge joins
+            // only write-ups of one status and one visibility, and never a translation
+            // pair (docs/SECURITY.md).
+            let (fa, fb) = (&a.1.front, &b.1.front);
+            if fa.status != fb.status || fa.visibility != fb.visibility {
+                return Err(ApiError::bad_request(
+                    "merge_audience",
+                    t.desk_merge_audience,
+                ));
+            }
+            if fa.translation_of.as_deref() == Some(b.1.slug.as_str())
+                || fb.translation_of.as_deref() == Some(a.1.slug.as_str())
+            {
+                return Err(ApiError::bad_request(
+                    "merge_translation",
+                    t.desk_merge_translation,
+                ));
+            }
             // The older is merged into the newer; without dates, or on the same day, the
             // second one chosen is merged into the first.
             let ((old_entry, old_doc), (kept_entry, kept_doc)) = if a.1.front.date < b.1.front.date

@@ -640,6 +640,10 @@ pub struct Strings {
     pub desk_merge_submit: &'static str,
     /// Merge: the same write-up twice.
     pub desk_merge_two: &'static str,
+    /// Merge refused: the two differ in status or visibility.
+    pub desk_merge_audience: &'static str,
+    /// Merge refused: one is the other's translation.
+    pub desk_merge_translation: &'static str,
     /// Near-duplicate pairs heading.
     pub desk_near_duplicates: &'static str,
     /// Content health: title.
@@ -1103,6 +1107,8 @@ pub const EN: Strings = Strings {
     desk_merge_append: "Append the older one's sections that the kept one lacks",
     desk_merge_submit: "Merge",
     desk_merge_two: "Choose two different write-ups.",
+    desk_merge_audience: "These two write-ups differ in status or visibility, so merging would move text to another audience. Give them the same status and visibility first (in their files or on the review page), then merge.",
+    desk_merge_translation: "One of these write-ups is the other's translation (translation_of). Translations are kept side by side, not merged.",
     desk_near_duplicates: "Near-duplicates",
     desk_health: "Content health",
     desk_dropped: "Left out of the index",
@@ -1440,6 +1446,8 @@ pub const DA: Strings = Strings {
     desk_merge_append: "Tilføj de afsnit fra den ældste, som den beholdte mangler",
     desk_merge_submit: "Læg sammen",
     desk_merge_two: "Vælg to forskellige skrivelser.",
+    desk_merge_audience: "De to skrivelser har forskellig status eller synlighed, så en sammenlægning ville flytte tekst til et andet publikum. Giv dem samme status og synlighed først (i deres filer eller på gennemsynssiden), og læg dem så sammen.",
+    desk_merge_translation: "Den ene skrivelse er den andens oversættelse (translation_of). Oversættelser står side om side og lægges ikke sammen.",
     desk_near_duplicates: "Næsten-dubletter",
     desk_health: "Indholdets tilstand",
     desk_dropped: "Udeladt af indekset",

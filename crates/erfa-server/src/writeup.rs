@@ -68,7 +68,16 @@ pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup,
     let Some(stored) = state.engine.get(slug, scope)? else {
         let wanted = slug.trim_matches('/').to_lowercase();
         let all = state.links()?;
-        let target = all.aliases.get(&wanted).cloned().or_else(|| {
+        // A slug that names a write-up of its own is never an alias for viewers who may
+        // not read that write-up: it stays "not found", as for a slug that does not exist,
+        // so an alias cannot reveal that a members-only or unpublished write-up exists.
+        let alias = match all.aliases.get(&wanted) {
+            Some(target) if state.engine.get(&wanted, Scope::Facilitator)?.is_none() => {
+                Some(target.clone())
+            }
+            _ => None,
+        };
+        let target = alias.or_else(|| {
             let normal = erfa_index::slug::from_path(&wanted);
             (normal != slug).then_some(normal)
         });

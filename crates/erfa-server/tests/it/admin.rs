@@ -89,6 +89,11 @@ impl Desk {
 }
 
 fn desk(files: &[(&str, String)], watch: bool) -> Desk {
+    desk_with(files, watch, false)
+}
+
+/// As [`desk`]; `public_access` lets anonymous visitors read public write-ups.
+fn desk_with(files: &[(&str, String)], watch: bool, public_access: bool) -> Desk {
     let content = tempfile::tempdir().expect("a temp dir");
     let data = tempfile::tempdir().expect("a temp dir");
     for (path, text) in files {
@@ -101,6 +106,7 @@ fn desk(files: &[(&str, String)], watch: bool) -> Desk {
     let mut config = Config::local(content.path(), data.path());
     config.local = false;
     config.secure_cookies = false;
+    config.public_access = public_access;
     let accounts = Arc::new(Accounts::open(data.path()).expect("state.db"));
     let mut sessions = Vec::new();
     for (name, role) in [
@@ -487,6 +493,107 @@ async fn a_zero_result_query_shows_from_three_sessions_and_no_identity_is_stored
         .map(|r| r.4.as_str())
         .collect();
     assert_eq!(distinct.len(), 3);
+}
+
+#[tokio::test]
+async fn merging_never_moves_text_to_a_wider_audience() {
+    let secret = "---\ntitle: Our secret CMDB attempt\nkind: lesson\ndate: 2020-01-10\nvisibility: members\n---\n## Lesson learned\n\nzqxmergecanary owners.\n\n## Cause\n\nzqxcausecanary.\n";
+    let open = "---\ntitle: CMDB owners\nkind: lesson\ndate: 2023-06-01\nvisibility: public\n---\n## Lesson learned\n\nEvery configuration item needs an owner.\n";
+    let draft = "---\ntitle: CMDB owners draft\nkind: lesson\ndate: 2023-07-01\nvisibility: public\nstatus: draft\n---\n## Lesson learned\n\nzqxdraftcanary.\n";
+    let english = "---\ntitle: CMDB owners in English\nkind: lesson\ndate: 2023-08-01\nvisibility: public\ntranslation_of: cmdb/ejere\n---\n## Lesson learned\n\nOwners.\n";
+    let danish = "---\ntitle: CMDB-ejere\nkind: lesson\nlanguage: da\ndate: 2023-08-02\nvisibility: public\n---\n## Læring\n\nEjere.\n";
+    let mut files = sample();
+    files.push(("cmdb/secret.md", secret.to_string()));
+    files.push(("cmdb/owners.md", open.to_string()));
+    files.push(("cmdb/draft.md", draft.to_string()));
+    files.push(("cmdb/english.md", english.to_string()));
+    files.push(("cmdb/ejere.md", danish.to_string()));
+    let desk = desk_with(&files, true, true);
+    for (first, second, code) in [
+        ("cmdb/secret", "cmdb/owners", "merge_audience"),
+        ("cmdb/owners", "cmdb/secret", "merge_audience"),
+        ("cmdb/draft", "cmdb/owners", "merge_audience"),
+        ("cmdb/english", "cmdb/ejere", "merge_translation"),
+    ] {
+        let resp = desk
+            .post(
+                "/admin/merge",
+                Some("facilitator"),
+                &[("first", first), ("second", second), ("append", "on")],
+            )
+            .await;
+        assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{first} + {second}");
+        let text = resp.text();
+        assert!(
+            text.contains("visibility") || text.contains("translation"),
+            "{code}: {text}"
+        );
+    }
+    // Nothing was written.
+    for (rel, text) in [
+        ("cmdb/secret.md", secret),
+        ("cmdb/owners.md", open),
+        ("cmdb/draft.md", draft),
+        ("cmdb/english.md", english),
+    ] {
+        assert_eq!(
+            String::from_utf8(desk.read(rel)).expect("utf-8"),
+            text,
+            "{rel}"
+        );
+    }
+    // The public write-up names no members-only slug, and that slug stays missing.
+    let public = desk.get("/api/writeups/cmdb/owners", None).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(!public.text().contains("secret"), "{}", public.text());
+    assert!(!public.text().contains("zqx"), "{}", public.text());
+    let missing = desk.get("/w/cmdb/no-such-write-up", None).await;
+    let hidden = desk.get("/w/cmdb/secret", None).await;
+    assert_eq!(hidden.status, missing.status);
+    assert_eq!(hidden.bytes, missing.bytes);
+}
+
+/// An alias written by hand that names a members-only write-up does not reveal it: for
+/// anonymous visitors that slug stays missing, and the public answer lists no aliases.
+#[tokio::test]
+async fn an_alias_never_names_a_members_only_write_up_to_anonymous_visitors() {
+    let secret = "---\ntitle: Secret\nkind: lesson\ndate: 2020-01-10\nvisibility: members\n---\n## Lesson learned\n\nzqxaliascanary.\n";
+    let open = "---\ntitle: Open\nkind: lesson\ndate: 2023-06-01\nvisibility: public\naliases: [cmdb/secret, cmdb/moved-away]\norg_size: 1-50\ntools: [ZqxToolCanary]\n---\n## Lesson learned\n\nOwners.\n";
+    let mut files = sample();
+    files.push(("cmdb/secret.md", secret.to_string()));
+    files.push(("cmdb/open.md", open.to_string()));
+    let desk = desk_with(&files, false, true);
+    let missing = desk.get("/w/cmdb/no-such-write-up", None).await;
+    let hidden = desk.get("/w/cmdb/secret", None).await;
+    assert_eq!(hidden.status, missing.status);
+    assert_eq!(hidden.bytes, missing.bytes);
+    // An alias of a slug that names nothing else still redirects.
+    let moved = desk.get("/w/cmdb/moved-away", None).await;
+    assert_eq!(moved.status, StatusCode::MOVED_PERMANENTLY);
+    let json = desk.get("/api/writeups/cmdb/open", None).await.json();
+    assert_eq!(json["aliases"], serde_json::json!([]));
+    assert_eq!(json["org_size"], serde_json::Value::Null);
+    assert_eq!(json["tools"], serde_json::json!([]));
+    let page = desk.get("/w/cmdb/open", None).await.text();
+    assert!(
+        !page.contains("ZqxToolCanary") && !page.contains("1-50"),
+        "{page}"
+    );
+    let search = desk.get("/api/search?q=zqxtoolcanary", None).await.json();
+    assert_eq!(search["total"], 0);
+    let facets = desk.get("/api/facets", None).await.text();
+    assert!(!facets.to_lowercase().contains("zqxtoolcanary"), "{facets}");
+    // Members still see them all.
+    let member = desk
+        .get("/api/writeups/cmdb/open", Some("member"))
+        .await
+        .json();
+    assert_eq!(member["tools"], serde_json::json!(["ZqxToolCanary"]));
+    assert_eq!(member["org_size"], "1-50");
+    assert_eq!(
+        desk.get("/w/cmdb/secret", Some("member")).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

@@ -1000,7 +1000,10 @@ async fn organisations_reach_members_only() {
     let anon = get_as(&site.router, "/w/change/cab-copied", None).await;
     assert_eq!(anon.status, 200);
     assert!(!anon.text().contains("Secret Kommune"));
-    assert!(anon.text().contains("1-50"), "organisation size shown");
+    // Sector, size and tool together name an organisation: public pages show neither
+    // size nor tools.
+    assert!(!anon.text().contains("1-50"), "organisation size hidden");
+    assert!(!anon.text().contains("TOPdesk"), "tools hidden");
     let api = get_as(&site.router, "/api/writeups/change/cab-copied", None).await;
     assert!(!api.text().contains("Secret Kommune"));
     let search = get_as(&site.router, "/api/search?q=cab", None).await;
