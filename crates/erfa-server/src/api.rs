@@ -399,7 +399,6 @@ pub struct FacetValueJson {
 async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: axum::http::HeaderMap,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let Query(params) = params.map_err(query_error)?;
@@ -409,7 +408,7 @@ async fn search(
         .blocking(move |s| Ok(s.engine.search(&request)?))
         .await?;
     if first_page {
-        crate::desk::record_search(&state, &viewer, &headers, &params.q, results.total == 0);
+        crate::desk::record_search(&state, &viewer, &params.q, results.total == 0);
     }
     Ok(Json(results.into()))
 }

@@ -19,7 +19,7 @@ use axum::Form;
 use axum::extract::Path;
 use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Query, QueryRejection};
 use erfa_accounts::{Accounts, FlagReason, FlagState, QueryCount, Signal};
@@ -325,44 +325,21 @@ async fn flag(
 // ---------------------------------------------------------------------------------------
 // Search insights: recording
 
-/// What tells one searcher from another, before hashing: the member's name when logged
-/// in (so one member never counts as several), else the session cookie or token, else
-/// the browser's own headers. Only a keyed hash of it is stored.
-fn session_identity(state: &AppState, viewer: &Viewer, headers: &HeaderMap) -> String {
-    if let Some(name) = viewer.name() {
-        return format!("member:{name}");
-    }
-    if let Some(session) = crate::auth::cookie(headers, crate::auth::session_cookie_name(state)) {
-        return format!("session:{session}");
-    }
-    if let Some(Ok(token)) = headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
-        return format!("token:{token}");
-    }
-    let text = |name: header::HeaderName| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    format!(
-        "browser:{}|{}",
-        text(header::USER_AGENT),
-        text(header::ACCEPT_LANGUAGE)
-    )
+/// Who made a search, for counting distinct people: signed-in viewers only. Anonymous
+/// searches are not recorded at all, so nobody outside the group can make a query
+/// visible in the insights by searching from several browsers (docs/SECURITY.md).
+fn session_identity(viewer: &Viewer) -> Option<String> {
+    viewer.name().map(|name| format!("member:{name}"))
 }
 
 /// Records a search for insights, off the request path: never fails, never waits.
-pub(crate) fn record_search(
-    state: &AppState,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    query: &str,
-    zero: bool,
-) {
+pub(crate) fn record_search(state: &AppState, viewer: &Viewer, query: &str, zero: bool) {
     if !state.config.insights || query.trim().is_empty() {
         return;
     }
+    let Some(session) = session_identity(viewer) else {
+        return;
+    };
     let Some(accounts) = state.accounts.clone() else {
         return;
     };
@@ -381,7 +358,7 @@ pub(crate) fn record_search(
     let record = erfa_accounts::SearchRecord {
         query: query.to_string(),
         zero,
-        session: session_identity(state, viewer, headers),
+        session,
     };
     // A full queue drops the record: insights are a sample, searches come first.
     let _ = sender.try_send(record);

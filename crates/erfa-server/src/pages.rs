@@ -509,26 +509,18 @@ fn hidden_fields(params: &SearchParams) -> Vec<(String, String)> {
 }
 
 /// `GET /`: the search page; with nothing typed, the newest write-ups.
-async fn search(
-    ctx: Ctx,
-    headers: axum::http::HeaderMap,
-    params: Result<Query<SearchParams>, QueryRejection>,
-) -> Response {
+async fn search(ctx: Ctx, params: Result<Query<SearchParams>, QueryRejection>) -> Response {
     let params = match params {
         Ok(Query(p)) => p,
         Err(e) => return ctx.error(crate::api::query_error(e)).into_response(),
     };
-    match search_page(&ctx, &headers, params).await {
+    match search_page(&ctx, params).await {
         Ok(r) => r,
         Err(e) => ctx.error(e).into_response(),
     }
 }
 
-async fn search_page(
-    ctx: &Ctx,
-    headers: &axum::http::HeaderMap,
-    params: SearchParams,
-) -> Result<Response, ApiError> {
+async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, ApiError> {
     let lang = ctx.lang;
     let t = lang.t();
     let request = params.to_request(ctx.scope())?;
@@ -540,13 +532,7 @@ async fn search_page(
         .blocking(move |s| Ok(s.engine.search(&request)?))
         .await?;
     if first_page {
-        crate::desk::record_search(
-            &ctx.state,
-            &ctx.viewer,
-            headers,
-            &params.q,
-            results.total == 0,
-        );
+        crate::desk::record_search(&ctx.state, &ctx.viewer, &params.q, results.total == 0);
     }
     let q = params.q.clone();
     let has_query = !q.trim().is_empty();

@@ -415,6 +415,45 @@ fn wait_for_searches(data: &std::path::Path, n: i64) -> rusqlite::Connection {
 }
 
 #[tokio::test]
+async fn anonymous_searches_never_make_a_query_visible() {
+    let desk = desk_with(&sample(), false, true);
+    for agent in [
+        "Mozilla/5.0 A",
+        "Mozilla/5.0 B",
+        "Mozilla/5.0 C",
+        "curl/8",
+        "x",
+    ] {
+        for path in ["/?q=zqxplanted", "/api/search?q=zqxplanted"] {
+            let request = desk
+                .request(Method::GET, path, None)
+                .header("user-agent", agent)
+                .header("accept-language", agent)
+                .body(Body::empty())
+                .expect("a request");
+            assert_eq!(send(&desk.router, request).await.status, StatusCode::OK);
+        }
+    }
+    // Two members make it; the anonymous ten do not make a third.
+    for who in ["member", "member2"] {
+        desk.get("/?q=zqxplanted", Some(who)).await;
+    }
+    wait_for_searches(desk.data.path(), 2);
+    let html = desk
+        .get("/admin/insights", Some("facilitator"))
+        .await
+        .text();
+    assert!(!html.contains("zqxplanted"), "{html}");
+    desk.get("/?q=zqxplanted", Some("member3")).await;
+    wait_for_searches(desk.data.path(), 3);
+    let html = desk
+        .get("/admin/insights", Some("facilitator"))
+        .await
+        .text();
+    assert!(html.contains("zqxplanted"), "{html}");
+}
+
+#[tokio::test]
 async fn a_zero_result_query_shows_from_three_sessions_and_no_identity_is_stored() {
     let desk = desk(&sample(), false);
     for who in ["member", "member2", "member3"] {
