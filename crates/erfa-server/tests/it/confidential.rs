@@ -261,3 +261,72 @@ async fn too_many_filter_values_and_long_query_strings_are_refused_clearly() {
     assert!(resp.status == 400 || resp.status == 414, "{}", resp.status);
     assert!(resp.bytes.len() < 64 * 1024);
 }
+
+/// Drafts, submissions under review and archived write-ups, each with a canary and the
+/// sample's words, so that they would move a member's scores, typo expansion and "did you
+/// mean" if they counted.
+fn unpublished() -> Vec<(String, String)> {
+    (0..30)
+        .map(|i| {
+            let status = ["draft", "review", "archived"][i % 3];
+            let folder = if status == "review" { "submissions" } else { "drafts" };
+            let visibility = if i % 2 == 0 { "public" } else { "members" };
+            (
+                format!("{folder}/unpublished-{i}.md"),
+                front(&format!("zqxunpub{i}canary change board cab"), visibility, status)
+                    .replacen("---\n", "---\ntags: [cab, governance, zqxunpubtag]\ntools: [TOPdesk]\n", 1)
+                    + &format!(
+                        "## Lesson learned\n\nzqxunpub{i}canary changes to the change board, printer queues and incident swarming; chnage monitorng.\n"
+                    ),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn members_answers_over_http_are_the_same_with_or_without_unpublished_write_ups() {
+    let mut files = owned(sample());
+    files.extend(unpublished());
+    let leaky = site(&files, false);
+    let clean = site(&owned(sample()), false);
+    let tokens = [&leaky, &clean].map(|s| {
+        s.accounts
+            .create_token("mia", TokenKind::Api)
+            .expect("token")
+    });
+    let mut probes: Vec<String> = [
+        "/api/search?q=cab",
+        "/api/search?q=change+board",
+        "/api/search?q=chnage",
+        "/api/search?q=monitorng",
+        "/api/search?q=zqxunpub1canary",
+        "/api/search?q=zqxunpub",
+        "/api/search?q=printer+queues&per_page=100",
+        "/api/search?q=&per_page=100",
+        "/api/search?q=&sort=newest",
+        "/api/search?tags=governance",
+        "/api/search?tools=TOPdesk",
+        "/api/facets",
+        "/api/facets?q=cab",
+        "/api/suggest?q=zq",
+        "/api/suggest?q=ch",
+        "/api/suggest?q=gov",
+        "/api/writeups/change/cab-copied",
+        "/api/writeups/change/cab-copied/related",
+        "/api/writeups/drafts/unpublished-0",
+        "/api/writeups/submissions/unpublished-1",
+    ]
+    .map(String::from)
+    .to_vec();
+    probes.extend((0..30).map(|i| format!("/api/search?q=zqxunpub{i}canary")));
+    for uri in &probes {
+        let a = get_bearer(&leaky.router, uri, &tokens[0]).await;
+        let b = get_bearer(&clean.router, uri, &tokens[1]).await;
+        assert_eq!(a.status, b.status, "{uri}");
+        assert_eq!(
+            a.text(),
+            b.text(),
+            "{uri}: a member's answer depends on unpublished write-ups"
+        );
+    }
+}
