@@ -22,7 +22,7 @@ use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Query, QueryRejection};
-use erfa_accounts::{Accounts, FlagReason, FlagState, QueryCount, Signal};
+use erfa_accounts::{Accounts, Actor, FlagReason, FlagState, QueryCount, Signal};
 use erfa_index::front_matter::Date;
 use erfa_index::markdown::Section;
 use erfa_index::vocab::{self, Confidence, Status};
@@ -134,9 +134,12 @@ pub(crate) fn routes() -> Vec<Route> {
 // ---------------------------------------------------------------------------------------
 // Shared helpers
 
-/// Who did it, for the audit log and signals: the login name, or `local` in local mode.
-fn actor(viewer: &Viewer) -> String {
-    viewer.name().unwrap_or("local").to_string()
+/// Who did it, for the audit log, signals and flags: the viewer's account (by id), or the
+/// person at this machine in local mode.
+fn actor(viewer: &Viewer) -> Result<Actor, ApiError> {
+    viewer
+        .actor()
+        .ok_or_else(|| ApiError::Unauthorized("log in first: this needs an account".to_string()))
 }
 
 fn bad_form(message: &str) -> ApiError {
@@ -214,11 +217,11 @@ pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
         return None;
     }
     let accounts = ctx.state.accounts.clone()?;
-    let member = actor(&ctx.viewer);
+    let member = actor(&ctx.viewer).ok()?.id;
     let writeup = slug.to_string();
     let loaded = tokio::task::spawn_blocking(move || {
         let counts = accounts.signal_counts(&writeup)?;
-        let mine = accounts.member_signals(&writeup, &member)?;
+        let mine = accounts.member_signals(&writeup, member)?;
         Ok::<_, erfa_accounts::Error>((counts, mine))
     })
     .await;
@@ -266,11 +269,11 @@ async fn signal(
             .ok_or_else(|| bad_form("signal: expected helped or saw_too"))?;
         let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
-        let member = actor(&ctx.viewer);
+        let member = actor(&ctx.viewer)?.id;
         let slug = blocking(&ctx.state, move |s| {
             let slug = readable(s, &slug, scope)?;
             accounts
-                .toggle_signal(&slug, &member, signal)
+                .toggle_signal(&slug, member, signal)
                 .map_err(ApiError::from)?;
             Ok(slug)
         })
@@ -307,11 +310,11 @@ async fn flag(
         }
         let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
-        let member = actor(&ctx.viewer);
+        let member = actor(&ctx.viewer)?.id;
         let slug = blocking(&ctx.state, move |s| {
             let slug = readable(s, &slug, scope)?;
             accounts
-                .add_flag(&slug, &member, reason, &form.comment)
+                .add_flag(&slug, member, reason, &form.comment)
                 .map_err(ApiError::from)?;
             Ok(slug)
         })
@@ -325,12 +328,12 @@ async fn flag(
 // ---------------------------------------------------------------------------------------
 // Search insights: recording
 
-/// What tells one searcher from another, before hashing: the member's name when logged
-/// in (so one member never counts as several), else the session cookie or token, else
-/// the browser's own headers. Only a keyed hash of it is stored.
+/// What tells one searcher from another, before hashing: the member's account id when
+/// logged in (so one member never counts as several), else the session cookie or token,
+/// else the browser's own headers. Only a keyed hash of it is stored.
 fn session_identity(state: &AppState, viewer: &Viewer, headers: &HeaderMap) -> String {
-    if let Some(name) = viewer.name() {
-        return format!("member:{name}");
+    if let Some(id) = viewer.account_id() {
+        return format!("member:{id}");
     }
     if let Some(session) = crate::auth::cookie(headers, crate::auth::session_cookie_name(state)) {
         return format!("session:{session}");
@@ -773,7 +776,7 @@ async fn review_action(
                 t.desk_changes_comment_needed,
             ));
         }
-        let me = actor(&ctx.viewer);
+        let me = actor(&ctx.viewer)?;
         let action = form.action.clone();
         let invalid = t.desk_publish_invalid;
         blocking(&ctx.state, move |s| {
@@ -791,7 +794,7 @@ async fn review_action(
                     .map_err(ApiError::from)?;
                 if action == "changes" {
                     accounts
-                        .add_review_note(&entry.slug, &me, &form.comment)
+                        .add_review_note(&entry.slug, &me.name, &form.comment)
                         .map_err(ApiError::from)?;
                 }
             }
@@ -896,11 +899,11 @@ async fn flag_action(
             _ => return Err(bad_form("action: expected resolve or dismiss")),
         };
         let accounts = ctx.state.accounts()?;
-        let me = actor(&ctx.viewer);
+        let me = actor(&ctx.viewer)?;
         let action = form.action.clone();
         blocking(&ctx.state, move |_| {
             let writeup = accounts
-                .close_flag(id, state, &me)
+                .close_flag(id, state, &me.name)
                 .map_err(ApiError::from)?
                 .ok_or_else(ApiError::not_found)?;
             accounts
@@ -1012,7 +1015,7 @@ async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Respon
             ));
         }
         let append = form.append.is_some();
-        let me = actor(&ctx.viewer);
+        let me = actor(&ctx.viewer)?;
         let (old, kept) = blocking(&ctx.state, move |s| {
             let root = &s.config.content_dir;
             let load = |slug: &str| -> Result<(catalog::Entry, Document), ApiError> {
