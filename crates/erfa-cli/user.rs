@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use erfa_accounts::{Accounts, Role, TokenKind};
+use erfa_accounts::{Accounts, Actor, Role, TokenKind, User, check_name, name_fits};
 
 #[derive(Debug, Args)]
 pub struct UserArgs {
@@ -18,7 +18,8 @@ pub struct UserArgs {
 enum UserCommand {
     /// Add an account. The password is asked twice, or read from standard input.
     Add {
-        /// Login name (letters, digits, `.`, `-`, `_`, `@`).
+        /// Login name: the letters a–z, æ, ø and å, the digits 0–9, and `.`, `-`, `_` and
+        /// `@`; capital letters are stored as small ones.
         name: String,
         /// What the account may do.
         #[arg(long, value_enum, default_value_t = RoleArg::Member)]
@@ -27,14 +28,17 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List the accounts and their roles.
+    /// List the accounts, one per line: name, role, then `locked` for a locked account
+    /// and a hint for a name that does not fit today's login-name rules.
     List,
-    /// Remove an account, with its sessions and tokens.
+    /// Remove an account (offboarding): its sessions, API tokens, feed addresses and
+    /// one-time links end at once, and a new account of the same name starts empty.
     Remove {
         /// Login name.
         name: String,
     },
-    /// Set a new password (ends the account's sessions).
+    /// Set a new password; the account's sessions and outstanding password-reset links
+    /// end.
     Passwd {
         /// Login name.
         name: String,
@@ -58,10 +62,27 @@ enum UserCommand {
         #[arg(long)]
         feed: bool,
     },
-    /// Revoke every token of an account and end its sessions (offboarding).
+    /// Lock an account (offboarding that keeps the account): it can no longer log in, by
+    /// password or single sign-on; its sessions end and its API tokens, feed addresses and
+    /// one-time links stop working at once. `erfa user unlock` opens it again, without
+    /// the old tokens and feed addresses.
     Revoke {
         /// Login name.
         name: String,
+    },
+    /// Unlock an account locked by `erfa user revoke`: it logs in with its password
+    /// again.
+    Unlock {
+        /// Login name.
+        name: String,
+    },
+    /// Give an account a new login name (it must fit the rules of `erfa user add`); its
+    /// password, role, sessions, tokens and submissions stay with it.
+    Rename {
+        /// The current login name.
+        name: String,
+        /// The new login name.
+        new_name: String,
     },
 }
 
@@ -102,15 +123,18 @@ fn password(from_stdin: bool) -> anyhow::Result<String> {
 pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
     let accounts = Accounts::open(data)
         .with_context(|| format!("opening the accounts in {}", data.display()))?;
+    let cli = Actor::without_account("cli");
     match args.command {
         UserCommand::Add {
             name,
             role,
             password_stdin,
         } => {
+            // Checked before the password is asked for.
+            check_name(&name)?;
             let password = password(password_stdin)?;
             let user = accounts.add_user(&name, role.into(), &password)?;
-            accounts.audit("cli", "user add", &name)?;
+            accounts.audit_user(&cli, "user add", &user)?;
             println!("added {} ({})", user.name, user.role.as_str());
         }
         UserCommand::List => {
@@ -121,27 +145,33 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
                 );
             }
             for user in users {
-                println!("{:<32} {}", user.name, user.role.as_str());
+                println!("{}", list_line(&user));
             }
         }
         UserCommand::Remove { name } => {
-            accounts.remove_user(&name)?;
-            accounts.audit("cli", "user remove", &name)?;
-            println!("removed {name}");
+            let user = accounts.require(&name)?;
+            accounts.remove_user(&user)?;
+            accounts.audit_user(&cli, "user remove", &user)?;
+            println!("removed {}", user.name);
         }
         UserCommand::Passwd {
             name,
             password_stdin,
         } => {
+            let user = accounts.require(&name)?;
             let password = password(password_stdin)?;
-            accounts.set_password(&name, &password)?;
-            accounts.audit("cli", "user passwd", &name)?;
-            println!("password changed for {name}; their sessions have ended");
+            accounts.set_password(&user, &password)?;
+            accounts.audit_user(&cli, "user passwd", &user)?;
+            println!(
+                "password changed for {}; their sessions and reset links have ended",
+                user.name
+            );
         }
         UserCommand::Role { name, role } => {
-            accounts.set_role(&name, role.into())?;
-            accounts.audit("cli", "user role", &name)?;
-            println!("{name} is now {}", Role::from(role).as_str());
+            let user = accounts.require(&name)?;
+            accounts.set_role(&user, role.into())?;
+            accounts.audit_user(&cli, "user role", &user)?;
+            println!("{} is now {}", user.name, Role::from(role).as_str());
         }
         UserCommand::Token { name, feed } => {
             let kind = if feed {
@@ -149,18 +179,53 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             } else {
                 TokenKind::Api
             };
-            let token = accounts.create_token(&name, kind)?;
-            accounts.audit("cli", "user token", &name)?;
+            let user = accounts.require(&name)?;
+            let token = accounts.create_token(&user, kind)?;
+            accounts.audit_user(&cli, "user token", &user)?;
             println!("{token}");
             eprintln!(
-                "keep it secret: it is shown only once; revoke with `erfa user revoke {name}`"
+                "keep it secret: it is shown only once; `erfa user revoke {}` locks the account and ends all its tokens",
+                user.name
             );
         }
         UserCommand::Revoke { name } => {
-            accounts.revoke(&name)?;
-            accounts.audit("cli", "user revoke", &name)?;
-            println!("revoked every token of {name} and ended their sessions");
+            let user = accounts.require(&name)?;
+            accounts.lock(&user)?;
+            accounts.audit_user(&cli, "user revoke", &user)?;
+            println!(
+                "locked {}: no login; sessions, API tokens, feed addresses and one-time links ended",
+                user.name
+            );
+        }
+        UserCommand::Unlock { name } => {
+            let user = accounts.require(&name)?;
+            accounts.unlock(&user)?;
+            accounts.audit_user(&cli, "user unlock", &user)?;
+            println!("unlocked {}", user.name);
+        }
+        UserCommand::Rename { name, new_name } => {
+            let user = accounts.require(&name)?;
+            let renamed = accounts.rename(&user, &new_name)?;
+            // The entry names the new name; the account id ties it to the old one.
+            accounts.audit_user(&cli, "user rename", &renamed)?;
+            println!("renamed {} to {}", user.name, renamed.name);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line of `erfa user list`: the name first, then the role; `locked`, and a hint to
+/// rename a name that does not fit the rules, at the end.
+fn list_line(user: &User) -> String {
+    let mut line = format!("{:<32} {}", user.name, user.role.as_str());
+    if user.locked {
+        line.push_str(" locked");
+    }
+    if !name_fits(&user.name) {
+        line.push_str(&format!(
+            "  (this name does not fit the login-name rules; rename it: erfa user rename {:?} NEW)",
+            user.name
+        ));
+    }
+    line
 }

@@ -1,7 +1,8 @@
 //! `erfa serve` with accounts, end to end over a real socket: the first account switches
 //! local mode off, a member logs in and searches, tokens work — and the server's log (at
 //! debug level) holds no password, session id, token, query or write-up text
-//! (RELIABILITY.md E9).
+//! (RELIABILITY.md E9). And `erfa user`: `revoke` locks, `remove` offboards, `passwd`
+//! ends reset links, names are checked and old ones listed with a hint.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -209,4 +210,223 @@ fn a_server_with_accounts_logs_no_secrets() {
     ] {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
+}
+
+/// Runs `erfa user …` with `stdin` as standard input; (success, stdout, stderr).
+fn user(data: &Path, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let content = data.join("content");
+    std::fs::create_dir_all(&content).expect("content folder");
+    let mut child = erfa(&content, data)
+        .arg("user")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("erfa user");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin sent");
+    let out = child.wait_with_output().expect("done");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn add(data: &Path, name: &str) {
+    let (ok, _, err) = user(
+        data,
+        &["add", name, "--role", "contributor", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(ok, "{err}");
+}
+
+/// The token `erfa user token` prints on its last line.
+fn token(data: &Path, args: &[&str]) -> String {
+    let (ok, out, err) = user(data, args, "");
+    assert!(ok, "{err}");
+    out.lines().last().expect("a token line").to_string()
+}
+
+/// `erfa user revoke` locks the account: no login, its sessions, tokens and feed
+/// addresses end; its help says so; `erfa user list` shows it; `unlock` opens it again.
+#[test]
+fn revoke_locks_the_account() {
+    let data = tempfile::tempdir().expect("dir");
+    add(data.path(), "mia");
+    let api = token(data.path(), &["token", "mia"]);
+    let feed = token(data.path(), &["token", "mia", "--feed"]);
+    let (ok, help, _) = user(data.path(), &["revoke", "--help"], "");
+    assert!(ok);
+    assert!(help.contains("Lock an account"), "{help}");
+    assert!(help.contains("can no longer log in"), "{help}");
+    assert!(help.contains("erfa user unlock"), "{help}");
+    {
+        let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+        let mia = accounts.require("mia").expect("mia");
+        let session = accounts.create_session(&mia).expect("a session");
+        let (ok, out, err) = user(data.path(), &["revoke", "mia"], "");
+        assert!(ok, "{err}");
+        assert!(out.starts_with("locked mia"), "{out}");
+        assert!(
+            accounts
+                .verify_password("mia", PASSWORD)
+                .expect("verify")
+                .is_none(),
+            "no login with the old password"
+        );
+        assert!(accounts.session_user(&session).expect("lookup").is_none());
+        assert!(
+            accounts
+                .token_user(&api, erfa_accounts::TokenKind::Api)
+                .expect("lookup")
+                .is_none()
+        );
+        assert!(
+            accounts
+                .token_user(&feed, erfa_accounts::TokenKind::Feed)
+                .expect("lookup")
+                .is_none()
+        );
+    }
+    let (ok, list, _) = user(data.path(), &["list"], "");
+    assert!(ok);
+    let line = list.lines().find(|l| l.starts_with("mia ")).expect("mia");
+    assert!(line.ends_with("contributor locked"), "{line}");
+    let (ok, _, err) = user(data.path(), &["token", "mia"], "");
+    assert!(!ok);
+    assert!(err.contains("locked"), "{err}");
+
+    let (ok, out, err) = user(data.path(), &["unlock", "mia"], "");
+    assert!(ok, "{err}");
+    assert_eq!(out, "unlocked mia\n");
+    let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+    assert!(
+        accounts
+            .verify_password("mia", PASSWORD)
+            .expect("verify")
+            .is_some()
+    );
+    assert!(
+        accounts
+            .token_user(&api, erfa_accounts::TokenKind::Api)
+            .expect("lookup")
+            .is_none(),
+        "old tokens stay dead"
+    );
+}
+
+/// `erfa user remove` offboards: a reset link made before is dead, and a new account of
+/// the same name starts without the previous holder's submissions. `erfa user passwd`
+/// ends the account's reset links.
+#[test]
+fn remove_offboards_and_passwd_ends_reset_links() {
+    let data = tempfile::tempdir().expect("dir");
+    add(data.path(), "jane");
+    let (reset, other) = {
+        let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+        let jane = accounts.require("jane").expect("jane");
+        let by = erfa_accounts::Actor::without_account("test");
+        accounts
+            .record_submission(&erfa_accounts::Actor::account(&jane), "submissions/a.md")
+            .expect("shared");
+        let reset = accounts.create_reset(&jane, &by).expect("reset");
+        let other = accounts.create_reset(&jane, &by).expect("reset");
+        (reset, other)
+    };
+    let (ok, out, err) = user(
+        data.path(),
+        &["passwd", "jane", "--password-stdin"],
+        "another long password\n",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("reset links"), "{out}");
+    let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+    assert!(accounts.link(&reset).expect("link").is_none());
+    assert!(accounts.link(&other).expect("link").is_none());
+    let jane = accounts.require("jane").expect("jane");
+    let reset = accounts
+        .create_reset(&jane, &erfa_accounts::Actor::without_account("test"))
+        .expect("reset");
+
+    let (ok, out, err) = user(data.path(), &["remove", "jane"], "");
+    assert!(ok, "{err}");
+    assert_eq!(out, "removed jane\n");
+    add(data.path(), "jane");
+    let new = accounts.require("jane").expect("the new jane");
+    assert_ne!(new.id, jane.id);
+    assert!(accounts.submissions_of(new.id).expect("mine").is_empty());
+    assert!(accounts.link(&reset).expect("link").is_none());
+    assert!(matches!(
+        accounts.use_link(&reset, "", "an attacker's password"),
+        Err(erfa_accounts::Error::BadLink)
+    ));
+}
+
+/// New names are normalised and checked with a message that says what is allowed;
+/// accounts whose names do not fit keep working and are listed with a hint to rename.
+#[test]
+fn names_are_checked_and_old_ones_listed_with_a_hint() {
+    let data = tempfile::tempdir().expect("dir");
+    let (ok, _, err) = user(
+        data.path(),
+        &["add", "Jane Doe", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(!ok);
+    for allowed in ["a–z", "æ, ø and å", "0–9", "`.`, `-`, `_` and `@`"] {
+        assert!(err.contains(allowed), "{err}");
+    }
+    let (ok, out, err) = user(
+        data.path(),
+        &["add", "Søren.K@Example.DK", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out, "added søren.k@example.dk (member)\n");
+    // An account from before the rules, with a name that does not fit them.
+    let db = rusqlite::Connection::open(data.path().join("state.db")).expect("db");
+    db.execute(
+        "INSERT INTO users (name, role, password_hash, created)
+         SELECT 'Jane Doe', 'member', password_hash, created FROM users",
+        [],
+    )
+    .expect("an old account");
+    drop(db);
+    let (ok, list, _) = user(data.path(), &["list"], "");
+    assert!(ok);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "{list}");
+    assert!(lines[0].starts_with("Jane Doe "), "{list}");
+    assert!(
+        lines[0].contains("member  (this name does not fit the login-name rules; rename it: erfa user rename \"Jane Doe\" NEW)"),
+        "{list}"
+    );
+    assert!(lines[1].starts_with("søren.k@example.dk "), "{list}");
+    assert!(lines[1].trim_end().ends_with("member"), "{list}");
+    let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+    assert!(
+        accounts
+            .verify_password("Jane Doe", PASSWORD)
+            .expect("verify")
+            .is_some(),
+        "the old account still logs in"
+    );
+    let (ok, out, err) = user(data.path(), &["rename", "Jane Doe", "Jane.Doe"], "");
+    assert!(ok, "{err}");
+    assert_eq!(out, "renamed Jane Doe to jane.doe\n");
+    assert!(
+        accounts
+            .verify_password("jane.doe", PASSWORD)
+            .expect("verify")
+            .is_some()
+    );
+    let (_, list, _) = user(data.path(), &["list"], "");
+    assert!(!list.contains("rename"), "{list}");
 }

@@ -2,6 +2,8 @@
 //! helped", "we saw this too"), flags, the facilitator's review notes, and search insights.
 //!
 //! None of it lives in `content/`: it is about how write-ups are used, not what they say.
+//! Signals and flags name the account id that gave them, never the login name. The
+//! tables are made in `schema`.
 //!
 //! Search insights store no identity. A search is kept as its normalised query, whether
 //! it found nothing, the day, and a keyed hash of the searcher's session. The key is
@@ -21,44 +23,6 @@ pub const MIN_SESSIONS: u64 = 3;
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Longest flag comment or review note stored, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
-
-pub(crate) fn create_tables(db: &Connection) -> rusqlite::Result<()> {
-    db.execute_batch(
-        "CREATE TABLE IF NOT EXISTS signals (
-             writeup TEXT NOT NULL,
-             member TEXT NOT NULL,
-             kind TEXT NOT NULL,
-             at INTEGER NOT NULL,
-             PRIMARY KEY (writeup, member, kind)
-         );
-         CREATE TABLE IF NOT EXISTS flags (
-             id INTEGER PRIMARY KEY,
-             writeup TEXT NOT NULL,
-             member TEXT NOT NULL,
-             reason TEXT NOT NULL,
-             comment TEXT NOT NULL,
-             at INTEGER NOT NULL,
-             state TEXT NOT NULL DEFAULT 'open',
-             closed_by TEXT,
-             closed_at INTEGER
-         );
-         CREATE TABLE IF NOT EXISTS review_notes (
-             id INTEGER PRIMARY KEY,
-             writeup TEXT NOT NULL,
-             actor TEXT NOT NULL,
-             comment TEXT NOT NULL,
-             at INTEGER NOT NULL
-         );
-         CREATE TABLE IF NOT EXISTS searches (
-             id INTEGER PRIMARY KEY,
-             day INTEGER NOT NULL,
-             query TEXT NOT NULL,
-             zero INTEGER NOT NULL,
-             session_hash TEXT NOT NULL
-         );
-         CREATE INDEX IF NOT EXISTS searches_day ON searches (day);",
-    )
-}
 
 /// A member's signal on a write-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -258,19 +222,20 @@ pub fn today() -> i64 {
 }
 
 impl Accounts {
-    /// Turns `member`'s `signal` on `writeup` on or off; returns whether it is on now.
-    pub fn toggle_signal(&self, writeup: &str, member: &str, signal: Signal) -> Result<bool> {
+    /// Turns the signal of the account `account_id` ([`crate::NO_ACCOUNT`] in local mode)
+    /// on `writeup` on or off; returns whether it is on now.
+    pub fn toggle_signal(&self, writeup: &str, account_id: i64, signal: Signal) -> Result<bool> {
         let db = self.db();
         let removed = db.execute(
-            "DELETE FROM signals WHERE writeup = ?1 AND member = ?2 AND kind = ?3",
-            params![writeup, member, signal.as_str()],
+            "DELETE FROM signals WHERE writeup = ?1 AND account_id = ?2 AND kind = ?3",
+            params![writeup, account_id, signal.as_str()],
         )?;
         if removed > 0 {
             return Ok(false);
         }
         db.execute(
-            "INSERT INTO signals (writeup, member, kind, at) VALUES (?1, ?2, ?3, ?4)",
-            params![writeup, member, signal.as_str(), now()],
+            "INSERT INTO signals (writeup, account_id, kind, at) VALUES (?1, ?2, ?3, ?4)",
+            params![writeup, account_id, signal.as_str(), now()],
         )?;
         Ok(true)
     }
@@ -295,13 +260,14 @@ impl Accounts {
         Ok(counts)
     }
 
-    /// The signals `member` gave on `writeup`.
-    pub fn member_signals(&self, writeup: &str, member: &str) -> Result<Vec<Signal>> {
+    /// The signals the account `account_id` gave on `writeup`.
+    pub fn member_signals(&self, writeup: &str, account_id: i64) -> Result<Vec<Signal>> {
         let db = self.db();
-        let mut stmt = db
-            .prepare("SELECT kind FROM signals WHERE writeup = ?1 AND member = ?2 ORDER BY kind")?;
+        let mut stmt = db.prepare(
+            "SELECT kind FROM signals WHERE writeup = ?1 AND account_id = ?2 ORDER BY kind",
+        )?;
         let kinds = stmt
-            .query_map(params![writeup, member], |r| r.get::<_, String>(0))?
+            .query_map(params![writeup, account_id], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(kinds.iter().filter_map(|k| Signal::parse(k)).collect())
     }
@@ -338,18 +304,19 @@ impl Accounts {
         Ok(out)
     }
 
-    /// Records a flag; returns its id.
+    /// Records a flag by the account `account_id` ([`crate::NO_ACCOUNT`] in local mode);
+    /// returns its id.
     pub fn add_flag(
         &self,
         writeup: &str,
-        member: &str,
+        account_id: i64,
         reason: FlagReason,
         comment: &str,
     ) -> Result<i64> {
         let db = self.db();
         db.execute(
-            "INSERT INTO flags (writeup, member, reason, comment, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![writeup, member, reason.as_str(), cap(comment), now()],
+            "INSERT INTO flags (writeup, account_id, reason, comment, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![writeup, account_id, reason.as_str(), cap(comment), now()],
         )?;
         Ok(db.last_insert_rowid())
     }
@@ -574,9 +541,10 @@ mod tests {
     #[test]
     fn signals_toggle_once_per_member() {
         let (_dir, a) = accounts();
-        assert!(a.toggle_signal("cab", "jane", Signal::Helped).expect("on"));
-        assert!(a.toggle_signal("cab", "john", Signal::Helped).expect("on"));
-        assert!(a.toggle_signal("cab", "jane", Signal::SawToo).expect("on"));
+        let (jane, john) = (1, 2);
+        assert!(a.toggle_signal("cab", jane, Signal::Helped).expect("on"));
+        assert!(a.toggle_signal("cab", john, Signal::Helped).expect("on"));
+        assert!(a.toggle_signal("cab", jane, Signal::SawToo).expect("on"));
         assert_eq!(
             a.signal_counts("cab").expect("counts"),
             SignalCounts {
@@ -584,10 +552,10 @@ mod tests {
                 saw_too: 1
             }
         );
-        assert!(!a.toggle_signal("cab", "jane", Signal::Helped).expect("off"));
+        assert!(!a.toggle_signal("cab", jane, Signal::Helped).expect("off"));
         assert_eq!(a.signal_counts("cab").expect("counts").helped, 1);
         assert_eq!(
-            a.member_signals("cab", "jane").expect("mine"),
+            a.member_signals("cab", jane).expect("mine"),
             [Signal::SawToo]
         );
         assert_eq!(
@@ -606,7 +574,7 @@ mod tests {
     fn flags_open_and_close_once() {
         let (_dir, a) = accounts();
         let id = a
-            .add_flag("cab", "jane", FlagReason::Outdated, "  ITIL 4 now  ")
+            .add_flag("cab", 1, FlagReason::Outdated, "  ITIL 4 now  ")
             .expect("flag");
         let open = a.flags(Some(FlagState::Open)).expect("open");
         assert_eq!(open.len(), 1);

@@ -24,7 +24,7 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use erfa_accounts::{Role, TokenKind, User};
+use erfa_accounts::{Actor, Role, TokenKind, User};
 use erfa_index::Scope;
 
 use crate::error::ApiError;
@@ -209,6 +209,22 @@ impl Viewer {
     pub fn name(&self) -> Option<&str> {
         self.user.as_ref().map(|u| u.name.as_str())
     }
+
+    /// The account id, when logged in.
+    pub fn account_id(&self) -> Option<i64> {
+        self.user.as_ref().map(|u| u.id)
+    }
+
+    /// Who the viewer is in the records (submissions, signals, flags, the audit log): their
+    /// account; where the configuration fixes the viewer (local mode), the person at this
+    /// machine, who has no account; nobody otherwise.
+    pub fn actor(&self) -> Option<Actor> {
+        match (&self.user, &self.credential) {
+            (Some(user), _) => Some(Actor::account(user)),
+            (None, Credential::Fixed) => Some(Actor::without_account(crate::submit::LOCAL_ACTOR)),
+            _ => None,
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
@@ -307,7 +323,9 @@ pub async fn authenticate(
             });
         }
         if let Some(name) = proxied {
+            // The name is found as at login (normalised); a locked account is refused.
             return Ok(match accounts.user(&name)? {
+                Some(user) if user.locked => LookedUp::LockedProxyUser,
                 Some(user) => LookedUp::Viewer(Viewer::user(user, Credential::Proxy)),
                 None => LookedUp::UnknownProxyUser,
             });
@@ -335,11 +353,17 @@ pub async fn authenticate(
     let (viewer, clear_cookie) = match looked_up {
         LookedUp::Viewer(viewer) => (viewer, false),
         LookedUp::StaleSession => (Viewer::anonymous(), true),
-        LookedUp::UnknownProxyUser => {
+        refused @ (LookedUp::UnknownProxyUser | LookedUp::LockedProxyUser) => {
             let lang = Lang::negotiate(request.headers());
-            let error = ApiError::Forbidden {
-                code: "unknown_user",
-                message: lang.t().sso_unknown.to_string(),
+            let error = match refused {
+                LookedUp::LockedProxyUser => ApiError::Forbidden {
+                    code: "locked",
+                    message: lang.t().sso_locked.to_string(),
+                },
+                _ => ApiError::Forbidden {
+                    code: "unknown_user",
+                    message: lang.t().sso_unknown.to_string(),
+                },
             };
             return if crate::is_api(request.uri().path()) {
                 error.into_response()
@@ -389,6 +413,7 @@ enum LookedUp {
     StaleSession,
     BadToken,
     UnknownProxyUser,
+    LockedProxyUser,
 }
 
 /// The user a trusted proxy names in the single-sign-on header, when single sign-on is
@@ -562,7 +587,8 @@ impl Throttle {
     fn keys(name: &str, address: Option<IpAddr>) -> [(String, usize); 2] {
         [
             (
-                format!("account:{}", name.trim().to_lowercase()),
+                // The name as login finds it, so that case or width do not give more tries.
+                format!("account:{}", erfa_accounts::normalise_name(name)),
                 FAILURES_PER_ACCOUNT,
             ),
             (

@@ -22,7 +22,7 @@ use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Query, QueryRejection};
-use erfa_accounts::{Accounts, FlagReason, FlagState, QueryCount, Signal};
+use erfa_accounts::{Accounts, Actor, FlagReason, FlagState, QueryCount, Signal};
 use erfa_index::front_matter::Date;
 use erfa_index::markdown::Section;
 use erfa_index::vocab::{self, Confidence, Status};
@@ -134,9 +134,12 @@ pub(crate) fn routes() -> Vec<Route> {
 // ---------------------------------------------------------------------------------------
 // Shared helpers
 
-/// Who did it, for the audit log and signals: the login name, or `local` in local mode.
-fn actor(viewer: &Viewer) -> String {
-    viewer.name().unwrap_or("local").to_string()
+/// Who did it, for the audit log, signals and flags: the viewer's account (by id), or the
+/// person at this machine in local mode.
+fn actor(viewer: &Viewer) -> Result<Actor, ApiError> {
+    viewer
+        .actor()
+        .ok_or_else(|| ApiError::Unauthorized("log in first: this needs an account".to_string()))
 }
 
 fn bad_form(message: &str) -> ApiError {
@@ -214,11 +217,11 @@ pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
         return None;
     }
     let accounts = ctx.state.accounts.clone()?;
-    let member = actor(&ctx.viewer);
+    let member = actor(&ctx.viewer).ok()?.id;
     let writeup = slug.to_string();
     let loaded = tokio::task::spawn_blocking(move || {
         let counts = accounts.signal_counts(&writeup)?;
-        let mine = accounts.member_signals(&writeup, &member)?;
+        let mine = accounts.member_signals(&writeup, member)?;
         Ok::<_, erfa_accounts::Error>((counts, mine))
     })
     .await;
@@ -266,11 +269,11 @@ async fn signal(
             .ok_or_else(|| bad_form("signal: expected helped or saw_too"))?;
         let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
-        let member = actor(&ctx.viewer);
+        let member = actor(&ctx.viewer)?.id;
         let slug = blocking(&ctx.state, move |s| {
             let slug = readable(s, &slug, scope)?;
             accounts
-                .toggle_signal(&slug, &member, signal)
+                .toggle_signal(&slug, member, signal)
                 .map_err(ApiError::from)?;
             Ok(slug)
         })
@@ -307,11 +310,11 @@ async fn flag(
         }
         let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
-        let member = actor(&ctx.viewer);
+        let member = actor(&ctx.viewer)?.id;
         let slug = blocking(&ctx.state, move |s| {
             let slug = readable(s, &slug, scope)?;
             accounts
-                .add_flag(&slug, &member, reason, &form.comment)
+                .add_flag(&slug, member, reason, &form.comment)
                 .map_err(ApiError::from)?;
             Ok(slug)
         })
@@ -325,11 +328,12 @@ async fn flag(
 // ---------------------------------------------------------------------------------------
 // Search insights: recording
 
-/// Who made a search, for counting distinct people: signed-in viewers only. Anonymous
-/// searches are not recorded at all, so nobody outside the group can make a query
-/// visible in the insights by searching from several browsers (docs/SECURITY.md).
+/// Who made a search, for counting distinct people: signed-in viewers only, by account
+/// id (so one member never counts as several). Anonymous searches are not recorded at
+/// all, so nobody outside the group can make a query visible in the insights by searching
+/// from several browsers (docs/SECURITY.md).
 fn session_identity(viewer: &Viewer) -> Option<String> {
-    viewer.name().map(|name| format!("member:{name}"))
+    viewer.account_id().map(|id| format!("member:{id}"))
 }
 
 /// Records a search for insights, off the request path: never fails, never waits.
@@ -750,7 +754,7 @@ async fn review_action(
                 t.desk_changes_comment_needed,
             ));
         }
-        let me = actor(&ctx.viewer);
+        let me = actor(&ctx.viewer)?;
         let action = form.action.clone();
         let invalid = t.desk_publish_invalid;
         blocking(&ctx.state, move |s| {
@@ -768,7 +772,7 @@ async fn review_action(
                     .map_err(ApiError::from)?;
                 if action == "changes" {
                     accounts
-                        .add_review_note(&entry.slug, &me, &form.comment)
+                        .add_review_note(&entry.slug, &me.name, &form.comment)
                         .map_err(ApiError::from)?;
                 }
             }
@@ -873,11 +877,11 @@ async fn flag_action(
             _ => return Err(bad_form("action: expected resolve or dismiss")),
         };
         let accounts = ctx.state.accounts()?;
-        let me = actor(&ctx.viewer);
+        let me = actor(&ctx.viewer)?;
         let action = form.action.clone();
         blocking(&ctx.state, move |_| {
             let writeup = accounts
-                .close_flag(id, state, &me)
+                .close_flag(id, state, &me.name)
                 .map_err(ApiError::from)?
                 .ok_or_else(ApiError::not_found)?;
             accounts
@@ -989,7 +993,7 @@ async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Respon
             ));
         }
         let append = form.append.is_some();
-        let me = actor(&ctx.viewer);
+        let me = actor(&ctx.viewer)?;
         let t = ctx.lang.t();
         let (old, kept) = blocking(&ctx.state, move |s| {
             let root = &s.config.content_dir;

@@ -539,6 +539,8 @@ pub struct Strings {
     pub people_role_changed: &'static str,
     /// People page: cannot change oneself.
     pub people_self: &'static str,
+    /// People: the mark of a locked account.
+    pub people_locked: &'static str,
     /// Invitation page title.
     pub invite_title: &'static str,
     /// Invitation page text.
@@ -557,6 +559,8 @@ pub struct Strings {
     pub link_bad: &'static str,
     /// Single sign-on named a user without an account.
     pub sso_unknown: &'static str,
+    /// Single sign-on named a locked account.
+    pub sso_locked: &'static str,
     // The facilitator's desk.
     /// Navigation: the facilitator's desk.
     pub nav_desk: &'static str,
@@ -1053,9 +1057,10 @@ pub const EN: Strings = Strings {
     people_change_role: "Change role",
     people_reset: "Password reset link",
     people_offboard: "Offboard",
-    people_offboarded: "The account is removed; its sessions, tokens and feed addresses stopped working at once.",
+    people_offboarded: "The account is removed; its sessions, tokens, feed addresses and one-time links stopped working at once. A new account of the same name starts empty.",
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
+    people_locked: "locked (erfa user unlock opens it)",
     invite_title: "Join erfa",
     invite_text: "Choose the name you will log in with and a password of at least 10 characters.",
     reset_title: "Choose a new password",
@@ -1065,6 +1070,7 @@ pub const EN: Strings = Strings {
     reset_submit: "Save password",
     link_bad: "This link is unknown, was used already or has expired. Ask the facilitator for a new one.",
     sso_unknown: "Your organisation's sign-in named you, but erfa has no account by that name. Ask the facilitator to add you (erfa user add) with the name your sign-in uses.",
+    sso_locked: "Your organisation's sign-in named you, but your erfa account is locked. Ask the facilitator.",
     // The facilitator's desk.
     nav_desk: "Desk",
     nav_digest: "Digest",
@@ -1392,9 +1398,10 @@ pub const DA: Strings = Strings {
     people_change_role: "Skift rolle",
     people_reset: "Link til ny adgangskode",
     people_offboard: "Fjern adgang",
-    people_offboarded: "Kontoen er fjernet; dens sessioner, nøgler og feedadresser holdt op med at virke med det samme.",
+    people_offboarded: "Kontoen er fjernet; dens sessioner, nøgler, feedadresser og engangslinks holdt op med at virke med det samme. En ny konto med samme navn starter tom.",
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
+    people_locked: "spærret (erfa user unlock åbner den)",
     invite_title: "Bliv oprettet i erfa",
     invite_text: "Vælg det navn, du vil logge ind med, og en adgangskode på mindst 10 tegn.",
     reset_title: "Vælg en ny adgangskode",
@@ -1404,6 +1411,7 @@ pub const DA: Strings = Strings {
     reset_submit: "Gem adgangskode",
     link_bad: "Linket er ukendt, allerede brugt eller udløbet. Bed facilitatoren om et nyt.",
     sso_unknown: "Din organisations login kendte dig, men erfa har ingen konto med det navn. Bed facilitatoren om at oprette dig (erfa user add) med det navn, dit login bruger.",
+    sso_locked: "Din organisations login kendte dig, men din konto i erfa er spærret. Spørg facilitatoren.",
     // The facilitator's desk.
     nav_desk: "Skrivebord",
     nav_digest: "Udtræk",

@@ -12,7 +12,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use erfa_accounts::{Link, Role, TokenKind};
+use erfa_accounts::{Actor, Link, Role, TokenKind, User};
 use serde::Deserialize;
 
 use crate::auth::{self, Access, Credential, Rank};
@@ -203,7 +203,7 @@ async fn login_inner(
         if let Some(old) = old {
             accounts.end_session(&old)?;
         }
-        accounts.audit(&user.name, "login", &user.name)?;
+        accounts.audit_user(&Actor::account(&user), "login", &user)?;
         accounts.create_session(&user)
     })
     .await
@@ -218,13 +218,14 @@ async fn login_inner(
 }
 
 async fn logout(ctx: Ctx) -> Response {
-    if let (Some(accounts), Credential::Session(id)) =
-        (ctx.state.accounts.clone(), ctx.viewer.credential.clone())
-    {
-        let name = ctx.viewer.name().unwrap_or_default().to_string();
+    if let (Some(accounts), Credential::Session(id), Some(user)) = (
+        ctx.state.accounts.clone(),
+        ctx.viewer.credential.clone(),
+        ctx.viewer.user.clone(),
+    ) {
         let ended = tokio::task::spawn_blocking(move || {
             accounts.end_session(&id)?;
-            accounts.audit(&name, "logout", &name)
+            accounts.audit_user(&Actor::account(&user), "logout", &user)
         })
         .await;
         if !matches!(ended, Ok(Ok(()))) {
@@ -292,7 +293,7 @@ async fn link_page(
     };
     let (title, choose_name, fixed_name) = match found {
         Link::Invite { .. } => (t.invite_title, true, String::new()),
-        Link::Reset { name } => (t.reset_title, false, name),
+        Link::Reset { name, .. } => (t.reset_title, false, name),
     };
     let template = LinkTemplate {
         layout: ctx.layout(title.to_string(), "", false),
@@ -331,7 +332,7 @@ async fn link_use(
         let password = form.password.clone();
         let used = auth::hashing(&ctx.state, move |a| {
             let user = a.use_link(&secret, &name, &password)?;
-            a.audit(&user.name, "link.use", &user.name)?;
+            a.audit_user(&Actor::account(&user), "link.use", &user)?;
             let session = a.create_session(&user)?;
             Ok::<_, erfa_accounts::Error>(session)
         })
@@ -414,18 +415,18 @@ async fn account(ctx: Ctx) -> Response {
 
 async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, ApiError> {
     let accounts = ctx.state.accounts()?;
-    let name = ctx
+    let user = ctx
         .viewer
-        .name()
-        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?
-        .to_string();
+        .user
+        .clone()
+        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
     tokio::task::spawn_blocking(move || {
-        let token = accounts.create_token(&name, kind)?;
+        let token = accounts.create_token(&user, kind)?;
         let action = match kind {
             TokenKind::Api => "token.create",
             TokenKind::Feed => "feed.create",
         };
-        accounts.audit(&name, action, &name)?;
+        accounts.audit_user(&Actor::account(&user), action, &user)?;
         Ok::<_, erfa_accounts::Error>(token)
     })
     .await
@@ -466,11 +467,14 @@ struct PeopleTemplate {
 }
 
 struct PersonRow {
+    /// The account id, sent with every action so that it acts on this account only.
+    id: i64,
     name: String,
     /// The name as a path segment.
     segment: String,
     role: &'static str,
     role_name: &'static str,
+    locked: bool,
     is_self: bool,
 }
 
@@ -485,13 +489,15 @@ async fn people_page(
         .map_err(|e| ApiError::internal(format!("people task: {e}")))?
         .map_err(ApiError::from)?;
     let t = ctx.lang.t();
-    let me = ctx.viewer.name().unwrap_or_default();
+    let me = ctx.viewer.account_id();
     let template = PeopleTemplate {
         layout: ctx.layout(t.people_title.to_string(), "people", false),
         people: users
             .into_iter()
             .map(|u| PersonRow {
-                is_self: u.name == me,
+                id: u.id,
+                is_self: Some(u.id) == me,
+                locked: u.locked,
                 role: u.role.as_str(),
                 role_name: role_name(t, u.role.into()),
                 segment: form_urlencoded::byte_serialize(u.name.as_bytes()).collect(),
@@ -517,43 +523,84 @@ async fn people(ctx: Ctx) -> Response {
 struct RoleForm {
     #[serde(default)]
     role: String,
+    /// The account id the people page showed for this person (optional: see [`change`]).
+    #[serde(default)]
+    account: Option<String>,
 }
 
-fn parse_role(
-    form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
-) -> Result<Role, ApiError> {
-    form.ok()
-        .and_then(|Form(f)| Role::parse(&f.role))
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "bad_form",
-                "role: expected member, contributor or facilitator",
-            )
-        })
+/// The form of the reset and offboard actions: only the optional account id.
+#[derive(Debug, Deserialize)]
+struct AccountForm {
+    #[serde(default)]
+    account: Option<String>,
 }
 
-/// Runs an account change for the facilitator, refusing changes to their own account
-/// (which could lock the group out of its only facilitator).
-async fn change<T, F>(ctx: &Ctx, target: &str, work: F) -> Result<T, ApiError>
+fn parse_role(form: Option<&RoleForm>) -> Result<Role, ApiError> {
+    form.and_then(|f| Role::parse(&f.role)).ok_or_else(|| {
+        ApiError::bad_request(
+            "bad_form",
+            "role: expected member, contributor or facilitator",
+        )
+    })
+}
+
+/// The account id a people-page form names, if any.
+fn expected_account(account: Option<&str>) -> Result<Option<i64>, ApiError> {
+    match account.map(str::trim).filter(|a| !a.is_empty()) {
+        None => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| ApiError::bad_request("bad_form", "account: expected an account id")),
+    }
+}
+
+/// Runs an account change for the facilitator on the account called `target` now. When
+/// the form names the account id the page showed (`expected`), another account of that
+/// name is "not found": a page loaded before an offboarding never acts on a later holder
+/// of the name. Changes to the facilitator's own account are refused (they could lock the
+/// group out of its only facilitator).
+async fn change<T, F>(
+    ctx: &Ctx,
+    target: &str,
+    expected: Option<i64>,
+    work: F,
+) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&erfa_accounts::Accounts, &str) -> erfa_accounts::Result<T> + Send + 'static,
+    F: FnOnce(&erfa_accounts::Accounts, &Actor, &User) -> erfa_accounts::Result<T> + Send + 'static,
 {
     let accounts = ctx.state.accounts()?;
-    let me = ctx.viewer.name().unwrap_or_default().to_string();
-    if me == target {
-        return Err(ApiError::Forbidden {
-            code: "own_account",
-            message: ctx.lang.t().people_self.to_string(),
-        });
-    }
-    tokio::task::spawn_blocking(move || work(&accounts, &me))
-        .await
-        .map_err(|e| ApiError::internal(format!("people task: {e}")))?
-        .map_err(|e| match e {
+    let me = ctx
+        .viewer
+        .actor()
+        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
+    let my_id = ctx.viewer.account_id();
+    let target = target.to_string();
+    let own = ApiError::Forbidden {
+        code: "own_account",
+        message: ctx.lang.t().people_self.to_string(),
+    };
+    tokio::task::spawn_blocking(move || {
+        let user = accounts
+            .user(&target)
+            .map_err(ApiError::from)?
+            .filter(|u| expected.is_none_or(|id| id == u.id))
+            .ok_or_else(ApiError::not_found)?;
+        if Some(user.id) == my_id {
+            return Err(own);
+        }
+        work(&accounts, &me, &user).map_err(|e| match e {
             erfa_accounts::Error::NoSuchUser(_) => ApiError::not_found(),
+            e @ erfa_accounts::Error::Locked(_) => ApiError::Forbidden {
+                code: "locked",
+                message: e.to_string(),
+            },
             other => other.into(),
         })
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("people task: {e}")))?
 }
 
 async fn people_invite(
@@ -561,9 +608,12 @@ async fn people_invite(
     form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let role = parse_role(form)?;
+        let role = parse_role(form.ok().as_ref().map(|Form(f)| f))?;
         let accounts = ctx.state.accounts()?;
-        let me = ctx.viewer.name().unwrap_or_default().to_string();
+        let me = ctx
+            .viewer
+            .actor()
+            .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
         let link = tokio::task::spawn_blocking(move || {
             let link = accounts.create_invite(role, &me)?;
             accounts.audit(&me, "invite.create", role.as_str())?;
@@ -585,11 +635,12 @@ async fn people_role(
     form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let role = parse_role(form)?;
-        let target = name.clone();
-        change(&ctx, &name, move |a, me| {
-            a.set_role(&target, role)?;
-            a.audit(me, &format!("role.{}", role.as_str()), &target)
+        let form = form.ok().map(|Form(f)| f);
+        let role = parse_role(form.as_ref())?;
+        let expected = expected_account(form.as_ref().and_then(|f| f.account.as_deref()))?;
+        change(&ctx, &name, expected, move |a, me, user| {
+            a.set_role(user, role)?;
+            a.audit_user(me, &format!("role.{}", role.as_str()), user)
         })
         .await?;
         people_page(&ctx, None, Some(ctx.lang.t().people_role_changed)).await
@@ -598,12 +649,24 @@ async fn people_role(
     page(result, &ctx)
 }
 
-async fn people_reset(ctx: Ctx, Path(name): Path<String>) -> Response {
+/// The account id an action's form names, if any; a missing or unreadable body names none
+/// (scripts may post nothing).
+fn action_account(
+    form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Option<i64>, ApiError> {
+    expected_account(form.ok().and_then(|Form(f)| f.account).as_deref())
+}
+
+async fn people_reset(
+    ctx: Ctx,
+    Path(name): Path<String>,
+    form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
     let result = async {
-        let target = name.clone();
-        let link = change(&ctx, &name, move |a, me| {
-            let link = a.create_reset(&target, me)?;
-            a.audit(me, "reset.create", &target)?;
+        let expected = action_account(form)?;
+        let link = change(&ctx, &name, expected, move |a, me, user| {
+            let link = a.create_reset(user, me)?;
+            a.audit_user(me, "reset.create", user)?;
             Ok(link)
         })
         .await?;
@@ -614,12 +677,16 @@ async fn people_reset(ctx: Ctx, Path(name): Path<String>) -> Response {
     page(result, &ctx)
 }
 
-async fn people_offboard(ctx: Ctx, Path(name): Path<String>) -> Response {
+async fn people_offboard(
+    ctx: Ctx,
+    Path(name): Path<String>,
+    form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
     let result = async {
-        let target = name.clone();
-        change(&ctx, &name, move |a, me| {
-            a.remove_user(&target)?;
-            a.audit(me, "user.offboard", &target)
+        let expected = action_account(form)?;
+        change(&ctx, &name, expected, move |a, me, user| {
+            a.remove_user(user)?;
+            a.audit_user(me, "user.offboard", user)
         })
         .await?;
         people_page(&ctx, None, Some(ctx.lang.t().people_offboarded)).await

@@ -25,6 +25,7 @@ use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use erfa_accounts::Actor;
 use erfa_index::markdown::Section;
 use erfa_index::vocab::{self, Kind, Language, OrgSize, Sector, Status, Visibility};
 use erfa_index::{Date, Document, Draft, FrontMatter, Hit};
@@ -38,7 +39,8 @@ use crate::routes::Route;
 
 /// The folder of `content/` that the form writes into.
 pub const FOLDER: &str = "submissions";
-/// The actor recorded for submissions in local mode, where nobody logs in.
+/// The name the audit log gives the person at this machine in local mode, where nobody
+/// logs in; their submissions are recorded under [`erfa_accounts::NO_ACCOUNT`].
 pub const LOCAL_ACTOR: &str = "local";
 /// How many similar write-ups the duplicate warning shows.
 const SIMILAR: usize = 3;
@@ -914,9 +916,12 @@ fn similar_views(lang: Lang, hits: Vec<Hit>) -> Vec<SimilarView> {
         .collect()
 }
 
-/// Who the viewer is in the record of submissions.
-fn actor(ctx: &Ctx) -> String {
-    ctx.viewer.name().unwrap_or(LOCAL_ACTOR).to_string()
+/// Who the viewer is in the record of submissions: their account (by id), or the person
+/// at this machine in local mode.
+fn actor(ctx: &Ctx) -> Result<Actor, ApiError> {
+    ctx.viewer
+        .actor()
+        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))
 }
 
 /// Existing tags of the viewer's scope, for the tag field's suggestions.
@@ -1129,7 +1134,7 @@ async fn share_post(ctx: Ctx, body: Bytes) -> Response {
         match handle_post(&ctx, form, None, &Kept::default()).await? {
             Outcome::Page(response) => Ok(response),
             Outcome::Save { form, text, base } => {
-                let actor = actor(&ctx);
+                let actor = actor(&ctx)?;
                 let file = text.clone();
                 let saved = ctx
                     .state
@@ -1185,7 +1190,7 @@ fn saved_redirect(saved: &Saved) -> Response {
 /// Writes a new submission, records who sent it, and waits for the index. Blocking.
 fn save_new(
     state: &crate::AppState,
-    actor: &str,
+    actor: &Actor,
     base: &str,
     text: &str,
 ) -> Result<Saved, ApiError> {
@@ -1340,7 +1345,7 @@ async fn mine(
         .is_some_and(|q| q.index.as_deref() == Some("pending"));
     let saved = query.and_then(|q| q.saved).filter(|s| valid_slug(s));
     let result = async {
-        let actor = actor(&ctx);
+        let actor = actor(&ctx)?;
         let lang = ctx.lang;
         let rows = ctx
             .state
@@ -1349,7 +1354,7 @@ async fn mine(
                     return Ok(Vec::new());
                 };
                 let submissions = accounts
-                    .submissions_of(&actor)
+                    .submissions_of(actor.id)
                     .map_err(|e| ApiError::internal(format!("submissions: {e}")))?;
                 Ok(submissions
                     .into_iter()
@@ -1407,7 +1412,7 @@ async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), Api
         return Err(ApiError::not_found());
     }
     let rel = format!("{FOLDER}/{slug}.md");
-    let actor = actor(ctx);
+    let actor = actor(ctx)?;
     let lookup = rel.clone();
     let doc = ctx
         .state
@@ -1418,7 +1423,7 @@ async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), Api
             let owner = accounts
                 .submission(&lookup)
                 .map_err(|e| ApiError::internal(format!("submissions: {e}")))?;
-            if owner.is_none_or(|o| o.user != actor) {
+            if owner.is_none_or(|o| o.account_id != actor.id) {
                 return Ok(None);
             }
             Ok(load(s, &lookup))
@@ -1464,7 +1469,7 @@ async fn mine_post(ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> Response 
             match handle_post(&ctx, form, Some(&slug), &kept).await? {
                 Outcome::Page(response) => Ok(response),
                 Outcome::Save { form, text, .. } => {
-                    let actor = actor(&ctx);
+                    let actor = actor(&ctx)?;
                     let path = rel.clone();
                     let file = text.clone();
                     let indexed =

@@ -709,12 +709,13 @@ async fn the_agenda_lists_a_seeded_zero_result_topic_and_a_seeded_flag() {
     desk.accounts
         .add_flag(
             "incident/swarming",
-            "member",
+            1,
             FlagReason::Outdated,
             "Tiers are back",
         )
         .expect("seeded flag");
-    for who in ["member", "member2"] {
+    // Two accounts, by id.
+    for who in [1, 2] {
         desk.accounts
             .toggle_signal("incident/swarming", who, erfa_accounts::Signal::SawToo)
             .expect("signal");

@@ -375,8 +375,9 @@ async fn sessions_change_at_login_end_at_logout_and_follow_role_changes() {
             .status,
         200
     );
+    let fran = site.accounts.require("fran").expect("fran");
     site.accounts
-        .set_role("fran", Role::Member)
+        .set_role(&fran, Role::Member)
         .expect("role changed");
     assert_eq!(
         get_as(&site.router, "/admin/people", Some(&second))
@@ -576,7 +577,7 @@ async fn tokens_and_feed_addresses_carry_their_owners_role() {
     let site = site(&owned(sample()), false);
     let api = site
         .accounts
-        .create_token("mia", TokenKind::Api)
+        .create_token(&site.accounts.require("mia").expect("mia"), TokenKind::Api)
         .expect("token");
     let resp = get_bearer(&site.router, "/api/search?q=tiers", &api).await;
     assert_eq!(resp.status, 200);
@@ -585,7 +586,7 @@ async fn tokens_and_feed_addresses_carry_their_owners_role() {
     // A feed token works only for the feed, an API token not as a feed token.
     let feed = site
         .accounts
-        .create_token("mia", TokenKind::Feed)
+        .create_token(&site.accounts.require("mia").expect("mia"), TokenKind::Feed)
         .expect("token");
     let resp = get_as(&site.router, &format!("/feed.atom?token={feed}"), None).await;
     assert_eq!(resp.status, 200);
@@ -596,7 +597,8 @@ async fn tokens_and_feed_addresses_carry_their_owners_role() {
     assert_eq!(resp.status, 401);
     // Offboarding ends everything at once.
     let cookie = login(&site.router, "mia").await;
-    site.accounts.revoke("mia").expect("revoked");
+    let mia = site.accounts.require("mia").expect("mia");
+    site.accounts.lock(&mia).expect("locked");
     assert_eq!(
         get_bearer(&site.router, "/api/search?q=x", &api)
             .await
@@ -882,7 +884,7 @@ async fn no_anonymous_response_contains_a_canary_and_a_member_sees_them_all() {
         // The control: a member's token finds every canary.
         let token = site
             .accounts
-            .create_token("mia", TokenKind::Api)
+            .create_token(&site.accounts.require("mia").expect("mia"), TokenKind::Api)
             .expect("token");
         for i in 0..200 {
             let w = canary(i);
@@ -1242,4 +1244,389 @@ async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
     )
     .await;
     assert_eq!(resp.status, 200);
+}
+
+// ---------------------------------------------------------------------------------------
+// Identity is an account id, never a name (docs/ARCHITECTURE.md, "Invariants")
+
+/// Logs in with `password` and returns the session cookie.
+async fn login_with(router: &Router, name: &str, password: &str) -> String {
+    let resp = post_form(
+        router,
+        "/login",
+        &format!("name={}&password={}&next=/", enc(name), enc(password)),
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 303, "login of {name}: {}", resp.text());
+    cookie_of(&resp)
+}
+
+fn cookie_of(resp: &Resp) -> String {
+    resp.header("set-cookie")
+        .split(';')
+        .next()
+        .expect("a cookie")
+        .to_string()
+}
+
+/// The text of the first `<code>` after `marker` in a page: the one-time link, token or
+/// feed address the page shows once.
+fn shown(page: &str, marker: &str) -> String {
+    let start = page
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {page}"));
+    page[start..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect::<String>()
+        .replace("&#38;", "&")
+}
+
+/// A one-time link the people page made, as a path (`/invite/…`).
+async fn people_link(router: &Router, action: &str, form: &str, cookie: &str) -> String {
+    let resp = post_form(router, action, form, Some(cookie)).await;
+    assert_eq!(resp.status, 200, "{action}: {}", resp.text());
+    shown(&resp.text(), "https://erfa.example/invite/")["https://erfa.example".len()..].to_string()
+}
+
+/// Accepts an invitation; returns the new account's session cookie.
+async fn accept(router: &Router, link: &str, name: &str, password: &str) -> String {
+    let resp = post_form(
+        router,
+        link,
+        &format!(
+            "name={}&password={}&password_again={}",
+            enc(name),
+            enc(password),
+            enc(password)
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 303, "{name} accepts: {}", resp.text());
+    cookie_of(&resp)
+}
+
+/// Uses a reset link; the answer.
+async fn reset_with(router: &Router, link: &str, password: &str) -> Resp {
+    post_form(
+        router,
+        link,
+        &format!(
+            "name=&password={}&password_again={}",
+            enc(password),
+            enc(password)
+        ),
+        None,
+    )
+    .await
+}
+
+/// A share form that names `word` in the title and `organisation`.
+fn share_form(word: &str, organisation: &str) -> String {
+    [
+        ("title", format!("Triage by {word}")),
+        ("summary", format!("Queues shrank once {word} ran triage.")),
+        ("kind", "lesson".to_string()),
+        ("practices", "service-desk".to_string()),
+        ("language", "en".to_string()),
+        ("date", "2024-05-02".to_string()),
+        ("organisation", organisation.to_string()),
+        ("sector", "public".to_string()),
+        ("visibility", "members".to_string()),
+        ("problem", "Tickets waited three days.".to_string()),
+        ("lesson", format!("Triage by {word} beats a shared inbox.")),
+        ("action", "confirm".to_string()),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", enc(v)))
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
+/// Security findings 4 and 5, end to end: invite → share → offboard → the same name
+/// invited again. Offboarding ends every credential at once; the new holder of the name
+/// sees none of the previous holder's write-ups, and no reset link made for the previous
+/// holder sets the new holder's password.
+#[tokio::test]
+async fn offboarding_ends_everything_and_a_reused_name_starts_empty() {
+    let site = site(&owned(sample()), false);
+    let app = &site.router;
+    let fran = login(app, "fran").await;
+
+    // Jane joins and shares a write-up.
+    let invite = people_link(app, "/admin/people/invite", "role=contributor", &fran).await;
+    let jane = accept(app, &invite, "jane", "the first jane's password").await;
+    let resp = post_form(
+        app,
+        "/share",
+        &share_form("zqxjaneword", "Zqxjane Kommune"),
+        Some(&jane),
+    )
+    .await;
+    assert_eq!(resp.status, 303, "{}", resp.text());
+    let slug = resp
+        .header("location")
+        .strip_prefix("/mine?saved=")
+        .expect("saved")
+        .to_string();
+    let mine = get_as(app, "/mine", Some(&jane)).await;
+    assert!(mine.text().contains("zqxjaneword"), "{}", mine.text());
+    let edit = get_as(app, &format!("/mine/{slug}"), Some(&jane)).await;
+    assert!(edit.text().contains("Zqxjane Kommune"));
+
+    // Her credentials: an API token, a feed address, two reset links.
+    let page = post_form(app, "/account/token", "", Some(&jane))
+        .await
+        .text();
+    let marker = page.find("<code>").expect("a token") + "<code>".len();
+    let token = shown(&page[marker..], "");
+    assert_eq!(token.len(), 64, "{token}");
+    let page = post_form(app, "/account/feed", "", Some(&jane))
+        .await
+        .text();
+    let feed = shown(&page, "https://erfa.example/feed.atom?token=")
+        ["https://erfa.example".len()..]
+        .to_string();
+    assert_eq!(get_as(app, &feed, None).await.status, 200);
+    let first_reset = people_link(app, "/admin/people/jane/reset", "", &fran).await;
+    let second_reset = people_link(app, "/admin/people/jane/reset", "", &fran).await;
+    assert_eq!(get_as(app, &first_reset, None).await.status, 200);
+
+    // Offboarded from the people page: everything ends at once.
+    let resp = post_form(app, "/admin/people/jane/offboard", "", Some(&fran)).await;
+    assert_eq!(resp.status, 200);
+    assert!(is_login_redirect(&get_as(app, "/mine", Some(&jane)).await));
+    assert_eq!(
+        get_bearer(app, "/api/search?q=cab", &token).await.status,
+        401
+    );
+    assert_eq!(get_as(app, &feed, None).await.status, 401);
+    for link in [&first_reset, &second_reset] {
+        assert_eq!(get_as(app, link, None).await.status, 404, "{link}");
+    }
+
+    // Someone new is invited and picks the same name (typed in capitals).
+    let invite = people_link(app, "/admin/people/invite", "role=contributor", &fran).await;
+    let new_jane = accept(app, &invite, "JANE", "the new jane's password").await;
+    assert_eq!(
+        site.accounts.user("jane").expect("db").map(|u| u.name),
+        Some("jane".to_string())
+    );
+    let mine = get_as(app, "/mine", Some(&new_jane)).await;
+    assert_eq!(mine.status, 200);
+    assert!(
+        !mine.text().to_lowercase().contains("zqxjane"),
+        "the previous holder's write-ups: {}",
+        mine.text()
+    );
+    assert_eq!(
+        get_as(app, &format!("/mine/{slug}"), Some(&new_jane))
+            .await
+            .status,
+        404
+    );
+    // The previous holder's reset links do not set the new holder's password.
+    for link in [&first_reset, &second_reset] {
+        assert_eq!(get_as(app, link, None).await.status, 404, "{link}");
+        let resp = reset_with(app, link, "an attacker's password").await;
+        assert_eq!(resp.status, 404, "{link}");
+    }
+    let resp = send(
+        app,
+        login_request("jane", "an attacker's password", [198, 51, 100, 7], ""),
+    )
+    .await;
+    assert_eq!(resp.status, 401);
+    login_with(app, "jane", "the new jane's password").await;
+    // The audit log tells the two apart by account id.
+    let log = site.accounts.audit_log(50).expect("audit");
+    let offboarded = log
+        .iter()
+        .find(|e| e.action == "user.offboard")
+        .and_then(|e| e.target_id)
+        .expect("an offboarding entry with an id");
+    let joined: Vec<Option<i64>> = log
+        .iter()
+        .filter(|e| e.action == "link.use")
+        .map(|e| e.actor_id)
+        .collect();
+    assert_eq!(joined.len(), 2);
+    assert!(joined.contains(&Some(offboarded)));
+    assert_ne!(joined[0], joined[1]);
+}
+
+/// A password set through a reset link ends the account's other sessions and every other
+/// outstanding reset link for it.
+#[tokio::test]
+async fn a_reset_ends_the_other_sessions_and_reset_links() {
+    let site = site(&owned(sample()), false);
+    let app = &site.router;
+    let fran = login(app, "fran").await;
+    let before = login(app, "mia").await;
+    let first = people_link(app, "/admin/people/mia/reset", "", &fran).await;
+    let second = people_link(app, "/admin/people/mia/reset", "", &fran).await;
+    let resp = reset_with(app, &first, "mia's new password").await;
+    assert_eq!(resp.status, 303, "{}", resp.text());
+    let after = cookie_of(&resp);
+    assert_eq!(get_as(app, "/account", Some(&after)).await.status, 200);
+    assert!(is_login_redirect(
+        &get_as(app, "/account", Some(&before)).await
+    ));
+    assert_eq!(get_as(app, &second, None).await.status, 404);
+    assert_eq!(
+        reset_with(app, &second, "someone else's password")
+            .await
+            .status,
+        404
+    );
+    login_with(app, "mia", "mia's new password").await;
+}
+
+/// The people page's forms carry the account id they showed: a page loaded before an
+/// offboarding does not act on a later account of the same name. Scripts that post
+/// without the id keep working.
+#[tokio::test]
+async fn people_page_actions_act_on_the_account_the_page_showed() {
+    let site = site(&owned(sample()), false);
+    let app = &site.router;
+    let fran = login(app, "fran").await;
+    let page = get_as(app, "/admin/people", Some(&fran)).await.text();
+    let marker =
+        "action=\"/admin/people/target/reset\"><input type=\"hidden\" name=\"account\" value=\"";
+    let start = page.find(marker).expect("the account id in the form") + marker.len();
+    let shown_id: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let old = site.accounts.require("target").expect("target");
+    assert_eq!(shown_id, old.id.to_string());
+
+    site.accounts.remove_user(&old).expect("removed");
+    let new = site
+        .accounts
+        .add_user("target", Role::Member, PASSWORD)
+        .expect("name reused");
+    for action in ["reset", "offboard"] {
+        let resp = post_form(
+            app,
+            &format!("/admin/people/target/{action}"),
+            &format!("account={shown_id}"),
+            Some(&fran),
+        )
+        .await;
+        assert_eq!(resp.status, 404, "{action}");
+    }
+    let resp = post_form(
+        app,
+        "/admin/people/target/role",
+        &format!("role=facilitator&account={shown_id}"),
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(resp.status, 404);
+    assert_eq!(
+        site.accounts.require("target").expect("target").role,
+        Role::Member
+    );
+    let resp = post_form(
+        app,
+        "/admin/people/target/reset",
+        &format!("account={}", new.id),
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(resp.status, 200);
+    let resp = post_form(app, "/admin/people/target/reset", "", Some(&fran)).await;
+    assert_eq!(resp.status, 200, "without the id, as scripts post");
+}
+
+/// New names are normalised and checked when an invitation is accepted; logins find them
+/// in any case.
+#[tokio::test]
+async fn invitation_names_are_normalised_and_checked() {
+    let site = site(&owned(sample()), false);
+    let app = &site.router;
+    let fran = login(app, "fran").await;
+    let invite = people_link(app, "/admin/people/invite", "role=member", &fran).await;
+    for bad in ["Søren Kierkegaard", "josé", "a/b"] {
+        let resp = post_form(
+            app,
+            &invite,
+            &format!(
+                "name={}&password={}&password_again={}",
+                enc(bad),
+                enc(PASSWORD),
+                enc(PASSWORD)
+            ),
+            None,
+        )
+        .await;
+        assert_eq!(resp.status, 400, "{bad}");
+        let text = resp.text();
+        assert!(text.contains("a–z, æ, ø and å"), "{bad}: {text}");
+        assert!(text.contains("the digits 0–9"), "{bad}: {text}");
+    }
+    // Taken, whatever the case.
+    let resp = post_form(
+        app,
+        &invite,
+        &format!(
+            "name=MIA&password={}&password_again={}",
+            enc(PASSWORD),
+            enc(PASSWORD)
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 400);
+    accept(app, &invite, "Søren.K", PASSWORD).await;
+    assert!(site.accounts.user("søren.k").expect("db").is_some());
+    login_with(app, "SØREN.K", PASSWORD).await;
+}
+
+/// A locked account (`erfa user revoke`) cannot log in by password or single sign-on,
+/// and the people page says it is locked. Single sign-on names are normalised like
+/// login names.
+#[tokio::test]
+async fn a_locked_account_cannot_log_in_by_password_or_single_sign_on() {
+    let proxy = std::net::IpAddr::from([10, 0, 0, 5]);
+    let site = site_with(&owned(sample()), false, false, |config| {
+        config.trusted_proxies = vec![proxy];
+        config.sso_header = Some(axum::http::HeaderName::from_static("x-remote-user"));
+    });
+    let app = &site.router;
+    let sso = |user: &str| {
+        Request::builder()
+            .uri("/api/search?q=cab")
+            .header("host", HOST)
+            .header("x-remote-user", user)
+            .extension(ConnectInfo(SocketAddr::new(proxy, 40000)))
+            .body(Body::empty())
+            .expect("req")
+    };
+    assert_eq!(send(app, sso("MIA")).await.status, 200, "normalised");
+    let cookie = login(app, "mia").await;
+    let mia = site.accounts.require("mia").expect("mia");
+    site.accounts.lock(&mia).expect("locked");
+    assert!(is_login_redirect(
+        &get_as(app, "/account", Some(&cookie)).await
+    ));
+    let resp = send(app, login_request("mia", PASSWORD, [198, 51, 100, 3], "")).await;
+    assert_eq!(resp.status, 401);
+    let resp = send(app, sso("mia")).await;
+    assert_eq!(resp.status, 403);
+    assert_eq!(resp.json()["error"]["code"], "locked");
+    let fran = login(app, "fran").await;
+    let people = get_as(app, "/admin/people", Some(&fran)).await.text();
+    assert!(
+        people.contains("mia <span class=\"muted\">(locked"),
+        "{people}"
+    );
+    // No reset link for a locked account.
+    let resp = post_form(app, "/admin/people/mia/reset", "", Some(&fran)).await;
+    assert_eq!(resp.status, 403);
+    site.accounts.unlock(&mia).expect("unlocked");
+    login(app, "mia").await;
 }

@@ -53,7 +53,7 @@ async fn attachments_are_served_only_under_a_readable_write_up_that_links_them()
     let site = attachment_site();
     let token = site
         .accounts
-        .create_token("mia", TokenKind::Api)
+        .create_token(&site.accounts.require("mia").expect("mia"), TokenKind::Api)
         .expect("token");
     let missing = get_as(&site.router, "/w/zzconf/public-1/no-such-file.csv", None).await;
     assert_eq!(missing.status, 404);
@@ -291,7 +291,7 @@ async fn members_answers_over_http_are_the_same_with_or_without_unpublished_writ
     let clean = site(&owned(sample()), false);
     let tokens = [&leaky, &clean].map(|s| {
         s.accounts
-            .create_token("mia", TokenKind::Api)
+            .create_token(&s.accounts.require("mia").expect("mia"), TokenKind::Api)
             .expect("token")
     });
     let mut probes: Vec<String> = [

@@ -448,7 +448,10 @@ async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
     );
     assert!(slugs(&f.members, "zorbalix").await.is_empty());
     // Who sent it is in the state database, not in the file.
-    let mine = f.accounts.submissions_of("local").expect("listed");
+    let mine = f
+        .accounts
+        .submissions_of(erfa_accounts::NO_ACCOUNT)
+        .expect("listed");
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].path, rel);
     let log = f.accounts.audit_log(5).expect("the audit log");
@@ -633,7 +636,10 @@ async fn fifty_parallel_submissions_with_one_title_give_fifty_files() {
     numbers.sort_unstable();
     assert_eq!(numbers, (0..50).collect::<Vec<_>>(), "none overwritten");
     assert_eq!(
-        f.accounts.submissions_of("local").expect("listed").len(),
+        f.accounts
+            .submissions_of(erfa_accounts::NO_ACCOUNT)
+            .expect("listed")
+            .len(),
         50
     );
     let resp = get(
@@ -676,7 +682,10 @@ async fn only_contributors_share_and_only_their_own_write_ups() {
     .await;
     let slug = saved(&resp);
     assert_eq!(
-        f.accounts.submissions_of("ann").expect("listed")[0].path,
+        f.accounts
+            .submissions_of(f.accounts.require("ann").expect("ann").id)
+            .expect("listed")[0]
+            .path,
         format!("submissions/{slug}.md")
     );
     let page = |session: &str, uri: &str| {
@@ -883,7 +892,10 @@ async fn a_write_up_the_index_cannot_take_is_saved_and_said_to_be() {
         "{text}"
     );
     assert_eq!(
-        f.accounts.submissions_of("local").expect("listed")[0].path,
+        f.accounts
+            .submissions_of(erfa_accounts::NO_ACCOUNT)
+            .expect("listed")[0]
+            .path,
         rel
     );
     assert!(watch.status().last_error.is_some(), "the index failed");
