@@ -165,8 +165,11 @@ async fn login_inner(
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, ApiError> {
     let accounts = ctx.state.accounts()?;
-    let Form(form) = form.map_err(|_| {
-        ApiError::bad_request("bad_form", "expected the fields name, password and next")
+    let Form(form) = form.map_err(|e| {
+        ApiError::body_rejected(
+            e.status(),
+            ApiError::bad_request("bad_form", "expected the fields name, password and next"),
+        )
     })?;
     let t = ctx.lang.t();
     let next = auth::safe_next(&form.next).to_string();
@@ -312,8 +315,11 @@ async fn link_use(
     form: Result<Form<LinkForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let Form(form) = form.map_err(|_| {
-            ApiError::bad_request("bad_form", "expected name, password and password_again")
+        let Form(form) = form.map_err(|e| {
+            ApiError::body_rejected(
+                e.status(),
+                ApiError::bad_request("bad_form", "expected name, password and password_again"),
+            )
         })?;
         let t = ctx.lang.t();
         if form.password != form.password_again {
@@ -522,14 +528,14 @@ struct RoleForm {
 fn parse_role(
     form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Role, ApiError> {
-    form.ok()
-        .and_then(|Form(f)| Role::parse(&f.role))
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "bad_form",
-                "role: expected member, contributor or facilitator",
-            )
-        })
+    let wrong = || {
+        ApiError::bad_request(
+            "bad_form",
+            "role: expected member, contributor or facilitator",
+        )
+    };
+    let Form(form) = form.map_err(|e| ApiError::body_rejected(e.status(), wrong()))?;
+    Role::parse(&form.role).ok_or_else(wrong)
 }
 
 /// Runs an account change for the facilitator, refusing changes to their own account
