@@ -2,7 +2,7 @@
 //!
 //! Every request passes [`authenticate`] once: it works out the [`Viewer`] (from a
 //! session cookie, an `Authorization: Bearer` token, a personal feed token, or nobody) and
-//! puts it in the request's extensions. Every route states the least [`Access`] it needs
+//! puts it in the request's extensions (and the answer's, for the edge). Every route states the least [`Access`] it needs
 //! in the route table (`routes.rs`); [`allows`] is the one rule that compares the two.
 //! Handlers read the viewer's scope from the viewer, never from the configuration.
 //!
@@ -298,10 +298,11 @@ pub async fn authenticate(
     next: Next,
 ) -> Response {
     let Some(accounts) = state.accounts.clone().filter(|_| state.logins()) else {
-        request
-            .extensions_mut()
-            .insert(Viewer::fixed(state.config.scope));
-        return next.run(request).await;
+        let viewer = Viewer::fixed(state.config.scope);
+        request.extensions_mut().insert(viewer.clone());
+        let mut response = next.run(request).await;
+        response.extensions_mut().insert(viewer);
+        return response;
     };
     let headers = request.headers();
     let bearer = headers
@@ -391,8 +392,11 @@ pub async fn authenticate(
     let logged_in = viewer.logged_in();
     // Static assets are the same for everyone and keep their long public caching.
     let path_is_static = request.uri().path().starts_with("/static/");
-    request.extensions_mut().insert(viewer);
+    request.extensions_mut().insert(viewer.clone());
     let mut response = next.run(request).await;
+    // The edge (`security::edge`) renders error pages for answers that carry only a
+    // status; it learns the viewer here, as it runs outside this layer.
+    response.extensions_mut().insert(viewer);
     let h = response.headers_mut();
     if logged_in && !path_is_static {
         h.insert(
@@ -431,9 +435,10 @@ fn sso_user(state: &AppState, request: &Request) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
-/// What a viewer who may not use a route gets: anonymous viewers are asked to log in
-/// (401 under `/api`, a redirect to the login page elsewhere), others get 403.
-pub(crate) fn deny(
+/// What a path that does not exist answers `viewer`. Unknown paths follow the `public`
+/// rule: without public access an anonymous visitor is asked to log in, as on every other
+/// page; everyone else gets 404 (JSON under `/api`, the HTML page elsewhere).
+pub(crate) fn missing(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
@@ -441,7 +446,7 @@ pub(crate) fn deny(
 ) -> Response {
     let lang = Lang::negotiate(headers);
     let path = uri.path();
-    if viewer.rank == Rank::Anonymous {
+    if !allows(Access::Public, viewer.rank, state.public_access()) {
         if crate::is_api(path) {
             return ApiError::Unauthorized(lang.t().error_401_text.to_string()).into_response();
         }
@@ -449,11 +454,33 @@ pub(crate) fn deny(
         let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
+    let error = ApiError::not_found();
+    if crate::is_api(path) {
+        error.into_response()
+    } else {
+        crate::pages::error_page(state, lang, viewer.clone(), &error)
+    }
+}
+
+/// What a viewer who may not use a route gets. An anonymous viewer gets exactly what a
+/// path that does not exist answers ([`missing`]): asked to log in without public access,
+/// 404 with it, so that nobody can list the routes they may not use (docs/routes.md).
+/// A logged-in viewer whose role is too low gets 403.
+pub(crate) fn deny(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+) -> Response {
+    if viewer.rank == Rank::Anonymous {
+        return missing(state, viewer, headers, uri);
+    }
+    let lang = Lang::negotiate(headers);
     let error = ApiError::Forbidden {
         code: "forbidden",
         message: lang.t().forbidden_role.to_string(),
     };
-    if crate::is_api(path) {
+    if crate::is_api(uri.path()) {
         error.into_response()
     } else {
         crate::pages::error_page(state, lang, viewer.clone(), &error)

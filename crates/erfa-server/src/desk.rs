@@ -263,10 +263,9 @@ async fn signal(
     form: Result<Form<SignalForm>, FormRejection>,
 ) -> Response {
     let result = async {
-        let signal = form
-            .ok()
-            .and_then(|Form(f)| Signal::parse(&f.signal))
-            .ok_or_else(|| bad_form("signal: expected helped or saw_too"))?;
+        let wrong = || bad_form("signal: expected helped or saw_too");
+        let Form(form) = form.map_err(|e| ApiError::body_rejected(e.status(), wrong()))?;
+        let signal = Signal::parse(&form.signal).ok_or_else(wrong)?;
         let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
         let member = actor(&ctx.viewer)?.id;
@@ -299,7 +298,12 @@ async fn flag(
     form: Result<Form<FlagForm>, FormRejection>,
 ) -> Response {
     let result = async {
-        let Form(form) = form.map_err(|_| bad_form("expected the fields reason and comment"))?;
+        let Form(form) = form.map_err(|e| {
+            ApiError::body_rejected(
+                e.status(),
+                bad_form("expected the fields reason and comment"),
+            )
+        })?;
         let reason = FlagReason::parse(&form.reason)
             .ok_or_else(|| bad_form("reason: expected outdated, wrong, duplicate or other"))?;
         if reason == FlagReason::Other && form.comment.trim().is_empty() {
@@ -740,7 +744,12 @@ async fn review_action(
     form: Result<Form<ReviewForm>, FormRejection>,
 ) -> Response {
     let result = async {
-        let Form(form) = form.map_err(|_| bad_form("expected the fields action and comment"))?;
+        let Form(form) = form.map_err(|e| {
+            ApiError::body_rejected(
+                e.status(),
+                bad_form("expected the fields action and comment"),
+            )
+        })?;
         let status = match form.action.as_str() {
             "publish" => Status::Published,
             "changes" => Status::Draft,
@@ -870,7 +879,9 @@ async fn flag_action(
 ) -> Response {
     let result = async {
         let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-        let Form(form) = form.map_err(|_| bad_form("expected the field action"))?;
+        let Form(form) = form.map_err(|e| {
+            ApiError::body_rejected(e.status(), bad_form("expected the field action"))
+        })?;
         let state = match form.action.as_str() {
             "resolve" => FlagState::Resolved,
             "dismiss" => FlagState::Dismissed,
@@ -981,7 +992,9 @@ fn unique_sections(kept: &Document, old: &Document) -> String {
 /// sections that the kept one lacks are appended to it.
 async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Response {
     let result = async {
-        let Form(form) = form.map_err(|_| bad_form("expected the fields first and second"))?;
+        let Form(form) = form.map_err(|e| {
+            ApiError::body_rejected(e.status(), bad_form("expected the fields first and second"))
+        })?;
         let (first, second) = (
             form.first.trim().trim_matches('/').to_string(),
             form.second.trim().trim_matches('/').to_string(),

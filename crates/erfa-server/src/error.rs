@@ -41,9 +41,22 @@ pub enum ApiError {
     /// The method is not served at this path.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The request took longer than the request timeout.
+    #[error("the request took too long; please try again")]
+    RequestTimeout,
+    /// The request body is larger than erfa accepts.
+    #[error("the request body is too large (at most 1 MiB)")]
+    PayloadTooLarge,
+    /// The request's address (path and query) is longer than erfa accepts.
+    #[error("the address is too long")]
+    UriTooLong,
+    /// Another HTTP error, made by the layers around the handlers rather than by erfa's
+    /// own code (see [`ApiError::from_status`]).
+    #[error("{}", status_message(*.0))]
+    Status(StatusCode),
     /// The query string is longer than erfa reads.
     #[error("{0}")]
-    UriTooLong(String),
+    QueryTooLong(String),
     /// Nothing was written because the disk, or the quota on it, is full. The cause is
     /// logged; the response says only that the disk is full.
     #[error("the server's disk is full; nothing was saved")]
@@ -73,6 +86,33 @@ impl ApiError {
         ApiError::Internal(cause.into())
     }
 
+    /// The error for an answer that carries only a `status`: the variant of that status
+    /// where there is one, else [`ApiError::Status`].
+    pub fn from_status(status: StatusCode) -> ApiError {
+        match status {
+            StatusCode::BAD_REQUEST => ApiError::bad_request("bad_request", "bad request"),
+            StatusCode::NOT_FOUND => ApiError::not_found(),
+            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+            StatusCode::REQUEST_TIMEOUT => ApiError::RequestTimeout,
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            StatusCode::URI_TOO_LONG => ApiError::UriTooLong,
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                ApiError::internal("an answer of status 500 without a body")
+            }
+            other => ApiError::Status(other),
+        }
+    }
+
+    /// The error for a rejected request body: 413 when the body was over the limit,
+    /// `otherwise` for any other fault (a malformed form, a wrong content type).
+    pub fn body_rejected(status: StatusCode, otherwise: ApiError) -> ApiError {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            otherwise
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -82,7 +122,11 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
+            ApiError::Status(status) => *status,
+            ApiError::QueryTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -96,7 +140,11 @@ impl ApiError {
             ApiError::Unauthorized(_) => "login_required",
             ApiError::TooManyRequests(_) => "too_many_attempts",
             ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::UriTooLong(_) => "query_too_long",
+            ApiError::RequestTimeout => "request_timeout",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::UriTooLong => "uri_too_long",
+            ApiError::Status(status) => status_code(*status),
+            ApiError::QueryTooLong(_) => "query_too_long",
             ApiError::InsufficientStorage(_) => "insufficient_storage",
             ApiError::Internal(_) => "internal",
         }
@@ -129,6 +177,26 @@ impl ApiError {
             },
         }
     }
+}
+
+/// The stable code of an HTTP error that has no variant of its own.
+fn status_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::LENGTH_REQUIRED => "length_required",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        s if s.is_server_error() => "server_error",
+        _ => "client_error",
+    }
+}
+
+/// The message of an HTTP error that has no variant of its own: its reason phrase.
+fn status_message(status: StatusCode) -> String {
+    status
+        .canonical_reason()
+        .map_or_else(|| format!("error {}", status.as_u16()), str::to_lowercase)
 }
 
 impl From<erfa_index::Error> for ApiError {
@@ -172,8 +240,9 @@ pub struct ErrorBody {
 /// Code and message of an error.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code: `bad_parameter`, `not_found`, `local_mode`,
-    /// `login_required`, `forbidden`, `csrf`, `too_many_attempts`, `method_not_allowed`,
+    /// Stable machine-readable code: `bad_parameter`, `bad_request`, `not_found`,
+    /// `local_mode`, `login_required`, `forbidden`, `csrf`, `too_many_attempts`,
+    /// `method_not_allowed`, `request_timeout`, `payload_too_large`, `uri_too_long`,
     /// `insufficient_storage`, `internal`, …
     pub code: String,
     /// What went wrong, for people; "internal error" for failures of erfa itself.
@@ -211,6 +280,31 @@ mod tests {
             std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         );
         assert_eq!(ApiError::from(other).code(), "internal");
+    }
+
+    #[test]
+    fn bare_statuses_get_a_stable_code() {
+        for (status, code) in [
+            (StatusCode::BAD_REQUEST, "bad_request"),
+            (StatusCode::NOT_FOUND, "not_found"),
+            (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            (StatusCode::URI_TOO_LONG, "uri_too_long"),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            (StatusCode::IM_A_TEAPOT, "client_error"),
+            (StatusCode::BAD_GATEWAY, "server_error"),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        ] {
+            let err = ApiError::from_status(status);
+            assert_eq!(err.status(), status, "{status}");
+            assert_eq!(err.code(), code, "{status}");
+            assert!(!err.public_message().is_empty(), "{status}");
+        }
+        assert_eq!(
+            ApiError::from_status(StatusCode::IM_A_TEAPOT).public_message(),
+            "i'm a teapot"
+        );
     }
 
     #[test]

@@ -427,6 +427,18 @@ pub struct Strings {
     pub error_404_text: &'static str,
     /// Error page: 405.
     pub error_405: &'static str,
+    /// Error page: 408.
+    pub error_408: &'static str,
+    /// Error page: 408 explanation.
+    pub error_408_text: &'static str,
+    /// Error page: 413.
+    pub error_413: &'static str,
+    /// Error page: 413 explanation.
+    pub error_413_text: &'static str,
+    /// Error page: 414.
+    pub error_414: &'static str,
+    /// Error page: 414 explanation.
+    pub error_414_text: &'static str,
     /// Error page: 500.
     pub error_500: &'static str,
     /// Error page: 500 explanation.
@@ -1004,6 +1016,12 @@ pub const EN: Strings = Strings {
     error_404: "Page not found",
     error_404_text: "There is no write-up or page at this address, or it has moved. Search for it instead.",
     error_405: "Method not allowed",
+    error_408: "The request took too long",
+    error_408_text: "erfa stopped waiting for this request. Please try again.",
+    error_413: "Too much to send",
+    error_413_text: "What was sent is larger than erfa accepts (at most 1 MiB). Shorten the text and try again.",
+    error_414: "The address is too long",
+    error_414_text: "This address is longer than erfa accepts. Shorten the search or choose fewer filters.",
     error_500: "Something went wrong",
     error_500_text: "erfa could not answer this request. The cause has been logged; please try again.",
     error_507: "Not saved: the disk is full",
@@ -1345,6 +1363,12 @@ pub const DA: Strings = Strings {
     error_404: "Siden findes ikke",
     error_404_text: "Der er ingen erfaring eller side på denne adresse, eller den er flyttet. Søg efter den i stedet.",
     error_405: "Metoden er ikke tilladt",
+    error_408: "Forespørgslen tog for lang tid",
+    error_408_text: "erfa holdt op med at vente på forespørgslen. Prøv igen.",
+    error_413: "For meget at sende",
+    error_413_text: "Det sendte er større, end erfa tager imod (højst 1 MiB). Gør teksten kortere, og prøv igen.",
+    error_414: "Adressen er for lang",
+    error_414_text: "Adressen er længere, end erfa tager imod. Gør søgningen kortere, eller vælg færre filtre.",
     error_500: "Noget gik galt",
     error_500_text: "erfa kunne ikke svare på forespørgslen. Årsagen er logget; prøv igen.",
     error_507: "Ikke gemt: disken er fuld",

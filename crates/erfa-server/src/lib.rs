@@ -52,8 +52,8 @@ mod writeup;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{Method, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use tower_http::compression::CompressionLayer;
@@ -68,13 +68,20 @@ pub use state::{AppState, Config, Limits};
 /// The largest request body accepted.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// The longest request target (path and query) accepted; longer ones get 414. Far above
+/// what erfa's own links and forms make, and below hyper's own limit (64 KiB), whose bare
+/// answer carries no headers.
+const MAX_URI_BYTES: usize = 16 * 1024;
+
 /// The whole application: API, pages, static files, and the layers every response passes
-/// through (local mode, security headers, timeout, compression, tracing).
+/// through (local mode, timeout, limits, compression, tracing). The edge
+/// ([`security::edge`]) is the outermost layer: every answer, whatever made it, gets the
+/// security headers there, and an error that carries only a status gets erfa's error
+/// shape.
 pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
     routes::router(&state)
         .fallback(fallback)
-        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), limits::bound))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -86,12 +93,8 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
-        .layer(middleware::map_response(security::headers))
-        .layer(middleware::map_response_with_state(
-            state.clone(),
-            security::hsts,
-        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(uri_limit))
         .layer(CompressionLayer::new())
         .layer(
             // Members' searches are confidential: the span holds the path, never the query.
@@ -101,36 +104,28 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(middleware::from_fn_with_state(state.clone(), security::edge))
         .with_state(state)
 }
 
-/// Unknown paths: JSON under `/api`, an HTML page elsewhere. Without public access an
-/// anonymous visitor is asked to log in first, as on every other page.
-async fn fallback(ctx: pages::Ctx, request: Request) -> Response {
-    if let Some(denied) = auth::refuse(auth::Access::Public, &ctx.state, &ctx.viewer, &request) {
-        return denied;
-    }
-    if is_api(request.uri().path()) {
-        ApiError::not_found().into_response()
-    } else {
-        pages::fallback(ctx).await
-    }
+/// Paths the route table does not know: what a missing path answers this viewer
+/// ([`auth::missing`]).
+async fn fallback(State(state): State<AppState>, request: Request) -> Response {
+    let viewer = auth::Viewer::of(request.extensions());
+    auth::missing(&state, &viewer, request.headers(), request.uri())
 }
 
-/// Known paths with another method.
-async fn method_not_allowed(ctx: pages::Ctx, request: Request) -> Response {
-    let allow = [(axum::http::header::ALLOW, "GET, HEAD")];
-    if request.method() == Method::OPTIONS {
-        return (StatusCode::NO_CONTENT, allow).into_response();
+/// Refuses a request target longer than [`MAX_URI_BYTES`] with a bare 414, which the
+/// edge gives its shape.
+async fn uri_limit(request: Request, next: middleware::Next) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if length > MAX_URI_BYTES {
+        return StatusCode::URI_TOO_LONG.into_response();
     }
-    if let Some(denied) = auth::refuse(auth::Access::Public, &ctx.state, &ctx.viewer, &request) {
-        return denied;
-    }
-    if is_api(request.uri().path()) {
-        (allow, ApiError::MethodNotAllowed).into_response()
-    } else {
-        (allow, pages::method_not_allowed(ctx).await).into_response()
-    }
+    next.run(request).await
 }
 
 /// The path as logs may show it: one-time links are secrets, so their last segment is

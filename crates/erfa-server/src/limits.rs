@@ -34,7 +34,7 @@ pub(crate) async fn bound(ctx: Ctx, request: Request, next: Next) -> Response {
     };
     let query = request.uri().query().map_or(0, str::len);
     if query > MAX_QUERY_BYTES {
-        return answer(ApiError::UriTooLong(format!(
+        return answer(ApiError::QueryTooLong(format!(
             "the query string is {query} bytes long; erfa reads at most {MAX_QUERY_BYTES} \
              (ask for fewer filter values or a shorter query)"
         )));

@@ -4,8 +4,10 @@
 //! with 403 and an explanation of how to add accounts.
 //!
 //! The `Host` check stops DNS rebinding (a web page that points its own name at
-//! 127.0.0.1); the proxy-header check stops a reverse proxy on this machine from turning
-//! local mode into public access.
+//! 127.0.0.1), and a request with two `Host` headers is refused whatever they say; the
+//! proxy-header check (`Forwarded`, `Via`, `X-Forwarded-*`, `X-Real-IP` and the other
+//! client-address headers of proxies and CDNs) stops a reverse proxy on this machine from
+//! turning local mode into public access.
 
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
@@ -44,12 +46,40 @@ fn valid_port(port: &str) -> bool {
     !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Headers by which proxies and CDNs name the client or themselves; any of them (or any
+/// `X-Forwarded-*`) means the request came through a proxy.
+pub const PROXY_HEADERS: [&str; 7] = [
+    "forwarded",
+    "via",
+    "x-real-ip",
+    "x-client-ip",
+    "true-client-ip",
+    "cf-connecting-ip",
+    "x-cluster-client-ip",
+];
+
 /// Whether any header says the request came through a proxy.
 pub fn has_proxy_headers(headers: &HeaderMap) -> bool {
     headers.keys().any(|name| {
         let name = name.as_str();
-        name == "forwarded" || name.starts_with("x-forwarded-") || name == "x-real-ip"
+        PROXY_HEADERS.contains(&name) || name.starts_with("x-forwarded-")
     })
+}
+
+/// Whether the request names one loopback host: the request target's authority (when
+/// it has one) and a single `Host` header must both be loopback names. Two `Host`
+/// headers are refused whatever they say, as proxies and servers may read either.
+pub fn names_loopback_host(uri: &axum::http::Uri, headers: &HeaderMap) -> bool {
+    let mut hosts = headers.get_all(HOST).iter();
+    let host = hosts.next();
+    if hosts.next().is_some() {
+        return false;
+    }
+    let host = host.map(|h| h.to_str().ok().is_some_and(is_loopback_host));
+    match uri.authority() {
+        Some(authority) => is_loopback_host(authority.as_str()) && host.unwrap_or(true),
+        None => host.unwrap_or(false),
+    }
 }
 
 /// Refuses requests that local mode does not serve.
@@ -58,20 +88,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let headers = request.headers();
-    let host_ok = match request.uri().authority() {
-        Some(authority) => {
-            is_loopback_host(authority.as_str())
-                && headers
-                    .get(HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .is_none_or(is_loopback_host)
-        }
-        None => headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .is_some_and(is_loopback_host),
-    };
-    if host_ok && !has_proxy_headers(headers) {
+    if names_loopback_host(request.uri(), headers) && !has_proxy_headers(headers) {
         return next.run(request).await;
     }
     let lang = Lang::negotiate(headers);
@@ -79,7 +96,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         code: "local_mode",
         message: lang.t().local_refused.to_string(),
     };
-    if request.uri().path().starts_with("/api") {
+    if crate::is_api(request.uri().path()) {
         error.into_response()
     } else {
         crate::pages::error_page(&state, lang, crate::auth::Viewer::anonymous(), &error)
@@ -89,6 +106,33 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_loopback_host_only() {
+        let uri: axum::http::Uri = "/".parse().expect("a uri");
+        let headers = |hosts: &[&'static str]| {
+            let mut h = HeaderMap::new();
+            for host in hosts {
+                h.append(HOST, axum::http::HeaderValue::from_static(host));
+            }
+            h
+        };
+        assert!(names_loopback_host(&uri, &headers(&["localhost"])));
+        assert!(!names_loopback_host(&uri, &headers(&[])));
+        assert!(!names_loopback_host(
+            &uri,
+            &headers(&["localhost", "localhost"])
+        ));
+        assert!(!names_loopback_host(
+            &uri,
+            &headers(&["localhost", "evil.example"])
+        ));
+        let absolute: axum::http::Uri = "http://localhost/".parse().expect("a uri");
+        assert!(names_loopback_host(&absolute, &headers(&[])));
+        assert!(!names_loopback_host(&absolute, &headers(&["evil.example"])));
+        let absolute: axum::http::Uri = "http://evil.example/".parse().expect("a uri");
+        assert!(!names_loopback_host(&absolute, &headers(&["localhost"])));
+    }
 
     #[test]
     fn loopback_hosts() {

@@ -269,7 +269,11 @@ pub(crate) fn error_page(
         ApiError::Unauthorized(_) => (t.error_401, t.error_401_text.to_string()),
         ApiError::TooManyRequests(message) => (t.error_429, message.clone()),
         ApiError::MethodNotAllowed => (t.error_405, String::new()),
-        ApiError::UriTooLong(message) => (t.error_400, message.clone()),
+        ApiError::RequestTimeout => (t.error_408, t.error_408_text.to_string()),
+        ApiError::PayloadTooLarge => (t.error_413, t.error_413_text.to_string()),
+        ApiError::UriTooLong => (t.error_414, t.error_414_text.to_string()),
+        ApiError::Status(_) => (t.error_400, error.public_message()),
+        ApiError::QueryTooLong(message) => (t.error_414, message.clone()),
         ApiError::InsufficientStorage(_) => (t.error_507, t.error_507_text.to_string()),
         ApiError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
     };
@@ -318,16 +322,6 @@ pub(crate) fn moved_permanently(location: &str) -> Response {
         Ok(value) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, value)]).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
-}
-
-/// The HTML 404 for paths no route serves.
-pub(crate) async fn fallback(ctx: Ctx) -> Response {
-    ctx.error(ApiError::not_found()).into_response()
-}
-
-/// The HTML 405.
-pub(crate) async fn method_not_allowed(ctx: Ctx) -> Response {
-    ctx.error(ApiError::MethodNotAllowed).into_response()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -165,8 +165,11 @@ async fn login_inner(
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, ApiError> {
     let accounts = ctx.state.accounts()?;
-    let Form(form) = form.map_err(|_| {
-        ApiError::bad_request("bad_form", "expected the fields name, password and next")
+    let Form(form) = form.map_err(|e| {
+        ApiError::body_rejected(
+            e.status(),
+            ApiError::bad_request("bad_form", "expected the fields name, password and next"),
+        )
     })?;
     let t = ctx.lang.t();
     let next = auth::safe_next(&form.next).to_string();
@@ -313,8 +316,11 @@ async fn link_use(
     form: Result<Form<LinkForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let Form(form) = form.map_err(|_| {
-            ApiError::bad_request("bad_form", "expected name, password and password_again")
+        let Form(form) = form.map_err(|e| {
+            ApiError::body_rejected(
+                e.status(),
+                ApiError::bad_request("bad_form", "expected name, password and password_again"),
+            )
         })?;
         let t = ctx.lang.t();
         if form.password != form.password_again {
@@ -535,6 +541,18 @@ struct AccountForm {
     account: Option<String>,
 }
 
+/// A form's fields; a missing or malformed body gives none (the caller says what it
+/// needed), and a body over the limit is 413.
+fn form_body<T>(
+    form: Result<Form<T>, axum::extract::rejection::FormRejection>,
+) -> Result<Option<T>, ApiError> {
+    match form {
+        Ok(Form(f)) => Ok(Some(f)),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::PayloadTooLarge),
+        Err(_) => Ok(None),
+    }
+}
+
 fn parse_role(form: Option<&RoleForm>) -> Result<Role, ApiError> {
     form.and_then(|f| Role::parse(&f.role)).ok_or_else(|| {
         ApiError::bad_request(
@@ -608,7 +626,7 @@ async fn people_invite(
     form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let role = parse_role(form.ok().as_ref().map(|Form(f)| f))?;
+        let role = parse_role(form_body(form)?.as_ref())?;
         let accounts = ctx.state.accounts()?;
         let me = ctx
             .viewer
@@ -635,7 +653,7 @@ async fn people_role(
     form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
-        let form = form.ok().map(|Form(f)| f);
+        let form = form_body(form)?;
         let role = parse_role(form.as_ref())?;
         let expected = expected_account(form.as_ref().and_then(|f| f.account.as_deref()))?;
         change(&ctx, &name, expected, move |a, me, user| {
@@ -654,7 +672,7 @@ async fn people_role(
 fn action_account(
     form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Option<i64>, ApiError> {
-    expected_account(form.ok().and_then(|Form(f)| f.account).as_deref())
+    expected_account(form_body(form)?.and_then(|f| f.account).as_deref())
 }
 
 async fn people_reset(

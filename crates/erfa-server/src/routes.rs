@@ -2,15 +2,21 @@
 //!
 //! The router is built from this table and nothing else, so a route cannot exist without
 //! stating who may use it (deny by default); the tests walk the table for every rank and
-//! `docs/routes.md` is checked against it.
+//! `docs/routes.md` is checked against it. Other methods at a known path, `OPTIONS`
+//! included, are answered from the table too: only viewers who may use the path learn
+//! which methods it has.
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 
 use crate::auth::{self, Access};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// One route: method, path pattern, least access, and what it is for.
@@ -97,9 +103,12 @@ pub fn markdown() -> String {
     out
 }
 
-/// The router of every route in the table, each behind its access check.
+/// The router of every route in the table, each behind its access check
+/// ([`auth::require`]). Every other method at a route's path is answered by
+/// [`other_method`], from the same table.
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
-    let mut router = Router::new();
+    // One method router per path, in the table's order, with the methods it serves.
+    let mut paths: Vec<PathRoutes> = Vec::new();
     for route in all() {
         let access = route.spec.access;
         let guard = middleware::from_fn_with_state(
@@ -108,7 +117,80 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
                 auth::require(access, state, request, next)
             },
         );
-        router = router.route(route.spec.path, route.handler.route_layer(guard));
+        let handler = route.handler.route_layer(guard);
+        let method = (route.spec.method, access);
+        match paths.iter_mut().find(|p| p.path == route.spec.path) {
+            Some(p) => {
+                p.router = std::mem::take(&mut p.router).merge(handler);
+                p.methods.push(method);
+            }
+            None => paths.push(PathRoutes {
+                path: route.spec.path,
+                router: handler,
+                methods: vec![method],
+            }),
+        }
+    }
+    let mut router = Router::new();
+    for PathRoutes {
+        path,
+        router: method_router,
+        methods,
+    } in paths
+    {
+        let methods: Arc<[(Method, Access)]> = methods.into();
+        // `any` answers every method the table does not list, and leaves the `Allow`
+        // header to `other_method`: axum would otherwise add it to every such answer,
+        // refusals included.
+        let others = axum::routing::any(move |State(state): State<AppState>, request: Request| {
+            let methods = methods.clone();
+            async move { other_method(&methods, &state, request) }
+        });
+        router = router.route(path, method_router.merge(others));
     }
     router
+}
+
+/// The routes of one path: their handlers, each behind its guard, and their methods with
+/// the access each needs.
+struct PathRoutes {
+    path: &'static str,
+    router: MethodRouter<AppState>,
+    methods: Vec<(Method, Access)>,
+}
+
+/// A method the table does not list at a path it knows. A viewer who may use none of the
+/// path's routes gets [`auth::deny`] (for anonymous viewers, exactly what a path that does
+/// not exist answers); only a viewer who may use some of them learns which methods there
+/// are: `OPTIONS` answers 204, any other method 405, both with `Allow`.
+fn other_method(methods: &[(Method, Access)], state: &AppState, request: Request) -> Response {
+    let viewer = auth::Viewer::of(request.extensions());
+    let allowed: Vec<&Method> = methods
+        .iter()
+        .filter(|(_, access)| auth::allows(*access, viewer.rank, state.public_access()))
+        .map(|(method, _)| method)
+        .collect();
+    if allowed.is_empty() {
+        return auth::deny(state, &viewer, request.headers(), request.uri());
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for method in allowed {
+        if *method == Method::GET {
+            names.extend(["GET", "HEAD"]);
+        } else {
+            names.push(method.as_str());
+        }
+    }
+    let allow = [(header::ALLOW, names.join(", "))];
+    if request.method() == Method::OPTIONS {
+        return (StatusCode::NO_CONTENT, allow).into_response();
+    }
+    let error = ApiError::MethodNotAllowed;
+    let answer = if crate::is_api(request.uri().path()) {
+        error.into_response()
+    } else {
+        let lang = crate::i18n::Lang::negotiate(request.headers());
+        crate::pages::error_page(state, lang, viewer, &error)
+    };
+    (allow, answer).into_response()
 }

@@ -1,22 +1,28 @@
 //! Starting and running the server: open the store, bring the index up to date, check
-//! the address, then serve with a header-read timeout, a connection cap and a graceful
-//! shutdown on Ctrl-C or SIGTERM.
+//! the address, then serve with a header-read timeout, connection caps (overall and per
+//! peer address, closing idle connections to make room) and a graceful shutdown on
+//! Ctrl-C or SIGTERM.
 //!
 //! `axum::serve` has no header-read timeout (a slow client could hold a connection open
 //! forever), so connections are served by hyper's HTTP/1 builder with a timer.
 
+use std::collections::HashMap;
+use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use erfa_index::{Engine, Indexer, Mode, Opened, Progress, Store, UpdateReport, WriterOptions};
+use hyper::body::{Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
-use tower::Layer;
+use tokio::sync::{Notify, Semaphore, TryAcquireError};
+use tower::ServiceExt;
 
 use crate::state::{AppState, Config, Limits};
 
@@ -182,67 +188,391 @@ pub async fn shutdown_signal() {
 /// Serves `router` on `listener` until `shutdown` resolves, then lets open requests finish
 /// for up to [`crate::SHUTDOWN_GRACE`].
 ///
-/// Each connection gets a header-read timeout; at most `limits.max_connections` are open
-/// at once (further clients wait in the listen backlog).
+/// Each connection gets a header-read timeout, which also ends keep-alive connections that
+/// stay idle as long. Idle connections never keep a client out: at most
+/// `limits.max_connections_per_address` are open from one address, and a new one closes
+/// that address's connection idle the longest (or, when all have a request in flight, is
+/// closed itself); when `limits.max_connections` are open, a new client closes the
+/// connection idle the longest of all, or waits when none is idle.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
 ) {
-    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    let graceful = GracefulShutdown::new();
+    let max = limits
+        .max_connections
+        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    let permits = Arc::new(Semaphore::new(max));
+    let open = Arc::new(Connections::new(
+        limits.max_connections_per_address.clamp(1, max),
+    ));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true);
     tokio::pin!(shutdown);
-    loop {
-        let permit = tokio::select! {
-            permit = permits.clone().acquire_owned() => match permit {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
+    'serve: loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
                     // Out of file descriptors and the like: wait a little, keep serving.
                     tracing::warn!(error = %e, "accepting a connection failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             },
             () = &mut shutdown => break,
         };
-        // The peer address, for login throttling.
-        let service = TowerToHyperService::new(
-            axum::Extension(axum::extract::ConnectInfo(peer)).layer(router.clone()),
-        );
+        let Some(registration) = open.register(peer.ip()) else {
+            tracing::debug!(
+                address = %peer.ip(),
+                "connection closed: every connection from this address has a request in flight"
+            );
+            continue;
+        };
+        let permit = loop {
+            match permits.clone().try_acquire_owned() {
+                Ok(permit) => break permit,
+                Err(TryAcquireError::Closed) => break 'serve,
+                Err(TryAcquireError::NoPermits) => {}
+            }
+            open.make_room();
+            tokio::select! {
+                permit = permits.clone().acquire_owned() => match permit {
+                    Ok(permit) => break permit,
+                    Err(_) => break 'serve,
+                },
+                // A connection that was busy may have gone idle meanwhile.
+                () = tokio::time::sleep(ROOM_RETRY) => {},
+                () = &mut shutdown => break 'serve,
+            }
+        };
+        let service = ConnService {
+            router: router.clone(),
+            peer,
+            activity: registration.activity.clone(),
+        };
         let connection = builder.serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            let activity = registration.activity.clone();
+            let _registration = registration;
+            let mut connection = std::pin::pin!(connection);
+            let mut closing = false;
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => {
+                        if let Err(e) = result {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    _ = stopping.wait_for(|stop| *stop), if !closing => {
+                        // Finish the request in flight, if any, then close.
+                        connection.as_mut().graceful_shutdown();
+                        closing = true;
+                    }
+                    () = activity.evict.notified(), if !closing => {
+                        if activity.idle() {
+                            // No request in flight: close at once, even halfway through
+                            // a request head.
+                            break;
+                        }
+                        connection.as_mut().graceful_shutdown();
+                        closing = true;
+                    }
+                }
             }
         });
     }
     drop(listener);
+    stop.send_replace(true);
     tokio::select! {
-        () = graceful.shutdown() => {},
+        _ = permits.acquire_many(max as u32) => {},
         () = tokio::time::sleep(crate::SHUTDOWN_GRACE) => {
             tracing::warn!("stopping with requests still open");
         },
     }
 }
 
+/// How often a server at its connection cap looks again for an idle connection to close
+/// while the new client waits.
+const ROOM_RETRY: Duration = Duration::from_millis(20);
+
+/// The open connections, for the caps: who they come from and whether they are idle.
+#[derive(Debug)]
+struct Connections {
+    /// Most connections from one address.
+    per_address: usize,
+    /// Activity times count from here.
+    epoch: Instant,
+    table: Mutex<Table>,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    next_id: u64,
+    open: HashMap<u64, Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    peer: IpAddr,
+    activity: Arc<Activity>,
+    /// Asked to close to make room; no longer counted for its address.
+    evicting: bool,
+}
+
+/// One connection's activity: requests in flight and when it last was busy.
+#[derive(Debug)]
+struct Activity {
+    epoch: Instant,
+    in_flight: AtomicUsize,
+    /// Milliseconds from `epoch` to the connection's start or its last request's end.
+    last: AtomicU64,
+    /// Tells the connection to close to make room.
+    evict: Notify,
+}
+
+impl Activity {
+    fn new(epoch: Instant) -> Activity {
+        let activity = Activity {
+            epoch,
+            in_flight: AtomicUsize::new(0),
+            last: AtomicU64::new(0),
+            evict: Notify::new(),
+        };
+        activity.touch();
+        activity
+    }
+
+    fn touch(&self) {
+        let millis = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.store(millis, Ordering::Relaxed);
+    }
+
+    /// No request in flight: waiting for a first request head, or kept alive between
+    /// requests.
+    fn idle(&self) -> bool {
+        self.in_flight.load(Ordering::Relaxed) == 0
+    }
+}
+
+/// A request in flight on a connection, from its head until its answer's body is sent.
+struct Busy(Arc<Activity>);
+
+impl Busy {
+    fn new(activity: Arc<Activity>) -> Busy {
+        activity.in_flight.fetch_add(1, Ordering::Relaxed);
+        activity.touch();
+        Busy(activity)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Connections {
+    fn new(per_address: usize) -> Connections {
+        Connections {
+            per_address,
+            epoch: Instant::now(),
+            table: Mutex::new(Table::default()),
+        }
+    }
+
+    fn table(&self) -> std::sync::MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a new connection from `peer`. At the address's cap, its connection idle
+    /// the longest is asked to close; when none is idle, the new connection is refused.
+    fn register(self: &Arc<Self>, peer: IpAddr) -> Option<Registration> {
+        let mut table = self.table();
+        let from_peer = table
+            .open
+            .values()
+            .filter(|e| e.peer == peer && !e.evicting)
+            .count();
+        if from_peer >= self.per_address {
+            let oldest = table
+                .open
+                .values_mut()
+                .filter(|e| e.peer == peer && !e.evicting && e.activity.idle())
+                .min_by_key(|e| e.activity.last.load(Ordering::Relaxed))?;
+            oldest.evict();
+        }
+        let id = table.next_id;
+        table.next_id += 1;
+        let activity = Arc::new(Activity::new(self.epoch));
+        table.open.insert(
+            id,
+            Entry {
+                peer,
+                activity: activity.clone(),
+                evicting: false,
+            },
+        );
+        Some(Registration {
+            id,
+            activity,
+            connections: self.clone(),
+        })
+    }
+
+    /// At the overall cap: asks the connection idle the longest to close, unless an idle
+    /// one is already closing.
+    fn make_room(&self) {
+        let mut table = self.table();
+        if table.open.values().any(|e| e.evicting && e.activity.idle()) {
+            return;
+        }
+        if let Some(oldest) = table
+            .open
+            .values_mut()
+            .filter(|e| !e.evicting && e.activity.idle())
+            .min_by_key(|e| e.activity.last.load(Ordering::Relaxed))
+        {
+            oldest.evict();
+        }
+    }
+}
+
+impl Entry {
+    fn evict(&mut self) {
+        self.evicting = true;
+        self.activity.evict.notify_one();
+    }
+}
+
+/// A connection's place in [`Connections`], given up when the connection ends.
+struct Registration {
+    id: u64,
+    activity: Arc<Activity>,
+    connections: Arc<Connections>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.connections.table().open.remove(&self.id);
+    }
+}
+
+/// The router as one connection's service: records the peer address (for login
+/// throttling) and whether a request is in flight.
+#[derive(Clone)]
+struct ConnService {
+    router: Router,
+    peer: SocketAddr,
+    activity: Arc<Activity>,
+}
+
+impl hyper::service::Service<hyper::Request<Incoming>> for ConnService {
+    type Response = hyper::Response<TrackedBody>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, mut request: hyper::Request<Incoming>) -> Self::Future {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
+        let busy = Busy::new(self.activity.clone());
+        let router = self.router.clone();
+        Box::pin(async move {
+            let response = router.oneshot(request).await?;
+            Ok(response.map(|body| TrackedBody { body, _busy: busy }))
+        })
+    }
+}
+
+/// An answer's body; the request counts as in flight until it is sent (or dropped).
+struct TrackedBody {
+    body: axum::body::Body,
+    _busy: Busy,
+}
+
+impl hyper::body::Body for TrackedBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn evicting(connections: &Connections, registration: &Registration) -> bool {
+        connections.table().open[&registration.id].evicting
+    }
+
+    #[test]
+    fn an_address_at_its_cap_closes_its_connection_idle_the_longest() {
+        let connections = Arc::new(Connections::new(2));
+        let a: IpAddr = "192.0.2.1".parse().expect("ip");
+        let b: IpAddr = "192.0.2.2".parse().expect("ip");
+        let first = connections.register(a).expect("room");
+        let second = connections.register(a).expect("room");
+        let other = connections.register(b).expect("room");
+        // The first is busy, so the second is the one idle the longest.
+        let busy = Busy::new(first.activity.clone());
+        let third = connections.register(a).expect("room made");
+        assert!(!evicting(&connections, &first));
+        assert!(evicting(&connections, &second));
+        assert!(!evicting(&connections, &other));
+        drop(second);
+        // Every connection of `a` is busy now: a new one is refused.
+        let _busy_too = Busy::new(third.activity.clone());
+        assert!(connections.register(a).is_none());
+        assert!(connections.register(b).is_some(), "other addresses are not");
+        // Once the first request is over, the first connection is idle again.
+        drop(busy);
+        let _fourth = connections.register(a).expect("room made");
+        assert!(evicting(&connections, &first));
+    }
+
+    #[test]
+    fn at_the_overall_cap_the_connection_idle_the_longest_closes() {
+        let connections = Arc::new(Connections::new(10));
+        let older = connections
+            .register("192.0.2.1".parse().expect("ip"))
+            .expect("room");
+        std::thread::sleep(Duration::from_millis(5));
+        let newer = connections
+            .register("192.0.2.2".parse().expect("ip"))
+            .expect("room");
+        connections.make_room();
+        assert!(evicting(&connections, &older));
+        // One idle connection closing is room enough.
+        connections.make_room();
+        assert!(!evicting(&connections, &newer));
+        drop(older);
+        let _busy = Busy::new(newer.activity.clone());
+        connections.make_room();
+        assert!(!evicting(&connections, &newer), "busy connections stay");
+    }
 
     #[test]
     fn local_mode_refuses_other_addresses() {

@@ -95,8 +95,13 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Longest time a client may take to send the request headers (slow-loris guard).
     pub header_read_timeout: Duration,
-    /// Most connections served at once; further clients wait to be accepted.
+    /// Most connections open at once. When all are open, the one idle the longest is
+    /// closed for a new client; when none is idle, new clients wait to be accepted.
     pub max_connections: usize,
+    /// Most connections open at once from one peer address. A new connection from an
+    /// address at its cap closes that address's connection idle the longest; when all of
+    /// them have a request in flight, the new connection is closed at once.
+    pub max_connections_per_address: usize,
 }
 
 impl Default for Limits {
@@ -105,6 +110,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(10),
             max_connections: 512,
+            max_connections_per_address: 128,
         }
     }
 }

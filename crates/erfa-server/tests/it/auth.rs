@@ -222,7 +222,10 @@ async fn every_route_answers_every_rank_as_the_table_says() {
                         "allowed but refused: {what}"
                     );
                 } else if *rank == Rank::Anonymous {
-                    if uri.starts_with("/api/") {
+                    // Exactly what a path that does not exist answers (see below).
+                    if public_access {
+                        assert_eq!(resp.status, 404, "{what}");
+                    } else if uri.starts_with("/api/") {
                         assert_eq!(resp.status, 401, "{what}");
                         assert_eq!(resp.json()["error"]["code"], "login_required", "{what}");
                     } else {
@@ -241,6 +244,106 @@ async fn every_route_answers_every_rank_as_the_table_says() {
             assert!(is_login_redirect(&anon));
         }
     }
+}
+
+/// An answer with the request's own path (percent-encoded, as in the login page's `next`
+/// parameter) replaced by `{here}`, so that answers for two paths can be compared.
+fn normalised(resp: &Resp, uri: &str) -> (u16, Vec<(String, String)>, String) {
+    let encoded = enc(uri);
+    let strip = |text: &str| text.replace(&encoded, "{here}");
+    let mut headers: Vec<(String, String)> = resp
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                strip(value.to_str().unwrap_or("<binary>")),
+            )
+        })
+        .collect();
+    headers.sort();
+    (resp.status.as_u16(), headers, strip(&resp.text()))
+}
+
+async fn anonymous(router: &Router, method: Method, uri: &str) -> Resp {
+    send(router, req(method, uri).body(Body::empty()).expect("req")).await
+}
+
+#[tokio::test]
+async fn anonymous_viewers_cannot_tell_a_protected_route_from_a_missing_one() {
+    for public_access in [false, true] {
+        let site = site(&owned(sample()), public_access);
+        let protected: Vec<_> = routes::table()
+            .into_iter()
+            .filter(|spec| !erfa_server::auth::allows(spec.access, Rank::Anonymous, public_access))
+            .collect();
+        assert!(protected.len() >= 10, "{protected:?}");
+        for spec in &protected {
+            let uri = concrete(spec.path);
+            // A missing path of the same kind (API or page) and the same depth.
+            let missing = if uri.starts_with("/api/") {
+                "/api/zz-missing".to_string()
+            } else {
+                "/zz-missing".to_string()
+            };
+            for method in [Method::GET, Method::HEAD, Method::OPTIONS, Method::POST] {
+                let route = anonymous(&site.router, method.clone(), &uri).await;
+                let gone = anonymous(&site.router, method.clone(), &missing).await;
+                let what = format!("{method} {uri} (public access {public_access})");
+                assert_eq!(
+                    normalised(&route, &uri),
+                    normalised(&gone, &missing),
+                    "{what}: a protected route answers unlike a missing path"
+                );
+                assert!(route.headers.get("allow").is_none(), "{what}");
+                assert_ne!(route.status, 204, "{what}");
+                assert_ne!(route.status, 405, "{what}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn allow_lists_the_methods_only_for_viewers_who_may_use_them() {
+    let site = site(&owned(sample()), false);
+    let fran = login(&site.router, "fran").await;
+    let mia = login(&site.router, "mia").await;
+    let as_user = |method: Method, uri: &'static str, cookie: &str| {
+        req(method, uri)
+            .header("cookie", cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .expect("req")
+    };
+    for (uri, allow) in [
+        ("/login", "GET, HEAD, POST"),
+        ("/account/token", "POST"),
+        ("/admin/merge", "GET, HEAD, POST"),
+        ("/admin/people/target/role", "POST"),
+        ("/api/search", "GET, HEAD"),
+        ("/w/change/cab-copied", "GET, HEAD"),
+    ] {
+        let options = send(&site.router, as_user(Method::OPTIONS, uri, &fran)).await;
+        assert_eq!(options.status, 204, "OPTIONS {uri}");
+        assert_eq!(options.header("allow"), allow, "OPTIONS {uri}");
+        crate::security::assert_security_headers(&options, uri);
+        let delete = send(&site.router, as_user(Method::DELETE, uri, &fran)).await;
+        assert_eq!(delete.status, 405, "DELETE {uri}");
+        assert_eq!(delete.header("allow"), allow, "DELETE {uri}");
+    }
+    // A member may not use the facilitator's routes: 403 as for the route's own methods,
+    // and no list of methods.
+    for uri in ["/admin/merge", "/admin/people/target/role"] {
+        for method in [Method::OPTIONS, Method::DELETE] {
+            let resp = send(&site.router, as_user(method.clone(), uri, &mia)).await;
+            assert_eq!(resp.status, 403, "{method} {uri}");
+            assert!(resp.headers.get("allow").is_none(), "{method} {uri}");
+        }
+    }
+    // A GET of a POST-only route names POST.
+    let get = send(&site.router, as_user(Method::GET, "/account/token", &mia)).await;
+    assert_eq!(get.status, 405);
+    assert_eq!(get.header("allow"), "POST");
 }
 
 #[tokio::test]

@@ -1,10 +1,11 @@
-//! erfa-server's integration tests: the router without a socket, the XSS corpus, and
-//! end-to-end runs in headless Chromium.
+//! erfa-server's integration tests: the router without a socket, the server loop on a
+//! loopback socket, the XSS corpus, and end-to-end runs in headless Chromium.
 
 mod admin;
 mod auth;
 mod browser;
 mod confidential;
+mod connections;
 mod openapi;
 mod routes;
 mod security;

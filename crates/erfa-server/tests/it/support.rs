@@ -56,6 +56,11 @@ pub struct App {
 
 /// Writes `files`, indexes them, and builds the router for `scope` in local mode.
 pub fn app_with(files: &[(&str, String)], scope: Scope) -> App {
+    app_configured(files, |config| config.scope = scope)
+}
+
+/// As [`app_with`], with the settings of local mode changed by `configure`.
+pub fn app_configured(files: &[(&str, String)], configure: impl FnOnce(&mut Config)) -> App {
     let content = tempfile::tempdir().expect("a temp dir");
     for (path, text) in files {
         write(content.path(), path, text.as_bytes());
@@ -64,7 +69,7 @@ pub fn app_with(files: &[(&str, String)], scope: Scope) -> App {
     let Indexed { engine, report, .. } = index(&store, content.path());
     assert_eq!(report.errors, 0, "fixture errors: {:?}", report.diagnostics);
     let mut config = Config::local(content.path(), content.path().join(".erfa"));
-    config.scope = scope;
+    configure(&mut config);
     App {
         router: router(AppState::new(store, engine, config)),
         content,
