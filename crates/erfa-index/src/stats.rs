@@ -29,7 +29,35 @@ type Key = (u64, Vec<(tantivy::index::SegmentId, u32)>, Option<Term>);
 #[derive(Debug, Default)]
 struct Entries {
     tokens: HashMap<Field, u64>,
-    excluded: HashMap<SegmentOrdinal, Arc<Vec<DocId>>>,
+    excluded: HashMap<SegmentOrdinal, Arc<Excluded>>,
+    /// Document frequencies already counted, for the terms queries repeat.
+    doc_freqs: HashMap<Term, u64>,
+}
+
+/// The most document frequencies kept per searcher and scope.
+const CACHED_DOC_FREQS: usize = 100_000;
+
+/// The documents of one segment that do not count: in order, and as a bit set.
+#[derive(Debug, Default)]
+struct Excluded {
+    docs: Vec<DocId>,
+    bits: Vec<u64>,
+}
+
+impl Excluded {
+    fn new(docs: Vec<DocId>, max_doc: DocId) -> Excluded {
+        let mut bits = vec![0u64; (max_doc as usize).div_ceil(64)];
+        for &d in &docs {
+            bits[d as usize / 64] |= 1 << (d % 64);
+        }
+        Excluded { docs, bits }
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.bits
+            .get(doc as usize / 64)
+            .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+    }
 }
 
 /// Cached sums for the few searchers in use (the full and the public index, and the
@@ -68,7 +96,7 @@ impl Exact<'_> {
 
     /// The documents of segment `ord` that do not count, in order: deleted ones, and
     /// those outside the scope.
-    fn excluded(&self, ord: SegmentOrdinal) -> tantivy::Result<Arc<Vec<DocId>>> {
+    fn excluded(&self, ord: SegmentOrdinal) -> tantivy::Result<Arc<Excluded>> {
         if let Some(d) = self.with_entries(|e| e.excluded.get(&ord).cloned()) {
             return Ok(d);
         }
@@ -98,13 +126,16 @@ impl Exact<'_> {
                 docs.push(doc);
             }
         }
-        let docs = Arc::new(docs);
+        let docs = Arc::new(Excluded::new(docs, segment.max_doc()));
         self.with_entries(|e| e.excluded.insert(ord, docs.clone()));
         Ok(docs)
     }
 
     /// Live documents of the searcher, in the scope, that contain `term`.
     pub(crate) fn live_doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(df) = self.with_entries(|e| e.doc_freqs.get(term).copied()) {
+            return Ok(df);
+        }
         let mut total = 0u64;
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(term.field())?;
@@ -113,27 +144,38 @@ impl Exact<'_> {
                 continue;
             }
             let excluded = self.excluded(ord as SegmentOrdinal)?;
-            if excluded.is_empty() {
+            if excluded.docs.is_empty() {
                 total += df;
                 continue;
             }
             let mut removed = 0u64;
             if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
-                for &d in excluded.iter() {
-                    let current = postings.doc();
-                    if current == TERMINATED {
-                        break;
+                // Walk whichever list is shorter: the term's documents, or the excluded.
+                if df <= excluded.docs.len() as u64 {
+                    while postings.doc() != TERMINATED {
+                        removed += u64::from(excluded.contains(postings.doc()));
+                        postings.advance();
                     }
-                    if d < current {
-                        continue;
-                    }
-                    if postings.seek(d) == d {
-                        removed += 1;
+                } else {
+                    for &d in &excluded.docs {
+                        let current = postings.doc();
+                        if current == TERMINATED {
+                            break;
+                        }
+                        if d >= current && postings.seek(d) == d {
+                            removed += 1;
+                        }
                     }
                 }
             }
             total += df.saturating_sub(removed);
         }
+        self.with_entries(|e| {
+            if e.doc_freqs.len() >= CACHED_DOC_FREQS {
+                e.doc_freqs.clear();
+            }
+            e.doc_freqs.insert(term.clone(), total);
+        });
         Ok(total)
     }
 
@@ -175,7 +217,7 @@ impl Bm25StatisticsProvider for Exact<'_> {
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let norms = segment.get_fieldnorms_reader(field)?;
             let excluded = self.excluded(ord as SegmentOrdinal)?;
-            let mut skip = excluded.iter().peekable();
+            let mut skip = excluded.docs.iter().peekable();
             for doc in 0..segment.max_doc() {
                 if skip.next_if_eq(&&doc).is_none() {
                     total += u64::from(norms.fieldnorm(doc));
@@ -190,7 +232,7 @@ impl Bm25StatisticsProvider for Exact<'_> {
         let mut total = 0u64;
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let excluded = self.excluded(ord as SegmentOrdinal)?;
-            total += u64::from(segment.max_doc()) - excluded.len() as u64;
+            total += u64::from(segment.max_doc()) - excluded.docs.len() as u64;
         }
         Ok(total)
     }
