@@ -169,7 +169,7 @@ fn check_reports_each_problem_of_an_odd_tree_once() {
     assert!(by_path("x.md").contains("not a regular file"));
     assert!(by_path("loop.md").contains("symbolic link"));
     assert!(by_path("outside.md").contains("symbolic link"));
-    assert!(by_path("big.md").contains("at most 2 MiB"));
+    assert!(by_path("big.md").contains("at most 1 MiB"));
     assert!(by_path("image.md").contains("NUL bytes"));
     assert!(by_path("latin1.md").contains("invalid UTF-8"));
     assert!(by_path("wide.md").contains("UTF-16"));
