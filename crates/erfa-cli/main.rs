@@ -3,6 +3,10 @@
 //! The binary parses arguments, resolves them once into a configuration, calls the
 //! libraries and prints what they return. It has no logic of its own.
 
+// The doc comments of the argument types are the `--help` text, where addresses are
+// written as people read them, not as rustdoc links.
+#![allow(rustdoc::bare_urls)]
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -468,7 +468,7 @@ fn tier_offset(key: SortKey) -> f64 {
 /// clause does and `filter` (unscored; exclusions included) does too. Its score is the
 /// sum of the matching clauses' scores, added in clause order, so it does not depend on
 /// how segments are cut; documents that match every clause rank first (`top`, with the
-/// offset of [`tier_offset`] on their keys). `rest` sees every match.
+/// offset of `tier_offset` on their keys). `rest` sees every match.
 pub fn search_tiered<C: Collector>(
     searcher: &tantivy::Searcher,
     stats: &dyn tantivy::query::Bm25StatisticsProvider,

@@ -113,7 +113,7 @@ pub struct Fields {
     /// The stored record (JSON).
     pub record: Field,
     /// The Markdown source, stored as UTF-8 bytes after every other stored field, so that
-    /// a search reads a hit's record and sections without it (see [`crate::stored`]).
+    /// a search reads a hit's record and sections without it (see the `stored` module).
     pub markdown: Field,
     /// Tags, tools and practices as words, for free-text search.
     pub keywords: Field,
