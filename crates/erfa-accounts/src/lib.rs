@@ -608,12 +608,25 @@ impl Accounts {
     }
 
     /// Changes a user's role; it applies from the next request.
+    ///
+    /// A role below facilitator also ends the invitation and reset links the account
+    /// made: they carry the facilitator's power (a reset link for another facilitator, an
+    /// invitation as facilitator) that the account no longer has (docs/SECURITY.md).
     pub fn set_role(&self, user: &User, role: Role) -> Result<()> {
-        self.change(
-            user,
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let changed = tx.execute(
             "UPDATE users SET role = ?1 WHERE id = ?2",
-            &role.as_str(),
-        )
+            params![role.as_str(), user.id],
+        )?;
+        if changed == 0 {
+            return Err(Error::NoSuchUser(user.name.clone()));
+        }
+        if role != Role::Facilitator {
+            tx.execute("DELETE FROM links WHERE created_by = ?1", params![user.id])?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Gives an account a new login name (normalised and checked as for a new account);
@@ -1275,6 +1288,33 @@ mod tests {
             accounts.remove_user(&jane),
             Err(Error::NoSuchUser(_))
         ));
+    }
+
+    #[test]
+    fn a_demoted_facilitator_s_links_end() {
+        let (_dir, accounts) = accounts();
+        let f1 = accounts
+            .add_user("f1", Role::Facilitator, PASSWORD)
+            .expect("add");
+        let f2 = accounts
+            .add_user("f2", Role::Facilitator, PASSWORD)
+            .expect("add");
+        let reset = accounts
+            .create_reset(&f2, &Actor::account(&f1))
+            .expect("reset");
+        let invite = accounts
+            .create_invite(Role::Facilitator, &Actor::account(&f1))
+            .expect("invite");
+        let by_f2 = accounts
+            .create_invite(Role::Member, &Actor::account(&f2))
+            .expect("invite");
+        // A change between facilitator roles keeps them; a demotion ends them.
+        accounts.set_role(&f1, Role::Facilitator).expect("role");
+        assert!(accounts.link(&reset).expect("link").is_some());
+        accounts.set_role(&f1, Role::Member).expect("role");
+        assert!(accounts.link(&reset).expect("link").is_none());
+        assert!(accounts.link(&invite).expect("link").is_none());
+        assert!(accounts.link(&by_f2).expect("link").is_some());
     }
 
     #[test]

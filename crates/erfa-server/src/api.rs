@@ -560,11 +560,7 @@ impl WriteupResponse {
             supersedes: slugs(&loaded.supersedes),
             superseded_by: slugs(&loaded.superseded_by),
             duplicate_of: loaded.duplicate_of.map(|l| l.slug),
-            aliases: if scope == Scope::Public {
-                Vec::new()
-            } else {
-                front.aliases
-            },
+            aliases: loaded.aliases,
             references: front.references,
             html: loaded.html,
         }

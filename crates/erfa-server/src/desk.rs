@@ -1032,6 +1032,15 @@ async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Respon
                     t.desk_merge_audience,
                 ));
             }
+            // Drafts and submissions under review are their contributors' work in
+            // progress, each readable only by its own contributor: merging two would show
+            // one contributor's text to another.
+            if matches!(fa.status, Status::Draft | Status::Review) {
+                return Err(ApiError::bad_request(
+                    "merge_unpublished",
+                    t.desk_merge_unpublished,
+                ));
+            }
             if fa.translation_of.as_deref() == Some(b.1.slug.as_str())
                 || fb.translation_of.as_deref() == Some(a.1.slug.as_str())
             {

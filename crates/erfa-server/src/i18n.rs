@@ -658,6 +658,8 @@ pub struct Strings {
     pub desk_merge_two: &'static str,
     /// Merge refused: the two differ in status or visibility.
     pub desk_merge_audience: &'static str,
+    /// Merge refused: drafts and submissions under review.
+    pub desk_merge_unpublished: &'static str,
     /// Merge refused: one is the other's translation.
     pub desk_merge_translation: &'static str,
     /// Near-duplicate pairs heading.
@@ -1132,6 +1134,7 @@ pub const EN: Strings = Strings {
     desk_merge_submit: "Merge",
     desk_merge_two: "Choose two different write-ups.",
     desk_merge_audience: "These two write-ups differ in status or visibility, so merging would move text to another audience. Give them the same status and visibility first (in their files or on the review page), then merge.",
+    desk_merge_unpublished: "Drafts and submissions under review belong to their contributors until they are published, so they are not merged. Publish them first, or ask a contributor for changes.",
     desk_merge_translation: "One of these write-ups is the other's translation (translation_of). Translations are kept side by side, not merged.",
     desk_near_duplicates: "Near-duplicates",
     desk_health: "Content health",
@@ -1479,6 +1482,7 @@ pub const DA: Strings = Strings {
     desk_merge_submit: "Læg sammen",
     desk_merge_two: "Vælg to forskellige skrivelser.",
     desk_merge_audience: "De to skrivelser har forskellig status eller synlighed, så en sammenlægning ville flytte tekst til et andet publikum. Giv dem samme status og synlighed først (i deres filer eller på gennemsynssiden), og læg dem så sammen.",
+    desk_merge_unpublished: "Kladder og indsendte skrivelser til gennemsyn tilhører deres bidragydere, indtil de er udgivet, så de lægges ikke sammen. Udgiv dem først, eller bed en bidragyder om ændringer.",
     desk_merge_translation: "Den ene skrivelse er den andens oversættelse (translation_of). Oversættelser står side om side og lægges ikke sammen.",
     desk_near_duplicates: "Næsten-dubletter",
     desk_health: "Indholdets tilstand",

@@ -88,7 +88,14 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let headers = request.headers();
-    if names_loopback_host(request.uri(), headers) && !has_proxy_headers(headers) {
+    // HTTP/1.0 as well: a reverse proxy that adds no headers of its own (nginx's
+    // `proxy_pass` by default names the upstream as `Host` and speaks HTTP/1.0) must not
+    // pass for the person at this machine; browsers and tools on it speak HTTP/1.1 or
+    // later.
+    if names_loopback_host(request.uri(), headers)
+        && !has_proxy_headers(headers)
+        && request.version() >= axum::http::Version::HTTP_11
+    {
         return next.run(request).await;
     }
     let lang = Lang::negotiate(headers);

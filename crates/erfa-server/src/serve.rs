@@ -155,7 +155,15 @@ pub fn run(state: AppState) -> Result<(), ServeError> {
         };
         tracing::info!("erfa is serving http://{local}/{mode}");
         let limits = state.config.limits;
-        serve(listener, crate::router(state), limits, shutdown_signal()).await;
+        let proxies = state.config.trusted_proxies.clone();
+        serve_with(
+            listener,
+            crate::router(state),
+            limits,
+            &proxies,
+            shutdown_signal(),
+        )
+        .await;
         tracing::info!("erfa stopped");
         Ok(())
     })
@@ -200,13 +208,26 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
 ) {
+    serve_with(listener, router, limits, &[], shutdown).await;
+}
+
+/// As [`serve`], with addresses that the per-address cap does not apply to: trusted
+/// reverse proxies, whose one address stands for every client behind them (the overall
+/// cap still applies).
+pub async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    uncapped: &[std::net::IpAddr],
+    shutdown: impl Future<Output = ()> + Send,
+) {
     let max = limits
         .max_connections
         .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let permits = Arc::new(Semaphore::new(max));
-    let open = Arc::new(Connections::new(
-        limits.max_connections_per_address.clamp(1, max),
-    ));
+    let mut connections = Connections::new(limits.max_connections_per_address.clamp(1, max));
+    connections.uncapped = uncapped.to_vec();
+    let open = Arc::new(connections);
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -309,6 +330,8 @@ const ROOM_RETRY: Duration = Duration::from_millis(20);
 struct Connections {
     /// Most connections from one address.
     per_address: usize,
+    /// Addresses the per-address cap does not apply to (trusted proxies).
+    uncapped: Vec<IpAddr>,
     /// Activity times count from here.
     epoch: Instant,
     table: Mutex<Table>,
@@ -385,6 +408,7 @@ impl Connections {
     fn new(per_address: usize) -> Connections {
         Connections {
             per_address,
+            uncapped: Vec::new(),
             epoch: Instant::now(),
             table: Mutex::new(Table::default()),
         }
@@ -403,7 +427,7 @@ impl Connections {
             .values()
             .filter(|e| e.peer == peer && !e.evicting)
             .count();
-        if from_peer >= self.per_address {
+        if from_peer >= self.per_address && !self.uncapped.contains(&peer) {
             let oldest = table
                 .open
                 .values_mut()
@@ -551,6 +575,22 @@ mod tests {
         drop(busy);
         let _fourth = connections.register(a).expect("room made");
         assert!(evicting(&connections, &first));
+    }
+
+    #[test]
+    fn a_trusted_proxy_is_not_held_to_the_per_address_cap() {
+        let mut connections = Connections::new(2);
+        let proxy: IpAddr = "127.0.0.1".parse().expect("ip");
+        connections.uncapped = vec![proxy];
+        let connections = Arc::new(connections);
+        let held: Vec<Registration> = (0..5)
+            .map(|_| {
+                let r = connections.register(proxy).expect("room");
+                std::mem::forget(Busy::new(r.activity.clone()));
+                r
+            })
+            .collect();
+        assert!(held.iter().all(|r| !evicting(&connections, r)));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub(crate) struct Loaded {
     pub supersedes: Vec<Link>,
     pub superseded_by: Vec<Link>,
     pub duplicate_of: Option<Link>,
+    /// Old slugs that redirect here, less those that name a write-up of their own that
+    /// the viewer may not read (a merged draft's slug is made from its title).
+    pub aliases: Vec<String>,
 }
 
 /// What a slug names for a viewer.
@@ -125,6 +128,14 @@ pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup,
         Some(other) => link(state, other, scope)?,
         None => None,
     };
+    let mut aliases = Vec::new();
+    for alias in &front.aliases {
+        if state.engine.get(alias, Scope::Facilitator)?.is_none()
+            || state.engine.get(alias, scope)?.is_some()
+        {
+            aliases.push(alias.clone());
+        }
+    }
     Ok(Lookup::Found(Box::new(Loaded {
         stored,
         html,
@@ -134,6 +145,7 @@ pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup,
         supersedes,
         superseded_by,
         duplicate_of,
+        aliases,
     })))
 }
 

@@ -545,6 +545,10 @@ async fn merging_never_moves_text_to_a_wider_audience() {
     files.push(("cmdb/secret.md", secret.to_string()));
     files.push(("cmdb/owners.md", open.to_string()));
     files.push(("cmdb/draft.md", draft.to_string()));
+    files.push((
+        "cmdb/draft-two.md",
+        draft.replace("owners draft", "owners second draft"),
+    ));
     files.push(("cmdb/english.md", english.to_string()));
     files.push(("cmdb/ejere.md", danish.to_string()));
     let desk = desk_with(&files, true, true);
@@ -553,6 +557,7 @@ async fn merging_never_moves_text_to_a_wider_audience() {
         ("cmdb/owners", "cmdb/secret", "merge_audience"),
         ("cmdb/draft", "cmdb/owners", "merge_audience"),
         ("cmdb/english", "cmdb/ejere", "merge_translation"),
+        ("cmdb/draft", "cmdb/draft-two", "merge_unpublished"),
     ] {
         let resp = desk
             .post(
@@ -564,7 +569,7 @@ async fn merging_never_moves_text_to_a_wider_audience() {
         assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{first} + {second}");
         let text = resp.text();
         assert!(
-            text.contains("visibility") || text.contains("translation"),
+            text.contains("visibility") || text.contains("translation") || text.contains("Drafts"),
             "{code}: {text}"
         );
     }
@@ -597,10 +602,14 @@ async fn merging_never_moves_text_to_a_wider_audience() {
 #[tokio::test]
 async fn an_alias_never_names_a_members_only_write_up_to_anonymous_visitors() {
     let secret = "---\ntitle: Secret\nkind: lesson\ndate: 2020-01-10\nvisibility: members\n---\n## Lesson learned\n\nzqxaliascanary.\n";
-    let open = "---\ntitle: Open\nkind: lesson\ndate: 2023-06-01\nvisibility: public\naliases: [cmdb/secret, cmdb/moved-away]\norg_size: 1-50\ntools: [ZqxToolCanary]\n---\n## Lesson learned\n\nOwners.\n";
+    let open = "---\ntitle: Open\nkind: lesson\ndate: 2023-06-01\nvisibility: public\naliases: [cmdb/secret, cmdb/moved-away, cmdb/draft-merged]\norg_size: 1-50\ntools: [ZqxToolCanary]\n---\n## Lesson learned\n\nOwners.\n";
     let mut files = sample();
     files.push(("cmdb/secret.md", secret.to_string()));
     files.push(("cmdb/open.md", open.to_string()));
+    files.push((
+        "cmdb/draft-merged.md",
+        "---\ntitle: Draft\nkind: lesson\nstatus: draft\n---\nText.\n".to_string(),
+    ));
     let desk = desk_with(&files, false, true);
     let missing = desk.get("/w/cmdb/no-such-write-up", None).await;
     let hidden = desk.get("/w/cmdb/secret", None).await;
@@ -629,6 +638,11 @@ async fn an_alias_never_names_a_members_only_write_up_to_anonymous_visitors() {
         .json();
     assert_eq!(member["tools"], serde_json::json!(["ZqxToolCanary"]));
     assert_eq!(member["org_size"], "1-50");
+    // A member is not told the slug of a draft that was merged into this one.
+    assert_eq!(
+        member["aliases"],
+        serde_json::json!(["cmdb/secret", "cmdb/moved-away"])
+    );
     assert_eq!(
         desk.get("/w/cmdb/secret", Some("member")).await.status,
         StatusCode::OK

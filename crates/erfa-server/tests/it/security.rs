@@ -262,6 +262,16 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn local_mode_refuses_two_hosts_and_every_proxy_header() {
     let app = sample_app();
+    // What a reverse proxy sends when it adds nothing of its own (nginx's default
+    // `proxy_pass` names the upstream as Host and speaks HTTP/1.0).
+    let old = Request::get("/api/health")
+        .version(axum::http::Version::HTTP_10)
+        .header("host", "127.0.0.1:8080")
+        .body(Body::empty())
+        .expect("req");
+    let r = send(&app.router, old).await;
+    assert_eq!(r.status, 403, "HTTP/1.0");
+    assert_eq!(r.json()["error"]["code"], "local_mode");
     for hosts in [
         &["localhost", "localhost"][..],
         &["localhost", "evil.example"],
