@@ -1,7 +1,7 @@
 //! `erfa serve` with accounts, end to end over a real socket: the first account switches
 //! local mode off, a member logs in and searches, tokens work — and the server's log (at
 //! debug level) holds no password, session id, token, query or write-up text
-//! (RELIABILITY.md E9). And `erfa user`: `revoke` locks, `remove` offboards, `passwd`
+//! (docs/SECURITY.md). And `erfa user`: `revoke` locks, `remove` offboards, `passwd`
 //! ends reset links, names are checked and old ones listed with a hint.
 
 use std::io::{BufRead, BufReader, Read, Write};

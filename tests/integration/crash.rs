@@ -1,6 +1,6 @@
 //! Killing `erfa serve` or `erfa index` with SIGKILL in the middle of a reindex loses
 //! nothing: the next run finishes the work by content hash, with no manual step
-//! (RELIABILITY.md B1, B3).
+//! (the data-folder invariants in docs/ARCHITECTURE.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -333,7 +333,7 @@ fn url_encode(text: &str) -> String {
         .collect()
 }
 
-/// RELIABILITY.md B6: 200 submissions to `erfa serve`, SIGKILLed at random moments and
+/// 200 submissions to `erfa serve`, SIGKILLed at random moments and
 /// restarted; every acknowledged submission is on disk whole, no file is half-written,
 /// and temporary files are swept at start.
 #[test]
@@ -479,7 +479,7 @@ fn sigkill_during_submissions_loses_nothing_acknowledged() {
     server.wait().expect("reap");
 }
 
-/// RELIABILITY.md B6, the order of a durable submission as the kernel sees it (strace):
+/// The order of a durable submission as the kernel sees it (strace):
 /// the temporary file is flushed, linked to its name, the folder flushed, and only then
 /// does the answer go out. Skips without `strace`, except under `CI=true`.
 #[test]
