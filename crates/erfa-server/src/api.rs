@@ -632,7 +632,7 @@ async fn writeup(
         writeup::Lookup::Found(loaded) => {
             Ok(Json(WriteupResponse::new(*loaded, scope)).into_response())
         }
-        writeup::Lookup::Moved(target) => Ok(crate::pages::moved_permanently(&format!(
+        writeup::Lookup::Moved(target) => Ok(crate::page::moved_permanently(&format!(
             "/api/writeups/{target}"
         ))),
         writeup::Lookup::Missing => Err(ApiError::not_found()),

@@ -60,10 +60,10 @@ impl Assets {
 
 /// `GET /static/{name}`.
 pub(crate) async fn serve(
-    ctx: crate::pages::Ctx,
+    ctx: crate::page::Ctx,
     Path(name): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, crate::pages::PageError> {
+) -> Result<Response, crate::page::PageError> {
     let Some(asset) = ctx.state.assets.get(&name) else {
         return Err(ctx.error(ApiError::not_found()));
     };

@@ -369,7 +369,7 @@ pub async fn authenticate(
             return if crate::is_api(request.uri().path()) {
                 error.into_response()
             } else {
-                crate::pages::error_page(&state, lang, Viewer::anonymous(), &error)
+                crate::page::error_page(&state, lang, Viewer::anonymous(), &error)
             };
         }
         LookedUp::BadToken => {
@@ -381,7 +381,7 @@ pub async fn authenticate(
             let mut response = if crate::is_api(request.uri().path()) {
                 error.into_response()
             } else {
-                crate::pages::error_page(&state, lang, Viewer::anonymous(), &error)
+                crate::page::error_page(&state, lang, Viewer::anonymous(), &error)
             };
             response
                 .headers_mut()
@@ -458,7 +458,7 @@ pub(crate) fn missing(
     if crate::is_api(path) {
         error.into_response()
     } else {
-        crate::pages::error_page(state, lang, viewer.clone(), &error)
+        crate::page::error_page(state, lang, viewer.clone(), &error)
     }
 }
 
@@ -483,7 +483,7 @@ pub(crate) fn deny(
     if crate::is_api(uri.path()) {
         error.into_response()
     } else {
-        crate::pages::error_page(state, lang, viewer.clone(), &error)
+        crate::page::error_page(state, lang, viewer.clone(), &error)
     }
 }
 
@@ -547,7 +547,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     if crate::is_api(request.uri().path()) {
         error.into_response()
     } else {
-        crate::pages::error_page(&state, lang, Viewer::anonymous(), &error)
+        crate::page::error_page(&state, lang, Viewer::anonymous(), &error)
     }
 }
 

@@ -32,7 +32,7 @@ use serde::Deserialize;
 use crate::auth::{Access, Rank, Viewer};
 use crate::error::ApiError;
 use crate::i18n::{self, Strings};
-use crate::pages::{Ctx, Layout, page, render};
+use crate::page::{Ctx, Layout, page, render};
 use crate::routes::Route;
 use crate::state::AppState;
 

@@ -39,6 +39,7 @@ pub mod error;
 pub mod i18n;
 pub mod limits;
 pub mod local;
+mod page;
 pub mod pages;
 mod people;
 pub mod render;

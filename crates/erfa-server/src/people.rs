@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::auth::{self, Access, Credential, Rank};
 use crate::error::ApiError;
-use crate::pages::{Ctx, Layout, page, render};
+use crate::page::{Ctx, Layout, page, render};
 use crate::routes::Route;
 
 /// The routes of this module.

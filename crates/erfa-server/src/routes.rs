@@ -190,7 +190,7 @@ fn other_method(methods: &[(Method, Access)], state: &AppState, request: Request
         error.into_response()
     } else {
         let lang = crate::i18n::Lang::negotiate(request.headers());
-        crate::pages::error_page(state, lang, viewer, &error)
+        crate::page::error_page(state, lang, viewer, &error)
     };
     (allow, answer).into_response()
 }

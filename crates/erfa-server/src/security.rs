@@ -76,7 +76,7 @@ fn shape(state: &AppState, api: bool, lang: Lang, response: Response) -> Respons
     let shaped = if api {
         error.into_response()
     } else {
-        crate::pages::error_page(state, lang, viewer, &error)
+        crate::page::error_page(state, lang, viewer, &error)
     };
     let (shaped_parts, body) = shaped.into_parts();
     for name in &BODY_HEADERS {

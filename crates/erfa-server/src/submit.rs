@@ -34,7 +34,7 @@ use serde::Serialize;
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Strings};
-use crate::pages::{Ctx, Layout, page, render};
+use crate::page::{Ctx, Layout, page, render};
 use crate::routes::Route;
 
 /// The folder of `content/` that the form writes into.
