@@ -16,9 +16,9 @@ use erfa_index::{Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::auth::{Access, Viewer};
+use crate::access::{Access, Viewer};
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
-use crate::routes::Route;
+use crate::route::Route;
 use crate::state::AppState;
 use crate::writeup::{self, Loaded};
 
@@ -254,14 +254,6 @@ impl SearchParams {
     }
 }
 
-/// Turns a query-string rejection into a JSON 400.
-pub(crate) fn query_error(rejection: QueryRejection) -> ApiError {
-    ApiError::bad_request(
-        "bad_query_string",
-        format!("bad query string: {}", rejection.body_text()),
-    )
-}
-
 /// A search result page: the search core's result shape.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResponse {
@@ -401,14 +393,14 @@ async fn search(
     viewer: Viewer,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let Query(params) = params.map_err(query_error)?;
+    let Query(params) = params.map_err(crate::error::query_error)?;
     let request = params.to_request(viewer.scope())?;
     let first_page = request.page <= 1;
     let results = state
         .blocking(move |s| Ok(s.engine.search(&request)?))
         .await?;
     if first_page {
-        crate::desk::record_search(&state, &viewer, &params.q, results.total == 0);
+        crate::insights::record_search(&state, &viewer, &params.q, results.total == 0);
     }
     Ok(Json(results.into()))
 }
@@ -439,7 +431,7 @@ async fn facets(
     viewer: Viewer,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<FacetsResponse>, ApiError> {
-    let Query(params) = params.map_err(query_error)?;
+    let Query(params) = params.map_err(crate::error::query_error)?;
     let mut request = params.to_request(viewer.scope())?;
     request.per_page = 1;
     request.page = 1;
@@ -701,7 +693,7 @@ async fn suggest(
     viewer: Viewer,
     params: Result<Query<SuggestParams>, QueryRejection>,
 ) -> Result<Json<SuggestResponse>, ApiError> {
-    let Query(params) = params.map_err(query_error)?;
+    let Query(params) = params.map_err(crate::error::query_error)?;
     if params.q.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::bad_request(
             "bad_parameter",

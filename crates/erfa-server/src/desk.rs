@@ -22,26 +22,20 @@ use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Query, QueryRejection};
-use erfa_accounts::{Accounts, Actor, FlagReason, FlagState, QueryCount, Signal};
+use erfa_accounts::{Actor, FlagReason, FlagState, QueryCount, Signal};
 use erfa_index::front_matter::Date;
 use erfa_index::markdown::Section;
 use erfa_index::vocab::{self, Confidence, Status};
 use erfa_index::{Diagnostic, Document, Scope, SearchRequest, Sort, catalog, edit};
 use serde::Deserialize;
 
-use crate::auth::{Access, Rank, Viewer};
+use crate::access::{Access, Viewer};
 use crate::error::ApiError;
 use crate::i18n::{self, Strings};
 use crate::page::{Ctx, Layout, page, render};
-use crate::routes::Route;
+use crate::route::Route;
 use crate::state::AppState;
 
-/// Searches waiting to be recorded for insights; more are dropped, not waited for.
-const INSIGHTS_QUEUE: usize = 1024;
-/// Most searches written in one transaction.
-const INSIGHTS_BATCH: usize = 256;
-/// How long the insights thread gathers searches before it writes them.
-const INSIGHTS_GATHER: std::time::Duration = std::time::Duration::from_millis(200);
 /// A write-up with at least this many "we saw this too" and no `confidence: validated`
 /// goes on the meeting agenda.
 pub const AGENDA_SAW_TOO: u64 = 2;
@@ -192,64 +186,6 @@ fn meeting_start(meeting: &str) -> Option<Date> {
 // ---------------------------------------------------------------------------------------
 // Members' signals
 
-/// The signal buttons and counts on a write-up page.
-pub(crate) struct SignalsView {
-    pub slug: String,
-    pub helped: u64,
-    pub saw_too: u64,
-    pub mine_helped: bool,
-    pub mine_saw_too: bool,
-    pub reasons: Vec<(&'static str, &'static str)>,
-}
-
-fn reason_label(t: &Strings, reason: FlagReason) -> &'static str {
-    match reason {
-        FlagReason::Outdated => t.desk_reason_outdated,
-        FlagReason::Wrong => t.desk_reason_wrong,
-        FlagReason::Duplicate => t.desk_reason_duplicate,
-        FlagReason::Other => t.desk_reason_other,
-    }
-}
-
-/// The signals of `slug` for the viewer: only for members and up, with a state database.
-pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
-    if ctx.viewer.rank < Rank::Member {
-        return None;
-    }
-    let accounts = ctx.state.accounts.clone()?;
-    let member = actor(&ctx.viewer).ok()?.id;
-    let writeup = slug.to_string();
-    let loaded = tokio::task::spawn_blocking(move || {
-        let counts = accounts.signal_counts(&writeup)?;
-        let mine = accounts.member_signals(&writeup, member)?;
-        Ok::<_, erfa_accounts::Error>((counts, mine))
-    })
-    .await;
-    let (counts, mine) = match loaded {
-        Ok(Ok(found)) => found,
-        Ok(Err(e)) => {
-            tracing::error!(cause = %e, "loading signals");
-            return None;
-        }
-        Err(e) => {
-            tracing::error!(cause = %e, "loading signals");
-            return None;
-        }
-    };
-    let t = ctx.lang.t();
-    Some(SignalsView {
-        slug: slug.to_string(),
-        helped: counts.helped,
-        saw_too: counts.saw_too,
-        mine_helped: mine.contains(&Signal::Helped),
-        mine_saw_too: mine.contains(&Signal::SawToo),
-        reasons: FlagReason::ALL
-            .into_iter()
-            .map(|r| (r.as_str(), reason_label(t, r)))
-            .collect(),
-    })
-}
-
 #[derive(Debug, Deserialize)]
 struct SignalForm {
     #[serde(default)]
@@ -331,72 +267,6 @@ async fn flag(
 
 // ---------------------------------------------------------------------------------------
 // Search insights: recording
-
-/// Who made a search, for counting distinct people: signed-in viewers only, by account
-/// id (so one member never counts as several). Anonymous searches are not recorded at
-/// all, so nobody outside the group can make a query visible in the insights by searching
-/// from several browsers (docs/SECURITY.md).
-fn session_identity(viewer: &Viewer) -> Option<String> {
-    viewer.account_id().map(|id| format!("member:{id}"))
-}
-
-/// Records a search for insights, off the request path: never fails, never waits.
-pub(crate) fn record_search(state: &AppState, viewer: &Viewer, query: &str, zero: bool) {
-    if !state.config.insights || query.trim().is_empty() {
-        return;
-    }
-    let Some(session) = session_identity(viewer) else {
-        return;
-    };
-    let Some(accounts) = state.accounts.clone() else {
-        return;
-    };
-    let sender = state.insights.get_or_init(|| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(INSIGHTS_QUEUE);
-        let weeks = state.config.insights_weeks;
-        let started = std::thread::Builder::new()
-            .name("erfa-insights".to_string())
-            .spawn(move || record_batches(&receiver, &accounts, weeks));
-        if let Err(e) = started {
-            // Without the thread the queue is closed and searches go unrecorded.
-            tracing::warn!(cause = %e, "starting the search insights thread failed");
-        }
-        sender
-    });
-    let record = erfa_accounts::SearchRecord {
-        query: query.to_string(),
-        zero,
-        session,
-    };
-    // A full queue drops the record: insights are a sample, searches come first.
-    let _ = sender.try_send(record);
-}
-
-/// The insights thread: writes what is queued, many searches per transaction, until the
-/// server's state is dropped.
-fn record_batches(
-    receiver: &std::sync::mpsc::Receiver<erfa_accounts::SearchRecord>,
-    accounts: &Accounts,
-    weeks: u32,
-) {
-    while let Ok(first) = receiver.recv() {
-        // Gather what else comes in the next moment, so a busy server writes (and flushes
-        // to disk) once for many searches.
-        let until = std::time::Instant::now() + INSIGHTS_GATHER;
-        let mut batch = vec![first];
-        while batch.len() < INSIGHTS_BATCH {
-            let left = until.saturating_duration_since(std::time::Instant::now());
-            match receiver.recv_timeout(left) {
-                Ok(record) => batch.push(record),
-                Err(_) => break,
-            }
-        }
-        if let Err(e) = accounts.record_searches(&batch, weeks) {
-            // Never the queries: members' searches are confidential.
-            tracing::warn!(cause = %e, "recording searches for insights failed");
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // The collection as the desk sees it
@@ -841,7 +711,7 @@ async fn flags(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejection>) -> Res
                 views.push(FlagView {
                     id: f.id,
                     title,
-                    reason: reason_label(t, f.reason),
+                    reason: i18n::flag_reason(t, f.reason),
                     comment: f.comment,
                     at: Date::utc_minute(f.at),
                     state: flag_state_label(t, f.state),
@@ -1386,9 +1256,9 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
                 .map(|f| AgendaItem {
                     title: survey.title_of(&f.writeup),
                     detail: if f.comment.is_empty() {
-                        reason_label(t, f.reason).to_string()
+                        i18n::flag_reason(t, f.reason).to_string()
                     } else {
-                        format!("{}: {}", reason_label(t, f.reason), f.comment)
+                        format!("{}: {}", i18n::flag_reason(t, f.reason), f.comment)
                     },
                     slug: f.writeup,
                 })
@@ -1594,7 +1464,7 @@ struct DigestTemplate {
 /// them, printable; never the organisation or the authors.
 async fn digest(ctx: Ctx, query: Result<Query<DigestQuery>, QueryRejection>) -> Response {
     let result = async {
-        let Query(query) = query.map_err(crate::api::query_error)?;
+        let Query(query) = query.map_err(crate::error::query_error)?;
         let scope = ctx.scope();
         let lang = ctx.lang;
         let meeting = query.meeting.trim().to_string();

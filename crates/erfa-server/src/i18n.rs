@@ -5,6 +5,7 @@
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
+use erfa_accounts::FlagReason;
 
 /// The language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +47,7 @@ impl Lang {
 
     /// The language for a request: the `lang` cookie, else `Accept-Language`, else English.
     pub fn negotiate(headers: &HeaderMap) -> Lang {
-        if let Some(lang) = crate::auth::cookie(headers, COOKIE_NAME).and_then(Lang::parse) {
+        if let Some(lang) = crate::access::cookie(headers, COOKIE_NAME).and_then(Lang::parse) {
             return lang;
         }
         let mut best: Option<(f32, usize, Lang)> = None;
@@ -223,6 +224,16 @@ pub fn practice_name(slug: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// The label of a flag's reason.
+pub fn flag_reason(t: &Strings, reason: FlagReason) -> &'static str {
+    match reason {
+        FlagReason::Outdated => t.desk_reason_outdated,
+        FlagReason::Wrong => t.desk_reason_wrong,
+        FlagReason::Duplicate => t.desk_reason_duplicate,
+        FlagReason::Other => t.desk_reason_other,
     }
 }
 

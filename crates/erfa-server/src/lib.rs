@@ -31,22 +31,30 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod api;
+// The core: every feature may use these; they use no feature.
+mod access;
 mod assets;
-pub mod auth;
-mod desk;
 pub mod error;
+mod guards;
 pub mod i18n;
+mod insights;
 pub mod limits;
 pub mod local;
 mod page;
-pub mod pages;
-mod people;
 pub mod render;
-pub mod routes;
+mod route;
 pub mod security;
 pub mod serve;
+mod session;
+mod site;
 pub mod state;
+
+// The features: each uses only the core.
+pub mod api;
+pub mod auth;
+mod desk;
+pub mod pages;
+mod people;
 mod submit;
 mod writeup;
 
@@ -61,6 +69,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+use crate::route::Route;
 
 pub use axum::http::HeaderName;
 pub use error::ApiError;
@@ -81,14 +91,14 @@ const MAX_URI_BYTES: usize = 16 * 1024;
 /// shape.
 pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
-    routes::router(&state)
+    route::router(&state, all_routes())
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), limits::bound))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::authenticate,
+            session::authenticate,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
         .layer(middleware::from_fn_with_state(state.clone(), local::guard))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -109,11 +119,38 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every route erfa serves, feature by feature: the one place that says who may use
+/// what (docs/routes.md).
+fn all_routes() -> Vec<Route> {
+    let mut routes = api::routes();
+    routes.extend(pages::routes());
+    routes.extend(site::routes());
+    routes.extend(people::routes());
+    routes.extend(desk::routes());
+    routes.extend(submit::routes());
+    routes
+}
+
+/// The route table, as the tests and `docs/routes.md` see it.
+pub mod routes {
+    pub use crate::route::RouteSpec;
+
+    /// Every route erfa serves.
+    pub fn table() -> Vec<RouteSpec> {
+        crate::route::specs(crate::all_routes())
+    }
+
+    /// The table as the Markdown table in `docs/routes.md`.
+    pub fn markdown() -> String {
+        crate::route::markdown(&table())
+    }
+}
+
 /// Paths the route table does not know: what a missing path answers this viewer
-/// ([`auth::missing`]).
+/// ([`route::missing`]).
 async fn fallback(State(state): State<AppState>, request: Request) -> Response {
-    let viewer = auth::Viewer::of(request.extensions());
-    auth::missing(&state, &viewer, request.headers(), request.uri())
+    let viewer = access::Viewer::of(request.extensions());
+    route::missing(&state, &viewer, request.headers(), request.uri())
 }
 
 /// Refuses a request target longer than [`MAX_URI_BYTES`] with a bare 414, which the

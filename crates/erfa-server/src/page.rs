@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use erfa_index::Scope;
 
-use crate::auth::Viewer;
+use crate::access::Viewer;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Strings};
 use crate::state::AppState;
@@ -137,15 +137,15 @@ impl Layout {
             t: lang.t(),
             user: viewer.name().map(str::to_string),
             offer_login: state.logins() && !viewer.logged_in(),
-            can_search: crate::auth::allows(
-                crate::auth::Access::Public,
+            can_search: crate::access::allows(
+                crate::access::Access::Public,
                 viewer.rank,
                 state.public_access(),
             ),
-            people: state.logins() && viewer.rank == crate::auth::Rank::Facilitator,
-            admin: viewer.rank == crate::auth::Rank::Facilitator,
-            member: viewer.rank >= crate::auth::Rank::Member,
-            share: viewer.rank >= crate::auth::Rank::Contributor,
+            people: state.logins() && viewer.rank == crate::access::Rank::Facilitator,
+            admin: viewer.rank == crate::access::Rank::Facilitator,
+            member: viewer.rank >= crate::access::Rank::Member,
+            share: viewer.rank >= crate::access::Rank::Contributor,
             title: if title.is_empty() {
                 "erfa".to_string()
             } else {

@@ -5,23 +5,21 @@
 //! raw is the sanitised write-up body and the index's snippets (escaped text and `<mark>`).
 
 use askama::Template;
+use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::{Query, QueryRejection};
 use erfa_index::{Hit, Scope, SearchResults, SectionFilter, Sort};
-use serde::Deserialize;
 
+use crate::access::{Access, Rank};
 use crate::api::SearchParams;
-use crate::auth::Access;
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
 use crate::page::{Ctx, Layout, html, moved_permanently};
-use crate::routes::Route;
-use crate::state::AppState;
+use crate::route::Route;
 use crate::writeup::{self, Lookup};
+use erfa_accounts::{FlagReason, Signal};
 
 /// The page routes.
 pub(crate) fn routes() -> Vec<Route> {
@@ -51,26 +49,59 @@ pub(crate) fn routes() -> Vec<Route> {
             "OpenSearch description",
             opensearch,
         ),
-        Route::get(
-            "/robots.txt",
-            Access::Open,
-            "Crawlers: public pages only",
-            robots,
-        ),
-        Route::get(
-            "/lang/{code}",
-            Access::Open,
-            "Remember the interface language",
-            switch_language,
-        ),
-        Route::get(
-            "/static/{name}",
-            Access::Open,
-            "Style sheet, script, icon",
-            crate::assets::serve,
-        ),
-        Route::get("/favicon.ico", Access::Open, "The icon", favicon),
     ]
+}
+
+// ---------------------------------------------------------------------------------------
+// Members' signals on a write-up page.
+
+/// The signal buttons and counts on a write-up page.
+pub(crate) struct SignalsView {
+    pub slug: String,
+    pub helped: u64,
+    pub saw_too: u64,
+    pub mine_helped: bool,
+    pub mine_saw_too: bool,
+    pub reasons: Vec<(&'static str, &'static str)>,
+}
+
+/// The signals of `slug` for the viewer: only for members and up, with a state database.
+pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
+    if ctx.viewer.rank < Rank::Member {
+        return None;
+    }
+    let accounts = ctx.state.accounts.clone()?;
+    let member = ctx.viewer.actor()?.id;
+    let writeup = slug.to_string();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let counts = accounts.signal_counts(&writeup)?;
+        let mine = accounts.member_signals(&writeup, member)?;
+        Ok::<_, erfa_accounts::Error>((counts, mine))
+    })
+    .await;
+    let (counts, mine) = match loaded {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => {
+            tracing::error!(cause = %e, "loading signals");
+            return None;
+        }
+        Err(e) => {
+            tracing::error!(cause = %e, "loading signals");
+            return None;
+        }
+    };
+    let t = ctx.lang.t();
+    Some(SignalsView {
+        slug: slug.to_string(),
+        helped: counts.helped,
+        saw_too: counts.saw_too,
+        mine_helped: mine.contains(&Signal::Helped),
+        mine_saw_too: mine.contains(&Signal::SawToo),
+        reasons: FlagReason::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), i18n::flag_reason(t, r)))
+            .collect(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -255,7 +286,7 @@ fn hidden_fields(params: &SearchParams) -> Vec<(String, String)> {
 async fn search(ctx: Ctx, params: Result<Query<SearchParams>, QueryRejection>) -> Response {
     let params = match params {
         Ok(Query(p)) => p,
-        Err(e) => return ctx.error(crate::api::query_error(e)).into_response(),
+        Err(e) => return ctx.error(crate::error::query_error(e)).into_response(),
     };
     match search_page(&ctx, params).await {
         Ok(r) => r,
@@ -275,7 +306,7 @@ async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, ApiErr
         .blocking(move |s| Ok(s.engine.search(&request)?))
         .await?;
     if first_page {
-        crate::desk::record_search(&ctx.state, &ctx.viewer, &params.q, results.total == 0);
+        crate::insights::record_search(&ctx.state, &ctx.viewer, &params.q, results.total == 0);
     }
     let q = params.q.clone();
     let has_query = !q.trim().is_empty();
@@ -577,7 +608,7 @@ struct WriteupTemplate {
     meta: Vec<MetaRow>,
     contact_ok: bool,
     related: Vec<RelatedView>,
-    signals: Option<crate::desk::SignalsView>,
+    signals: Option<SignalsView>,
 }
 
 fn filter_link(facet: &str, value: &str) -> String {
@@ -892,7 +923,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiE
     related.truncate(8);
 
     let public_page = front.visibility.as_str() == "public" && front.status.as_str() == "published";
-    let signals = crate::desk::signals_view(ctx, &record.slug).await;
+    let signals = signals_view(ctx, &record.slug).await;
     let template = WriteupTemplate {
         layout: ctx.layout(front.title.clone(), "", public_page),
         title: front.title.clone(),
@@ -1118,88 +1149,9 @@ async fn opensearch(ctx: Ctx) -> Response {
     }
 }
 
-/// `GET /robots.txt`: only public pages may be crawled: the home page, browse and
-/// write-up pages (members-only write-ups answer 404 to anonymous crawlers and carry
-/// `noindex` anyway).
-async fn robots() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        "User-agent: *\nAllow: /$\nAllow: /w/\nAllow: /browse$\nAllow: /static/\nDisallow: /\n",
-    )
-        .into_response()
-}
-
-/// `GET /favicon.ico`: browsers ask for it; the icon is an SVG.
-async fn favicon(State(state): State<AppState>) -> Response {
-    Redirect::permanent(&state.assets.url("icon.svg")).into_response()
-}
-
-#[derive(Debug, Deserialize)]
-struct Next {
-    #[serde(default)]
-    next: Option<String>,
-}
-
-/// A local path to come back to: starts with one `/`, no scheme, no host.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.chars().any(|c| c.is_control()) =>
-        {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
-}
-
-/// `GET /lang/{da|en}?next=/path`: remembers the language in a cookie and goes back.
-async fn switch_language(
-    ctx: Ctx,
-    code: Result<Path<String>, PathRejection>,
-    next: Result<Query<Next>, QueryRejection>,
-) -> Response {
-    let Some(lang) = code.ok().and_then(|Path(c)| Lang::parse(&c)) else {
-        return ctx.error(ApiError::not_found()).into_response();
-    };
-    let next = next.ok().and_then(|Query(n)| n.next);
-    let target = safe_next(next.as_deref());
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-        i18n::COOKIE_NAME,
-        lang.code()
-    );
-    let mut response = Redirect::to(&target).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    *response.status_mut() = StatusCode::SEE_OTHER;
-    response
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn next_must_stay_on_this_site() {
-        assert_eq!(safe_next(Some("/?q=cab")), "/?q=cab");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
 
     #[test]
     fn search_urls_keep_only_what_differs() {

@@ -15,10 +15,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::{Actor, Link, Role, TokenKind, User};
 use serde::Deserialize;
 
-use crate::auth::{self, Access, Credential, Rank};
+use crate::access::{self, Access, Credential, Rank};
+use crate::auth;
 use crate::error::ApiError;
 use crate::page::{Ctx, Layout, page, render};
-use crate::routes::Route;
+use crate::route::Route;
 
 /// The routes of this module.
 pub(crate) fn routes() -> Vec<Route> {
@@ -173,7 +174,7 @@ async fn login_inner(
     })?;
     let t = ctx.lang.t();
     let next = auth::safe_next(&form.next).to_string();
-    let address = auth::client_address(peer, headers, &ctx.state.config.trusted_proxies);
+    let address = access::client_address(peer, headers, &ctx.state.config.trusted_proxies);
     let refuse = |status: StatusCode, message: &str| {
         let template = LoginTemplate {
             layout: ctx.layout(t.login_title.to_string(), "login", true),
@@ -188,7 +189,7 @@ async fn login_inner(
     }
     let name = form.name.clone();
     let password = form.password.clone();
-    let verified = auth::hashing(&ctx.state, move |a| a.verify_password(&name, &password))
+    let verified = access::hashing(&ctx.state, move |a| a.verify_password(&name, &password))
         .await?
         .map_err(ApiError::from)?;
     let Some(user) = verified else {
@@ -199,7 +200,7 @@ async fn login_inner(
     ctx.state.guards.throttle.succeeded(&form.name);
     let old = match &ctx.viewer.credential {
         Credential::Session(id) => Some(id.clone()),
-        _ => auth::cookie(headers, auth::session_cookie_name(&ctx.state)).map(str::to_string),
+        _ => access::cookie(headers, access::session_cookie_name(&ctx.state)).map(str::to_string),
     };
     let session = tokio::task::spawn_blocking(move || {
         // A new id at every login: a session id planted before login is worthless.
@@ -215,7 +216,7 @@ async fn login_inner(
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        auth::session_cookie(&ctx.state, &session),
+        access::session_cookie(&ctx.state, &session),
     );
     Ok(response)
 }
@@ -241,7 +242,7 @@ async fn logout(ctx: Ctx) -> Response {
     if ctx.state.logins() {
         response
             .headers_mut()
-            .insert(header::SET_COOKIE, auth::clear_session_cookie(&ctx.state));
+            .insert(header::SET_COOKIE, access::clear_session_cookie(&ctx.state));
     }
     response
 }
@@ -336,7 +337,7 @@ async fn link_use(
         let secret = link.clone();
         let name = form.name.clone();
         let password = form.password.clone();
-        let used = auth::hashing(&ctx.state, move |a| {
+        let used = access::hashing(&ctx.state, move |a| {
             let user = a.use_link(&secret, &name, &password)?;
             a.audit_user(&Actor::account(&user), "link.use", &user)?;
             let session = a.create_session(&user)?;
@@ -348,7 +349,7 @@ async fn link_use(
                 let mut response = Redirect::to("/").into_response();
                 response.headers_mut().insert(
                     header::SET_COOKIE,
-                    auth::session_cookie(&ctx.state, &session),
+                    access::session_cookie(&ctx.state, &session),
                 );
                 Ok(response)
             }

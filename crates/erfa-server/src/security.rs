@@ -13,7 +13,7 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::Viewer;
+use crate::access::Viewer;
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
