@@ -41,6 +41,7 @@ mod insights;
 pub mod limits;
 pub mod local;
 mod page;
+mod query;
 pub mod render;
 mod route;
 pub mod security;
@@ -53,8 +54,8 @@ pub mod state;
 pub mod api;
 pub mod auth;
 mod desk;
-pub mod pages;
 mod people;
+mod search;
 mod submit;
 mod writeup;
 
@@ -122,8 +123,9 @@ pub fn router(state: AppState) -> Router {
 /// Every route erfa serves, feature by feature: the one place that says who may use
 /// what (docs/routes.md).
 fn all_routes() -> Vec<Route> {
-    let mut routes = api::routes();
-    routes.extend(pages::routes());
+    let mut routes = search::routes();
+    routes.extend(writeup::routes());
+    routes.extend(api::routes());
     routes.extend(site::routes());
     routes.extend(people::routes());
     routes.extend(desk::routes());
