@@ -56,7 +56,7 @@ pub mod auth;
 mod desk;
 mod people;
 mod search;
-mod submit;
+mod share;
 mod writeup;
 
 use std::time::Duration;
@@ -127,9 +127,10 @@ fn all_routes() -> Vec<Route> {
     routes.extend(writeup::routes());
     routes.extend(api::routes());
     routes.extend(site::routes());
+    routes.extend(auth::routes());
     routes.extend(people::routes());
     routes.extend(desk::routes());
-    routes.extend(submit::routes());
+    routes.extend(share::routes());
     routes
 }
 
