@@ -34,24 +34,24 @@
 // The core: every feature may use these; they use no feature.
 mod access;
 mod assets;
-pub mod error;
+mod error;
 mod guards;
-pub mod i18n;
+mod i18n;
 mod insights;
-pub mod limits;
-pub mod local;
+mod limits;
+mod local;
 mod page;
 mod query;
 pub mod render;
 mod route;
-pub mod security;
+mod security;
 pub mod serve;
 mod session;
 mod site;
-pub mod state;
+mod state;
 
 // The features: each uses only the core.
-pub mod api;
+mod api;
 pub mod auth;
 mod desk;
 mod people;
@@ -87,7 +87,7 @@ const MAX_URI_BYTES: usize = 16 * 1024;
 
 /// The whole application: API, pages, static files, and the layers every response passes
 /// through (local mode, timeout, limits, compression, tracing). The edge
-/// ([`security::edge`]) is the outermost layer: every answer, whatever made it, gets the
+/// (`security::edge`) is the outermost layer: every answer, whatever made it, gets the
 /// security headers there, and an error that carries only a status gets erfa's error
 /// shape.
 pub fn router(state: AppState) -> Router {
