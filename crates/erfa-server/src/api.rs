@@ -12,17 +12,15 @@ use erfa_index::Scope;
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
-use crate::access::Access;
-use crate::access::Viewer;
+use crate::access::{Access, Viewer};
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::query::{HitJson, SnippetJson};
 use crate::route::Route;
 use crate::search::api::{
-    __path_facets, __path_search, __path_suggest, FacetValueJson, FacetsResponse, SearchResponse,
-    SuggestResponse, SuggestionJson,
+    FacetValueJson, FacetsResponse, SearchResponse, SuggestResponse, SuggestionJson,
 };
 use crate::state::AppState;
-use crate::writeup::api::{__path_related_doc, __path_writeup, RelatedResponse, WriteupResponse};
+use crate::writeup::api::{RelatedResponse, WriteupResponse};
 
 /// The routes of the API as a whole.
 pub(crate) fn routes() -> Vec<Route> {
@@ -154,14 +152,22 @@ async fn openapi_json() -> Response {
         .into_response()
 }
 
-/// The OpenAPI document of the JSON API, generated from the handlers and types above.
+/// The OpenAPI document of the JSON API, generated from the features' handlers and types.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "erfa",
         description = "Search shared IT service management experiences: write-ups with lessons learned and mistakes to avoid. Every answer covers only what the viewer may read."
     ),
-    paths(search, facets, writeup, related_doc, suggest, health, openapi_json),
+    paths(
+        crate::search::api::search,
+        crate::search::api::facets,
+        crate::writeup::api::writeup,
+        crate::writeup::api::related_doc,
+        crate::search::api::suggest,
+        health,
+        openapi_json
+    ),
     components(schemas(
         SearchResponse,
         HitJson,
