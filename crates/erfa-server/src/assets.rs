@@ -2,13 +2,6 @@
 //! enhancement, and the icon. Their URLs carry a content hash, so browsers may keep them
 //! for a year; a new build gets new URLs.
 
-use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::http::header::{self, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
-
-use crate::error::ApiError;
-
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
 const ICON: &str = include_str!("../static/icon.svg");
@@ -45,7 +38,7 @@ impl Assets {
         }
     }
 
-    fn get(&self, name: &str) -> Option<&Asset> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Asset> {
         self.files.iter().find(|a| a.name == name)
     }
 
@@ -56,43 +49,6 @@ impl Assets {
             None => format!("/static/{name}"),
         }
     }
-}
-
-/// `GET /static/{name}`.
-pub(crate) async fn serve(
-    ctx: crate::pages::Ctx,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, crate::pages::PageError> {
-    let Some(asset) = ctx.state.assets.get(&name) else {
-        return Err(ctx.error(ApiError::not_found()));
-    };
-    let etag = format!("\"{}\"", asset.etag);
-    let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
-    let etag_value = HeaderValue::from_str(&etag).expect("a hex etag is a valid header");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
-        )
-            .into_response());
-    }
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(asset.content_type),
-            ),
-            (header::ETAG, etag_value),
-            (header::CACHE_CONTROL, cache),
-        ],
-        asset.body,
-    )
-        .into_response())
 }
 
 #[cfg(test)]

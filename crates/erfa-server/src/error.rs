@@ -249,6 +249,14 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+/// Turns a query-string rejection into a JSON 400.
+pub(crate) fn query_error(rejection: axum_extra::extract::QueryRejection) -> ApiError {
+    ApiError::bad_request(
+        "bad_query_string",
+        format!("bad query string: {}", rejection.body_text()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

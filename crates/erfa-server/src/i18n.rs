@@ -5,6 +5,7 @@
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
+use erfa_accounts::FlagReason;
 
 /// The language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +47,7 @@ impl Lang {
 
     /// The language for a request: the `lang` cookie, else `Accept-Language`, else English.
     pub fn negotiate(headers: &HeaderMap) -> Lang {
-        if let Some(lang) = crate::auth::cookie(headers, COOKIE_NAME).and_then(Lang::parse) {
+        if let Some(lang) = crate::access::cookie(headers, COOKIE_NAME).and_then(Lang::parse) {
             return lang;
         }
         let mut best: Option<(f32, usize, Lang)> = None;
@@ -226,13 +227,21 @@ pub fn practice_name(slug: &str) -> String {
     }
 }
 
+/// The label of a flag's reason.
+pub fn flag_reason(t: &Strings, reason: FlagReason) -> &'static str {
+    match reason {
+        FlagReason::Outdated => t.desk_reason_outdated,
+        FlagReason::Wrong => t.desk_reason_wrong,
+        FlagReason::Duplicate => t.desk_reason_duplicate,
+        FlagReason::Other => t.desk_reason_other,
+    }
+}
+
 /// The strings of one language. Fields are named after where they appear.
 #[derive(Debug)]
 pub struct Strings {
     /// `lang` attribute of `<html>`.
     pub html_lang: &'static str,
-    /// The language's own name, on the switch that selects it.
-    pub own_name: &'static str,
     /// Label of the language switch.
     pub switch_language: &'static str,
     /// Skip link.
@@ -281,8 +290,6 @@ pub struct Strings {
     pub section_lesson: &'static str,
     /// Section switch: mistakes only.
     pub section_mistake: &'static str,
-    /// Button that applies sort and section without JavaScript.
-    pub apply: &'static str,
     /// Heading of the facet sidebar.
     pub filters: &'static str,
     /// Active filters label.
@@ -363,8 +370,6 @@ pub struct Strings {
     pub empty_collection: &'static str,
     /// Write-up: metadata heading (for screen readers).
     pub about_writeup: &'static str,
-    /// Write-up: date.
-    pub meta_date: &'static str,
     /// Write-up: authors.
     pub meta_authors: &'static str,
     /// Write-up: shared without names.
@@ -403,8 +408,6 @@ pub struct Strings {
     pub banner_unpublished: &'static str,
     /// Link back to search.
     pub back_to_search: &'static str,
-    /// "More with this practice".
-    pub same_practice: &'static str,
     /// Browse page heading.
     pub browse_heading: &'static str,
     /// Browse: by practice.
@@ -920,7 +923,6 @@ pub struct Strings {
 /// English.
 pub const EN: Strings = Strings {
     html_lang: "en",
-    own_name: "English",
     switch_language: "Dansk",
     skip_to_content: "Skip to content",
     tagline: "Shared IT service management experiences",
@@ -945,7 +947,6 @@ pub const EN: Strings = Strings {
     section_all: "All text",
     section_lesson: "Lessons learned only",
     section_mistake: "Mistakes to avoid only",
-    apply: "Apply",
     filters: "Filters",
     active_filters: "Active filters",
     clear_filters: "Clear all filters",
@@ -986,7 +987,6 @@ pub const EN: Strings = Strings {
     browse_instead: "Browse by practice, tag or meeting",
     empty_collection: "There are no write-ups yet. Add one with `erfa new \"Title\"` and it appears here.",
     about_writeup: "About this write-up",
-    meta_date: "Date",
     meta_authors: "Shared by",
     anonymous: "Shared anonymously",
     meta_organisation: "Organisation",
@@ -1006,7 +1006,6 @@ pub const EN: Strings = Strings {
     banner_duplicate: "This write-up duplicates",
     banner_unpublished: "Not published: only the facilitator sees this write-up.",
     back_to_search: "Back to search",
-    same_practice: "More about",
     browse_heading: "Browse",
     browse_practices: "By practice",
     browse_tags: "By tag",
@@ -1268,7 +1267,6 @@ pub const EN: Strings = Strings {
 /// Dansk.
 pub const DA: Strings = Strings {
     html_lang: "da",
-    own_name: "Dansk",
     switch_language: "English",
     skip_to_content: "Spring til indhold",
     tagline: "Delte erfaringer med IT service management",
@@ -1293,7 +1291,6 @@ pub const DA: Strings = Strings {
     section_all: "Al tekst",
     section_lesson: "Kun læring",
     section_mistake: "Kun fejl at undgå",
-    apply: "Anvend",
     filters: "Filtre",
     active_filters: "Aktive filtre",
     clear_filters: "Ryd alle filtre",
@@ -1334,7 +1331,6 @@ pub const DA: Strings = Strings {
     browse_instead: "Gennemse efter praksis, emne eller møde",
     empty_collection: "Der er ingen erfaringer endnu. Tilføj en med `erfa new \"Titel\"`, så dukker den op her.",
     about_writeup: "Om denne erfaring",
-    meta_date: "Dato",
     meta_authors: "Delt af",
     anonymous: "Delt anonymt",
     meta_organisation: "Organisation",
@@ -1354,7 +1350,6 @@ pub const DA: Strings = Strings {
     banner_duplicate: "Denne erfaring er en dublet af",
     banner_unpublished: "Ikke udgivet: kun facilitatoren ser denne erfaring.",
     back_to_search: "Tilbage til søgning",
-    same_practice: "Mere om",
     browse_heading: "Gennemse",
     browse_practices: "Efter praksis",
     browse_tags: "Efter emne",

@@ -31,22 +31,32 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod api;
+// The core: every feature may use these; they use no feature.
+mod access;
 mod assets;
+mod error;
+mod guards;
+mod i18n;
+mod insights;
+mod limits;
+mod local;
+mod page;
+mod query;
+pub mod render;
+mod route;
+mod security;
+pub mod serve;
+mod session;
+mod site;
+mod state;
+
+// The features: each uses only the core.
+mod api;
 pub mod auth;
 mod desk;
-pub mod error;
-pub mod i18n;
-pub mod limits;
-pub mod local;
-pub mod pages;
 mod people;
-pub mod render;
-pub mod routes;
-pub mod security;
-pub mod serve;
-pub mod state;
-mod submit;
+mod search;
+mod share;
 mod writeup;
 
 use std::time::Duration;
@@ -60,6 +70,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+use crate::route::Route;
 
 pub use axum::http::HeaderName;
 pub use error::ApiError;
@@ -75,19 +87,19 @@ const MAX_URI_BYTES: usize = 16 * 1024;
 
 /// The whole application: API, pages, static files, and the layers every response passes
 /// through (local mode, timeout, limits, compression, tracing). The edge
-/// ([`security::edge`]) is the outermost layer: every answer, whatever made it, gets the
+/// (`security::edge`) is the outermost layer: every answer, whatever made it, gets the
 /// security headers there, and an error that carries only a status gets erfa's error
 /// shape.
 pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
-    routes::router(&state)
+    route::router(&state, all_routes())
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), limits::bound))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::authenticate,
+            session::authenticate,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
         .layer(middleware::from_fn_with_state(state.clone(), local::guard))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -108,11 +120,40 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every route erfa serves, feature by feature: the one place that says who may use
+/// what (docs/routes.md).
+fn all_routes() -> Vec<Route> {
+    let mut routes = search::routes();
+    routes.extend(writeup::routes());
+    routes.extend(api::routes());
+    routes.extend(site::routes());
+    routes.extend(auth::routes());
+    routes.extend(people::routes());
+    routes.extend(desk::routes());
+    routes.extend(share::routes());
+    routes
+}
+
+/// The route table, as the tests and `docs/routes.md` see it.
+pub mod routes {
+    pub use crate::route::RouteSpec;
+
+    /// Every route erfa serves.
+    pub fn table() -> Vec<RouteSpec> {
+        crate::route::specs(crate::all_routes())
+    }
+
+    /// The table as the Markdown table in `docs/routes.md`.
+    pub fn markdown() -> String {
+        crate::route::markdown(&table())
+    }
+}
+
 /// Paths the route table does not know: what a missing path answers this viewer
-/// ([`auth::missing`]).
+/// ([`route::missing`]).
 async fn fallback(State(state): State<AppState>, request: Request) -> Response {
-    let viewer = auth::Viewer::of(request.extensions());
-    auth::missing(&state, &viewer, request.headers(), request.uri())
+    let viewer = access::Viewer::of(request.extensions());
+    route::missing(&state, &viewer, request.headers(), request.uri())
 }
 
 /// Refuses a request target longer than [`MAX_URI_BYTES`] with a bare 414, which the

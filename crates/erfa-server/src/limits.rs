@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::pages::Ctx;
+use crate::page::Ctx;
 
 /// The longest query string read, in bytes.
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;

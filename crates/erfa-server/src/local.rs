@@ -106,7 +106,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     if crate::is_api(request.uri().path()) {
         error.into_response()
     } else {
-        crate::pages::error_page(&state, lang, crate::auth::Viewer::anonymous(), &error)
+        crate::page::error_page(&state, lang, crate::access::Viewer::anonymous(), &error)
     }
 }
 

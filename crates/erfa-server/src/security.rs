@@ -13,7 +13,7 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::Viewer;
+use crate::access::Viewer;
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -76,7 +76,7 @@ fn shape(state: &AppState, api: bool, lang: Lang, response: Response) -> Respons
     let shaped = if api {
         error.into_response()
     } else {
-        crate::pages::error_page(state, lang, viewer, &error)
+        crate::page::error_page(state, lang, viewer, &error)
     };
     let (shaped_parts, body) = shaped.into_parts();
     for name in &BODY_HEADERS {

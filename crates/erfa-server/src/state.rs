@@ -133,7 +133,7 @@ pub struct AppState {
     /// opens it; whether viewers log in is [`AppState::logins`].
     pub accounts: Option<Arc<erfa_accounts::Accounts>>,
     /// Login throttling and hashing permits.
-    pub guards: Arc<crate::auth::Guards>,
+    pub guards: Arc<crate::guards::Guards>,
     /// The queue to the thread that records searches for insights, started by the first
     /// search (see `desk`).
     pub(crate) insights:
@@ -166,7 +166,7 @@ impl AppState {
             assets: Arc::new(crate::assets::Assets::new()),
             watch: None,
             accounts: None,
-            guards: Arc::new(crate::auth::Guards::default()),
+            guards: Arc::new(crate::guards::Guards::default()),
             insights: Arc::new(std::sync::OnceLock::new()),
             turns: Arc::new(tokio::sync::Semaphore::new(
                 TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -1,17 +1,41 @@
-//! Loading a write-up for a viewer, shared by the API and the pages: the stored record,
-//! its rendered body, and every link to another write-up that the viewer may read.
-//! Links to write-ups the viewer may not read are left out, so their slugs never leak.
+//! Write-ups: the write-up page and the write-up API, and what both share: loading a
+//! write-up for a viewer (the stored record, its rendered body, and every link to another
+//! write-up that the viewer may read). Links to write-ups the viewer may not read are left
+//! out, so their slugs never leak.
 //!
 //! Also attachments: files next to a write-up in `content/` that its Markdown links to,
 //! served with its visibility and only under its URL.
+
+pub(crate) mod api;
+mod page;
 
 use std::path::{Component, Path};
 
 use erfa_index::{Scope, Stored};
 
+use crate::access::Access;
 use crate::error::ApiError;
 use crate::render::{self, Base};
+use crate::route::Route;
 use crate::state::AppState;
+
+/// The routes of write-ups.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        Route::get(
+            "/w/{*slug}",
+            Access::Public,
+            "A write-up, its attachments, alias redirects",
+            page::writeup_page,
+        ),
+        Route::get(
+            "/api/writeups/{*slug}",
+            Access::Public,
+            "A write-up as JSON, or `…/related`",
+            api::writeup,
+        ),
+    ]
+}
 
 /// Another write-up, as a link.
 #[derive(Debug, Clone, PartialEq, Eq)]

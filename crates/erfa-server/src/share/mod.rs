@@ -31,17 +31,14 @@ use erfa_index::vocab::{self, Kind, Language, OrgSize, Sector, Status, Visibilit
 use erfa_index::{Date, Document, Draft, FrontMatter, Hit};
 use serde::Serialize;
 
-use crate::auth::Access;
+use crate::access::Access;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Strings};
-use crate::pages::{Ctx, Layout, page, render};
-use crate::routes::Route;
+use crate::page::{Ctx, Layout, page, render};
+use crate::route::Route;
 
 /// The folder of `content/` that the form writes into.
 pub const FOLDER: &str = "submissions";
-/// The name the audit log gives the person at this machine in local mode, where nobody
-/// logs in; their submissions are recorded under [`erfa_accounts::NO_ACCOUNT`].
-pub const LOCAL_ACTOR: &str = "local";
 /// How many similar write-ups the duplicate warning shows.
 const SIMILAR: usize = 3;
 /// The longest one-line value accepted (titles, summaries, names).

@@ -1,10 +1,9 @@
-//! The route table: every route erfa serves, with the least access it needs.
-//!
-//! The router is built from this table and nothing else, so a route cannot exist without
-//! stating who may use it (deny by default); the tests walk the table for every rank and
-//! `docs/routes.md` is checked against it. Other methods at a known path, `OPTIONS`
-//! included, are answered from the table too: only viewers who may use the path learn
-//! which methods it has.
+//! Routes and the access rule at work: every route erfa serves states the least access it
+//! needs ([`Route`]), and the router is built from the table of them (assembled in
+//! `lib.rs`) and nothing else, so a route cannot exist without stating who may use it
+//! (deny by default); the tests walk the table for every rank and `docs/routes.md` is
+//! checked against it. Other methods at a known path, `OPTIONS` included, are answered
+//! from the table too: only viewers who may use the path learn which methods it has.
 
 use std::sync::Arc;
 
@@ -15,8 +14,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 
-use crate::auth::{self, Access};
+use axum::http::HeaderMap;
+use axum::response::Redirect;
+
+use crate::access::{Access, Rank, Viewer, allows};
 use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::page::error_page;
 use crate::state::AppState;
 
 /// One route: method, path pattern, least access, and what it is for.
@@ -74,24 +78,15 @@ impl Route {
     }
 }
 
-fn all() -> Vec<Route> {
-    let mut routes = crate::api::routes();
-    routes.extend(crate::pages::routes());
-    routes.extend(crate::people::routes());
-    routes.extend(crate::desk::routes());
-    routes.extend(crate::submit::routes());
-    routes
+/// The specs of `routes`, in their order.
+pub(crate) fn specs(routes: Vec<Route>) -> Vec<RouteSpec> {
+    routes.into_iter().map(|r| r.spec).collect()
 }
 
-/// Every route erfa serves.
-pub fn table() -> Vec<RouteSpec> {
-    all().into_iter().map(|r| r.spec).collect()
-}
-
-/// The table as the Markdown table in `docs/routes.md`.
-pub fn markdown() -> String {
+/// `specs` as the Markdown table in `docs/routes.md`.
+pub(crate) fn markdown(specs: &[RouteSpec]) -> String {
     let mut out = String::from("| Method | Path | Least access | What |\n|---|---|---|---|\n");
-    for spec in table() {
+    for spec in specs {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} |\n",
             spec.method,
@@ -104,17 +99,17 @@ pub fn markdown() -> String {
 }
 
 /// The router of every route in the table, each behind its access check
-/// ([`auth::require`]). Every other method at a route's path is answered by
+/// ([`require`]). Every other method at a route's path is answered by
 /// [`other_method`], from the same table.
-pub(crate) fn router(state: &AppState) -> Router<AppState> {
+pub(crate) fn router(state: &AppState, routes: Vec<Route>) -> Router<AppState> {
     // One method router per path, in the table's order, with the methods it serves.
     let mut paths: Vec<PathRoutes> = Vec::new();
-    for route in all() {
+    for route in routes {
         let access = route.spec.access;
         let guard = middleware::from_fn_with_state(
             state.clone(),
             move |State(state): State<AppState>, request: Request, next: Next| {
-                auth::require(access, state, request, next)
+                require(access, state, request, next)
             },
         );
         let handler = route.handler.route_layer(guard);
@@ -160,18 +155,18 @@ struct PathRoutes {
 }
 
 /// A method the table does not list at a path it knows. A viewer who may use none of the
-/// path's routes gets [`auth::deny`] (for anonymous viewers, exactly what a path that does
+/// path's routes gets [`deny`] (for anonymous viewers, exactly what a path that does
 /// not exist answers); only a viewer who may use some of them learns which methods there
 /// are: `OPTIONS` answers 204, any other method 405, both with `Allow`.
 fn other_method(methods: &[(Method, Access)], state: &AppState, request: Request) -> Response {
-    let viewer = auth::Viewer::of(request.extensions());
+    let viewer = Viewer::of(request.extensions());
     let allowed: Vec<&Method> = methods
         .iter()
-        .filter(|(_, access)| auth::allows(*access, viewer.rank, state.public_access()))
+        .filter(|(_, access)| allows(*access, viewer.rank, state.public_access()))
         .map(|(method, _)| method)
         .collect();
     if allowed.is_empty() {
-        return auth::deny(state, &viewer, request.headers(), request.uri());
+        return deny(state, &viewer, request.headers(), request.uri());
     }
     let mut names: Vec<&str> = Vec::new();
     for method in allowed {
@@ -190,7 +185,85 @@ fn other_method(methods: &[(Method, Access)], state: &AppState, request: Request
         error.into_response()
     } else {
         let lang = crate::i18n::Lang::negotiate(request.headers());
-        crate::pages::error_page(state, lang, viewer, &error)
+        crate::page::error_page(state, lang, viewer, &error)
     };
     (allow, answer).into_response()
+}
+
+/// What a path that does not exist answers `viewer`. Unknown paths follow the `public`
+/// rule: without public access an anonymous visitor is asked to log in, as on every other
+/// page; everyone else gets 404 (JSON under `/api`, the HTML page elsewhere).
+pub(crate) fn missing(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+) -> Response {
+    let lang = Lang::negotiate(headers);
+    let path = uri.path();
+    if !allows(Access::Public, viewer.rank, state.public_access()) {
+        if crate::is_api(path) {
+            return ApiError::Unauthorized(lang.t().error_401_text.to_string()).into_response();
+        }
+        let here = uri.path_and_query().map_or("/", |p| p.as_str());
+        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    let error = ApiError::not_found();
+    if crate::is_api(path) {
+        error.into_response()
+    } else {
+        error_page(state, lang, viewer.clone(), &error)
+    }
+}
+
+/// What a viewer who may not use a route gets. An anonymous viewer gets exactly what a
+/// path that does not exist answers ([`missing`]): asked to log in without public access,
+/// 404 with it, so that nobody can list the routes they may not use (docs/routes.md).
+/// A logged-in viewer whose role is too low gets 403.
+pub(crate) fn deny(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+) -> Response {
+    if viewer.rank == Rank::Anonymous {
+        return missing(state, viewer, headers, uri);
+    }
+    let lang = Lang::negotiate(headers);
+    let error = ApiError::Forbidden {
+        code: "forbidden",
+        message: lang.t().forbidden_role.to_string(),
+    };
+    if crate::is_api(uri.path()) {
+        error.into_response()
+    } else {
+        error_page(state, lang, viewer.clone(), &error)
+    }
+}
+
+/// Lets the request through when the viewer may use a route that needs `access`.
+pub(crate) async fn require(
+    access: Access,
+    state: AppState,
+    request: Request,
+    next: Next,
+) -> Response {
+    let viewer = Viewer::of(request.extensions());
+    match refuse(access, &state, &viewer, &request) {
+        Some(denied) => denied,
+        None => next.run(request).await,
+    }
+}
+
+/// The answer for a viewer who may not use a route that needs `access`, or `None` when
+/// they may.
+pub(crate) fn refuse(
+    access: Access,
+    state: &AppState,
+    viewer: &Viewer,
+    request: &Request,
+) -> Option<Response> {
+    (!allows(access, viewer.rank, state.public_access()))
+        .then(|| deny(state, viewer, request.headers(), request.uri()))
 }

@@ -1,0 +1,112 @@
+//! The flags queue: members' flags on write-ups.
+
+use super::*;
+
+struct FlagView {
+    id: i64,
+    slug: String,
+    title: String,
+    reason: &'static str,
+    comment: String,
+    at: String,
+    state: &'static str,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_flags.html")]
+struct FlagsTemplate {
+    layout: Layout,
+    open: Vec<FlagView>,
+    closed: Vec<FlagView>,
+    notice: Option<&'static str>,
+}
+
+fn flag_state_label(t: &Strings, state: FlagState) -> &'static str {
+    match state {
+        FlagState::Open => t.desk_flag_open,
+        FlagState::Resolved => t.desk_flag_resolved,
+        FlagState::Dismissed => t.desk_flag_dismissed,
+    }
+}
+
+pub(super) async fn flags(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejection>) -> Response {
+    let done = query.map(|q| q.0.done).unwrap_or_default();
+    let result = async {
+        let accounts = ctx.state.accounts()?;
+        let t = ctx.lang.t();
+        let views = blocking(&ctx.state, move |s| {
+            let all = accounts.flags(None).map_err(ApiError::from)?;
+            let mut views = Vec::new();
+            for f in all {
+                let title = s
+                    .engine
+                    .get(&f.writeup, Scope::Facilitator)?
+                    .map_or_else(|| f.writeup.clone(), |st| st.record.front.title);
+                views.push(FlagView {
+                    id: f.id,
+                    title,
+                    reason: i18n::flag_reason(t, f.reason),
+                    comment: f.comment,
+                    at: Date::utc_minute(f.at),
+                    state: flag_state_label(t, f.state),
+                    open: f.state == FlagState::Open,
+                    slug: f.writeup,
+                });
+            }
+            Ok(views)
+        })
+        .await?;
+        let (open, closed): (Vec<FlagView>, Vec<FlagView>) =
+            views.into_iter().partition(|f| f.open);
+        let template = FlagsTemplate {
+            layout: desk_layout(&ctx, t.desk_flags),
+            open,
+            closed: closed.into_iter().take(50).collect(),
+            notice: done_notice(t, &done),
+        };
+        render(&template, StatusCode::OK)
+    }
+    .await;
+    page(result, &ctx)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct FlagActionForm {
+    #[serde(default)]
+    action: String,
+}
+
+pub(super) async fn flag_action(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<FlagActionForm>, FormRejection>,
+) -> Response {
+    let result = async {
+        let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+        let Form(form) = form.map_err(|e| {
+            ApiError::body_rejected(e.status(), bad_form("expected the field action"))
+        })?;
+        let state = match form.action.as_str() {
+            "resolve" => FlagState::Resolved,
+            "dismiss" => FlagState::Dismissed,
+            _ => return Err(bad_form("action: expected resolve or dismiss")),
+        };
+        let accounts = ctx.state.accounts()?;
+        let me = actor(&ctx.viewer)?;
+        let action = form.action.clone();
+        blocking(&ctx.state, move |_| {
+            let writeup = accounts
+                .close_flag(id, state, &me.name)
+                .map_err(ApiError::from)?
+                .ok_or_else(ApiError::not_found)?;
+            accounts
+                .audit(&me, &format!("flag.{action}"), &writeup)
+                .map_err(ApiError::from)
+        })
+        .await?;
+        Ok(Redirect::to(&format!("/admin/flags?done={}", form.action)).into_response())
+    }
+    .await;
+    page(result, &ctx)
+}

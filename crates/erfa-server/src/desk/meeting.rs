@@ -1,0 +1,259 @@
+//! The next meeting: its agenda as a page and as Markdown.
+
+use super::*;
+
+struct AgendaItem {
+    slug: String,
+    title: String,
+    detail: String,
+}
+
+/// The agenda's data, for the page and the Markdown export.
+struct Agenda {
+    since: Option<Date>,
+    last_meeting: Option<String>,
+    zero: Vec<QueryCount>,
+    flags: Vec<AgendaItem>,
+    saw_too: Vec<AgendaItem>,
+    added: Vec<AgendaItem>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct AgendaQuery {
+    #[serde(default)]
+    since: String,
+}
+
+/// Drafts the agenda. Blocking.
+fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, ApiError> {
+    let survey = survey(&state.config.content_dir)?;
+    let last_meeting = survey
+        .docs()
+        .filter_map(|d| d.front.meeting.clone())
+        .filter(|m| meeting_start(m).is_some())
+        .max_by_key(|m| meeting_start(m));
+    let since = match since.trim() {
+        "" => last_meeting.as_deref().and_then(meeting_start),
+        text => Some(Date::parse(text).ok_or_else(|| {
+            ApiError::bad_request("bad_date", "since: expected a date as YYYY-MM-DD")
+        })?),
+    };
+    let mut added: Vec<AgendaItem> = survey
+        .docs()
+        .filter(|d| d.front.status == Status::Published && d.front.meeting.is_none())
+        .filter(|d| match (since, d.front.date) {
+            (Some(since), Some(date)) => date >= since,
+            (None, _) => true,
+            (Some(_), None) => false,
+        })
+        .map(|d| AgendaItem {
+            slug: d.slug.clone(),
+            title: d.front.title.clone(),
+            detail: d.front.date.map(|x| x.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    added.sort_by(|a, b| b.detail.cmp(&a.detail).then(a.slug.cmp(&b.slug)));
+    let (zero, flags, saw_too) = match &state.accounts {
+        Some(accounts) => {
+            let zero = if state.config.insights {
+                accounts
+                    .search_insights(state.config.insights_weeks, 20)
+                    .map_err(ApiError::from)?
+                    .zero
+            } else {
+                Vec::new()
+            };
+            let flags = accounts
+                .flags(Some(FlagState::Open))
+                .map_err(ApiError::from)?
+                .into_iter()
+                .map(|f| AgendaItem {
+                    title: survey.title_of(&f.writeup),
+                    detail: if f.comment.is_empty() {
+                        i18n::flag_reason(t, f.reason).to_string()
+                    } else {
+                        format!("{}: {}", i18n::flag_reason(t, f.reason), f.comment)
+                    },
+                    slug: f.writeup,
+                })
+                .collect();
+            let mut saw_too: Vec<(u64, AgendaItem)> = accounts
+                .all_signal_counts()
+                .map_err(ApiError::from)?
+                .into_iter()
+                .filter(|(_, c)| c.saw_too >= AGENDA_SAW_TOO)
+                .filter_map(|(slug, c)| {
+                    let doc = survey.entry(&slug)?.doc.as_ref()?;
+                    (doc.front.confidence != Some(Confidence::Validated)).then(|| {
+                        (
+                            c.saw_too,
+                            AgendaItem {
+                                title: doc.front.title.clone(),
+                                detail: format!("{} × {}", c.saw_too, t.desk_saw_too),
+                                slug,
+                            },
+                        )
+                    })
+                })
+                .collect();
+            saw_too.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.slug.cmp(&b.1.slug)));
+            (zero, flags, saw_too.into_iter().map(|x| x.1).collect())
+        }
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    Ok(Agenda {
+        since,
+        last_meeting,
+        zero,
+        flags,
+        saw_too,
+        added,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin_meeting.html")]
+struct MeetingTemplate {
+    layout: Layout,
+    agenda: Agenda,
+    since: String,
+    markdown_href: String,
+}
+
+fn since_param(query: Result<Query<AgendaQuery>, QueryRejection>) -> String {
+    query.map(|q| q.0.since).unwrap_or_default()
+}
+
+pub(super) async fn meeting(
+    ctx: Ctx,
+    query: Result<Query<AgendaQuery>, QueryRejection>,
+) -> Response {
+    let since = since_param(query);
+    let result = async {
+        let t = ctx.lang.t();
+        let wanted = since.clone();
+        let agenda = blocking(&ctx.state, move |s| agenda(s, &wanted, t)).await?;
+        let shown = agenda.since.map(|d| d.to_string()).unwrap_or_default();
+        let markdown_href = if since.trim().is_empty() {
+            "/admin/meeting.md".to_string()
+        } else {
+            format!(
+                "/admin/meeting.md?since={}",
+                form_urlencoded::byte_serialize(since.trim().as_bytes()).collect::<String>()
+            )
+        };
+        let template = MeetingTemplate {
+            layout: desk_layout(&ctx, t.desk_meeting),
+            agenda,
+            since: shown,
+            markdown_href,
+        };
+        render(&template, StatusCode::OK)
+    }
+    .await;
+    page(result, &ctx)
+}
+
+/// Markdown-escapes text that goes into a list item or link text.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        if c == '\n' || c == '\r' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The agenda as Markdown, with links relative to `base`.
+fn agenda_markdown(agenda: &Agenda, t: &Strings, base: &str) -> String {
+    let mut out = format!("# {}\n\n", t.desk_meeting);
+    if let Some(since) = agenda.since {
+        out.push_str(&format!("{} {since}", t.desk_since));
+        if let Some(m) = &agenda.last_meeting {
+            out.push_str(&format!(" ({} {})", t.desk_last_meeting, md(m)));
+        }
+        out.push_str("\n\n");
+    }
+    let section = |out: &mut String, heading: &str, items: &[AgendaItem]| {
+        out.push_str(&format!("## {heading}\n\n"));
+        if items.is_empty() {
+            out.push_str(&format!("- {}\n", t.desk_nothing));
+        }
+        for i in items {
+            out.push_str(&format!("- [{}]({base}/w/{})", md(&i.title), i.slug));
+            if !i.detail.is_empty() {
+                out.push_str(&format!(" — {}", md(&i.detail)));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    };
+    out.push_str(&format!("## {}\n\n", t.desk_agenda_zero));
+    if agenda.zero.is_empty() {
+        out.push_str(&format!("- {}\n", t.desk_nothing));
+    }
+    for q in &agenda.zero {
+        out.push_str(&format!(
+            "- “{}” — {} × {}\n",
+            md(&q.query),
+            q.searches,
+            t.desk_searches
+        ));
+    }
+    out.push('\n');
+    section(&mut out, t.desk_agenda_flags, &agenda.flags);
+    section(&mut out, t.desk_agenda_saw_too, &agenda.saw_too);
+    section(&mut out, t.desk_agenda_added, &agenda.added);
+    out
+}
+
+pub(super) async fn meeting_markdown(
+    ctx: Ctx,
+    query: Result<Query<AgendaQuery>, QueryRejection>,
+) -> Response {
+    let since = since_param(query);
+    let result = async {
+        let t = ctx.lang.t();
+        let agenda = blocking(&ctx.state, move |s| agenda(s, &since, t)).await?;
+        let text = agenda_markdown(&agenda, t, &ctx.base_url());
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/markdown; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("inline; filename=\"agenda.md\""),
+                ),
+                (
+                    header::VARY,
+                    HeaderValue::from_static("Accept-Language, Cookie"),
+                ),
+            ],
+            text,
+        )
+            .into_response())
+    }
+    .await;
+    page(result, &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_text_is_escaped() {
+        assert_eq!(md("a *b* [c](d)\nx"), "a \\*b\\* \\[c\\](d) x");
+    }
+}

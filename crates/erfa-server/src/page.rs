@@ -1,0 +1,267 @@
+//! The page frame every HTML page shares: the request context ([`Ctx`]), the layout
+//! around each page ([`Layout`]), rendering, and error pages.
+
+use std::convert::Infallible;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderValue};
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use erfa_index::Scope;
+
+use crate::access::Viewer;
+use crate::error::ApiError;
+use crate::i18n::{Lang, Strings};
+use crate::state::AppState;
+
+/// What every page handler needs from the request.
+pub(crate) struct Ctx {
+    pub(crate) state: AppState,
+    pub(crate) lang: Lang,
+    /// Who is asking.
+    pub(crate) viewer: Viewer,
+    /// Path and query of this request, for the language switch to come back to.
+    here: String,
+    /// The `Host` the request named (checked by local mode when it applies).
+    host: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Ctx {
+            state: state.clone(),
+            lang: Lang::negotiate(&parts.headers),
+            viewer: Viewer::of(&parts.extensions),
+            here: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
+            host: parts
+                .headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_string),
+        })
+    }
+}
+
+impl Ctx {
+    pub(crate) fn layout(&self, title: String, nav: &'static str, public_page: bool) -> Layout {
+        Layout::new(
+            &self.state,
+            self.lang,
+            &self.viewer,
+            title,
+            nav,
+            public_page,
+            &self.here,
+        )
+    }
+
+    pub(crate) fn error(&self, error: ApiError) -> PageError {
+        PageError {
+            state: self.state.clone(),
+            lang: self.lang,
+            viewer: self.viewer.clone(),
+            error,
+        }
+    }
+
+    /// The viewer's search scope.
+    pub(crate) fn scope(&self) -> Scope {
+        self.viewer.scope()
+    }
+
+    /// The absolute base URL for feeds and OpenSearch.
+    pub(crate) fn base_url(&self) -> String {
+        if let Some(url) = &self.state.config.public_url {
+            return url.trim_end_matches('/').to_string();
+        }
+        match (&self.host, self.state.config.local) {
+            // Local mode has checked that the host is a loopback name.
+            (Some(host), true) => format!("http://{host}"),
+            _ => format!("http://{}", self.state.config.bind),
+        }
+    }
+}
+
+/// Shared parts of every page.
+pub(crate) struct Layout {
+    pub(crate) t: &'static Strings,
+    /// The logged-in user's name.
+    pub(crate) user: Option<String>,
+    /// Whether to offer a login link (accounts exist, nobody is logged in).
+    pub(crate) offer_login: bool,
+    /// Whether the viewer may search (not so for anonymous visitors without public
+    /// access: they are only offered the login).
+    pub(crate) can_search: bool,
+    /// Whether to link the people page (facilitator with accounts).
+    pub(crate) people: bool,
+    /// Whether to link the facilitator's desk.
+    pub(crate) admin: bool,
+    /// Whether to link the digest (members and up).
+    pub(crate) member: bool,
+    /// Whether to link the form for sharing an experience (contributors and up).
+    pub(crate) share: bool,
+    pub(crate) title: String,
+    pub(crate) local: bool,
+    pub(crate) noindex: bool,
+    pub(crate) css: String,
+    pub(crate) js: String,
+    pub(crate) icon: String,
+    pub(crate) switch_href: String,
+    pub(crate) switch_lang: &'static str,
+    pub(crate) nav: &'static str,
+}
+
+impl Layout {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        state: &AppState,
+        lang: Lang,
+        viewer: &Viewer,
+        title: String,
+        nav: &'static str,
+        public_page: bool,
+        here: &str,
+    ) -> Layout {
+        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        Layout {
+            t: lang.t(),
+            user: viewer.name().map(str::to_string),
+            offer_login: state.logins() && !viewer.logged_in(),
+            can_search: crate::access::allows(
+                crate::access::Access::Public,
+                viewer.rank,
+                state.public_access(),
+            ),
+            people: state.logins() && viewer.rank == crate::access::Rank::Facilitator,
+            admin: viewer.rank == crate::access::Rank::Facilitator,
+            member: viewer.rank >= crate::access::Rank::Member,
+            share: viewer.rank >= crate::access::Rank::Contributor,
+            title: if title.is_empty() {
+                "erfa".to_string()
+            } else {
+                format!("{title} · erfa")
+            },
+            local: state.config.local,
+            // Pages rendered for members or the facilitator stay out of search engines.
+            noindex: !(public_page && viewer.scope() == Scope::Public),
+            css: state.assets.url("app.css"),
+            js: state.assets.url("app.js"),
+            icon: state.assets.url("icon.svg"),
+            switch_href: format!("/lang/{}?next={next}", lang.other().code()),
+            switch_lang: lang.other().code(),
+            nav,
+        }
+    }
+}
+
+/// An error shown as an HTML page with the error's status.
+#[derive(Debug)]
+pub struct PageError {
+    state: AppState,
+    lang: Lang,
+    viewer: Viewer,
+    error: ApiError,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.state, self.lang, self.viewer, &self.error)
+    }
+}
+
+impl From<PageError> for Response {
+    fn from(e: PageError) -> Response {
+        e.into_response()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    layout: Layout,
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+/// Renders `error` as an HTML page with its status.
+pub(crate) fn error_page(
+    state: &AppState,
+    lang: Lang,
+    viewer: Viewer,
+    error: &ApiError,
+) -> Response {
+    error.log();
+    let t = lang.t();
+    let (heading, message) = match error {
+        ApiError::NotFound(_) => (t.error_404, t.error_404_text.to_string()),
+        ApiError::BadRequest { message, .. } => (t.error_400, message.clone()),
+        ApiError::Forbidden { message, .. } => (t.error_403, message.clone()),
+        ApiError::Unauthorized(_) => (t.error_401, t.error_401_text.to_string()),
+        ApiError::TooManyRequests(message) => (t.error_429, message.clone()),
+        ApiError::MethodNotAllowed => (t.error_405, String::new()),
+        ApiError::RequestTimeout => (t.error_408, t.error_408_text.to_string()),
+        ApiError::PayloadTooLarge => (t.error_413, t.error_413_text.to_string()),
+        ApiError::UriTooLong => (t.error_414, t.error_414_text.to_string()),
+        ApiError::Status(_) => (t.error_400, error.public_message()),
+        ApiError::QueryTooLong(message) => (t.error_414, message.clone()),
+        ApiError::InsufficientStorage(_) => (t.error_507, t.error_507_text.to_string()),
+        ApiError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
+    };
+    let page = ErrorTemplate {
+        layout: Layout::new(state, lang, &viewer, heading.to_string(), "", false, "/"),
+        status: error.status().as_u16(),
+        heading,
+        message,
+    };
+    match page.render() {
+        Ok(html) => (error.status(), Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(cause = %e, "rendering the error page");
+            (error.status(), "error").into_response()
+        }
+    }
+}
+
+/// A rendered page with `200 OK`.
+pub(crate) fn html(template: &impl Template) -> Result<Response, ApiError> {
+    render(template, StatusCode::OK)
+}
+
+/// A rendered page with `status`; it varies with the language and the viewer.
+pub(crate) fn render(template: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
+    let html = template.render()?;
+    Ok((
+        status,
+        [(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        )],
+        Html(html),
+    )
+        .into_response())
+}
+
+/// A page handler's answer: the page, or its error as an error page.
+pub(crate) fn page(result: Result<Response, ApiError>, ctx: &Ctx) -> Response {
+    result.unwrap_or_else(|e| ctx.error(e).into_response())
+}
+
+/// `301 Moved Permanently` to `location` (old URLs of a write-up: aliases, other
+/// spellings), the redirect search engines and bookmarks follow best.
+pub(crate) fn moved_permanently(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, value)]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}

@@ -1,0 +1,323 @@
+//! What searches share: their parameters as the search page and the JSON API read them,
+//! the search page's URL for them, and a hit as the JSON API shows it.
+
+use erfa_index::{Hit, Scope, SearchRequest, SectionFilter, Sort};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// The highest page number accepted.
+pub const MAX_PAGE: usize = 1000;
+
+/// The most values one filter takes at a time (`tags=a&tags=b…`). Every answer repeats
+/// the selected values in its links, so without a cap the page would grow with the
+/// square of what was asked (docs/SECURITY.md, "every request is bounded").
+pub const MAX_FILTER_VALUES: usize = 20;
+
+/// The most filter values of all filters together.
+pub const MAX_ALL_FILTER_VALUES: usize = 60;
+
+/// Search parameters, shared by `/api/search`, `/api/facets` and the search page. Every
+/// filter may repeat (`tags=a&tags=b`): values of one filter are alternatives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Free text in Danish or English: "phrases", -word to exclude, a OR b, field:value.
+    #[serde(default)]
+    pub q: String,
+    /// lesson | mistake | practice.
+    #[serde(default)]
+    pub kind: Vec<String>,
+    /// ITIL 4 practice slugs.
+    #[serde(default)]
+    pub practices: Vec<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// da | en.
+    #[serde(default)]
+    pub language: Vec<String>,
+    /// Years, or ranges such as 2019..2022.
+    #[serde(default)]
+    pub year: Vec<String>,
+    /// public | private | non-profit.
+    #[serde(default)]
+    pub sector: Vec<String>,
+    /// 1-50 | 50-250 | 250-1000 | 1000+.
+    #[serde(default)]
+    pub org_size: Vec<String>,
+    /// ITSM tools.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Meetings, e.g. 2022-Q1.
+    #[serde(default)]
+    pub meeting: Vec<String>,
+    /// Only the "Lesson learned" or only the "Mistake to avoid" sections: lesson | mistake.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// relevance (default) | newest.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// Page, from 1.
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    /// Hits per page, 1–100 (default 10; larger values are capped at 100).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub per_page: Option<String>,
+}
+
+impl SearchParams {
+    /// The filters as (facet, values), in the order of `erfa_index::schema::FACETS`.
+    pub fn filters(&self) -> Vec<(&'static str, &Vec<String>)> {
+        vec![
+            ("kind", &self.kind),
+            ("practices", &self.practices),
+            ("tags", &self.tags),
+            ("year", &self.year),
+            ("language", &self.language),
+            ("sector", &self.sector),
+            ("org_size", &self.org_size),
+            ("tools", &self.tools),
+            ("meeting", &self.meeting),
+        ]
+    }
+
+    /// Mutable access to a filter's values by facet name.
+    pub fn filter_mut(&mut self, facet: &str) -> Option<&mut Vec<String>> {
+        Some(match facet {
+            "kind" => &mut self.kind,
+            "practices" => &mut self.practices,
+            "tags" => &mut self.tags,
+            "year" => &mut self.year,
+            "language" => &mut self.language,
+            "sector" => &mut self.sector,
+            "org_size" => &mut self.org_size,
+            "tools" => &mut self.tools,
+            "meeting" => &mut self.meeting,
+            _ => return None,
+        })
+    }
+
+    /// The section filter, checked.
+    pub fn section(&self) -> Result<Option<SectionFilter>, ApiError> {
+        match self.section.as_deref().map(str::trim) {
+            None | Some("") | Some("all") => Ok(None),
+            Some("lesson") => Ok(Some(SectionFilter::Lesson)),
+            Some("mistake") => Ok(Some(SectionFilter::Mistake)),
+            Some(_) => Err(ApiError::bad_request(
+                "bad_parameter",
+                "section: expected `lesson` or `mistake`",
+            )),
+        }
+    }
+
+    /// The sort order, checked.
+    pub fn sort(&self) -> Result<Sort, ApiError> {
+        match self.sort.as_deref().map(str::trim) {
+            None | Some("") | Some("relevance") => Ok(Sort::Relevance),
+            Some("newest") => Ok(Sort::Newest),
+            Some(_) => Err(ApiError::bad_request(
+                "bad_parameter",
+                "sort: expected `relevance` or `newest`",
+            )),
+        }
+    }
+
+    pub(crate) fn number(
+        name: &str,
+        value: Option<&str>,
+        default: usize,
+    ) -> Result<usize, ApiError> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(default),
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err(ApiError::bad_request(
+                    "bad_parameter",
+                    format!("{name}: expected a whole number from 1"),
+                )),
+            },
+        }
+    }
+
+    /// The page, checked.
+    pub fn page(&self) -> Result<usize, ApiError> {
+        let page = Self::number("page", self.page.as_deref(), 1)?;
+        if page > MAX_PAGE {
+            return Err(ApiError::bad_request(
+                "bad_parameter",
+                format!("page: expected at most {MAX_PAGE}"),
+            ));
+        }
+        Ok(page)
+    }
+
+    /// The page size, checked and capped at 100.
+    pub fn per_page(&self) -> Result<usize, ApiError> {
+        Ok(Self::number("per_page", self.per_page.as_deref(), 10)?
+            .min(erfa_index::search::MAX_PER_PAGE))
+    }
+
+    /// The search core's request for this viewer.
+    pub fn to_request(&self, scope: Scope) -> Result<SearchRequest, ApiError> {
+        if self.q.chars().count() > MAX_QUERY_CHARS {
+            return Err(ApiError::bad_request(
+                "bad_parameter",
+                format!("q: expected at most {MAX_QUERY_CHARS} characters"),
+            ));
+        }
+        let mut request = SearchRequest::new(self.q.clone(), scope);
+        let all: usize = self.filters().iter().map(|(_, v)| v.len()).sum();
+        if all > MAX_ALL_FILTER_VALUES {
+            return Err(ApiError::bad_request(
+                "too_many_values",
+                format!(
+                    "at most {MAX_ALL_FILTER_VALUES} filter values in all (this asked for {all})"
+                ),
+            ));
+        }
+        for (name, values) in self.filters() {
+            if values.len() > MAX_FILTER_VALUES {
+                return Err(ApiError::bad_request(
+                    "too_many_values",
+                    format!(
+                        "{name}: at most {MAX_FILTER_VALUES} values at a time (this asked for {})",
+                        values.len()
+                    ),
+                ));
+            }
+            for value in values {
+                let value = value.trim();
+                if !value.is_empty() {
+                    request = request.filter(name, value);
+                }
+            }
+        }
+        request.section = self.section()?;
+        request.sort = self.sort()?;
+        request.page = self.page()?;
+        request.per_page = self.per_page()?;
+        Ok(request)
+    }
+}
+
+/// The URL of the search page for `params`. Only what differs from the defaults is in it.
+pub(crate) fn search_href(params: &SearchParams) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !params.q.trim().is_empty() {
+        s.append_pair("q", &params.q);
+    }
+    for (name, values) in params.filters() {
+        for v in values {
+            if !v.trim().is_empty() {
+                s.append_pair(name, v);
+            }
+        }
+    }
+    if let Some(section) = params
+        .section
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "all")
+    {
+        s.append_pair("section", section);
+    }
+    if let Some(sort) = params
+        .sort
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "relevance")
+    {
+        s.append_pair("sort", sort);
+    }
+    if let Some(per_page) = params.per_page.as_deref().filter(|s| !s.is_empty()) {
+        s.append_pair("per_page", per_page);
+    }
+    if let Some(page) = params
+        .page
+        .as_deref()
+        .filter(|p| !p.is_empty() && *p != "1")
+    {
+        s.append_pair("page", page);
+    }
+    let query = s.finish();
+    if query.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?{query}")
+    }
+}
+
+/// The search page filtered to `value` of `facet`.
+pub(crate) fn filter_link(facet: &str, value: &str) -> String {
+    let mut p = SearchParams::default();
+    if let Some(values) = p.filter_mut(facet) {
+        values.push(value.to_string());
+    }
+    search_href(&p)
+}
+
+/// One search hit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HitJson {
+    /// URL name: the write-up is at `/w/{slug}`.
+    pub slug: String,
+    /// Path relative to the content folder; absent for anonymous viewers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Title.
+    pub title: String,
+    /// lesson | mistake | practice.
+    pub kind: String,
+    /// ITIL 4 practice slugs.
+    pub practices: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// `YYYY-MM-DD`, or null when undated.
+    pub date: Option<String>,
+    /// da | en.
+    pub language: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Relevance score (0 when sorted by date).
+    pub score: f32,
+    /// The highlighted passage.
+    pub snippet: SnippetJson,
+    /// `draft`, `review` or `archived`; absent for published write-ups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The passage of a hit that matched.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnippetJson {
+    /// mistake | lesson | summary | body.
+    pub section: String,
+    /// HTML: text escaped, matches in `<mark>`.
+    pub html: String,
+}
+
+impl From<Hit> for HitJson {
+    fn from(h: Hit) -> Self {
+        HitJson {
+            slug: h.slug,
+            path: h.path,
+            title: h.title,
+            kind: h.kind.as_str().to_string(),
+            practices: h.practices,
+            tags: h.tags,
+            date: h.date,
+            language: h.language.as_str().to_string(),
+            summary: h.summary,
+            score: h.score,
+            snippet: SnippetJson {
+                section: h.snippet.section.to_string(),
+                html: h.snippet.html,
+            },
+            status: h.status.map(|s| s.as_str().to_string()),
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! The search API: `/api/search`, `/api/facets` and `/api/suggest`.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum_extra::extract::Query;
+use axum_extra::extract::QueryRejection;
+use erfa_index::SearchResults;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::access::Viewer;
+use crate::error::{ApiError, ErrorBody};
+use crate::query::{HitJson, MAX_QUERY_CHARS, SearchParams};
+use crate::state::AppState;
+
+/// A search result page: the search core's result shape.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchResponse {
+    /// The query as typed.
+    pub query: String,
+    /// The scope searched: public, members or facilitator.
+    pub scope: String,
+    /// Matching write-ups in all.
+    pub total: u64,
+    /// 1-based page.
+    pub page: usize,
+    /// Page size.
+    pub per_page: usize,
+    /// This page's hits.
+    pub hits: Vec<HitJson>,
+    /// Counts per facet value, by front-matter name; a facet's counts ignore its own
+    /// filter.
+    pub facets: BTreeMap<String, Vec<FacetValueJson>>,
+    /// A corrected query, when nothing matched.
+    pub did_you_mean: Option<String>,
+}
+
+impl From<SearchResults> for SearchResponse {
+    fn from(r: SearchResults) -> Self {
+        SearchResponse {
+            query: r.query,
+            scope: r.scope.as_str().to_string(),
+            total: r.total,
+            page: r.page,
+            per_page: r.per_page,
+            hits: r.hits.into_iter().map(HitJson::from).collect(),
+            facets: r
+                .facets
+                .into_iter()
+                .map(|(name, values)| {
+                    (
+                        name.to_string(),
+                        values
+                            .into_iter()
+                            .map(|v| FacetValueJson {
+                                value: v.value,
+                                count: v.count,
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+            did_you_mean: r.did_you_mean,
+        }
+    }
+}
+
+/// A facet value and its count.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FacetValueJson {
+    /// The value.
+    pub value: String,
+    /// Matching write-ups with it.
+    pub count: u64,
+}
+
+/// `GET /api/search`: search the write-ups the viewer may read.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Results", body = SearchResponse),
+        (status = 400, description = "A parameter is malformed", body = ErrorBody),
+        (status = 403, description = "Refused by local mode", body = ErrorBody),
+    )
+)]
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let Query(params) = params.map_err(crate::error::query_error)?;
+    let request = params.to_request(viewer.scope())?;
+    let first_page = request.page <= 1;
+    let results = state
+        .blocking(move |s| Ok(s.engine.search(&request)?))
+        .await?;
+    if first_page {
+        crate::insights::record_search(&state, &viewer, &params.q, results.total == 0);
+    }
+    Ok(Json(results.into()))
+}
+
+/// Facet counts for a query and filters (all write-ups when there are none).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FacetsResponse {
+    /// The scope counted.
+    pub scope: String,
+    /// Matching write-ups in all.
+    pub total: u64,
+    /// Counts per facet value, by front-matter name.
+    pub facets: BTreeMap<String, Vec<FacetValueJson>>,
+}
+
+/// `GET /api/facets`: facet counts, optionally for a query and filters.
+#[utoipa::path(
+    get,
+    path = "/api/facets",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Counts", body = FacetsResponse),
+        (status = 400, description = "A parameter is malformed", body = ErrorBody),
+    )
+)]
+pub(crate) async fn facets(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Json<FacetsResponse>, ApiError> {
+    let Query(params) = params.map_err(crate::error::query_error)?;
+    let mut request = params.to_request(viewer.scope())?;
+    request.per_page = 1;
+    request.page = 1;
+    request.snippets = false;
+    let results = state
+        .blocking(move |s| Ok(s.engine.search(&request)?))
+        .await?;
+    let response: SearchResponse = results.into();
+    Ok(Json(FacetsResponse {
+        scope: response.scope,
+        total: response.total,
+        facets: response.facets,
+    }))
+}
+
+/// Parameters of `/api/suggest`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// What has been typed so far.
+    #[serde(default)]
+    pub q: String,
+    /// Most suggestions, 1–20 (default 8).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 20)]
+    pub limit: Option<String>,
+}
+
+/// Suggestions for what is being typed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SuggestResponse {
+    /// What was typed.
+    pub query: String,
+    /// Titles and tags, best first.
+    pub suggestions: Vec<SuggestionJson>,
+}
+
+/// One suggestion.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SuggestionJson {
+    /// What to show and search for.
+    pub text: String,
+    /// title | tag.
+    pub kind: String,
+    /// The write-up, for titles.
+    pub slug: Option<String>,
+}
+
+/// `GET /api/suggest`: titles and tags for search-as-you-type.
+#[utoipa::path(
+    get,
+    path = "/api/suggest",
+    params(SuggestParams),
+    responses(
+        (status = 200, description = "Suggestions", body = SuggestResponse),
+        (status = 400, description = "A parameter is malformed", body = ErrorBody),
+    )
+)]
+pub(crate) async fn suggest(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    params: Result<Query<SuggestParams>, QueryRejection>,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    let Query(params) = params.map_err(crate::error::query_error)?;
+    if params.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_request(
+            "bad_parameter",
+            format!("q: expected at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    let limit = SearchParams::number("limit", params.limit.as_deref(), 8)?.min(20);
+    let scope = viewer.scope();
+    let q = params.q.clone();
+    let suggestions = state
+        .blocking(move |s| Ok(s.engine.suggest(&q, scope, limit)?))
+        .await?;
+    Ok(Json(SuggestResponse {
+        query: params.q,
+        suggestions: suggestions
+            .into_iter()
+            .map(|s| SuggestionJson {
+                text: s.text,
+                kind: s.kind.to_string(),
+                slug: s.slug,
+            })
+            .collect(),
+    }))
+}

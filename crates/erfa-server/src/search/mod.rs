@@ -1,0 +1,96 @@
+//! Search: the search page, browse, the Atom feed and OpenSearch description, and the
+//! search API. Every page works without JavaScript; all state is in the URL.
+//!
+//! Templates are askama's, compiled in and escaped automatically. The only HTML inserted
+//! raw is the index's snippets (escaped text and `<mark>`).
+
+pub(crate) mod api;
+mod browse;
+mod feed;
+mod page;
+
+use erfa_index::Hit;
+
+use crate::access::Access;
+use crate::i18n::{self, Lang};
+use crate::route::Route;
+
+/// The routes of search.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/", Access::Public, "Search page", page::search),
+        Route::get(
+            "/browse",
+            Access::Public,
+            "Browse by practice, tag, meeting, newest",
+            browse::browse,
+        ),
+        Route::get(
+            "/feed.atom",
+            Access::Public,
+            "Atom feed; `?token=` for a member's personal feed",
+            feed::feed,
+        ),
+        Route::get(
+            "/opensearch.xml",
+            Access::Public,
+            "OpenSearch description",
+            feed::opensearch,
+        ),
+        Route::get(
+            "/api/search",
+            Access::Public,
+            "Search; the search core's result shape",
+            api::search,
+        ),
+        Route::get(
+            "/api/suggest",
+            Access::Public,
+            "Suggestions while typing",
+            api::suggest,
+        ),
+        Route::get("/api/facets", Access::Public, "Facet counts", api::facets),
+    ]
+}
+
+/// A hit as the templates show it.
+pub(crate) struct HitView {
+    href: String,
+    title: String,
+    kind: &'static str,
+    kind_label: String,
+    date: String,
+    practices: String,
+    language: &'static str,
+    snippet_section: &'static str,
+    snippet_label: &'static str,
+    snippet_html: String,
+    /// Draft, in review or archived (only the facilitator finds those).
+    status: Option<(&'static str, &'static str)>,
+}
+
+impl HitView {
+    fn new(hit: Hit, lang: Lang) -> HitView {
+        HitView {
+            status: hit
+                .status
+                .map(|s| (s.as_str(), lang.status_name(s.as_str()))),
+            href: format!("/w/{}", hit.slug),
+            kind: hit.kind.as_str(),
+            kind_label: lang.facet_value("kind", hit.kind.as_str()),
+            date: hit.date.unwrap_or_else(|| lang.t().undated.to_string()),
+            practices: hit
+                .practices
+                .iter()
+                .map(|p| i18n::practice_name(p))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            language: hit.language.as_str(),
+            snippet_section: hit.snippet.section,
+            snippet_label: lang.section_label(hit.snippet.section),
+            // Escaped by the index; only <mark> is markup.
+            snippet_html: hit.snippet.html,
+            title: hit.title,
+        }
+    }
+}

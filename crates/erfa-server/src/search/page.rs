@@ -1,0 +1,407 @@
+//! The search page: the search box, filters, hits and pages of results.
+
+use askama::Template;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::{Query, QueryRejection};
+use erfa_index::{SearchResults, SectionFilter, Sort};
+
+use crate::error::ApiError;
+use crate::page::{Ctx, Layout, html};
+use crate::query::{SearchParams, search_href};
+
+use super::HitView;
+
+struct FacetValueView {
+    label: String,
+    count: u64,
+    href: String,
+    selected: bool,
+}
+
+struct FacetView {
+    name: &'static str,
+    label: &'static str,
+    shown: Vec<FacetValueView>,
+    more: Vec<FacetValueView>,
+}
+
+struct Chip {
+    label: String,
+    aria: String,
+    href: String,
+}
+
+struct SwitchOption {
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
+struct PageLink {
+    n: usize,
+    label: String,
+    href: String,
+    current: bool,
+    gap: bool,
+}
+
+struct EmptyView {
+    message: String,
+    did_you_mean: Option<(String, String)>,
+    drop: Vec<Chip>,
+    advice: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchTemplate {
+    layout: Layout,
+    q: String,
+    autofocus: bool,
+    compact: bool,
+    hidden_fields: Vec<(String, String)>,
+    heading: &'static str,
+    summary: String,
+    first: u64,
+    hits: Vec<HitView>,
+    facets: Vec<FacetView>,
+    active: Vec<Chip>,
+    clear_href: String,
+    section_options: Vec<SwitchOption>,
+    sort_options: Vec<SwitchOption>,
+    empty: Option<EmptyView>,
+    pages: Vec<PageLink>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+fn hidden_fields(params: &SearchParams) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, values) in params.filters() {
+        for v in values.iter().filter(|v| !v.trim().is_empty()) {
+            out.push((name.to_string(), v.clone()));
+        }
+    }
+    if let Some(section) = params
+        .section
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "all")
+    {
+        out.push(("section".to_string(), section.to_string()));
+    }
+    if let Some(sort) = params
+        .sort
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "relevance")
+    {
+        out.push(("sort".to_string(), sort.to_string()));
+    }
+    out
+}
+
+/// `GET /`: the search page; with nothing typed, the newest write-ups.
+pub(super) async fn search(
+    ctx: Ctx,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
+    let params = match params {
+        Ok(Query(p)) => p,
+        Err(e) => return ctx.error(crate::error::query_error(e)).into_response(),
+    };
+    match search_page(&ctx, params).await {
+        Ok(r) => r,
+        Err(e) => ctx.error(e).into_response(),
+    }
+}
+
+async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let t = lang.t();
+    let request = params.to_request(ctx.scope())?;
+    let section = request.section;
+    let sort = request.sort;
+    let first_page = request.page <= 1;
+    let results: SearchResults = ctx
+        .state
+        .blocking(move |s| Ok(s.engine.search(&request)?))
+        .await?;
+    if first_page {
+        crate::insights::record_search(&ctx.state, &ctx.viewer, &params.q, results.total == 0);
+    }
+    let q = params.q.clone();
+    let has_query = !q.trim().is_empty();
+    let has_filters = params
+        .filters()
+        .iter()
+        .any(|(_, v)| v.iter().any(|x| !x.trim().is_empty()))
+        || section.is_some();
+
+    // Facets: values with counts; selected values first, always shown.
+    let mut facets = Vec::new();
+    for (name, values) in params.filters() {
+        let selected: Vec<&str> = values
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        let counts = results.facets.get(name).cloned().unwrap_or_default();
+        let mut items: Vec<FacetValueView> = Vec::new();
+        for c in &counts {
+            let is_selected = selected.contains(&c.value.as_str());
+            items.push(FacetValueView {
+                label: lang.facet_value(name, &c.value),
+                count: c.count,
+                href: toggle(&params, name, &c.value),
+                selected: is_selected,
+            });
+        }
+        for s in &selected {
+            if !counts.iter().any(|c| c.value == *s) {
+                items.push(FacetValueView {
+                    label: lang.facet_value(name, s),
+                    count: 0,
+                    href: toggle(&params, name, s),
+                    selected: true,
+                });
+            }
+        }
+        if items.is_empty() {
+            continue;
+        }
+        items.sort_by_key(|i| !i.selected);
+        let limit = if name == "practices" || name == "tags" {
+            8
+        } else {
+            6
+        };
+        let more = if items.len() > limit && !items[limit..].iter().any(|i| i.selected) {
+            items.split_off(limit)
+        } else {
+            Vec::new()
+        };
+        facets.push(FacetView {
+            name,
+            label: lang.facet_name(name),
+            shown: items,
+            more,
+        });
+    }
+
+    // Active filters as removable chips.
+    let mut active = Vec::new();
+    for (name, values) in params.filters() {
+        for v in values.iter().filter(|v| !v.trim().is_empty()) {
+            let label = format!(
+                "{}: {}",
+                lang.facet_name(name),
+                lang.facet_value(name, v.trim())
+            );
+            active.push(Chip {
+                aria: lang.remove_filter(lang.facet_name(name), &lang.facet_value(name, v.trim())),
+                label,
+                href: toggle(&params, name, v),
+            });
+        }
+    }
+    let clear_href = search_href(&SearchParams {
+        q: params.q.clone(),
+        sort: params.sort.clone(),
+        ..SearchParams::default()
+    });
+
+    let with = |f: &dyn Fn(&mut SearchParams)| {
+        let mut p = params.clone();
+        p.page = None;
+        f(&mut p);
+        search_href(&p)
+    };
+    let section_options = vec![
+        SwitchOption {
+            label: t.section_all,
+            href: with(&|p| p.section = None),
+            current: section.is_none(),
+        },
+        SwitchOption {
+            label: t.section_lesson,
+            href: with(&|p| p.section = Some("lesson".to_string())),
+            current: section == Some(SectionFilter::Lesson),
+        },
+        SwitchOption {
+            label: t.section_mistake,
+            href: with(&|p| p.section = Some("mistake".to_string())),
+            current: section == Some(SectionFilter::Mistake),
+        },
+    ];
+    let sort_options = vec![
+        SwitchOption {
+            label: t.sort_relevance,
+            href: with(&|p| p.sort = None),
+            current: sort == Sort::Relevance,
+        },
+        SwitchOption {
+            label: t.sort_newest,
+            href: with(&|p| p.sort = Some("newest".to_string())),
+            current: sort == Sort::Newest,
+        },
+    ];
+
+    // Pagination.
+    let per_page = results.per_page.max(1) as u64;
+    let last_page = results
+        .total
+        .div_ceil(per_page)
+        .min((erfa_index::search::MAX_RESULT_WINDOW as u64).div_ceil(per_page))
+        .min(crate::query::MAX_PAGE as u64) as usize;
+    let page = results.page;
+    let page_href = |n: usize| {
+        let mut p = params.clone();
+        p.page = Some(n.to_string());
+        search_href(&p)
+    };
+    let mut pages = Vec::new();
+    if last_page > 1 {
+        let mut previous = 0;
+        for n in 1..=last_page {
+            let near = n == 1 || n == last_page || n.abs_diff(page) <= 2;
+            if !near {
+                continue;
+            }
+            if previous != 0 && n > previous + 1 {
+                pages.push(PageLink {
+                    n: 0,
+                    label: String::new(),
+                    href: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+            pages.push(PageLink {
+                n,
+                label: lang.page_n(n),
+                href: page_href(n),
+                current: n == page,
+                gap: false,
+            });
+            previous = n;
+        }
+    }
+    let prev_href = (page > 1 && page <= last_page + 1).then(|| page_href(page - 1));
+    let next_href = (page < last_page).then(|| page_href(page + 1));
+
+    let first = (page as u64 - 1) * per_page + 1;
+    let shown = results.hits.len() as u64;
+    let summary = if shown == 0 {
+        lang.count_writeups(results.total)
+    } else {
+        lang.showing(first, first + shown - 1, results.total)
+    };
+
+    let empty = if results.hits.is_empty() {
+        let message = if !has_query && !has_filters && results.total == 0 {
+            t.empty_collection.to_string()
+        } else {
+            lang.no_results(&q)
+        };
+        let did_you_mean = results.did_you_mean.clone().map(|text| {
+            let mut p = params.clone();
+            p.q = text.clone();
+            p.page = None;
+            (text, search_href(&p))
+        });
+        let mut drop = active
+            .iter()
+            .map(|c| Chip {
+                label: c.label.clone(),
+                aria: c.aria.clone(),
+                href: c.href.clone(),
+            })
+            .collect::<Vec<_>>();
+        if section.is_some() {
+            drop.push(Chip {
+                label: t.section_all.to_string(),
+                aria: t.section_all.to_string(),
+                href: with(&|p| p.section = None),
+            });
+        }
+        Some(EmptyView {
+            message,
+            did_you_mean,
+            drop,
+            advice: t.no_results_advice,
+        })
+    } else {
+        None
+    };
+
+    let heading = if has_query || has_filters {
+        t.results_heading
+    } else {
+        t.newest_heading
+    };
+    let title = if has_query {
+        lang.search_title(&q)
+    } else {
+        String::new()
+    };
+    let template = SearchTemplate {
+        layout: ctx.layout(title, "search", false),
+        autofocus: !has_query,
+        compact: has_query || has_filters,
+        hidden_fields: hidden_fields(&params),
+        q,
+        heading,
+        summary,
+        first,
+        hits: results
+            .hits
+            .into_iter()
+            .map(|h| HitView::new(h, lang))
+            .collect(),
+        facets,
+        active,
+        clear_href,
+        section_options,
+        sort_options,
+        empty,
+        pages,
+        prev_href,
+        next_href,
+    };
+    html(&template)
+}
+
+/// The search URL with `value` of `facet` switched on or off, back on page 1.
+fn toggle(params: &SearchParams, facet: &str, value: &str) -> String {
+    let mut p = params.clone();
+    p.page = None;
+    if let Some(values) = p.filter_mut(facet) {
+        let value = value.trim();
+        if values.iter().any(|v| v.trim() == value) {
+            values.retain(|v| v.trim() != value);
+        } else {
+            values.push(value.to_string());
+        }
+    }
+    search_href(&p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_urls_keep_only_what_differs() {
+        let mut p = SearchParams::default();
+        assert_eq!(search_href(&p), "/");
+        p.q = "cab & co".to_string();
+        p.tags = vec!["a".into(), "b c".into()];
+        p.sort = Some("relevance".into());
+        p.page = Some("2".into());
+        assert_eq!(search_href(&p), "/?q=cab+%26+co&tags=a&tags=b+c&page=2");
+        assert_eq!(toggle(&p, "tags", "a"), "/?q=cab+%26+co&tags=b+c");
+        assert_eq!(
+            toggle(&p, "kind", "mistake"),
+            "/?q=cab+%26+co&kind=mistake&tags=a&tags=b+c"
+        );
+    }
+}
