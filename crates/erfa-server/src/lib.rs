@@ -32,32 +32,33 @@
 //! ```
 
 // The core: every feature may use these; they use no feature.
-mod access;
-mod assets;
-mod error;
-mod guards;
-mod i18n;
-mod insights;
-mod limits;
-mod local;
-mod page;
-mod query;
-pub mod render;
-mod route;
-mod security;
-pub mod serve;
-mod session;
-mod site;
-mod state;
+mod access; // who is asking, the least access a route needs, the rule comparing them
+mod assets; // the embedded style sheet, script and icon
+mod error; // ApiError and the JSON error shape
+mod guards; // login throttle, hashing permits
+mod i18n; // Danish and English interface text
+mod insights; // recording searches for the desk, off the request path
+mod limits; // query-string and answer caps
+mod local; // local mode's rules
+mod page; // the page frame: Ctx, Layout, rendering, error pages
+mod query; // search parameters, search page URLs, a hit as JSON
+pub mod render; // Markdown to sanitised HTML
+mod route; // the Route type, the router built from the table, refusals
+mod security; // the edge: security headers and the error shape on every answer
+pub mod serve; // startup, connection caps, graceful shutdown
+mod session; // the layers that find the viewer and check CSRF
+mod site; // static files, robots.txt, the language switch
+mod state; // AppState and Config
 
-// The features: each uses only the core.
-mod api;
-pub mod auth;
-mod desk;
-mod people;
-mod search;
-mod share;
-mod writeup;
+// The features: each uses only the core (`api` also names the search and write-up
+// handlers, to describe them in one OpenAPI document).
+mod api; // the OpenAPI document and /api/health
+pub mod auth; // logging in and out
+mod desk; // the facilitator's desk under /admin, and the digest
+mod people; // accounts, one-time links, the people page
+mod search; // the search page, browse, feeds, the search API
+mod share; // sharing an experience, "My write-ups"
+mod writeup; // the write-up page and API, attachments
 
 use std::time::Duration;
 

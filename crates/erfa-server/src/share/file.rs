@@ -1,0 +1,285 @@
+//! The file the form writes: front matter and sections, checked with the indexer's own
+//! parser before anything is written.
+
+use super::*;
+
+/// A problem with one field of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FieldError {
+    /// The `id` of the field's input, for the error summary's link.
+    pub(super) field: &'static str,
+    pub(super) message: String,
+}
+
+/// A YAML scalar: plain when it is plainly the same string (letters, digits, spaces and
+/// a few marks, and YAML reads it back unchanged), otherwise double-quoted (JSON string
+/// syntax is valid YAML). Safe in block and flow context alike.
+fn scalar(text: &str) -> String {
+    let plain_chars = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '_' | '+' | '/'))
+        && !text.starts_with(['-', '.', ' '])
+        && !text.ends_with(' ')
+        && !text.contains("  ");
+    let reads_back = plain_chars
+        && matches!(
+            serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text),
+            Ok(serde_yaml_ng::Value::String(s)) if s == text
+        );
+    if reads_back {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).expect("a string always serialises")
+    }
+}
+
+fn flow_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| scalar(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The fields of an existing file that the form does not show, kept as they are.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Kept {
+    pub(super) status: Option<Status>,
+    pub(super) front: Option<FrontMatter>,
+}
+
+/// The text of the write-up, and for each front-matter line the form field it came from.
+fn render_file(form: &Form, kept: &Kept) -> (String, Vec<&'static str>) {
+    let mut lines: Vec<(String, &'static str)> = Vec::new();
+    // `key: value` for a value that was filled in, with the field it came from.
+    let one = |lines: &mut Vec<_>, key: &str, value: &str, field| {
+        if !value.is_empty() {
+            lines.push((format!("{key}: {}", scalar(value)), field));
+        }
+    };
+    let many = |lines: &mut Vec<_>, key: &str, values: &[String], field| {
+        if !values.is_empty() {
+            lines.push((format!("{key}: {}", flow_list(values)), field));
+        }
+    };
+    lines.push(("---".into(), ""));
+    lines.push((format!("title: {}", scalar(&form.title)), "f-title"));
+    one(&mut lines, "summary", &form.summary, "f-summary");
+    one(&mut lines, "kind", &form.kind, "f-kind");
+    many(&mut lines, "practices", &form.practices, "f-practices");
+    many(&mut lines, "tags", &list(&form.tags), "f-tags");
+    one(&mut lines, "language", &form.language, "f-language");
+    one(&mut lines, "date", &form.date, "f-date");
+    many(&mut lines, "authors", &list(&form.authors), "f-authors");
+    one(
+        &mut lines,
+        "organisation",
+        &form.organisation,
+        "f-organisation",
+    );
+    one(&mut lines, "sector", &form.sector, "f-sector");
+    one(&mut lines, "org_size", &form.org_size, "f-org_size");
+    many(&mut lines, "tools", &list(&form.tools), "f-tools");
+    let status = kept.status.unwrap_or(Status::Review);
+    lines.push((format!("status: {}", status.as_str()), ""));
+    one(&mut lines, "visibility", &form.visibility, "f-visibility");
+    one(&mut lines, "meeting", &form.meeting, "f-meeting");
+    if let Some(front) = &kept.front {
+        lines.extend(kept_lines(front).into_iter().map(|line| (line, "")));
+    }
+    lines.push(("---".into(), ""));
+    let mut text = String::new();
+    let mut fields = Vec::new();
+    for (line, field) in lines {
+        text.push_str(&line);
+        text.push('\n');
+        fields.push(field);
+    }
+    let language = form.writeup_language();
+    for (i, (section, _)) in SECTIONS.iter().enumerate() {
+        let body = &form.sections[i];
+        if body.is_empty() {
+            continue;
+        }
+        let heading = match language {
+            Language::Da => section.heading_da(),
+            Language::En => section.heading_en(),
+        };
+        text.push_str(&format!("\n## {heading}\n\n{body}\n"));
+    }
+    (text, fields)
+}
+
+/// Front-matter lines for the keys a facilitator may have added that the form does not
+/// show; an edit through the form keeps them.
+fn kept_lines(front: &FrontMatter) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut one = |key: &str, value: Option<String>| {
+        if let Some(v) = value {
+            out.push(format!("{key}: {}", scalar(&v)));
+        }
+    };
+    one("source", front.source.clone());
+    one(
+        "confidence",
+        front.confidence.map(|c| c.as_str().to_string()),
+    );
+    one("review_after", front.review_after.map(|d| d.to_string()));
+    one("translation_of", front.translation_of.clone());
+    one("duplicate_of", front.duplicate_of.clone());
+    one("impact", front.impact.map(|i| i.as_str().to_string()));
+    if let Some(ok) = front.contact_ok {
+        out.push(format!("contact_ok: {ok}"));
+    }
+    for (key, values) in [
+        ("related", &front.related),
+        ("supersedes", &front.supersedes),
+        ("aliases", &front.aliases),
+        ("references", &front.references),
+    ] {
+        if !values.is_empty() {
+            out.push(format!("{key}: {}", flow_list(values)));
+        }
+    }
+    out
+}
+
+/// The outcome of checking a form: the file's text and the parsed document, or the
+/// problems to show; and the content-standard notes either way.
+pub(super) struct Checked {
+    pub(super) text: String,
+    pub(super) document: Option<Document>,
+    pub(super) errors: Vec<FieldError>,
+    pub(super) notes: Vec<String>,
+}
+
+/// Checks the form's values, then the file they make with the indexer's own parser.
+pub(super) fn check(form: &Form, kept: &Kept, path: &str, t: &Strings) -> Checked {
+    let mut errors = Vec::new();
+    let mut error = |field: &'static str, message: &str| {
+        errors.push(FieldError {
+            field,
+            message: message.to_string(),
+        });
+    };
+    if form.title.is_empty() {
+        error("f-title", t.err_title);
+    }
+    for (field, value) in [
+        ("f-title", &form.title),
+        ("f-summary", &form.summary),
+        ("f-tags", &form.tags),
+        ("f-authors", &form.authors),
+        ("f-organisation", &form.organisation),
+        ("f-tools", &form.tools),
+        ("f-meeting", &form.meeting),
+    ] {
+        if value.chars().count() > MAX_LINE_CHARS {
+            error(field, t.err_too_long);
+        }
+    }
+    if Kind::parse(&form.kind).is_none() {
+        error("f-kind", t.err_kind);
+    }
+    if form.practices.iter().any(|p| !vocab::is_practice(p)) {
+        error("f-practices", t.err_practice);
+    }
+    if Language::parse(&form.language).is_none() {
+        error("f-language", t.err_language);
+    }
+    if !form.date.is_empty() && Date::parse(&form.date).is_none() {
+        error("f-date", t.err_date);
+    }
+    if !form.sector.is_empty() && Sector::parse(&form.sector).is_none() {
+        error("f-sector", t.err_choice);
+    }
+    if !form.org_size.is_empty() && OrgSize::parse(&form.org_size).is_none() {
+        error("f-org_size", t.err_choice);
+    }
+    if Visibility::parse(&form.visibility).is_none() {
+        error("f-visibility", t.err_choice);
+    }
+    let (text, fields) = render_file(form, kept);
+    let parsed = Document::parse(path, &text);
+    let front_lines = fields.len();
+    // Values the checks above refused explain the parser's errors better than it can.
+    let own_errors = !errors.is_empty();
+    let mut notes = Vec::new();
+    for d in &parsed.diagnostics {
+        if d.is_error() {
+            if own_errors {
+                continue;
+            }
+            // Values checked above already have their message; anything else the parser
+            // finds is shown at its field, or at the top of the form.
+            let field = match d.line.checked_sub(1).and_then(|i| fields.get(i)) {
+                Some(field) if !field.is_empty() => *field,
+                _ if d.line > front_lines => section_field(&text, d.line),
+                _ => "f-title",
+            };
+            if !errors.iter().any(|e| e.field == field) {
+                errors.push(FieldError {
+                    field,
+                    message: d.message.clone(),
+                });
+            }
+        } else if d.message.starts_with("no `date`") {
+            notes.push(t.warn_date.to_string());
+        } else if d.message.contains("\"Lesson learned\"") {
+            notes.push(t.warn_lesson.to_string());
+        } else if d.message.contains("\"Mistake to avoid\"") {
+            notes.push(t.warn_mistake.to_string());
+        } else {
+            notes.push(d.message.clone());
+        }
+    }
+    let document = if errors.is_empty() {
+        parsed.document
+    } else {
+        None
+    };
+    Checked {
+        text,
+        document,
+        errors,
+        notes,
+    }
+}
+
+/// The form field of the section that holds `line` of `text`.
+fn section_field(text: &str, line: usize) -> &'static str {
+    let mut field = "f-problem";
+    for (i, l) in text.lines().enumerate() {
+        if i + 1 > line {
+            break;
+        }
+        if let Some(heading) = l.strip_prefix("## ")
+            && let Some(section) = Section::from_heading(heading)
+            && let Some((_, name)) = SECTIONS.iter().find(|(s, _)| *s == section)
+        {
+            field = section_id(name);
+        }
+    }
+    field
+}
+
+pub(super) fn section_id(name: &str) -> &'static str {
+    match name {
+        "problem" => "f-problem",
+        "context" => "f-context",
+        "what_happened" => "f-what_happened",
+        "lesson" => "f-lesson",
+        "mistake" => "f-mistake",
+        _ => "f-differently",
+    }
+}
+
+/// Whether a parsed write-up still reads as the form says: the last guard against a value
+/// that quoting could not carry.
+pub(super) fn faithful(doc: &Document, form: &Form) -> bool {
+    doc.front.title == form.title
+        && doc.front.summary.as_deref().unwrap_or_default() == form.summary
+        && doc.front.tags == list(&form.tags)
+        && doc.front.authors == list(&form.authors)
+        && doc.front.tools == list(&form.tools)
+        && doc.front.organisation.as_deref().unwrap_or_default() == form.organisation
+        && doc.front.meeting.as_deref().unwrap_or_default() == form.meeting
+}

@@ -1,0 +1,673 @@
+//! The form's pages: the form, its preview and duplicate warning, and saving.
+
+use super::*;
+
+struct Choice {
+    value: &'static str,
+    label: String,
+    checked: bool,
+}
+
+struct PracticeGroup {
+    label: &'static str,
+    id: &'static str,
+    items: Vec<Choice>,
+}
+
+struct SectionField {
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+/// One field of the form as the template shows it.
+struct Field {
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    value: String,
+    error: Option<String>,
+    /// The input's `type`.
+    kind: &'static str,
+    required: bool,
+    /// The `id` of a `<datalist>` with suggestions.
+    list: &'static str,
+    autocomplete: &'static str,
+}
+
+impl Field {
+    fn describedby(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        ids.join(" ")
+    }
+}
+
+pub(super) struct SimilarView {
+    pub(super) title: String,
+    pub(super) href: String,
+    pub(super) kind: String,
+    pub(super) summary: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "share.html")]
+struct ShareTemplate {
+    layout: Layout,
+    heading: &'static str,
+    action: String,
+    editing: bool,
+    editing_slug: String,
+    errors: Vec<FieldError>,
+    /// Why nothing was saved, when it was not the values' fault (a full disk).
+    failure: Option<&'static str>,
+    notes: Vec<String>,
+    preview: Option<String>,
+    similar: Vec<SimilarView>,
+    title: Field,
+    summary: Field,
+    kind: Field,
+    kinds: Vec<Choice>,
+    practices_error: Option<String>,
+    practice_groups: Vec<PracticeGroup>,
+    tags: Field,
+    tag_suggestions: Vec<String>,
+    language: Field,
+    languages: Vec<Choice>,
+    date: Field,
+    sections: Vec<SectionField>,
+    organisation: Field,
+    sector: Field,
+    sectors: Vec<Choice>,
+    org_size: Field,
+    sizes: Vec<Choice>,
+    tools: Field,
+    meeting: Field,
+    authors: Field,
+    visibility: Field,
+    visibilities: Vec<Choice>,
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    value: &str,
+    text: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: text(*v),
+            label: label(*v),
+            checked: text(*v) == value,
+        })
+        .collect()
+}
+
+/// What a page shows besides the form: the preview, the similar write-ups, the problems.
+#[derive(Default)]
+pub(super) struct Extras {
+    pub(super) errors: Vec<FieldError>,
+    pub(super) failure: Option<&'static str>,
+    pub(super) notes: Vec<String>,
+    pub(super) preview: Option<String>,
+    pub(super) similar: Vec<Hit>,
+}
+
+pub(super) fn share_page(
+    ctx: &Ctx,
+    form: Form,
+    editing: Option<&str>,
+    extras: Extras,
+    tag_suggestions: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    let t = lang.t();
+    let error_for = |id: &str| {
+        extras
+            .errors
+            .iter()
+            .find(|e| e.field == id)
+            .map(|e| e.message.clone())
+    };
+    let field = |id: &'static str,
+                 name: &'static str,
+                 label: &'static str,
+                 hint: &'static str,
+                 value: &str| Field {
+        id,
+        name,
+        label,
+        hint,
+        value: value.to_string(),
+        error: error_for(id),
+        kind: "text",
+        required: false,
+        list: "",
+        autocomplete: "off",
+    };
+    let practice_groups = [
+        (t.group_general, "pg-general", 0..14),
+        (t.group_service, "pg-service", 14..31),
+        (
+            t.group_technical,
+            "pg-technical",
+            31..vocab::PRACTICES.len(),
+        ),
+    ]
+    .into_iter()
+    .map(|(label, id, range)| PracticeGroup {
+        label,
+        id,
+        items: vocab::PRACTICES[range]
+            .iter()
+            .map(|p| Choice {
+                value: p,
+                label: crate::i18n::practice_name(p),
+                checked: form.practices.iter().any(|f| f == p),
+            })
+            .collect(),
+    })
+    .collect();
+    let sections = SECTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, (section, name))| SectionField {
+            name,
+            id: section_id(name),
+            label: match lang {
+                Lang::Da => section.heading_da(),
+                Lang::En => section.heading_en(),
+            },
+            value: form.sections[i].clone(),
+            error: error_for(section_id(name)),
+        })
+        .collect();
+    let (heading, action, nav) = match editing {
+        Some(slug) => (t.share_edit_title, format!("/mine/{slug}"), "mine"),
+        None => (t.share_title, "/share".to_string(), "share"),
+    };
+    let template = ShareTemplate {
+        layout: ctx.layout(heading.to_string(), nav, false),
+        heading,
+        action,
+        editing: editing.is_some(),
+        editing_slug: editing.unwrap_or_default().to_string(),
+        title: Field {
+            required: true,
+            ..field(
+                "f-title",
+                "title",
+                t.field_title,
+                t.field_title_hint,
+                &form.title,
+            )
+        },
+        summary: field(
+            "f-summary",
+            "summary",
+            t.field_summary,
+            t.field_summary_hint,
+            &form.summary,
+        ),
+        kind: Field {
+            required: true,
+            ..field("f-kind", "kind", t.field_kind, "", &form.kind)
+        },
+        kinds: choices(Kind::ALL, &form.kind, Kind::as_str, |k| {
+            lang.facet_value("kind", k.as_str())
+        }),
+        practices_error: error_for("f-practices"),
+        practice_groups,
+        tags: Field {
+            list: "tag-suggestions",
+            ..field(
+                "f-tags",
+                "tags",
+                t.field_tags,
+                t.field_tags_hint,
+                &form.tags,
+            )
+        },
+        tag_suggestions,
+        language: field(
+            "f-language",
+            "language",
+            t.field_language,
+            "",
+            &form.language,
+        ),
+        languages: choices(Language::ALL, &form.language, Language::as_str, |l| {
+            lang.facet_value("language", l.as_str())
+        }),
+        date: Field {
+            kind: "date",
+            ..field(
+                "f-date",
+                "date",
+                t.field_date,
+                t.field_date_hint,
+                &form.date,
+            )
+        },
+        sections,
+        organisation: Field {
+            autocomplete: "organization",
+            ..field(
+                "f-organisation",
+                "organisation",
+                t.field_organisation,
+                t.field_organisation_hint,
+                &form.organisation,
+            )
+        },
+        sector: field("f-sector", "sector", t.field_sector, "", &form.sector),
+        sectors: choices(Sector::ALL, &form.sector, Sector::as_str, |s| {
+            lang.facet_value("sector", s.as_str())
+        }),
+        org_size: field(
+            "f-org_size",
+            "org_size",
+            t.field_org_size,
+            "",
+            &form.org_size,
+        ),
+        sizes: choices(OrgSize::ALL, &form.org_size, OrgSize::as_str, |s| {
+            s.as_str().to_string()
+        }),
+        tools: field(
+            "f-tools",
+            "tools",
+            t.field_tools,
+            t.field_tools_hint,
+            &form.tools,
+        ),
+        meeting: field(
+            "f-meeting",
+            "meeting",
+            t.field_meeting,
+            t.field_meeting_hint,
+            &form.meeting,
+        ),
+        authors: field(
+            "f-authors",
+            "authors",
+            t.field_authors,
+            t.field_authors_hint,
+            &form.authors,
+        ),
+        visibility: Field {
+            required: true,
+            ..field(
+                "f-visibility",
+                "visibility",
+                t.field_visibility,
+                "",
+                &form.visibility,
+            )
+        },
+        visibilities: choices(Visibility::ALL, &form.visibility, Visibility::as_str, |v| {
+            match v {
+                Visibility::Members => t.share_visibility_members,
+                Visibility::Public => t.share_visibility_public,
+            }
+            .to_string()
+        }),
+        errors: extras.errors.clone(),
+        failure: extras.failure,
+        notes: extras.notes,
+        preview: extras.preview,
+        similar: similar_views(lang, extras.similar),
+    };
+    render(&template, status)
+}
+
+pub(super) fn similar_views(lang: Lang, hits: Vec<Hit>) -> Vec<SimilarView> {
+    hits.into_iter()
+        .map(|h| SimilarView {
+            href: format!("/w/{}", h.slug),
+            kind: lang.facet_value("kind", h.kind.as_str()),
+            title: h.title,
+            summary: h.summary,
+        })
+        .collect()
+}
+
+/// Who the viewer is in the record of submissions: their account (by id), or the person
+/// at this machine in local mode.
+pub(super) fn actor(ctx: &Ctx) -> Result<Actor, ApiError> {
+    ctx.viewer
+        .actor()
+        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))
+}
+
+/// Existing tags of the viewer's scope, for the tag field's suggestions.
+pub(super) async fn tag_suggestions(ctx: &Ctx) -> Vec<String> {
+    let scope = ctx.scope();
+    ctx.state
+        .blocking(move |s| {
+            let mut request = erfa_index::SearchRequest::new("", scope);
+            request.per_page = 1;
+            request.snippets = false;
+            let results = s.engine.search(&request)?;
+            Ok(results
+                .facets
+                .get("tags")
+                .map(|values| values.iter().map(|v| v.value.clone()).collect())
+                .unwrap_or_default())
+        })
+        .await
+        .unwrap_or_default()
+}
+
+/// Write-ups like the draft within `scope`, without `own` (the write-up being edited).
+pub(super) async fn similar(
+    ctx: &Ctx,
+    form: &Form,
+    own: Option<String>,
+) -> Result<Vec<Hit>, ApiError> {
+    if form.is_blank() {
+        return Ok(Vec::new());
+    }
+    let draft = form.draft();
+    let scope = ctx.scope();
+    ctx.state
+        .blocking(move |s| {
+            let hits = s.engine.similar(&draft, scope, SIMILAR + 1)?;
+            Ok(hits
+                .into_iter()
+                .filter(|h| own.as_deref() != Some(h.slug.as_str()))
+                .take(SIMILAR)
+                .collect())
+        })
+        .await
+}
+
+/// The preview: title, kind and summary as the write-up page shows them (escaped), then
+/// the body through the write-up page's own rendering and sanitising.
+pub(super) fn preview_html(
+    form: &Form,
+    lang: Lang,
+    text: &str,
+    slug: &str,
+    path: &str,
+) -> Option<String> {
+    let body = erfa_index::front_matter::split(path, text).ok()?.body;
+    if form.is_blank() {
+        return None;
+    }
+    let escape = erfa_index::search::escape;
+    let mut html = String::new();
+    if let Some(kind) = Kind::parse(&form.kind) {
+        html.push_str(&format!(
+            "<p class=\"writeup-kicker\"><span class=\"badge badge-{}\">{}</span></p>",
+            kind.as_str(),
+            escape(&lang.facet_value("kind", kind.as_str()))
+        ));
+    }
+    if !form.title.is_empty() {
+        html.push_str(&format!(
+            "<p class=\"writeup-title\">{}</p>",
+            escape(&form.title)
+        ));
+    }
+    if !form.summary.is_empty() {
+        html.push_str(&format!(
+            "<p class=\"writeup-summary\">{}</p>",
+            escape(&form.summary)
+        ));
+    }
+    html.push_str(&crate::render::writeup_html(
+        body,
+        &crate::render::Base::new(slug, path),
+    ));
+    Some(html)
+}
+
+pub(super) async fn share_form(ctx: Ctx) -> Response {
+    let tags = tag_suggestions(&ctx).await;
+    let form = Form::new(ctx.lang);
+    page(
+        share_page(&ctx, form, None, Extras::default(), tags, StatusCode::OK),
+        &ctx,
+    )
+}
+
+/// What to do with a posted form.
+pub(super) enum Outcome {
+    /// Show the form again (with a preview, similar write-ups or errors).
+    Page(Response),
+    /// Write this text, named after `base`.
+    Save {
+        /// The form as sent, to show again if the text cannot be written.
+        form: Box<Form>,
+        /// The file's text.
+        text: String,
+        /// The slug made from the title.
+        base: String,
+    },
+}
+
+/// The part of posting that new submissions and edits share: check, preview, warn.
+pub(super) async fn handle_post(
+    ctx: &Ctx,
+    form: Form,
+    editing: Option<&str>,
+    kept: &Kept,
+) -> Result<Outcome, ApiError> {
+    let t = ctx.lang.t();
+    let (slug, path) = draft_names(&form, editing);
+    let checked = check(&form, kept, &path, t);
+    let sending = matches!(form.action.as_str(), "send" | "confirm");
+    if sending && let Some(doc) = &checked.document {
+        if !faithful(doc, &form) {
+            return Err(ApiError::internal(
+                "a form value did not survive the round trip through YAML",
+            ));
+        }
+        let hits = if form.action == "confirm" || editing.is_some() {
+            Vec::new()
+        } else {
+            similar(ctx, &form, None).await?
+        };
+        if hits.is_empty() {
+            return Ok(Outcome::Save {
+                text: checked.text,
+                base: base_slug(&form.title),
+                form: Box::new(form),
+            });
+        }
+        // Before saving, show what looks like it: the button now sends anyway.
+        let tags = tag_suggestions(ctx).await;
+        let extras = Extras {
+            notes: checked.notes,
+            preview: preview_html(&form, ctx.lang, &checked.text, &slug, &path),
+            similar: hits,
+            ..Extras::default()
+        };
+        return share_page(ctx, form, editing, extras, tags, StatusCode::OK).map(Outcome::Page);
+    }
+    let own = editing.map(|_| slug.clone());
+    let hits = if checked.errors.is_empty() {
+        similar(ctx, &form, own).await?
+    } else {
+        Vec::new()
+    };
+    let status = if checked.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let tags = tag_suggestions(ctx).await;
+    let extras = Extras {
+        preview: preview_html(&form, ctx.lang, &checked.text, &slug, &path),
+        errors: checked.errors,
+        notes: checked.notes,
+        similar: hits,
+        failure: None,
+    };
+    share_page(ctx, form, editing, extras, tags, status).map(Outcome::Page)
+}
+
+/// The slug and the path a draft is previewed under: its own when editing, otherwise the
+/// one its title makes.
+fn draft_names(form: &Form, editing: Option<&str>) -> (String, String) {
+    let s = match editing {
+        Some(s) => s.to_string(),
+        None => erfa_index::template::slug_from_title(&form.title),
+    };
+    (format!("{FOLDER}/{s}"), format!("{FOLDER}/{s}.md"))
+}
+
+/// The form again, exactly as it was sent, with the reason nothing was saved at the top:
+/// the disk is full (`error` says so and is logged). Sending it again once there is room
+/// saves it.
+pub(super) async fn not_saved(
+    ctx: &Ctx,
+    form: Form,
+    editing: Option<&str>,
+    text: &str,
+    error: &ApiError,
+) -> Result<Response, ApiError> {
+    error.log();
+    let (slug, path) = draft_names(&form, editing);
+    // A contributor who had already chosen to send despite similar write-ups keeps the
+    // "send anyway" button.
+    let similar = if editing.is_none() && form.action == "confirm" {
+        similar(ctx, &form, None).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let tags = tag_suggestions(ctx).await;
+    let extras = Extras {
+        failure: Some(ctx.lang.t().err_disk_full),
+        preview: preview_html(&form, ctx.lang, text, &slug, &path),
+        similar,
+        ..Extras::default()
+    };
+    share_page(
+        ctx,
+        form,
+        editing,
+        extras,
+        tags,
+        StatusCode::INSUFFICIENT_STORAGE,
+    )
+}
+
+pub(super) async fn share_post(ctx: Ctx, body: Bytes) -> Response {
+    let result = async {
+        let form = Form::parse(&body);
+        match handle_post(&ctx, form, None, &Kept::default()).await? {
+            Outcome::Page(response) => Ok(response),
+            Outcome::Save { form, text, base } => {
+                let actor = actor(&ctx)?;
+                let file = text.clone();
+                let saved = ctx
+                    .state
+                    .blocking(move |s| save_new(s, &actor, &base, &file))
+                    .await;
+                match saved {
+                    Ok(saved) => Ok(saved_redirect(&saved)),
+                    Err(e @ ApiError::InsufficientStorage(_)) => {
+                        not_saved(&ctx, *form, None, &text, &e).await
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+    .await;
+    page(result, &ctx)
+}
+
+/// The file name a title starts from: the slug of `erfa new`, shortened so that a suffix
+/// (`-2` … `-10000`) still keeps the whole name within 80 characters.
+fn base_slug(title: &str) -> String {
+    let mut base = erfa_index::template::slug_from_title(title);
+    let room = erfa_index::template::MAX_SLUG_CHARS - "-10000".len();
+    if base.len() > room {
+        base.truncate(room);
+        base = base.trim_end_matches('-').to_string();
+    }
+    base
+}
+
+/// A write-up the form has written into `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Saved {
+    /// Its path in `content/`.
+    pub(super) rel: String,
+    /// Whether search finds it yet.
+    pub(super) indexed: bool,
+}
+
+/// `303 → /mine?saved=<name>`, where My write-ups confirms the save; `&index=pending`
+/// when search does not find the write-up yet.
+pub(super) fn saved_redirect(saved: &Saved) -> Response {
+    let rel = saved.rel.as_str();
+    let name = rel
+        .strip_prefix(&format!("{FOLDER}/"))
+        .and_then(|r| r.strip_suffix(".md"))
+        .unwrap_or(rel);
+    let pending = if saved.indexed { "" } else { "&index=pending" };
+    Redirect::to(&format!("/mine?saved={name}{pending}")).into_response()
+}
+
+/// Writes a new submission, records who sent it, and waits for the index. Blocking.
+fn save_new(
+    state: &crate::AppState,
+    actor: &Actor,
+    base: &str,
+    text: &str,
+) -> Result<Saved, ApiError> {
+    let dir = state.config.content_dir.join(FOLDER);
+    let path = erfa_index::durable::create_numbered(&dir, base, text.as_bytes())?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let rel = format!("{FOLDER}/{name}");
+    if let Some(accounts) = &state.accounts {
+        accounts
+            .record_submission(actor, &rel)
+            .map_err(|e| ApiError::internal(format!("recording a submission: {e}")))?;
+    }
+    let indexed = index_now(state, &rel);
+    Ok(Saved { rel, indexed })
+}
+
+/// Makes the index show the saved file `rel` before the answer goes out; false when the
+/// index could not be updated. The file is safe either way and `content/` is the source
+/// of truth: after a failure the watcher reconciles the whole folder with the index at its
+/// next update, which it also tries by itself, and so does every start. So the failure is
+/// logged for the operator, and the contributor is told the write-up is saved rather than
+/// that something failed.
+pub(super) fn index_now(state: &crate::AppState, rel: &str) -> bool {
+    match &state.watch {
+        Some(watch) => match watch.update_now([rel.to_string()]) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(path = rel, cause = %e, "a saved submission is not indexed yet");
+                false
+            }
+        },
+        None => {
+            // Only state built without a watcher (some tests) gets here; `erfa serve`
+            // always runs one, and indexes the file at its next start otherwise.
+            tracing::warn!(
+                path = rel,
+                "no watcher runs: the submission is not indexed yet"
+            );
+            true
+        }
+    }
+}
