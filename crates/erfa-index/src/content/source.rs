@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::content::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 
 /// The largest write-up accepted.

@@ -19,11 +19,11 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, PollWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache};
 
-use crate::diagnostic::Diagnostic;
+use crate::content::diagnostic::Diagnostic;
+use crate::content::source;
 use crate::error::{Error, Result};
-use crate::search::Engine;
-use crate::source;
-use crate::writer::{Indexer, Mode, UpdateReport};
+use crate::index::writer::{Indexer, Mode, UpdateReport};
+use crate::search::engine::Engine;
 
 /// How to watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,9 +342,9 @@ fn work(
         if failed && !stop {
             reconcile = true;
         }
-        if reconcile || paths.contains(crate::glossary::FILE_NAME) {
+        if reconcile || paths.contains(crate::content::glossary::FILE_NAME) {
             // The glossary applies at query time: a saved edit takes effect at once.
-            engine.set_glossary(&crate::glossary::Glossary::load(root).glossary);
+            engine.set_glossary(&crate::content::glossary::Glossary::load(root).glossary);
         }
         if reconcile || !paths.is_empty() {
             let started = Instant::now();

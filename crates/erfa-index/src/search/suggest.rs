@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::search::{Engine, Scope};
+use crate::search::engine::{Engine, Scope};
 
 /// One suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
