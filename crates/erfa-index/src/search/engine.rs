@@ -30,40 +30,7 @@ use crate::search::collector::{
     Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
 };
 use crate::search::query::{self, Atom, UserQuery};
-
-/// Who is searching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// Anonymous visitors: public, published write-ups.
-    Public,
-    /// Members: every published write-up.
-    #[default]
-    Members,
-    /// The facilitator: everything, drafts and archived included.
-    Facilitator,
-}
-
-impl Scope {
-    /// `public`, `members` or `facilitator`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Public => "public",
-            Scope::Members => "members",
-            Scope::Facilitator => "facilitator",
-        }
-    }
-
-    /// Parses the names above.
-    pub fn parse(text: &str) -> Option<Scope> {
-        match text {
-            "public" => Some(Scope::Public),
-            "members" => Some(Scope::Members),
-            "facilitator" => Some(Scope::Facilitator),
-            _ => None,
-        }
-    }
-}
+pub use crate::search::scope::Scope;
 
 /// Result order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -246,7 +213,7 @@ pub struct Engine {
     pub(crate) fields: Fields,
     full: IndexReader,
     public: IndexReader,
-    pub(crate) suggestions: crate::search::suggest::Cache,
+    pub(crate) suggestions: crate::search::cache::Suggestions,
     glossary: Arc<RwLock<Arc<Vec<GlossaryEntry>>>>,
     tuning: Arc<RwLock<Tuning>>,
     pub(crate) stats: crate::index::stats::Cache,
@@ -382,6 +349,16 @@ struct Analyzed {
     plain: Vec<(usize, String)>,
 }
 
+impl crate::index::watch::Live for Engine {
+    fn reload(&self) -> Result<()> {
+        Engine::reload(self)
+    }
+
+    fn set_glossary(&self, glossary: &Glossary) {
+        Engine::set_glossary(self, glossary);
+    }
+}
+
 impl Engine {
     /// A search engine over `store`.
     pub fn new(store: &Store) -> Result<Engine> {
@@ -395,7 +372,7 @@ impl Engine {
             fields: store.fields.clone(),
             full: reader(&store.full)?,
             public: reader(&store.public)?,
-            suggestions: crate::search::suggest::Cache::default(),
+            suggestions: crate::search::cache::Suggestions::default(),
             glossary: Arc::default(),
             tuning: Arc::default(),
             stats: crate::index::stats::Cache::default(),
