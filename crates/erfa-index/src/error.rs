@@ -47,7 +47,7 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// A write-up could not be edited in place (see [`crate::edit`]); it is unchanged.
+    /// A write-up could not be edited in place (see [`crate::content::edit`]); it is unchanged.
     #[error("cannot edit {}: {reason}", path.display())]
     Edit {
         /// The file.

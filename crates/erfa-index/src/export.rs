@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tantivy::TantivyDocument;
 
-use crate::collector::{FacetCounts, SortKey, TopRanked};
 use crate::error::Result;
-use crate::schema::Record;
-use crate::search::{Engine, Scope};
+use crate::index::schema::Record;
+use crate::search::collector::{FacetCounts, SortKey, TopRanked};
+use crate::search::engine::{Engine, Scope};
 
 /// Counts of the write-ups a scope sees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,9 +30,9 @@ pub struct Exported {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Language, as written or detected.
-    pub language: crate::vocab::Language,
+    pub language: crate::content::vocab::Language,
     /// The front matter (in public scope without the organisation).
-    pub front: crate::front_matter::FrontMatter,
+    pub front: crate::content::front_matter::FrontMatter,
     /// The Markdown body.
     pub markdown: String,
 }
@@ -57,7 +57,7 @@ impl Engine {
                 tantivy::collector::Count,
                 FacetCounts {
                     fields: STATS_FIELDS.to_vec(),
-                    tables: crate::collector::facet_tables(&searcher, &STATS_FIELDS)?,
+                    tables: crate::search::collector::facet_tables(&searcher, &STATS_FIELDS)?,
                 },
             ),
         )?;

@@ -22,36 +22,21 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod catalog;
-pub mod collector;
-pub mod diagnostic;
-pub mod document;
-pub mod durable;
-pub mod edit;
+pub mod content;
 pub mod error;
 pub mod eval;
 pub mod export;
-pub mod front_matter;
-pub mod glossary;
-pub mod lock;
-pub mod markdown;
-pub mod query;
-pub mod related;
-pub mod schema;
+pub mod index;
 pub mod search;
-pub mod slug;
-pub mod source;
-mod stats;
-pub mod store;
-mod stored;
-pub mod suggest;
-pub mod template;
 #[cfg(test)]
 mod testing;
-pub mod vocab;
-pub mod vocabulary;
-pub mod watch;
-pub mod writer;
+
+pub use content::{
+    catalog, diagnostic, document, durable, edit, front_matter, glossary, markdown, slug, source,
+    template, vocab,
+};
+pub use index::{lock, schema, store, watch, writer};
+pub use search::{collector, query, related, suggest};
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{Document, Parsed};

@@ -5,12 +5,13 @@
 //! memory. The cache is keyed by scope and emptied whenever the searcher changes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::search::{Engine, Scope};
+use crate::search::cache::Entries;
+use crate::search::engine::{Engine, Scope};
 
 /// One suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,21 +23,6 @@ pub struct Suggestion {
     /// The write-up, for titles.
     pub slug: Option<String>,
 }
-
-#[derive(Debug, Default)]
-struct Entries {
-    /// (lower-cased title, title, slug), sorted by title.
-    titles: Vec<(String, String, String)>,
-    /// (tag, write-ups with it), most used first.
-    tags: Vec<(String, u64)>,
-}
-
-/// Per-scope suggestion lists, tagged with the searcher generation they were read from.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Cache(Arc<Mutex<HashMap<Scope, Generation>>>);
-
-/// Entries, with the searcher generation they were read from.
-type Generation = (u64, Arc<Entries>);
 
 impl Engine {
     fn entries(&self, scope: Scope) -> Result<Arc<Entries>> {

@@ -12,7 +12,7 @@ use tantivy::Index;
 use tantivy::directory::MmapDirectory;
 
 use crate::error::{Error, Result};
-use crate::schema::{Fields, INDEX_VERSION};
+use crate::index::schema::{Fields, INDEX_VERSION};
 
 /// What erfa writes into each commit of both indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::content::diagnostic::Diagnostic;
 
 /// The glossary's file name in the content folder.
 pub const FILE_NAME: &str = "_glossary.yaml";

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::catalog;
-use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::content::catalog;
+use crate::content::diagnostic::Diagnostic;
+use crate::content::document::Document;
 use crate::error::{Error, Result};
-use crate::schema::{Fields, INDEX_VERSION};
-use crate::store::{Payload, Store};
+use crate::index::schema::{Fields, INDEX_VERSION};
+use crate::index::store::{Payload, Store};
 
 /// How much the writer may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,8 +242,8 @@ impl Indexer {
                 && let Some(previous) = previous
             {
                 // Hash first: an unchanged file is not parsed again.
-                match crate::source::read(&entry.file) {
-                    Ok(bytes) if crate::document::content_hash(&bytes) == *previous => {
+                match crate::content::source::read(&entry.file) {
+                    Ok(bytes) if crate::content::document::content_hash(&bytes) == *previous => {
                         report.unchanged += 1;
                         progress(Progress { done: i + 1, total });
                         continue;
@@ -307,7 +307,7 @@ impl Indexer {
         // created, moved or removed, or whose listing changed as a file was saved in it.
         let mut expanded: Vec<String> = Vec::with_capacity(paths.len());
         for rel in paths {
-            if crate::source::is_writeup_path(rel) {
+            if crate::content::source::is_writeup_path(rel) {
                 expanded.push(rel.to_string());
                 continue;
             }
@@ -339,7 +339,7 @@ impl Indexer {
             }
             // A slug that two files share decides which of them is indexed: a change to
             // either can change the other.
-            let slug = crate::slug::from_path(rel);
+            let slug = crate::content::slug::from_path(rel);
             let on_disk = usize::from(entries.contains_key(rel));
             if by_slug.get(slug.as_str()).copied().unwrap_or(0) > on_disk {
                 return self.update(root, Mode::Incremental, &mut |_| {});
@@ -363,7 +363,7 @@ impl Indexer {
                 _ => {}
             }
             let entry = catalog::Entry {
-                file: crate::source::SourceFile {
+                file: crate::content::source::SourceFile {
                     rel: rel.to_string(),
                     abs: abs.clone(),
                 },
@@ -373,8 +373,8 @@ impl Indexer {
             let is_regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_file());
             if is_regular
                 && let Some(previous) = previous
-                && let Ok(bytes) = crate::source::read(&entry.file)
-                && crate::document::content_hash(&bytes) == *previous
+                && let Ok(bytes) = crate::content::source::read(&entry.file)
+                && crate::content::document::content_hash(&bytes) == *previous
             {
                 report.unchanged += 1;
                 continue;
@@ -383,7 +383,7 @@ impl Indexer {
                 catalog::load(&entry)
             } else {
                 (
-                    crate::document::Parsed {
+                    crate::content::document::Parsed {
                         document: None,
                         diagnostics: vec![crate::Diagnostic::error(
                             rel,
@@ -411,7 +411,7 @@ impl Indexer {
         &mut self,
         rel: &str,
         indexed: bool,
-        parsed: crate::document::Parsed,
+        parsed: crate::content::document::Parsed,
         report: &mut UpdateReport,
     ) -> Result<()> {
         report.diagnostics.extend(parsed.diagnostics);

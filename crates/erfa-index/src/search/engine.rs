@@ -17,53 +17,20 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::collector::{
-    Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
-};
+use crate::content::glossary::Glossary;
+use crate::content::vocab::Language;
 use crate::error::Result;
-use crate::glossary::Glossary;
-use crate::query::{self, Atom, UserQuery};
-use crate::schema::{
+use crate::index::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
 };
-use crate::store::Store;
-use crate::stored::{Head, Texts};
-use crate::vocab::Language;
-use crate::vocabulary;
-
-/// Who is searching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// Anonymous visitors: public, published write-ups.
-    Public,
-    /// Members: every published write-up.
-    #[default]
-    Members,
-    /// The facilitator: everything, drafts and archived included.
-    Facilitator,
-}
-
-impl Scope {
-    /// `public`, `members` or `facilitator`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Public => "public",
-            Scope::Members => "members",
-            Scope::Facilitator => "facilitator",
-        }
-    }
-
-    /// Parses the names above.
-    pub fn parse(text: &str) -> Option<Scope> {
-        match text {
-            "public" => Some(Scope::Public),
-            "members" => Some(Scope::Members),
-            "facilitator" => Some(Scope::Facilitator),
-            _ => None,
-        }
-    }
-}
+use crate::index::store::Store;
+use crate::index::stored::{Head, Texts};
+use crate::search::close_words;
+use crate::search::collector::{
+    Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
+};
+use crate::search::query::{self, Atom, UserQuery};
+pub use crate::search::scope::Scope;
 
 /// Result order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -180,7 +147,7 @@ pub struct Hit {
     /// Title.
     pub title: String,
     /// lesson | mistake | practice.
-    pub kind: crate::vocab::Kind,
+    pub kind: crate::content::vocab::Kind,
     /// ITIL 4 practices.
     pub practices: Vec<String>,
     /// Tags.
@@ -198,7 +165,7 @@ pub struct Hit {
     /// `draft`, `review` or `archived`; absent for published write-ups (the only ones
     /// members and anonymous visitors find).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::vocab::Status>,
+    pub status: Option<crate::content::vocab::Status>,
 }
 
 /// A facet value and how many results have it.
@@ -246,10 +213,10 @@ pub struct Engine {
     pub(crate) fields: Fields,
     full: IndexReader,
     public: IndexReader,
-    pub(crate) suggestions: crate::suggest::Cache,
+    pub(crate) suggestions: crate::search::cache::Suggestions,
     glossary: Arc<RwLock<Arc<Vec<GlossaryEntry>>>>,
     tuning: Arc<RwLock<Tuning>>,
-    pub(crate) stats: crate::stats::Cache,
+    pub(crate) stats: crate::index::stats::Cache,
     facet_tables: FacetCache,
     results: ResultCache,
 }
@@ -382,6 +349,16 @@ struct Analyzed {
     plain: Vec<(usize, String)>,
 }
 
+impl crate::index::watch::Live for Engine {
+    fn reload(&self) -> Result<()> {
+        Engine::reload(self)
+    }
+
+    fn set_glossary(&self, glossary: &Glossary) {
+        Engine::set_glossary(self, glossary);
+    }
+}
+
 impl Engine {
     /// A search engine over `store`.
     pub fn new(store: &Store) -> Result<Engine> {
@@ -395,10 +372,10 @@ impl Engine {
             fields: store.fields.clone(),
             full: reader(&store.full)?,
             public: reader(&store.public)?,
-            suggestions: crate::suggest::Cache::default(),
+            suggestions: crate::search::cache::Suggestions::default(),
             glossary: Arc::default(),
             tuning: Arc::default(),
-            stats: crate::stats::Cache::default(),
+            stats: crate::index::stats::Cache::default(),
             facet_tables: FacetCache::default(),
             results: ResultCache::default(),
         })
@@ -436,7 +413,7 @@ impl Engine {
         &'a self,
         searcher: &'a Searcher,
         scope: Scope,
-    ) -> crate::stats::Exact<'a> {
+    ) -> crate::index::stats::Exact<'a> {
         let only = match scope {
             Scope::Members => self
                 .fields
@@ -444,7 +421,7 @@ impl Engine {
                 .map(|field| Term::from_field_text(field, "published")),
             Scope::Public | Scope::Facilitator => None,
         };
-        crate::stats::Exact {
+        crate::index::stats::Exact {
             searcher,
             cache: &self.stats,
             only,
@@ -604,14 +581,14 @@ impl Engine {
             if let [(_, token)] = analyzed.plain.as_slice()
                 && token.chars().count() >= TYPO_MIN_CHARS
                 && !analyzed.da.is_empty()
-                && vocabulary::doc_freq(&self.exact(searcher, scope), self.fields.words, token)?
+                && close_words::doc_freq(&self.exact(searcher, scope), self.fields.words, token)?
                     < TYPO_FEW_HITS
             {
-                let close = vocabulary::close_words(
+                let close = close_words::close_words(
                     &self.exact(searcher, scope),
                     self.fields.words,
                     token,
-                    vocabulary::max_distance(token),
+                    close_words::max_distance(token),
                 )?;
                 for (word, _) in close.into_iter().take(TYPO_MAX_EXPANSIONS) {
                     self.add_text_clauses(searcher, &word, parts, TYPO_WEIGHT, &mut should);
@@ -786,14 +763,14 @@ impl Engine {
                         let replacement = match analyzed.plain.as_slice() {
                             [(_, token)]
                                 if token.chars().count() >= 3
-                                    && vocabulary::doc_freq(
+                                    && close_words::doc_freq(
                                         &self.exact(searcher, scope),
                                         self.fields.words,
                                         token,
                                     )? == 0 =>
                             {
                                 let distance = if token.chars().count() >= 5 { 2 } else { 1 };
-                                vocabulary::close_words(
+                                close_words::close_words(
                                     &self.exact(searcher, scope),
                                     self.fields.words,
                                     token,
@@ -1297,7 +1274,7 @@ pub(crate) fn hit(record: Record, score: f32, snippet: Snippet, scope: Scope) ->
         summary: front.summary,
         score,
         snippet,
-        status: (front.status != crate::vocab::Status::Published).then_some(front.status),
+        status: (front.status != crate::content::vocab::Status::Published).then_some(front.status),
     }
 }
 

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Parsed, content_hash};
+use crate::content::diagnostic::Diagnostic;
+use crate::content::document::{Document, Parsed, content_hash};
+use crate::content::slug;
+use crate::content::source::{self, SourceFile};
 use crate::error::Result;
-use crate::slug;
-use crate::source::{self, SourceFile};
 
 /// A file the walk found, with its slug and whether an earlier file already has that slug.
 #[derive(Debug, Clone)]
@@ -135,7 +135,7 @@ pub fn check(root: &Path) -> Result<Check> {
         ..Check::default()
     };
     out.diagnostics
-        .extend(crate::glossary::Glossary::load(root).diagnostics);
+        .extend(crate::content::glossary::Glossary::load(root).diagnostics);
     for entry in &listing.entries {
         let (parsed, _) = load(entry);
         out.diagnostics.extend(parsed.diagnostics);

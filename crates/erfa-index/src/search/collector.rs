@@ -325,7 +325,7 @@ impl FacetCache {
             let built: Vec<(usize, std::sync::Arc<SegmentFacets>)> = missing
                 .into_iter()
                 .map(|ord| {
-                    SegmentFacets::build(&readers[ord], &crate::schema::FACETS)
+                    SegmentFacets::build(&readers[ord], &crate::index::schema::FACETS)
                         .map(|t| (ord, std::sync::Arc::new(t)))
                 })
                 .collect::<tantivy::Result<_>>()?;

@@ -7,12 +7,12 @@
 //! whole document. Stored strings are checked as UTF-8 when read, so what is not needed
 //! is best not read at all.
 //!
-//! [`Fields::to_tantivy`]: crate::schema::Fields::to_tantivy
+//! [`Fields::to_tantivy`]: crate::index::schema::Fields::to_tantivy
 
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};
 
-use crate::schema::{Fields, Record};
+use crate::index::schema::{Fields, Record};
 
 /// The id of the record field (checked by a test against [`Fields::new`]).
 const RECORD_FIELD_ID: u32 = 4;
@@ -85,8 +85,8 @@ impl DocumentDeserialize for Head {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::TextPart;
-    use crate::vocab::Language;
+    use crate::content::vocab::Language;
+    use crate::index::schema::TextPart;
 
     #[test]
     fn the_record_field_id_is_the_schemas() {

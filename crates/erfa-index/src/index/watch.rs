@@ -2,7 +2,7 @@
 //!
 //! A debouncer batches events (an editor's save is several events; a `git checkout` is
 //! thousands); a worker thread that owns the [`Indexer`] applies each batch path by path,
-//! commits, and reloads the [`Engine`] so the next search sees the change. When events
+//! commits, and reloads the searcher side (a [`Live`], the search engine) so the next search sees the change. When events
 //! may have been lost — a watcher error, a queue overflow, a rescan flag — right after
 //! start, and after a failed update (a full disk, say: the writers are rolled back, and
 //! the worker tries again by itself), the worker reconciles the whole folder with the
@@ -19,11 +19,20 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, PollWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache};
 
-use crate::diagnostic::Diagnostic;
+use crate::content::diagnostic::Diagnostic;
+use crate::content::glossary::Glossary;
+use crate::content::source;
 use crate::error::{Error, Result};
-use crate::search::Engine;
-use crate::source;
-use crate::writer::{Indexer, Mode, UpdateReport};
+use crate::index::writer::{Indexer, Mode, UpdateReport};
+
+/// What the watch keeps current after each update: the search engine, which implements
+/// it. The index defines it so that it depends on nothing of the search side.
+pub trait Live: Send + 'static {
+    /// Makes the next search see the latest commit.
+    fn reload(&self) -> Result<()>;
+    /// Applies an edited glossary, which takes effect at query time.
+    fn set_glossary(&self, glossary: &Glossary);
+}
 
 /// How to watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +160,7 @@ impl Watch {
     /// Starts watching `root` (the content folder); reconciles once right away.
     pub fn start(
         indexer: Indexer,
-        engine: Engine,
+        engine: impl Live,
         root: &Path,
         options: WatchOptions,
     ) -> Result<Watch> {
@@ -299,7 +308,7 @@ const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 /// The worker: batches messages, applies them, reloads the engine.
 fn work(
     mut indexer: Indexer,
-    engine: Engine,
+    engine: impl Live,
     root: &Path,
     receiver: &Receiver<Message>,
     status: &Mutex<WatchStatus>,
@@ -342,9 +351,9 @@ fn work(
         if failed && !stop {
             reconcile = true;
         }
-        if reconcile || paths.contains(crate::glossary::FILE_NAME) {
+        if reconcile || paths.contains(crate::content::glossary::FILE_NAME) {
             // The glossary applies at query time: a saved edit takes effect at once.
-            engine.set_glossary(&crate::glossary::Glossary::load(root).glossary);
+            engine.set_glossary(&Glossary::load(root).glossary);
         }
         if reconcile || !paths.is_empty() {
             let started = Instant::now();
@@ -413,7 +422,7 @@ fn record(status: &mut WatchStatus, report: &UpdateReport, full: bool, paths: &B
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Scope, SearchRequest, Store, WriterOptions};
+    use crate::{Engine, Scope, SearchRequest, Store, WriterOptions};
 
     /// Watch tests share inotify instances; one at a time.
     static SERIAL: Mutex<()> = Mutex::new(());

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::content::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 
 /// The largest write-up accepted: 1 MiB, so that its page stays under the 2 MB every

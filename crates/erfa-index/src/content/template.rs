@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::durable;
+use crate::content::durable;
+use crate::content::markdown::Section;
+use crate::content::slug;
+use crate::content::vocab::{Kind, Language};
 use crate::error::Result;
-use crate::markdown::Section;
-use crate::slug;
-use crate::vocab::{Kind, Language};
 
 /// The longest slug made from a title.
 pub const MAX_SLUG_CHARS: usize = 80;
@@ -27,7 +27,7 @@ pub fn slug_from_title(title: &str) -> String {
 
 /// Today's date as `YYYY-MM-DD` (UTC), for new write-ups.
 pub fn today() -> String {
-    crate::front_matter::Date::today().to_string()
+    crate::content::front_matter::Date::today().to_string()
 }
 
 /// The text of a new write-up: front matter with today's fields to fill in, and the

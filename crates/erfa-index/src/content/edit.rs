@@ -5,7 +5,7 @@
 //! browser. Re-serialising the YAML would drop comments, reorder keys and change quoting,
 //! so the edits here work on lines instead: a byte-order mark, CRLF line ends, comments
 //! and the order of keys all survive. The functions are pure; [`apply`] reads a file,
-//! edits it and writes it back through [`crate::durable`].
+//! edits it and writes it back through [`crate::content::durable`].
 //!
 //! ```
 //! use erfa_index::edit;
@@ -358,7 +358,7 @@ pub fn apply(
     if edited == text {
         return Ok(false);
     }
-    crate::durable::replace(&path, edited.as_bytes())?;
+    crate::content::durable::replace(&path, edited.as_bytes())?;
     Ok(true)
 }
 
@@ -484,8 +484,8 @@ mod tests {
             .strip_prefix('\u{feff}')
             .unwrap_or(text)
             .replace("\r\n", "\n");
-        let split = crate::front_matter::split("x.md", &text).expect("a header");
-        let (front, diagnostics) = crate::front_matter::parse("x.md", &split);
+        let split = crate::content::front_matter::split("x.md", &text).expect("a header");
+        let (front, diagnostics) = crate::content::front_matter::parse("x.md", &split);
         let front = front.unwrap_or_else(|| panic!("{diagnostics:?}\n{text}"));
         front.aliases
     }

@@ -11,11 +11,11 @@ use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{Searcher, Term};
 
-use crate::collector::{SortKey, TopRanked};
+use crate::content::vocab::Language;
 use crate::error::Result;
-use crate::schema::TextPart;
-use crate::search::{Engine, Hit, Scope, fallback_snippet, hit};
-use crate::vocab::Language;
+use crate::index::schema::TextPart;
+use crate::search::collector::{SortKey, TopRanked};
+use crate::search::engine::{Engine, Hit, Scope, fallback_snippet, hit};
 
 /// Text to find similar write-ups for, e.g. a draft in the submission form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -14,9 +14,9 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, TantivyDocument};
 
-use crate::document::Document;
-use crate::markdown::Section;
-use crate::vocab::{Language, Visibility};
+use crate::content::document::Document;
+use crate::content::markdown::Section;
+use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
@@ -395,7 +395,9 @@ fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
 /// together name one (docs/SECURITY.md) — and without `aliases`, which may name slugs that
 /// were never public. Nothing of these is stored, searchable or counted for anonymous
 /// visitors.
-pub fn public_front(front: &crate::front_matter::FrontMatter) -> crate::front_matter::FrontMatter {
+pub fn public_front(
+    front: &crate::content::front_matter::FrontMatter,
+) -> crate::content::front_matter::FrontMatter {
     let mut front = front.clone();
     front.organisation = None;
     front.org_size = None;
@@ -419,7 +421,7 @@ pub struct Record {
     /// Whether the write-up has a mistake section.
     pub has_mistake: bool,
     /// The front matter.
-    pub front: crate::front_matter::FrontMatter,
+    pub front: crate::content::front_matter::FrontMatter,
 }
 
 impl Record {
@@ -495,7 +497,7 @@ mod tests {
     fn the_compound_list_matches_the_index_version() {
         // Changing compounds_da.txt changes what the index holds: bump INDEX_VERSION and
         // record the new hash here.
-        let hash = crate::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
+        let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
             (5, "704fa1fa33cc9c6cb329c84e1eb019a2")

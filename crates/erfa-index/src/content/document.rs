@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
-use crate::front_matter::{self, FrontMatter};
-use crate::markdown::{self, Section, Sections};
-use crate::slug;
-use crate::vocab::{Kind, Language, Status, Visibility};
+use crate::content::diagnostic::Diagnostic;
+use crate::content::front_matter::{self, FrontMatter};
+use crate::content::markdown::{self, Section, Sections};
+use crate::content::slug;
+use crate::content::vocab::{Kind, Language, Status, Visibility};
 
 /// One write-up, ready to index.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -8,8 +8,10 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value;
 
-use crate::diagnostic::Diagnostic;
-use crate::vocab::{self, Confidence, Impact, Kind, Language, OrgSize, Sector, Status, Visibility};
+use crate::content::diagnostic::Diagnostic;
+use crate::content::vocab::{
+    self, Confidence, Impact, Kind, Language, OrgSize, Sector, Status, Visibility,
+};
 
 /// The largest front matter accepted. Real headers are well under 4 KiB; the cap keeps a
 /// hostile file from costing the parser time and memory.

@@ -47,7 +47,11 @@ fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
 }
 
 /// Live documents of the searcher that contain `word` in `field`.
-pub(crate) fn doc_freq(stats: &crate::stats::Exact<'_>, field: Field, word: &str) -> Result<u64> {
+pub(crate) fn doc_freq(
+    stats: &crate::index::stats::Exact<'_>,
+    field: Field,
+    word: &str,
+) -> Result<u64> {
     Ok(stats.live_doc_freq(&Term::from_field_text(field, word))?)
 }
 
@@ -60,7 +64,7 @@ pub fn max_distance(word: &str) -> u8 {
 /// other than `word` itself, with their document frequency: closest first, then most
 /// frequent, then alphabetical.
 pub(crate) fn close_words(
-    stats: &crate::stats::Exact<'_>,
+    stats: &crate::index::stats::Exact<'_>,
     field: Field,
     word: &str,
     distance: u8,

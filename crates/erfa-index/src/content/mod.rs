@@ -1,0 +1,27 @@
+//! Content: the write-ups in `content/` as files, text and checked values.
+//!
+//! Everything here works on files and strings and never touches tantivy; it depends on
+//! nothing else in the crate but [`crate::error`]. The index and search build on it.
+//!
+//! - [`source`] walks `content/` in a fixed order and reads files safely;
+//!   [`slug`] names a write-up by its path.
+//! - [`front_matter`] splits off and checks the YAML header, with the closed lists of
+//!   [`vocab`]; [`markdown`] turns the body into plain-text sections.
+//! - [`document`] puts those together into one parsed write-up; [`catalog`] does it for
+//!   the whole folder; [`diagnostic`] locates every problem found on the way.
+//! - [`glossary`] reads the bilingual ITSM glossary.
+//! - Writing into `content/`: [`template`] makes new write-ups, [`edit`] changes one line
+//!   of an existing one, and both go through [`durable`]'s atomic writes.
+
+pub mod catalog;
+pub mod diagnostic;
+pub mod document;
+pub mod durable;
+pub mod edit;
+pub mod front_matter;
+pub mod glossary;
+pub mod markdown;
+pub mod slug;
+pub mod source;
+pub mod template;
+pub mod vocab;

@@ -1,0 +1,20 @@
+//! The index: parsed write-ups written into tantivy, and read back.
+//!
+//! Builds on [`crate::content`] and never on [`crate::search`]: it writes and stores what
+//! searches later read.
+//!
+//! - [`schema`] is the only home of field names and analyzers; [`store`] opens (and
+//!   throws away) the two indexes in the data folder, and [`lock`] keeps one writer per
+//!   data folder.
+//! - [`writer`] brings the index up to date with `content/`; [`watch`] does it live from
+//!   file-system events.
+//! - [`stored`] reads a stored write-up only as far as a caller needs; [`stats`] gives
+//!   BM25 statistics that do not depend on how the index was written.
+
+pub mod lock;
+pub mod schema;
+pub(crate) mod stats;
+pub mod store;
+pub(crate) mod stored;
+pub mod watch;
+pub mod writer;

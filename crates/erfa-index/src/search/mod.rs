@@ -1,0 +1,30 @@
+//! Search: a query in, one result shape out, for one scope.
+//!
+//! Reads what [`crate::index`] wrote and never writes to it; content values come from
+//! [`crate::content`].
+//!
+//! - [`scope`] says who is searching; every part below is keyed by it.
+//! - [`query`] parses what members type; [`engine`] holds the [`Engine`] and runs a
+//!   search over one scope's index.
+//! - [`collector`] ranks with a deterministic order and counts facets from fast columns.
+//! - [`close_words`] finds a scope's own words close to a typed one, for typo tolerance
+//!   and "did you mean".
+//! - [`suggest`] answers search-as-you-type; [`related`] finds related write-ups. Both
+//!   build on the engine; what the engine keeps for them lives in [`cache`], so the
+//!   engine never names them.
+
+pub(crate) mod cache;
+pub(crate) mod close_words;
+pub mod collector;
+pub mod engine;
+pub mod query;
+pub mod related;
+pub mod scope;
+pub mod suggest;
+
+pub use engine::{
+    DEFAULT_FACET_LIMIT, Engine, FacetValue, Hit, MAX_PER_PAGE, MAX_RESULT_WINDOW,
+    RESULT_CACHE_CAPACITY, SearchRequest, SearchResults, SectionFilter, Snippet, Sort, Stored,
+    Tuning, escape,
+};
+pub use scope::Scope;
