@@ -8,7 +8,7 @@
 //!   data folder.
 //! - [`writer`] brings the index up to date with `content/`; [`watch`] does it live from
 //!   file-system events.
-//! - [`stored`] reads a stored write-up only as far as a caller needs; [`stats`] gives
+//! - `stored` reads a stored write-up only as far as a caller needs; `stats` gives
 //!   BM25 statistics that do not depend on how the index was written.
 
 pub mod lock;

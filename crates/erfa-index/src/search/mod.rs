@@ -7,10 +7,10 @@
 //! - [`query`] parses what members type; [`engine`] holds the [`Engine`] and runs a
 //!   search over one scope's index.
 //! - [`collector`] ranks with a deterministic order and counts facets from fast columns.
-//! - [`close_words`] finds a scope's own words close to a typed one, for typo tolerance
+//! - `close_words` finds a scope's own words close to a typed one, for typo tolerance
 //!   and "did you mean".
 //! - [`suggest`] answers search-as-you-type; [`related`] finds related write-ups. Both
-//!   build on the engine; what the engine keeps for them lives in [`cache`], so the
+//!   build on the engine; what the engine keeps for them lives in `cache`, so the
 //!   engine never names them.
 
 pub(crate) mod cache;
