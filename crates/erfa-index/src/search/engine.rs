@@ -845,14 +845,90 @@ impl Engine {
         searcher: Searcher,
         request: &SearchRequest,
     ) -> Result<SearchResults> {
+        let plan = self.plan(&searcher, request)?;
+        let (ranked, total, counts, tables) = self.rank(&searcher, request, &plan)?;
+        let facets = self.facets(&searcher, request, &plan, counts, &tables)?;
+        let hits = self.hits(&searcher, request, &plan, ranked)?;
+        let did_you_mean = if total == 0 && plan.has_text() {
+            self.did_you_mean(&searcher, request.scope, &plan.user)?
+        } else {
+            None
+        };
+        Ok(SearchResults {
+            query: request.query.clone(),
+            scope: request.scope,
+            total,
+            page: plan.page,
+            per_page: plan.per_page,
+            hits,
+            facets,
+            did_you_mean,
+        })
+    }
+
+    /// Step one of a search: the request and the parsed query as queries to run.
+    fn plan(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Plan> {
         let user = query::parse(&request.query);
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let page = request.page.max(1);
         let offset = ((page - 1) * per_page).min(MAX_RESULT_WINDOW);
-        let want = offset + per_page;
+        let (filters, section, fixed) = self.plan_filters(request, &user);
+        let parts: Vec<TextPart> = match section {
+            None => TextPart::ALL.to_vec(),
+            Some(SectionFilter::Lesson) => vec![TextPart::Lesson],
+            Some(SectionFilter::Mistake) => vec![TextPart::Mistake],
+        };
+        let mut fixed = fixed;
+        if let Some(s) = section {
+            let value = match s {
+                SectionFilter::Lesson => "lesson",
+                SectionFilter::Mistake => "mistake",
+            };
+            fixed.extend(self.term_filter("sections", &[value.to_string()]));
+        }
+        let facet_filters: Vec<(String, Box<dyn Query>)> = filters
+            .iter()
+            .filter_map(|(name, values)| self.term_filter(name, values).map(|q| (name.clone(), q)))
+            .collect();
+        let clauses = self.text_clauses(searcher, request.scope, &user, &parts)?;
+        let excluded: Vec<Box<dyn Query>> = user
+            .excluded
+            .iter()
+            .filter_map(|a| {
+                self.atom_query(searcher, request.scope, a, &TextPart::ALL, false)
+                    .transpose()
+            })
+            .collect::<Result<_>>()?;
+        let match_text: Option<Box<dyn Query>> = if clauses.is_empty() && user.has_text() {
+            // Only stop words were typed: nothing to match, rather than everything.
+            Some(Box::new(BooleanQuery::new(vec![])))
+        } else if !clauses.is_empty() {
+            Some(any_of(&clauses))
+        } else {
+            None
+        };
+        Ok(Plan {
+            user,
+            per_page,
+            page,
+            offset,
+            filters,
+            fixed,
+            facet_filters,
+            clauses,
+            excluded,
+            match_text,
+        })
+    }
 
-        // Filters: from the request and from `field:value` in the query text.
-        let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    /// Filters from the request and from `field:value` in the query text: the trimmed
+    /// facet values asked for, the section, and the fixed filters (the scope's first).
+    fn plan_filters(
+        &self,
+        request: &SearchRequest,
+        user: &UserQuery,
+    ) -> (Filters, Option<SectionFilter>, Vec<Box<dyn Query>>) {
+        let mut filters: Filters = BTreeMap::new();
         for (name, values) in &request.filters {
             let values: Vec<String> = values
                 .iter()
@@ -878,49 +954,32 @@ impl Engine {
                 fixed.push(q);
             }
         }
-        let parts: Vec<TextPart> = match section {
-            None => TextPart::ALL.to_vec(),
-            Some(SectionFilter::Lesson) => vec![TextPart::Lesson],
-            Some(SectionFilter::Mistake) => vec![TextPart::Mistake],
-        };
-        if let Some(s) = section {
-            let value = match s {
-                SectionFilter::Lesson => "lesson",
-                SectionFilter::Mistake => "mistake",
-            };
-            fixed.extend(self.term_filter("sections", &[value.to_string()]));
-        }
-        let facet_filters: Vec<(String, Box<dyn Query>)> = filters
-            .iter()
-            .filter_map(|(name, values)| self.term_filter(name, values).map(|q| (name.clone(), q)))
-            .collect();
+        (filters, section, fixed)
+    }
 
-        // Text: one query per clause; clauses of stop words only drop out.
-        let expansions = self.glossary_expansions(&searcher, &user);
-        let clauses: Vec<Box<dyn Query>> = user
-            .clauses
+    /// Text: one query per clause; clauses of stop words only drop out.
+    fn text_clauses(
+        &self,
+        searcher: &Searcher,
+        scope: Scope,
+        user: &UserQuery,
+        parts: &[TextPart],
+    ) -> Result<Vec<Box<dyn Query>>> {
+        let expansions = self.glossary_expansions(searcher, user);
+        user.clauses
             .iter()
             .zip(&expansions)
             .map(|(clause, expansions)| -> Result<Option<Box<dyn Query>>> {
                 let mut alternatives: Vec<(Occur, Box<dyn Query>)> = clause
                     .alternatives
                     .iter()
-                    .filter_map(|a| {
-                        self.atom_query(&searcher, request.scope, a, &parts, true)
-                            .transpose()
-                    })
+                    .filter_map(|a| self.atom_query(searcher, scope, a, parts, true).transpose())
                     .map(|q| q.map(|q| (Occur::Should, q)))
                     .collect::<Result<_>>()?;
                 if !alternatives.is_empty() {
                     let mut should = Vec::new();
                     for text in expansions {
-                        self.add_text_clauses(
-                            &searcher,
-                            text,
-                            &parts,
-                            GLOSSARY_WEIGHT,
-                            &mut should,
-                        );
+                        self.add_text_clauses(searcher, text, parts, GLOSSARY_WEIGHT, &mut should);
                     }
                     if !should.is_empty() {
                         alternatives.push((Occur::Should, Box::new(BooleanQuery::new(should))));
@@ -930,153 +989,134 @@ impl Engine {
                     .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>))
             })
             .filter_map(Result::transpose)
-            .collect::<Result<_>>()?;
-        let excluded: Vec<Box<dyn Query>> = user
-            .excluded
-            .iter()
-            .filter_map(|a| {
-                self.atom_query(&searcher, request.scope, a, &TextPart::ALL, false)
-                    .transpose()
-            })
-            .collect::<Result<_>>()?;
-        let has_text = !clauses.is_empty();
-        let text_empty_but_typed = !has_text && user.has_text();
+            .collect()
+    }
 
-        let sort_key = match (request.sort, has_text) {
-            (Sort::Relevance, true) => SortKey::Score,
-            _ => SortKey::Newest,
-        };
-
-        // Assemble a query from text, fixed filters, facet filters (all but `skip`) and
-        // exclusions. The scope filter is always among the fixed filters, so there is
-        // always something a document must match.
-        let build = |text: Option<Box<dyn Query>>, skip: Option<&str>| -> Box<dyn Query> {
-            let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            if let Some(t) = text {
-                subs.push((Occur::Must, t));
-            }
-            for f in &fixed {
-                subs.push((
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
-                ));
-            }
-            for (name, f) in &facet_filters {
-                if Some(name.as_str()) != skip {
-                    subs.push((
-                        Occur::Must,
-                        Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
-                    ));
-                }
-            }
-            for e in &excluded {
-                subs.push((Occur::MustNot, e.box_clone()));
-            }
-            Box::new(BooleanQuery::new(subs))
-        };
-        let any_of = |clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                clauses
-                    .iter()
-                    .map(|c| (Occur::Should, c.box_clone()))
-                    .collect(),
-            ))
-        };
-        let match_text: Option<Box<dyn Query>> = if text_empty_but_typed {
-            // Only stop words were typed: nothing to match, rather than everything.
-            Some(Box::new(BooleanQuery::new(vec![])))
-        } else if has_text {
-            Some(any_of(&clauses))
-        } else {
-            None
-        };
-        let matching = build(match_text.as_ref().map(|q| q.box_clone()), None);
-
-        let top = |limit: usize| TopRanked {
-            limit,
-            key: sort_key,
-            scoring: has_text,
+    /// Step two: the tiered top-k of the first pages, the total, and the counts of the
+    /// facets without an active filter (with the tables they were counted from).
+    fn rank(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        plan: &Plan,
+    ) -> Result<(Vec<Ranked>, u64, Counts, FacetTables)> {
+        let matching = plan.query(plan.match_text(), None);
+        let top = TopRanked {
+            limit: plan.offset + plan.per_page,
+            key: match (request.sort, plan.has_text()) {
+                (Sort::Relevance, true) => SortKey::Score,
+                _ => SortKey::Newest,
+            },
+            scoring: plan.has_text(),
         };
         // Write-ups that contain every clause rank above those that contain some: an
         // explicit tier, not a hope that BM25 gets it right.
+        let clauses = &plan.clauses;
         let tiered = clauses.len() > 1 && clauses.len() <= self.tuning().max_tier_clauses;
-        let stats = self.exact(&searcher, request.scope);
+        let stats = self.exact(searcher, request.scope);
         // Facets without an active filter are counted in the ranking pass itself; those
-        // with one need a pass of their own (disjunctive faceting, below).
-        let active: Vec<&str> = facet_filters.iter().map(|(n, _)| n.as_str()).collect();
+        // with one need a pass of their own (disjunctive faceting, in `facets`).
+        let active = plan.active_facets();
         let (plain, tables) = if request.facets {
             let plain: Vec<&'static str> = FACETS
                 .iter()
                 .copied()
                 .filter(|f| !active.contains(f))
                 .collect();
-            (plain, self.facet_tables.tables(&searcher)?)
+            (plain, self.facet_tables.tables(searcher)?)
         } else {
             (Vec::new(), FacetTables::default())
         };
-        let facet_counts = || FacetCounts {
-            fields: plain.clone(),
+        let facet_counts = FacetCounts {
+            fields: plain,
             tables: tables.clone(),
         };
-        let (ranked, total, counts): (Vec<Ranked>, u64, Counts) = if tiered {
+        if tiered {
             // One pass: a write-up's score is the sum of its clauses' scores whatever its
             // tier, and those containing every clause rank first.
             let (ranked, (total, counts)) = search_tiered(
-                &searcher,
+                searcher,
                 &stats,
-                &clauses,
-                &*build(None, None),
-                &top(want),
-                &(Count, facet_counts()),
+                clauses,
+                &*plan.query(None, None),
+                &top,
+                &(Count, facet_counts),
             )?;
-            (ranked, total as u64, counts)
+            Ok((ranked, total as u64, counts, tables))
         } else {
             let (ranked, total, counts) = searcher.search_with_statistics_provider(
                 &*matching,
-                &(top(want), Count, facet_counts()),
+                &(top, Count, facet_counts),
                 &stats,
             )?;
-            (ranked, total as u64, counts)
-        };
+            Ok((ranked, total as u64, counts, tables))
+        }
+    }
 
+    /// Step three: every facet's values, most frequent first, capped but keeping the
+    /// active ones; a facet with an active filter is counted ignoring that filter.
+    fn facets(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        plan: &Plan,
+        counts: Counts,
+        tables: &FacetTables,
+    ) -> Result<BTreeMap<&'static str, Vec<FacetValue>>> {
         let mut facets: BTreeMap<&'static str, Vec<FacetValue>> =
             FACETS.iter().map(|f| (*f, Vec::new())).collect();
-        if request.facets {
-            let mut all_counts = counts;
-            for name in FACETS.iter().copied().filter(|f| active.contains(f)) {
-                // Disjunctive faceting: a facet's counts ignore its own filter.
-                let q = build(match_text.as_ref().map(|q| q.box_clone()), Some(name));
-                let counts = searcher.search(
-                    &*q,
-                    &FacetCounts {
-                        fields: vec![name],
-                        tables: tables.clone(),
-                    },
-                )?;
-                all_counts.extend(counts);
-            }
-            for (name, mut counts) in all_counts {
-                counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                let active = filters.get(name);
-                let values: Vec<FacetValue> = counts
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(rank, (value, _))| {
-                        *rank < request.facet_limit
-                            || active.is_some_and(|values| values.iter().any(|v| **v == **value))
-                    })
-                    .map(|(_, (value, count))| FacetValue {
-                        value: value.to_string(),
-                        count,
-                    })
-                    .collect();
-                facets.insert(name, values);
-            }
+        if !request.facets {
+            return Ok(facets);
         }
+        let active = plan.active_facets();
+        let mut all_counts = counts;
+        for name in FACETS.iter().copied().filter(|f| active.contains(f)) {
+            // Disjunctive faceting: a facet's counts ignore its own filter.
+            let q = plan.query(plan.match_text(), Some(name));
+            let counts = searcher.search(
+                &*q,
+                &FacetCounts {
+                    fields: vec![name],
+                    tables: tables.clone(),
+                },
+            )?;
+            all_counts.extend(counts);
+        }
+        for (name, mut counts) in all_counts {
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let active = plan.filters.get(name);
+            let values: Vec<FacetValue> = counts
+                .into_iter()
+                .enumerate()
+                .filter(|(rank, (value, _))| {
+                    *rank < request.facet_limit
+                        || active.is_some_and(|values| values.iter().any(|v| **v == **value))
+                })
+                .map(|(_, (value, count))| FacetValue {
+                    value: value.to_string(),
+                    count,
+                })
+                .collect();
+            facets.insert(name, values);
+        }
+        Ok(facets)
+    }
 
-        let page_hits: Vec<Ranked> = ranked.into_iter().skip(offset).take(per_page).collect();
-        let snippet_query = if request.snippets && has_text && !page_hits.is_empty() {
-            Some(any_of(&clauses))
+    /// Step four: the requested page's hits, with their records and snippets.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        plan: &Plan,
+        ranked: Vec<Ranked>,
+    ) -> Result<Vec<Hit>> {
+        let page_hits: Vec<Ranked> = ranked
+            .into_iter()
+            .skip(plan.offset)
+            .take(plan.per_page)
+            .collect();
+        let snippet_query = if request.snippets && plan.has_text() && !page_hits.is_empty() {
+            Some(any_of(&plan.clauses))
         } else {
             None
         };
@@ -1084,13 +1124,13 @@ impl Engine {
         let mut hits = Vec::with_capacity(page_hits.len());
         for ranked in page_hits {
             let Some((doc, record)) =
-                self.hit_texts(&searcher, ranked.address, snippet_query.is_some())?
+                self.hit_texts(searcher, ranked.address, snippet_query.is_some())?
             else {
                 continue;
             };
             let snippet = match &snippet_query {
                 Some(q) => self.snippet(
-                    &searcher,
+                    searcher,
                     request.scope,
                     &doc,
                     &record,
@@ -1101,21 +1141,7 @@ impl Engine {
             };
             hits.push(hit(record, ranked.score, snippet, request.scope));
         }
-        let did_you_mean = if total == 0 && has_text {
-            self.did_you_mean(&searcher, request.scope, &user)?
-        } else {
-            None
-        };
-        Ok(SearchResults {
-            query: request.query.clone(),
-            scope: request.scope,
-            total,
-            page,
-            per_page,
-            hits,
-            facets,
-            did_you_mean,
-        })
+        Ok(hits)
     }
 
     fn snippet(
@@ -1205,6 +1231,89 @@ impl Engine {
 
 /// A snippet generator for one (section, language) field, with the roots of its terms.
 type SnippetParts = (SnippetGenerator, Vec<String>);
+
+/// Facet values asked for, by facet name.
+type Filters = BTreeMap<String, Vec<String>>;
+
+/// A search request as queries to run: the output of [`Engine::plan`].
+struct Plan {
+    /// The parsed query text.
+    user: UserQuery,
+    /// Hits per page, within bounds.
+    per_page: usize,
+    /// The page asked for, from 1.
+    page: usize,
+    /// Hits before the page, within the result window.
+    offset: usize,
+    /// Facet values asked for, by facet.
+    filters: Filters,
+    /// Filters every hit must match: the scope's, `field:value`s and the section's.
+    fixed: Vec<Box<dyn Query>>,
+    /// The facet filters, by facet name.
+    facet_filters: Vec<(String, Box<dyn Query>)>,
+    /// One query per clause of text.
+    clauses: Vec<Box<dyn Query>>,
+    /// What a hit must not contain.
+    excluded: Vec<Box<dyn Query>>,
+    /// What the text must match: none when none was typed, nothing when only stop
+    /// words were.
+    match_text: Option<Box<dyn Query>>,
+}
+
+impl Plan {
+    /// Whether there is text to rank by.
+    fn has_text(&self) -> bool {
+        !self.clauses.is_empty()
+    }
+
+    /// A copy of the text query.
+    fn match_text(&self) -> Option<Box<dyn Query>> {
+        self.match_text.as_ref().map(|q| q.box_clone())
+    }
+
+    /// The facets with an active filter.
+    fn active_facets(&self) -> Vec<&str> {
+        self.facet_filters.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// A query from text, fixed filters, facet filters (all but `skip`) and exclusions.
+    /// The scope filter is always among the fixed filters, so there is always something
+    /// a document must match.
+    fn query(&self, text: Option<Box<dyn Query>>, skip: Option<&str>) -> Box<dyn Query> {
+        let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(t) = text {
+            subs.push((Occur::Must, t));
+        }
+        for f in &self.fixed {
+            subs.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+            ));
+        }
+        for (name, f) in &self.facet_filters {
+            if Some(name.as_str()) != skip {
+                subs.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(f.box_clone(), 0.0)),
+                ));
+            }
+        }
+        for e in &self.excluded {
+            subs.push((Occur::MustNot, e.box_clone()));
+        }
+        Box::new(BooleanQuery::new(subs))
+    }
+}
+
+/// Any of `clauses`.
+fn any_of(clauses: &[Box<dyn Query>]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        clauses
+            .iter()
+            .map(|c| (Occur::Should, c.box_clone()))
+            .collect(),
+    ))
+}
 
 /// The start of an analysed term that the word it came from shares. Stemmers change at
 /// most the last letters of a word ("policy" → "polici", "hændelser" → "hændels"), so a
