@@ -1,4 +1,4 @@
-//! Local mode, as PRODUCT.md defines it: without accounts erfa serves only the person at
+//! Local mode (docs/SECURITY.md, "trust boundaries"): without accounts erfa serves only the person at
 //! this machine. The server listens on loopback (checked at start, in `serve`), and every
 //! request must name a loopback host and carry no proxy header; otherwise it is refused
 //! with 403 and an explanation of how to add accounts.

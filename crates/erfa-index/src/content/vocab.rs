@@ -1,6 +1,6 @@
 //! Closed lists of the write-up format: the only place their values are spelled.
 //!
-//! PRODUCT.md says values of closed lists are exact and lower-case; `Public` is an error,
+//! docs/FORMAT.md: values of closed lists are exact and lower-case; `Public` is an error,
 //! never public. Each list is an enum with `ALL`, `as_str` and a strict `parse`.
 
 use serde::{Deserialize, Serialize};

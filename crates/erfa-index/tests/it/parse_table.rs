@@ -1,5 +1,5 @@
 //! The parser table: malformed and valid write-ups, each with the outcome, message and
-//! position it must get (issue 2, RELIABILITY A1–A3).
+//! position it must get (docs/FORMAT.md).
 
 use erfa_index::markdown::Section;
 use erfa_index::vocab::{Language, Status, Visibility};

@@ -1,4 +1,4 @@
-//! Odd things in the content tree (RELIABILITY A3, A4, A10): links, FIFOs, editor files,
+//! Odd things in the content tree (docs/FORMAT.md, "Slugs, folders and files"): links, FIFOs, editor files,
 //! huge, binary and mis-encoded files. The walk ends, nothing blocks, only regular `*.md`
 //! write-ups are indexed, and each problem is reported once.
 

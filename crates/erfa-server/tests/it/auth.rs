@@ -1169,7 +1169,7 @@ async fn a_write_up_narrowed_to_members_disappears_for_anonymous_visitors_within
     assert_eq!(member.status, 200, "members still read it");
 }
 
-/// RELIABILITY.md E10, bounded: while write-ups flip between public and members-only and
+/// Bounded: while write-ups flip between public and members-only and
 /// new members-only write-ups arrive, anonymous searches never see a write-up that has
 /// been members-only for more than 5 seconds, nor any word that was only ever members'.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -91,18 +91,8 @@ async fn attachments_are_served_only_under_a_readable_write_up_that_links_them()
     }
 }
 
-/// Filters the search routes read; every route gets all of them.
-const FILTERS: &[&str] = &[
-    "kind",
-    "practices",
-    "tags",
-    "year",
-    "language",
-    "sector",
-    "org_size",
-    "tools",
-    "meeting",
-];
+/// Filters the search routes read (one per facet); every route gets all of them.
+const FILTERS: [&str; 9] = erfa_index::schema::FACETS;
 
 /// Hostile query strings, each at most 8 KB: repeated filters at the cap, long values,
 /// odd numbers, query syntax and encodings.
