@@ -1,7 +1,7 @@
-//! Local mode (docs/SECURITY.md, "trust boundaries"): without accounts erfa serves only the person at
-//! this machine. The server listens on loopback (checked at start, in `serve`), and every
-//! request must name a loopback host and carry no proxy header; otherwise it is refused
-//! with 403 and an explanation of how to add accounts.
+//! Local mode (docs/SECURITY.md, "trust boundaries"): without accounts erfa serves only the
+//! person at this machine. The server listens on loopback (checked at start, in `serve`),
+//! and every request must name a loopback host and carry no proxy header; otherwise it is
+//! refused with 403 and an explanation of how to add accounts.
 //!
 //! The `Host` check stops DNS rebinding (a web page that points its own name at
 //! 127.0.0.1), and a request with two `Host` headers is refused whatever they say; the

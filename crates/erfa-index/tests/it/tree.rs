@@ -1,6 +1,6 @@
-//! Odd things in the content tree (docs/FORMAT.md, "Slugs, folders and files"): links, FIFOs, editor files,
-//! huge, binary and mis-encoded files. The walk ends, nothing blocks, only regular `*.md`
-//! write-ups are indexed, and each problem is reported once.
+//! Odd things in the content tree (docs/FORMAT.md, "Slugs, folders and files"): links,
+//! FIFOs, editor files, huge, binary and mis-encoded files. The walk ends, nothing blocks,
+//! only regular `*.md` write-ups are indexed, and each problem is reported once.
 
 #![cfg(unix)]
 
