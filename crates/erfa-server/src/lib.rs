@@ -66,7 +66,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -80,11 +80,6 @@ pub use state::{AppState, Config, Limits};
 
 /// The largest request body accepted.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The longest request target (path and query) accepted; longer ones get 414. Far above
-/// what erfa's own links and forms make, and below hyper's own limit (64 KiB), whose bare
-/// answer carries no headers.
-const MAX_URI_BYTES: usize = 16 * 1024;
 
 /// The whole application: API, pages, static files, and the layers every response passes
 /// through (local mode, timeout, limits, compression, tracing). The edge
@@ -107,7 +102,7 @@ pub fn router(state: AppState) -> Router {
             limits.request_timeout,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(uri_limit))
+        .layer(middleware::from_fn(limits::uri_limit))
         .layer(CompressionLayer::new())
         .layer(
             // Members' searches are confidential: the span holds the path, never the query.
@@ -155,19 +150,6 @@ pub mod routes {
 async fn fallback(State(state): State<AppState>, request: Request) -> Response {
     let viewer = access::Viewer::of(request.extensions());
     route::missing(&state, &viewer, request.headers(), request.uri())
-}
-
-/// Refuses a request target longer than [`MAX_URI_BYTES`] with a bare 414, which the
-/// edge gives its shape.
-async fn uri_limit(request: Request, next: middleware::Next) -> Response {
-    let length = request
-        .uri()
-        .path_and_query()
-        .map_or(0, |p| p.as_str().len());
-    if length > MAX_URI_BYTES {
-        return StatusCode::URI_TOO_LONG.into_response();
-    }
-    next.run(request).await
 }
 
 /// The path as logs may show it: one-time links are secrets, so their last segment is

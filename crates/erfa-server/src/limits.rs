@@ -1,5 +1,6 @@
 //! Bounds on every request and every answer erfa makes (docs/SECURITY.md, "every request
-//! is bounded"): a query string of at most 8 KB, and no generated answer above 2 MB.
+//! is bounded"): a request target of at most 16 KiB, a query string of at most 8 KB, and
+//! no generated answer above 2 MB.
 //!
 //! The cap on answers is the last line of defence, not the first: parameters are bounded
 //! where they are read (20 values per filter, query length, page numbers), and a test
@@ -8,12 +9,17 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 use crate::page::Ctx;
+
+/// The longest request target (path and query) accepted; longer ones get 414. Far above
+/// what erfa's own links and forms make, and below hyper's own limit (64 KiB), whose bare
+/// answer carries no headers.
+pub const MAX_URI_BYTES: usize = 16 * 1024;
 
 /// The longest query string read, in bytes.
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
@@ -56,4 +62,17 @@ pub(crate) async fn bound(ctx: Ctx, request: Request, next: Next) -> Response {
             "an answer over {MAX_ANSWER_BYTES} bytes was not sent: {e}"
         ))),
     }
+}
+
+/// Refuses a request target longer than [`MAX_URI_BYTES`] with a bare 414, which the
+/// edge gives its shape.
+pub(crate) async fn uri_limit(request: Request, next: Next) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if length > MAX_URI_BYTES {
+        return StatusCode::URI_TOO_LONG.into_response();
+    }
+    next.run(request).await
 }
