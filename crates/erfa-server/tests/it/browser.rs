@@ -222,14 +222,26 @@ async fn active_id(client: &Client) -> String {
 }
 
 /// axe-core from the npm registry, cached under target/tmp; `None` when npm cannot get it.
+///
+/// The browser tests run in parallel, so the download happens once per process and is
+/// unpacked into a folder of its own that is renamed into place: no test ever reads a
+/// half-written `axe.min.js`.
 fn axe_source() -> Option<String> {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("axe-core");
+    static SOURCE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(fetch_axe).clone()
+}
+
+fn fetch_axe() -> Option<String> {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join("axe-core-4.10.2");
     let file = dir.join("package/axe.min.js");
     if !file.is_file() {
-        std::fs::create_dir_all(&dir).ok()?;
+        let staging = tmp.join(format!("axe-core-staging-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).ok()?;
         let packed = Command::new("npm")
             .args(["pack", "axe-core@4.10.2", "--silent", "--pack-destination"])
-            .arg(&dir)
+            .arg(&staging)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -237,7 +249,7 @@ fn axe_source() -> Option<String> {
         if !packed.success() {
             return None;
         }
-        let tarball = std::fs::read_dir(&dir)
+        let tarball = std::fs::read_dir(&staging)
             .ok()?
             .filter_map(|e| e.ok())
             .map(|e| e.path())
@@ -246,11 +258,15 @@ fn axe_source() -> Option<String> {
             .arg("xzf")
             .arg(&tarball)
             .arg("-C")
-            .arg(&dir)
+            .arg(&staging)
             .status()
             .ok()?;
-        if !unpacked.success() {
+        if !unpacked.success() || !staging.join("package/axe.min.js").is_file() {
             return None;
+        }
+        // Another process may have won the race; its copy is as good as ours.
+        if std::fs::rename(&staging, &dir).is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
         }
     }
     std::fs::read_to_string(file).ok()
