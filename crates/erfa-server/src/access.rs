@@ -15,7 +15,7 @@ use axum::http::request::Parts;
 use erfa_accounts::{Actor, Role, User};
 use erfa_index::Scope;
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// The name the audit log gives the person at this machine in local mode, where nobody
@@ -300,22 +300,22 @@ pub fn client_address(
 }
 
 /// Runs password work on a blocking thread behind the hashing permits.
-pub(crate) async fn hashing<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+pub(crate) async fn hashing<T, F>(state: &AppState, work: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&erfa_accounts::Accounts) -> T + Send + 'static,
 {
     let accounts: Arc<erfa_accounts::Accounts> =
-        state.accounts.clone().ok_or_else(ApiError::not_found)?;
+        state.accounts.clone().ok_or_else(AppError::not_found)?;
     let _permit = state
         .guards
         .hashing
         .acquire()
         .await
-        .map_err(|_| ApiError::internal("hashing permits closed"))?;
+        .map_err(|_| AppError::internal("hashing permits closed"))?;
     tokio::task::spawn_blocking(move || work(&accounts))
         .await
-        .map_err(|e| ApiError::internal(format!("hashing task failed: {e}")))
+        .map_err(|e| AppError::internal(format!("hashing task failed: {e}")))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::access::{Access, Viewer};
-use crate::error::{ApiError, ErrorBody, ErrorDetail};
+use crate::error::{AppError, ErrorBody, ErrorDetail};
 use crate::query::{HitJson, SnippetJson};
 use crate::route::Route;
 use crate::search::api::{
@@ -82,7 +82,7 @@ pub struct IndexFigures {
 async fn health(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<HealthResponse>, ApiError> {
+) -> Result<Json<HealthResponse>, AppError> {
     if viewer.scope() != Scope::Facilitator {
         return Ok(Json(HealthResponse {
             status: "ok".to_string(),

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 /// What went wrong while answering a request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
+pub enum AppError {
     /// The request is malformed: a bad parameter, a value outside its list.
     #[error("{message}")]
     BadRequest {
@@ -51,7 +51,7 @@ pub enum ApiError {
     #[error("the address is too long")]
     UriTooLong,
     /// Another HTTP error, made by the layers around the handlers rather than by erfa's
-    /// own code (see [`ApiError::from_status`]).
+    /// own code (see [`AppError::from_status`]).
     #[error("{}", status_message(*.0))]
     Status(StatusCode),
     /// The query string is longer than erfa reads.
@@ -67,47 +67,47 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl ApiError {
+impl AppError {
     /// A bad request with `code` and `message`.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::BadRequest {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::BadRequest {
             code,
             message: message.into(),
         }
     }
 
     /// "not found".
-    pub fn not_found() -> ApiError {
-        ApiError::NotFound("not found".to_string())
+    pub fn not_found() -> AppError {
+        AppError::NotFound("not found".to_string())
     }
 
     /// An internal failure; `cause` is logged when the response is made, never sent.
-    pub fn internal(cause: impl Into<String>) -> ApiError {
-        ApiError::Internal(cause.into())
+    pub fn internal(cause: impl Into<String>) -> AppError {
+        AppError::Internal(cause.into())
     }
 
     /// The error for an answer that carries only a `status`: the variant of that status
-    /// where there is one, else [`ApiError::Status`].
-    pub fn from_status(status: StatusCode) -> ApiError {
+    /// where there is one, else [`AppError::Status`].
+    pub fn from_status(status: StatusCode) -> AppError {
         match status {
-            StatusCode::BAD_REQUEST => ApiError::bad_request("bad_request", "bad request"),
-            StatusCode::NOT_FOUND => ApiError::not_found(),
-            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
-            StatusCode::REQUEST_TIMEOUT => ApiError::RequestTimeout,
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            StatusCode::URI_TOO_LONG => ApiError::UriTooLong,
+            StatusCode::BAD_REQUEST => AppError::bad_request("bad_request", "bad request"),
+            StatusCode::NOT_FOUND => AppError::not_found(),
+            StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+            StatusCode::REQUEST_TIMEOUT => AppError::RequestTimeout,
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            StatusCode::URI_TOO_LONG => AppError::UriTooLong,
             StatusCode::INTERNAL_SERVER_ERROR => {
-                ApiError::internal("an answer of status 500 without a body")
+                AppError::internal("an answer of status 500 without a body")
             }
-            other => ApiError::Status(other),
+            other => AppError::Status(other),
         }
     }
 
     /// The error for a rejected request body: 413 when the body was over the limit,
     /// `otherwise` for any other fault (a malformed form, a wrong content type).
-    pub fn body_rejected(status: StatusCode, otherwise: ApiError) -> ApiError {
+    pub fn body_rejected(status: StatusCode, otherwise: AppError) -> AppError {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
+            AppError::PayloadTooLarge
         } else {
             otherwise
         }
@@ -116,44 +116,44 @@ impl ApiError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
-            ApiError::Status(status) => *status,
-            ApiError::QueryTooLong(_) => StatusCode::URI_TOO_LONG,
-            ApiError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UriTooLong => StatusCode::URI_TOO_LONG,
+            AppError::Status(status) => *status,
+            AppError::QueryTooLong(_) => StatusCode::URI_TOO_LONG,
+            AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The stable code.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest { code, .. } | ApiError::Forbidden { code, .. } => code,
-            ApiError::NotFound(_) => "not_found",
-            ApiError::Unauthorized(_) => "login_required",
-            ApiError::TooManyRequests(_) => "too_many_attempts",
-            ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::RequestTimeout => "request_timeout",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::UriTooLong => "uri_too_long",
-            ApiError::Status(status) => status_code(*status),
-            ApiError::QueryTooLong(_) => "query_too_long",
-            ApiError::InsufficientStorage(_) => "insufficient_storage",
-            ApiError::Internal(_) => "internal",
+            AppError::BadRequest { code, .. } | AppError::Forbidden { code, .. } => code,
+            AppError::NotFound(_) => "not_found",
+            AppError::Unauthorized(_) => "login_required",
+            AppError::TooManyRequests(_) => "too_many_attempts",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::RequestTimeout => "request_timeout",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UriTooLong => "uri_too_long",
+            AppError::Status(status) => status_code(*status),
+            AppError::QueryTooLong(_) => "query_too_long",
+            AppError::InsufficientStorage(_) => "insufficient_storage",
+            AppError::Internal(_) => "internal",
         }
     }
 
     /// The message a user may see. Internal causes are not part of it.
     pub fn public_message(&self) -> String {
         match self {
-            ApiError::Internal(_) => "internal error".to_string(),
+            AppError::Internal(_) => "internal error".to_string(),
             other => other.to_string(),
         }
     }
@@ -162,8 +162,8 @@ impl ApiError {
     /// not logged.
     pub(crate) fn log(&self) {
         match self {
-            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            ApiError::InsufficientStorage(cause) => tracing::error!(%cause, "disk full"),
+            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            AppError::InsufficientStorage(cause) => tracing::error!(%cause, "disk full"),
             _ => {}
         }
     }
@@ -199,31 +199,31 @@ fn status_message(status: StatusCode) -> String {
         .map_or_else(|| format!("error {}", status.as_u16()), str::to_lowercase)
 }
 
-impl From<erfa_index::Error> for ApiError {
+impl From<erfa_index::Error> for AppError {
     fn from(err: erfa_index::Error) -> Self {
         // A full disk is not a fault of erfa's, and trying again later may work: it gets
         // its own status so that a form can keep what was typed and say so.
         if err.is_storage_full() {
-            ApiError::InsufficientStorage(err.to_string())
+            AppError::InsufficientStorage(err.to_string())
         } else {
-            ApiError::Internal(err.to_string())
+            AppError::Internal(err.to_string())
         }
     }
 }
 
-impl From<erfa_accounts::Error> for ApiError {
+impl From<erfa_accounts::Error> for AppError {
     fn from(err: erfa_accounts::Error) -> Self {
-        ApiError::Internal(format!("state database: {err}"))
+        AppError::Internal(format!("state database: {err}"))
     }
 }
 
-impl From<askama::Error> for ApiError {
+impl From<askama::Error> for AppError {
     fn from(err: askama::Error) -> Self {
-        ApiError::Internal(format!("template: {err}"))
+        AppError::Internal(format!("template: {err}"))
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         (self.status(), Json(self.body())).into_response()
@@ -250,8 +250,8 @@ pub struct ErrorDetail {
 }
 
 /// Turns a query-string rejection into a JSON 400.
-pub(crate) fn query_error(rejection: axum_extra::extract::QueryRejection) -> ApiError {
-    ApiError::bad_request(
+pub(crate) fn query_error(rejection: axum_extra::extract::QueryRejection) -> AppError {
+    AppError::bad_request(
         "bad_query_string",
         format!("bad query string: {}", rejection.body_text()),
     )
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn internal_errors_hide_their_cause() {
-        let err = ApiError::internal("reading /secret/path: permission denied");
+        let err = AppError::internal("reading /secret/path: permission denied");
         assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(err.public_message(), "internal error");
         let json = serde_json::to_string(&err.body()).expect("serialises");
@@ -277,7 +277,7 @@ mod tests {
             "/srv/secret/content/submissions/.erfa-tmp-1-1",
             std::io::Error::from(std::io::ErrorKind::StorageFull),
         );
-        let err = ApiError::from(full);
+        let err = AppError::from(full);
         assert_eq!(err.status(), StatusCode::INSUFFICIENT_STORAGE);
         assert_eq!(err.code(), "insufficient_storage");
         let json = serde_json::to_string(&err.body()).expect("serialises");
@@ -287,7 +287,7 @@ mod tests {
             "x",
             std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         );
-        assert_eq!(ApiError::from(other).code(), "internal");
+        assert_eq!(AppError::from(other).code(), "internal");
     }
 
     #[test]
@@ -304,20 +304,20 @@ mod tests {
             (StatusCode::BAD_GATEWAY, "server_error"),
             (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         ] {
-            let err = ApiError::from_status(status);
+            let err = AppError::from_status(status);
             assert_eq!(err.status(), status, "{status}");
             assert_eq!(err.code(), code, "{status}");
             assert!(!err.public_message().is_empty(), "{status}");
         }
         assert_eq!(
-            ApiError::from_status(StatusCode::IM_A_TEAPOT).public_message(),
+            AppError::from_status(StatusCode::IM_A_TEAPOT).public_message(),
             "i'm a teapot"
         );
     }
 
     #[test]
     fn user_errors_keep_code_and_message() {
-        let err = ApiError::bad_request("bad_parameter", "page: expected a number from 1");
+        let err = AppError::bad_request("bad_parameter", "page: expected a number from 1");
         assert_eq!(err.status(), StatusCode::BAD_REQUEST);
         assert_eq!(err.code(), "bad_parameter");
         assert_eq!(err.public_message(), "page: expected a number from 1");

@@ -34,7 +34,7 @@
 // The core: every feature may use these; they use no feature.
 mod access; // who is asking, the least access a route needs, the rule comparing them
 mod assets; // the embedded style sheet, script and icon
-mod error; // ApiError and the JSON error shape
+mod error; // AppError and the JSON error shape
 mod guards; // login throttle, hashing permits
 mod i18n; // Danish and English interface text
 mod insights; // recording searches for the desk, off the request path
@@ -75,7 +75,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use crate::route::Route;
 
 pub use axum::http::HeaderName;
-pub use error::ApiError;
+pub use error::AppError;
 pub use state::{AppState, Config, Limits};
 
 /// The largest request body accepted.

@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::page::Ctx;
 
 /// The longest request target (path and query) accepted; longer ones get 414. Far above
@@ -31,7 +31,7 @@ pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
 /// answer over [`MAX_ANSWER_BYTES`] by an internal error (logged with its size).
 pub(crate) async fn bound(ctx: Ctx, request: Request, next: Next) -> Response {
     let api = crate::is_api(request.uri().path());
-    let answer = |error: ApiError| {
+    let answer = |error: AppError| {
         if api {
             error.into_response()
         } else {
@@ -40,7 +40,7 @@ pub(crate) async fn bound(ctx: Ctx, request: Request, next: Next) -> Response {
     };
     let query = request.uri().query().map_or(0, str::len);
     if query > MAX_QUERY_BYTES {
-        return answer(ApiError::QueryTooLong(format!(
+        return answer(AppError::QueryTooLong(format!(
             "the query string is {query} bytes long; erfa reads at most {MAX_QUERY_BYTES} \
              (ask for fewer filter values or a shorter query)"
         )));
@@ -58,7 +58,7 @@ pub(crate) async fn bound(ctx: Ctx, request: Request, next: Next) -> Response {
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, MAX_ANSWER_BYTES).await {
         Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
-        Err(e) => answer(ApiError::internal(format!(
+        Err(e) => answer(AppError::internal(format!(
             "an answer over {MAX_ANSWER_BYTES} bytes was not sent: {e}"
         ))),
     }

@@ -15,7 +15,7 @@ use axum::http::header::HOST;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -99,7 +99,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let lang = Lang::negotiate(headers);
-    let error = ApiError::Forbidden {
+    let error = AppError::Forbidden {
         code: "local_mode",
         message: lang.t().local_refused.to_string(),
     };

@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use erfa_index::Scope;
 
 use crate::access::Viewer;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::{Lang, Strings};
 use crate::state::AppState;
 
@@ -65,7 +65,7 @@ impl Ctx {
         )
     }
 
-    pub(crate) fn error(&self, error: ApiError) -> PageError {
+    pub(crate) fn error(&self, error: AppError) -> PageError {
         PageError {
             state: self.state.clone(),
             lang: self.lang,
@@ -170,7 +170,7 @@ pub struct PageError {
     state: AppState,
     lang: Lang,
     viewer: Viewer,
-    error: ApiError,
+    error: AppError,
 }
 
 impl IntoResponse for PageError {
@@ -199,24 +199,24 @@ pub(crate) fn error_page(
     state: &AppState,
     lang: Lang,
     viewer: Viewer,
-    error: &ApiError,
+    error: &AppError,
 ) -> Response {
     error.log();
     let t = lang.t();
     let (heading, message) = match error {
-        ApiError::NotFound(_) => (t.error_404, t.error_404_text.to_string()),
-        ApiError::BadRequest { message, .. } => (t.error_400, message.clone()),
-        ApiError::Forbidden { message, .. } => (t.error_403, message.clone()),
-        ApiError::Unauthorized(_) => (t.error_401, t.error_401_text.to_string()),
-        ApiError::TooManyRequests(message) => (t.error_429, message.clone()),
-        ApiError::MethodNotAllowed => (t.error_405, String::new()),
-        ApiError::RequestTimeout => (t.error_408, t.error_408_text.to_string()),
-        ApiError::PayloadTooLarge => (t.error_413, t.error_413_text.to_string()),
-        ApiError::UriTooLong => (t.error_414, t.error_414_text.to_string()),
-        ApiError::Status(_) => (t.error_400, error.public_message()),
-        ApiError::QueryTooLong(message) => (t.error_414, message.clone()),
-        ApiError::InsufficientStorage(_) => (t.error_507, t.error_507_text.to_string()),
-        ApiError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
+        AppError::NotFound(_) => (t.error_404, t.error_404_text.to_string()),
+        AppError::BadRequest { message, .. } => (t.error_400, message.clone()),
+        AppError::Forbidden { message, .. } => (t.error_403, message.clone()),
+        AppError::Unauthorized(_) => (t.error_401, t.error_401_text.to_string()),
+        AppError::TooManyRequests(message) => (t.error_429, message.clone()),
+        AppError::MethodNotAllowed => (t.error_405, String::new()),
+        AppError::RequestTimeout => (t.error_408, t.error_408_text.to_string()),
+        AppError::PayloadTooLarge => (t.error_413, t.error_413_text.to_string()),
+        AppError::UriTooLong => (t.error_414, t.error_414_text.to_string()),
+        AppError::Status(_) => (t.error_400, error.public_message()),
+        AppError::QueryTooLong(message) => (t.error_414, message.clone()),
+        AppError::InsufficientStorage(_) => (t.error_507, t.error_507_text.to_string()),
+        AppError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
     };
     let page = ErrorTemplate {
         layout: Layout::new(state, lang, &viewer, heading.to_string(), "", false, "/"),
@@ -234,12 +234,12 @@ pub(crate) fn error_page(
 }
 
 /// A rendered page with `200 OK`.
-pub(crate) fn html(template: &impl Template) -> Result<Response, ApiError> {
+pub(crate) fn html(template: &impl Template) -> Result<Response, AppError> {
     render(template, StatusCode::OK)
 }
 
 /// A rendered page with `status`; it varies with the language and the viewer.
-pub(crate) fn render(template: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
+pub(crate) fn render(template: &impl Template, status: StatusCode) -> Result<Response, AppError> {
     let html = template.render()?;
     Ok((
         status,
@@ -253,7 +253,7 @@ pub(crate) fn render(template: &impl Template, status: StatusCode) -> Result<Res
 }
 
 /// A page handler's answer: the page, or its error as an error page.
-pub(crate) fn page(result: Result<Response, ApiError>, ctx: &Ctx) -> Response {
+pub(crate) fn page(result: Result<Response, AppError>, ctx: &Ctx) -> Response {
     result.unwrap_or_else(|e| ctx.error(e).into_response())
 }
 

@@ -5,7 +5,7 @@ use erfa_index::{Hit, Scope, SearchRequest, SectionFilter, Sort};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::error::AppError;
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -104,12 +104,12 @@ impl SearchParams {
     }
 
     /// The section filter, checked.
-    pub fn section(&self) -> Result<Option<SectionFilter>, ApiError> {
+    pub fn section(&self) -> Result<Option<SectionFilter>, AppError> {
         match self.section.as_deref().map(str::trim) {
             None | Some("") | Some("all") => Ok(None),
             Some("lesson") => Ok(Some(SectionFilter::Lesson)),
             Some("mistake") => Ok(Some(SectionFilter::Mistake)),
-            Some(_) => Err(ApiError::bad_request(
+            Some(_) => Err(AppError::bad_request(
                 "bad_parameter",
                 "section: expected `lesson` or `mistake`",
             )),
@@ -117,11 +117,11 @@ impl SearchParams {
     }
 
     /// The sort order, checked.
-    pub fn sort(&self) -> Result<Sort, ApiError> {
+    pub fn sort(&self) -> Result<Sort, AppError> {
         match self.sort.as_deref().map(str::trim) {
             None | Some("") | Some("relevance") => Ok(Sort::Relevance),
             Some("newest") => Ok(Sort::Newest),
-            Some(_) => Err(ApiError::bad_request(
+            Some(_) => Err(AppError::bad_request(
                 "bad_parameter",
                 "sort: expected `relevance` or `newest`",
             )),
@@ -132,12 +132,12 @@ impl SearchParams {
         name: &str,
         value: Option<&str>,
         default: usize,
-    ) -> Result<usize, ApiError> {
+    ) -> Result<usize, AppError> {
         match value.map(str::trim) {
             None | Some("") => Ok(default),
             Some(text) => match text.parse::<usize>() {
                 Ok(n) if n >= 1 => Ok(n),
-                _ => Err(ApiError::bad_request(
+                _ => Err(AppError::bad_request(
                     "bad_parameter",
                     format!("{name}: expected a whole number from 1"),
                 )),
@@ -146,10 +146,10 @@ impl SearchParams {
     }
 
     /// The page, checked.
-    pub fn page(&self) -> Result<usize, ApiError> {
+    pub fn page(&self) -> Result<usize, AppError> {
         let page = Self::number("page", self.page.as_deref(), 1)?;
         if page > MAX_PAGE {
-            return Err(ApiError::bad_request(
+            return Err(AppError::bad_request(
                 "bad_parameter",
                 format!("page: expected at most {MAX_PAGE}"),
             ));
@@ -158,15 +158,15 @@ impl SearchParams {
     }
 
     /// The page size, checked and capped at 100.
-    pub fn per_page(&self) -> Result<usize, ApiError> {
+    pub fn per_page(&self) -> Result<usize, AppError> {
         Ok(Self::number("per_page", self.per_page.as_deref(), 10)?
             .min(erfa_index::search::MAX_PER_PAGE))
     }
 
     /// The search core's request for this viewer.
-    pub fn to_request(&self, scope: Scope) -> Result<SearchRequest, ApiError> {
+    pub fn to_request(&self, scope: Scope) -> Result<SearchRequest, AppError> {
         if self.q.chars().count() > MAX_QUERY_CHARS {
-            return Err(ApiError::bad_request(
+            return Err(AppError::bad_request(
                 "bad_parameter",
                 format!("q: expected at most {MAX_QUERY_CHARS} characters"),
             ));
@@ -174,7 +174,7 @@ impl SearchParams {
         let mut request = SearchRequest::new(self.q.clone(), scope);
         let all: usize = self.filters().iter().map(|(_, v)| v.len()).sum();
         if all > MAX_ALL_FILTER_VALUES {
-            return Err(ApiError::bad_request(
+            return Err(AppError::bad_request(
                 "too_many_values",
                 format!(
                     "at most {MAX_ALL_FILTER_VALUES} filter values in all (this asked for {all})"
@@ -183,7 +183,7 @@ impl SearchParams {
         }
         for (name, values) in self.filters() {
             if values.len() > MAX_FILTER_VALUES {
-                return Err(ApiError::bad_request(
+                return Err(AppError::bad_request(
                     "too_many_values",
                     format!(
                         "{name}: at most {MAX_FILTER_VALUES} values at a time (this asked for {})",

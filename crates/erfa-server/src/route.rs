@@ -18,7 +18,7 @@ use axum::http::HeaderMap;
 use axum::response::Redirect;
 
 use crate::access::{Access, Rank, Viewer, allows};
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::error_page;
 use crate::state::AppState;
@@ -180,7 +180,7 @@ fn other_method(methods: &[(Method, Access)], state: &AppState, request: Request
     if request.method() == Method::OPTIONS {
         return (StatusCode::NO_CONTENT, allow).into_response();
     }
-    let error = ApiError::MethodNotAllowed;
+    let error = AppError::MethodNotAllowed;
     let answer = if crate::is_api(request.uri().path()) {
         error.into_response()
     } else {
@@ -203,13 +203,13 @@ pub(crate) fn missing(
     let path = uri.path();
     if !allows(Access::Public, viewer.rank, state.public_access()) {
         if crate::is_api(path) {
-            return ApiError::Unauthorized(lang.t().error_401_text.to_string()).into_response();
+            return AppError::Unauthorized(lang.t().error_401_text.to_string()).into_response();
         }
         let here = uri.path_and_query().map_or("/", |p| p.as_str());
         let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
-    let error = ApiError::not_found();
+    let error = AppError::not_found();
     if crate::is_api(path) {
         error.into_response()
     } else {
@@ -231,7 +231,7 @@ pub(crate) fn deny(
         return missing(state, viewer, headers, uri);
     }
     let lang = Lang::negotiate(headers);
-    let error = ApiError::Forbidden {
+    let error = AppError::Forbidden {
         code: "forbidden",
         message: lang.t().forbidden_role.to_string(),
     };

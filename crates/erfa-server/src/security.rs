@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::access::Viewer;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -67,7 +67,7 @@ const BODY_HEADERS: [HeaderName; 7] = [
 /// carried (`Allow`, `Vary`, `Set-Cookie`, …) other than those of its body.
 fn shape(state: &AppState, api: bool, lang: Lang, response: Response) -> Response {
     let (mut parts, _) = response.into_parts();
-    let error = ApiError::from_status(parts.status);
+    let error = AppError::from_status(parts.status);
     let viewer = parts
         .extensions
         .get::<Viewer>()

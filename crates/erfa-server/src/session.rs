@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use erfa_accounts::TokenKind;
 
 use crate::access::{Credential, Viewer, clear_session_cookie, cookie, session_cookie_name};
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -90,8 +90,8 @@ pub async fn authenticate(
     .await;
     let looked_up = match lookup {
         Ok(Ok(found)) => found,
-        Ok(Err(e)) => return ApiError::internal(format!("account lookup: {e}")).into_response(),
-        Err(e) => return ApiError::internal(format!("account lookup: {e}")).into_response(),
+        Ok(Err(e)) => return AppError::internal(format!("account lookup: {e}")).into_response(),
+        Err(e) => return AppError::internal(format!("account lookup: {e}")).into_response(),
     };
     let (viewer, clear_cookie) = match looked_up {
         LookedUp::Viewer(viewer) => (viewer, false),
@@ -99,11 +99,11 @@ pub async fn authenticate(
         refused @ (LookedUp::UnknownProxyUser | LookedUp::LockedProxyUser) => {
             let lang = Lang::negotiate(request.headers());
             let error = match refused {
-                LookedUp::LockedProxyUser => ApiError::Forbidden {
+                LookedUp::LockedProxyUser => AppError::Forbidden {
                     code: "locked",
                     message: lang.t().sso_locked.to_string(),
                 },
-                _ => ApiError::Forbidden {
+                _ => AppError::Forbidden {
                     code: "unknown_user",
                     message: lang.t().sso_unknown.to_string(),
                 },
@@ -116,7 +116,7 @@ pub async fn authenticate(
         }
         LookedUp::BadToken => {
             let lang = Lang::negotiate(request.headers());
-            let error = ApiError::Unauthorized(
+            let error = AppError::Unauthorized(
                 "the token is unknown or was revoked; create a new one on your account page"
                     .to_string(),
             );
@@ -204,7 +204,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         return next.run(request).await;
     }
     let lang = Lang::negotiate(headers);
-    let error = ApiError::Forbidden {
+    let error = AppError::Forbidden {
         code: "csrf",
         message: lang.t().csrf_refused.to_string(),
     };

@@ -10,7 +10,7 @@ use axum_extra::extract::{Query, QueryRejection};
 use serde::Deserialize;
 
 use crate::access::Access;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::{self, Lang};
 use crate::page::{Ctx, PageError};
 use crate::route::Route;
@@ -48,7 +48,7 @@ async fn static_file(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let Some(asset) = ctx.state.assets.get(&name) else {
-        return Err(ctx.error(ApiError::not_found()));
+        return Err(ctx.error(AppError::not_found()));
     };
     let etag = format!("\"{}\"", asset.etag);
     let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -131,7 +131,7 @@ async fn switch_language(
     next: Result<Query<Next>, QueryRejection>,
 ) -> Response {
     let Some(lang) = code.ok().and_then(|Path(c)| Lang::parse(&c)) else {
-        return ctx.error(ApiError::not_found()).into_response();
+        return ctx.error(AppError::not_found()).into_response();
     };
     let next = next.ok().and_then(|Query(n)| n.next);
     let target = safe_next(next.as_deref());

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use erfa_index::{Engine, Scope, SearchRequest, Sort, Store};
 
-use crate::error::ApiError;
+use crate::error::AppError;
 
 /// The server's settings, resolved once by the binary from flags, `ERFA_*` environment and
 /// the optional TOML file. The library never reads the environment.
@@ -182,8 +182,8 @@ impl AppState {
     }
 
     /// The state database; "not found" where there is none (router tests without it).
-    pub(crate) fn accounts(&self) -> Result<Arc<erfa_accounts::Accounts>, ApiError> {
-        self.accounts.clone().ok_or_else(ApiError::not_found)
+    pub(crate) fn accounts(&self) -> Result<Arc<erfa_accounts::Accounts>, AppError> {
+        self.accounts.clone().ok_or_else(AppError::not_found)
     }
 
     /// Whether viewers log in. Otherwise the configuration fixes the viewer: the
@@ -200,33 +200,33 @@ impl AppState {
 
     /// Runs blocking index work on the blocking pool, in turn ([`TURNS_PER_CORE`]); index
     /// errors become 500s.
-    pub(crate) async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    pub(crate) async fn blocking<T, F>(&self, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
     {
         let _turn = self
             .turns
             .acquire()
             .await
-            .map_err(|e| ApiError::internal(format!("waiting for a turn: {e}")))?;
+            .map_err(|e| AppError::internal(format!("waiting for a turn: {e}")))?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || work(&state))
             .await
-            .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+            .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
     }
 
     /// Links between write-ups that only the whole collection can tell: aliases, and which
     /// write-ups supersede or translate which. Built once per index generation.
     ///
     /// Blocking; call inside [`AppState::blocking`].
-    pub(crate) fn links(&self) -> Result<Arc<Links>, ApiError> {
-        let generation = self.store.generation().map_err(ApiError::from)?;
+    pub(crate) fn links(&self) -> Result<Arc<Links>, AppError> {
+        let generation = self.store.generation().map_err(AppError::from)?;
         {
             let cached = self
                 .links
                 .lock()
-                .map_err(|_| ApiError::internal("links lock poisoned"))?;
+                .map_err(|_| AppError::internal("links lock poisoned"))?;
             if let Some(links) = cached.as_ref()
                 && links.generation == generation
             {
@@ -237,7 +237,7 @@ impl AppState {
         let mut cached = self
             .links
             .lock()
-            .map_err(|_| ApiError::internal("links lock poisoned"))?;
+            .map_err(|_| AppError::internal("links lock poisoned"))?;
         *cached = Some(links.clone());
         Ok(links)
     }
@@ -259,7 +259,7 @@ pub(crate) struct Links {
 impl Links {
     // TODO(#5): erfa-index could answer these by term queries on indexed fields; until then
     // the server walks the collection once per generation.
-    fn build(engine: &Engine, generation: u64) -> Result<Links, ApiError> {
+    fn build(engine: &Engine, generation: u64) -> Result<Links, AppError> {
         let mut links = Links {
             generation,
             ..Links::default()

@@ -13,7 +13,7 @@ use erfa_accounts::Actor;
 use serde::Deserialize;
 
 use crate::access::{self, Credential};
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::{Ctx, Layout, page, render};
 use crate::route::Route;
@@ -110,12 +110,12 @@ async fn login_inner(
     peer: Option<std::net::IpAddr>,
     headers: &axum::http::HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let accounts = ctx.state.accounts()?;
     let Form(form) = form.map_err(|e| {
-        ApiError::body_rejected(
+        AppError::body_rejected(
             e.status(),
-            ApiError::bad_request("bad_form", "expected the fields name, password and next"),
+            AppError::bad_request("bad_form", "expected the fields name, password and next"),
         )
     })?;
     let t = ctx.lang.t();
@@ -137,7 +137,7 @@ async fn login_inner(
     let password = form.password.clone();
     let verified = access::hashing(&ctx.state, move |a| a.verify_password(&name, &password))
         .await?
-        .map_err(ApiError::from)?;
+        .map_err(AppError::from)?;
     let Some(user) = verified else {
         ctx.state.guards.throttle.failed(&form.name, address);
         let (status, message) = login_refused(ctx.lang);
@@ -157,8 +157,8 @@ async fn login_inner(
         accounts.create_session(&user)
     })
     .await
-    .map_err(|e| ApiError::internal(format!("login task: {e}")))?
-    .map_err(ApiError::from)?;
+    .map_err(|e| AppError::internal(format!("login task: {e}")))?
+    .map_err(AppError::from)?;
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
@@ -180,7 +180,7 @@ async fn logout(ctx: Ctx) -> Response {
         .await;
         if !matches!(ended, Ok(Ok(()))) {
             return ctx
-                .error(ApiError::internal("ending a session failed"))
+                .error(AppError::internal("ending a session failed"))
                 .into_response();
         }
     }

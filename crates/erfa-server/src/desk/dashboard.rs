@@ -40,9 +40,9 @@ pub(super) async fn dashboard(ctx: Ctx) -> Response {
             let (flags, audit) = match &s.accounts {
                 Some(a) => (
                     a.flags(Some(FlagState::Open))
-                        .map_err(ApiError::from)?
+                        .map_err(AppError::from)?
                         .len(),
-                    a.audit_log(15).map_err(ApiError::from)?,
+                    a.audit_log(15).map_err(AppError::from)?,
                 ),
                 None => (0, Vec::new()),
             };

@@ -36,7 +36,7 @@ pub(super) async fn flags(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejecti
         let accounts = ctx.state.accounts()?;
         let t = ctx.lang.t();
         let views = blocking(&ctx.state, move |s| {
-            let all = accounts.flags(None).map_err(ApiError::from)?;
+            let all = accounts.flags(None).map_err(AppError::from)?;
             let mut views = Vec::new();
             for f in all {
                 let title = s
@@ -83,9 +83,9 @@ pub(super) async fn flag_action(
     form: Result<Form<FlagActionForm>, FormRejection>,
 ) -> Response {
     let result = async {
-        let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+        let id: i64 = id.parse().map_err(|_| AppError::not_found())?;
         let Form(form) = form.map_err(|e| {
-            ApiError::body_rejected(e.status(), bad_form("expected the field action"))
+            AppError::body_rejected(e.status(), bad_form("expected the field action"))
         })?;
         let state = match form.action.as_str() {
             "resolve" => FlagState::Resolved,
@@ -98,11 +98,11 @@ pub(super) async fn flag_action(
         blocking(&ctx.state, move |_| {
             let writeup = accounts
                 .close_flag(id, state, &me.name)
-                .map_err(ApiError::from)?
-                .ok_or_else(ApiError::not_found)?;
+                .map_err(AppError::from)?
+                .ok_or_else(AppError::not_found)?;
             accounts
                 .audit(&me, &format!("flag.{action}"), &writeup)
-                .map_err(ApiError::from)
+                .map_err(AppError::from)
         })
         .await?;
         Ok(Redirect::to(&format!("/admin/flags?done={}", form.action)).into_response())

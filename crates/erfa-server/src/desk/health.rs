@@ -36,7 +36,7 @@ struct HealthTemplate {
 }
 
 /// Looks at the whole collection. Blocking.
-fn content_health(s: &AppState, t: &'static Strings) -> Result<Health, ApiError> {
+fn content_health(s: &AppState, t: &'static Strings) -> Result<Health, AppError> {
     let survey = survey(&s.config.content_dir)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();

@@ -20,8 +20,8 @@ pub(super) async fn insights(ctx: Ctx) -> Response {
             (Some(accounts), true) => {
                 let accounts = accounts.clone();
                 blocking(&ctx.state, move |_| {
-                    accounts.purge_searches(weeks).map_err(ApiError::from)?;
-                    accounts.search_insights(weeks, 30).map_err(ApiError::from)
+                    accounts.purge_searches(weeks).map_err(AppError::from)?;
+                    accounts.search_insights(weeks, 30).map_err(AppError::from)
                 })
                 .await?
             }

@@ -25,7 +25,7 @@ pub(super) struct AgendaQuery {
 }
 
 /// Drafts the agenda. Blocking.
-fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, ApiError> {
+fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, AppError> {
     let survey = survey(&state.config.content_dir)?;
     let last_meeting = survey
         .docs()
@@ -35,7 +35,7 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
     let since = match since.trim() {
         "" => last_meeting.as_deref().and_then(meeting_start),
         text => Some(Date::parse(text).ok_or_else(|| {
-            ApiError::bad_request("bad_date", "since: expected a date as YYYY-MM-DD")
+            AppError::bad_request("bad_date", "since: expected a date as YYYY-MM-DD")
         })?),
     };
     let mut added: Vec<AgendaItem> = survey
@@ -58,14 +58,14 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
             let zero = if state.config.insights {
                 accounts
                     .search_insights(state.config.insights_weeks, 20)
-                    .map_err(ApiError::from)?
+                    .map_err(AppError::from)?
                     .zero
             } else {
                 Vec::new()
             };
             let flags = accounts
                 .flags(Some(FlagState::Open))
-                .map_err(ApiError::from)?
+                .map_err(AppError::from)?
                 .into_iter()
                 .map(|f| AgendaItem {
                     title: survey.title_of(&f.writeup),
@@ -79,7 +79,7 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
                 .collect();
             let mut saw_too: Vec<(u64, AgendaItem)> = accounts
                 .all_signal_counts()
-                .map_err(ApiError::from)?
+                .map_err(AppError::from)?
                 .into_iter()
                 .filter(|(_, c)| c.saw_too >= AGENDA_SAW_TOO)
                 .filter_map(|(slug, c)| {

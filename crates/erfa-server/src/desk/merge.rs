@@ -89,14 +89,14 @@ fn unique_sections(kept: &Document, old: &Document) -> String {
 pub(super) async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>) -> Response {
     let result = async {
         let Form(form) = form.map_err(|e| {
-            ApiError::body_rejected(e.status(), bad_form("expected the fields first and second"))
+            AppError::body_rejected(e.status(), bad_form("expected the fields first and second"))
         })?;
         let (first, second) = (
             form.first.trim().trim_matches('/').to_string(),
             form.second.trim().trim_matches('/').to_string(),
         );
         if first.is_empty() || first == second {
-            return Err(ApiError::bad_request(
+            return Err(AppError::bad_request(
                 "bad_form",
                 ctx.lang.t().desk_merge_two,
             ));
@@ -106,10 +106,10 @@ pub(super) async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>
         let t = ctx.lang.t();
         let (old, kept) = blocking(&ctx.state, move |s| {
             let root = &s.config.content_dir;
-            let load = |slug: &str| -> Result<(catalog::Entry, Document), ApiError> {
+            let load = |slug: &str| -> Result<(catalog::Entry, Document), AppError> {
                 let entry = path_of(root, slug)?;
                 let doc = catalog::load(&entry).0.document.ok_or_else(|| {
-                    ApiError::bad_request(
+                    AppError::bad_request(
                         "invalid",
                         format!("{}: fix its errors first", entry.file.rel),
                     )
@@ -123,7 +123,7 @@ pub(super) async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>
             // pair (docs/SECURITY.md).
             let (fa, fb) = (&a.1.front, &b.1.front);
             if fa.status != fb.status || fa.visibility != fb.visibility {
-                return Err(ApiError::bad_request(
+                return Err(AppError::bad_request(
                     "merge_audience",
                     t.desk_merge_audience,
                 ));
@@ -132,7 +132,7 @@ pub(super) async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>
             // progress, each readable only by its own contributor: merging two would show
             // one contributor's text to another.
             if matches!(fa.status, Status::Draft | Status::Review) {
-                return Err(ApiError::bad_request(
+                return Err(AppError::bad_request(
                     "merge_unpublished",
                     t.desk_merge_unpublished,
                 ));
@@ -140,7 +140,7 @@ pub(super) async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>
             if fa.translation_of.as_deref() == Some(b.1.slug.as_str())
                 || fb.translation_of.as_deref() == Some(a.1.slug.as_str())
             {
-                return Err(ApiError::bad_request(
+                return Err(AppError::bad_request(
                     "merge_translation",
                     t.desk_merge_translation,
                 ));
@@ -174,7 +174,7 @@ pub(super) async fn merge(ctx: Ctx, form: Result<Form<MergeForm>, FormRejection>
             if let Some(accounts) = &s.accounts {
                 accounts
                     .audit(&me, "merge", &format!("{old_slug} → {kept_slug}"))
-                    .map_err(ApiError::from)?;
+                    .map_err(AppError::from)?;
             }
             Ok((old_slug, kept_slug))
         })

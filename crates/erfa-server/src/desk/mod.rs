@@ -38,7 +38,7 @@ use erfa_index::{Diagnostic, Document, Scope, SearchRequest, Sort, catalog, edit
 use serde::Deserialize;
 
 use crate::access::{Access, Viewer};
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::{self, Strings};
 use crate::page::{Ctx, Layout, page, render};
 use crate::route::Route;
@@ -143,32 +143,32 @@ pub(crate) fn routes() -> Vec<Route> {
 
 /// Who did it, for the audit log, signals and flags: the viewer's account (by id), or the
 /// person at this machine in local mode.
-fn actor(viewer: &Viewer) -> Result<Actor, ApiError> {
+fn actor(viewer: &Viewer) -> Result<Actor, AppError> {
     viewer
         .actor()
-        .ok_or_else(|| ApiError::Unauthorized("log in first: this needs an account".to_string()))
+        .ok_or_else(|| AppError::Unauthorized("log in first: this needs an account".to_string()))
 }
 
-fn bad_form(message: &str) -> ApiError {
-    ApiError::bad_request("bad_form", message)
+fn bad_form(message: &str) -> AppError {
+    AppError::bad_request("bad_form", message)
 }
 
 /// Runs blocking work that uses the content folder and the state database.
-async fn blocking<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+async fn blocking<T, F>(state: &AppState, work: F) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
 {
     state.blocking(work).await
 }
 
 /// The current slug of `slug` if the viewer may read it (the write-up page's check).
-fn readable(state: &AppState, slug: &str, scope: Scope) -> Result<String, ApiError> {
+fn readable(state: &AppState, slug: &str, scope: Scope) -> Result<String, AppError> {
     state
         .engine
         .get(slug.trim_matches('/'), scope)?
         .map(|s| s.record.slug)
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(AppError::not_found)
 }
 
 /// The first day of a meeting given as `YYYY-Qn`, `YYYY-MM` or `YYYY-MM-DD`.
@@ -277,7 +277,7 @@ impl Survey {
 }
 
 /// Reads and checks the content folder. Blocking.
-fn survey(root: &FsPath) -> Result<Survey, ApiError> {
+fn survey(root: &FsPath) -> Result<Survey, AppError> {
     let listing = catalog::list(root)?;
     let mut entries = Vec::with_capacity(listing.entries.len());
     for entry in &listing.entries {
@@ -308,12 +308,12 @@ fn survey(root: &FsPath) -> Result<Survey, ApiError> {
 }
 
 /// The file of `slug` (the first file with that slug, as the index has it).
-fn path_of(root: &FsPath, slug: &str) -> Result<catalog::Entry, ApiError> {
+fn path_of(root: &FsPath, slug: &str) -> Result<catalog::Entry, AppError> {
     catalog::list(root)?
         .entries
         .into_iter()
         .find(|e| e.slug == slug && e.slug_taken_by.is_none())
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(AppError::not_found)
 }
 
 /// Edits one write-up in place (durably) and asks the watcher to look at it now.
@@ -321,10 +321,10 @@ fn edit_file(
     state: &AppState,
     rel: &str,
     change: impl FnOnce(&str) -> Result<String, edit::EditError>,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AppError> {
     let changed = edit::apply(&state.config.content_dir, rel, change).map_err(|e| match e {
         erfa_index::Error::Edit { reason, .. } => {
-            ApiError::bad_request("cannot_edit", format!("{rel}: {reason}"))
+            AppError::bad_request("cannot_edit", format!("{rel}: {reason}"))
         }
         other => other.into(),
     })?;

@@ -38,7 +38,7 @@ pub(super) async fn review(ctx: Ctx, query: Result<Query<DoneQuery>, QueryReject
                 let notes = match &s.accounts {
                     Some(a) => a
                         .review_notes(&e.slug)
-                        .map_err(ApiError::from)?
+                        .map_err(AppError::from)?
                         .into_iter()
                         .map(|n| format!("{} · {}: {}", Date::utc_minute(n.at), n.actor, n.comment))
                         .collect(),
@@ -102,7 +102,7 @@ pub(super) async fn review_action(
 ) -> Response {
     let result = async {
         let Form(form) = form.map_err(|e| {
-            ApiError::body_rejected(
+            AppError::body_rejected(
                 e.status(),
                 bad_form("expected the fields action and comment"),
             )
@@ -115,7 +115,7 @@ pub(super) async fn review_action(
         };
         let t = ctx.lang.t();
         if form.action == "changes" && form.comment.trim().is_empty() {
-            return Err(ApiError::bad_request(
+            return Err(AppError::bad_request(
                 "comment_needed",
                 t.desk_changes_comment_needed,
             ));
@@ -127,7 +127,7 @@ pub(super) async fn review_action(
             let root = &s.config.content_dir;
             let entry = path_of(root, slug.trim_matches('/'))?;
             if status == Status::Published && catalog::load(&entry).0.document.is_none() {
-                return Err(ApiError::bad_request("invalid", invalid));
+                return Err(AppError::bad_request("invalid", invalid));
             }
             edit_file(s, &entry.file.rel, |text| {
                 edit::set_scalar(text, "status", status.as_str())
@@ -135,11 +135,11 @@ pub(super) async fn review_action(
             if let Some(accounts) = &s.accounts {
                 accounts
                     .audit(&me, &format!("review.{action}"), &entry.slug)
-                    .map_err(ApiError::from)?;
+                    .map_err(AppError::from)?;
                 if action == "changes" {
                     accounts
                         .add_review_note(&entry.slug, &me.name, &form.comment)
-                        .map_err(ApiError::from)?;
+                        .map_err(AppError::from)?;
                 }
             }
             Ok(())

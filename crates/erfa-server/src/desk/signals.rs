@@ -16,7 +16,7 @@ pub(super) async fn signal(
 ) -> Response {
     let result = async {
         let wrong = || bad_form("signal: expected helped or saw_too");
-        let Form(form) = form.map_err(|e| ApiError::body_rejected(e.status(), wrong()))?;
+        let Form(form) = form.map_err(|e| AppError::body_rejected(e.status(), wrong()))?;
         let signal = Signal::parse(&form.signal).ok_or_else(wrong)?;
         let accounts = ctx.state.accounts()?;
         let scope = ctx.scope();
@@ -25,7 +25,7 @@ pub(super) async fn signal(
             let slug = readable(s, &slug, scope)?;
             accounts
                 .toggle_signal(&slug, member, signal)
-                .map_err(ApiError::from)?;
+                .map_err(AppError::from)?;
             Ok(slug)
         })
         .await?;
@@ -51,7 +51,7 @@ pub(super) async fn flag(
 ) -> Response {
     let result = async {
         let Form(form) = form.map_err(|e| {
-            ApiError::body_rejected(
+            AppError::body_rejected(
                 e.status(),
                 bad_form("expected the fields reason and comment"),
             )
@@ -59,7 +59,7 @@ pub(super) async fn flag(
         let reason = FlagReason::parse(&form.reason)
             .ok_or_else(|| bad_form("reason: expected outdated, wrong, duplicate or other"))?;
         if reason == FlagReason::Other && form.comment.trim().is_empty() {
-            return Err(ApiError::bad_request(
+            return Err(AppError::bad_request(
                 "comment_needed",
                 ctx.lang.t().desk_flag_comment_needed,
             ));
@@ -71,7 +71,7 @@ pub(super) async fn flag(
             let slug = readable(s, &slug, scope)?;
             accounts
                 .add_flag(&slug, member, reason, &form.comment)
-                .map_err(ApiError::from)?;
+                .map_err(AppError::from)?;
             Ok(slug)
         })
         .await?;

@@ -15,7 +15,7 @@ use erfa_accounts::{Actor, Link, Role, TokenKind, User};
 use serde::Deserialize;
 
 use crate::access::{self, Access, Rank};
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::page::{Ctx, Layout, page, render};
 use crate::route::Route;
 
@@ -127,16 +127,16 @@ async fn link_page(
     name: Option<String>,
     error: Option<String>,
     status: StatusCode,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let accounts = ctx.state.accounts()?;
     let t = ctx.lang.t();
     let secret = link.to_string();
     let found = tokio::task::spawn_blocking(move || accounts.link(&secret))
         .await
-        .map_err(|e| ApiError::internal(format!("link task: {e}")))?
-        .map_err(ApiError::from)?;
+        .map_err(|e| AppError::internal(format!("link task: {e}")))?
+        .map_err(AppError::from)?;
     let Some(found) = found else {
-        return Err(ApiError::NotFound(t.link_bad.to_string()));
+        return Err(AppError::NotFound(t.link_bad.to_string()));
     };
     let (title, choose_name, fixed_name) = match found {
         Link::Invite { .. } => (t.invite_title, true, String::new()),
@@ -161,9 +161,9 @@ async fn link_use(
 ) -> Response {
     let result = async {
         let Form(form) = form.map_err(|e| {
-            ApiError::body_rejected(
+            AppError::body_rejected(
                 e.status(),
-                ApiError::bad_request("bad_form", "expected name, password and password_again"),
+                AppError::bad_request("bad_form", "expected name, password and password_again"),
             )
         })?;
         let t = ctx.lang.t();
@@ -196,7 +196,7 @@ async fn link_use(
                 );
                 Ok(response)
             }
-            Err(erfa_accounts::Error::BadLink) => Err(ApiError::NotFound(t.link_bad.to_string())),
+            Err(erfa_accounts::Error::BadLink) => Err(AppError::NotFound(t.link_bad.to_string())),
             Err(
                 e @ (erfa_accounts::Error::WeakPassword
                 | erfa_accounts::Error::BadName(_)
@@ -244,7 +244,7 @@ fn account_page(
     ctx: &Ctx,
     feed_url: Option<String>,
     token: Option<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let t = ctx.lang.t();
     let template = AccountTemplate {
         layout: ctx.layout(t.account_title.to_string(), "account", false),
@@ -263,13 +263,13 @@ async fn account(ctx: Ctx) -> Response {
     page(account_page(&ctx, None, None), &ctx)
 }
 
-async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, ApiError> {
+async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, AppError> {
     let accounts = ctx.state.accounts()?;
     let user = ctx
         .viewer
         .user
         .clone()
-        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
+        .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
     tokio::task::spawn_blocking(move || {
         let token = accounts.create_token(&user, kind)?;
         let action = match kind {
@@ -280,8 +280,8 @@ async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, ApiError> {
         Ok::<_, erfa_accounts::Error>(token)
     })
     .await
-    .map_err(|e| ApiError::internal(format!("token task: {e}")))?
-    .map_err(ApiError::from)
+    .map_err(|e| AppError::internal(format!("token task: {e}")))?
+    .map_err(AppError::from)
 }
 
 async fn account_feed(ctx: Ctx) -> Response {
@@ -332,12 +332,12 @@ async fn people_page(
     ctx: &Ctx,
     link: Option<String>,
     notice: Option<&'static str>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let accounts = ctx.state.accounts()?;
     let users = tokio::task::spawn_blocking(move || accounts.users())
         .await
-        .map_err(|e| ApiError::internal(format!("people task: {e}")))?
-        .map_err(ApiError::from)?;
+        .map_err(|e| AppError::internal(format!("people task: {e}")))?
+        .map_err(AppError::from)?;
     let t = ctx.lang.t();
     let me = ctx.viewer.account_id();
     let template = PeopleTemplate {
@@ -389,17 +389,17 @@ struct AccountForm {
 /// needed), and a body over the limit is 413.
 fn form_body<T>(
     form: Result<Form<T>, axum::extract::rejection::FormRejection>,
-) -> Result<Option<T>, ApiError> {
+) -> Result<Option<T>, AppError> {
     match form {
         Ok(Form(f)) => Ok(Some(f)),
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::PayloadTooLarge),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge),
         Err(_) => Ok(None),
     }
 }
 
-fn parse_role(form: Option<&RoleForm>) -> Result<Role, ApiError> {
+fn parse_role(form: Option<&RoleForm>) -> Result<Role, AppError> {
     form.and_then(|f| Role::parse(&f.role)).ok_or_else(|| {
-        ApiError::bad_request(
+        AppError::bad_request(
             "bad_form",
             "role: expected member, contributor or facilitator",
         )
@@ -407,13 +407,13 @@ fn parse_role(form: Option<&RoleForm>) -> Result<Role, ApiError> {
 }
 
 /// The account id a people-page form names, if any.
-fn expected_account(account: Option<&str>) -> Result<Option<i64>, ApiError> {
+fn expected_account(account: Option<&str>) -> Result<Option<i64>, AppError> {
     match account.map(str::trim).filter(|a| !a.is_empty()) {
         None => Ok(None),
         Some(text) => text
             .parse()
             .map(Some)
-            .map_err(|_| ApiError::bad_request("bad_form", "account: expected an account id")),
+            .map_err(|_| AppError::bad_request("bad_form", "account: expected an account id")),
     }
 }
 
@@ -427,7 +427,7 @@ async fn change<T, F>(
     target: &str,
     expected: Option<i64>,
     work: F,
-) -> Result<T, ApiError>
+) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&erfa_accounts::Accounts, &Actor, &User) -> erfa_accounts::Result<T> + Send + 'static,
@@ -436,25 +436,25 @@ where
     let me = ctx
         .viewer
         .actor()
-        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
+        .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
     let my_id = ctx.viewer.account_id();
     let target = target.to_string();
-    let own = ApiError::Forbidden {
+    let own = AppError::Forbidden {
         code: "own_account",
         message: ctx.lang.t().people_self.to_string(),
     };
     tokio::task::spawn_blocking(move || {
         let user = accounts
             .user(&target)
-            .map_err(ApiError::from)?
+            .map_err(AppError::from)?
             .filter(|u| expected.is_none_or(|id| id == u.id))
-            .ok_or_else(ApiError::not_found)?;
+            .ok_or_else(AppError::not_found)?;
         if Some(user.id) == my_id {
             return Err(own);
         }
         work(&accounts, &me, &user).map_err(|e| match e {
-            erfa_accounts::Error::NoSuchUser(_) => ApiError::not_found(),
-            e @ erfa_accounts::Error::Locked(_) => ApiError::Forbidden {
+            erfa_accounts::Error::NoSuchUser(_) => AppError::not_found(),
+            e @ erfa_accounts::Error::Locked(_) => AppError::Forbidden {
                 code: "locked",
                 message: e.to_string(),
             },
@@ -462,7 +462,7 @@ where
         })
     })
     .await
-    .map_err(|e| ApiError::internal(format!("people task: {e}")))?
+    .map_err(|e| AppError::internal(format!("people task: {e}")))?
 }
 
 async fn people_invite(
@@ -475,15 +475,15 @@ async fn people_invite(
         let me = ctx
             .viewer
             .actor()
-            .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
+            .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
         let link = tokio::task::spawn_blocking(move || {
             let link = accounts.create_invite(role, &me)?;
             accounts.audit(&me, "invite.create", role.as_str())?;
             Ok::<_, erfa_accounts::Error>(link)
         })
         .await
-        .map_err(|e| ApiError::internal(format!("invite task: {e}")))?
-        .map_err(ApiError::from)?;
+        .map_err(|e| AppError::internal(format!("invite task: {e}")))?
+        .map_err(AppError::from)?;
         let url = absolute(&ctx, &format!("/invite/{link}"));
         people_page(&ctx, Some(url), None).await
     }
@@ -515,7 +515,7 @@ async fn people_role(
 /// (scripts may post nothing).
 fn action_account(
     form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
-) -> Result<Option<i64>, ApiError> {
+) -> Result<Option<i64>, AppError> {
     expected_account(form_body(form)?.and_then(|f| f.account).as_deref())
 }
 

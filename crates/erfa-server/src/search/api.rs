@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Viewer;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{AppError, ErrorBody};
 use crate::query::{HitJson, MAX_QUERY_CHARS, SearchParams};
 use crate::state::AppState;
 
@@ -91,7 +91,7 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
     params: Result<Query<SearchParams>, QueryRejection>,
-) -> Result<Json<SearchResponse>, ApiError> {
+) -> Result<Json<SearchResponse>, AppError> {
     let Query(params) = params.map_err(crate::error::query_error)?;
     let request = params.to_request(viewer.scope())?;
     let first_page = request.page <= 1;
@@ -129,7 +129,7 @@ pub(crate) async fn facets(
     State(state): State<AppState>,
     viewer: Viewer,
     params: Result<Query<SearchParams>, QueryRejection>,
-) -> Result<Json<FacetsResponse>, ApiError> {
+) -> Result<Json<FacetsResponse>, AppError> {
     let Query(params) = params.map_err(crate::error::query_error)?;
     let mut request = params.to_request(viewer.scope())?;
     request.per_page = 1;
@@ -193,10 +193,10 @@ pub(crate) async fn suggest(
     State(state): State<AppState>,
     viewer: Viewer,
     params: Result<Query<SuggestParams>, QueryRejection>,
-) -> Result<Json<SuggestResponse>, ApiError> {
+) -> Result<Json<SuggestResponse>, AppError> {
     let Query(params) = params.map_err(crate::error::query_error)?;
     if params.q.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::bad_request(
+        return Err(AppError::bad_request(
             "bad_parameter",
             format!("q: expected at most {MAX_QUERY_CHARS} characters"),
         ));

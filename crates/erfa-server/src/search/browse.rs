@@ -4,7 +4,7 @@ use askama::Template;
 use axum::response::{IntoResponse, Response};
 use erfa_index::Sort;
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::page::{Ctx, Layout, html};
 use crate::query::filter_link;
 
@@ -38,7 +38,7 @@ pub(super) async fn browse(ctx: Ctx) -> Response {
     }
 }
 
-async fn browse_page(ctx: &Ctx) -> Result<Response, ApiError> {
+async fn browse_page(ctx: &Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let t = lang.t();
     let scope = ctx.scope();

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::{Query, QueryRejection};
 use erfa_index::{SearchResults, SectionFilter, Sort};
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::page::{Ctx, Layout, html};
 use crate::query::{SearchParams, search_href};
 
@@ -114,7 +114,7 @@ pub(super) async fn search(
     }
 }
 
-async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, ApiError> {
+async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let t = lang.t();
     let request = params.to_request(ctx.scope())?;

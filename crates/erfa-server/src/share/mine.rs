@@ -68,7 +68,7 @@ pub(super) async fn mine(
                 };
                 let submissions = accounts
                     .submissions_of(actor.id)
-                    .map_err(|e| ApiError::internal(format!("submissions: {e}")))?;
+                    .map_err(|e| AppError::internal(format!("submissions: {e}")))?;
                 Ok(submissions
                     .into_iter()
                     .map(|sub| {
@@ -120,9 +120,9 @@ pub(super) async fn mine(
 }
 
 /// The viewer's own submission `slug`, parsed; 404 for anything else, 403 once published.
-async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), ApiError> {
+async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), AppError> {
     if !valid_slug(slug) {
-        return Err(ApiError::not_found());
+        return Err(AppError::not_found());
     }
     let rel = format!("{FOLDER}/{slug}.md");
     let actor = actor(ctx)?;
@@ -135,16 +135,16 @@ async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), Api
             };
             let owner = accounts
                 .submission(&lookup)
-                .map_err(|e| ApiError::internal(format!("submissions: {e}")))?;
+                .map_err(|e| AppError::internal(format!("submissions: {e}")))?;
             if owner.is_none_or(|o| o.account_id != actor.id) {
                 return Ok(None);
             }
             Ok(load(s, &lookup))
         })
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(AppError::not_found)?;
     if !editable(doc.front.status) {
-        return Err(ApiError::Forbidden {
+        return Err(AppError::Forbidden {
             code: "published",
             message: ctx.lang.t().mine_locked.to_string(),
         });
@@ -190,7 +190,7 @@ pub(super) async fn mine_post(ctx: Ctx, Path(slug): Path<String>, body: Bytes) -
                             .blocking(move |s| {
                                 // The facilitator may have published it meanwhile.
                                 if load(s, &path).is_some_and(|d| !editable(d.front.status)) {
-                                    return Err(ApiError::Forbidden {
+                                    return Err(AppError::Forbidden {
                                         code: "published",
                                         message: String::new(),
                                     });
@@ -201,7 +201,7 @@ pub(super) async fn mine_post(ctx: Ctx, Path(slug): Path<String>, body: Bytes) -
                                 )?;
                                 if let Some(accounts) = &s.accounts {
                                     accounts.record_submission_edit(&actor, &path).map_err(
-                                        |e| ApiError::internal(format!("recording an edit: {e}")),
+                                        |e| AppError::internal(format!("recording an edit: {e}")),
                                     )?;
                                 }
                                 Ok(index_now(s, &path))
@@ -209,10 +209,10 @@ pub(super) async fn mine_post(ctx: Ctx, Path(slug): Path<String>, body: Bytes) -
                             .await;
                     match indexed {
                         Ok(indexed) => Ok(saved_redirect(&Saved { rel, indexed })),
-                        Err(e @ ApiError::InsufficientStorage(_)) => {
+                        Err(e @ AppError::InsufficientStorage(_)) => {
                             not_saved(&ctx, *form, Some(&slug), &text, &e).await
                         }
-                        Err(ApiError::Forbidden { code, .. }) => Err(ApiError::Forbidden {
+                        Err(AppError::Forbidden { code, .. }) => Err(AppError::Forbidden {
                             code,
                             message: ctx.lang.t().mine_locked.to_string(),
                         }),

@@ -38,7 +38,7 @@ use erfa_index::{Date, Document, Draft, FrontMatter, Hit};
 use serde::Serialize;
 
 use crate::access::Access;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::{Lang, Strings};
 use crate::page::{Ctx, Layout, page, render};
 use crate::route::Route;

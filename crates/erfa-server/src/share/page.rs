@@ -128,7 +128,7 @@ pub(super) fn share_page(
     extras: Extras,
     tag_suggestions: Vec<String>,
     status: StatusCode,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let t = lang.t();
     let error_for = |id: &str| {
@@ -343,10 +343,10 @@ pub(super) fn similar_views(lang: Lang, hits: Vec<Hit>) -> Vec<SimilarView> {
 
 /// Who the viewer is in the record of submissions: their account (by id), or the person
 /// at this machine in local mode.
-pub(super) fn actor(ctx: &Ctx) -> Result<Actor, ApiError> {
+pub(super) fn actor(ctx: &Ctx) -> Result<Actor, AppError> {
     ctx.viewer
         .actor()
-        .ok_or_else(|| ApiError::Unauthorized(ctx.lang.t().error_401_text.to_string()))
+        .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))
 }
 
 /// Existing tags of the viewer's scope, for the tag field's suggestions.
@@ -373,7 +373,7 @@ pub(super) async fn similar(
     ctx: &Ctx,
     form: &Form,
     own: Option<String>,
-) -> Result<Vec<Hit>, ApiError> {
+) -> Result<Vec<Hit>, AppError> {
     if form.is_blank() {
         return Ok(Vec::new());
     }
@@ -462,14 +462,14 @@ pub(super) async fn handle_post(
     form: Form,
     editing: Option<&str>,
     kept: &Kept,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome, AppError> {
     let t = ctx.lang.t();
     let (slug, path) = draft_names(&form, editing);
     let checked = check(&form, kept, &path, t);
     let sending = matches!(form.action.as_str(), "send" | "confirm");
     if sending && let Some(doc) = &checked.document {
         if !faithful(doc, &form) {
-            return Err(ApiError::internal(
+            return Err(AppError::internal(
                 "a form value did not survive the round trip through YAML",
             ));
         }
@@ -535,8 +535,8 @@ pub(super) async fn not_saved(
     form: Form,
     editing: Option<&str>,
     text: &str,
-    error: &ApiError,
-) -> Result<Response, ApiError> {
+    error: &AppError,
+) -> Result<Response, AppError> {
     error.log();
     let (slug, path) = draft_names(&form, editing);
     // A contributor who had already chosen to send despite similar write-ups keeps the
@@ -577,7 +577,7 @@ pub(super) async fn share_post(ctx: Ctx, body: Bytes) -> Response {
                     .await;
                 match saved {
                     Ok(saved) => Ok(saved_redirect(&saved)),
-                    Err(e @ ApiError::InsufficientStorage(_)) => {
+                    Err(e @ AppError::InsufficientStorage(_)) => {
                         not_saved(&ctx, *form, None, &text, &e).await
                     }
                     Err(e) => Err(e),
@@ -628,7 +628,7 @@ fn save_new(
     actor: &Actor,
     base: &str,
     text: &str,
-) -> Result<Saved, ApiError> {
+) -> Result<Saved, AppError> {
     let dir = state.config.content_dir.join(FOLDER);
     let path = erfa_index::durable::create_numbered(&dir, base, text.as_bytes())?;
     let name = path
@@ -639,7 +639,7 @@ fn save_new(
     if let Some(accounts) = &state.accounts {
         accounts
             .record_submission(actor, &rel)
-            .map_err(|e| ApiError::internal(format!("recording a submission: {e}")))?;
+            .map_err(|e| AppError::internal(format!("recording a submission: {e}")))?;
     }
     let indexed = index_now(state, &rel);
     Ok(Saved { rel, indexed })

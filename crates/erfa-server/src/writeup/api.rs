@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::access::Viewer;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{AppError, ErrorBody};
 use crate::query::HitJson;
 use crate::state::AppState;
 use crate::writeup::{self, Loaded};
@@ -153,8 +153,8 @@ pub(crate) async fn writeup(
     State(state): State<AppState>,
     viewer: Viewer,
     slug: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let Path(slug) = slug.map_err(|_| ApiError::not_found())?;
+) -> Result<Response, AppError> {
+    let Path(slug) = slug.map_err(|_| AppError::not_found())?;
     let scope = viewer.scope();
     if let Some(prefix) = slug.strip_suffix("/related") {
         let prefix = prefix.to_string();
@@ -166,7 +166,7 @@ pub(crate) async fn writeup(
                     return Ok(None);
                 }
                 if s.engine.get(&prefix, scope)?.is_none() {
-                    return Err(ApiError::not_found());
+                    return Err(AppError::not_found());
                 }
                 Ok(Some(s.engine.related(&prefix, scope, 10)?))
             })
@@ -190,7 +190,7 @@ pub(crate) async fn writeup(
         writeup::Lookup::Moved(target) => Ok(crate::page::moved_permanently(&format!(
             "/api/writeups/{target}"
         ))),
-        writeup::Lookup::Missing => Err(ApiError::not_found()),
+        writeup::Lookup::Missing => Err(AppError::not_found()),
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::{Component, Path};
 use erfa_index::{Scope, Stored};
 
 use crate::access::Access;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::render::{self, Base};
 use crate::route::Route;
 use crate::state::AppState;
@@ -70,7 +70,7 @@ pub(crate) enum Lookup {
     Missing,
 }
 
-fn link(state: &AppState, slug: &str, scope: Scope) -> Result<Option<Link>, ApiError> {
+fn link(state: &AppState, slug: &str, scope: Scope) -> Result<Option<Link>, AppError> {
     Ok(state.engine.get(slug, scope)?.map(|s| Link {
         slug: s.record.slug,
         title: s.record.front.title,
@@ -78,7 +78,7 @@ fn link(state: &AppState, slug: &str, scope: Scope) -> Result<Option<Link>, ApiE
     }))
 }
 
-fn links(state: &AppState, slugs: &[String], scope: Scope) -> Result<Vec<Link>, ApiError> {
+fn links(state: &AppState, slugs: &[String], scope: Scope) -> Result<Vec<Link>, AppError> {
     let mut out: Vec<Link> = Vec::new();
     for slug in slugs {
         if let Some(l) = link(state, slug, scope)?
@@ -91,7 +91,7 @@ fn links(state: &AppState, slugs: &[String], scope: Scope) -> Result<Vec<Link>, 
 }
 
 /// Loads `slug` for `scope`. Blocking.
-pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup, ApiError> {
+pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup, AppError> {
     let Some(stored) = state.engine.get(slug, scope)? else {
         let wanted = slug.trim_matches('/').to_lowercase();
         let all = state.links()?;
@@ -230,7 +230,7 @@ pub(crate) fn attachment(
     state: &AppState,
     rest: &str,
     scope: Scope,
-) -> Result<Option<Attachment>, ApiError> {
+) -> Result<Option<Attachment>, AppError> {
     let segments: Vec<&str> = rest.split('/').collect();
     if segments.iter().any(|s| !safe_segment(s)) {
         return Ok(None);
@@ -286,7 +286,7 @@ fn safe_segment(segment: &str) -> bool {
 }
 
 /// Reads `path` when it is a regular file inside `root` after resolving symbolic links.
-fn read_inside(root: &Path, path: &Path) -> Result<Option<Vec<u8>>, ApiError> {
+fn read_inside(root: &Path, path: &Path) -> Result<Option<Vec<u8>>, AppError> {
     let Ok(root) = root.canonicalize() else {
         return Ok(None);
     };
@@ -310,7 +310,7 @@ fn read_inside(root: &Path, path: &Path) -> Result<Option<Vec<u8>>, ApiError> {
     }
     match std::fs::read(&real) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(e) => Err(ApiError::internal(format!("reading an attachment: {e}"))),
+        Err(e) => Err(AppError::internal(format!("reading an attachment: {e}"))),
     }
 }
 

@@ -10,7 +10,7 @@ use erfa_accounts::{FlagReason, Signal};
 use erfa_index::Scope;
 
 use crate::access::Rank;
-use crate::error::ApiError;
+use crate::error::AppError;
 use crate::i18n::{self};
 use crate::page::{Ctx, Layout, html, moved_permanently};
 use crate::query::filter_link;
@@ -120,7 +120,7 @@ fn web_url(text: &str) -> bool {
 /// `GET /w/{slug}`: a write-up, an alias redirect, or an attachment next to it.
 pub(super) async fn writeup_page(ctx: Ctx, slug: Result<Path<String>, PathRejection>) -> Response {
     let Ok(Path(slug)) = slug else {
-        return ctx.error(ApiError::not_found()).into_response();
+        return ctx.error(AppError::not_found()).into_response();
     };
     match writeup_or_attachment(&ctx, slug).await {
         Ok(r) => r,
@@ -128,7 +128,7 @@ pub(super) async fn writeup_page(ctx: Ctx, slug: Result<Path<String>, PathReject
     }
 }
 
-async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiError> {
+async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, AppError> {
     let scope = ctx.scope();
     if writeup::looks_like_attachment(&slug) {
         let rest = slug.clone();
@@ -137,7 +137,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiE
             .blocking(move |s| writeup::attachment(s, &rest, scope))
             .await?;
         let Some(file) = found else {
-            return Err(ApiError::not_found());
+            return Err(AppError::not_found());
         };
         let disposition = if file.inline { "inline" } else { "attachment" };
         let name: String = file
@@ -152,7 +152,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiE
             })
             .collect();
         let disposition = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\""))
-            .map_err(|e| ApiError::internal(format!("content-disposition: {e}")))?;
+            .map_err(|e| AppError::internal(format!("content-disposition: {e}")))?;
         return Ok((
             [
                 (
@@ -179,7 +179,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, ApiE
         Lookup::Moved(target) => {
             return Ok(moved_permanently(&format!("/w/{target}")));
         }
-        Lookup::Missing => return Err(ApiError::not_found()),
+        Lookup::Missing => return Err(AppError::not_found()),
     };
     let related_slug = loaded.stored.record.slug.clone();
     let more = ctx
