@@ -1,8 +1,9 @@
 //! The server's error: a stable code and a message for the user, or an internal failure
 //! whose cause is logged and never shown.
 //!
-//! Under `/api` an error is JSON, `{"error":{"code":"…","message":"…"}}`, with the status
-//! that fits; pages render the same error as an HTML page (see `pages`).
+//! Every handler and layer answers a failure with an [`AppError`]. Under `/api` it is JSON,
+//! `{"error":{"code":"…","message":"…"}}`, with the status that fits; for pages the edge
+//! (`security::edge`) renders the same error as the HTML error page.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -223,10 +224,15 @@ impl From<askama::Error> for AppError {
     }
 }
 
+/// The answer is the JSON error; the error itself travels with it in the response's
+/// extensions, so that the edge (`security::edge`) can answer a page with the HTML error
+/// page instead. That is the one place deciding between the two.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        response.extensions_mut().insert(self);
+        response
     }
 }
 
@@ -247,14 +253,6 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong, for people; "internal error" for failures of erfa itself.
     pub message: String,
-}
-
-/// Turns a query-string rejection into a JSON 400.
-pub(crate) fn query_error(rejection: axum_extra::extract::QueryRejection) -> AppError {
-    AppError::bad_request(
-        "bad_query_string",
-        format!("bad query string: {}", rejection.body_text()),
-    )
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@
 mod access; // who is asking, the least access a route needs, the rule comparing them
 mod assets; // the embedded style sheet, script and icon
 mod error; // AppError and the JSON error shape
+mod extract; // Form, Query and Path whose rejection is an AppError
 mod guards; // login throttle, hashing permits
 mod i18n; // Danish and English interface text
 mod insights; // recording searches for the desk, off the request path
@@ -90,7 +91,7 @@ pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
     route::router(&state, all_routes())
         .fallback(fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), limits::bound))
+        .layer(middleware::from_fn(limits::bound))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::authenticate,

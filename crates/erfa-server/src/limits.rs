@@ -14,7 +14,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-use crate::page::Ctx;
 
 /// The longest request target (path and query) accepted; longer ones get 414. Far above
 /// what erfa's own links and forms make, and below hyper's own limit (64 KiB), whose bare
@@ -29,15 +28,8 @@ pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
 
 /// Refuses a query string over [`MAX_QUERY_BYTES`] with 414, and replaces a generated
 /// answer over [`MAX_ANSWER_BYTES`] by an internal error (logged with its size).
-pub(crate) async fn bound(ctx: Ctx, request: Request, next: Next) -> Response {
-    let api = crate::is_api(request.uri().path());
-    let answer = |error: AppError| {
-        if api {
-            error.into_response()
-        } else {
-            ctx.error(error).into_response()
-        }
-    };
+pub(crate) async fn bound(request: Request, next: Next) -> Response {
+    let answer = |error: AppError| error.into_response();
     let query = request.uri().query().map_or(0, str::len);
     if query > MAX_QUERY_BYTES {
         return answer(AppError::QueryTooLong(format!(

@@ -103,11 +103,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         code: "local_mode",
         message: lang.t().local_refused.to_string(),
     };
-    if crate::is_api(request.uri().path()) {
-        error.into_response()
-    } else {
-        crate::page::error_page(&state, lang, crate::access::Viewer::anonymous(), &error)
-    }
+    error.into_response()
 }
 
 #[cfg(test)]

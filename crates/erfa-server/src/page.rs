@@ -65,15 +65,6 @@ impl Ctx {
         )
     }
 
-    pub(crate) fn error(&self, error: AppError) -> PageError {
-        PageError {
-            state: self.state.clone(),
-            lang: self.lang,
-            viewer: self.viewer.clone(),
-            error,
-        }
-    }
-
     /// The viewer's search scope.
     pub(crate) fn scope(&self) -> Scope {
         self.viewer.scope()
@@ -164,27 +155,6 @@ impl Layout {
     }
 }
 
-/// An error shown as an HTML page with the error's status.
-#[derive(Debug)]
-pub struct PageError {
-    state: AppState,
-    lang: Lang,
-    viewer: Viewer,
-    error: AppError,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        error_page(&self.state, self.lang, self.viewer, &self.error)
-    }
-}
-
-impl From<PageError> for Response {
-    fn from(e: PageError) -> Response {
-        e.into_response()
-    }
-}
-
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTemplate {
@@ -194,14 +164,14 @@ struct ErrorTemplate {
     message: String,
 }
 
-/// Renders `error` as an HTML page with its status.
+/// Renders `error` as an HTML page with its status. Only the edge calls this
+/// (`security::edge`); everything else answers with the [`AppError`] itself.
 pub(crate) fn error_page(
     state: &AppState,
     lang: Lang,
     viewer: Viewer,
     error: &AppError,
 ) -> Response {
-    error.log();
     let t = lang.t();
     let (heading, message) = match error {
         AppError::NotFound(_) => (t.error_404, t.error_404_text.to_string()),
@@ -250,11 +220,6 @@ pub(crate) fn render(template: &impl Template, status: StatusCode) -> Result<Res
         Html(html),
     )
         .into_response())
-}
-
-/// A page handler's answer: the page, or its error as an error page.
-pub(crate) fn page(result: Result<Response, AppError>, ctx: &Ctx) -> Response {
-    result.unwrap_or_else(|e| ctx.error(e).into_response())
 }
 
 /// `301 Moved Permanently` to `location` (old URLs of a write-up: aliases, other

@@ -220,121 +220,114 @@ impl ammonia::UrlRelativeEvaluate<'static> for Rewriter {
     }
 }
 
+/// The elements a write-up may contain.
+const TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
+/// Elements dropped together with what they contain.
+const DROPPED_WITH_CONTENT: &[&str] = &[
+    "script",
+    "style",
+    "svg",
+    "math",
+    "template",
+    "textarea",
+    "title",
+    "xmp",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "iframe",
+    "object",
+    "select",
+];
+
+/// Attributes allowed on particular elements.
+const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href"]),
+    ("img", &["src", "alt", "width", "height"]),
+    ("ol", &["start"]),
+    ("td", &["colspan", "rowspan"]),
+    ("th", &["colspan", "rowspan"]),
+    ("time", &["datetime"]),
+];
+
 /// The sanitiser policy.
 fn sanitizer(base: Option<Base>) -> Builder<'static> {
     let mut builder = Builder::default();
-    let tags: HashSet<&'static str> = [
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "caption",
-        "cite",
-        "code",
-        "col",
-        "colgroup",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "figcaption",
-        "figure",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "li",
-        "mark",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "summary",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "time",
-        "tr",
-        "u",
-        "ul",
-        "var",
-        "wbr",
-    ]
-    .into_iter()
-    .collect();
-    builder.tags(tags);
-    builder.clean_content_tags(
-        [
-            "script",
-            "style",
-            "svg",
-            "math",
-            "template",
-            "textarea",
-            "title",
-            "xmp",
-            "noembed",
-            "noframes",
-            "noscript",
-            "plaintext",
-            "iframe",
-            "object",
-            "select",
-        ]
-        .into_iter()
-        .collect(),
-    );
+    builder.tags(TAGS.iter().copied().collect());
+    builder.clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect());
     builder.generic_attributes(["lang", "title"].into_iter().collect());
-    let mut tag_attributes = std::collections::HashMap::new();
-    tag_attributes.insert("a", ["href"].into_iter().collect::<HashSet<_>>());
-    tag_attributes.insert(
-        "img",
-        ["src", "alt", "width", "height"]
+    builder.tag_attributes(
+        TAG_ATTRIBUTES
+            .iter()
+            .map(|(tag, attributes)| (*tag, attributes.iter().copied().collect()))
+            .collect(),
+    );
+    let classes: HashSet<&str> = ["section-lesson", "section-mistake"].into_iter().collect();
+    builder.allowed_classes(
+        ["h2", "h3", "h4", "h5", "h6"]
             .into_iter()
-            .collect::<HashSet<_>>(),
+            .map(|h| (h, classes.clone()))
+            .collect(),
     );
-    tag_attributes.insert("ol", ["start"].into_iter().collect::<HashSet<_>>());
-    tag_attributes.insert(
-        "td",
-        ["colspan", "rowspan"].into_iter().collect::<HashSet<_>>(),
-    );
-    tag_attributes.insert(
-        "th",
-        ["colspan", "rowspan"].into_iter().collect::<HashSet<_>>(),
-    );
-    tag_attributes.insert("time", ["datetime"].into_iter().collect::<HashSet<_>>());
-    builder.tag_attributes(tag_attributes);
-    let mut classes = std::collections::HashMap::new();
-    for h in ["h2", "h3", "h4", "h5", "h6"] {
-        classes.insert(
-            h,
-            ["section-lesson", "section-mistake"]
-                .into_iter()
-                .collect::<HashSet<_>>(),
-        );
-    }
-    builder.allowed_classes(classes);
     builder.url_schemes(["http", "https", "mailto"].into_iter().collect());
     builder.link_rel(Some("noopener noreferrer"));
     builder.strip_comments(true);

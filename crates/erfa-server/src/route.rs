@@ -20,7 +20,6 @@ use axum::response::Redirect;
 use crate::access::{Access, Rank, Viewer, allows};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::page::error_page;
 use crate::state::AppState;
 
 /// One route: method, path pattern, least access, and what it is for.
@@ -180,14 +179,7 @@ fn other_method(methods: &[(Method, Access)], state: &AppState, request: Request
     if request.method() == Method::OPTIONS {
         return (StatusCode::NO_CONTENT, allow).into_response();
     }
-    let error = AppError::MethodNotAllowed;
-    let answer = if crate::is_api(request.uri().path()) {
-        error.into_response()
-    } else {
-        let lang = crate::i18n::Lang::negotiate(request.headers());
-        crate::page::error_page(state, lang, viewer, &error)
-    };
-    (allow, answer).into_response()
+    (allow, AppError::MethodNotAllowed).into_response()
 }
 
 /// What a path that does not exist answers `viewer`. Unknown paths follow the `public`
@@ -209,12 +201,7 @@ pub(crate) fn missing(
         let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
-    let error = AppError::not_found();
-    if crate::is_api(path) {
-        error.into_response()
-    } else {
-        error_page(state, lang, viewer.clone(), &error)
-    }
+    AppError::not_found().into_response()
 }
 
 /// What a viewer who may not use a route gets. An anonymous viewer gets exactly what a
@@ -235,11 +222,7 @@ pub(crate) fn deny(
         code: "forbidden",
         message: lang.t().forbidden_role.to_string(),
     };
-    if crate::is_api(uri.path()) {
-        error.into_response()
-    } else {
-        error_page(state, lang, viewer.clone(), &error)
-    }
+    error.into_response()
 }
 
 /// Lets the request through when the viewer may use a route that needs `access`.

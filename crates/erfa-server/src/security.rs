@@ -23,14 +23,26 @@ use crate::state::AppState;
 /// forms post only to erfa.
 pub const CSP: &str = "default-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-/// The edge layer: shapes bare errors, then adds the security headers.
+/// The edge layer: gives every error erfa's shape, then adds the security headers.
+///
+/// An error made by erfa's code carries its [`AppError`] (see `error`): under `/api` its
+/// JSON stays, elsewhere it becomes the HTML error page. A bare error (a status from a
+/// layer around the handlers) becomes the one or the other likewise.
 pub async fn edge(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let api = crate::is_api(request.uri().path());
     let lang = Lang::negotiate(request.headers());
     let mut response = next.run(request).await;
-    if is_bare_error(&response) {
-        response = shape(&state, api, lang, response);
-    }
+    let error = response.extensions_mut().remove::<AppError>();
+    response = match error {
+        Some(error) if !api => shape(&state, api, lang, response, error),
+        Some(_) => response,
+        None if is_bare_error(&response) => {
+            let error = AppError::from_status(response.status());
+            error.log();
+            shape(&state, api, lang, response, error)
+        }
+        None => response,
+    };
     add_headers(response.headers_mut(), hsts(&state));
     response
 }
@@ -63,18 +75,18 @@ const BODY_HEADERS: [HeaderName; 7] = [
     header::LAST_MODIFIED,
 ];
 
-/// The bare error `response` in erfa's shape, with the same status and the headers it
-/// carried (`Allow`, `Vary`, `Set-Cookie`, …) other than those of its body.
-fn shape(state: &AppState, api: bool, lang: Lang, response: Response) -> Response {
+/// The error `response` in erfa's shape for `error`, with the same status and the headers
+/// it carried (`Allow`, `Vary`, `Set-Cookie`, `WWW-Authenticate`, …) other than those of
+/// its body.
+fn shape(state: &AppState, api: bool, lang: Lang, response: Response, error: AppError) -> Response {
     let (mut parts, _) = response.into_parts();
-    let error = AppError::from_status(parts.status);
     let viewer = parts
         .extensions
         .get::<Viewer>()
         .cloned()
         .unwrap_or_else(Viewer::anonymous);
     let shaped = if api {
-        error.into_response()
+        (error.status(), axum::Json(error.body())).into_response()
     } else {
         crate::page::error_page(state, lang, viewer, &error)
     };

@@ -108,23 +108,14 @@ pub async fn authenticate(
                     message: lang.t().sso_unknown.to_string(),
                 },
             };
-            return if crate::is_api(request.uri().path()) {
-                error.into_response()
-            } else {
-                crate::page::error_page(&state, lang, Viewer::anonymous(), &error)
-            };
+            return error.into_response();
         }
         LookedUp::BadToken => {
-            let lang = Lang::negotiate(request.headers());
             let error = AppError::Unauthorized(
                 "the token is unknown or was revoked; create a new one on your account page"
                     .to_string(),
             );
-            let mut response = if crate::is_api(request.uri().path()) {
-                error.into_response()
-            } else {
-                crate::page::error_page(&state, lang, Viewer::anonymous(), &error)
-            };
+            let mut response = error.into_response();
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -208,11 +199,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         code: "csrf",
         message: lang.t().csrf_refused.to_string(),
     };
-    if crate::is_api(request.uri().path()) {
-        error.into_response()
-    } else {
-        crate::page::error_page(&state, lang, Viewer::anonymous(), &error)
-    }
+    error.into_response()
 }
 
 /// Whether `Origin` names the host the request was sent to.

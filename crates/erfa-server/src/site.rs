@@ -1,18 +1,17 @@
 //! The site's small files and switches: the style sheet, script and icon, `robots.txt`,
 //! and the interface language.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Query, QueryRejection};
 use serde::Deserialize;
 
 use crate::access::Access;
 use crate::error::AppError;
+use crate::extract::{Path, Query};
 use crate::i18n::{self, Lang};
-use crate::page::{Ctx, PageError};
+use crate::page::Ctx;
 use crate::route::Route;
 use crate::state::AppState;
 
@@ -46,9 +45,9 @@ async fn static_file(
     ctx: Ctx,
     Path(name): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, PageError> {
+) -> Result<Response, AppError> {
     let Some(asset) = ctx.state.assets.get(&name) else {
-        return Err(ctx.error(AppError::not_found()));
+        return Err(AppError::not_found());
     };
     let etag = format!("\"{}\"", asset.etag);
     let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -126,12 +125,11 @@ fn safe_next(next: Option<&str>) -> String {
 
 /// `GET /lang/{da|en}?next=/path`: remembers the language in a cookie and goes back.
 async fn switch_language(
-    ctx: Ctx,
-    code: Result<Path<String>, PathRejection>,
-    next: Result<Query<Next>, QueryRejection>,
-) -> Response {
+    code: Result<Path<String>, AppError>,
+    next: Result<Query<Next>, AppError>,
+) -> Result<Response, AppError> {
     let Some(lang) = code.ok().and_then(|Path(c)| Lang::parse(&c)) else {
-        return ctx.error(AppError::not_found()).into_response();
+        return Err(AppError::not_found());
     };
     let next = next.ok().and_then(|Query(n)| n.next);
     let target = safe_next(next.as_deref());
@@ -145,7 +143,7 @@ async fn switch_language(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     *response.status_mut() = StatusCode::SEE_OTHER;
-    response
+    Ok(response)
 }
 
 #[cfg(test)]

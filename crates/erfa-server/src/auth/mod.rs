@@ -5,7 +5,6 @@
 //! The access rule itself is in the core (`access.rs`); its types stay reachable here.
 
 use askama::Template;
-use axum::Form;
 use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,8 +13,9 @@ use serde::Deserialize;
 
 use crate::access::{self, Credential};
 use crate::error::AppError;
+use crate::extract::{Form, Query};
 use crate::i18n::Lang;
-use crate::page::{Ctx, Layout, page, render};
+use crate::page::{Ctx, Layout, render};
 use crate::route::Route;
 
 pub use crate::access::{Access, Rank, allows};
@@ -66,11 +66,11 @@ struct NextQuery {
 
 async fn login_form(
     ctx: Ctx,
-    query: Result<axum::extract::Query<NextQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+    query: Result<Query<NextQuery>, AppError>,
+) -> Result<Response, AppError> {
     if !ctx.state.logins() {
         // Local mode: the person at this machine needs no login.
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
     let next = query.map(|q| q.0.next).unwrap_or_default();
     let template = LoginTemplate {
@@ -79,7 +79,7 @@ async fn login_form(
         name: String::new(),
         error: None,
     };
-    page(render(&template, StatusCode::OK), &ctx)
+    render(&template, StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,28 +96,21 @@ async fn login(
     ctx: Ctx,
     extensions: axum::http::Extensions,
     headers: axum::http::HeaderMap,
-    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
     let peer = extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
-    let result = login_inner(&ctx, peer, &headers, form).await;
-    page(result, &ctx)
+    login_inner(&ctx, peer, &headers, form).await
 }
 
 async fn login_inner(
     ctx: &Ctx,
     peer: Option<std::net::IpAddr>,
     headers: &axum::http::HeaderMap,
-    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+    form: LoginForm,
 ) -> Result<Response, AppError> {
     let accounts = ctx.state.accounts()?;
-    let Form(form) = form.map_err(|e| {
-        AppError::body_rejected(
-            e.status(),
-            AppError::bad_request("bad_form", "expected the fields name, password and next"),
-        )
-    })?;
     let t = ctx.lang.t();
     let next = safe_next(&form.next).to_string();
     let address = access::client_address(peer, headers, &ctx.state.config.trusted_proxies);
@@ -179,9 +172,7 @@ async fn logout(ctx: Ctx) -> Response {
         })
         .await;
         if !matches!(ended, Ok(Ok(()))) {
-            return ctx
-                .error(AppError::internal("ending a session failed"))
-                .into_response();
+            return AppError::internal("ending a session failed").into_response();
         }
     }
     let mut response = Redirect::to("/login").into_response();

@@ -35,81 +35,76 @@ struct DigestTemplate {
 /// them, printable; never the organisation or the authors.
 pub(super) async fn digest(
     ctx: Ctx,
-    query: Result<Query<DigestQuery>, QueryRejection>,
-) -> Response {
-    let result = async {
-        let Query(query) = query.map_err(crate::error::query_error)?;
-        let scope = ctx.scope();
-        let lang = ctx.lang;
-        let meeting = query.meeting.trim().to_string();
-        let wanted = meeting.clone();
-        let (meetings, items) = blocking(&ctx.state, move |s| {
-            let mut request = SearchRequest::new("", scope).filter("status", "published");
+    Query(query): Query<DigestQuery>,
+) -> Result<Response, AppError> {
+    let scope = ctx.scope();
+    let lang = ctx.lang;
+    let meeting = query.meeting.trim().to_string();
+    let wanted = meeting.clone();
+    let (meetings, items) = blocking(&ctx.state, move |s| {
+        let mut request = SearchRequest::new("", scope).filter("status", "published");
+        request.per_page = erfa_index::search::MAX_PER_PAGE;
+        request.snippets = false;
+        let facets = s.engine.search(&request)?;
+        let mut meetings: Vec<String> = facets
+            .facets
+            .get("meeting")
+            .map(|v| v.iter().map(|f| f.value.clone()).collect())
+            .unwrap_or_default();
+        meetings.sort_by(|a, b| b.cmp(a));
+        let mut slugs: Vec<String> = query.slug.iter().map(|s| s.trim().to_string()).collect();
+        if slugs.is_empty() && !wanted.is_empty() {
+            let mut request = SearchRequest::new("", scope)
+                .filter("status", "published")
+                .filter("meeting", &wanted);
+            request.sort = Sort::Newest;
             request.per_page = erfa_index::search::MAX_PER_PAGE;
+            request.facets = false;
             request.snippets = false;
-            let facets = s.engine.search(&request)?;
-            let mut meetings: Vec<String> = facets
-                .facets
-                .get("meeting")
-                .map(|v| v.iter().map(|f| f.value.clone()).collect())
-                .unwrap_or_default();
-            meetings.sort_by(|a, b| b.cmp(a));
-            let mut slugs: Vec<String> = query.slug.iter().map(|s| s.trim().to_string()).collect();
-            if slugs.is_empty() && !wanted.is_empty() {
-                let mut request = SearchRequest::new("", scope)
-                    .filter("status", "published")
-                    .filter("meeting", &wanted);
-                request.sort = Sort::Newest;
-                request.per_page = erfa_index::search::MAX_PER_PAGE;
-                request.facets = false;
-                request.snippets = false;
-                slugs = s
-                    .engine
-                    .search(&request)?
-                    .hits
-                    .into_iter()
-                    .map(|h| h.slug)
-                    .collect();
-            }
-            let mut items = Vec::new();
-            for slug in slugs.iter().take(100) {
-                // The same check as the write-up page: what the viewer may not read is
-                // left out as if it did not exist.
-                let Some(stored) = s.engine.get(slug, scope)? else {
-                    continue;
-                };
-                let record = &stored.record;
-                let front = &record.front;
-                let base = crate::render::Base::new(&record.slug, &record.path);
-                items.push(DigestItem {
-                    title: front.title.clone(),
-                    summary: front.summary.clone(),
-                    kind: lang.facet_value("kind", front.kind.as_str()),
-                    date: front.date.map(|d| d.to_string()).unwrap_or_default(),
-                    practices: front
-                        .practices
-                        .iter()
-                        .map(|p| i18n::practice_name(p))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    confidential: front.visibility.as_str() != "public",
-                    language: record.language.as_str(),
-                    html: crate::render::writeup_html(&stored.markdown, &base),
-                });
-            }
-            Ok((meetings, items))
-        })
-        .await?;
-        let t = lang.t();
-        let template = DigestTemplate {
-            layout: ctx.layout(t.desk_digest.to_string(), "digest", false),
-            any_confidential: items.iter().any(|i| i.confidential),
-            meetings,
-            meeting,
-            items,
-        };
-        render(&template, StatusCode::OK)
-    }
-    .await;
-    page(result, &ctx)
+            slugs = s
+                .engine
+                .search(&request)?
+                .hits
+                .into_iter()
+                .map(|h| h.slug)
+                .collect();
+        }
+        let mut items = Vec::new();
+        for slug in slugs.iter().take(100) {
+            // The same check as the write-up page: what the viewer may not read is
+            // left out as if it did not exist.
+            let Some(stored) = s.engine.get(slug, scope)? else {
+                continue;
+            };
+            let record = &stored.record;
+            let front = &record.front;
+            let base = crate::render::Base::new(&record.slug, &record.path);
+            items.push(DigestItem {
+                title: front.title.clone(),
+                summary: front.summary.clone(),
+                kind: lang.facet_value("kind", front.kind.as_str()),
+                date: front.date.map(|d| d.to_string()).unwrap_or_default(),
+                practices: front
+                    .practices
+                    .iter()
+                    .map(|p| i18n::practice_name(p))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                confidential: front.visibility.as_str() != "public",
+                language: record.language.as_str(),
+                html: crate::render::writeup_html(&stored.markdown, &base),
+            });
+        }
+        Ok((meetings, items))
+    })
+    .await?;
+    let t = lang.t();
+    let template = DigestTemplate {
+        layout: ctx.layout(t.desk_digest.to_string(), "digest", false),
+        any_confidential: items.iter().any(|i| i.confidential),
+        meetings,
+        meeting,
+        items,
+    };
+    render(&template, StatusCode::OK)
 }

@@ -30,45 +30,43 @@ fn flag_state_label(t: &Strings, state: FlagState) -> &'static str {
     }
 }
 
-pub(super) async fn flags(ctx: Ctx, query: Result<Query<DoneQuery>, QueryRejection>) -> Response {
+pub(super) async fn flags(
+    ctx: Ctx,
+    query: Result<Query<DoneQuery>, AppError>,
+) -> Result<Response, AppError> {
     let done = query.map(|q| q.0.done).unwrap_or_default();
-    let result = async {
-        let accounts = ctx.state.accounts()?;
-        let t = ctx.lang.t();
-        let views = blocking(&ctx.state, move |s| {
-            let all = accounts.flags(None).map_err(AppError::from)?;
-            let mut views = Vec::new();
-            for f in all {
-                let title = s
-                    .engine
-                    .get(&f.writeup, Scope::Facilitator)?
-                    .map_or_else(|| f.writeup.clone(), |st| st.record.front.title);
-                views.push(FlagView {
-                    id: f.id,
-                    title,
-                    reason: i18n::flag_reason(t, f.reason),
-                    comment: f.comment,
-                    at: Date::utc_minute(f.at),
-                    state: flag_state_label(t, f.state),
-                    open: f.state == FlagState::Open,
-                    slug: f.writeup,
-                });
-            }
-            Ok(views)
-        })
-        .await?;
-        let (open, closed): (Vec<FlagView>, Vec<FlagView>) =
-            views.into_iter().partition(|f| f.open);
-        let template = FlagsTemplate {
-            layout: desk_layout(&ctx, t.desk_flags),
-            open,
-            closed: closed.into_iter().take(50).collect(),
-            notice: done_notice(t, &done),
-        };
-        render(&template, StatusCode::OK)
-    }
-    .await;
-    page(result, &ctx)
+    let accounts = ctx.state.accounts()?;
+    let t = ctx.lang.t();
+    let views = blocking(&ctx.state, move |s| {
+        let all = accounts.flags(None).map_err(AppError::from)?;
+        let mut views = Vec::new();
+        for f in all {
+            let title = s
+                .engine
+                .get(&f.writeup, Scope::Facilitator)?
+                .map_or_else(|| f.writeup.clone(), |st| st.record.front.title);
+            views.push(FlagView {
+                id: f.id,
+                title,
+                reason: i18n::flag_reason(t, f.reason),
+                comment: f.comment,
+                at: Date::utc_minute(f.at),
+                state: flag_state_label(t, f.state),
+                open: f.state == FlagState::Open,
+                slug: f.writeup,
+            });
+        }
+        Ok(views)
+    })
+    .await?;
+    let (open, closed): (Vec<FlagView>, Vec<FlagView>) = views.into_iter().partition(|f| f.open);
+    let template = FlagsTemplate {
+        layout: desk_layout(&ctx, t.desk_flags),
+        open,
+        closed: closed.into_iter().take(50).collect(),
+        notice: done_notice(t, &done),
+    };
+    render(&template, StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,33 +78,26 @@ pub(super) struct FlagActionForm {
 pub(super) async fn flag_action(
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<FlagActionForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let id: i64 = id.parse().map_err(|_| AppError::not_found())?;
-        let Form(form) = form.map_err(|e| {
-            AppError::body_rejected(e.status(), bad_form("expected the field action"))
-        })?;
-        let state = match form.action.as_str() {
-            "resolve" => FlagState::Resolved,
-            "dismiss" => FlagState::Dismissed,
-            _ => return Err(bad_form("action: expected resolve or dismiss")),
-        };
-        let accounts = ctx.state.accounts()?;
-        let me = actor(&ctx.viewer)?;
-        let action = form.action.clone();
-        blocking(&ctx.state, move |_| {
-            let writeup = accounts
-                .close_flag(id, state, &me.name)
-                .map_err(AppError::from)?
-                .ok_or_else(AppError::not_found)?;
-            accounts
-                .audit(&me, &format!("flag.{action}"), &writeup)
-                .map_err(AppError::from)
-        })
-        .await?;
-        Ok(Redirect::to(&format!("/admin/flags?done={}", form.action)).into_response())
-    }
-    .await;
-    page(result, &ctx)
+    Form(form): Form<FlagActionForm>,
+) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::not_found())?;
+    let state = match form.action.as_str() {
+        "resolve" => FlagState::Resolved,
+        "dismiss" => FlagState::Dismissed,
+        _ => return Err(bad_form("action: expected resolve or dismiss")),
+    };
+    let accounts = ctx.state.accounts()?;
+    let me = actor(&ctx.viewer)?;
+    let action = form.action.clone();
+    blocking(&ctx.state, move |_| {
+        let writeup = accounts
+            .close_flag(id, state, &me.name)
+            .map_err(AppError::from)?
+            .ok_or_else(AppError::not_found)?;
+        accounts
+            .audit(&me, &format!("flag.{action}"), &writeup)
+            .map_err(AppError::from)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/admin/flags?done={}", form.action)).into_response())
 }

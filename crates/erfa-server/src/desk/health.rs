@@ -172,16 +172,12 @@ fn content_health(s: &AppState, t: &'static Strings) -> Result<Health, AppError>
     })
 }
 
-pub(super) async fn health(ctx: Ctx) -> Response {
-    let result = async {
-        let t = ctx.lang.t();
-        let h = blocking(&ctx.state, move |s| content_health(s, t)).await?;
-        let template = HealthTemplate {
-            layout: desk_layout(&ctx, t.desk_health),
-            h,
-        };
-        render(&template, StatusCode::OK)
-    }
-    .await;
-    page(result, &ctx)
+pub(super) async fn health(ctx: Ctx) -> Result<Response, AppError> {
+    let t = ctx.lang.t();
+    let h = blocking(&ctx.state, move |s| content_health(s, t)).await?;
+    let template = HealthTemplate {
+        layout: desk_layout(&ctx, t.desk_health),
+        h,
+    };
+    render(&template, StatusCode::OK)
 }

@@ -120,38 +120,34 @@ struct MeetingTemplate {
     markdown_href: String,
 }
 
-fn since_param(query: Result<Query<AgendaQuery>, QueryRejection>) -> String {
+fn since_param(query: Result<Query<AgendaQuery>, AppError>) -> String {
     query.map(|q| q.0.since).unwrap_or_default()
 }
 
 pub(super) async fn meeting(
     ctx: Ctx,
-    query: Result<Query<AgendaQuery>, QueryRejection>,
-) -> Response {
+    query: Result<Query<AgendaQuery>, AppError>,
+) -> Result<Response, AppError> {
     let since = since_param(query);
-    let result = async {
-        let t = ctx.lang.t();
-        let wanted = since.clone();
-        let agenda = blocking(&ctx.state, move |s| agenda(s, &wanted, t)).await?;
-        let shown = agenda.since.map(|d| d.to_string()).unwrap_or_default();
-        let markdown_href = if since.trim().is_empty() {
-            "/admin/meeting.md".to_string()
-        } else {
-            format!(
-                "/admin/meeting.md?since={}",
-                form_urlencoded::byte_serialize(since.trim().as_bytes()).collect::<String>()
-            )
-        };
-        let template = MeetingTemplate {
-            layout: desk_layout(&ctx, t.desk_meeting),
-            agenda,
-            since: shown,
-            markdown_href,
-        };
-        render(&template, StatusCode::OK)
-    }
-    .await;
-    page(result, &ctx)
+    let t = ctx.lang.t();
+    let wanted = since.clone();
+    let agenda = blocking(&ctx.state, move |s| agenda(s, &wanted, t)).await?;
+    let shown = agenda.since.map(|d| d.to_string()).unwrap_or_default();
+    let markdown_href = if since.trim().is_empty() {
+        "/admin/meeting.md".to_string()
+    } else {
+        format!(
+            "/admin/meeting.md?since={}",
+            form_urlencoded::byte_serialize(since.trim().as_bytes()).collect::<String>()
+        )
+    };
+    let template = MeetingTemplate {
+        layout: desk_layout(&ctx, t.desk_meeting),
+        agenda,
+        since: shown,
+        markdown_href,
+    };
+    render(&template, StatusCode::OK)
 }
 
 /// Markdown-escapes text that goes into a list item or link text.
@@ -218,34 +214,30 @@ fn agenda_markdown(agenda: &Agenda, t: &Strings, base: &str) -> String {
 
 pub(super) async fn meeting_markdown(
     ctx: Ctx,
-    query: Result<Query<AgendaQuery>, QueryRejection>,
-) -> Response {
+    query: Result<Query<AgendaQuery>, AppError>,
+) -> Result<Response, AppError> {
     let since = since_param(query);
-    let result = async {
-        let t = ctx.lang.t();
-        let agenda = blocking(&ctx.state, move |s| agenda(s, &since, t)).await?;
-        let text = agenda_markdown(&agenda, t, &ctx.base_url());
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/markdown; charset=utf-8"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("inline; filename=\"agenda.md\""),
-                ),
-                (
-                    header::VARY,
-                    HeaderValue::from_static("Accept-Language, Cookie"),
-                ),
-            ],
-            text,
-        )
-            .into_response())
-    }
-    .await;
-    page(result, &ctx)
+    let t = ctx.lang.t();
+    let agenda = blocking(&ctx.state, move |s| agenda(s, &since, t)).await?;
+    let text = agenda_markdown(&agenda, t, &ctx.base_url());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/markdown; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("inline; filename=\"agenda.md\""),
+            ),
+            (
+                header::VARY,
+                HeaderValue::from_static("Accept-Language, Cookie"),
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -23,13 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path as FsPath;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::Path;
-use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Query, QueryRejection};
 use erfa_accounts::{Actor, FlagReason, FlagState, QueryCount, Signal};
 use erfa_index::front_matter::Date;
 use erfa_index::markdown::Section;
@@ -39,8 +35,9 @@ use serde::Deserialize;
 
 use crate::access::{Access, Viewer};
 use crate::error::AppError;
+use crate::extract::{Form, Path, Query};
 use crate::i18n::{self, Strings};
-use crate::page::{Ctx, Layout, page, render};
+use crate::page::{Ctx, Layout, render};
 use crate::route::Route;
 use crate::state::AppState;
 

@@ -12,27 +12,22 @@ pub(super) struct SignalForm {
 pub(super) async fn signal(
     ctx: Ctx,
     Path(slug): Path<String>,
-    form: Result<Form<SignalForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let wrong = || bad_form("signal: expected helped or saw_too");
-        let Form(form) = form.map_err(|e| AppError::body_rejected(e.status(), wrong()))?;
-        let signal = Signal::parse(&form.signal).ok_or_else(wrong)?;
-        let accounts = ctx.state.accounts()?;
-        let scope = ctx.scope();
-        let member = actor(&ctx.viewer)?.id;
-        let slug = blocking(&ctx.state, move |s| {
-            let slug = readable(s, &slug, scope)?;
-            accounts
-                .toggle_signal(&slug, member, signal)
-                .map_err(AppError::from)?;
-            Ok(slug)
-        })
-        .await?;
-        Ok(Redirect::to(&format!("/w/{slug}#signals")).into_response())
-    }
-    .await;
-    page(result, &ctx)
+    Form(form): Form<SignalForm>,
+) -> Result<Response, AppError> {
+    let wrong = || bad_form("signal: expected helped or saw_too");
+    let signal = Signal::parse(&form.signal).ok_or_else(wrong)?;
+    let accounts = ctx.state.accounts()?;
+    let scope = ctx.scope();
+    let member = actor(&ctx.viewer)?.id;
+    let slug = blocking(&ctx.state, move |s| {
+        let slug = readable(s, &slug, scope)?;
+        accounts
+            .toggle_signal(&slug, member, signal)
+            .map_err(AppError::from)?;
+        Ok(slug)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/w/{slug}#signals")).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,36 +42,26 @@ pub(super) struct FlagForm {
 pub(super) async fn flag(
     ctx: Ctx,
     Path(slug): Path<String>,
-    form: Result<Form<FlagForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let Form(form) = form.map_err(|e| {
-            AppError::body_rejected(
-                e.status(),
-                bad_form("expected the fields reason and comment"),
-            )
-        })?;
-        let reason = FlagReason::parse(&form.reason)
-            .ok_or_else(|| bad_form("reason: expected outdated, wrong, duplicate or other"))?;
-        if reason == FlagReason::Other && form.comment.trim().is_empty() {
-            return Err(AppError::bad_request(
-                "comment_needed",
-                ctx.lang.t().desk_flag_comment_needed,
-            ));
-        }
-        let accounts = ctx.state.accounts()?;
-        let scope = ctx.scope();
-        let member = actor(&ctx.viewer)?.id;
-        let slug = blocking(&ctx.state, move |s| {
-            let slug = readable(s, &slug, scope)?;
-            accounts
-                .add_flag(&slug, member, reason, &form.comment)
-                .map_err(AppError::from)?;
-            Ok(slug)
-        })
-        .await?;
-        Ok(Redirect::to(&format!("/w/{slug}#signals")).into_response())
+    Form(form): Form<FlagForm>,
+) -> Result<Response, AppError> {
+    let reason = FlagReason::parse(&form.reason)
+        .ok_or_else(|| bad_form("reason: expected outdated, wrong, duplicate or other"))?;
+    if reason == FlagReason::Other && form.comment.trim().is_empty() {
+        return Err(AppError::bad_request(
+            "comment_needed",
+            ctx.lang.t().desk_flag_comment_needed,
+        ));
     }
-    .await;
-    page(result, &ctx)
+    let accounts = ctx.state.accounts()?;
+    let scope = ctx.scope();
+    let member = actor(&ctx.viewer)?.id;
+    let slug = blocking(&ctx.state, move |s| {
+        let slug = readable(s, &slug, scope)?;
+        accounts
+            .add_flag(&slug, member, reason, &form.comment)
+            .map_err(AppError::from)?;
+        Ok(slug)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/w/{slug}#signals")).into_response())
 }

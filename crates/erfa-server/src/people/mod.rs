@@ -6,8 +6,6 @@
 //! recorded in the audit log.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +14,8 @@ use serde::Deserialize;
 
 use crate::access::{self, Access, Rank};
 use crate::error::AppError;
-use crate::page::{Ctx, Layout, page, render};
+use crate::extract::{Form, Path};
+use crate::page::{Ctx, Layout, render};
 use crate::route::Route;
 
 /// The routes of this module.
@@ -116,9 +115,8 @@ struct LinkForm {
     password_again: String,
 }
 
-async fn link_form(ctx: Ctx, Path(link): Path<String>) -> Response {
-    let result = link_page(&ctx, &link, None, None, StatusCode::OK).await;
-    page(result, &ctx)
+async fn link_form(ctx: Ctx, Path(link): Path<String>) -> Result<Response, AppError> {
+    link_page(&ctx, &link, None, None, StatusCode::OK).await
 }
 
 async fn link_page(
@@ -157,65 +155,55 @@ async fn link_page(
 async fn link_use(
     ctx: Ctx,
     Path(link): Path<String>,
-    form: Result<Form<LinkForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let result = async {
-        let Form(form) = form.map_err(|e| {
-            AppError::body_rejected(
-                e.status(),
-                AppError::bad_request("bad_form", "expected name, password and password_again"),
-            )
-        })?;
-        let t = ctx.lang.t();
-        if form.password != form.password_again {
-            return link_page(
+    Form(form): Form<LinkForm>,
+) -> Result<Response, AppError> {
+    let t = ctx.lang.t();
+    if form.password != form.password_again {
+        return link_page(
+            &ctx,
+            &link,
+            Some(form.name),
+            Some(t.passwords_differ.to_string()),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    }
+    let secret = link.clone();
+    let name = form.name.clone();
+    let password = form.password.clone();
+    let used = access::hashing(&ctx.state, move |a| {
+        let user = a.use_link(&secret, &name, &password)?;
+        a.audit_user(&Actor::account(&user), "link.use", &user)?;
+        let session = a.create_session(&user)?;
+        Ok::<_, erfa_accounts::Error>(session)
+    })
+    .await?;
+    match used {
+        Ok(session) => {
+            let mut response = Redirect::to("/").into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                access::session_cookie(&ctx.state, &session),
+            );
+            Ok(response)
+        }
+        Err(erfa_accounts::Error::BadLink) => Err(AppError::NotFound(t.link_bad.to_string())),
+        Err(
+            e @ (erfa_accounts::Error::WeakPassword
+            | erfa_accounts::Error::BadName(_)
+            | erfa_accounts::Error::UserExists(_)),
+        ) => {
+            link_page(
                 &ctx,
                 &link,
                 Some(form.name),
-                Some(t.passwords_differ.to_string()),
+                Some(e.to_string()),
                 StatusCode::BAD_REQUEST,
             )
-            .await;
+            .await
         }
-        let secret = link.clone();
-        let name = form.name.clone();
-        let password = form.password.clone();
-        let used = access::hashing(&ctx.state, move |a| {
-            let user = a.use_link(&secret, &name, &password)?;
-            a.audit_user(&Actor::account(&user), "link.use", &user)?;
-            let session = a.create_session(&user)?;
-            Ok::<_, erfa_accounts::Error>(session)
-        })
-        .await?;
-        match used {
-            Ok(session) => {
-                let mut response = Redirect::to("/").into_response();
-                response.headers_mut().insert(
-                    header::SET_COOKIE,
-                    access::session_cookie(&ctx.state, &session),
-                );
-                Ok(response)
-            }
-            Err(erfa_accounts::Error::BadLink) => Err(AppError::NotFound(t.link_bad.to_string())),
-            Err(
-                e @ (erfa_accounts::Error::WeakPassword
-                | erfa_accounts::Error::BadName(_)
-                | erfa_accounts::Error::UserExists(_)),
-            ) => {
-                link_page(
-                    &ctx,
-                    &link,
-                    Some(form.name),
-                    Some(e.to_string()),
-                    StatusCode::BAD_REQUEST,
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
-        }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    page(result, &ctx)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -256,11 +244,11 @@ fn account_page(
     render(&template, StatusCode::OK)
 }
 
-async fn account(ctx: Ctx) -> Response {
+async fn account(ctx: Ctx) -> Result<Response, AppError> {
     if !ctx.state.logins() {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
-    page(account_page(&ctx, None, None), &ctx)
+    account_page(&ctx, None, None)
 }
 
 async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, AppError> {
@@ -284,23 +272,15 @@ async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, AppError> {
     .map_err(AppError::from)
 }
 
-async fn account_feed(ctx: Ctx) -> Response {
-    let result = async {
-        let token = new_token(&ctx, TokenKind::Feed).await?;
-        let url = absolute(&ctx, &format!("/feed.atom?token={token}"));
-        account_page(&ctx, Some(url), None)
-    }
-    .await;
-    page(result, &ctx)
+async fn account_feed(ctx: Ctx) -> Result<Response, AppError> {
+    let token = new_token(&ctx, TokenKind::Feed).await?;
+    let url = absolute(&ctx, &format!("/feed.atom?token={token}"));
+    account_page(&ctx, Some(url), None)
 }
 
-async fn account_token(ctx: Ctx) -> Response {
-    let result = async {
-        let token = new_token(&ctx, TokenKind::Api).await?;
-        account_page(&ctx, None, Some(token))
-    }
-    .await;
-    page(result, &ctx)
+async fn account_token(ctx: Ctx) -> Result<Response, AppError> {
+    let token = new_token(&ctx, TokenKind::Api).await?;
+    account_page(&ctx, None, Some(token))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -364,9 +344,8 @@ async fn people_page(
     render(&template, StatusCode::OK)
 }
 
-async fn people(ctx: Ctx) -> Response {
-    let result = people_page(&ctx, None, None).await;
-    page(result, &ctx)
+async fn people(ctx: Ctx) -> Result<Response, AppError> {
+    people_page(&ctx, None, None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -387,12 +366,10 @@ struct AccountForm {
 
 /// A form's fields; a missing or malformed body gives none (the caller says what it
 /// needed), and a body over the limit is 413.
-fn form_body<T>(
-    form: Result<Form<T>, axum::extract::rejection::FormRejection>,
-) -> Result<Option<T>, AppError> {
+fn form_body<T>(form: Result<Form<T>, AppError>) -> Result<Option<T>, AppError> {
     match form {
         Ok(Form(f)) => Ok(Some(f)),
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge),
+        Err(AppError::PayloadTooLarge) => Err(AppError::PayloadTooLarge),
         Err(_) => Ok(None),
     }
 }
@@ -467,92 +444,74 @@ where
 
 async fn people_invite(
     ctx: Ctx,
-    form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let result = async {
-        let role = parse_role(form_body(form)?.as_ref())?;
-        let accounts = ctx.state.accounts()?;
-        let me = ctx
-            .viewer
-            .actor()
-            .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
-        let link = tokio::task::spawn_blocking(move || {
-            let link = accounts.create_invite(role, &me)?;
-            accounts.audit(&me, "invite.create", role.as_str())?;
-            Ok::<_, erfa_accounts::Error>(link)
-        })
-        .await
-        .map_err(|e| AppError::internal(format!("invite task: {e}")))?
-        .map_err(AppError::from)?;
-        let url = absolute(&ctx, &format!("/invite/{link}"));
-        people_page(&ctx, Some(url), None).await
-    }
-    .await;
-    page(result, &ctx)
+    form: Result<Form<RoleForm>, AppError>,
+) -> Result<Response, AppError> {
+    let role = parse_role(form_body(form)?.as_ref())?;
+    let accounts = ctx.state.accounts()?;
+    let me = ctx
+        .viewer
+        .actor()
+        .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
+    let link = tokio::task::spawn_blocking(move || {
+        let link = accounts.create_invite(role, &me)?;
+        accounts.audit(&me, "invite.create", role.as_str())?;
+        Ok::<_, erfa_accounts::Error>(link)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("invite task: {e}")))?
+    .map_err(AppError::from)?;
+    let url = absolute(&ctx, &format!("/invite/{link}"));
+    people_page(&ctx, Some(url), None).await
 }
 
 async fn people_role(
     ctx: Ctx,
     Path(name): Path<String>,
-    form: Result<Form<RoleForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let result = async {
-        let form = form_body(form)?;
-        let role = parse_role(form.as_ref())?;
-        let expected = expected_account(form.as_ref().and_then(|f| f.account.as_deref()))?;
-        change(&ctx, &name, expected, move |a, me, user| {
-            a.set_role(user, role)?;
-            a.audit_user(me, &format!("role.{}", role.as_str()), user)
-        })
-        .await?;
-        people_page(&ctx, None, Some(ctx.lang.t().people_role_changed)).await
-    }
-    .await;
-    page(result, &ctx)
+    form: Result<Form<RoleForm>, AppError>,
+) -> Result<Response, AppError> {
+    let form = form_body(form)?;
+    let role = parse_role(form.as_ref())?;
+    let expected = expected_account(form.as_ref().and_then(|f| f.account.as_deref()))?;
+    change(&ctx, &name, expected, move |a, me, user| {
+        a.set_role(user, role)?;
+        a.audit_user(me, &format!("role.{}", role.as_str()), user)
+    })
+    .await?;
+    people_page(&ctx, None, Some(ctx.lang.t().people_role_changed)).await
 }
 
 /// The account id an action's form names, if any; a missing or unreadable body names none
 /// (scripts may post nothing).
-fn action_account(
-    form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
-) -> Result<Option<i64>, AppError> {
+fn action_account(form: Result<Form<AccountForm>, AppError>) -> Result<Option<i64>, AppError> {
     expected_account(form_body(form)?.and_then(|f| f.account).as_deref())
 }
 
 async fn people_reset(
     ctx: Ctx,
     Path(name): Path<String>,
-    form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let result = async {
-        let expected = action_account(form)?;
-        let link = change(&ctx, &name, expected, move |a, me, user| {
-            let link = a.create_reset(user, me)?;
-            a.audit_user(me, "reset.create", user)?;
-            Ok(link)
-        })
-        .await?;
-        let url = absolute(&ctx, &format!("/invite/{link}"));
-        people_page(&ctx, Some(url), None).await
-    }
-    .await;
-    page(result, &ctx)
+    form: Result<Form<AccountForm>, AppError>,
+) -> Result<Response, AppError> {
+    let expected = action_account(form)?;
+    let link = change(&ctx, &name, expected, move |a, me, user| {
+        let link = a.create_reset(user, me)?;
+        a.audit_user(me, "reset.create", user)?;
+        Ok(link)
+    })
+    .await?;
+    let url = absolute(&ctx, &format!("/invite/{link}"));
+    people_page(&ctx, Some(url), None).await
 }
 
 async fn people_offboard(
     ctx: Ctx,
     Path(name): Path<String>,
-    form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let result = async {
-        let expected = action_account(form)?;
-        change(&ctx, &name, expected, move |a, me, user| {
-            a.remove_user(user)?;
-            a.audit_user(me, "user.offboard", user)
-        })
-        .await?;
-        people_page(&ctx, None, Some(ctx.lang.t().people_offboarded)).await
-    }
-    .await;
-    page(result, &ctx)
+    form: Result<Form<AccountForm>, AppError>,
+) -> Result<Response, AppError> {
+    let expected = action_account(form)?;
+    change(&ctx, &name, expected, move |a, me, user| {
+        a.remove_user(user)?;
+        a.audit_user(me, "user.offboard", user)
+    })
+    .await?;
+    people_page(&ctx, None, Some(ctx.lang.t().people_offboarded)).await
 }

@@ -4,14 +4,13 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use axum_extra::extract::Query;
-use axum_extra::extract::QueryRejection;
 use erfa_index::SearchResults;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Viewer;
 use crate::error::{AppError, ErrorBody};
+use crate::extract::Query;
 use crate::query::{HitJson, MAX_QUERY_CHARS, SearchParams};
 use crate::state::AppState;
 
@@ -90,9 +89,8 @@ pub struct FacetValueJson {
 pub(crate) async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchResponse>, AppError> {
-    let Query(params) = params.map_err(crate::error::query_error)?;
     let request = params.to_request(viewer.scope())?;
     let first_page = request.page <= 1;
     let results = state
@@ -128,9 +126,8 @@ pub struct FacetsResponse {
 pub(crate) async fn facets(
     State(state): State<AppState>,
     viewer: Viewer,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    Query(params): Query<SearchParams>,
 ) -> Result<Json<FacetsResponse>, AppError> {
-    let Query(params) = params.map_err(crate::error::query_error)?;
     let mut request = params.to_request(viewer.scope())?;
     request.per_page = 1;
     request.page = 1;
@@ -192,9 +189,8 @@ pub struct SuggestionJson {
 pub(crate) async fn suggest(
     State(state): State<AppState>,
     viewer: Viewer,
-    params: Result<Query<SuggestParams>, QueryRejection>,
+    Query(params): Query<SuggestParams>,
 ) -> Result<Json<SuggestResponse>, AppError> {
-    let Query(params) = params.map_err(crate::error::query_error)?;
     if params.q.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::bad_request(
             "bad_parameter",

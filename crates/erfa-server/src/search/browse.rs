@@ -1,7 +1,7 @@
 //! The browse page: write-ups by practice, tag, meeting and date.
 
 use askama::Template;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use erfa_index::Sort;
 
 use crate::error::AppError;
@@ -31,11 +31,8 @@ struct BrowseTemplate {
 }
 
 /// `GET /browse`: by practice, tag and meeting, and the newest write-ups.
-pub(super) async fn browse(ctx: Ctx) -> Response {
-    match browse_page(&ctx).await {
-        Ok(r) => r,
-        Err(e) => ctx.error(e).into_response(),
-    }
+pub(super) async fn browse(ctx: Ctx) -> Result<Response, AppError> {
+    browse_page(&ctx).await
 }
 
 async fn browse_page(ctx: &Ctx) -> Result<Response, AppError> {

@@ -5,6 +5,7 @@ use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use erfa_index::Sort;
 
+use crate::error::AppError;
 use crate::page::Ctx;
 
 struct FeedEntry {
@@ -34,7 +35,7 @@ fn atom_date(date: Option<&str>) -> String {
 }
 
 /// `GET /feed.atom`: the newest published write-ups the viewer may read.
-pub(super) async fn feed(ctx: Ctx) -> Response {
+pub(super) async fn feed(ctx: Ctx) -> Result<Response, AppError> {
     let scope = ctx.scope();
     let results = ctx
         .state
@@ -46,11 +47,7 @@ pub(super) async fn feed(ctx: Ctx) -> Response {
             request.facets = false;
             Ok(s.engine.search(&request)?)
         })
-        .await;
-    let results = match results {
-        Ok(r) => r,
-        Err(e) => return ctx.error(e).into_response(),
-    };
+        .await?;
     let lang = ctx.lang;
     let entries: Vec<FeedEntry> = results
         .hits
@@ -76,17 +73,15 @@ pub(super) async fn feed(ctx: Ctx) -> Response {
             .map_or_else(|| atom_date(None), |e| e.updated.clone()),
         entries,
     };
-    match template.render() {
-        Ok(xml) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/atom+xml; charset=utf-8"),
-            )],
-            xml,
-        )
-            .into_response(),
-        Err(e) => ctx.error(e.into()).into_response(),
-    }
+    let xml = template.render()?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+        )],
+        xml,
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -97,20 +92,18 @@ struct OpenSearchTemplate {
 }
 
 /// `GET /opensearch.xml`: lets a browser add erfa as a search engine.
-pub(super) async fn opensearch(ctx: Ctx) -> Response {
+pub(super) async fn opensearch(ctx: Ctx) -> Result<Response, AppError> {
     let template = OpenSearchTemplate {
         base: ctx.base_url(),
         description: ctx.lang.t().opensearch_description,
     };
-    match template.render() {
-        Ok(xml) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/opensearchdescription+xml; charset=utf-8"),
-            )],
-            xml,
-        )
-            .into_response(),
-        Err(e) => ctx.error(e.into()).into_response(),
-    }
+    let xml = template.render()?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/opensearchdescription+xml; charset=utf-8"),
+        )],
+        xml,
+    )
+        .into_response())
 }

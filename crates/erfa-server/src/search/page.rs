@@ -1,11 +1,12 @@
 //! The search page: the search box, filters, hits and pages of results.
 
 use askama::Template;
-use axum::response::{IntoResponse, Response};
-use axum_extra::extract::{Query, QueryRejection};
+use axum::response::Response;
 use erfa_index::{SearchResults, SectionFilter, Sort};
 
 use crate::error::AppError;
+use crate::extract::Query;
+use crate::i18n::{Lang, Strings};
 use crate::page::{Ctx, Layout, html};
 use crate::query::{SearchParams, search_href};
 
@@ -102,19 +103,8 @@ fn hidden_fields(params: &SearchParams) -> Vec<(String, String)> {
 /// `GET /`: the search page; with nothing typed, the newest write-ups.
 pub(super) async fn search(
     ctx: Ctx,
-    params: Result<Query<SearchParams>, QueryRejection>,
-) -> Response {
-    let params = match params {
-        Ok(Query(p)) => p,
-        Err(e) => return ctx.error(crate::error::query_error(e)).into_response(),
-    };
-    match search_page(&ctx, params).await {
-        Ok(r) => r,
-        Err(e) => ctx.error(e).into_response(),
-    }
-}
-
-async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, AppError> {
+    Query(params): Query<SearchParams>,
+) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let t = lang.t();
     let request = params.to_request(ctx.scope())?;
@@ -135,8 +125,72 @@ async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, AppErr
         .iter()
         .any(|(_, v)| v.iter().any(|x| !x.trim().is_empty()))
         || section.is_some();
+    let active = active_chips(lang, &params);
+    let pages = Pages::new(lang, &params, &results);
+    let shown = results.hits.len() as u64;
+    let summary = if shown == 0 {
+        lang.count_writeups(results.total)
+    } else {
+        lang.showing(pages.first, pages.first + shown - 1, results.total)
+    };
+    let empty = results.hits.is_empty().then(|| {
+        let everything = !has_query && !has_filters && results.total == 0;
+        empty_view(lang, &params, &results, &active, section, everything)
+    });
+    let (section_options, sort_options) = switches(t, &params, section, sort);
+    let template = SearchTemplate {
+        layout: ctx.layout(
+            if has_query {
+                lang.search_title(&q)
+            } else {
+                String::new()
+            },
+            "search",
+            false,
+        ),
+        autofocus: !has_query,
+        compact: has_query || has_filters,
+        hidden_fields: hidden_fields(&params),
+        q,
+        heading: if has_query || has_filters {
+            t.results_heading
+        } else {
+            t.newest_heading
+        },
+        summary,
+        first: pages.first,
+        facets: facet_views(lang, &params, &results),
+        hits: results
+            .hits
+            .into_iter()
+            .map(|h| HitView::new(h, lang))
+            .collect(),
+        active,
+        clear_href: search_href(&SearchParams {
+            q: params.q.clone(),
+            sort: params.sort.clone(),
+            ..SearchParams::default()
+        }),
+        section_options,
+        sort_options,
+        empty,
+        pages: pages.links,
+        prev_href: pages.prev_href,
+        next_href: pages.next_href,
+    };
+    html(&template)
+}
 
-    // Facets: values with counts; selected values first, always shown.
+/// The search URL of `params` changed by `change`, back on page 1.
+fn changed(params: &SearchParams, change: &dyn Fn(&mut SearchParams)) -> String {
+    let mut p = params.clone();
+    p.page = None;
+    change(&mut p);
+    search_href(&p)
+}
+
+/// The facets with their values and counts; selected values first, always shown.
+fn facet_views(lang: Lang, params: &SearchParams, results: &SearchResults) -> Vec<FacetView> {
     let mut facets = Vec::new();
     for (name, values) in params.filters() {
         let selected: Vec<&str> = values
@@ -147,12 +201,11 @@ async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, AppErr
         let counts = results.facets.get(name).cloned().unwrap_or_default();
         let mut items: Vec<FacetValueView> = Vec::new();
         for c in &counts {
-            let is_selected = selected.contains(&c.value.as_str());
             items.push(FacetValueView {
                 label: lang.facet_value(name, &c.value),
                 count: c.count,
-                href: toggle(&params, name, &c.value),
-                selected: is_selected,
+                href: toggle(params, name, &c.value),
+                selected: selected.contains(&c.value.as_str()),
             });
         }
         for s in &selected {
@@ -160,7 +213,7 @@ async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, AppErr
                 items.push(FacetValueView {
                     label: lang.facet_value(name, s),
                     count: 0,
-                    href: toggle(&params, name, s),
+                    href: toggle(params, name, s),
                     selected: true,
                 });
             }
@@ -186,188 +239,165 @@ async fn search_page(ctx: &Ctx, params: SearchParams) -> Result<Response, AppErr
             more,
         });
     }
+    facets
+}
 
-    // Active filters as removable chips.
+/// The active filters as removable chips.
+fn active_chips(lang: Lang, params: &SearchParams) -> Vec<Chip> {
     let mut active = Vec::new();
     for (name, values) in params.filters() {
         for v in values.iter().filter(|v| !v.trim().is_empty()) {
-            let label = format!(
-                "{}: {}",
-                lang.facet_name(name),
-                lang.facet_value(name, v.trim())
-            );
+            let value = lang.facet_value(name, v.trim());
             active.push(Chip {
-                aria: lang.remove_filter(lang.facet_name(name), &lang.facet_value(name, v.trim())),
-                label,
-                href: toggle(&params, name, v),
+                label: format!("{}: {value}", lang.facet_name(name)),
+                aria: lang.remove_filter(lang.facet_name(name), &value),
+                href: toggle(params, name, v),
             });
         }
     }
-    let clear_href = search_href(&SearchParams {
-        q: params.q.clone(),
-        sort: params.sort.clone(),
-        ..SearchParams::default()
-    });
+    active
+}
 
-    let with = |f: &dyn Fn(&mut SearchParams)| {
-        let mut p = params.clone();
-        p.page = None;
-        f(&mut p);
-        search_href(&p)
-    };
-    let section_options = vec![
+/// The section switch (all, lessons, mistakes) and the sort switch.
+fn switches(
+    t: &Strings,
+    params: &SearchParams,
+    section: Option<SectionFilter>,
+    sort: Sort,
+) -> (Vec<SwitchOption>, Vec<SwitchOption>) {
+    let sections = vec![
         SwitchOption {
             label: t.section_all,
-            href: with(&|p| p.section = None),
+            href: changed(params, &|p| p.section = None),
             current: section.is_none(),
         },
         SwitchOption {
             label: t.section_lesson,
-            href: with(&|p| p.section = Some("lesson".to_string())),
+            href: changed(params, &|p| p.section = Some("lesson".to_string())),
             current: section == Some(SectionFilter::Lesson),
         },
         SwitchOption {
             label: t.section_mistake,
-            href: with(&|p| p.section = Some("mistake".to_string())),
+            href: changed(params, &|p| p.section = Some("mistake".to_string())),
             current: section == Some(SectionFilter::Mistake),
         },
     ];
-    let sort_options = vec![
+    let sorts = vec![
         SwitchOption {
             label: t.sort_relevance,
-            href: with(&|p| p.sort = None),
+            href: changed(params, &|p| p.sort = None),
             current: sort == Sort::Relevance,
         },
         SwitchOption {
             label: t.sort_newest,
-            href: with(&|p| p.sort = Some("newest".to_string())),
+            href: changed(params, &|p| p.sort = Some("newest".to_string())),
             current: sort == Sort::Newest,
         },
     ];
+    (sections, sorts)
+}
 
-    // Pagination.
-    let per_page = results.per_page.max(1) as u64;
-    let last_page = results
-        .total
-        .div_ceil(per_page)
-        .min((erfa_index::search::MAX_RESULT_WINDOW as u64).div_ceil(per_page))
-        .min(crate::query::MAX_PAGE as u64) as usize;
-    let page = results.page;
-    let page_href = |n: usize| {
-        let mut p = params.clone();
-        p.page = Some(n.to_string());
-        search_href(&p)
-    };
-    let mut pages = Vec::new();
-    if last_page > 1 {
-        let mut previous = 0;
-        for n in 1..=last_page {
-            let near = n == 1 || n == last_page || n.abs_diff(page) <= 2;
-            if !near {
-                continue;
-            }
-            if previous != 0 && n > previous + 1 {
-                pages.push(PageLink {
-                    n: 0,
-                    label: String::new(),
-                    href: String::new(),
-                    current: false,
-                    gap: true,
+/// The pages of results: numbered links near the current page, with gaps.
+struct Pages {
+    links: Vec<PageLink>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    /// The number of the first hit on this page, from 1.
+    first: u64,
+}
+
+impl Pages {
+    fn new(lang: Lang, params: &SearchParams, results: &SearchResults) -> Pages {
+        let per_page = results.per_page.max(1) as u64;
+        let last_page = results
+            .total
+            .div_ceil(per_page)
+            .min((erfa_index::search::MAX_RESULT_WINDOW as u64).div_ceil(per_page))
+            .min(crate::query::MAX_PAGE as u64) as usize;
+        let page = results.page;
+        let page_href = |n: usize| {
+            let mut p = params.clone();
+            p.page = Some(n.to_string());
+            search_href(&p)
+        };
+        let mut links = Vec::new();
+        if last_page > 1 {
+            let mut previous = 0;
+            for n in 1..=last_page {
+                let near = n == 1 || n == last_page || n.abs_diff(page) <= 2;
+                if !near {
+                    continue;
+                }
+                if previous != 0 && n > previous + 1 {
+                    links.push(PageLink {
+                        n: 0,
+                        label: String::new(),
+                        href: String::new(),
+                        current: false,
+                        gap: true,
+                    });
+                }
+                links.push(PageLink {
+                    n,
+                    label: lang.page_n(n),
+                    href: page_href(n),
+                    current: n == page,
+                    gap: false,
                 });
+                previous = n;
             }
-            pages.push(PageLink {
-                n,
-                label: lang.page_n(n),
-                href: page_href(n),
-                current: n == page,
-                gap: false,
-            });
-            previous = n;
+        }
+        Pages {
+            links,
+            prev_href: (page > 1 && page <= last_page + 1).then(|| page_href(page - 1)),
+            next_href: (page < last_page).then(|| page_href(page + 1)),
+            first: (page as u64 - 1) * per_page + 1,
         }
     }
-    let prev_href = (page > 1 && page <= last_page + 1).then(|| page_href(page - 1));
-    let next_href = (page < last_page).then(|| page_href(page + 1));
+}
 
-    let first = (page as u64 - 1) * per_page + 1;
-    let shown = results.hits.len() as u64;
-    let summary = if shown == 0 {
-        lang.count_writeups(results.total)
+/// What an empty result says: why, a correction, and the filters to drop.
+fn empty_view(
+    lang: Lang,
+    params: &SearchParams,
+    results: &SearchResults,
+    active: &[Chip],
+    section: Option<SectionFilter>,
+    everything: bool,
+) -> EmptyView {
+    let t = lang.t();
+    let message = if everything {
+        t.empty_collection.to_string()
     } else {
-        lang.showing(first, first + shown - 1, results.total)
+        lang.no_results(&params.q)
     };
-
-    let empty = if results.hits.is_empty() {
-        let message = if !has_query && !has_filters && results.total == 0 {
-            t.empty_collection.to_string()
-        } else {
-            lang.no_results(&q)
-        };
-        let did_you_mean = results.did_you_mean.clone().map(|text| {
-            let mut p = params.clone();
-            p.q = text.clone();
-            p.page = None;
-            (text, search_href(&p))
-        });
-        let mut drop = active
-            .iter()
-            .map(|c| Chip {
-                label: c.label.clone(),
-                aria: c.aria.clone(),
-                href: c.href.clone(),
-            })
-            .collect::<Vec<_>>();
-        if section.is_some() {
-            drop.push(Chip {
-                label: t.section_all.to_string(),
-                aria: t.section_all.to_string(),
-                href: with(&|p| p.section = None),
-            });
-        }
-        Some(EmptyView {
-            message,
-            did_you_mean,
-            drop,
-            advice: t.no_results_advice,
+    let did_you_mean = results.did_you_mean.clone().map(|text| {
+        let mut p = params.clone();
+        p.q = text.clone();
+        p.page = None;
+        (text, search_href(&p))
+    });
+    let mut drop = active
+        .iter()
+        .map(|c| Chip {
+            label: c.label.clone(),
+            aria: c.aria.clone(),
+            href: c.href.clone(),
         })
-    } else {
-        None
-    };
-
-    let heading = if has_query || has_filters {
-        t.results_heading
-    } else {
-        t.newest_heading
-    };
-    let title = if has_query {
-        lang.search_title(&q)
-    } else {
-        String::new()
-    };
-    let template = SearchTemplate {
-        layout: ctx.layout(title, "search", false),
-        autofocus: !has_query,
-        compact: has_query || has_filters,
-        hidden_fields: hidden_fields(&params),
-        q,
-        heading,
-        summary,
-        first,
-        hits: results
-            .hits
-            .into_iter()
-            .map(|h| HitView::new(h, lang))
-            .collect(),
-        facets,
-        active,
-        clear_href,
-        section_options,
-        sort_options,
-        empty,
-        pages,
-        prev_href,
-        next_href,
-    };
-    html(&template)
+        .collect::<Vec<_>>();
+    if section.is_some() {
+        drop.push(Chip {
+            label: t.section_all.to_string(),
+            aria: t.section_all.to_string(),
+            href: changed(params, &|p| p.section = None),
+        });
+    }
+    EmptyView {
+        message,
+        did_you_mean,
+        drop,
+        advice: t.no_results_advice,
+    }
 }
 
 /// The search URL with `value` of `facet` switched on or off, back on page 1.

@@ -50,73 +50,69 @@ pub(super) struct MineQuery {
 
 pub(super) async fn mine(
     ctx: Ctx,
-    query: Result<axum::extract::Query<MineQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+    query: Result<Query<MineQuery>, AppError>,
+) -> Result<Response, AppError> {
     let query = query.ok().map(|q| q.0);
     let index_pending = query
         .as_ref()
         .is_some_and(|q| q.index.as_deref() == Some("pending"));
     let saved = query.and_then(|q| q.saved).filter(|s| valid_slug(s));
-    let result = async {
-        let actor = actor(&ctx)?;
-        let lang = ctx.lang;
-        let rows = ctx
-            .state
-            .blocking(move |s| {
-                let Some(accounts) = &s.accounts else {
-                    return Ok(Vec::new());
-                };
-                let submissions = accounts
-                    .submissions_of(actor.id)
-                    .map_err(|e| AppError::internal(format!("submissions: {e}")))?;
-                Ok(submissions
-                    .into_iter()
-                    .map(|sub| {
-                        let slug = sub
-                            .path
-                            .strip_prefix(&format!("{FOLDER}/"))
-                            .and_then(|p| p.strip_suffix(".md"))
-                            .unwrap_or(&sub.path)
-                            .to_string();
-                        // What the facilitator asked to change, from the review queue.
-                        let notes = accounts
-                            .review_notes(&format!("{FOLDER}/{slug}"))
-                            .map(|notes| notes.into_iter().map(|n| n.comment).collect())
-                            .unwrap_or_default();
-                        match load(s, &sub.path) {
-                            Some(doc) => MineRow {
-                                title: doc.front.title.clone(),
-                                status: lang.status_name(doc.front.status.as_str()).to_string(),
-                                editable: editable(doc.front.status),
-                                updated: Date::utc_minute(sub.updated),
-                                slug,
-                                notes,
-                            },
-                            None => MineRow {
-                                title: sub.path.clone(),
-                                status: lang.t().mine_gone.to_string(),
-                                editable: false,
-                                updated: Date::utc_minute(sub.updated),
-                                slug,
-                                notes,
-                            },
-                        }
-                    })
-                    .collect())
-            })
-            .await?;
-        let saved = saved.filter(|s| rows.iter().any(|r| &r.slug == s));
-        let template = MineTemplate {
-            layout: ctx.layout(ctx.lang.t().mine_title.to_string(), "mine", false),
-            rows,
-            saved,
-            index_pending,
-        };
-        let html = template.render()?;
-        Ok(axum::response::Html(html).into_response())
-    }
-    .await;
-    page(result, &ctx)
+    let actor = actor(&ctx)?;
+    let lang = ctx.lang;
+    let rows = ctx
+        .state
+        .blocking(move |s| {
+            let Some(accounts) = &s.accounts else {
+                return Ok(Vec::new());
+            };
+            let submissions = accounts
+                .submissions_of(actor.id)
+                .map_err(|e| AppError::internal(format!("submissions: {e}")))?;
+            Ok(submissions
+                .into_iter()
+                .map(|sub| {
+                    let slug = sub
+                        .path
+                        .strip_prefix(&format!("{FOLDER}/"))
+                        .and_then(|p| p.strip_suffix(".md"))
+                        .unwrap_or(&sub.path)
+                        .to_string();
+                    // What the facilitator asked to change, from the review queue.
+                    let notes = accounts
+                        .review_notes(&format!("{FOLDER}/{slug}"))
+                        .map(|notes| notes.into_iter().map(|n| n.comment).collect())
+                        .unwrap_or_default();
+                    match load(s, &sub.path) {
+                        Some(doc) => MineRow {
+                            title: doc.front.title.clone(),
+                            status: lang.status_name(doc.front.status.as_str()).to_string(),
+                            editable: editable(doc.front.status),
+                            updated: Date::utc_minute(sub.updated),
+                            slug,
+                            notes,
+                        },
+                        None => MineRow {
+                            title: sub.path.clone(),
+                            status: lang.t().mine_gone.to_string(),
+                            editable: false,
+                            updated: Date::utc_minute(sub.updated),
+                            slug,
+                            notes,
+                        },
+                    }
+                })
+                .collect())
+        })
+        .await?;
+    let saved = saved.filter(|s| rows.iter().any(|r| &r.slug == s));
+    let template = MineTemplate {
+        layout: ctx.layout(ctx.lang.t().mine_title.to_string(), "mine", false),
+        rows,
+        saved,
+        index_pending,
+    };
+    let html = template.render()?;
+    Ok(axum::response::Html(html).into_response())
 }
 
 /// The viewer's own submission `slug`, parsed; 404 for anything else, 403 once published.
@@ -152,75 +148,70 @@ async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), App
     Ok((rel, doc))
 }
 
-pub(super) async fn mine_form(ctx: Ctx, Path(slug): Path<String>) -> Response {
-    let result = async {
-        let (_, doc) = own_submission(&ctx, &slug).await?;
-        let form = Form::from_document(&doc);
-        let tags = tag_suggestions(&ctx).await;
-        share_page(
-            &ctx,
-            form,
-            Some(&slug),
-            Extras::default(),
-            tags,
-            StatusCode::OK,
-        )
-    }
-    .await;
-    page(result, &ctx)
+pub(super) async fn mine_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let (_, doc) = own_submission(&ctx, &slug).await?;
+    let form = Form::from_document(&doc);
+    let tags = tag_suggestions(&ctx).await;
+    share_page(
+        &ctx,
+        form,
+        Some(&slug),
+        Extras::default(),
+        tags,
+        StatusCode::OK,
+    )
 }
 
-pub(super) async fn mine_post(ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> Response {
-    let result =
-        async {
-            let (rel, doc) = own_submission(&ctx, &slug).await?;
-            let form = Form::parse(&body);
-            let kept = Kept {
-                status: Some(doc.front.status),
-                front: Some(doc.front),
-            };
-            match handle_post(&ctx, form, Some(&slug), &kept).await? {
-                Outcome::Page(response) => Ok(response),
-                Outcome::Save { form, text, .. } => {
-                    let actor = actor(&ctx)?;
-                    let path = rel.clone();
-                    let file = text.clone();
-                    let indexed =
-                        ctx.state
-                            .blocking(move |s| {
-                                // The facilitator may have published it meanwhile.
-                                if load(s, &path).is_some_and(|d| !editable(d.front.status)) {
-                                    return Err(AppError::Forbidden {
-                                        code: "published",
-                                        message: String::new(),
-                                    });
-                                }
-                                erfa_index::durable::replace(
-                                    &s.config.content_dir.join(&path),
-                                    file.as_bytes(),
-                                )?;
-                                if let Some(accounts) = &s.accounts {
-                                    accounts.record_submission_edit(&actor, &path).map_err(
-                                        |e| AppError::internal(format!("recording an edit: {e}")),
-                                    )?;
-                                }
-                                Ok(index_now(s, &path))
-                            })
-                            .await;
-                    match indexed {
-                        Ok(indexed) => Ok(saved_redirect(&Saved { rel, indexed })),
-                        Err(e @ AppError::InsufficientStorage(_)) => {
-                            not_saved(&ctx, *form, Some(&slug), &text, &e).await
-                        }
-                        Err(AppError::Forbidden { code, .. }) => Err(AppError::Forbidden {
-                            code,
-                            message: ctx.lang.t().mine_locked.to_string(),
-                        }),
-                        Err(e) => Err(e),
+pub(super) async fn mine_post(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (rel, doc) = own_submission(&ctx, &slug).await?;
+    let form = Form::parse(&body);
+    let kept = Kept {
+        status: Some(doc.front.status),
+        front: Some(doc.front),
+    };
+    match handle_post(&ctx, form, Some(&slug), &kept).await? {
+        Outcome::Page(response) => Ok(response),
+        Outcome::Save { form, text, .. } => {
+            let actor = actor(&ctx)?;
+            let path = rel.clone();
+            let file = text.clone();
+            let indexed = ctx
+                .state
+                .blocking(move |s| {
+                    // The facilitator may have published it meanwhile.
+                    if load(s, &path).is_some_and(|d| !editable(d.front.status)) {
+                        return Err(AppError::Forbidden {
+                            code: "published",
+                            message: String::new(),
+                        });
                     }
+                    erfa_index::durable::replace(
+                        &s.config.content_dir.join(&path),
+                        file.as_bytes(),
+                    )?;
+                    if let Some(accounts) = &s.accounts {
+                        accounts
+                            .record_submission_edit(&actor, &path)
+                            .map_err(|e| AppError::internal(format!("recording an edit: {e}")))?;
+                    }
+                    Ok(index_now(s, &path))
+                })
+                .await;
+            match indexed {
+                Ok(indexed) => Ok(saved_redirect(&Saved { rel, indexed })),
+                Err(e @ AppError::InsufficientStorage(_)) => {
+                    not_saved(&ctx, *form, Some(&slug), &text, &e).await
                 }
+                Err(AppError::Forbidden { code, .. }) => Err(AppError::Forbidden {
+                    code,
+                    message: ctx.lang.t().mine_locked.to_string(),
+                }),
+                Err(e) => Err(e),
             }
         }
-        .await;
-    page(result, &ctx)
+    }
 }

@@ -28,7 +28,6 @@ mod preview;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::Actor;
@@ -39,8 +38,9 @@ use serde::Serialize;
 
 use crate::access::Access;
 use crate::error::AppError;
+use crate::extract::{Path, Query};
 use crate::i18n::{Lang, Strings};
-use crate::page::{Ctx, Layout, page, render};
+use crate::page::{Ctx, Layout, render};
 use crate::route::Route;
 
 use file::*;

@@ -24,7 +24,8 @@ struct SectionField {
 
 /// One field of the form as the template shows it.
 struct Field {
-    id: &'static str,
+    /// `f-` and the name.
+    id: String,
     name: &'static str,
     label: &'static str,
     hint: &'static str,
@@ -131,30 +132,112 @@ pub(super) fn share_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let t = lang.t();
-    let error_for = |id: &str| {
-        extras
-            .errors
-            .iter()
-            .find(|e| e.field == id)
-            .map(|e| e.message.clone())
+    let errors = &extras.errors;
+    let field = |name: &'static str, label: &'static str, hint: &'static str, value: &str| {
+        let id = format!("f-{name}");
+        Field {
+            error: error_for(errors, &id),
+            id,
+            name,
+            label,
+            hint,
+            value: value.to_string(),
+            kind: "text",
+            required: false,
+            list: "",
+            autocomplete: "off",
+        }
     };
-    let field = |id: &'static str,
-                 name: &'static str,
-                 label: &'static str,
-                 hint: &'static str,
-                 value: &str| Field {
-        id,
-        name,
-        label,
-        hint,
-        value: value.to_string(),
-        error: error_for(id),
-        kind: "text",
-        required: false,
-        list: "",
-        autocomplete: "off",
+    let (heading, action, nav) = match editing {
+        Some(slug) => (t.share_edit_title, format!("/mine/{slug}"), "mine"),
+        None => (t.share_title, "/share".to_string(), "share"),
     };
-    let practice_groups = [
+    let f = &form;
+    let template = ShareTemplate {
+        layout: ctx.layout(heading.to_string(), nav, false),
+        heading,
+        action,
+        editing: editing.is_some(),
+        editing_slug: editing.unwrap_or_default().to_string(),
+        title: Field {
+            required: true,
+            ..field("title", t.field_title, t.field_title_hint, &f.title)
+        },
+        summary: field("summary", t.field_summary, t.field_summary_hint, &f.summary),
+        kind: Field {
+            required: true,
+            ..field("kind", t.field_kind, "", &f.kind)
+        },
+        kinds: choices(Kind::ALL, &f.kind, Kind::as_str, |k| {
+            lang.facet_value("kind", k.as_str())
+        }),
+        practices_error: error_for(errors, "f-practices"),
+        practice_groups: practice_groups(t, f),
+        tags: Field {
+            list: "tag-suggestions",
+            ..field("tags", t.field_tags, t.field_tags_hint, &f.tags)
+        },
+        tag_suggestions,
+        language: field("language", t.field_language, "", &f.language),
+        languages: choices(Language::ALL, &f.language, Language::as_str, |l| {
+            lang.facet_value("language", l.as_str())
+        }),
+        date: Field {
+            kind: "date",
+            ..field("date", t.field_date, t.field_date_hint, &f.date)
+        },
+        sections: section_fields(lang, f, errors),
+        organisation: Field {
+            autocomplete: "organization",
+            ..field(
+                "organisation",
+                t.field_organisation,
+                t.field_organisation_hint,
+                &f.organisation,
+            )
+        },
+        sector: field("sector", t.field_sector, "", &f.sector),
+        sectors: choices(Sector::ALL, &f.sector, Sector::as_str, |s| {
+            lang.facet_value("sector", s.as_str())
+        }),
+        org_size: field("org_size", t.field_org_size, "", &f.org_size),
+        sizes: choices(OrgSize::ALL, &f.org_size, OrgSize::as_str, |s| {
+            s.as_str().to_string()
+        }),
+        tools: field("tools", t.field_tools, t.field_tools_hint, &f.tools),
+        meeting: field("meeting", t.field_meeting, t.field_meeting_hint, &f.meeting),
+        authors: field("authors", t.field_authors, t.field_authors_hint, &f.authors),
+        visibility: Field {
+            required: true,
+            ..field("visibility", t.field_visibility, "", &f.visibility)
+        },
+        visibilities: choices(Visibility::ALL, &f.visibility, Visibility::as_str, |v| {
+            match v {
+                Visibility::Members => t.share_visibility_members,
+                Visibility::Public => t.share_visibility_public,
+            }
+            .to_string()
+        }),
+        errors: extras.errors.clone(),
+        failure: extras.failure,
+        notes: extras.notes,
+        preview: extras.preview,
+        similar: similar_views(lang, extras.similar),
+    };
+    render(&template, status)
+}
+
+/// The message for the form field `id`, if the form was refused there.
+fn error_for(errors: &[FieldError], id: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == id)
+        .map(|e| e.message.clone())
+}
+
+/// The practices as checkboxes in three groups: general, service, technical.
+fn practice_groups(t: &Strings, form: &Form) -> Vec<PracticeGroup> {
+    [
         (t.group_general, "pg-general", 0..14),
         (t.group_service, "pg-service", 14..31),
         (
@@ -176,8 +259,12 @@ pub(super) fn share_page(
             })
             .collect(),
     })
-    .collect();
-    let sections = SECTIONS
+    .collect()
+}
+
+/// The sections' text areas, with the headings in the page's language.
+fn section_fields(lang: Lang, form: &Form, errors: &[FieldError]) -> Vec<SectionField> {
+    SECTIONS
         .iter()
         .enumerate()
         .map(|(i, (section, name))| SectionField {
@@ -188,146 +275,9 @@ pub(super) fn share_page(
                 Lang::En => section.heading_en(),
             },
             value: form.sections[i].clone(),
-            error: error_for(section_id(name)),
+            error: error_for(errors, section_id(name)),
         })
-        .collect();
-    let (heading, action, nav) = match editing {
-        Some(slug) => (t.share_edit_title, format!("/mine/{slug}"), "mine"),
-        None => (t.share_title, "/share".to_string(), "share"),
-    };
-    let template = ShareTemplate {
-        layout: ctx.layout(heading.to_string(), nav, false),
-        heading,
-        action,
-        editing: editing.is_some(),
-        editing_slug: editing.unwrap_or_default().to_string(),
-        title: Field {
-            required: true,
-            ..field(
-                "f-title",
-                "title",
-                t.field_title,
-                t.field_title_hint,
-                &form.title,
-            )
-        },
-        summary: field(
-            "f-summary",
-            "summary",
-            t.field_summary,
-            t.field_summary_hint,
-            &form.summary,
-        ),
-        kind: Field {
-            required: true,
-            ..field("f-kind", "kind", t.field_kind, "", &form.kind)
-        },
-        kinds: choices(Kind::ALL, &form.kind, Kind::as_str, |k| {
-            lang.facet_value("kind", k.as_str())
-        }),
-        practices_error: error_for("f-practices"),
-        practice_groups,
-        tags: Field {
-            list: "tag-suggestions",
-            ..field(
-                "f-tags",
-                "tags",
-                t.field_tags,
-                t.field_tags_hint,
-                &form.tags,
-            )
-        },
-        tag_suggestions,
-        language: field(
-            "f-language",
-            "language",
-            t.field_language,
-            "",
-            &form.language,
-        ),
-        languages: choices(Language::ALL, &form.language, Language::as_str, |l| {
-            lang.facet_value("language", l.as_str())
-        }),
-        date: Field {
-            kind: "date",
-            ..field(
-                "f-date",
-                "date",
-                t.field_date,
-                t.field_date_hint,
-                &form.date,
-            )
-        },
-        sections,
-        organisation: Field {
-            autocomplete: "organization",
-            ..field(
-                "f-organisation",
-                "organisation",
-                t.field_organisation,
-                t.field_organisation_hint,
-                &form.organisation,
-            )
-        },
-        sector: field("f-sector", "sector", t.field_sector, "", &form.sector),
-        sectors: choices(Sector::ALL, &form.sector, Sector::as_str, |s| {
-            lang.facet_value("sector", s.as_str())
-        }),
-        org_size: field(
-            "f-org_size",
-            "org_size",
-            t.field_org_size,
-            "",
-            &form.org_size,
-        ),
-        sizes: choices(OrgSize::ALL, &form.org_size, OrgSize::as_str, |s| {
-            s.as_str().to_string()
-        }),
-        tools: field(
-            "f-tools",
-            "tools",
-            t.field_tools,
-            t.field_tools_hint,
-            &form.tools,
-        ),
-        meeting: field(
-            "f-meeting",
-            "meeting",
-            t.field_meeting,
-            t.field_meeting_hint,
-            &form.meeting,
-        ),
-        authors: field(
-            "f-authors",
-            "authors",
-            t.field_authors,
-            t.field_authors_hint,
-            &form.authors,
-        ),
-        visibility: Field {
-            required: true,
-            ..field(
-                "f-visibility",
-                "visibility",
-                t.field_visibility,
-                "",
-                &form.visibility,
-            )
-        },
-        visibilities: choices(Visibility::ALL, &form.visibility, Visibility::as_str, |v| {
-            match v {
-                Visibility::Members => t.share_visibility_members,
-                Visibility::Public => t.share_visibility_public,
-            }
-            .to_string()
-        }),
-        errors: extras.errors.clone(),
-        failure: extras.failure,
-        notes: extras.notes,
-        preview: extras.preview,
-        similar: similar_views(lang, extras.similar),
-    };
-    render(&template, status)
+        .collect()
 }
 
 pub(super) fn similar_views(lang: Lang, hits: Vec<Hit>) -> Vec<SimilarView> {
@@ -432,13 +382,10 @@ pub(super) fn preview_html(
     Some(html)
 }
 
-pub(super) async fn share_form(ctx: Ctx) -> Response {
+pub(super) async fn share_form(ctx: Ctx) -> Result<Response, AppError> {
     let tags = tag_suggestions(&ctx).await;
     let form = Form::new(ctx.lang);
-    page(
-        share_page(&ctx, form, None, Extras::default(), tags, StatusCode::OK),
-        &ctx,
-    )
+    share_page(&ctx, form, None, Extras::default(), tags, StatusCode::OK)
 }
 
 /// What to do with a posted form.
@@ -563,30 +510,26 @@ pub(super) async fn not_saved(
     )
 }
 
-pub(super) async fn share_post(ctx: Ctx, body: Bytes) -> Response {
-    let result = async {
-        let form = Form::parse(&body);
-        match handle_post(&ctx, form, None, &Kept::default()).await? {
-            Outcome::Page(response) => Ok(response),
-            Outcome::Save { form, text, base } => {
-                let actor = actor(&ctx)?;
-                let file = text.clone();
-                let saved = ctx
-                    .state
-                    .blocking(move |s| save_new(s, &actor, &base, &file))
-                    .await;
-                match saved {
-                    Ok(saved) => Ok(saved_redirect(&saved)),
-                    Err(e @ AppError::InsufficientStorage(_)) => {
-                        not_saved(&ctx, *form, None, &text, &e).await
-                    }
-                    Err(e) => Err(e),
+pub(super) async fn share_post(ctx: Ctx, body: Bytes) -> Result<Response, AppError> {
+    let form = Form::parse(&body);
+    match handle_post(&ctx, form, None, &Kept::default()).await? {
+        Outcome::Page(response) => Ok(response),
+        Outcome::Save { form, text, base } => {
+            let actor = actor(&ctx)?;
+            let file = text.clone();
+            let saved = ctx
+                .state
+                .blocking(move |s| save_new(s, &actor, &base, &file))
+                .await;
+            match saved {
+                Ok(saved) => Ok(saved_redirect(&saved)),
+                Err(e @ AppError::InsufficientStorage(_)) => {
+                    not_saved(&ctx, *form, None, &text, &e).await
                 }
+                Err(e) => Err(e),
             }
         }
     }
-    .await;
-    page(result, &ctx)
 }
 
 /// The file name a title starts from: the slug of `erfa new`, shortened so that a suffix

@@ -1,8 +1,7 @@
 //! The write-up API: `/api/writeups/{slug}` and its related write-ups.
 
 use axum::Json;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use erfa_index::Scope;
 use serde::Serialize;
@@ -10,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::access::Viewer;
 use crate::error::{AppError, ErrorBody};
+use crate::extract::Path;
 use crate::query::HitJson;
 use crate::state::AppState;
 use crate::writeup::{self, Loaded};
@@ -152,7 +152,7 @@ pub struct RelatedResponse {
 pub(crate) async fn writeup(
     State(state): State<AppState>,
     viewer: Viewer,
-    slug: Result<Path<String>, PathRejection>,
+    slug: Result<Path<String>, AppError>,
 ) -> Result<Response, AppError> {
     let Path(slug) = slug.map_err(|_| AppError::not_found())?;
     let scope = viewer.scope();

@@ -2,19 +2,19 @@
 //! its attachments; redirects from old URLs.
 
 use askama::Template;
-use axum::extract::Path;
-use axum::extract::rejection::PathRejection;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use erfa_accounts::{FlagReason, Signal};
 use erfa_index::Scope;
+use erfa_index::vocab::{Status, Visibility};
 
 use crate::access::Rank;
 use crate::error::AppError;
-use crate::i18n::{self};
+use crate::extract::Path;
+use crate::i18n::{self, Lang, Strings};
 use crate::page::{Ctx, Layout, html, moved_permanently};
 use crate::query::filter_link;
-use crate::writeup::{self, Lookup};
+use crate::writeup::{self, Loaded, Lookup};
 
 /// The signal buttons and counts on a write-up page.
 pub(crate) struct SignalsView {
@@ -118,67 +118,22 @@ fn web_url(text: &str) -> bool {
 }
 
 /// `GET /w/{slug}`: a write-up, an alias redirect, or an attachment next to it.
-pub(super) async fn writeup_page(ctx: Ctx, slug: Result<Path<String>, PathRejection>) -> Response {
-    let Ok(Path(slug)) = slug else {
-        return ctx.error(AppError::not_found()).into_response();
-    };
-    match writeup_or_attachment(&ctx, slug).await {
-        Ok(r) => r,
-        Err(e) => ctx.error(e).into_response(),
-    }
-}
-
-async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, AppError> {
+pub(super) async fn writeup_page(
+    ctx: Ctx,
+    slug: Result<Path<String>, AppError>,
+) -> Result<Response, AppError> {
+    let Path(slug) = slug.map_err(|_| AppError::not_found())?;
     let scope = ctx.scope();
     if writeup::looks_like_attachment(&slug) {
-        let rest = slug.clone();
-        let found = ctx
-            .state
-            .blocking(move |s| writeup::attachment(s, &rest, scope))
-            .await?;
-        let Some(file) = found else {
-            return Err(AppError::not_found());
-        };
-        let disposition = if file.inline { "inline" } else { "attachment" };
-        let name: String = file
-            .file_name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let disposition = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\""))
-            .map_err(|e| AppError::internal(format!("content-disposition: {e}")))?;
-        return Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(file.content_type),
-                ),
-                (header::CONTENT_DISPOSITION, disposition),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-store"),
-                ),
-            ],
-            file.bytes,
-        )
-            .into_response());
+        return attachment(&ctx, slug).await;
     }
-    let lookup = slug.clone();
     let loaded = ctx
         .state
-        .blocking(move |s| writeup::load(s, &lookup, scope))
+        .blocking(move |s| writeup::load(s, &slug, scope))
         .await?;
     let loaded = match loaded {
         Lookup::Found(l) => *l,
-        Lookup::Moved(target) => {
-            return Ok(moved_permanently(&format!("/w/{target}")));
-        }
+        Lookup::Moved(target) => return Ok(moved_permanently(&format!("/w/{target}"))),
         Lookup::Missing => return Err(AppError::not_found()),
     };
     let related_slug = loaded.stored.record.slug.clone();
@@ -188,23 +143,84 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, AppE
         .await?;
 
     let lang = ctx.lang;
-    let t = lang.t();
     let record = &loaded.stored.record;
     let front = &record.front;
+    let public_page = front.visibility == Visibility::Public && front.status == Status::Published;
+    let signals = signals_view(&ctx, &record.slug).await;
+    let template = WriteupTemplate {
+        layout: ctx.layout(front.title.clone(), "", public_page),
+        title: front.title.clone(),
+        summary: front.summary.clone(),
+        kind: front.kind.as_str(),
+        kind_label: lang.facet_value("kind", front.kind.as_str()),
+        date: front.date.map(|d| d.to_string()).unwrap_or_default(),
+        language: record.language.as_str(),
+        banners: banners(lang.t(), &loaded),
+        translation: translation(lang, &loaded),
+        html: loaded.html.clone(),
+        meta: meta_rows(lang, scope, &loaded),
+        contact_ok: front.contact_ok == Some(true),
+        related: related_views(lang, &loaded, more),
+        signals,
+    };
+    html(&template)
+}
 
+/// An attachment of a write-up the viewer may read, which links it.
+async fn attachment(ctx: &Ctx, path: String) -> Result<Response, AppError> {
+    let scope = ctx.scope();
+    let found = ctx
+        .state
+        .blocking(move |s| writeup::attachment(s, &path, scope))
+        .await?;
+    let file = found.ok_or_else(AppError::not_found)?;
+    let disposition = if file.inline { "inline" } else { "attachment" };
+    let name: String = file
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\""))
+        .map_err(|e| AppError::internal(format!("content-disposition: {e}")))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(file.content_type),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
+
+/// The banners above a write-up: archived or unpublished, superseded, a duplicate.
+fn banners(t: &Strings, loaded: &Loaded) -> Vec<Banner> {
+    let front = &loaded.stored.record.front;
     let mut banners = Vec::new();
-    if front.status.as_str() == "archived" {
-        banners.push(Banner {
+    match front.status {
+        Status::Published => {}
+        Status::Archived => banners.push(Banner {
             class: "archived",
             text: t.banner_archived,
             links: Vec::new(),
-        });
-    } else if front.status.as_str() != "published" {
-        banners.push(Banner {
+        }),
+        Status::Draft | Status::Review => banners.push(Banner {
             class: "unpublished",
             text: t.banner_unpublished,
             links: Vec::new(),
-        });
+        }),
     }
     if !loaded.superseded_by.is_empty() {
         banners.push(Banner {
@@ -224,12 +240,17 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, AppE
             links: vec![(dup.title.clone(), format!("/w/{}", dup.slug))],
         });
     }
+    banners
+}
 
-    let translation = loaded
+/// The link to the write-up in the other language: "read in …", its URL, its language.
+fn translation(lang: Lang, loaded: &Loaded) -> Option<(&'static str, String, String)> {
+    let own = loaded.stored.record.language.as_str();
+    loaded
         .translation_of
         .iter()
         .chain(loaded.translations.iter())
-        .find(|l| l.language != record.language.as_str())
+        .find(|l| l.language != own)
         .or(loaded.translation_of.as_ref())
         .map(|l| {
             (
@@ -237,152 +258,130 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, AppE
                 format!("/w/{}", l.slug),
                 l.language.clone(),
             )
-        });
+        })
+}
 
-    let mut meta = Vec::new();
-    let plain = |text: String| MetaValue {
+fn plain(text: String) -> MetaValue {
+    MetaValue {
         text,
         href: None,
         external: false,
+    }
+}
+
+/// A value that links to the search filtered by it.
+fn filtered(text: String, facet: &str, value: &str) -> MetaValue {
+    MetaValue {
+        text,
+        href: Some(filter_link(facet, value)),
+        external: false,
+    }
+}
+
+/// A front-matter URL: a link when it is plain http(s), else text.
+fn link_value(text: &str) -> MetaValue {
+    if web_url(text) {
+        MetaValue {
+            text: text.to_string(),
+            href: Some(text.trim().to_string()),
+            external: true,
+        }
+    } else {
+        plain(text.to_string())
+    }
+}
+
+/// The facts beside a write-up. Organisation, visibility and status are for members.
+fn meta_rows(lang: Lang, scope: Scope, loaded: &Loaded) -> Vec<MetaRow> {
+    let t = lang.t();
+    let record = &loaded.stored.record;
+    let front = &record.front;
+    let mut meta = Vec::new();
+    let mut row = |label: &'static str, values: Vec<MetaValue>| {
+        if !values.is_empty() {
+            meta.push(MetaRow { label, values });
+        }
     };
-    if !front.practices.is_empty() {
-        meta.push(MetaRow {
-            label: t.facet_practices,
-            values: front
-                .practices
-                .iter()
-                .map(|p| MetaValue {
-                    text: i18n::practice_name(p),
-                    href: Some(filter_link("practices", p)),
-                    external: false,
-                })
-                .collect(),
-        });
-    }
-    if !front.tags.is_empty() {
-        meta.push(MetaRow {
-            label: t.facet_tags,
-            values: front
-                .tags
-                .iter()
-                .map(|tag| MetaValue {
-                    text: tag.clone(),
-                    href: Some(filter_link("tags", tag)),
-                    external: false,
-                })
-                .collect(),
-        });
-    }
-    meta.push(MetaRow {
-        label: t.meta_authors,
-        values: if front.authors.is_empty() {
+    let list = |facet: &str, values: &[String]| -> Vec<MetaValue> {
+        values
+            .iter()
+            .map(|v| filtered(v.clone(), facet, v))
+            .collect()
+    };
+    row(
+        t.facet_practices,
+        front
+            .practices
+            .iter()
+            .map(|p| filtered(i18n::practice_name(p), "practices", p))
+            .collect(),
+    );
+    row(t.facet_tags, list("tags", &front.tags));
+    row(
+        t.meta_authors,
+        if front.authors.is_empty() {
             vec![plain(t.anonymous.to_string())]
         } else {
             front.authors.iter().cloned().map(plain).collect()
         },
-    });
+    );
     if scope != Scope::Public
         && let Some(org) = &front.organisation
     {
-        meta.push(MetaRow {
-            label: t.meta_organisation,
-            values: vec![plain(org.clone())],
-        });
+        row(t.meta_organisation, vec![plain(org.clone())]);
     }
     if let Some(sector) = front.sector {
-        meta.push(MetaRow {
-            label: t.facet_sector,
-            values: vec![MetaValue {
-                text: lang.facet_value("sector", sector.as_str()),
-                href: Some(filter_link("sector", sector.as_str())),
-                external: false,
-            }],
-        });
+        let text = lang.facet_value("sector", sector.as_str());
+        row(
+            t.facet_sector,
+            vec![filtered(text, "sector", sector.as_str())],
+        );
     }
     if let Some(size) = front.org_size {
-        meta.push(MetaRow {
-            label: t.facet_org_size,
-            values: vec![MetaValue {
-                text: size.as_str().to_string(),
-                href: Some(filter_link("org_size", size.as_str())),
-                external: false,
-            }],
-        });
+        let text = size.as_str().to_string();
+        row(
+            t.facet_org_size,
+            vec![filtered(text, "org_size", size.as_str())],
+        );
     }
-    if !front.tools.is_empty() {
-        meta.push(MetaRow {
-            label: t.meta_tools,
-            values: front
-                .tools
-                .iter()
-                .map(|tool| MetaValue {
-                    text: tool.clone(),
-                    href: Some(filter_link("tools", tool)),
-                    external: false,
-                })
-                .collect(),
-        });
-    }
+    row(t.meta_tools, list("tools", &front.tools));
     if let Some(meeting) = &front.meeting {
-        meta.push(MetaRow {
-            label: t.facet_meeting,
-            values: vec![MetaValue {
-                text: meeting.clone(),
-                href: Some(filter_link("meeting", meeting)),
-                external: false,
-            }],
-        });
+        row(
+            t.facet_meeting,
+            vec![filtered(meeting.clone(), "meeting", meeting)],
+        );
     }
-    meta.push(MetaRow {
-        label: t.facet_language,
-        values: vec![plain(
+    row(
+        t.facet_language,
+        vec![plain(
             lang.facet_value("language", record.language.as_str()),
         )],
-    });
+    );
     if scope != Scope::Public {
-        meta.push(MetaRow {
-            label: t.meta_visibility,
-            values: vec![plain(
-                if front.visibility.as_str() == "public" {
-                    t.visibility_public
-                } else {
-                    t.visibility_members
-                }
-                .to_string(),
-            )],
-        });
-        if front.status.as_str() != "published" {
-            meta.push(MetaRow {
-                label: t.meta_status,
-                values: vec![plain(lang.status_name(front.status.as_str()).to_string())],
-            });
+        let visibility = match front.visibility {
+            Visibility::Public => t.visibility_public,
+            Visibility::Members => t.visibility_members,
+        };
+        row(t.meta_visibility, vec![plain(visibility.to_string())]);
+        if front.status != Status::Published {
+            let status = lang.status_name(front.status.as_str()).to_string();
+            row(t.meta_status, vec![plain(status)]);
         }
     }
-    let link_value = |text: &String| {
-        if web_url(text) {
-            MetaValue {
-                text: text.clone(),
-                href: Some(text.trim().to_string()),
-                external: true,
-            }
-        } else {
-            plain(text.clone())
-        }
-    };
     if let Some(source) = &front.source {
-        meta.push(MetaRow {
-            label: t.meta_source,
-            values: vec![link_value(source)],
-        });
+        row(t.meta_source, vec![link_value(source)]);
     }
-    if !front.references.is_empty() {
-        meta.push(MetaRow {
-            label: t.meta_references,
-            values: front.references.iter().map(link_value).collect(),
-        });
-    }
+    row(
+        t.meta_references,
+        front.references.iter().map(|r| link_value(r)).collect(),
+    );
+    meta
+}
 
-    // Related: the ones the author named first, then more like this.
+/// Related write-ups: the ones the author named first, then more like this; at most 8.
+fn related_views(lang: Lang, loaded: &Loaded, more: Vec<erfa_index::Hit>) -> Vec<RelatedView> {
+    let t = lang.t();
+    let own = &loaded.stored.record.slug;
     let mut related: Vec<RelatedView> = Vec::new();
     for l in loaded.related.iter().chain(loaded.supersedes.iter()) {
         if related.iter().all(|r| r.href != format!("/w/{}", l.slug)) {
@@ -396,7 +395,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, AppE
     }
     for hit in more {
         let href = format!("/w/{}", hit.slug);
-        if hit.slug != record.slug && related.iter().all(|r| r.href != href) {
+        if hit.slug != *own && related.iter().all(|r| r.href != href) {
             related.push(RelatedView {
                 detail: format!(
                     "{} · {}",
@@ -410,26 +409,7 @@ async fn writeup_or_attachment(ctx: &Ctx, slug: String) -> Result<Response, AppE
         }
     }
     related.truncate(8);
-
-    let public_page = front.visibility.as_str() == "public" && front.status.as_str() == "published";
-    let signals = signals_view(ctx, &record.slug).await;
-    let template = WriteupTemplate {
-        layout: ctx.layout(front.title.clone(), "", public_page),
-        title: front.title.clone(),
-        summary: front.summary.clone(),
-        kind: front.kind.as_str(),
-        kind_label: lang.facet_value("kind", front.kind.as_str()),
-        date: front.date.map(|d| d.to_string()).unwrap_or_default(),
-        language: record.language.as_str(),
-        banners,
-        translation,
-        html: loaded.html.clone(),
-        meta,
-        contact_ok: front.contact_ok == Some(true),
-        related,
-        signals,
-    };
-    html(&template)
+    related
 }
 
 #[cfg(test)]
