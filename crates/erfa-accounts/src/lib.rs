@@ -289,6 +289,8 @@ pub struct Accounts {
     /// A hash verified when a login names an unknown user, so that unknown users and
     /// wrong passwords take the same time.
     dummy_hash: String,
+    /// How many password hashes were verified, for tests and metrics.
+    password_checks: std::sync::atomic::AtomicU64,
     /// The key of search insights' session hashes: random per process, never stored.
     insight_key: [u8; 32],
 }
@@ -454,6 +456,7 @@ impl Accounts {
         Ok(Accounts {
             db: Mutex::new(db),
             dummy_hash: hash_password("erfa-dummy-password")?,
+            password_checks: std::sync::atomic::AtomicU64::new(0),
             insight_key,
         })
     }
@@ -679,10 +682,19 @@ impl Accounts {
             }
         };
         let parsed = PasswordHash::new(&stored).map_err(|_| Error::Hashing)?;
+        self.password_checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let matches = Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok();
         Ok(user.filter(|u| matches && !u.locked))
+    }
+
+    /// How many password hashes [`Accounts::verify_password`] has verified since this
+    /// handle was opened: one per login attempt, whether the name exists or not.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Starts a session; returns its secret id for the cookie. Sessions idle too long are
@@ -989,6 +1001,39 @@ mod tests {
 
     fn fac() -> Actor {
         Actor::without_account("cli")
+    }
+
+    /// Unknown names and wrong passwords cost the same: each login verifies exactly one
+    /// hash, and the stand-in hash for unknown names has the parameters of a real one.
+    #[test]
+    fn unknown_names_verify_one_hash_like_known_ones() {
+        let (_dir, accounts) = accounts();
+        accounts
+            .add_user("jane", Role::Member, PASSWORD)
+            .expect("added");
+        for (name, password) in [
+            ("jane", "a wrong password here"),
+            ("nobody", "a wrong password here"),
+            ("jane", PASSWORD),
+            ("Nobody Else", PASSWORD),
+        ] {
+            let before = accounts.password_checks();
+            accounts.verify_password(name, password).expect("verified");
+            assert_eq!(accounts.password_checks(), before + 1, "{name}");
+        }
+        let stored: String = accounts
+            .db()
+            .query_row(
+                "SELECT password_hash FROM users WHERE name = 'jane'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("a hash");
+        let real = PasswordHash::new(&stored).expect("parses");
+        let dummy = PasswordHash::new(&accounts.dummy_hash).expect("parses");
+        assert_eq!(real.algorithm, dummy.algorithm);
+        assert_eq!(real.version, dummy.version);
+        assert_eq!(real.params.to_string(), dummy.params.to_string());
     }
 
     #[test]

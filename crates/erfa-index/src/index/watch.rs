@@ -556,18 +556,46 @@ mod tests {
     }
 
     #[test]
+    fn reading_is_not_a_change() {
+        use notify::EventKind;
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+        for read in [
+            EventKind::Access(AccessKind::Open(AccessMode::Read)),
+            EventKind::Access(AccessKind::Read),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Access(AccessKind::Any),
+        ] {
+            assert!(is_read_only(&read), "{read:?}");
+        }
+        for change in [
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Modify(ModifyKind::Any),
+            EventKind::Create(CreateKind::File),
+            EventKind::Any,
+        ] {
+            assert!(!is_read_only(&change), "{change:?}");
+        }
+    }
+
+    #[test]
     fn reading_files_does_not_trigger_more_updates() {
         let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let f = start(false);
         std::fs::write(f.content().join("change/b.md"), doc("B", "quietword")).expect("write");
         f.wait_for("quietword", &["change/b"]);
-        // erfa's own reading of files must not feed back into the watcher.
-        std::thread::sleep(Duration::from_millis(300));
+        // erfa's own reading of files must not feed back into the watcher. Events arrive
+        // in order, so once a later write is searchable, whatever reading the first one
+        // caused has been seen too: each write is then exactly one update.
+        std::fs::write(f.content().join("change/c.md"), doc("C", "firstmarker")).expect("write");
+        f.wait_for("firstmarker", &["change/c"]);
         let settled = f.watch.status().updates;
-        std::thread::sleep(Duration::from_millis(500));
+        std::fs::write(f.content().join("change/d.md"), doc("D", "secondmarker")).expect("write");
+        f.wait_for("secondmarker", &["change/d"]);
+        std::fs::write(f.content().join("change/e.md"), doc("E", "thirdmarker")).expect("write");
+        f.wait_for("thirdmarker", &["change/e"]);
         assert_eq!(
             f.watch.status().updates,
-            settled,
+            settled + 2,
             "the watcher keeps updating itself"
         );
     }
