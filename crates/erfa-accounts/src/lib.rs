@@ -41,6 +41,7 @@ use serde::Serialize;
 
 pub mod desk;
 mod names;
+mod people;
 mod schema;
 
 pub use desk::{
@@ -48,6 +49,7 @@ pub use desk::{
     SignalCounts,
 };
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
+pub use people::{LinkPurpose, PendingLink};
 pub use schema::SCHEMA_VERSION;
 
 /// The database's file name in the data folder.
@@ -115,6 +117,9 @@ pub enum Error {
         /// What failed.
         cause: String,
     },
+    /// The current password given to change it is not the account's.
+    #[error("the current password is not right")]
+    WrongPassword,
     /// The data folder cannot be used.
     #[error("data folder {path}: {source}")]
     Folder {
@@ -315,11 +320,11 @@ fn secret() -> String {
 }
 
 /// How secrets are stored: they are random, so a fast hash is enough.
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     blake3::hash(secret.as_bytes()).to_hex().to_string()
 }
 
-fn hash_password(password: &str) -> Result<String> {
+pub(crate) fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -327,7 +332,7 @@ fn hash_password(password: &str) -> Result<String> {
         .map_err(|_| Error::Hashing)
 }
 
-fn check_password(password: &str) -> Result<()> {
+pub(crate) fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         Err(Error::WeakPassword)
     } else {
