@@ -556,6 +556,62 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// People: last login column.
+    pub people_last_login: &'static str,
+    /// People: never logged in.
+    pub people_never: &'static str,
+    /// People: open links heading.
+    pub people_pending: &'static str,
+    /// People: open links explained.
+    pub people_pending_text: &'static str,
+    /// People: no open links.
+    pub people_pending_none: &'static str,
+    /// People: kind of link column.
+    pub people_link_kind: &'static str,
+    /// People: an invitation.
+    pub people_link_invite: &'static str,
+    /// People: a password reset link.
+    pub people_link_reset: &'static str,
+    /// People: whom a link is for, column.
+    pub people_link_for: &'static str,
+    /// People: who made a link, column.
+    pub people_link_by: &'static str,
+    /// People: when a link expires, column.
+    pub people_link_expires: &'static str,
+    /// People: a link made on the server.
+    pub people_link_server: &'static str,
+    /// People: withdraw button.
+    pub people_withdraw: &'static str,
+    /// People: after withdrawing a link.
+    pub people_withdrawn: &'static str,
+    /// Offboarding: confirmation heading.
+    pub people_offboard_confirm_title: &'static str,
+    /// Offboarding: what it does.
+    pub people_offboard_confirm_text: &'static str,
+    /// Offboarding: confirm button.
+    pub people_offboard_confirm: &'static str,
+    /// Cancel a step.
+    pub cancel: &'static str,
+    /// Copy button.
+    pub copy: &'static str,
+    /// Copy button after copying.
+    pub copied: &'static str,
+    /// Account: password heading.
+    pub account_password: &'static str,
+    /// Account: password explained.
+    pub account_password_text: &'static str,
+    /// Account: current password field.
+    pub account_password_current: &'static str,
+    /// Account: new password field.
+    pub account_password_new: &'static str,
+    /// Account: password button.
+    pub account_password_submit: &'static str,
+    /// Account: after the change.
+    pub account_password_changed: &'static str,
+    /// Account: wrong current password.
+    pub account_password_wrong: &'static str,
+    /// Account: new password too short.
+    pub account_password_weak: &'static str,
     /// Invitation page title.
     pub invite_title: &'static str,
     /// Invitation page text.
@@ -1080,6 +1136,34 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    people_last_login: "Last login",
+    people_never: "never",
+    people_pending: "Open links",
+    people_pending_text: "Invitations and password reset links that nobody has used yet. Withdraw one that went to the wrong person or is no longer needed; it stops working at once.",
+    people_pending_none: "No open links.",
+    people_link_kind: "Link",
+    people_link_invite: "Invitation",
+    people_link_reset: "Password reset",
+    people_link_for: "For",
+    people_link_by: "Made by",
+    people_link_expires: "Expires",
+    people_link_server: "the server (erfa user)",
+    people_withdraw: "Withdraw",
+    people_withdrawn: "The link is withdrawn; it no longer opens.",
+    people_offboard_confirm_title: "Offboard this account?",
+    people_offboard_confirm_text: "The account is removed at once: its sessions, API tokens, feed addresses and open links stop working. What the person shared stays. This cannot be undone; a new account of the same name starts empty.",
+    people_offboard_confirm: "Yes, offboard",
+    cancel: "Cancel",
+    copy: "Copy",
+    copied: "Copied",
+    account_password: "Change your password",
+    account_password_text: "Your other sessions end when you change it; you stay logged in here.",
+    account_password_current: "Current password",
+    account_password_new: "New password (at least 10 characters)",
+    account_password_submit: "Change password",
+    account_password_changed: "Your password is changed, and your other sessions have ended.",
+    account_password_wrong: "The current password is not right.",
+    account_password_weak: "The new password needs at least 10 characters.",
     invite_title: "Join erfa",
     invite_text: "Choose the name you will log in with and a password of at least 10 characters.",
     reset_title: "Choose a new password",
@@ -1424,6 +1508,34 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    people_last_login: "Seneste login",
+    people_never: "aldrig",
+    people_pending: "Åbne links",
+    people_pending_text: "Invitationer og links til ny adgangskode, som ingen har brugt endnu. Træk et link tilbage, hvis det er sendt til den forkerte eller ikke skal bruges; det holder op med at virke med det samme.",
+    people_pending_none: "Ingen åbne links.",
+    people_link_kind: "Link",
+    people_link_invite: "Invitation",
+    people_link_reset: "Ny adgangskode",
+    people_link_for: "Til",
+    people_link_by: "Oprettet af",
+    people_link_expires: "Udløber",
+    people_link_server: "serveren (erfa user)",
+    people_withdraw: "Træk tilbage",
+    people_withdrawn: "Linket er trukket tilbage; det virker ikke længere.",
+    people_offboard_confirm_title: "Fjern adgang for denne konto?",
+    people_offboard_confirm_text: "Kontoen fjernes med det samme: dens sessioner, API-nøgler, feedadresser og åbne links holder op med at virke. Det, personen har delt, bliver. Det kan ikke fortrydes; en ny konto med samme navn starter tom.",
+    people_offboard_confirm: "Ja, fjern adgang",
+    cancel: "Annullér",
+    copy: "Kopiér",
+    copied: "Kopieret",
+    account_password: "Skift din adgangskode",
+    account_password_text: "Dine andre sessioner slutter, når du skifter den; du forbliver logget ind her.",
+    account_password_current: "Nuværende adgangskode",
+    account_password_new: "Ny adgangskode (mindst 10 tegn)",
+    account_password_submit: "Skift adgangskode",
+    account_password_changed: "Din adgangskode er skiftet, og dine andre sessioner er afsluttet.",
+    account_password_wrong: "Den nuværende adgangskode er forkert.",
+    account_password_weak: "Den nye adgangskode skal have mindst 10 tegn.",
     invite_title: "Bliv oprettet i erfa",
     invite_text: "Vælg det navn, du vil logge ind med, og en adgangskode på mindst 10 tegn.",
     reset_title: "Vælg en ny adgangskode",

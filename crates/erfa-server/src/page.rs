@@ -155,6 +155,27 @@ impl Layout {
     }
 }
 
+/// The page that asks before an action that cannot be undone: what it is about, what it
+/// does, a button that posts the same form again with `confirm=yes`, and a way back.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub(crate) struct ConfirmTemplate {
+    pub(crate) layout: Layout,
+    pub(crate) heading: &'static str,
+    /// What the action is about (an account, a write-up).
+    pub(crate) subject: String,
+    /// What the action does, and that it cannot be undone.
+    pub(crate) text: &'static str,
+    /// Where the confirmed form posts.
+    pub(crate) action: String,
+    /// The form's other fields, sent again.
+    pub(crate) fields: Vec<(String, String)>,
+    /// The confirming button.
+    pub(crate) confirm: &'static str,
+    /// Where "Cancel" goes.
+    pub(crate) cancel_href: String,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTemplate {

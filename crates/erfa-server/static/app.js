@@ -286,3 +286,21 @@
   var summary = document.getElementById('error-summary');
   if (summary) summary.focus();
 })();
+
+// Copy buttons next to links and tokens shown once: hidden without script, since the
+// text can always be selected by hand.
+(function () {
+  'use strict';
+  document.querySelectorAll('button[data-copy]').forEach(function (button) {
+    var source = document.getElementById(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        button.textContent = button.dataset.copied;
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  });
+})();

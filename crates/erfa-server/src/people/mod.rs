@@ -9,13 +9,14 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use erfa_accounts::{Actor, Link, Role, TokenKind, User};
+use erfa_accounts::{Actor, Link, LinkPurpose, PendingLink, Role, TokenKind, User};
+use erfa_index::Date;
 use serde::Deserialize;
 
-use crate::access::{self, Access, Rank};
+use crate::access::{self, Access, Credential, Rank};
 use crate::error::AppError;
 use crate::extract::{Form, Path};
-use crate::page::{Ctx, Layout, render};
+use crate::page::{ConfirmTemplate, Ctx, Layout, render};
 use crate::route::Route;
 
 /// The routes of this module.
@@ -51,10 +52,16 @@ pub(crate) fn routes() -> Vec<Route> {
             "Create an API token",
             account_token,
         ),
+        Route::post(
+            "/account/password",
+            Access::Member,
+            "Change one's own password; other sessions end",
+            account_password,
+        ),
         Route::get(
             "/admin/people",
             Access::Facilitator,
-            "People: invite, roles, reset, offboard",
+            "People: invite, roles, reset, offboard, open links, last logins",
             people,
         ),
         Route::post(
@@ -78,8 +85,14 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::post(
             "/admin/people/{name}/offboard",
             Access::Facilitator,
-            "Remove an account, its sessions and tokens",
+            "Remove an account, its sessions and tokens (asks first; `confirm=yes` does it)",
             people_offboard,
+        ),
+        Route::post(
+            "/admin/people/links/{id}/withdraw",
+            Access::Facilitator,
+            "Withdraw an invitation or reset link nobody has used",
+            people_withdraw,
         ),
     ]
 }
@@ -217,6 +230,8 @@ struct AccountTemplate {
     role: &'static str,
     feed_url: Option<String>,
     token: Option<String>,
+    notice: Option<&'static str>,
+    password_error: Option<&'static str>,
 }
 
 fn role_name(t: &crate::i18n::Strings, rank: Rank) -> &'static str {
@@ -228,27 +243,39 @@ fn role_name(t: &crate::i18n::Strings, rank: Rank) -> &'static str {
     }
 }
 
-fn account_page(
-    ctx: &Ctx,
+/// What the account page shows besides the account: a secret made just now, or the
+/// outcome of a password change.
+#[derive(Default)]
+struct AccountExtras {
     feed_url: Option<String>,
     token: Option<String>,
+    notice: Option<&'static str>,
+    password_error: Option<&'static str>,
+}
+
+fn account_page(
+    ctx: &Ctx,
+    extras: AccountExtras,
+    status: StatusCode,
 ) -> Result<Response, AppError> {
     let t = ctx.lang.t();
     let template = AccountTemplate {
         layout: ctx.layout(t.account_title.to_string(), "account", false),
         name: ctx.viewer.name().unwrap_or_default().to_string(),
         role: role_name(t, ctx.viewer.rank),
-        feed_url,
-        token,
+        feed_url: extras.feed_url,
+        token: extras.token,
+        notice: extras.notice,
+        password_error: extras.password_error,
     };
-    render(&template, StatusCode::OK)
+    render(&template, status)
 }
 
 async fn account(ctx: Ctx) -> Result<Response, AppError> {
     if !ctx.state.logins() {
         return Ok(Redirect::to("/").into_response());
     }
-    account_page(&ctx, None, None)
+    account_page(&ctx, AccountExtras::default(), StatusCode::OK)
 }
 
 async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, AppError> {
@@ -275,12 +302,72 @@ async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, AppError> {
 async fn account_feed(ctx: Ctx) -> Result<Response, AppError> {
     let token = new_token(&ctx, TokenKind::Feed).await?;
     let url = absolute(&ctx, &format!("/feed.atom?token={token}"));
-    account_page(&ctx, Some(url), None)
+    let extras = AccountExtras {
+        feed_url: Some(url),
+        ..AccountExtras::default()
+    };
+    account_page(&ctx, extras, StatusCode::OK)
 }
 
 async fn account_token(ctx: Ctx) -> Result<Response, AppError> {
     let token = new_token(&ctx, TokenKind::Api).await?;
-    account_page(&ctx, None, Some(token))
+    let extras = AccountExtras {
+        token: Some(token),
+        ..AccountExtras::default()
+    };
+    account_page(&ctx, extras, StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    new_again: String,
+}
+
+/// `POST /account/password`: a new password for the viewer, who knows the current one.
+/// This session stays; every other one ends.
+async fn account_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+    let t = ctx.lang.t();
+    let refuse = |message: &'static str| {
+        let extras = AccountExtras {
+            password_error: Some(message),
+            ..AccountExtras::default()
+        };
+        account_page(&ctx, extras, StatusCode::BAD_REQUEST)
+    };
+    if form.new != form.new_again {
+        return refuse(t.passwords_differ);
+    }
+    let user = ctx
+        .viewer
+        .user
+        .clone()
+        .ok_or_else(|| AppError::Unauthorized(t.error_401_text.to_string()))?;
+    let keep = match &ctx.viewer.credential {
+        Credential::Session(id) => Some(id.clone()),
+        _ => None,
+    };
+    let changed = access::hashing(&ctx.state, move |a| {
+        a.change_password(&user, &form.current, &form.new, keep.as_deref())?;
+        a.audit_user(&Actor::account(&user), "password.change", &user)
+    })
+    .await?;
+    match changed {
+        Ok(()) => {
+            let extras = AccountExtras {
+                notice: Some(t.account_password_changed),
+                ..AccountExtras::default()
+            };
+            account_page(&ctx, extras, StatusCode::OK)
+        }
+        Err(erfa_accounts::Error::WrongPassword) => refuse(t.account_password_wrong),
+        Err(erfa_accounts::Error::WeakPassword) => refuse(t.account_password_weak),
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,6 +378,7 @@ async fn account_token(ctx: Ctx) -> Result<Response, AppError> {
 struct PeopleTemplate {
     layout: Layout,
     people: Vec<PersonRow>,
+    pending: Vec<PendingRow>,
     roles: Vec<(&'static str, &'static str)>,
     link: Option<String>,
     notice: Option<&'static str>,
@@ -306,6 +394,20 @@ struct PersonRow {
     role_name: &'static str,
     locked: bool,
     is_self: bool,
+    /// When the account last logged in, or "never".
+    last_login: String,
+}
+
+/// An invitation or reset link nobody has used yet.
+struct PendingRow {
+    id: i64,
+    /// Sent back with a withdrawal, so that it never ends a later link of the same id.
+    expires: i64,
+    expires_text: String,
+    kind: &'static str,
+    /// The role an invitation gives, or the account a reset is for.
+    target: String,
+    by: String,
 }
 
 async fn people_page(
@@ -314,10 +416,16 @@ async fn people_page(
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let accounts = ctx.state.accounts()?;
-    let users = tokio::task::spawn_blocking(move || accounts.users())
-        .await
-        .map_err(|e| AppError::internal(format!("people task: {e}")))?
-        .map_err(AppError::from)?;
+    let (users, last_logins, links) = tokio::task::spawn_blocking(move || {
+        Ok::<_, erfa_accounts::Error>((
+            accounts.users()?,
+            accounts.last_logins()?,
+            accounts.pending_links()?,
+        ))
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("people task: {e}")))?
+    .map_err(AppError::from)?;
     let t = ctx.lang.t();
     let me = ctx.viewer.account_id();
     let template = PeopleTemplate {
@@ -330,10 +438,14 @@ async fn people_page(
                 locked: u.locked,
                 role: u.role.as_str(),
                 role_name: role_name(t, u.role.into()),
+                last_login: last_logins
+                    .get(&u.id)
+                    .map_or_else(|| t.people_never.to_string(), |at| Date::utc_minute(*at)),
                 segment: form_urlencoded::byte_serialize(u.name.as_bytes()).collect(),
                 name: u.name,
             })
             .collect(),
+        pending: links.into_iter().map(|l| pending_row(t, l)).collect(),
         roles: [Role::Member, Role::Contributor, Role::Facilitator]
             .into_iter()
             .map(|r| (r.as_str(), role_name(t, r.into())))
@@ -342,6 +454,26 @@ async fn people_page(
         notice,
     };
     render(&template, StatusCode::OK)
+}
+
+fn pending_row(t: &crate::i18n::Strings, link: PendingLink) -> PendingRow {
+    let (kind, target) = match link.purpose {
+        LinkPurpose::Invite => (
+            t.people_link_invite,
+            role_name(t, link.role.into()).to_string(),
+        ),
+        LinkPurpose::Reset => (t.people_link_reset, link.user.unwrap_or_default()),
+    };
+    PendingRow {
+        id: link.id,
+        expires: link.expires,
+        expires_text: Date::utc_minute(link.expires),
+        kind,
+        target,
+        by: link
+            .created_by
+            .unwrap_or_else(|| t.people_link_server.to_string()),
+    }
 }
 
 async fn people(ctx: Ctx) -> Result<Response, AppError> {
@@ -357,11 +489,14 @@ struct RoleForm {
     account: Option<String>,
 }
 
-/// The form of the reset and offboard actions: only the optional account id.
+/// The form of the reset and offboard actions: the optional account id, and for
+/// offboarding whether the facilitator confirmed it.
 #[derive(Debug, Deserialize)]
 struct AccountForm {
     #[serde(default)]
     account: Option<String>,
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// A form's fields; a missing or malformed body gives none (the caller says what it
@@ -507,11 +642,67 @@ async fn people_offboard(
     Path(name): Path<String>,
     form: Result<Form<AccountForm>, AppError>,
 ) -> Result<Response, AppError> {
-    let expected = action_account(form)?;
+    let form = form_body(form)?;
+    let expected = expected_account(form.as_ref().and_then(|f| f.account.as_deref()))?;
+    let t = ctx.lang.t();
+    if form.and_then(|f| f.confirm).as_deref() != Some("yes") {
+        // It cannot be undone: ask first, about the account the page showed.
+        let user = change(&ctx, &name, expected, |_, _, user| Ok(user.clone())).await?;
+        let segment: String = form_urlencoded::byte_serialize(user.name.as_bytes()).collect();
+        let template = ConfirmTemplate {
+            layout: ctx.layout(t.people_offboard_confirm_title.to_string(), "people", false),
+            heading: t.people_offboard_confirm_title,
+            subject: format!("{} · {}", user.name, role_name(t, user.role.into())),
+            text: t.people_offboard_confirm_text,
+            action: format!("/admin/people/{segment}/offboard"),
+            fields: vec![("account".to_string(), user.id.to_string())],
+            confirm: t.people_offboard_confirm,
+            cancel_href: "/admin/people".to_string(),
+        };
+        return render(&template, StatusCode::OK);
+    }
     change(&ctx, &name, expected, move |a, me, user| {
         a.remove_user(user)?;
         a.audit_user(me, "user.offboard", user)
     })
     .await?;
-    people_page(&ctx, None, Some(ctx.lang.t().people_offboarded)).await
+    people_page(&ctx, None, Some(t.people_offboarded)).await
+}
+
+#[derive(Debug, Deserialize)]
+struct WithdrawForm {
+    #[serde(default)]
+    expires: String,
+}
+
+/// `POST /admin/people/links/{id}/withdraw`: an open link stops working.
+async fn people_withdraw(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::not_found())?;
+    let expires: i64 = form.expires.trim().parse().map_err(|_| {
+        AppError::bad_request("bad_form", "expires: expected the link's expiry time")
+    })?;
+    let t = ctx.lang.t();
+    let accounts = ctx.state.accounts()?;
+    let me = ctx
+        .viewer
+        .actor()
+        .ok_or_else(|| AppError::Unauthorized(t.error_401_text.to_string()))?;
+    let withdrawn = tokio::task::spawn_blocking(move || {
+        let withdrawn = accounts.withdraw_link(id, expires)?;
+        if withdrawn {
+            accounts.audit(&me, "link.withdraw", &id.to_string())?;
+        }
+        Ok::<_, erfa_accounts::Error>(withdrawn)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("withdraw task: {e}")))?
+    .map_err(AppError::from)?;
+    if !withdrawn {
+        return Err(AppError::not_found());
+    }
+    people_page(&ctx, None, Some(t.people_withdrawn)).await
 }

@@ -770,7 +770,7 @@ async fn invitations_create_accounts_and_resets_set_passwords() {
     let resp = post_form(
         &site.router,
         "/admin/people/newbie/offboard",
-        "",
+        "confirm=yes",
         Some(&fran),
     )
     .await;
@@ -1313,7 +1313,7 @@ async fn a_trusted_proxy_signs_members_in_and_nobody_else_can() {
 // Identity is an account id, never a name (docs/ARCHITECTURE.md, "Invariants")
 
 /// Logs in with `password` and returns the session cookie.
-async fn login_with(router: &Router, name: &str, password: &str) -> String {
+pub(crate) async fn login_with(router: &Router, name: &str, password: &str) -> String {
     let resp = post_form(
         router,
         "/login",
@@ -1335,7 +1335,7 @@ fn cookie_of(resp: &Resp) -> String {
 
 /// The text of the first `<code>` after `marker` in a page: the one-time link, token or
 /// feed address the page shows once.
-fn shown(page: &str, marker: &str) -> String {
+pub(crate) fn shown(page: &str, marker: &str) -> String {
     let start = page
         .find(marker)
         .unwrap_or_else(|| panic!("{marker} in {page}"));
@@ -1347,14 +1347,14 @@ fn shown(page: &str, marker: &str) -> String {
 }
 
 /// A one-time link the people page made, as a path (`/invite/…`).
-async fn people_link(router: &Router, action: &str, form: &str, cookie: &str) -> String {
+pub(crate) async fn people_link(router: &Router, action: &str, form: &str, cookie: &str) -> String {
     let resp = post_form(router, action, form, Some(cookie)).await;
     assert_eq!(resp.status, 200, "{action}: {}", resp.text());
     shown(&resp.text(), "https://erfa.example/invite/")["https://erfa.example".len()..].to_string()
 }
 
 /// Accepts an invitation; returns the new account's session cookie.
-async fn accept(router: &Router, link: &str, name: &str, password: &str) -> String {
+pub(crate) async fn accept(router: &Router, link: &str, name: &str, password: &str) -> String {
     let resp = post_form(
         router,
         link,
@@ -1443,7 +1443,8 @@ async fn offboarding_ends_everything_and_a_reused_name_starts_empty() {
     let page = post_form(app, "/account/token", "", Some(&jane))
         .await
         .text();
-    let marker = page.find("<code>").expect("a token") + "<code>".len();
+    let code = "<code id=\"api-token\">";
+    let marker = page.find(code).expect("a token") + code.len();
     let token = shown(&page[marker..], "");
     assert_eq!(token.len(), 64, "{token}");
     let page = post_form(app, "/account/feed", "", Some(&jane))
@@ -1458,7 +1459,13 @@ async fn offboarding_ends_everything_and_a_reused_name_starts_empty() {
     assert_eq!(get_as(app, &first_reset, None).await.status, 200);
 
     // Offboarded from the people page: everything ends at once.
-    let resp = post_form(app, "/admin/people/jane/offboard", "", Some(&fran)).await;
+    let resp = post_form(
+        app,
+        "/admin/people/jane/offboard",
+        "confirm=yes",
+        Some(&fran),
+    )
+    .await;
     assert_eq!(resp.status, 200);
     assert!(is_login_redirect(&get_as(app, "/mine", Some(&jane)).await));
     assert_eq!(

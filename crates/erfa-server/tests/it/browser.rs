@@ -816,3 +816,212 @@ async fn a_contributor_fills_the_form_previews_and_sends() {
     }
     let _ = session.client.clone().close().await;
 }
+
+/// Runs axe-core on the current page (when npm could fetch it) and fails on serious or
+/// critical violations.
+async fn assert_accessible(client: &Client, page: &str) {
+    if let Some(source) = axe_source() {
+        let violations = axe(client, &source).await;
+        assert!(violations.is_empty(), "{page}: {violations:#?}");
+    }
+}
+
+/// Screenshots of the current page at desktop and phone width, named `{name}-1280` and
+/// `{name}-390`; the page must not scroll sideways on the phone.
+async fn screenshots_at_both_widths(client: &Client, name: &str) {
+    client.set_window_size(1280, 900).await.expect("resized");
+    screenshot(client, &format!("{name}-1280")).await;
+    client.set_window_size(390, 844).await.expect("resized");
+    let overflow = js(
+        client,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    )
+    .await;
+    screenshot(client, &format!("{name}-390")).await;
+    if overflow.as_i64().unwrap_or(0) > 0 {
+        let wide = js(
+            client,
+            "const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))",
+        )
+        .await;
+        panic!("{name} scrolls sideways at 390 px by {overflow} px: {wide}");
+    }
+    client.set_window_size(1280, 900).await.expect("resized");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_invites_withdraws_and_offboards_only_after_confirming() {
+    let site = crate::auth::site(&crate::auth::sample_files(), false);
+    let accounts = site.accounts.clone();
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    c.goto(&format!("{base}/admin/people"))
+        .await
+        .expect("people");
+    wait_for_path(c, "/login").await;
+    log_in_through_the_form(c, "fran").await;
+    wait_for_path(c, "/admin/people").await;
+
+    // An invitation: the link is shown once, with a copy button that works.
+    click_when_ready(c, "invite-submit").await;
+    wait_for("the new link", || async {
+        c.find(Locator::Id("new-link")).await.is_ok()
+    })
+    .await;
+    let copy = c
+        .find(Locator::Css("button[data-copy='new-link']"))
+        .await
+        .expect("a copy button");
+    assert!(
+        copy.is_displayed().await.expect("shown"),
+        "with script it shows"
+    );
+    let open_links = c
+        .find(Locator::Css("#pending-heading + p + div table"))
+        .await
+        .expect("the open links")
+        .text()
+        .await
+        .expect("text");
+    assert!(open_links.contains("Invitation"), "{open_links}");
+    assert_accessible(c, "people page with a new link").await;
+    screenshots_at_both_widths(c, "people-en").await;
+
+    // Withdraw it, by keyboard: focus the button and press Enter.
+    js(
+        c,
+        "document.querySelector('form[action^=\"/admin/people/links/\"] button').focus(); return true",
+    )
+    .await;
+    press(c, Key::Enter.into()).await;
+    wait_for("the withdrawal", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("The link is withdrawn"))
+    })
+    .await;
+    assert!(accounts.pending_links().expect("db").is_empty());
+
+    // Offboarding carl asks first; Cancel leaves him be, Enter on the confirmation does it.
+    js(
+        c,
+        "document.querySelector('form[action=\"/admin/people/carl/offboard\"] button').focus(); return true",
+    )
+    .await;
+    press(c, Key::Enter.into()).await;
+    wait_for("the question", || async {
+        c.find(Locator::Id("confirm-heading")).await.is_ok()
+    })
+    .await;
+    assert_accessible(c, "offboarding confirmation").await;
+    screenshots_at_both_widths(c, "offboard-confirm-en").await;
+    assert!(accounts.user("carl").expect("db").is_some(), "not yet");
+    c.find(Locator::LinkText("Cancel"))
+        .await
+        .expect("cancel")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for_path(c, "/admin/people").await;
+    assert!(accounts.user("carl").expect("db").is_some(), "cancelled");
+    js(
+        c,
+        "document.querySelector('form[action=\"/admin/people/carl/offboard\"] button').focus(); return true",
+    )
+    .await;
+    press(c, Key::Enter.into()).await;
+    wait_for("the question again", || async {
+        c.find(Locator::Id("confirm-heading")).await.is_ok()
+    })
+    .await;
+    js(
+        c,
+        "document.querySelector('.confirm button').focus(); return true",
+    )
+    .await;
+    press(c, Key::Enter.into()).await;
+    wait_for("the offboarding", || async {
+        accounts.user("carl").is_ok_and(|u| u.is_none())
+    })
+    .await;
+
+    // The same pages in Danish.
+    c.goto(&format!("{base}/lang/da?next=/admin/people"))
+        .await
+        .expect("Danish");
+    wait_for_path(c, "/admin/people").await;
+    let heading = c
+        .find(Locator::Css("h1"))
+        .await
+        .expect("h1")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(heading, "Personer");
+    assert_accessible(c, "people page in Danish").await;
+    screenshots_at_both_widths(c, "people-da").await;
+
+    // The account page: a wrong current password is explained, a right one works.
+    c.goto(&format!("{base}/account")).await.expect("account");
+    assert_accessible(c, "account page in Danish").await;
+    screenshots_at_both_widths(c, "account-da").await;
+    for (id, text) in [
+        ("current-password", "not the password"),
+        ("new-password", "fran's new password"),
+        ("new-password-again", "fran's new password"),
+    ] {
+        c.find(Locator::Id(id))
+            .await
+            .expect("a field")
+            .send_keys(text)
+            .await
+            .expect("typed");
+    }
+    c.find(Locator::Css("form[action='/account/password'] button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("sent");
+    wait_for("the refusal", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Den nuværende adgangskode er forkert."))
+    })
+    .await;
+    assert_accessible(c, "account page with an error").await;
+    for (id, text) in [
+        ("current-password", crate::auth::PASSWORD),
+        ("new-password", "fran's new password"),
+        ("new-password-again", "fran's new password"),
+    ] {
+        c.find(Locator::Id(id))
+            .await
+            .expect("a field")
+            .send_keys(text)
+            .await
+            .expect("typed");
+    }
+    c.find(Locator::Css("form[action='/account/password'] button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("sent");
+    wait_for("the change", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Din adgangskode er skiftet"))
+    })
+    .await;
+    assert!(
+        accounts
+            .verify_password("fran", "fran's new password")
+            .expect("db")
+            .is_some()
+    );
+}

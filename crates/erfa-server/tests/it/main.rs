@@ -7,6 +7,7 @@ mod browser;
 mod confidential;
 mod connections;
 mod openapi;
+mod people;
 mod routes;
 mod security;
 mod submit;
