@@ -556,6 +556,44 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// Review: after taking back a publication.
+    pub desk_done_unpublish: &'static str,
+    /// Review: after restoring an archived write-up.
+    pub desk_done_restore: &'static str,
+    /// Review: undo a publication.
+    pub desk_undo_publish: &'static str,
+    /// Review: undo archiving.
+    pub desk_undo_archive: &'static str,
+    /// Review: the action does not fit the status.
+    pub desk_wrong_status: &'static str,
+    /// Review: a submitter whose account is gone.
+    pub desk_former_account: &'static str,
+    /// Review: who sent it.
+    pub desk_sent_by: &'static str,
+    /// Review: sent again after a change request.
+    pub desk_resubmitted: &'static str,
+    /// Review: a draft not sent for review.
+    pub desk_draft_waiting: &'static str,
+    /// Archiving: confirmation heading.
+    pub desk_archive_confirm_title: &'static str,
+    /// Archiving: what it does.
+    pub desk_archive_confirm_text: &'static str,
+    /// Archiving: confirm button.
+    pub desk_archive_confirm: &'static str,
+    /// My write-ups: saved, still a draft.
+    pub mine_saved_draft: &'static str,
+    /// Editing: waiting for review.
+    pub mine_state_review: &'static str,
+    /// Editing: a draft.
+    pub mine_state_draft: &'static str,
+    /// Editing: changes requested.
+    pub mine_state_changes: &'static str,
+    /// Editing: the facilitator's requests.
+    pub share_requests_heading: &'static str,
+    /// Editing: keep as draft.
+    pub button_save_draft: &'static str,
+    /// Editing: send for review.
+    pub button_resubmit: &'static str,
     /// People: last login column.
     pub people_last_login: &'static str,
     /// People: never logged in.
@@ -1136,6 +1174,25 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    desk_done_unpublish: "Back in the review queue: it is no longer published.",
+    desk_done_restore: "Restored: it is out of the archive.",
+    desk_undo_publish: "Undo: back to review",
+    desk_undo_archive: "Undo: restore",
+    desk_wrong_status: "This action does not fit the write-up's status now; reload the review queue.",
+    desk_former_account: "a former account",
+    desk_sent_by: "Sent by",
+    desk_resubmitted: "Sent again after your change request",
+    desk_draft_waiting: "Draft: the contributor has not sent it for review yet, so it cannot be published.",
+    desk_archive_confirm_title: "Archive this write-up?",
+    desk_archive_confirm_text: "Archived write-ups leave search and the review queue; their pages say they are archived. You can restore it afterwards.",
+    desk_archive_confirm: "Yes, archive",
+    mine_saved_draft: "Saved as a draft. Send it for review when it is ready:",
+    mine_state_review: "Status: waiting for the facilitator's review. You can still change it.",
+    mine_state_draft: "Status: draft. The facilitator sees it once you send it for review.",
+    mine_state_changes: "Status: draft — the facilitator asked for changes. Change it, then send it for review again.",
+    share_requests_heading: "What the facilitator asked to change",
+    button_save_draft: "Save as draft",
+    button_resubmit: "Save and send for review",
     people_last_login: "Last login",
     people_never: "never",
     people_pending: "Open links",
@@ -1508,6 +1565,25 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    desk_done_unpublish: "Tilbage til gennemsyn: den er ikke længere offentliggjort.",
+    desk_done_restore: "Gendannet: den er ude af arkivet.",
+    desk_undo_publish: "Fortryd: tilbage til gennemsyn",
+    desk_undo_archive: "Fortryd: gendan",
+    desk_wrong_status: "Handlingen passer ikke til skrivelsens status nu; genindlæs listen til gennemsyn.",
+    desk_former_account: "en tidligere konto",
+    desk_sent_by: "Sendt af",
+    desk_resubmitted: "Sendt igen efter dit ønske om ændringer",
+    desk_draft_waiting: "Kladde: bidragyderen har ikke sendt den til gennemsyn endnu, så den kan ikke offentliggøres.",
+    desk_archive_confirm_title: "Arkivér denne skrivelse?",
+    desk_archive_confirm_text: "Arkiverede skrivelser forsvinder fra søgningen og listen til gennemsyn; deres sider siger, at de er arkiveret. Du kan gendanne den bagefter.",
+    desk_archive_confirm: "Ja, arkivér",
+    mine_saved_draft: "Gemt som kladde. Send den til gennemsyn, når den er klar:",
+    mine_state_review: "Status: venter på facilitatorens gennemsyn. Du kan stadig ændre den.",
+    mine_state_draft: "Status: kladde. Facilitatoren ser den, når du sender den til gennemsyn.",
+    mine_state_changes: "Status: kladde — facilitatoren har bedt om ændringer. Ret den, og send den så til gennemsyn igen.",
+    share_requests_heading: "Det har facilitatoren bedt om at få ændret",
+    button_save_draft: "Gem som kladde",
+    button_resubmit: "Gem og send til gennemsyn",
     people_last_login: "Seneste login",
     people_never: "aldrig",
     people_pending: "Åbne links",

@@ -37,7 +37,7 @@ use crate::access::{Access, Viewer};
 use crate::error::AppError;
 use crate::extract::{Form, Path, Query};
 use crate::i18n::{self, Strings};
-use crate::page::{Ctx, Layout, render};
+use crate::page::{ConfirmTemplate, Ctx, Layout, render};
 use crate::route::Route;
 use crate::state::AppState;
 
@@ -75,13 +75,13 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::get(
             "/admin/review",
             Access::Facilitator,
-            "Review queue: drafts and write-ups in review with their check results",
+            "Review queue: who sent what when, summaries, check results, change requests",
             review::review,
         ),
         Route::post(
             "/admin/review/{*slug}",
             Access::Facilitator,
-            "Publish, request changes (with a comment) or archive a write-up",
+            "Publish, request changes (with a comment), archive (asks first; `confirm=yes` does it), or undo: `unpublish`, `restore`",
             review::review_action,
         ),
         Route::get(

@@ -5,9 +5,16 @@ use super::*;
 struct ReviewItem {
     slug: String,
     title: String,
+    summary: Option<String>,
     path: String,
     status: String,
     status_label: &'static str,
+    /// Who sent it through the form, and when (none for files put in `content/` by hand).
+    sent: Option<String>,
+    /// Sent for review again after the facilitator asked for changes.
+    resubmitted: bool,
+    /// Waiting for review and without errors: it may be published.
+    can_publish: bool,
     /// Whether the write-up is in the index, so its page can be opened.
     indexed: bool,
     errors: Vec<String>,
@@ -15,58 +22,130 @@ struct ReviewItem {
     notes: Vec<String>,
 }
 
+/// What the facilitator just did, with the way to undo it where there is one.
+struct Done {
+    text: &'static str,
+    undo: Option<Undo>,
+}
+
+/// The form that undoes an action on a write-up.
+struct Undo {
+    slug: String,
+    label: &'static str,
+    action: &'static str,
+    /// The status `restore` goes back to.
+    to: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "admin_review.html")]
 struct ReviewTemplate {
     layout: Layout,
     items: Vec<ReviewItem>,
-    notice: Option<&'static str>,
+    done: Option<Done>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ReviewQuery {
+    #[serde(default)]
+    done: String,
+    /// The write-up the action was done to.
+    #[serde(default)]
+    slug: String,
+    /// Its status before, for undoing an archive.
+    #[serde(default)]
+    was: String,
+}
+
+fn done(t: &'static Strings, query: &ReviewQuery) -> Option<Done> {
+    let text = match query.done.as_str() {
+        "unpublish" => t.desk_done_unpublish,
+        "restore" => t.desk_done_restore,
+        other => done_notice(t, other)?,
+    };
+    let slug = query.slug.trim_matches('/');
+    let undo = |label, action, to| Undo {
+        slug: slug.to_string(),
+        label,
+        action,
+        to,
+    };
+    let undo = match query.done.as_str() {
+        _ if slug.is_empty() => None,
+        "publish" => Some(undo(t.desk_undo_publish, "unpublish", "")),
+        "archive" if query.was == "draft" => Some(undo(t.desk_undo_archive, "restore", "draft")),
+        "archive" => Some(undo(t.desk_undo_archive, "restore", "review")),
+        _ => None,
+    };
+    Some(Done { text, undo })
+}
+
+/// Who sent `rel` through the form and when, in words; `None` for other files. Blocking.
+fn sent_by(s: &AppState, t: &Strings, rel: &str) -> Result<Option<String>, AppError> {
+    let Some(accounts) = &s.accounts else {
+        return Ok(None);
+    };
+    let Some(submission) = accounts.submission(rel).map_err(AppError::from)? else {
+        return Ok(None);
+    };
+    let who = match accounts
+        .user_by_id(submission.account_id)
+        .map_err(AppError::from)?
+    {
+        Some(user) => user.name,
+        None => t.desk_former_account.to_string(),
+    };
+    Ok(Some(format!(
+        "{} {who} · {}",
+        t.desk_sent_by,
+        Date::utc_minute(submission.created)
+    )))
+}
+
+fn review_item(s: &AppState, lang: crate::i18n::Lang, e: &Entry) -> Result<ReviewItem, AppError> {
+    let t = lang.t();
+    let status = e.status();
+    let notes: Vec<String> = match &s.accounts {
+        Some(a) => a
+            .review_notes(&e.slug)
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|n| format!("{} · {}: {}", Date::utc_minute(n.at), n.actor, n.comment))
+            .collect(),
+        None => Vec::new(),
+    };
+    let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        e.diagnostics.iter().partition(|d| d.is_error());
+    Ok(ReviewItem {
+        slug: e.slug.clone(),
+        title: e.title(),
+        summary: e.doc.as_ref().and_then(|d| d.front.summary.clone()),
+        path: e.path.clone(),
+        status_label: lang.status_name(&status),
+        sent: sent_by(s, t, &e.path)?,
+        resubmitted: status == "review" && !notes.is_empty(),
+        can_publish: status == "review" && errors.is_empty(),
+        status,
+        indexed: e.doc.is_some(),
+        errors: errors.iter().map(ToString::to_string).collect(),
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+        notes,
+    })
 }
 
 pub(super) async fn review(
     ctx: Ctx,
-    query: Result<Query<DoneQuery>, AppError>,
+    query: Result<Query<ReviewQuery>, AppError>,
 ) -> Result<Response, AppError> {
-    let done = query.map(|q| q.0.done).unwrap_or_default();
+    let query = query.map(|q| q.0).unwrap_or_default();
     let lang = ctx.lang;
     let items = blocking(&ctx.state, move |s| {
         let survey = survey(&s.config.content_dir)?;
         let mut items = Vec::new();
         for e in &survey.entries {
-            let status = e.status();
-            if !matches!(status.as_str(), "draft" | "review") {
-                continue;
+            if matches!(e.status().as_str(), "draft" | "review") {
+                items.push(review_item(s, lang, e)?);
             }
-            let notes = match &s.accounts {
-                Some(a) => a
-                    .review_notes(&e.slug)
-                    .map_err(AppError::from)?
-                    .into_iter()
-                    .map(|n| format!("{} · {}: {}", Date::utc_minute(n.at), n.actor, n.comment))
-                    .collect(),
-                None => Vec::new(),
-            };
-            items.push(ReviewItem {
-                slug: e.slug.clone(),
-                title: e.title(),
-                path: e.path.clone(),
-                status_label: lang.status_name(&status),
-                status,
-                indexed: e.doc.is_some(),
-                errors: e
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(ToString::to_string)
-                    .collect(),
-                warnings: e
-                    .diagnostics
-                    .iter()
-                    .filter(|d| !d.is_error())
-                    .map(ToString::to_string)
-                    .collect(),
-                notes,
-            });
         }
         // Write-ups waiting for review first, then drafts.
         items.sort_by(|a, b| (b.status == "review", &a.path).cmp(&(a.status == "review", &b.path)));
@@ -77,7 +156,7 @@ pub(super) async fn review(
     let template = ReviewTemplate {
         layout: desk_layout(&ctx, t.desk_review),
         items,
-        notice: done_notice(t, &done),
+        done: done(t, &query),
     };
     render(&template, StatusCode::OK)
 }
@@ -88,35 +167,65 @@ pub(super) struct ReviewForm {
     action: String,
     #[serde(default)]
     comment: String,
+    /// For `restore`: the status to go back to, `review` (the default) or `draft`.
+    #[serde(default)]
+    to: String,
+    /// For `archive`: `yes` once the facilitator confirmed it.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// `POST /admin/review/{slug}`: publish, request changes or archive. Only the `status:`
-/// line changes; the change is recorded in the audit log.
+/// `POST /admin/review/{slug}`: publish, request changes or archive (after asking), and
+/// their undoing: a published write-up back to review, an archived one restored. Only
+/// the `status:` line changes; every change is in the audit log.
 pub(super) async fn review_action(
     ctx: Ctx,
     Path(slug): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let status = match form.action.as_str() {
-        "publish" => Status::Published,
-        "changes" => Status::Draft,
-        "archive" => Status::Archived,
-        _ => return Err(bad_form("action: expected publish, changes or archive")),
-    };
     let t = ctx.lang.t();
+    // What the action needs the write-up to be now, and what it makes it.
+    let (from, status): (&[Status], Status) = match form.action.as_str() {
+        "publish" => (&[Status::Draft, Status::Review], Status::Published),
+        "changes" => (
+            &[Status::Draft, Status::Review, Status::Published],
+            Status::Draft,
+        ),
+        "archive" => (
+            &[Status::Draft, Status::Review, Status::Published],
+            Status::Archived,
+        ),
+        "unpublish" => (&[Status::Published], Status::Review),
+        "restore" if form.to == "draft" => (&[Status::Archived], Status::Draft),
+        "restore" => (&[Status::Archived], Status::Review),
+        _ => {
+            return Err(bad_form(
+                "action: expected publish, changes, archive, unpublish or restore",
+            ));
+        }
+    };
     if form.action == "changes" && form.comment.trim().is_empty() {
         return Err(AppError::bad_request(
             "comment_needed",
             t.desk_changes_comment_needed,
         ));
     }
+    let slug = slug.trim_matches('/').to_string();
+    if form.action == "archive" && form.confirm != "yes" {
+        return archive_question(&ctx, &slug).await;
+    }
     let me = actor(&ctx.viewer)?;
     let action = form.action.clone();
     let invalid = t.desk_publish_invalid;
-    blocking(&ctx.state, move |s| {
+    let was = blocking(&ctx.state, move |s| {
         let root = &s.config.content_dir;
-        let entry = path_of(root, slug.trim_matches('/'))?;
-        if status == Status::Published && catalog::load(&entry).0.document.is_none() {
+        let entry = path_of(root, &slug)?;
+        let loaded = catalog::load(&entry).0.document;
+        let was = loaded.as_ref().map(|d| d.front.status);
+        if was.is_some_and(|w| !from.contains(&w)) {
+            return Err(AppError::bad_request("wrong_status", t.desk_wrong_status));
+        }
+        if status == Status::Published && loaded.is_none() {
             return Err(AppError::bad_request("invalid", invalid));
         }
         edit_file(s, &entry.file.rel, |text| {
@@ -132,8 +241,40 @@ pub(super) async fn review_action(
                     .map_err(AppError::from)?;
             }
         }
-        Ok(())
+        Ok((entry.slug, was))
     })
     .await?;
-    Ok(Redirect::to(&format!("/admin/review?done={}", form.action)).into_response())
+    let (slug, was) = was;
+    let was = was.map_or("", |w| w.as_str());
+    let slug: String = form_urlencoded::byte_serialize(slug.as_bytes()).collect();
+    Ok(Redirect::to(&format!(
+        "/admin/review?done={}&slug={slug}&was={was}",
+        form.action
+    ))
+    .into_response())
+}
+
+/// The page that asks before archiving `slug`.
+async fn archive_question(ctx: &Ctx, slug: &str) -> Result<Response, AppError> {
+    let t = ctx.lang.t();
+    let lookup = slug.to_string();
+    let title = blocking(&ctx.state, move |s| {
+        let entry = path_of(&s.config.content_dir, &lookup)?;
+        Ok(catalog::load(&entry)
+            .0
+            .document
+            .map_or_else(|| entry.slug.clone(), |d| d.front.title))
+    })
+    .await?;
+    let template = ConfirmTemplate {
+        layout: desk_layout(ctx, t.desk_archive_confirm_title),
+        heading: t.desk_archive_confirm_title,
+        subject: title,
+        text: t.desk_archive_confirm_text,
+        action: format!("/admin/review/{slug}"),
+        fields: vec![("action".to_string(), "archive".to_string())],
+        confirm: t.desk_archive_confirm,
+        cancel_href: "/admin/review".to_string(),
+    };
+    render(&template, StatusCode::OK)
 }

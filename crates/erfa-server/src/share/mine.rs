@@ -6,6 +6,8 @@ struct MineRow {
     title: String,
     slug: String,
     status: String,
+    /// Waiting for the facilitator (not a draft).
+    in_review: bool,
     editable: bool,
     updated: String,
     /// The facilitator's change requests, newest first.
@@ -17,7 +19,10 @@ struct MineRow {
 struct MineTemplate {
     layout: Layout,
     rows: Vec<MineRow>,
-    saved: Option<String>,
+    /// The slug and title of the write-up just saved.
+    saved: Option<(String, String)>,
+    /// What saving did: sent for review, or kept as a draft.
+    saved_text: &'static str,
     /// The saved write-up is not in the index yet.
     index_pending: bool,
 }
@@ -86,6 +91,7 @@ pub(super) async fn mine(
                         Some(doc) => MineRow {
                             title: doc.front.title.clone(),
                             status: lang.status_name(doc.front.status.as_str()).to_string(),
+                            in_review: doc.front.status == Status::Review,
                             editable: editable(doc.front.status),
                             updated: Date::utc_minute(sub.updated),
                             slug,
@@ -94,6 +100,7 @@ pub(super) async fn mine(
                         None => MineRow {
                             title: sub.path.clone(),
                             status: lang.t().mine_gone.to_string(),
+                            in_review: false,
                             editable: false,
                             updated: Date::utc_minute(sub.updated),
                             slug,
@@ -104,11 +111,18 @@ pub(super) async fn mine(
                 .collect())
         })
         .await?;
-    let saved = saved.filter(|s| rows.iter().any(|r| &r.slug == s));
+    let saved_row = saved.and_then(|s| rows.iter().find(|r| r.slug == s));
+    let t = ctx.lang.t();
+    let saved_text = match saved_row {
+        Some(row) if !row.in_review => t.mine_saved_draft,
+        _ => t.mine_saved,
+    };
+    let saved = saved_row.map(|r| (r.slug.clone(), r.title.clone()));
     let template = MineTemplate {
-        layout: ctx.layout(ctx.lang.t().mine_title.to_string(), "mine", false),
+        layout: ctx.layout(t.mine_title.to_string(), "mine", false),
         rows,
         saved,
+        saved_text,
         index_pending,
     };
     let html = template.render()?;
@@ -116,6 +130,32 @@ pub(super) async fn mine(
 }
 
 /// The viewer's own submission `slug`, parsed; 404 for anything else, 403 once published.
+/// The facilitator's change requests for the submission `rel`, newest first. Blocking.
+fn change_requests(state: &crate::AppState, rel: &str) -> Vec<String> {
+    let key = rel.strip_suffix(".md").unwrap_or(rel);
+    state
+        .accounts
+        .as_ref()
+        .and_then(|a| a.review_notes(key).ok())
+        .map(|notes| notes.into_iter().map(|n| n.comment).collect())
+        .unwrap_or_default()
+}
+
+/// The submission as the edit form knows it.
+async fn editing(ctx: &Ctx, slug: &str, rel: &str, status: Status) -> Editing {
+    let rel = rel.to_string();
+    let requests = ctx
+        .state
+        .blocking(move |s| Ok(change_requests(s, &rel)))
+        .await
+        .unwrap_or_default();
+    Editing {
+        slug: slug.to_string(),
+        status,
+        requests,
+    }
+}
+
 async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), AppError> {
     if !valid_slug(slug) {
         return Err(AppError::not_found());
@@ -149,17 +189,24 @@ async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), App
 }
 
 pub(super) async fn mine_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
-    let (_, doc) = own_submission(&ctx, &slug).await?;
+    let (rel, doc) = own_submission(&ctx, &slug).await?;
+    let editing = editing(&ctx, &slug, &rel, doc.front.status).await;
     let form = Form::from_document(&doc);
     let tags = tag_suggestions(&ctx).await;
-    share_page(
-        &ctx,
-        form,
-        Some(&slug),
-        Extras::default(),
-        tags,
-        StatusCode::OK,
-    )
+    // The preview is filled from the start, as it is after every change.
+    let file = rel.clone();
+    let text = ctx
+        .state
+        .blocking(move |s| {
+            std::fs::read_to_string(s.config.content_dir.join(&file))
+                .map_err(|e| AppError::internal(format!("reading {file}: {e}")))
+        })
+        .await?;
+    let extras = Extras {
+        preview: preview_html(&form, ctx.lang, &text, &format!("{FOLDER}/{slug}"), &rel),
+        ..Extras::default()
+    };
+    share_page(&ctx, form, Some(&editing), extras, tags, StatusCode::OK)
 }
 
 pub(super) async fn mine_post(
@@ -169,11 +216,18 @@ pub(super) async fn mine_post(
 ) -> Result<Response, AppError> {
     let (rel, doc) = own_submission(&ctx, &slug).await?;
     let form = Form::parse(&body);
+    let editing = editing(&ctx, &slug, &rel, doc.front.status).await;
+    // "Save and send for review" turns a draft into a submission waiting for review.
+    let resubmit = form.action == "resubmit" && doc.front.status == Status::Draft;
     let kept = Kept {
-        status: Some(doc.front.status),
+        status: Some(if resubmit {
+            Status::Review
+        } else {
+            doc.front.status
+        }),
         front: Some(doc.front),
     };
-    match handle_post(&ctx, form, Some(&slug), &kept).await? {
+    match handle_post(&ctx, form, Some(&editing), &kept).await? {
         Outcome::Page(response) => Ok(response),
         Outcome::Save { form, text, .. } => {
             let actor = actor(&ctx)?;
@@ -197,6 +251,12 @@ pub(super) async fn mine_post(
                         accounts
                             .record_submission_edit(&actor, &path)
                             .map_err(|e| AppError::internal(format!("recording an edit: {e}")))?;
+                        if resubmit {
+                            let key = path.strip_suffix(".md").unwrap_or(&path);
+                            accounts
+                                .audit(&actor, "review.resubmit", key)
+                                .map_err(AppError::from)?;
+                        }
                     }
                     Ok(index_now(s, &path))
                 })
@@ -204,7 +264,7 @@ pub(super) async fn mine_post(
             match indexed {
                 Ok(indexed) => Ok(saved_redirect(&Saved { rel, indexed })),
                 Err(e @ AppError::InsufficientStorage(_)) => {
-                    not_saved(&ctx, *form, Some(&slug), &text, &e).await
+                    not_saved(&ctx, *form, Some(&editing), &text, &e).await
                 }
                 Err(AppError::Forbidden { code, .. }) => Err(AppError::Forbidden {
                     code,

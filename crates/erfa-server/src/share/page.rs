@@ -67,6 +67,12 @@ struct ShareTemplate {
     action: String,
     editing: bool,
     editing_slug: String,
+    /// Where the write-up being edited stands, in words.
+    editing_status: Option<&'static str>,
+    /// Whether the form offers "Save and send for review" (a draft being edited).
+    resubmit: bool,
+    /// The facilitator's change requests, newest first, shown beside the form.
+    requests: Vec<String>,
     errors: Vec<FieldError>,
     /// Why nothing was saved, when it was not the values' fault (a full disk).
     failure: Option<&'static str>,
@@ -112,6 +118,14 @@ fn choices<T: Copy>(
         .collect()
 }
 
+/// A submission being edited by its author: its slug, where it stands, and what the
+/// facilitator asked to change.
+pub(super) struct Editing {
+    pub(super) slug: String,
+    pub(super) status: Status,
+    pub(super) requests: Vec<String>,
+}
+
 /// What a page shows besides the form: the preview, the similar write-ups, the problems.
 #[derive(Default)]
 pub(super) struct Extras {
@@ -125,7 +139,7 @@ pub(super) struct Extras {
 pub(super) fn share_page(
     ctx: &Ctx,
     form: Form,
-    editing: Option<&str>,
+    editing: Option<&Editing>,
     extras: Extras,
     tag_suggestions: Vec<String>,
     status: StatusCode,
@@ -149,7 +163,7 @@ pub(super) fn share_page(
         }
     };
     let (heading, action, nav) = match editing {
-        Some(slug) => (t.share_edit_title, format!("/mine/{slug}"), "mine"),
+        Some(e) => (t.share_edit_title, format!("/mine/{}", e.slug), "mine"),
         None => (t.share_title, "/share".to_string(), "share"),
     };
     let f = &form;
@@ -158,7 +172,14 @@ pub(super) fn share_page(
         heading,
         action,
         editing: editing.is_some(),
-        editing_slug: editing.unwrap_or_default().to_string(),
+        editing_slug: editing.map(|e| e.slug.clone()).unwrap_or_default(),
+        editing_status: editing.map(|e| match e.status {
+            Status::Review => t.mine_state_review,
+            _ if e.requests.is_empty() => t.mine_state_draft,
+            _ => t.mine_state_changes,
+        }),
+        resubmit: editing.is_some_and(|e| e.status == Status::Draft),
+        requests: editing.map(|e| e.requests.clone()).unwrap_or_default(),
         title: Field {
             required: true,
             ..field("title", t.field_title, t.field_title_hint, &f.title)
@@ -407,13 +428,13 @@ pub(super) enum Outcome {
 pub(super) async fn handle_post(
     ctx: &Ctx,
     form: Form,
-    editing: Option<&str>,
+    editing: Option<&Editing>,
     kept: &Kept,
 ) -> Result<Outcome, AppError> {
     let t = ctx.lang.t();
     let (slug, path) = draft_names(&form, editing);
     let checked = check(&form, kept, &path, t);
-    let sending = matches!(form.action.as_str(), "send" | "confirm");
+    let sending = matches!(form.action.as_str(), "send" | "confirm" | "resubmit");
     if sending && let Some(doc) = &checked.document {
         if !faithful(doc, &form) {
             return Err(AppError::internal(
@@ -466,9 +487,9 @@ pub(super) async fn handle_post(
 
 /// The slug and the path a draft is previewed under: its own when editing, otherwise the
 /// one its title makes.
-fn draft_names(form: &Form, editing: Option<&str>) -> (String, String) {
+fn draft_names(form: &Form, editing: Option<&Editing>) -> (String, String) {
     let s = match editing {
-        Some(s) => s.to_string(),
+        Some(e) => e.slug.clone(),
         None => erfa_index::template::slug_from_title(&form.title),
     };
     (format!("{FOLDER}/{s}"), format!("{FOLDER}/{s}.md"))
@@ -480,7 +501,7 @@ fn draft_names(form: &Form, editing: Option<&str>) -> (String, String) {
 pub(super) async fn not_saved(
     ctx: &Ctx,
     form: Form,
-    editing: Option<&str>,
+    editing: Option<&Editing>,
     text: &str,
     error: &AppError,
 ) -> Result<Response, AppError> {

@@ -346,7 +346,7 @@ async fn a_status_change_rewrites_only_the_status_line() {
         .post(
             "/admin/review/review/no-status",
             Some("facilitator"),
-            &[("action", "archive")],
+            &[("action", "archive"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
@@ -817,4 +817,116 @@ async fn content_health_reports_dropped_stale_missing_broken_and_coverage() {
         html.contains("Service desk"),
         "coverage lists every practice: {html}"
     );
+}
+
+/// Publishing can be taken back; archiving asks first and can be undone; an action that
+/// does not fit the write-up's status changes nothing; drafts are not offered "Publish".
+#[tokio::test]
+async fn publishing_and_archiving_can_be_undone_and_archiving_asks_first() {
+    let mut files = sample();
+    files.push((
+        "review/ready.md",
+        String::from_utf8(draft_bytes(false, "\n", Some("review"))).expect("utf-8"),
+    ));
+    files.push((
+        "review/early.md",
+        String::from_utf8(draft_bytes(false, "\n", Some("draft")))
+            .expect("utf-8")
+            .replace("title: ", "title: Early "),
+    ));
+    let desk = desk(&files, false);
+    let status = |name: &str| {
+        let text = String::from_utf8(desk.read(&format!("review/{name}.md"))).expect("utf-8");
+        text.lines()
+            .find_map(|l| l.strip_prefix("status: "))
+            .and_then(|v| v.split_whitespace().next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let queue = desk.get("/admin/review", Some("facilitator")).await.text();
+    let early = &queue[queue.find("review/early.md").expect("the draft")..];
+    let early = &early[..early.find("</section>").expect("its end")];
+    assert!(!early.contains("value=\"publish\""), "{early}");
+    assert!(early.contains("not sent it for review yet"), "{early}");
+
+    // Publish, then undo from the notice.
+    let resp = desk
+        .post(
+            "/admin/review/review/ready",
+            Some("facilitator"),
+            &[("action", "publish")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    let back = resp.header("location").to_string();
+    assert!(back.contains("done=publish&slug=review%2Fready"), "{back}");
+    assert_eq!(status("ready"), "published");
+    let page = desk.get(&back, Some("facilitator")).await.text();
+    assert!(page.contains("Undo: back to review"), "{page}");
+    assert!(
+        page.contains("name=\"action\" value=\"unpublish\""),
+        "{page}"
+    );
+    let resp = desk
+        .post(
+            "/admin/review/review/ready",
+            Some("facilitator"),
+            &[("action", "unpublish")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(status("ready"), "review");
+    // Taking back what is not published changes nothing.
+    let resp = desk
+        .post(
+            "/admin/review/review/ready",
+            Some("facilitator"),
+            &[("action", "unpublish")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    assert!(resp.text().contains("does not fit"), "{}", resp.text());
+    assert_eq!(status("ready"), "review");
+
+    // Archive: first the question, then the deed, then the undo.
+    let resp = desk
+        .post(
+            "/admin/review/review/ready",
+            Some("facilitator"),
+            &[("action", "archive")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::OK);
+    assert!(
+        resp.text().contains("Archive this write-up?"),
+        "{}",
+        resp.text()
+    );
+    assert_eq!(status("ready"), "review", "not yet");
+    let resp = desk
+        .post(
+            "/admin/review/review/ready",
+            Some("facilitator"),
+            &[("action", "archive"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(status("ready"), "archived");
+    let back = resp.header("location").to_string();
+    assert!(back.contains("was=review"), "{back}");
+    let page = desk.get(&back, Some("facilitator")).await.text();
+    assert!(page.contains("Undo: restore"), "{page}");
+    let resp = desk
+        .post(
+            "/admin/review/review/ready",
+            Some("facilitator"),
+            &[("action", "restore"), ("to", "review")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(status("ready"), "review");
+    let audit = desk.accounts.audit_log(20).expect("audit");
+    for action in ["review.unpublish", "review.archive", "review.restore"] {
+        assert!(audit.iter().any(|a| a.action == action), "{action}");
+    }
 }

@@ -462,7 +462,8 @@ async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
     let resp = get(&f.router, &format!("/mine?saved={slug}")).await;
     assert_eq!(resp.status, StatusCode::OK);
     let html = resp.text();
-    assert!(html.contains(&format!("<code>submissions/{slug}.md</code>")));
+    assert!(html.contains("waits for the facilitator"), "{html}");
+    assert!(!html.contains(".md"), "no file paths: {html}");
     assert!(html.contains("In review"));
     assert!(html.contains(&format!("href=\"/mine/{slug}\"")));
 
@@ -501,6 +502,39 @@ async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
     assert!(
         text.contains("status: draft"),
         "back to the contributor: {text}"
+    );
+
+    // The edit page shows the request beside the form, says where the write-up stands
+    // and sends it for review again; the queue marks it as sent again.
+    let page = get(&f.router, &format!("/mine/{slug}")).await.text();
+    assert!(page.contains("Please add the mistake to avoid."), "{page}");
+    assert!(page.contains("the facilitator asked for changes"), "{page}");
+    assert!(page.contains("value=\"resubmit\""), "{page}");
+    let mut draft = filled(title, "quintavex");
+    draft.push(("action", "send".into()));
+    let resp = post(&f.router, &format!("/mine/{slug}"), &draft).await;
+    assert_eq!(saved(&resp), slug);
+    let mine = get(&f.router, &format!("/mine?saved={slug}")).await.text();
+    assert!(mine.contains("Saved as a draft."), "{mine}");
+    let mut again = filled(title, "quintavex");
+    again.push(("action", "resubmit".into()));
+    let resp = post(&f.router, &format!("/mine/{slug}"), &again).await;
+    assert_eq!(saved(&resp), slug);
+    let text = std::fs::read_to_string(f.content.join(&rel)).expect("the file");
+    assert!(text.contains("status: review"), "sent again: {text}");
+    let mine = get(&f.router, &format!("/mine?saved={slug}")).await.text();
+    assert!(mine.contains("waits for the facilitator"), "{mine}");
+    let queue = get(&f.router, "/admin/review").await.text();
+    assert!(
+        queue.contains("Sent again after your change request"),
+        "{queue}"
+    );
+    assert!(
+        f.accounts
+            .audit_log(5)
+            .expect("the audit log")
+            .iter()
+            .any(|e| e.action == "review.resubmit")
     );
 
     // Published by the facilitator: members find it, and the form no longer edits it.
@@ -907,8 +941,14 @@ async fn a_write_up_the_index_cannot_take_is_saved_and_said_to_be() {
     assert!(
         html.contains(&format!(
             "Your write-up is saved and waits for the facilitator&#39;s review: \
-             <code>{rel}</code> Search will find it as soon as the index has caught up"
+             <a href=\"/mine/{}\">",
+            rel.trim_start_matches("submissions/")
+                .trim_end_matches(".md")
         )),
+        "{html}"
+    );
+    assert!(
+        html.contains("</a> Search will find it as soon as the index has caught up"),
         "{html}"
     );
     assert!(html.contains(&format!("href=\"/mine/{slug}\"")));
