@@ -556,6 +556,22 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// Merging: confirmation heading.
+    pub desk_merge_confirm_title: &'static str,
+    /// Merging: the one kept.
+    pub desk_merge_kept: &'static str,
+    /// Merging: the one retired.
+    pub desk_merge_retired: &'static str,
+    /// Merging: what redirects.
+    pub desk_merge_confirm_redirect: &'static str,
+    /// Merging: sections that move.
+    pub desk_merge_confirm_moves: &'static str,
+    /// Merging: no sections move.
+    pub desk_merge_confirm_nothing_moves: &'static str,
+    /// Merging: confirm button.
+    pub desk_merge_confirm: &'static str,
+    /// Merging: the empty choice.
+    pub desk_merge_choose: &'static str,
     /// Review: after taking back a publication.
     pub desk_done_unpublish: &'static str,
     /// Review: after restoring an archived write-up.
@@ -872,6 +888,8 @@ pub struct Strings {
     // Sharing an experience.
     /// Header: link to the form for sharing an experience.
     pub nav_share: &'static str,
+    /// Navigation: the contributor's own write-ups.
+    pub nav_mine: &'static str,
     /// The form's heading.
     pub share_title: &'static str,
     /// Under the heading.
@@ -1174,6 +1192,14 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    desk_merge_confirm_title: "Merge these two write-ups?",
+    desk_merge_kept: "Kept",
+    desk_merge_retired: "Retired as a duplicate",
+    desk_merge_confirm_redirect: "Its address will lead to the kept one:",
+    desk_merge_confirm_moves: "These sections of the retired one are added to the kept one:",
+    desk_merge_confirm_nothing_moves: "The kept one already has every kind of section, so nothing is added.",
+    desk_merge_confirm: "Yes, merge",
+    desk_merge_choose: "Choose a write-up…",
     desk_done_unpublish: "Back in the review queue: it is no longer published.",
     desk_done_restore: "Restored: it is out of the archive.",
     desk_undo_publish: "Undo: back to review",
@@ -1333,6 +1359,7 @@ pub const EN: Strings = Strings {
     desk_confidential_note: "This digest holds confidential write-ups: share it only inside your organisation, and not beyond.",
     // Sharing an experience.
     nav_share: "Share",
+    nav_mine: "My write-ups",
     share_title: "Share an experience",
     share_intro: "What worked, what failed, what you would do differently. Ten minutes is enough: fill in what you can, preview it, and send it for the facilitator's review. Nothing is published before that.",
     share_edit_title: "Edit your write-up",
@@ -1565,6 +1592,14 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    desk_merge_confirm_title: "Læg disse to skrivelser sammen?",
+    desk_merge_kept: "Beholdes",
+    desk_merge_retired: "Udgår som dublet",
+    desk_merge_confirm_redirect: "Dens adresse vil føre til den, der beholdes:",
+    desk_merge_confirm_moves: "Disse afsnit fra den, der udgår, føjes til den, der beholdes:",
+    desk_merge_confirm_nothing_moves: "Den, der beholdes, har allerede alle slags afsnit, så intet tilføjes.",
+    desk_merge_confirm: "Ja, læg sammen",
+    desk_merge_choose: "Vælg en skrivelse …",
     desk_done_unpublish: "Tilbage til gennemsyn: den er ikke længere offentliggjort.",
     desk_done_restore: "Gendannet: den er ude af arkivet.",
     desk_undo_publish: "Fortryd: tilbage til gennemsyn",
@@ -1724,6 +1759,7 @@ pub const DA: Strings = Strings {
     desk_confidential_note: "Udtrækket indeholder fortrolige skrivelser: del det kun i din egen organisation og ikke videre.",
     // Sharing an experience.
     nav_share: "Del",
+    nav_mine: "Mine erfaringer",
     share_title: "Del en erfaring",
     share_intro: "Hvad virkede, hvad gik galt, hvad ville I gøre anderledes? Ti minutter er nok: udfyld det, du kan, se et eksempel, og send det til facilitatorens gennemsyn. Intet bliver offentliggjort før da.",
     share_edit_title: "Redigér din erfaring",

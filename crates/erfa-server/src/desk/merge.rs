@@ -59,6 +59,9 @@ pub(super) struct MergeForm {
     second: String,
     #[serde(default)]
     append: Option<String>,
+    /// `yes` once the facilitator confirmed what the merge does.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// The sections of `old` whose kind (or, for other headings, whose text) `kept` lacks.
@@ -79,97 +82,158 @@ fn unique_sections(kept: &Document, old: &Document) -> String {
         .join("")
 }
 
+/// A merge as the facilitator will confirm it: which write-up is kept, which one's address
+/// will redirect to it, and which sections move over.
+struct Plan {
+    kept: (catalog::Entry, Document),
+    old: (catalog::Entry, Document),
+    /// The older one's sections that the kept one lacks, as Markdown ("" without append).
+    extra: String,
+}
+
+/// Works out the merge of `first` and `second`, or why it may not happen: the refusals
+/// come before the question, not after it. Blocking.
+fn plan(
+    s: &AppState,
+    t: &'static Strings,
+    first: &str,
+    second: &str,
+    append: bool,
+) -> Result<Plan, AppError> {
+    let root = &s.config.content_dir;
+    let load = |slug: &str| -> Result<(catalog::Entry, Document), AppError> {
+        let entry = path_of(root, slug)?;
+        let doc = catalog::load(&entry).0.document.ok_or_else(|| {
+            AppError::bad_request(
+                "invalid",
+                format!("{}: fix its errors first", entry.file.rel),
+            )
+        })?;
+        Ok((entry, doc))
+    };
+    let a = load(first)?;
+    let b = load(second)?;
+    // Nothing moves to a wider audience without a person saying so: a merge joins only
+    // write-ups of one status and one visibility, and never a translation pair
+    // (docs/SECURITY.md).
+    let (fa, fb) = (&a.1.front, &b.1.front);
+    if fa.status != fb.status || fa.visibility != fb.visibility {
+        return Err(AppError::bad_request(
+            "merge_audience",
+            t.desk_merge_audience,
+        ));
+    }
+    // Drafts and submissions under review are their contributors' work in progress, each
+    // readable only by its own contributor: merging two would show one contributor's
+    // text to another.
+    if matches!(fa.status, Status::Draft | Status::Review) {
+        return Err(AppError::bad_request(
+            "merge_unpublished",
+            t.desk_merge_unpublished,
+        ));
+    }
+    if fa.translation_of.as_deref() == Some(b.1.slug.as_str())
+        || fb.translation_of.as_deref() == Some(a.1.slug.as_str())
+    {
+        return Err(AppError::bad_request(
+            "merge_translation",
+            t.desk_merge_translation,
+        ));
+    }
+    // The older is merged into the newer; without dates, or on the same day, the second
+    // one chosen is merged into the first.
+    let (old, kept) = if a.1.front.date < b.1.front.date {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let extra = if append {
+        unique_sections(&kept.1, &old.1)
+    } else {
+        String::new()
+    };
+    Ok(Plan { kept, old, extra })
+}
+
+/// Carries out `plan`: `duplicate_of` on the older, its slug among the kept one's
+/// `aliases`, the sections appended, and a line in the audit log. Blocking.
+fn apply(s: &AppState, me: &Actor, plan: Plan) -> Result<(String, String), AppError> {
+    let kept_slug = plan.kept.1.slug.clone();
+    let old_slug = plan.old.1.slug.clone();
+    edit_file(s, &plan.old.0.file.rel, |text| {
+        edit::set_scalar(text, "duplicate_of", &kept_slug)
+    })?;
+    edit_file(s, &plan.kept.0.file.rel, |text| {
+        let text = edit::add_to_list(text, "aliases", &old_slug)?;
+        if plan.extra.is_empty() {
+            Ok(text)
+        } else {
+            edit::append_markdown(&text, &plan.extra)
+        }
+    })?;
+    if let Some(accounts) = &s.accounts {
+        accounts
+            .audit(me, "merge", &format!("{old_slug} → {kept_slug}"))
+            .map_err(AppError::from)?;
+    }
+    Ok((old_slug, kept_slug))
+}
+
+/// What the question before a merge says.
+#[derive(Template)]
+#[template(path = "admin_merge_confirm.html")]
+struct MergeConfirmTemplate {
+    layout: Layout,
+    kept_title: String,
+    kept_href: String,
+    old_title: String,
+    old_href: String,
+    /// The headings of the sections that move over.
+    moved: Vec<String>,
+    first: String,
+    second: String,
+    append: bool,
+}
+
+fn question(ctx: &Ctx, plan: &Plan, form: &MergeForm) -> Result<Response, AppError> {
+    let moved = edit::sections(&plan.extra)
+        .into_iter()
+        .map(|(heading, _)| heading.trim().trim_start_matches('#').trim().to_string())
+        .collect();
+    let template = MergeConfirmTemplate {
+        layout: desk_layout(ctx, ctx.lang.t().desk_merge_confirm_title),
+        kept_title: plan.kept.1.front.title.clone(),
+        kept_href: format!("/w/{}", plan.kept.1.slug),
+        old_title: plan.old.1.front.title.clone(),
+        old_href: format!("/w/{}", plan.old.1.slug),
+        moved,
+        first: form.first.clone(),
+        second: form.second.clone(),
+        append: form.append.is_some(),
+    };
+    render(&template, StatusCode::OK)
+}
+
 /// `POST /admin/merge`: the older of two write-ups becomes `duplicate_of` the newer, whose
 /// `aliases` gain the older's slug so that its URL redirects; optionally the older's
-/// sections that the kept one lacks are appended to it.
+/// sections that the kept one lacks are appended to it. Without `confirm=yes` it only
+/// shows what would happen and asks.
 pub(super) async fn merge(ctx: Ctx, Form(form): Form<MergeForm>) -> Result<Response, AppError> {
     let (first, second) = (
         form.first.trim().trim_matches('/').to_string(),
         form.second.trim().trim_matches('/').to_string(),
     );
+    let t = ctx.lang.t();
     if first.is_empty() || first == second {
-        return Err(AppError::bad_request(
-            "bad_form",
-            ctx.lang.t().desk_merge_two,
-        ));
+        return Err(AppError::bad_request("bad_form", t.desk_merge_two));
     }
     let append = form.append.is_some();
+    let plan = blocking(&ctx.state, move |s| plan(s, t, &first, &second, append)).await?;
+    if form.confirm != "yes" {
+        return question(&ctx, &plan, &form);
+    }
     let me = actor(&ctx.viewer)?;
-    let t = ctx.lang.t();
-    let (old, kept) = blocking(&ctx.state, move |s| {
-        let root = &s.config.content_dir;
-        let load = |slug: &str| -> Result<(catalog::Entry, Document), AppError> {
-            let entry = path_of(root, slug)?;
-            let doc = catalog::load(&entry).0.document.ok_or_else(|| {
-                AppError::bad_request(
-                    "invalid",
-                    format!("{}: fix its errors first", entry.file.rel),
-                )
-            })?;
-            Ok((entry, doc))
-        };
-        let a = load(&first)?;
-        let b = load(&second)?;
-        // Nothing moves to a wider audience without a person saying so: a merge joins
-        // only write-ups of one status and one visibility, and never a translation
-        // pair (docs/SECURITY.md).
-        let (fa, fb) = (&a.1.front, &b.1.front);
-        if fa.status != fb.status || fa.visibility != fb.visibility {
-            return Err(AppError::bad_request(
-                "merge_audience",
-                t.desk_merge_audience,
-            ));
-        }
-        // Drafts and submissions under review are their contributors' work in
-        // progress, each readable only by its own contributor: merging two would show
-        // one contributor's text to another.
-        if matches!(fa.status, Status::Draft | Status::Review) {
-            return Err(AppError::bad_request(
-                "merge_unpublished",
-                t.desk_merge_unpublished,
-            ));
-        }
-        if fa.translation_of.as_deref() == Some(b.1.slug.as_str())
-            || fb.translation_of.as_deref() == Some(a.1.slug.as_str())
-        {
-            return Err(AppError::bad_request(
-                "merge_translation",
-                t.desk_merge_translation,
-            ));
-        }
-        // The older is merged into the newer; without dates, or on the same day, the
-        // second one chosen is merged into the first.
-        let ((old_entry, old_doc), (kept_entry, kept_doc)) = if a.1.front.date < b.1.front.date {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        let extra = if append {
-            unique_sections(&kept_doc, &old_doc)
-        } else {
-            String::new()
-        };
-        let kept_slug = kept_doc.slug.clone();
-        let old_slug = old_doc.slug.clone();
-        edit_file(s, &old_entry.file.rel, |text| {
-            edit::set_scalar(text, "duplicate_of", &kept_slug)
-        })?;
-        edit_file(s, &kept_entry.file.rel, |text| {
-            let text = edit::add_to_list(text, "aliases", &old_slug)?;
-            if extra.is_empty() {
-                Ok(text)
-            } else {
-                edit::append_markdown(&text, &extra)
-            }
-        })?;
-        if let Some(accounts) = &s.accounts {
-            accounts
-                .audit(&me, "merge", &format!("{old_slug} → {kept_slug}"))
-                .map_err(AppError::from)?;
-        }
-        Ok((old_slug, kept_slug))
-    })
-    .await?;
+    let (old, kept) = blocking(&ctx.state, move |s| apply(s, &me, plan)).await?;
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     Ok(Redirect::to(&format!(
         "/admin/merge?old={}&kept={}",

@@ -105,7 +105,7 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::post(
             "/admin/merge",
             Access::Facilitator,
-            "Merge: the older becomes `duplicate_of` the kept one and redirects to it",
+            "Merge: shows what happens and asks; `confirm=yes` makes the older `duplicate_of` the kept one, redirecting to it",
             merge::merge,
         ),
         Route::get(

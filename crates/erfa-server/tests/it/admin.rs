@@ -657,6 +657,7 @@ async fn merging_leaves_a_working_redirect() {
     files.push(("cmdb/first.md", older.to_string()));
     files.push(("cmdb/owners.md", newer.to_string()));
     let desk = desk(&files, true);
+    // First the question: what is kept, what redirects where, which sections move.
     let resp = desk
         .post(
             "/admin/merge",
@@ -665,6 +666,34 @@ async fn merging_leaves_a_working_redirect() {
                 ("first", "cmdb/first"),
                 ("second", "cmdb/owners"),
                 ("append", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.text());
+    let question = resp.text();
+    assert!(
+        question.contains("Merge these two write-ups?"),
+        "{question}"
+    );
+    assert!(
+        question.contains("<code>/w/cmdb/first</code> → <code>/w/cmdb/owners</code>"),
+        "{question}"
+    );
+    assert!(question.contains("<input type=\"hidden\" name=\"confirm\" value=\"yes\">"));
+    assert_eq!(
+        String::from_utf8(desk.read("cmdb/first.md")).expect("utf-8"),
+        older,
+        "nothing changes before the answer"
+    );
+    let resp = desk
+        .post(
+            "/admin/merge",
+            Some("facilitator"),
+            &[
+                ("first", "cmdb/first"),
+                ("second", "cmdb/owners"),
+                ("append", "on"),
+                ("confirm", "yes"),
             ],
         )
         .await;

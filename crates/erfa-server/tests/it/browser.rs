@@ -1025,3 +1025,81 @@ async fn a_facilitator_invites_withdraws_and_offboards_only_after_confirming() {
             .is_some()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_reviews_archives_with_a_question_and_undoes_it() {
+    let mut files = crate::auth::sample_files();
+    files.push((
+        "submissions/ready.md".to_string(),
+        "---\ntitle: Ready for review\nsummary: A lesson about change windows.\nkind: lesson\nlanguage: en\nstatus: review\n---\n## Lesson learned\n\nAgree change windows with the business.\n".to_string(),
+    ));
+    let site = crate::auth::site(&files, false);
+    let content = site.content.path().to_path_buf();
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    let status = || {
+        let text = std::fs::read_to_string(content.join("submissions/ready.md")).expect("read");
+        text.lines()
+            .find_map(|l| l.strip_prefix("status: "))
+            .and_then(|v| v.split_whitespace().next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    c.goto(&format!("{base}/admin/review"))
+        .await
+        .expect("queue");
+    wait_for_path(c, "/login").await;
+    log_in_through_the_form(c, "fran").await;
+    wait_for_path(c, "/admin/review").await;
+    assert_accessible(c, "review queue").await;
+    screenshots_at_both_widths(c, "review-en").await;
+
+    // Archive, by keyboard: the question first, then the answer.
+    js(
+        c,
+        "document.querySelector('form.archive-form[action=\"/admin/review/submissions/ready\"] button').focus(); return true",
+    )
+    .await;
+    press(c, Key::Enter.into()).await;
+    wait_for("the question", || async {
+        c.find(Locator::Id("confirm-heading")).await.is_ok()
+    })
+    .await;
+    assert_eq!(status(), "review", "not yet");
+    assert_accessible(c, "archive question").await;
+    screenshots_at_both_widths(c, "archive-confirm-en").await;
+    js(
+        c,
+        "document.querySelector('.confirm button').focus(); return true",
+    )
+    .await;
+    press(c, Key::Enter.into()).await;
+    wait_for("the archive", || async { status() == "archived" }).await;
+
+    // The notice offers the undo.
+    wait_for("the undo", || async {
+        c.source().await.is_ok_and(|s| s.contains("Undo: restore"))
+    })
+    .await;
+    assert_accessible(c, "review queue with undo").await;
+    screenshots_at_both_widths(c, "review-undo-en").await;
+    c.find(Locator::Css(".notice form button"))
+        .await
+        .expect("undo")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the restore", || async { status() == "review" }).await;
+
+    // In Danish.
+    c.goto(&format!("{base}/lang/da?next=/admin/review"))
+        .await
+        .expect("Danish");
+    wait_for_path(c, "/admin/review").await;
+    assert_accessible(c, "review queue in Danish").await;
+    screenshots_at_both_widths(c, "review-da").await;
+}
