@@ -34,6 +34,7 @@
 // The core: every feature may use these; they use no feature.
 mod access; // who is asking, the least access a route needs, the rule comparing them
 mod assets; // the embedded style sheet, script and icon
+mod clock; // times in Danish time
 mod error; // AppError and the JSON error shape
 mod extract; // Form, Query and Path whose rejection is an AppError
 mod guards; // login throttle, hashing permits

@@ -91,7 +91,7 @@ pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
         audit: audit
             .into_iter()
             .map(|a| AuditView {
-                at: Date::utc_minute(a.at),
+                at: crate::clock::danish_minute(a.at),
                 actor: a.actor,
                 action: a.action,
                 target: a.target,

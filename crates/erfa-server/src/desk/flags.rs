@@ -50,7 +50,7 @@ pub(super) async fn flags(
                 title,
                 reason: i18n::flag_reason(t, f.reason),
                 comment: f.comment,
-                at: Date::utc_minute(f.at),
+                at: crate::clock::danish_minute(f.at),
                 state: flag_state_label(t, f.state),
                 open: f.state == FlagState::Open,
                 slug: f.writeup,

@@ -98,7 +98,7 @@ fn sent_by(s: &AppState, t: &Strings, rel: &str) -> Result<Option<String>, AppEr
     Ok(Some(format!(
         "{} {who} · {}",
         t.desk_sent_by,
-        Date::utc_minute(submission.created)
+        crate::clock::danish_minute(submission.created)
     )))
 }
 
@@ -110,7 +110,14 @@ fn review_item(s: &AppState, lang: crate::i18n::Lang, e: &Entry) -> Result<Revie
             .review_notes(&e.slug)
             .map_err(AppError::from)?
             .into_iter()
-            .map(|n| format!("{} · {}: {}", Date::utc_minute(n.at), n.actor, n.comment))
+            .map(|n| {
+                format!(
+                    "{} · {}: {}",
+                    crate::clock::danish_minute(n.at),
+                    n.actor,
+                    n.comment
+                )
+            })
             .collect(),
         None => Vec::new(),
     };

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::{Actor, Link, LinkPurpose, PendingLink, Role, TokenKind, User};
-use erfa_index::Date;
 use serde::Deserialize;
 
 use crate::access::{self, Access, Credential, Rank};
@@ -438,9 +437,10 @@ async fn people_page(
                 locked: u.locked,
                 role: u.role.as_str(),
                 role_name: role_name(t, u.role.into()),
-                last_login: last_logins
-                    .get(&u.id)
-                    .map_or_else(|| t.people_never.to_string(), |at| Date::utc_minute(*at)),
+                last_login: last_logins.get(&u.id).map_or_else(
+                    || t.people_never.to_string(),
+                    |at| crate::clock::danish_minute(*at),
+                ),
                 segment: form_urlencoded::byte_serialize(u.name.as_bytes()).collect(),
                 name: u.name,
             })
@@ -467,7 +467,7 @@ fn pending_row(t: &crate::i18n::Strings, link: PendingLink) -> PendingRow {
     PendingRow {
         id: link.id,
         expires: link.expires,
-        expires_text: Date::utc_minute(link.expires),
+        expires_text: crate::clock::danish_minute(link.expires),
         kind,
         target,
         by: link

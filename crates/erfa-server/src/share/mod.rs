@@ -261,7 +261,10 @@ mod tests {
 
     #[test]
     fn timestamps_are_utc() {
-        assert_eq!(Date::utc_minute(0), "1970-01-01 00:00 UTC");
-        assert_eq!(Date::utc_minute(1_709_999_999), "2024-03-09 15:59 UTC");
+        assert_eq!(crate::clock::danish_minute(0), "1970-01-01 00:00 UTC");
+        assert_eq!(
+            crate::clock::danish_minute(1_709_999_999),
+            "2024-03-09 15:59 UTC"
+        );
     }
 }
