@@ -871,13 +871,24 @@ impl Accounts {
 
     /// The latest audit entries, newest first.
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.audit_entries(false, limit)
+    }
+
+    /// The latest audit entries that change something, newest first: logins and logouts
+    /// are left out.
+    pub fn activity(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.audit_entries(true, limit)
+    }
+
+    fn audit_entries(&self, changes_only: bool, limit: usize) -> Result<Vec<AuditEntry>> {
         let db = self.db();
         let mut stmt = db.prepare(
             "SELECT at, actor, actor_id, action, target, target_id FROM audit
-             ORDER BY id DESC LIMIT ?1",
+             WHERE ?1 = 0 OR action NOT IN ('login', 'logout')
+             ORDER BY id DESC LIMIT ?2",
         )?;
         let entries = stmt
-            .query_map(params![limit as i64], |row| {
+            .query_map(params![changes_only, limit as i64], |row| {
                 Ok(AuditEntry {
                     at: row.get(0)?,
                     actor: row.get(1)?,

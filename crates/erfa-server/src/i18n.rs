@@ -237,6 +237,46 @@ pub fn flag_reason(t: &Strings, reason: FlagReason) -> &'static str {
     }
 }
 
+/// What an audit-log action did, in words ("published", "offboarded"), for the desk's
+/// activity list; `None` for actions without words (shown by their code).
+pub fn activity(lang: Lang, action: &str) -> Option<&'static str> {
+    let (en, da) = match action {
+        "review.publish" => ("published", "offentliggjorde"),
+        "review.changes" => ("asked for changes to", "bad om ændringer i"),
+        "review.archive" => ("archived", "arkiverede"),
+        "review.unpublish" => (
+            "took back the publication of",
+            "trak offentliggørelsen tilbage for",
+        ),
+        "review.restore" => ("restored", "gendannede"),
+        "review.resubmit" => ("sent for review again", "sendte igen til gennemsyn"),
+        "submission.create" => ("shared", "delte"),
+        "submission.edit" => ("edited", "redigerede"),
+        "merge" => ("merged", "lagde sammen"),
+        "flag.resolve" => ("resolved a flag on", "løste en markering på"),
+        "flag.dismiss" => ("dismissed a flag on", "afviste en markering på"),
+        "invite.create" => ("created an invitation as", "oprettede en invitation som"),
+        "reset.create" => (
+            "created a password reset link for",
+            "oprettede et link til ny adgangskode til",
+        ),
+        "link.use" => ("used a one-time link:", "brugte et engangslink:"),
+        "link.withdraw" => ("withdrew an open link", "trak et åbent link tilbage"),
+        "user.offboard" | "user remove" => ("offboarded", "fjernede adgangen for"),
+        "password.change" => ("changed the password of", "skiftede adgangskode for"),
+        "token.create" => ("created an API token for", "oprettede en API-nøgle til"),
+        "feed.create" => ("created a feed address for", "oprettede en feedadresse til"),
+        "role.member" => ("made a member:", "gjorde til medlem:"),
+        "role.contributor" => ("made a contributor:", "gjorde til bidragyder:"),
+        "role.facilitator" => ("made a facilitator:", "gjorde til facilitator:"),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::En => en,
+        Lang::Da => da,
+    })
+}
+
 /// The strings of one language. Fields are named after where they appear.
 #[derive(Debug)]
 pub struct Strings {
@@ -556,6 +596,20 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// Desk: what needs attention, heading.
+    pub desk_attention: &'static str,
+    /// Desk: waiting for review.
+    pub desk_attention_review: &'static str,
+    /// Desk: open flags.
+    pub desk_attention_flags: &'static str,
+    /// Desk: write-ups with errors.
+    pub desk_attention_broken: &'static str,
+    /// Desk: zero-result topics.
+    pub desk_attention_zero: &'static str,
+    /// Desk: drafts.
+    pub desk_attention_drafts: &'static str,
+    /// Desk: activity heading.
+    pub desk_activity: &'static str,
     /// Merging: confirmation heading.
     pub desk_merge_confirm_title: &'static str,
     /// Merging: the one kept.
@@ -695,16 +749,12 @@ pub struct Strings {
     pub desk_title: &'static str,
     /// Desk: what it is for.
     pub desk_intro: &'static str,
-    /// Desk: the audit log heading.
-    pub desk_audit: &'static str,
     /// Desk: time column.
     pub desk_when: &'static str,
     /// Desk: actor column.
     pub desk_who: &'static str,
     /// Desk: action column.
     pub desk_what: &'static str,
-    /// Desk: target column.
-    pub desk_target: &'static str,
     /// Desk: an empty list.
     pub desk_nothing: &'static str,
     /// Desk: a button that reloads with new settings.
@@ -1192,6 +1242,13 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    desk_attention: "Needs your attention",
+    desk_attention_review: "Write-ups waiting for review",
+    desk_attention_flags: "Open flags from members",
+    desk_attention_broken: "Write-ups with errors, left out of search",
+    desk_attention_zero: "Topics members searched for and did not find (12 weeks)",
+    desk_attention_drafts: "Drafts not sent for review yet",
+    desk_activity: "What happened lately",
     desk_merge_confirm_title: "Merge these two write-ups?",
     desk_merge_kept: "Kept",
     desk_merge_retired: "Retired as a duplicate",
@@ -1262,11 +1319,9 @@ pub const EN: Strings = Strings {
     nav_digest: "Digest",
     desk_title: "Facilitator's desk",
     desk_intro: "What needs your attention: write-ups waiting for review, members' flags, the health of the collection, what members search for, and the next meeting.",
-    desk_audit: "Recent changes",
     desk_when: "When",
     desk_who: "Who",
     desk_what: "What",
-    desk_target: "On",
     desk_nothing: "Nothing here.",
     desk_update: "Show",
     desk_review: "Review queue",
@@ -1592,6 +1647,13 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    desk_attention: "Kræver din opmærksomhed",
+    desk_attention_review: "Skrivelser, der venter på gennemsyn",
+    desk_attention_flags: "Åbne markeringer fra medlemmer",
+    desk_attention_broken: "Skrivelser med fejl, som søgningen udelader",
+    desk_attention_zero: "Emner, medlemmer søgte efter uden at finde noget (12 uger)",
+    desk_attention_drafts: "Kladder, der endnu ikke er sendt til gennemsyn",
+    desk_activity: "Det seneste, der er sket",
     desk_merge_confirm_title: "Læg disse to skrivelser sammen?",
     desk_merge_kept: "Beholdes",
     desk_merge_retired: "Udgår som dublet",
@@ -1662,11 +1724,9 @@ pub const DA: Strings = Strings {
     nav_digest: "Udtræk",
     desk_title: "Facilitatorens skrivebord",
     desk_intro: "Det, der venter på dig: skrivelser til gennemsyn, medlemmernes markeringer, samlingens tilstand, hvad medlemmerne søger efter, og næste møde.",
-    desk_audit: "Seneste ændringer",
     desk_when: "Hvornår",
     desk_who: "Hvem",
     desk_what: "Hvad",
-    desk_target: "På",
     desk_nothing: "Intet her.",
     desk_update: "Vis",
     desk_review: "Til gennemsyn",

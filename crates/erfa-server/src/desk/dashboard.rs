@@ -1,17 +1,20 @@
-//! The desk's front page: what waits for the facilitator, and the audit log.
+//! The desk's front page: what needs the facilitator first, with counts, and what people
+//! did lately, in words.
 
 use super::*;
 
-struct DeskLink {
+/// One thing that may need the facilitator, with how many.
+struct Attention {
     href: &'static str,
     label: &'static str,
-    count: Option<usize>,
+    count: usize,
 }
 
-struct AuditView {
+struct ActivityView {
     at: String,
     actor: String,
-    action: String,
+    /// What was done, in words (or the action's code when it has none).
+    what: String,
     target: String,
 }
 
@@ -19,84 +22,108 @@ struct AuditView {
 #[template(path = "admin.html")]
 struct DashboardTemplate {
     layout: Layout,
-    links: Vec<DeskLink>,
-    audit: Vec<AuditView>,
+    attention: Vec<Attention>,
+    activity: Vec<ActivityView>,
 }
 
+/// The counts behind the attention list.
+struct Counts {
+    review: usize,
+    drafts: usize,
+    broken: usize,
+    flags: usize,
+    zero_topics: usize,
+}
+
+/// How many weeks of searches the zero-result topics count.
+const ZERO_RESULT_WEEKS: u32 = 12;
+
 pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
-    let (survey_counts, flags, audit) = blocking(&ctx.state, |s| {
+    let (counts, activity) = blocking(&ctx.state, |s| {
         let survey = survey(&s.config.content_dir)?;
-        let review = survey
-            .entries
-            .iter()
-            .filter(|e| matches!(e.status().as_str(), "draft" | "review"))
-            .count();
-        let errors = survey
+        let with_status = |status: &str| {
+            survey
+                .entries
+                .iter()
+                .filter(|e| e.status() == status)
+                .count()
+        };
+        let broken = survey
             .entries
             .iter()
             .filter(|e| e.diagnostics.iter().any(Diagnostic::is_error))
             .count();
-        let (flags, audit) = match &s.accounts {
+        let (flags, zero_topics, activity) = match &s.accounts {
             Some(a) => (
                 a.flags(Some(FlagState::Open))
                     .map_err(AppError::from)?
                     .len(),
-                a.audit_log(15).map_err(AppError::from)?,
+                a.search_insights(ZERO_RESULT_WEEKS, 50)
+                    .map_err(AppError::from)?
+                    .zero
+                    .len(),
+                a.activity(20).map_err(AppError::from)?,
             ),
-            None => (0, Vec::new()),
+            None => (0, 0, Vec::new()),
         };
-        Ok(((review, errors), flags, audit))
+        let counts = Counts {
+            review: with_status("review"),
+            drafts: with_status("draft"),
+            broken,
+            flags,
+            zero_topics,
+        };
+        Ok((counts, activity))
     })
     .await?;
-    let t = ctx.lang.t();
+    let lang = ctx.lang;
+    let t = lang.t();
     let template = DashboardTemplate {
         layout: desk_layout(&ctx, t.desk_title),
-        links: vec![
-            DeskLink {
-                href: "/admin/review",
-                label: t.desk_review,
-                count: Some(survey_counts.0),
-            },
-            DeskLink {
-                href: "/admin/flags",
-                label: t.desk_flags,
-                count: Some(flags),
-            },
-            DeskLink {
-                href: "/admin/health",
-                label: t.desk_health,
-                count: Some(survey_counts.1),
-            },
-            DeskLink {
-                href: "/admin/merge",
-                label: t.desk_merge,
-                count: None,
-            },
-            DeskLink {
-                href: "/admin/insights",
-                label: t.desk_insights,
-                count: None,
-            },
-            DeskLink {
-                href: "/admin/meeting",
-                label: t.desk_meeting,
-                count: None,
-            },
-            DeskLink {
-                href: "/digest",
-                label: t.desk_digest,
-                count: None,
-            },
-        ],
-        audit: audit
+        attention: attention(t, &counts),
+        activity: activity
             .into_iter()
-            .map(|a| AuditView {
+            .map(|a| ActivityView {
                 at: crate::clock::danish_minute(a.at),
                 actor: a.actor,
-                action: a.action,
+                what: i18n::activity(lang, &a.action).map_or(a.action, str::to_string),
                 target: a.target,
             })
             .collect(),
     };
     render(&template, StatusCode::OK)
+}
+
+/// What needs the facilitator, most urgent first; what needs nothing comes last.
+fn attention(t: &'static Strings, c: &Counts) -> Vec<Attention> {
+    let mut list = vec![
+        Attention {
+            href: "/admin/review",
+            label: t.desk_attention_review,
+            count: c.review,
+        },
+        Attention {
+            href: "/admin/flags",
+            label: t.desk_attention_flags,
+            count: c.flags,
+        },
+        Attention {
+            href: "/admin/health",
+            label: t.desk_attention_broken,
+            count: c.broken,
+        },
+        Attention {
+            href: "/admin/insights",
+            label: t.desk_attention_zero,
+            count: c.zero_topics,
+        },
+        Attention {
+            href: "/admin/review",
+            label: t.desk_attention_drafts,
+            count: c.drafts,
+        },
+    ];
+    // A stable sort: the order above decides among the ones that need something.
+    list.sort_by_key(|a| a.count == 0);
+    list
 }

@@ -63,6 +63,15 @@ impl Desk {
         send(&self.router, request).await
     }
 
+    async fn get_lang(&self, uri: &str, who: Option<&str>, lang: &str) -> Resp {
+        let request = self
+            .request(Method::GET, uri, who)
+            .header("accept-language", lang)
+            .body(Body::empty())
+            .expect("a request");
+        send(&self.router, request).await
+    }
+
     async fn post(&self, uri: &str, who: Option<&str>, form: &[(&str, &str)]) -> Resp {
         let body: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
@@ -958,4 +967,56 @@ async fn publishing_and_archiving_can_be_undone_and_archiving_asks_first() {
     for action in ["review.unpublish", "review.archive", "review.restore"] {
         assert!(audit.iter().any(|a| a.action == action), "{action}");
     }
+}
+
+/// The desk's front page: what needs attention first, with counts, and the activity in
+/// words without logins.
+#[tokio::test]
+async fn the_desk_lists_what_needs_attention_and_activity_in_words() {
+    let mut files = sample();
+    files.push((
+        "review/ready.md",
+        String::from_utf8(draft_bytes(false, "\n", Some("review"))).expect("utf-8"),
+    ));
+    let desk = desk(&files, false);
+    let fran = desk
+        .accounts
+        .require("facilitator")
+        .expect("the facilitator");
+    desk.accounts
+        .audit_user(&erfa_accounts::Actor::account(&fran), "login", &fran)
+        .expect("a login");
+    let resp = desk
+        .post(
+            "/admin/review/review/ready",
+            Some("facilitator"),
+            &[("action", "publish")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    let page = desk.get("/admin", Some("facilitator")).await.text();
+    assert!(page.contains("Needs your attention"), "{page}");
+    let drafts = page
+        .find("Drafts not sent for review yet")
+        .expect("the drafts line");
+    let waiting = page
+        .find("Write-ups waiting for review")
+        .expect("the review line");
+    assert!(
+        drafts < waiting,
+        "nothing waits for review, so it comes last: {page}"
+    );
+    assert!(
+        page.contains("published <strong>review/ready</strong>"),
+        "{page}"
+    );
+    assert!(!page.contains(">login<"), "logins are left out: {page}");
+    let danish = desk
+        .get_lang("/admin", Some("facilitator"), "da")
+        .await
+        .text();
+    assert!(
+        danish.contains("offentliggjorde <strong>review/ready</strong>"),
+        "{danish}"
+    );
 }

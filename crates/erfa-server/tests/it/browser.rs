@@ -1102,4 +1102,18 @@ async fn a_facilitator_reviews_archives_with_a_question_and_undoes_it() {
     wait_for_path(c, "/admin/review").await;
     assert_accessible(c, "review queue in Danish").await;
     screenshots_at_both_widths(c, "review-da").await;
+
+    // The desk's front page, in Danish: what needs attention, what happened.
+    c.goto(&format!("{base}/admin")).await.expect("the desk");
+    let activity = c
+        .find(Locator::Css("#activity-heading + div table"))
+        .await
+        .expect("the activity")
+        .text()
+        .await
+        .expect("text");
+    assert!(activity.contains("arkiverede"), "{activity}");
+    assert!(!activity.contains("login"), "{activity}");
+    assert_accessible(c, "desk in Danish").await;
+    screenshots_at_both_widths(c, "desk-da").await;
 }
