@@ -192,8 +192,6 @@
   var similarList = document.getElementById('similar-list');
   var notes = document.getElementById('notes');
   var notesList = document.getElementById('notes-list');
-  var send = document.getElementById('send-button');
-  var sendText = send ? send.textContent : '';
   var timer = null;
   var sequence = 0;
 
@@ -237,11 +235,6 @@
       return li;
     }));
     similar.hidden = items.length === 0;
-    // Whoever has seen the similar write-ups may send anyway, in one step.
-    if (send && send.dataset.anyway) {
-      send.value = items.length ? 'confirm' : 'send';
-      send.textContent = items.length ? send.dataset.anyway : sendText;
-    }
   }
 
   function showNotes(items) {
@@ -284,7 +277,9 @@
     timer = window.setTimeout(update, 400);
   });
   var summary = document.getElementById('error-summary');
+  var secondStep = document.getElementById('second-step');
   if (summary) summary.focus();
+  else if (secondStep) secondStep.focus();
 })();
 
 // Copy buttons next to links and tokens shown once: hidden without script, since the

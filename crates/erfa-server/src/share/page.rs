@@ -79,6 +79,8 @@ struct ShareTemplate {
     notes: Vec<String>,
     preview: Option<String>,
     similar: Vec<SimilarView>,
+    /// The second step of sending: the similar write-ups beside "send anyway".
+    second_step: bool,
     title: Field,
     summary: Field,
     kind: Field,
@@ -134,6 +136,8 @@ pub(super) struct Extras {
     pub(super) notes: Vec<String>,
     pub(super) preview: Option<String>,
     pub(super) similar: Vec<Hit>,
+    /// Sending found similar write-ups: the second step, "send anyway", next to them.
+    pub(super) second_step: bool,
 }
 
 pub(super) fn share_page(
@@ -243,6 +247,7 @@ pub(super) fn share_page(
         failure: extras.failure,
         notes: extras.notes,
         preview: extras.preview,
+        second_step: extras.second_step,
         similar: similar_views(lang, extras.similar),
     };
     render(&template, status)
@@ -459,6 +464,7 @@ pub(super) async fn handle_post(
             notes: checked.notes,
             preview: preview_html(&form, ctx.lang, &checked.text, &slug, &path),
             similar: hits,
+            second_step: true,
             ..Extras::default()
         };
         return share_page(ctx, form, editing, extras, tags, StatusCode::OK).map(Outcome::Page);
@@ -481,6 +487,7 @@ pub(super) async fn handle_post(
         notes: checked.notes,
         similar: hits,
         failure: None,
+        second_step: false,
     };
     share_page(ctx, form, editing, extras, tags, status).map(Outcome::Page)
 }
@@ -518,6 +525,7 @@ pub(super) async fn not_saved(
     let extras = Extras {
         failure: Some(ctx.lang.t().err_disk_full),
         preview: preview_html(&form, ctx.lang, text, &slug, &path),
+        second_step: !similar.is_empty(),
         similar,
         ..Extras::default()
     };

@@ -788,6 +788,10 @@ async fn a_contributor_fills_the_form_previews_and_sends() {
     })
     .await;
     if c.current_url().await.expect("url").path() != "/mine" {
+        // The second step: the similar write-ups next to "send anyway", in focus.
+        assert_eq!(active_id(c).await, "second-step");
+        assert_accessible(c, "the second step").await;
+        screenshots_at_both_widths(c, "share-second-step").await;
         click_when_ready(c, "send-button").await;
     }
     wait_for("the confirmation", || async {
