@@ -44,6 +44,14 @@ pub(crate) fn danish_minute(seconds: i64) -> String {
     )
 }
 
+/// Today's date in Denmark, `YYYY-MM-DD`.
+pub(crate) fn danish_today() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    danish_minute(now)[..10].to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -596,6 +596,10 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// Printed pages: the confidentiality line.
+    pub print_confidential: &'static str,
+    /// Printed pages: the day printed.
+    pub print_printed: &'static str,
     /// Desk: what needs attention, heading.
     pub desk_attention: &'static str,
     /// Desk: waiting for review.
@@ -1242,6 +1246,8 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    print_confidential: "Confidential — for members of the network only",
+    print_printed: "Printed",
     desk_attention: "Needs your attention",
     desk_attention_review: "Write-ups waiting for review",
     desk_attention_flags: "Open flags from members",
@@ -1647,6 +1653,8 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    print_confidential: "Fortroligt — kun for medlemmer",
+    print_printed: "Udskrevet",
     desk_attention: "Kræver din opmærksomhed",
     desk_attention_review: "Skrivelser, der venter på gennemsyn",
     desk_attention_flags: "Åbne markeringer fra medlemmer",

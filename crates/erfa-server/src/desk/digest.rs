@@ -29,6 +29,10 @@ struct DigestTemplate {
     meeting: String,
     items: Vec<DigestItem>,
     any_confidential: bool,
+    /// What the printed header names: the meeting.
+    print_heading: String,
+    /// The day it is printed.
+    printed: String,
 }
 
 /// `GET /digest`: write-ups of one meeting (or chosen by `slug`), as the viewer may read
@@ -102,6 +106,12 @@ pub(super) async fn digest(
     let template = DigestTemplate {
         layout: ctx.layout(t.desk_digest.to_string(), "digest", false),
         any_confidential: items.iter().any(|i| i.confidential),
+        print_heading: if meeting.is_empty() {
+            t.desk_digest.to_string()
+        } else {
+            format!("{} · {} {meeting}", t.desk_digest, t.facet_meeting)
+        },
+        printed: crate::clock::danish_today(),
         meetings,
         meeting,
         items,

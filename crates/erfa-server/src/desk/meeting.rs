@@ -118,6 +118,10 @@ struct MeetingTemplate {
     agenda: Agenda,
     since: String,
     markdown_href: String,
+    /// What the printed header names: the agenda and the period it covers.
+    print_heading: String,
+    /// The day it is printed.
+    printed: String,
 }
 
 fn since_param(query: Result<Query<AgendaQuery>, AppError>) -> String {
@@ -141,11 +145,18 @@ pub(super) async fn meeting(
             form_urlencoded::byte_serialize(since.trim().as_bytes()).collect::<String>()
         )
     };
+    let print_heading = if shown.is_empty() {
+        t.desk_meeting.to_string()
+    } else {
+        format!("{} · {} {shown}", t.desk_meeting, t.desk_since)
+    };
     let template = MeetingTemplate {
         layout: desk_layout(&ctx, t.desk_meeting),
         agenda,
         since: shown,
         markdown_href,
+        print_heading,
+        printed: crate::clock::danish_today(),
     };
     render(&template, StatusCode::OK)
 }

@@ -1020,3 +1020,45 @@ async fn the_desk_lists_what_needs_attention_and_activity_in_words() {
         "{danish}"
     );
 }
+
+/// Printed, the digest and the agenda name the group, what they cover and the day, carry
+/// the confidentiality line (repeated on every page by the print style), and leave empty
+/// sections out.
+#[tokio::test]
+async fn the_digest_and_the_agenda_print_with_a_header_and_the_confidentiality_line() {
+    let desk = desk(&sample(), false);
+    let digest = desk
+        .get_lang("/digest?meeting=2022-Q1", Some("member"), "da")
+        .await
+        .text();
+    assert!(
+        digest.contains("class=\"print-only print-header\""),
+        "{digest}"
+    );
+    assert!(
+        digest.contains("Udtræk · Møde 2022-Q1 · Udskrevet 20"),
+        "{digest}"
+    );
+    assert!(
+        digest.contains(
+            "<p class=\"print-only print-confidential\">Fortroligt — kun for medlemmer</p>"
+        ),
+        "{digest}"
+    );
+    let agenda = desk.get("/admin/meeting", Some("facilitator")).await.text();
+    assert!(
+        agenda.contains("Confidential — for members of the network only"),
+        "{agenda}"
+    );
+    // Nothing was searched for in vain: that section is left out of print.
+    assert!(
+        agenda.contains("<section aria-labelledby=\"a-zero\" class=\"no-print\">"),
+        "{agenda}"
+    );
+    let css = desk.get("/static/app.css", None).await.text();
+    assert!(css.contains("counter(page)"), "page numbers");
+    assert!(
+        css.contains(".print-confidential { position: fixed;"),
+        "every page"
+    );
+}
