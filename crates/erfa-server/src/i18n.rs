@@ -596,6 +596,8 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// A contributor's own unpublished submission.
+    pub own_unpublished: &'static str,
     /// Printed pages: the confidentiality line.
     pub print_confidential: &'static str,
     /// Printed pages: the day printed.
@@ -1246,6 +1248,7 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    own_unpublished: "Not published yet: only you and the facilitator can read this.",
     print_confidential: "Confidential — for members of the network only",
     print_printed: "Printed",
     desk_attention: "Needs your attention",
@@ -1653,6 +1656,7 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    own_unpublished: "Ikke offentliggjort endnu: kun du og facilitatoren kan læse den.",
     print_confidential: "Fortroligt — kun for medlemmer",
     print_printed: "Udskrevet",
     desk_attention: "Kræver din opmærksomhed",

@@ -13,6 +13,9 @@ use erfa_index::{Engine, Scope, SearchRequest, Sort, Store};
 
 use crate::error::AppError;
 
+/// The folder of `content/` that the share form writes into: contributors' submissions.
+pub const SUBMISSIONS: &str = "submissions";
+
 /// The server's settings, resolved once by the binary from flags, `ERFA_*` environment and
 /// the optional TOML file. The library never reads the environment.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,8 @@ struct MineRow {
     status: String,
     /// Waiting for the facilitator (not a draft).
     in_review: bool,
+    /// Whether its page can be opened (it is still in the submissions folder).
+    linked: bool,
     editable: bool,
     updated: String,
     /// The facilitator's change requests, newest first.
@@ -92,6 +94,7 @@ pub(super) async fn mine(
                             title: doc.front.title.clone(),
                             status: lang.status_name(doc.front.status.as_str()).to_string(),
                             in_review: doc.front.status == Status::Review,
+                            linked: true,
                             editable: editable(doc.front.status),
                             updated: crate::clock::danish_minute(sub.updated),
                             slug,
@@ -101,6 +104,7 @@ pub(super) async fn mine(
                             title: sub.path.clone(),
                             status: lang.t().mine_gone.to_string(),
                             in_review: false,
+                            linked: false,
                             editable: false,
                             updated: crate::clock::danish_minute(sub.updated),
                             slug,

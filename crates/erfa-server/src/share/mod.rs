@@ -50,7 +50,7 @@ use page::*;
 use preview::*;
 
 /// The folder of `content/` that the form writes into.
-pub const FOLDER: &str = "submissions";
+pub use crate::state::SUBMISSIONS as FOLDER;
 /// How many similar write-ups the duplicate warning shows.
 const SIMILAR: usize = 3;
 /// The longest one-line value accepted (titles, summaries, names).

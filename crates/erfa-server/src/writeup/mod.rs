@@ -7,6 +7,7 @@
 //! served with its visibility and only under its URL.
 
 pub(crate) mod api;
+mod own;
 mod page;
 
 use std::path::{Component, Path};

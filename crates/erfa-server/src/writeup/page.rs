@@ -127,6 +127,7 @@ pub(super) async fn writeup_page(
     if writeup::looks_like_attachment(&slug) {
         return attachment(&ctx, slug).await;
     }
+    let requested = slug.clone();
     let loaded = ctx
         .state
         .blocking(move |s| writeup::load(s, &slug, scope))
@@ -134,7 +135,13 @@ pub(super) async fn writeup_page(
     let loaded = match loaded {
         Lookup::Found(l) => *l,
         Lookup::Moved(target) => return Ok(moved_permanently(&format!("/w/{target}"))),
-        Lookup::Missing => return Err(AppError::not_found()),
+        Lookup::Missing => {
+            // A contributor's own submission, not published yet, for its author only.
+            return match super::own::own_submission(&ctx, &requested).await? {
+                Some(page) => Ok(page),
+                None => Err(AppError::not_found()),
+            };
+        }
     };
     let related_slug = loaded.stored.record.slug.clone();
     let more = ctx

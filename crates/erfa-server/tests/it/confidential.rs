@@ -320,3 +320,60 @@ async fn members_answers_over_http_are_the_same_with_or_without_unpublished_writ
         );
     }
 }
+
+/// A contributor opens their own submission as a page before it is published; for anyone
+/// else the address names nothing, exactly as a missing write-up.
+#[tokio::test]
+async fn a_submission_s_page_is_for_its_author_until_published() {
+    let mut files = crate::auth::sample_files();
+    files.push((
+        "submissions/carls-lesson.md".to_string(),
+        "---\ntitle: Carl's lesson zqxcarlword\nkind: lesson\nlanguage: en\nstatus: review\n---\n## Lesson learned\n\nzqxcarlword: agree change windows with the business.\n".to_string(),
+    ));
+    let site = crate::auth::site(&files, false);
+    let app = &site.router;
+    let carl = site.accounts.require("carl").expect("carl");
+    site.accounts
+        .record_submission(
+            &erfa_accounts::Actor::account(&carl),
+            "submissions/carls-lesson.md",
+        )
+        .expect("recorded");
+    let author = crate::auth::login(app, "carl").await;
+    let page = crate::auth::get_as(app, "/w/submissions/carls-lesson", Some(&author)).await;
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    assert!(text.contains("agree change windows"), "{text}");
+    assert!(text.contains("Not published yet"), "{text}");
+    assert!(text.contains("href=\"/mine/carls-lesson\""), "{text}");
+    assert_eq!(page.header("cache-control"), "private, no-store");
+    let mine = crate::auth::get_as(app, "/mine", Some(&author))
+        .await
+        .text();
+    assert!(
+        mine.contains("href=\"/w/submissions/carls-lesson\""),
+        "{mine}"
+    );
+
+    // Another member, and a contributor who did not write it: a missing page.
+    let other = crate::auth::login(app, "mia").await;
+    let missing = crate::auth::get_as(app, "/w/submissions/no-such-lesson", Some(&other)).await;
+    let theirs = crate::auth::get_as(app, "/w/submissions/carls-lesson", Some(&other)).await;
+    assert_eq!(theirs.status, 404);
+    assert_eq!(
+        theirs.text().replace("carls-lesson", "no-such-lesson"),
+        missing.text(),
+        "no different from a missing page"
+    );
+    assert!(!theirs.text().contains("zqxcarlword"));
+    // Anonymous visitors are asked to log in, as for any page.
+    let anonymous = crate::auth::get_as(app, "/w/submissions/carls-lesson", None).await;
+    assert_eq!(anonymous.status, 303);
+
+    // Published, it is an ordinary write-up; archived, it is gone for its author too.
+    let path = site.content.path().join("submissions/carls-lesson.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("status: review", "status: archived")).expect("write");
+    let gone = crate::auth::get_as(app, "/w/submissions/carls-lesson", Some(&author)).await;
+    assert_eq!(gone.status, 404);
+}
