@@ -20,7 +20,12 @@ struct ReviewItem {
     errors: Vec<String>,
     warnings: Vec<String>,
     notes: Vec<String>,
+    /// The closest published write-ups: is it new, or does it repeat one?
+    closest: Vec<(String, String)>,
 }
+
+/// How many of the closest published write-ups an item shows.
+const CLOSEST: usize = 3;
 
 /// What the facilitator just did, with the way to undo it where there is one.
 struct Done {
@@ -123,6 +128,17 @@ fn review_item(s: &AppState, lang: crate::i18n::Lang, e: &Entry) -> Result<Revie
     };
     let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
         e.diagnostics.iter().partition(|d| d.is_error());
+    let closest = if e.doc.is_some() {
+        s.engine
+            .related(&e.slug, Scope::Facilitator, 12)?
+            .into_iter()
+            .filter(|h| h.status.is_none_or(|s| s == Status::Published))
+            .take(CLOSEST)
+            .map(|h| (format!("/w/{}", h.slug), h.title))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ReviewItem {
         slug: e.slug.clone(),
         title: e.title(),
@@ -137,6 +153,7 @@ fn review_item(s: &AppState, lang: crate::i18n::Lang, e: &Entry) -> Result<Revie
         errors: errors.iter().map(ToString::to_string).collect(),
         warnings: warnings.iter().map(ToString::to_string).collect(),
         notes,
+        closest,
     })
 }
 

@@ -1062,3 +1062,30 @@ async fn the_digest_and_the_agenda_print_with_a_header_and_the_confidentiality_l
         "every page"
     );
 }
+
+/// Each item in the review queue names who sent it and the closest published write-ups,
+/// so the facilitator sees whether it is new.
+#[tokio::test]
+async fn review_items_show_their_closest_published_write_ups() {
+    let mut files = sample();
+    files.push((
+        "submissions/cab-again.md",
+        "---\ntitle: Our change advisory board copied a bank\nkind: mistake\npractices: [change-enablement]\ntags: [cab]\nlanguage: en\nstatus: review\n---\n## Mistake to avoid\n\nCopying the change advisory board of a bank 1:1.\n".to_string(),
+    ));
+    let desk = desk(&files, false);
+    let contributor = desk.accounts.require("contributor").expect("a contributor");
+    desk.accounts
+        .record_submission(
+            &erfa_accounts::Actor::account(&contributor),
+            "submissions/cab-again.md",
+        )
+        .expect("recorded");
+    let queue = desk.get("/admin/review", Some("facilitator")).await.text();
+    let item = &queue[queue
+        .find("Our change advisory board copied a bank")
+        .expect("the item")..];
+    let item = &item[..item.find("</section>").expect("its end")];
+    assert!(item.contains("Sent by contributor · 20"), "{item}");
+    assert!(item.contains("Closest published write-ups:"), "{item}");
+    assert!(item.contains("href=\"/w/change/cab-copied\""), "{item}");
+}
