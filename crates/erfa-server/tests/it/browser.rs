@@ -1120,4 +1120,13 @@ async fn a_facilitator_reviews_archives_with_a_question_and_undoes_it() {
     assert!(!activity.contains("login"), "{activity}");
     assert_accessible(c, "desk in Danish").await;
     screenshots_at_both_widths(c, "desk-da").await;
+
+    // Merging: both pickers start empty, and the page fits a phone.
+    c.goto(&format!("{base}/admin/merge")).await.expect("merge");
+    for id in ["merge-first", "merge-second"] {
+        let chosen = js(c, &format!("return document.getElementById('{id}').value")).await;
+        assert_eq!(chosen, json!(""), "{id}");
+    }
+    assert_accessible(c, "merge page in Danish").await;
+    screenshots_at_both_widths(c, "merge-da").await;
 }
