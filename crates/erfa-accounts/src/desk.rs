@@ -160,6 +160,8 @@ pub struct ReviewNote {
     pub comment: String,
     /// Seconds since 1970.
     pub at: i64,
+    /// The write-up's text when the change was asked for (none for notes without it).
+    pub text: Option<String>,
 }
 
 /// One query of search insights.
@@ -375,9 +377,21 @@ impl Accounts {
 
     /// Keeps the facilitator's note on a write-up (a change request).
     pub fn add_review_note(&self, writeup: &str, actor: &str, comment: &str) -> Result<()> {
+        self.add_change_request(writeup, actor, comment, None)
+    }
+
+    /// Records a change request with the write-up's `text` as it is now, so that what
+    /// changed since can be shown when it comes back.
+    pub fn add_change_request(
+        &self,
+        writeup: &str,
+        actor: &str,
+        comment: &str,
+        text: Option<&str>,
+    ) -> Result<()> {
         self.db().execute(
-            "INSERT INTO review_notes (writeup, actor, comment, at) VALUES (?1, ?2, ?3, ?4)",
-            params![writeup, actor, cap(comment), now()],
+            "INSERT INTO review_notes (writeup, actor, comment, at, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![writeup, actor, cap(comment), now(), text],
         )?;
         Ok(())
     }
@@ -386,7 +400,7 @@ impl Accounts {
     pub fn review_notes(&self, writeup: &str) -> Result<Vec<ReviewNote>> {
         let db = self.db();
         let mut stmt = db.prepare(
-            "SELECT writeup, actor, comment, at FROM review_notes WHERE writeup = ?1
+            "SELECT writeup, actor, comment, at, text FROM review_notes WHERE writeup = ?1
              ORDER BY at DESC, id DESC",
         )?;
         let notes = stmt
@@ -396,6 +410,7 @@ impl Accounts {
                     actor: r.get(1)?,
                     comment: r.get(2)?,
                     at: r.get(3)?,
+                    text: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

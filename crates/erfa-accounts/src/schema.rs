@@ -35,6 +35,10 @@ const MIGRATIONS: &[Migration] = &[
         what: "records refer to account ids, accounts can be locked",
         run: account_ids,
     },
+    Migration {
+        what: "change requests keep the text they were made on",
+        run: change_request_text,
+    },
 ];
 
 /// The schema version this erfa writes (`PRAGMA user_version`).
@@ -369,6 +373,13 @@ fn account_ids(tx: &Transaction<'_>) -> Result<()> {
             params![owners.last_id],
         )?;
     }
+    Ok(())
+}
+
+/// Version 3: a change request keeps the write-up's text as it was when the change was
+/// asked for, so that the review queue can show what changed since (NULL for older ones).
+fn change_request_text(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch("ALTER TABLE review_notes ADD COLUMN text TEXT;")?;
     Ok(())
 }
 

@@ -596,6 +596,8 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// Review: what changed since the change request.
+    pub desk_changes_since: &'static str,
     /// Review: the closest published write-ups.
     pub desk_closest: &'static str,
     /// A contributor's own unpublished submission.
@@ -1250,6 +1252,7 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    desk_changes_since: "What changed since your request",
     desk_closest: "Closest published write-ups:",
     own_unpublished: "Not published yet: only you and the facilitator can read this.",
     print_confidential: "Confidential — for members of the network only",
@@ -1659,6 +1662,7 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    desk_changes_since: "Det er ændret siden dit ønske",
     desk_closest: "Nærmeste offentliggjorte skrivelser:",
     own_unpublished: "Ikke offentliggjort endnu: kun du og facilitatoren kan læse den.",
     print_confidential: "Fortroligt — kun for medlemmer",

@@ -22,6 +22,44 @@ struct ReviewItem {
     notes: Vec<String>,
     /// The closest published write-ups: is it new, or does it repeat one?
     closest: Vec<(String, String)>,
+    /// For a write-up sent again: what changed since the last change request.
+    changes: Vec<DiffLine>,
+}
+
+/// One line of what changed: `added`, `removed` or `same` (context), and its text.
+struct DiffLine {
+    class: &'static str,
+    text: String,
+}
+
+/// The most lines of a diff the queue shows.
+const MAX_DIFF_LINES: usize = 80;
+
+/// What changed from `before` to `after`, line by line, with one line of context around
+/// each change.
+fn diff(before: &str, after: &str) -> Vec<DiffLine> {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let mut lines = Vec::new();
+    for group in diff.grouped_ops(1) {
+        for op in group {
+            for change in diff.iter_changes(&op) {
+                let class = match change.tag() {
+                    similar::ChangeTag::Insert => "added",
+                    similar::ChangeTag::Delete => "removed",
+                    similar::ChangeTag::Equal => "same",
+                };
+                lines.push(DiffLine {
+                    class,
+                    text: change.value().trim_end_matches(['\r', '\n']).to_string(),
+                });
+            }
+        }
+        if lines.len() >= MAX_DIFF_LINES {
+            break;
+        }
+    }
+    lines.truncate(MAX_DIFF_LINES);
+    lines
 }
 
 /// How many of the closest published write-ups an item shows.
@@ -110,22 +148,29 @@ fn sent_by(s: &AppState, t: &Strings, rel: &str) -> Result<Option<String>, AppEr
 fn review_item(s: &AppState, lang: crate::i18n::Lang, e: &Entry) -> Result<ReviewItem, AppError> {
     let t = lang.t();
     let status = e.status();
-    let notes: Vec<String> = match &s.accounts {
-        Some(a) => a
-            .review_notes(&e.slug)
-            .map_err(AppError::from)?
-            .into_iter()
-            .map(|n| {
-                format!(
-                    "{} · {}: {}",
-                    crate::clock::danish_minute(n.at),
-                    n.actor,
-                    n.comment
-                )
-            })
-            .collect(),
+    let raw_notes = match &s.accounts {
+        Some(a) => a.review_notes(&e.slug).map_err(AppError::from)?,
         None => Vec::new(),
     };
+    let changes = match raw_notes.iter().find_map(|n| n.text.as_deref()) {
+        Some(before) if status == "review" => {
+            let now =
+                std::fs::read_to_string(s.config.content_dir.join(&e.path)).unwrap_or_default();
+            diff(before, &now)
+        }
+        _ => Vec::new(),
+    };
+    let notes: Vec<String> = raw_notes
+        .into_iter()
+        .map(|n| {
+            format!(
+                "{} · {}: {}",
+                crate::clock::danish_minute(n.at),
+                n.actor,
+                n.comment
+            )
+        })
+        .collect();
     let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
         e.diagnostics.iter().partition(|d| d.is_error());
     let closest = if e.doc.is_some() {
@@ -154,6 +199,7 @@ fn review_item(s: &AppState, lang: crate::i18n::Lang, e: &Entry) -> Result<Revie
         warnings: warnings.iter().map(ToString::to_string).collect(),
         notes,
         closest,
+        changes,
     })
 }
 
@@ -252,6 +298,8 @@ pub(super) async fn review_action(
         if status == Status::Published && loaded.is_none() {
             return Err(AppError::bad_request("invalid", invalid));
         }
+        // A change request keeps the text it was made on, to show what changed since.
+        let before = std::fs::read_to_string(root.join(&entry.file.rel)).ok();
         edit_file(s, &entry.file.rel, |text| {
             edit::set_scalar(text, "status", status.as_str())
         })?;
@@ -261,7 +309,7 @@ pub(super) async fn review_action(
                 .map_err(AppError::from)?;
             if action == "changes" {
                 accounts
-                    .add_review_note(&entry.slug, &me.name, &form.comment)
+                    .add_change_request(&entry.slug, &me.name, &form.comment, before.as_deref())
                     .map_err(AppError::from)?;
             }
         }

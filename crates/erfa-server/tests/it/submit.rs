@@ -517,6 +517,7 @@ async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
     let mine = get(&f.router, &format!("/mine?saved={slug}")).await.text();
     assert!(mine.contains("Saved as a draft."), "{mine}");
     let mut again = filled(title, "quintavex");
+    again[1].1 = "Ticket queues shrank once quintavex ran the triage; zeddicus was added.".into();
     again.push(("action", "resubmit".into()));
     let resp = post(&f.router, &format!("/mine/{slug}"), &again).await;
     assert_eq!(saved(&resp), slug);
@@ -527,6 +528,16 @@ async fn a_submission_is_durable_clean_searchable_at_once_and_members_wait() {
     let queue = get(&f.router, "/admin/review").await.text();
     assert!(
         queue.contains("Sent again after your change request"),
+        "{queue}"
+    );
+    // What changed since the request, line by line.
+    assert!(queue.contains("What changed since your request"), "{queue}");
+    let added = queue
+        .find("<span class=\"diff-added\">+ summary: ")
+        .expect("the new summary, added");
+    assert!(queue[added..].contains("zeddicus was added."), "{queue}");
+    assert!(
+        queue.contains("<span class=\"diff-removed\">− summary:"),
         "{queue}"
     );
     assert!(
