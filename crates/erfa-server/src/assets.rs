@@ -58,7 +58,7 @@ mod tests {
     /// Every block of the style sheet is closed, and only `@media` blocks hold others: an
     /// unclosed block would silently move every later rule into it.
     #[test]
-    fn the_style_sheet_nests_only_inside_media_queries() {
+    fn the_style_sheet_nests_only_inside_media_queries_and_page_rules() {
         // Comments out first: they may hold anything.
         let mut css = String::new();
         let mut rest = CSS;
@@ -74,7 +74,10 @@ mod tests {
         for c in css.chars() {
             match c {
                 '{' => {
-                    let is_media = selector.trim_start().starts_with("@media");
+                    // `@page` holds its margin boxes (`@bottom-right { … }`).
+                    let is_media = ["@media", "@page"]
+                        .iter()
+                        .any(|at| selector.trim_start().starts_with(at));
                     assert!(
                         depth == 0 || (depth == 1 && opened_by_media == [true]),
                         "a block inside a rule: {}",

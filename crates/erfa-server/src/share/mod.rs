@@ -260,11 +260,11 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_are_utc() {
-        assert_eq!(crate::clock::danish_minute(0), "1970-01-01 00:00 UTC");
+    fn timestamps_are_danish_time() {
+        assert_eq!(crate::clock::danish_minute(0), "1970-01-01 01:00");
         assert_eq!(
             crate::clock::danish_minute(1_709_999_999),
-            "2024-03-09 15:59 UTC"
+            "2024-03-09 16:59"
         );
     }
 }
