@@ -164,6 +164,33 @@ pub struct ReviewNote {
     pub text: Option<String>,
 }
 
+/// A merge as it was done: both files before and after, relative to the content folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeRecord {
+    /// Its id (0 before it is recorded).
+    pub id: i64,
+    /// Seconds since 1970.
+    pub at: i64,
+    /// Who merged.
+    pub actor: String,
+    /// The write-up retired as a duplicate.
+    pub old_slug: String,
+    /// The write-up kept.
+    pub kept_slug: String,
+    /// The retired one's file.
+    pub old_path: String,
+    /// The kept one's file.
+    pub kept_path: String,
+    /// The retired one's text before the merge.
+    pub old_before: String,
+    /// The kept one's text before the merge.
+    pub kept_before: String,
+    /// The retired one's text after the merge.
+    pub old_after: String,
+    /// The kept one's text after the merge.
+    pub kept_after: String,
+}
+
 /// One query of search insights.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueryCount {
@@ -394,6 +421,64 @@ impl Accounts {
             params![writeup, actor, cap(comment), now(), text],
         )?;
         Ok(())
+    }
+
+    /// Records a merge; returns its id.
+    pub fn record_merge(&self, merge: &MergeRecord) -> Result<i64> {
+        let db = self.db();
+        db.execute(
+            "INSERT INTO merges (at, actor, old_slug, kept_slug, old_path, kept_path,
+                 old_before, kept_before, old_after, kept_after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                now(),
+                merge.actor,
+                merge.old_slug,
+                merge.kept_slug,
+                merge.old_path,
+                merge.kept_path,
+                merge.old_before,
+                merge.kept_before,
+                merge.old_after,
+                merge.kept_after
+            ],
+        )?;
+        Ok(db.last_insert_rowid())
+    }
+
+    /// The latest merges not undone, newest first.
+    pub fn merges(&self, limit: usize) -> Result<Vec<MergeRecord>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT id, at, actor, old_slug, kept_slug, old_path, kept_path, old_before,
+                 kept_before, old_after, kept_after
+             FROM merges WHERE undone_at IS NULL ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit as i64], |r| {
+            Ok(MergeRecord {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                old_slug: r.get(3)?,
+                kept_slug: r.get(4)?,
+                old_path: r.get(5)?,
+                kept_path: r.get(6)?,
+                old_before: r.get(7)?,
+                kept_before: r.get(8)?,
+                old_after: r.get(9)?,
+                kept_after: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks the merge `id` undone; whether it was still open.
+    pub fn mark_merge_undone(&self, id: i64) -> Result<bool> {
+        let changed = self.db().execute(
+            "UPDATE merges SET undone_at = ?1 WHERE id = ?2 AND undone_at IS NULL",
+            params![now(), id],
+        )?;
+        Ok(changed > 0)
     }
 
     /// The notes on a write-up, newest first (for the contributor's "My write-ups").

@@ -45,8 +45,8 @@ mod people;
 mod schema;
 
 pub use desk::{
-    Flag, FlagReason, FlagState, Insights, QueryCount, ReviewNote, SearchRecord, Signal,
-    SignalCounts,
+    Flag, FlagReason, FlagState, Insights, MergeRecord, QueryCount, ReviewNote, SearchRecord,
+    Signal, SignalCounts,
 };
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
 pub use people::{LinkPurpose, PendingLink};

@@ -39,6 +39,10 @@ const MIGRATIONS: &[Migration] = &[
         what: "change requests keep the text they were made on",
         run: change_request_text,
     },
+    Migration {
+        what: "merges are recorded so that they can be undone",
+        run: merges,
+    },
 ];
 
 /// The schema version this erfa writes (`PRAGMA user_version`).
@@ -380,6 +384,28 @@ fn account_ids(tx: &Transaction<'_>) -> Result<()> {
 /// asked for, so that the review queue can show what changed since (NULL for older ones).
 fn change_request_text(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch("ALTER TABLE review_notes ADD COLUMN text TEXT;")?;
+    Ok(())
+}
+
+/// Version 4: each merge keeps both files as they were before and after it, so that it
+/// can be undone while nobody has changed them since.
+fn merges(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE merges (
+             id INTEGER PRIMARY KEY,
+             at INTEGER NOT NULL,
+             actor TEXT NOT NULL,
+             old_slug TEXT NOT NULL,
+             kept_slug TEXT NOT NULL,
+             old_path TEXT NOT NULL,
+             kept_path TEXT NOT NULL,
+             old_before TEXT NOT NULL,
+             kept_before TEXT NOT NULL,
+             old_after TEXT NOT NULL,
+             kept_after TEXT NOT NULL,
+             undone_at INTEGER
+         );",
+    )?;
     Ok(())
 }
 

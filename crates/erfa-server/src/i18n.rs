@@ -253,6 +253,7 @@ pub fn activity(lang: Lang, action: &str) -> Option<&'static str> {
         "submission.create" => ("shared", "delte"),
         "submission.edit" => ("edited", "redigerede"),
         "merge" => ("merged", "lagde sammen"),
+        "merge.undo" => ("undid the merge of", "fortrød sammenlægningen af"),
         "flag.resolve" => ("resolved a flag on", "løste en markering på"),
         "flag.dismiss" => ("dismissed a flag on", "afviste en markering på"),
         "invite.create" => ("created an invitation as", "oprettede en invitation som"),
@@ -596,6 +597,14 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// Merging: recent merges heading.
+    pub desk_merge_recent: &'static str,
+    /// Merging: undo button.
+    pub desk_merge_undo: &'static str,
+    /// Merging: after an undo.
+    pub desk_merge_undone: &'static str,
+    /// Merging: cannot undo.
+    pub desk_merge_changed_since: &'static str,
     /// Review: what changed since the change request.
     pub desk_changes_since: &'static str,
     /// Review: the closest published write-ups.
@@ -1252,6 +1261,10 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    desk_merge_recent: "Recent merges",
+    desk_merge_undo: "Undo",
+    desk_merge_undone: "The merge is undone: both write-ups are as they were before it.",
+    desk_merge_changed_since: "One of the two write-ups has changed since the merge, so it is not undone automatically; edit the two files by hand.",
     desk_changes_since: "What changed since your request",
     desk_closest: "Closest published write-ups:",
     own_unpublished: "Not published yet: only you and the facilitator can read this.",
@@ -1662,6 +1675,10 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    desk_merge_recent: "Seneste sammenlægninger",
+    desk_merge_undo: "Fortryd",
+    desk_merge_undone: "Sammenlægningen er fortrudt: begge skrivelser er, som de var før.",
+    desk_merge_changed_since: "En af de to skrivelser er ændret siden sammenlægningen, så den fortrydes ikke automatisk; ret de to filer i hånden.",
     desk_changes_since: "Det er ændret siden dit ønske",
     desk_closest: "Nærmeste offentliggjorte skrivelser:",
     own_unpublished: "Ikke offentliggjort endnu: kun du og facilitatoren kan læse den.",

@@ -9,7 +9,12 @@ struct MergeTemplate {
     choices: Vec<(String, String)>,
     pairs: Vec<String>,
     notice: Option<String>,
+    /// Merges that can still be undone: id, when, retired → kept.
+    recent: Vec<(i64, String, String)>,
 }
+
+/// How many recent merges the page offers to undo.
+const RECENT: usize = 10;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct MergedQuery {
@@ -17,6 +22,9 @@ pub(super) struct MergedQuery {
     kept: String,
     #[serde(default)]
     old: String,
+    /// `1` after a merge was undone.
+    #[serde(default)]
+    undone: String,
 }
 
 pub(super) async fn merge_form(
@@ -24,7 +32,7 @@ pub(super) async fn merge_form(
     query: Result<Query<MergedQuery>, AppError>,
 ) -> Result<Response, AppError> {
     let merged = query.map(|q| q.0).unwrap_or_default();
-    let (choices, pairs) = blocking(&ctx.state, |s| {
+    let (choices, pairs, recent) = blocking(&ctx.state, |s| {
         let survey = survey(&s.config.content_dir)?;
         let mut choices: Vec<(String, String)> = survey
             .docs()
@@ -36,17 +44,37 @@ pub(super) async fn merge_form(
             .iter()
             .map(ToString::to_string)
             .collect();
-        Ok((choices, pairs))
+        let recent = match &s.accounts {
+            Some(a) => a
+                .merges(RECENT)
+                .map_err(AppError::from)?
+                .into_iter()
+                .map(|m| {
+                    (
+                        m.id,
+                        crate::clock::danish_minute(m.at),
+                        format!("{} → {}", m.old_slug, m.kept_slug),
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok((choices, pairs, recent))
     })
     .await?;
     let t = ctx.lang.t();
-    let notice = (!merged.kept.is_empty())
-        .then(|| format!("{} {} → {}", t.desk_done_merge, merged.old, merged.kept));
+    let notice = if merged.undone == "1" {
+        Some(t.desk_merge_undone.to_string())
+    } else {
+        (!merged.kept.is_empty())
+            .then(|| format!("{} {} → {}", t.desk_done_merge, merged.old, merged.kept))
+    };
     let template = MergeTemplate {
         layout: desk_layout(&ctx, t.desk_merge),
         choices,
         pairs,
         notice,
+        recent,
     };
     render(&template, StatusCode::OK)
 }
@@ -160,6 +188,13 @@ fn plan(
 fn apply(s: &AppState, me: &Actor, plan: Plan) -> Result<(String, String), AppError> {
     let kept_slug = plan.kept.1.slug.clone();
     let old_slug = plan.old.1.slug.clone();
+    let root = &s.config.content_dir;
+    let read = |rel: &str| {
+        std::fs::read_to_string(root.join(rel))
+            .map_err(|e| AppError::internal(format!("reading {rel}: {e}")))
+    };
+    let (old_path, kept_path) = (plan.old.0.file.rel.clone(), plan.kept.0.file.rel.clone());
+    let (old_before, kept_before) = (read(&old_path)?, read(&kept_path)?);
     edit_file(s, &plan.old.0.file.rel, |text| {
         edit::set_scalar(text, "duplicate_of", &kept_slug)
     })?;
@@ -173,10 +208,69 @@ fn apply(s: &AppState, me: &Actor, plan: Plan) -> Result<(String, String), AppEr
     })?;
     if let Some(accounts) = &s.accounts {
         accounts
+            .record_merge(&MergeRecord {
+                id: 0,
+                at: 0,
+                actor: me.name.clone(),
+                old_slug: old_slug.clone(),
+                kept_slug: kept_slug.clone(),
+                old_after: read(&old_path)?,
+                kept_after: read(&kept_path)?,
+                old_path,
+                kept_path,
+                old_before,
+                kept_before,
+            })
+            .map_err(AppError::from)?;
+        accounts
             .audit(me, "merge", &format!("{old_slug} → {kept_slug}"))
             .map_err(AppError::from)?;
     }
     Ok((old_slug, kept_slug))
+}
+
+/// `POST /admin/merge/{id}/undo`: both files back as they were before the merge, while
+/// nobody has changed them since; otherwise nothing changes and the page says why.
+pub(super) async fn undo(ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::not_found())?;
+    let me = actor(&ctx.viewer)?;
+    let t = ctx.lang.t();
+    blocking(&ctx.state, move |s| {
+        let accounts = s.accounts()?;
+        let merge = accounts
+            .merges(RECENT)
+            .map_err(AppError::from)?
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or_else(AppError::not_found)?;
+        let root = &s.config.content_dir;
+        let now = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+        if now(&merge.old_path) != merge.old_after || now(&merge.kept_path) != merge.kept_after {
+            return Err(AppError::bad_request(
+                "changed_since",
+                t.desk_merge_changed_since,
+            ));
+        }
+        for (rel, text) in [
+            (&merge.old_path, &merge.old_before),
+            (&merge.kept_path, &merge.kept_before),
+        ] {
+            erfa_index::durable::replace(&root.join(rel), text.as_bytes())?;
+            if let Some(watch) = &s.watch {
+                watch.touch([rel.clone()]);
+            }
+        }
+        accounts.mark_merge_undone(id).map_err(AppError::from)?;
+        accounts
+            .audit(
+                &me,
+                "merge.undo",
+                &format!("{} → {}", merge.old_slug, merge.kept_slug),
+            )
+            .map_err(AppError::from)
+    })
+    .await?;
+    Ok(Redirect::to("/admin/merge?undone=1").into_response())
 }
 
 /// What the question before a merge says.

@@ -26,7 +26,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use erfa_accounts::{Actor, FlagReason, FlagState, QueryCount, Signal};
+use erfa_accounts::{Actor, FlagReason, FlagState, MergeRecord, QueryCount, Signal};
 use erfa_index::front_matter::Date;
 use erfa_index::markdown::Section;
 use erfa_index::vocab::{self, Confidence, Status};
@@ -107,6 +107,12 @@ pub(crate) fn routes() -> Vec<Route> {
             Access::Facilitator,
             "Merge: shows what happens and asks; `confirm=yes` makes the older `duplicate_of` the kept one, redirecting to it",
             merge::merge,
+        ),
+        Route::post(
+            "/admin/merge/{id}/undo",
+            Access::Facilitator,
+            "Undo a recent merge while neither write-up has changed since",
+            merge::undo,
         ),
         Route::get(
             "/admin/health",

@@ -1089,3 +1089,78 @@ async fn review_items_show_their_closest_published_write_ups() {
     assert!(item.contains("Closest published write-ups:"), "{item}");
     assert!(item.contains("href=\"/w/change/cab-copied\""), "{item}");
 }
+
+/// A merge can be undone from the merge page while neither write-up has changed since:
+/// both files come back byte for byte; after a later edit it is refused and nothing moves.
+#[tokio::test]
+async fn a_merge_is_undone_byte_for_byte_unless_changed_since() {
+    let older = "---\ntitle: CMDB owners, first try\nkind: lesson\ndate: 2021-01-01\n---\n## Lesson learned\n\nOwners first.\n\n## Mistake to avoid\n\nNo owners.\n";
+    let newer = "---\ntitle: CMDB owners\nkind: lesson\ndate: 2023-06-01\n---\n## Lesson learned\n\nEvery configuration item needs an owner.\n";
+    let mut files = sample();
+    files.push(("cmdb/first.md", older.to_string()));
+    files.push(("cmdb/owners.md", newer.to_string()));
+    files.push(("cmdb/third.md", older.replace("first try", "third try")));
+    let desk = desk(&files, false);
+    let merge = |first: &'static str| {
+        [
+            ("first", first),
+            ("second", "cmdb/owners"),
+            ("append", "on"),
+            ("confirm", "yes"),
+        ]
+    };
+    let resp = desk
+        .post("/admin/merge", Some("facilitator"), &merge("cmdb/first"))
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    assert_ne!(desk.read("cmdb/owners.md"), newer.as_bytes());
+    let page = desk.get("/admin/merge", Some("facilitator")).await.text();
+    assert!(page.contains("Recent merges"), "{page}");
+    let marker = "action=\"/admin/merge/";
+    let start = page.find(marker).expect("an undo form") + marker.len();
+    let id: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+
+    let resp = desk
+        .post(&format!("/admin/merge/{id}/undo"), Some("facilitator"), &[])
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    assert_eq!(desk.read("cmdb/first.md"), older.as_bytes());
+    assert_eq!(desk.read("cmdb/owners.md"), newer.as_bytes());
+    let resp = desk
+        .post(&format!("/admin/merge/{id}/undo"), Some("facilitator"), &[])
+        .await;
+    assert_eq!(resp.status, StatusCode::NOT_FOUND, "only once");
+
+    // Merged again, then edited: the undo is refused and nothing changes.
+    let resp = desk
+        .post("/admin/merge", Some("facilitator"), &merge("cmdb/third"))
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    let page = desk.get("/admin/merge", Some("facilitator")).await.text();
+    let start = page.find(marker).expect("an undo form") + marker.len();
+    let id: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let path = desk.content.path().join("cmdb/owners.md");
+    let edited = format!(
+        "{}\nOne more line.\n",
+        std::fs::read_to_string(&path).expect("read")
+    );
+    std::fs::write(&path, &edited).expect("edited");
+    let resp = desk
+        .post(&format!("/admin/merge/{id}/undo"), Some("facilitator"), &[])
+        .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    assert!(
+        resp.text().contains("has changed since the merge"),
+        "{}",
+        resp.text()
+    );
+    assert_eq!(desk.read("cmdb/owners.md"), edited.as_bytes());
+    let audit = desk.accounts.audit_log(20).expect("audit");
+    assert!(audit.iter().any(|a| a.action == "merge.undo"));
+}
