@@ -597,6 +597,8 @@ pub struct Strings {
     pub people_self: &'static str,
     /// People: the mark of a locked account.
     pub people_locked: &'static str,
+    /// Merging: an unknown write-up.
+    pub desk_merge_unknown: &'static str,
     /// Merging: recent merges heading.
     pub desk_merge_recent: &'static str,
     /// Merging: undo button.
@@ -1261,6 +1263,7 @@ pub const EN: Strings = Strings {
     people_role_changed: "The role is changed; it applies from the next request.",
     people_self: "You cannot change or remove your own account here; use erfa user on the server.",
     people_locked: "locked (erfa user unlock opens it)",
+    desk_merge_unknown: "no write-up has this address; choose one from the list",
     desk_merge_recent: "Recent merges",
     desk_merge_undo: "Undo",
     desk_merge_undone: "The merge is undone: both write-ups are as they were before it.",
@@ -1284,7 +1287,7 @@ pub const EN: Strings = Strings {
     desk_merge_confirm_moves: "These sections of the retired one are added to the kept one:",
     desk_merge_confirm_nothing_moves: "The kept one already has every kind of section, so nothing is added.",
     desk_merge_confirm: "Yes, merge",
-    desk_merge_choose: "Choose a write-up…",
+    desk_merge_choose: "Type part of a title or address and choose from the list.",
     desk_done_unpublish: "Back in the review queue: it is no longer published.",
     desk_done_restore: "Restored: it is out of the archive.",
     desk_undo_publish: "Undo: back to review",
@@ -1675,6 +1678,7 @@ pub const DA: Strings = Strings {
     people_role_changed: "Rollen er ændret; den gælder fra næste forespørgsel.",
     people_self: "Du kan ikke ændre eller fjerne din egen konto her; brug erfa user på serveren.",
     people_locked: "spærret (erfa user unlock åbner den)",
+    desk_merge_unknown: "ingen skrivelse har denne adresse; vælg en på listen",
     desk_merge_recent: "Seneste sammenlægninger",
     desk_merge_undo: "Fortryd",
     desk_merge_undone: "Sammenlægningen er fortrudt: begge skrivelser er, som de var før.",
@@ -1698,7 +1702,7 @@ pub const DA: Strings = Strings {
     desk_merge_confirm_moves: "Disse afsnit fra den, der udgår, føjes til den, der beholdes:",
     desk_merge_confirm_nothing_moves: "Den, der beholdes, har allerede alle slags afsnit, så intet tilføjes.",
     desk_merge_confirm: "Ja, læg sammen",
-    desk_merge_choose: "Vælg en skrivelse …",
+    desk_merge_choose: "Skriv en del af en titel eller adresse, og vælg på listen.",
     desk_done_unpublish: "Tilbage til gennemsyn: den er ikke længere offentliggjort.",
     desk_done_restore: "Gendannet: den er ude af arkivet.",
     desk_undo_publish: "Fortryd: tilbage til gennemsyn",

@@ -130,7 +130,12 @@ fn plan(
 ) -> Result<Plan, AppError> {
     let root = &s.config.content_dir;
     let load = |slug: &str| -> Result<(catalog::Entry, Document), AppError> {
-        let entry = path_of(root, slug)?;
+        let entry = path_of(root, slug).map_err(|e| match e {
+            AppError::NotFound(_) => {
+                AppError::bad_request("bad_form", format!("{slug}: {}", t.desk_merge_unknown))
+            }
+            other => other,
+        })?;
         let doc = catalog::load(&entry).0.document.ok_or_else(|| {
             AppError::bad_request(
                 "invalid",

@@ -1164,3 +1164,29 @@ async fn a_merge_is_undone_byte_for_byte_unless_changed_since() {
     let audit = desk.accounts.audit_log(20).expect("audit");
     assert!(audit.iter().any(|a| a.action == "merge.undo"));
 }
+
+/// The merge pickers are text fields with suggestions: an address that names no
+/// write-up is explained, not a dead end.
+#[tokio::test]
+async fn merging_an_unknown_address_says_to_choose_from_the_list() {
+    let desk = desk(&sample(), false);
+    let page = desk.get("/admin/merge", Some("facilitator")).await.text();
+    assert!(page.contains("list=\"merge-writeups\""), "{page}");
+    assert!(
+        page.contains("<option value=\"change/cab-copied\" label=\""),
+        "{page}"
+    );
+    let resp = desk
+        .post(
+            "/admin/merge",
+            Some("facilitator"),
+            &[("first", "no/such"), ("second", "change/cab-copied")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    assert!(
+        resp.text().contains("choose one from the list"),
+        "{}",
+        resp.text()
+    );
+}
