@@ -1,11 +1,13 @@
-//! One writer per data folder: a lock file with the holder's process id.
+//! One writer per data folder: an advisory lock held on an open file, `erfa.pid`.
 //!
-//! tantivy's own lock (an advisory file lock) protects each index; this one names the
-//! process that holds the data folder, so a second `erfa serve` or `erfa index` can say
-//! who is in the way, and a lock left by a killed process is taken over by itself.
+//! tantivy's own lock protects each index; this one guards the whole data folder, and its
+//! file names the process that holds it, so that a second `erfa serve` or `erfa index` can
+//! say who is in the way. The lock belongs to the open file, so it ends with the process
+//! however that ends (a crash, `kill -9`, a reboot): a restart never finds a stale lock,
+//! whatever process id it gets.
 
-use std::fs::OpenOptions;
-use std::io::Write;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -17,74 +19,63 @@ pub const LOCK_FILE: &str = "erfa.pid";
 #[derive(Debug)]
 pub struct DataLock {
     path: PathBuf,
-}
-
-fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    // On Linux a live process has a /proc entry; a zombie or reused id named something
-    // other than erfa does not count.
-    let proc_dir = PathBuf::from(format!("/proc/{pid}"));
-    if !proc_dir.exists() {
-        return false;
-    }
-    match std::fs::read_to_string(proc_dir.join("stat")) {
-        Ok(stat) => {
-            let state = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().next());
-            state != Some("Z")
-        }
-        Err(_) => true,
-    }
+    /// The open file that carries the lock.
+    file: File,
 }
 
 impl DataLock {
     /// Takes the lock on `data_dir`, creating the folder when needed. Fails with
-    /// [`Error::Locked`] naming the process when another live process holds it.
+    /// [`Error::Locked`], naming the process, while another process holds it.
     pub fn acquire(data_dir: &Path) -> Result<DataLock> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io("creating", data_dir, e))?;
         let path = data_dir.join(LOCK_FILE);
-        for _ in 0..3 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    writeln!(file, "{}", std::process::id())
-                        .and_then(|()| file.sync_all())
-                        .map_err(|e| Error::io("writing", &path, e))?;
-                    return Ok(DataLock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    match text.trim().parse::<u32>() {
-                        Ok(pid) if process_alive(pid) => {
-                            return Err(Error::Locked {
-                                path: data_dir.to_path_buf(),
-                                holder: Some(format!(
-                                    "process {pid}; stop it first, or use another --data folder"
-                                )),
-                            });
-                        }
-                        // A stale lock from a process that is gone, or a half-written
-                        // one: take it over.
-                        _ => {
-                            let _ = std::fs::remove_file(&path);
-                        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io("opening", &path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                let holder = match text.trim().parse::<u32>() {
+                    Ok(pid) => {
+                        format!("process {pid}; stop it first, or use another --data folder")
                     }
-                }
-                Err(e) => return Err(Error::io("creating", &path, e)),
+                    Err(_) => {
+                        "another process; stop it first, or use another --data folder".to_string()
+                    }
+                };
+                return Err(Error::Locked {
+                    path: data_dir.to_path_buf(),
+                    holder: Some(holder),
+                });
             }
+            Err(TryLockError::Error(e)) => return Err(Error::io("locking", &path, e)),
         }
-        Err(Error::Locked {
-            path: data_dir.to_path_buf(),
-            holder: None,
-        })
+        // Held: the file now names this process (for the message above only).
+        file.set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| writeln!(file, "{}", std::process::id()))
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io("writing", &path, e))?;
+        Ok(DataLock { path, file })
+    }
+
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 
 impl Drop for DataLock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        // The file stays (removing it would let a waiting opener lock a file nobody else
+        // sees); it no longer names anyone, and closing it ends the lock.
+        let _ = self.file.set_len(0);
     }
 }
 
@@ -93,7 +84,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_second_lock_is_refused_and_a_stale_one_taken_over() {
+    fn a_second_holder_is_refused_with_the_first_one_named() {
         let dir = tempfile::tempdir().expect("tempdir");
         let lock = DataLock::acquire(dir.path()).expect("first");
         let err = DataLock::acquire(dir.path()).unwrap_err();
@@ -102,9 +93,58 @@ mod tests {
             "{err}"
         );
         drop(lock);
-        assert!(!dir.path().join(LOCK_FILE).exists());
-        // A pid that cannot be alive (beyond pid_max).
-        std::fs::write(dir.path().join(LOCK_FILE), "4194305\n").expect("write");
-        let _lock = DataLock::acquire(dir.path()).expect("stale lock taken over");
+        let _again = DataLock::acquire(dir.path()).expect("free once dropped");
+    }
+
+    #[test]
+    fn a_process_id_left_in_the_file_never_blocks_a_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // After a crash the file may name anyone: this very process (as after a container
+        // restart, where erfa is process 1 again), a live unrelated one, or nonsense.
+        for left in [
+            std::process::id().to_string(),
+            "1".to_string(),
+            "4194305".to_string(),
+            "not a number".to_string(),
+        ] {
+            std::fs::write(dir.path().join(LOCK_FILE), format!("{left}\n")).expect("write");
+            let lock = DataLock::acquire(dir.path()).expect("taken over");
+            let named = std::fs::read_to_string(lock.path()).expect("read");
+            assert_eq!(named.trim(), std::process::id().to_string(), "{left}");
+        }
+    }
+
+    #[test]
+    fn another_process_holding_the_lock_is_in_the_way_until_it_ends() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(LOCK_FILE);
+        std::fs::write(&path, "").expect("write");
+        // `flock(1)` holds the same kind of lock from another process (without a child
+        // that would inherit it).
+        let Ok(mut holder) = std::process::Command::new("flock")
+            .args(["--exclusive", "--no-fork"])
+            .arg(&path)
+            .arg("sleep")
+            .arg("30")
+            .spawn()
+        else {
+            return;
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match DataLock::acquire(dir.path()) {
+                Err(Error::Locked { .. }) => break,
+                Ok(lock) => {
+                    // flock(1) has not taken it yet.
+                    drop(lock);
+                    assert!(std::time::Instant::now() < deadline, "flock never held it");
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        holder.kill().expect("killed");
+        holder.wait().expect("ended");
+        let _lock = DataLock::acquire(dir.path()).expect("free after the holder died");
     }
 }
