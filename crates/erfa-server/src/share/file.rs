@@ -2,6 +2,7 @@
 //! parser before anything is written.
 
 use super::*;
+use erfa_index::diagnostic::Code;
 use erfa_index::yaml;
 
 /// A problem with one field of the form.
@@ -203,14 +204,13 @@ pub(super) fn check(form: &Form, kept: &Kept, path: &str, t: &Strings) -> Checke
                     message: d.message.clone(),
                 });
             }
-        } else if d.message.starts_with("no `date`") {
-            notes.push(t.warn_date.to_string());
-        } else if d.message.contains("\"Lesson learned\"") {
-            notes.push(t.warn_lesson.to_string());
-        } else if d.message.contains("\"Mistake to avoid\"") {
-            notes.push(t.warn_mistake.to_string());
         } else {
-            notes.push(d.message.clone());
+            notes.push(match d.code {
+                Code::MissingDate => t.warn_date.to_string(),
+                Code::MissingLesson => t.warn_lesson.to_string(),
+                Code::MissingMistake => t.warn_mistake.to_string(),
+                _ => d.message.clone(),
+            });
         }
     }
     let document = if errors.is_empty() {
@@ -264,4 +264,39 @@ pub(super) fn faithful(doc: &Document, form: &Form) -> bool {
         && doc.front.tools == list(&form.tools)
         && doc.front.organisation.as_deref().unwrap_or_default() == form.organisation
         && doc.front.meeting.as_deref().unwrap_or_default() == form.meeting
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(kind: &str, date: &str) -> Form {
+        Form {
+            title: "CAB: ja".into(),
+            kind: kind.into(),
+            language: "da".into(),
+            date: date.into(),
+            visibility: "members".into(),
+            sections: [
+                "Problemet.".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+            ..Form::default()
+        }
+    }
+
+    #[test]
+    fn content_standard_notes_are_chosen_by_code() {
+        let t = Lang::Da.t();
+        let checked = check(&form("mistake", ""), &Kept::default(), "s/x.md", t);
+        assert_eq!(checked.notes, [t.warn_date, t.warn_mistake]);
+        let checked = check(&form("lesson", "2024-05-02"), &Kept::default(), "s/x.md", t);
+        assert_eq!(checked.notes, [t.warn_lesson]);
+        assert!(checked.text.contains("\ntitle: \"CAB: ja\"\n"));
+        assert!(checked.text.contains("\ndate: 2024-05-02\n"));
+    }
 }
