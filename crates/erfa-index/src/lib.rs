@@ -33,7 +33,7 @@ mod testing;
 
 pub use content::{
     catalog, diagnostic, document, durable, edit, front_matter, glossary, markdown, slug, source,
-    template, vocab,
+    template, vocab, yaml,
 };
 pub use index::{lock, schema, store, watch, writer};
 pub use search::{collector, query, related, suggest};

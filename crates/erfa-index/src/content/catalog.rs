@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::content::diagnostic::Diagnostic;
+use crate::content::diagnostic::{Code, Diagnostic};
 use crate::content::document::{Document, Parsed, content_hash};
 use crate::content::slug;
 use crate::content::source::{self, SourceFile};
@@ -58,7 +58,8 @@ pub fn list(root: &Path) -> Result<Listing> {
 
 /// The diagnostic for a slug collision.
 pub fn slug_collision(entry: &Entry, first: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
+        Code::DuplicateSlug,
         &entry.file.rel,
         1,
         1,
@@ -213,8 +214,14 @@ pub fn near_duplicates(documents: &[Document]) -> Vec<Diagnostic> {
         .filter(|(a, b)| !translation(&documents[*a], &documents[*b]))
         .map(|(a, b)| {
             let (first, later) = (&documents[a], &documents[b]);
-            Diagnostic::warning(&later.path, 1, 1, format!("looks like `{}`", first.path))
-                .with_hint("extend that write-up instead, or make the difference clear")
+            Diagnostic::new(
+                Code::NearDuplicate,
+                &later.path,
+                1,
+                1,
+                format!("looks like `{}`", first.path),
+            )
+            .with_hint("extend that write-up instead, or make the difference clear")
         })
         .collect()
 }

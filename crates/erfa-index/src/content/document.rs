@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::content::diagnostic::Diagnostic;
+use crate::content::diagnostic::{Code, Diagnostic};
 use crate::content::front_matter::{self, FrontMatter};
 use crate::content::markdown::{self, Section, Sections};
 use crate::content::slug;
@@ -62,8 +62,14 @@ impl Document {
             return Parsed {
                 document: None,
                 diagnostics: vec![
-                    Diagnostic::error(path, 1, 1, "file contains NUL bytes; it looks binary")
-                        .with_hint("write-ups are UTF-8 text files"),
+                    Diagnostic::new(
+                        Code::Binary,
+                        path,
+                        1,
+                        1,
+                        "file contains NUL bytes; it looks binary",
+                    )
+                    .with_hint("write-ups are UTF-8 text files"),
                 ],
             };
         }
@@ -91,7 +97,7 @@ impl Document {
 
         if front.date.is_none() {
             diagnostics.push(
-                Diagnostic::warning(path, 1, 1, "no `date`")
+                Diagnostic::new(Code::MissingDate, path, 1, 1, "no `date`")
                     .with_hint("add `date: YYYY-MM-DD`, when it happened or was presented"),
             );
         }
@@ -112,7 +118,11 @@ impl Document {
             && sections.get(section).is_none()
         {
             diagnostics.push(
-                Diagnostic::warning(
+                Diagnostic::new(
+                    match section {
+                        Section::Mistake => Code::MissingMistake,
+                        _ => Code::MissingLesson,
+                    },
                     path,
                     split.body_line,
                     1,
@@ -172,6 +182,33 @@ mod tests {
     use super::*;
 
     const GOOD_EN: &str = "---\ntitle: We copied a CAB\nkind: mistake\npractices: change-enablement\ntags: [cab, 365]\ndate: 2022-03-10\n---\n## Problem\n\nToo heavy.\n\n## Mistake to avoid\n\nCopying a process 1:1.\n";
+
+    #[test]
+    fn content_standard_warnings_carry_their_codes() {
+        let codes = |text: &str| -> Vec<Code> {
+            Document::parse("a.md", text)
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .collect()
+        };
+        assert_eq!(
+            codes("---\ntitle: T\nkind: lesson\n---\nx\n"),
+            [Code::MissingDate, Code::MissingLesson]
+        );
+        assert_eq!(
+            codes("---\ntitle: T\nkind: mistake\ndate: 2022-03-10\n---\nx\n"),
+            [Code::MissingMistake]
+        );
+        assert_eq!(
+            codes(
+                "---\ntitle: T\nkind: lesson\ndate: 2022-03-10\ntilte: x\n---\n## Lesson learned\n\nShare.\n"
+            ),
+            [Code::UnknownField]
+        );
+        assert_eq!(codes("---\ntitle: T\n"), [Code::UnclosedFrontMatter]);
+        assert_eq!(codes("---\ntitle: [\n---\n"), [Code::BadYaml]);
+    }
 
     #[test]
     fn a_valid_english_write_up() {

@@ -17,6 +17,7 @@
 
 use std::path::Path;
 
+use crate::content::yaml;
 use crate::error::{Error, Result};
 
 /// Why an edit cannot be made; the file is left as it is.
@@ -28,7 +29,7 @@ pub enum EditError {
     /// The key's value spans several lines in a way the line edit cannot follow.
     #[error("`{0}` has a value this edit cannot change safely; edit the file by hand")]
     Unsupported(String),
-    /// The new value would not be a single plain YAML scalar.
+    /// The new value is not a single word ([`yaml::is_word`]).
     #[error("`{0}` is not a plain value")]
     BadValue(String),
 }
@@ -137,16 +138,6 @@ fn value_span(line: &str, colon: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// Whether `value` can be written as a plain YAML scalar on one line without quoting.
-fn plain(value: &str) -> bool {
-    !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.' | '+' | '@' | ' '))
-        && !value.starts_with([' ', '-', '.'])
-        && !value.ends_with(' ')
-}
-
 /// Whether the line after the key's line continues its value (an indented or list line).
 fn continues(text: &str, frame: Frame, after_line: usize) -> bool {
     lines(text, after_line, frame.yaml_end)
@@ -157,13 +148,15 @@ fn continues(text: &str, frame: Frame, after_line: usize) -> bool {
         })
 }
 
-/// Sets top-level `key` to the plain scalar `value`: only the value on the key's line
-/// changes (a comment after it stays); without that key, a line `key: value` is added as
-/// the header's last line, with the file's own line end.
+/// Sets top-level `key` to `value`, a single word ([`yaml::is_word`]) written as
+/// [`yaml::scalar`] spells it: only the value on the key's line changes (a comment after
+/// it stays); without that key, a line `key: value` is added as the header's last line,
+/// with the file's own line end.
 pub fn set_scalar(text: &str, key: &str, value: &str) -> std::result::Result<String, EditError> {
-    if !plain(value) {
+    if !yaml::is_word(value) {
         return Err(EditError::BadValue(value.to_string()));
     }
+    let value = &yaml::scalar(value);
     let frame = frame(text)?;
     let mut out = String::with_capacity(text.len() + key.len() + value.len() + 4);
     match key_line(text, frame, key) {
@@ -201,19 +194,21 @@ pub fn scalar(text: &str, key: &str) -> Option<String> {
     Some(line[v_start..v_end].trim_matches(['"', '\'']).to_string())
 }
 
-/// Adds `item` to the top-level list `key`, in the style the file already uses: inside a
-/// one-line `[a, b]`, as one more `- item` line of a block list, or by turning a single
-/// value into `[old, item]`. Without the key, a line `key: [item]` is added at the end of
-/// the header. An item already in the list leaves the text unchanged.
+/// Adds `item`, a single word ([`yaml::is_word`]), to the top-level list `key`, in the
+/// style the file already uses: inside a one-line `[a, b]`, as one more `- item` line of a
+/// block list, or by turning a single value into `[old, item]`. Without the key, a line
+/// `key: [item]` is added at the end of the header. An item already in the list leaves
+/// the text unchanged.
 pub fn add_to_list(text: &str, key: &str, item: &str) -> std::result::Result<String, EditError> {
-    if !plain(item) || item.contains(',') {
+    if !yaml::is_word(item) {
         return Err(EditError::BadValue(item.to_string()));
     }
+    let written = yaml::scalar(item);
     let frame = frame(text)?;
     let Some((start, end, next, colon)) = key_line(text, frame, key) else {
-        let mut out = String::with_capacity(text.len() + key.len() + item.len() + 6);
+        let mut out = String::with_capacity(text.len() + key.len() + written.len() + 6);
         out.push_str(&text[..frame.yaml_end]);
-        out.push_str(&format!("{key}: [{item}]{}", frame.eol));
+        out.push_str(&format!("{key}: [{written}]{}", frame.eol));
         out.push_str(&text[frame.yaml_end..]);
         return Ok(out);
     };
@@ -243,7 +238,7 @@ pub fn add_to_list(text: &str, key: &str, item: &str) -> std::result::Result<Str
                 start + v_start,
                 start + v_end,
                 &format!(
-                    "{}[{item}]",
+                    "{}[{written}]",
                     if v_start == colon - start { " " } else { "" }
                 ),
             ));
@@ -263,7 +258,7 @@ pub fn add_to_list(text: &str, key: &str, item: &str) -> std::result::Result<Str
         }
         let last = &text[last_start..last_end];
         let indent = &last[..last.len() - last.trim_start().len()];
-        let new_line = format!("{indent}- {item}{}", frame.eol);
+        let new_line = format!("{indent}- {written}{}", frame.eol);
         if last_next == last_end {
             // The last item ends the file without a line end: impossible inside a closed
             // header, but kept safe.
@@ -287,9 +282,9 @@ pub fn add_to_list(text: &str, key: &str, item: &str) -> std::result::Result<Str
         let trimmed = inner.trim_end();
         let insert_at = start + v_start + 1 + trimmed.len();
         let with = if existing.is_empty() {
-            item.to_string()
+            written.clone()
         } else {
-            format!(", {item}")
+            format!(", {written}")
         };
         return Ok(splice(insert_at, insert_at, &with));
     }
@@ -303,7 +298,7 @@ pub fn add_to_list(text: &str, key: &str, item: &str) -> std::result::Result<Str
     Ok(splice(
         start + v_start,
         start + v_end,
-        &format!("[{value}, {item}]"),
+        &format!("[{value}, {written}]"),
     ))
 }
 
@@ -453,6 +448,28 @@ mod tests {
         );
         let same = "---\naliases: [a, c]\n---\n";
         assert_eq!(add_to_list(same, "aliases", "c").unwrap(), same);
+    }
+
+    #[test]
+    fn words_yaml_would_retype_are_quoted() {
+        let text = "---\ntitle: T\nkind: lesson\naliases: [a]\n---\n";
+        let edited = set_scalar(text, "duplicate_of", "2024-05-02-cab").unwrap();
+        assert_eq!(
+            edited,
+            "---\ntitle: T\nkind: lesson\naliases: [a]\nduplicate_of: \"2024-05-02-cab\"\n---\n"
+        );
+        assert_eq!(
+            scalar(&edited, "duplicate_of").as_deref(),
+            Some("2024-05-02-cab")
+        );
+        let edited = add_to_list(&edited, "aliases", "365").unwrap();
+        assert!(edited.contains("aliases: [a, \"365\"]\n"));
+        assert_eq!(add_to_list(&edited, "aliases", "365").unwrap(), edited);
+        assert_eq!(parsed_aliases(&edited), ["a", "365"]);
+        assert!(matches!(
+            add_to_list(text, "aliases", "a,b"),
+            Err(EditError::BadValue(_))
+        ));
     }
 
     #[test]

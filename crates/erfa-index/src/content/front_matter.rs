@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml_ng::Value;
 
-use crate::content::diagnostic::Diagnostic;
+use crate::content::diagnostic::{Code, Diagnostic};
 use crate::content::vocab::{
     self, Confidence, Impact, Kind, Language, OrgSize, Sector, Status, Visibility,
 };
@@ -234,7 +234,7 @@ fn is_fence(line: &str, closing: bool) -> bool {
 pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if !is_fence(&text[..first_end], false) {
-        return Err(Diagnostic::error(path, 1, 1, "missing front matter")
+        return Err(Diagnostic::new(Code::MissingFrontMatter, path, 1, 1, "missing front matter")
             .with_hint("a write-up starts with a line `---`, then `title:` and `kind:`, then a closing `---`"));
     }
     let yaml_start = (first_end + 1).min(text.len());
@@ -245,7 +245,8 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         if is_fence(&text[offset..end], true) {
             let yaml = &text[yaml_start..offset];
             if yaml.len() > MAX_FRONT_MATTER_BYTES {
-                return Err(Diagnostic::error(
+                return Err(Diagnostic::new(
+                    Code::FrontMatterTooLong,
                     path,
                     2,
                     1,
@@ -274,7 +275,8 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.len() - yaml_start > MAX_FRONT_MATTER_BYTES {
         // Either the header is far too long or it is never closed: both are stopped here,
         // before the YAML parser sees megabytes.
-        return Err(Diagnostic::error(
+        return Err(Diagnostic::new(
+            Code::FrontMatterTooLong,
             path,
             1,
             1,
@@ -285,10 +287,14 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         )
         .with_hint("end the header with a line `---`, and move long text into the body"));
     }
-    Err(
-        Diagnostic::error(path, 1, 1, "unclosed front matter: no closing `---` line")
-            .with_hint("end the header with a line `---` before the first section"),
+    Err(Diagnostic::new(
+        Code::UnclosedFrontMatter,
+        path,
+        1,
+        1,
+        "unclosed front matter: no closing `---` line",
     )
+    .with_hint("end the header with a line `---` before the first section"))
 }
 
 /// Finds the lines of top-level `key:` in `yaml`: (0-based line, column of the value).
@@ -340,6 +346,7 @@ pub fn parse(path: &str, split: &Split<'_>) -> (Option<FrontMatter>, Vec<Diagnos
         Value::Null => serde_yaml_ng::Mapping::new(),
         _ => {
             checker.error_at(
+                Code::NotAMapping,
                 0,
                 1,
                 "front matter must be `key: value` lines",
@@ -383,11 +390,13 @@ fn yaml_error(path: &str, split: &Split<'_>, err: &serde_yaml_ng::Error) -> Diag
         }
     }
     let mut hint = None;
+    let mut code = Code::BadYaml;
     if let Some(key) = message
         .strip_prefix("duplicate entry with key ")
         .map(|k| k.trim_matches('"').to_string())
     {
         message = format!("duplicate key `{key}`");
+        code = Code::DuplicateKey;
         hint = Some("each key may appear once; remove or merge the repeated line".to_string());
         // serde_yaml points at the mapping; the repeated line is where to look.
         if let Some(&(second, _)) = key_positions(split.yaml, &key).get(1) {
@@ -421,7 +430,8 @@ fn yaml_error(path: &str, split: &Split<'_>, err: &serde_yaml_ng::Error) -> Diag
             None
         };
     }
-    let diagnostic = Diagnostic::error(
+    let diagnostic = Diagnostic::new(
+        code,
         path,
         split.yaml_line + line.saturating_sub(1),
         column,
@@ -456,26 +466,33 @@ impl Checker<'_> {
         key_position(self.yaml, key).unwrap_or((0, 1))
     }
 
-    fn error_at(&mut self, yaml_line: usize, column: usize, message: &str, hint: Option<&str>) {
-        let d = Diagnostic::error(self.path, self.base_line + yaml_line, column, message);
+    fn error_at(
+        &mut self,
+        code: Code,
+        yaml_line: usize,
+        column: usize,
+        message: &str,
+        hint: Option<&str>,
+    ) {
+        let d = Diagnostic::new(code, self.path, self.base_line + yaml_line, column, message);
         self.diagnostics.push(match hint {
             Some(h) => d.with_hint(h),
             None => d,
         });
     }
 
-    fn error(&mut self, key: &str, message: String, hint: Option<String>) {
+    fn error(&mut self, code: Code, key: &str, message: String, hint: Option<String>) {
         let (line, column) = self.position(key);
-        let d = Diagnostic::error(self.path, self.base_line + line, column, message);
+        let d = Diagnostic::new(code, self.path, self.base_line + line, column, message);
         self.diagnostics.push(match hint {
             Some(h) => d.with_hint(h),
             None => d,
         });
     }
 
-    fn warning(&mut self, key: &str, message: String, hint: Option<String>) {
+    fn warning(&mut self, code: Code, key: &str, message: String, hint: Option<String>) {
         let (line, _) = self.position(key);
-        let d = Diagnostic::warning(self.path, self.base_line + line, 1, message);
+        let d = Diagnostic::new(code, self.path, self.base_line + line, 1, message);
         self.diagnostics.push(match hint {
             Some(h) => d.with_hint(h),
             None => d,
@@ -516,6 +533,7 @@ impl Checker<'_> {
             }
             None => {
                 self.error(
+                    Code::WrongType,
                     key,
                     format!("`{key}` must be text, found {}", Self::type_name(&value)),
                     None,
@@ -534,6 +552,7 @@ impl Checker<'_> {
             Value::Sequence(items) => items,
             other if Self::scalar_text(&other).is_none() => {
                 self.error(
+                    Code::WrongType,
                     key,
                     format!(
                         "`{key}` must be a list of text values, found {}",
@@ -557,6 +576,7 @@ impl Checker<'_> {
                 None => {
                     if !item.is_null() {
                         self.error(
+                            Code::WrongType,
                             key,
                             format!(
                                 "`{key}` must be a list of text values, found {} in it",
@@ -592,6 +612,7 @@ impl Checker<'_> {
                         .map(|c| format!("did you mean `{c}`?"))
                 };
                 self.error(
+                    Code::BadValue,
                     key,
                     format!("`{key}: {text}` is not allowed; expected {expected}"),
                     hint,
@@ -607,6 +628,7 @@ impl Checker<'_> {
             Some(d) => Some(d),
             None => {
                 self.error(
+                    Code::BadDate,
                     key,
                     format!("`{key}: {text}` is not a date"),
                     Some("expected `YYYY-MM-DD`, e.g. `2022-03-10`".to_string()),
@@ -620,7 +642,13 @@ impl Checker<'_> {
         let mut fields: std::collections::BTreeMap<String, Value> = Default::default();
         for (key, value) in map {
             let Some(key) = Self::scalar_text(&key) else {
-                self.error_at(0, 1, "front matter keys must be plain words", None);
+                self.error_at(
+                    Code::BadKey,
+                    0,
+                    1,
+                    "front matter keys must be plain words",
+                    None,
+                );
                 continue;
             };
             if KNOWN_KEYS.contains(&key.as_str()) {
@@ -629,7 +657,12 @@ impl Checker<'_> {
                 let hint = vocab::closest(&key, KNOWN_KEYS.iter().copied())
                     .first()
                     .map(|c| format!("did you mean `{c}`?"));
-                self.warning(&key, format!("unknown field `{key}`"), hint);
+                self.warning(
+                    Code::UnknownField,
+                    &key,
+                    format!("unknown field `{key}`"),
+                    hint,
+                );
             }
         }
         let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -643,6 +676,7 @@ impl Checker<'_> {
         let title = self.text("title", title_value);
         if title.is_none() && !title_wrong_type {
             self.error(
+                Code::MissingTitle,
                 "title",
                 "missing `title`".to_string(),
                 Some("add a line `title: …` to the front matter".to_string()),
@@ -659,6 +693,7 @@ impl Checker<'_> {
         );
         if kind_missing {
             self.error(
+                Code::MissingKind,
                 "kind",
                 "missing `kind`".to_string(),
                 Some("add `kind: lesson`, `kind: mistake` or `kind: practice`".to_string()),
@@ -675,6 +710,7 @@ impl Checker<'_> {
                     format!("did you mean {}?", vocab::join_expected(close.into_iter()))
                 };
                 self.error(
+                    Code::UnknownPractice,
                     "practices",
                     format!("unknown practice `{practice}`"),
                     Some(hint),
@@ -742,6 +778,7 @@ impl Checker<'_> {
             Some(Value::Bool(b)) => Some(b),
             Some(other) => {
                 self.error(
+                    Code::WrongType,
                     "contact_ok",
                     format!(
                         "`contact_ok` must be `true` or `false`, found {}",

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::content::diagnostic::Diagnostic;
+use crate::content::diagnostic::{Code, Diagnostic};
 
 /// The glossary's file name in the content folder.
 pub const FILE_NAME: &str = "_glossary.yaml";
@@ -59,7 +59,8 @@ impl Glossary {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::default(),
             Err(e) => Loaded {
                 glossary: Glossary::default(),
-                diagnostics: vec![Diagnostic::error(
+                diagnostics: vec![Diagnostic::new(
+                    Code::Unreadable,
                     FILE_NAME,
                     1,
                     1,
@@ -84,7 +85,8 @@ impl Glossary {
                     .unwrap_or(&message)
                     .to_string();
                 out.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
+                        Code::GlossaryBadYaml,
                         FILE_NAME,
                         line,
                         column,
@@ -109,7 +111,8 @@ impl Glossary {
                 Ok(pair) => pair,
                 Err(_) => {
                     out.diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
+                            Code::GlossaryBadPair,
                             FILE_NAME,
                             line,
                             1,
@@ -123,24 +126,32 @@ impl Glossary {
             let (da, en) = (pair.da.trim().to_string(), pair.en.trim().to_string());
             let mut problem = None;
             if da.is_empty() || en.is_empty() {
-                problem = Some("a glossary pair needs both `da` and `en`".to_string());
+                problem = Some((
+                    Code::GlossaryBadPair,
+                    "a glossary pair needs both `da` and `en`".to_string(),
+                ));
             } else if da.split_whitespace().count() > MAX_WORDS
                 || en.split_whitespace().count() > MAX_WORDS
             {
-                problem = Some(format!("a glossary term has at most {MAX_WORDS} words"));
+                problem = Some((
+                    Code::GlossaryLongTerm,
+                    format!("a glossary term has at most {MAX_WORDS} words"),
+                ));
             } else if da.to_lowercase() == en.to_lowercase() {
-                problem = Some(format!(
-                    "`{da}` is the same in both languages; it needs no glossary pair"
+                problem = Some((
+                    Code::GlossarySameTerm,
+                    format!("`{da}` is the same in both languages; it needs no glossary pair"),
                 ));
             }
-            if let Some(message) = problem {
+            if let Some((code, message)) = problem {
                 out.diagnostics
-                    .push(Diagnostic::error(FILE_NAME, line, 1, message));
+                    .push(Diagnostic::new(code, FILE_NAME, line, 1, message));
                 continue;
             }
             let key = (da.to_lowercase(), en.to_lowercase());
             if let Some(first) = seen.get(&key) {
-                out.diagnostics.push(Diagnostic::warning(
+                out.diagnostics.push(Diagnostic::new(
+                    Code::GlossaryDuplicatePair,
                     FILE_NAME,
                     line,
                     1,

@@ -11,7 +11,8 @@
 //!   the whole folder; [`diagnostic`] locates every problem found on the way.
 //! - [`glossary`] reads the bilingual ITSM glossary.
 //! - Writing into `content/`: [`template`] makes new write-ups, [`edit`] changes one line
-//!   of an existing one, and both go through [`durable`]'s atomic writes.
+//!   of an existing one, and both go through [`durable`]'s atomic writes; every value they
+//!   (and the web form) write is spelled by [`yaml`].
 
 pub mod catalog;
 pub mod diagnostic;
@@ -25,3 +26,4 @@ pub mod slug;
 pub mod source;
 pub mod template;
 pub mod vocab;
+pub mod yaml;

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::content::diagnostic::Diagnostic;
+use crate::content::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, Result};
 
 /// The largest write-up accepted: 1 MiB, so that its page stays under the 2 MB every
@@ -98,7 +98,7 @@ pub fn walk(root: &Path) -> Result<Walk> {
                     .and_then(|p| relative(root, p))
                     .unwrap_or_else(|| ".".to_string());
                 out.skipped.push(
-                    Diagnostic::error(&rel, 1, 1, format!("cannot read: {err}"))
+                    Diagnostic::new(Code::Unreadable, &rel, 1, 1, format!("cannot read: {err}"))
                         .with_hint("check the folder's permissions"),
                 );
                 continue;
@@ -114,8 +114,14 @@ pub fn walk(root: &Path) -> Result<Walk> {
             let shown = relative_lossy(root, entry.path());
             if is_writeup_path(&shown) {
                 out.skipped.push(
-                    Diagnostic::error(&shown, 1, 1, "file name is not valid UTF-8; skipped")
-                        .with_hint("rename the file using UTF-8 characters"),
+                    Diagnostic::new(
+                        Code::BadFileName,
+                        &shown,
+                        1,
+                        1,
+                        "file name is not valid UTF-8; skipped",
+                    )
+                    .with_hint("rename the file using UTF-8 characters"),
                 );
             }
             continue;
@@ -125,14 +131,14 @@ pub fn walk(root: &Path) -> Result<Walk> {
         }
         if file_type.is_symlink() {
             out.skipped.push(
-                Diagnostic::error(&rel, 1, 1, "symbolic link; skipped")
+                Diagnostic::new(Code::Symlink, &rel, 1, 1, "symbolic link; skipped")
                     .with_hint("erfa reads only regular files inside the content folder; copy or move the file here"),
             );
             continue;
         }
         if !file_type.is_file() {
             out.skipped.push(
-                Diagnostic::error(&rel, 1, 1, "not a regular file; skipped")
+                Diagnostic::new(Code::NotAFile, &rel, 1, 1, "not a regular file; skipped")
                     .with_hint("write-ups are regular Markdown files"),
             );
             continue;
@@ -153,20 +159,26 @@ pub fn walk(root: &Path) -> Result<Walk> {
 pub fn read(file: &SourceFile) -> std::result::Result<Vec<u8>, Diagnostic> {
     let rel = &file.rel;
     let meta = std::fs::symlink_metadata(&file.abs)
-        .map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::new(Code::Unreadable, rel, 1, 1, format!("cannot read: {e}")))?;
     if !meta.file_type().is_file() {
-        return Err(Diagnostic::error(rel, 1, 1, "not a regular file; skipped"));
+        return Err(Diagnostic::new(
+            Code::NotAFile,
+            rel,
+            1,
+            1,
+            "not a regular file; skipped",
+        ));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(rel, meta.len()));
     }
     let handle = File::open(&file.abs)
-        .map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::new(Code::Unreadable, rel, 1, 1, format!("cannot read: {e}")))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     handle
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Diagnostic::error(rel, 1, 1, format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::new(Code::Unreadable, rel, 1, 1, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(rel, bytes.len() as u64));
     }
@@ -174,7 +186,8 @@ pub fn read(file: &SourceFile) -> std::result::Result<Vec<u8>, Diagnostic> {
 }
 
 fn too_large(rel: &str, len: u64) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
+        Code::FileTooLarge,
         rel,
         1,
         1,
@@ -191,22 +204,29 @@ fn too_large(rel: &str, len: u64) -> Diagnostic {
 pub fn decode<'a>(rel: &str, bytes: &'a [u8]) -> std::result::Result<&'a str, Diagnostic> {
     // UTF-16 text is full of NUL bytes; name the encoding rather than call it binary.
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(Diagnostic::error(rel, 1, 1, "file is UTF-16, not UTF-8")
-            .with_hint("the file looks like UTF-16; save it as UTF-8"));
+        return Err(
+            Diagnostic::new(Code::Utf16, rel, 1, 1, "file is UTF-16, not UTF-8")
+                .with_hint("the file looks like UTF-16; save it as UTF-8"),
+        );
     }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(
-            Diagnostic::error(rel, line, 1, "file contains NUL bytes; it looks binary")
-                .with_hint("write-ups are UTF-8 text files"),
-        );
+        return Err(Diagnostic::new(
+            Code::Binary,
+            rel,
+            line,
+            1,
+            "file contains NUL bytes; it looks binary",
+        )
+        .with_hint("write-ups are UTF-8 text files"));
     }
     std::str::from_utf8(bytes).map_err(|e| {
         let good = &bytes[..e.valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-        Diagnostic::error(rel, line, column, "invalid UTF-8").with_hint("save the file as UTF-8")
+        Diagnostic::new(Code::InvalidUtf8, rel, line, column, "invalid UTF-8")
+            .with_hint("save the file as UTF-8")
     })
 }
 

@@ -6,6 +6,7 @@ use crate::content::durable;
 use crate::content::markdown::Section;
 use crate::content::slug;
 use crate::content::vocab::{Kind, Language};
+use crate::content::yaml;
 use crate::error::Result;
 
 /// The longest slug made from a title.
@@ -33,7 +34,6 @@ pub fn today() -> String {
 /// The text of a new write-up: front matter with today's fields to fill in, and the
 /// sections of the template in the chosen language.
 pub fn render(title: &str, kind: Kind, language: Language, today: &str) -> String {
-    let title_yaml = serde_json::to_string(title).expect("a string always serialises");
     let sections: &[Section] = match kind {
         Kind::Lesson => &[
             Section::Problem,
@@ -58,9 +58,20 @@ pub fn render(title: &str, kind: Kind, language: Language, today: &str) -> Strin
             Section::Lesson,
         ],
     };
-    let mut out = format!(
-        "---\ntitle: {title_yaml}\nsummary: \nkind: {kind}\npractices: []\ntags: []\nlanguage: {language}\ndate: {today}\nsector: \norg_size: \ntools: []\nstatus: draft\nvisibility: members\n---\n"
-    );
+    let mut out = yaml::block(&[
+        ("title", yaml::quoted(title)),
+        ("summary", String::new()),
+        ("kind", kind.to_string()),
+        ("practices", "[]".to_string()),
+        ("tags", "[]".to_string()),
+        ("language", language.to_string()),
+        ("date", yaml::date(today)),
+        ("sector", String::new()),
+        ("org_size", String::new()),
+        ("tools", "[]".to_string()),
+        ("status", "draft".to_string()),
+        ("visibility", "members".to_string()),
+    ]);
     for section in sections {
         let heading = match language {
             Language::Da => section.heading_da(),
@@ -114,6 +125,24 @@ pub fn create(
 mod tests {
     use super::*;
     use crate::Document;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the title, the new write-up parses and carries it (trimmed, as the
+        /// parser reads every title).
+        #[test]
+        fn any_title_survives_the_template(
+            title in "\\PC{1,40}|[ :#\"'\\\\\n\t\u{85}\u{2028}\u{feff}a-z-]{1,20}",
+        ) {
+            prop_assume!(!title.trim().is_empty());
+            let text = render(&title, Kind::Lesson, Language::En, "2026-11-28");
+            let parsed = Document::parse("x.md", &text);
+            let doc = parsed.document.ok_or_else(|| {
+                TestCaseError::fail(format!("{:?}\n{text}", parsed.diagnostics))
+            })?;
+            prop_assert_eq!(doc.front.title, title.trim());
+        }
+    }
 
     #[test]
     fn slugs_from_hostile_titles() {

@@ -385,7 +385,8 @@ impl Indexer {
                 (
                     crate::content::document::Parsed {
                         document: None,
-                        diagnostics: vec![crate::Diagnostic::error(
+                        diagnostics: vec![crate::Diagnostic::new(
+                            crate::diagnostic::Code::NotAFile,
                             rel,
                             1,
                             1,

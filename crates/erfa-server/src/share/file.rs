@@ -2,6 +2,8 @@
 //! parser before anything is written.
 
 use super::*;
+use erfa_index::diagnostic::Code;
+use erfa_index::yaml;
 
 /// A problem with one field of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,34 +11,6 @@ pub(super) struct FieldError {
     /// The `id` of the field's input, for the error summary's link.
     pub(super) field: &'static str,
     pub(super) message: String,
-}
-
-/// A YAML scalar: plain when it is plainly the same string (letters, digits, spaces and
-/// a few marks, and YAML reads it back unchanged), otherwise double-quoted (JSON string
-/// syntax is valid YAML). Safe in block and flow context alike.
-fn scalar(text: &str) -> String {
-    let plain_chars = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '_' | '+' | '/'))
-        && !text.starts_with(['-', '.', ' '])
-        && !text.ends_with(' ')
-        && !text.contains("  ");
-    let reads_back = plain_chars
-        && matches!(
-            serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text),
-            Ok(serde_yaml_ng::Value::String(s)) if s == text
-        );
-    if reads_back {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).expect("a string always serialises")
-    }
-}
-
-fn flow_list(items: &[String]) -> String {
-    let items: Vec<String> = items.iter().map(|i| scalar(i)).collect();
-    format!("[{}]", items.join(", "))
 }
 
 /// The fields of an existing file that the form does not show, kept as they are.
@@ -48,51 +22,51 @@ pub(super) struct Kept {
 
 /// The text of the write-up, and for each front-matter line the form field it came from.
 fn render_file(form: &Form, kept: &Kept) -> (String, Vec<&'static str>) {
-    let mut lines: Vec<(String, &'static str)> = Vec::new();
-    // `key: value` for a value that was filled in, with the field it came from.
-    let one = |lines: &mut Vec<_>, key: &str, value: &str, field| {
+    // (key, value as written, the form field it came from).
+    let mut entries: Vec<(&str, String, &'static str)> = Vec::new();
+    // A value that was filled in, with the field it came from.
+    let one = |entries: &mut Vec<_>, key, value: &str, field| {
         if !value.is_empty() {
-            lines.push((format!("{key}: {}", scalar(value)), field));
+            entries.push((key, yaml::scalar(value), field));
         }
     };
-    let many = |lines: &mut Vec<_>, key: &str, values: &[String], field| {
+    let many = |entries: &mut Vec<_>, key, values: &[String], field| {
         if !values.is_empty() {
-            lines.push((format!("{key}: {}", flow_list(values)), field));
+            entries.push((key, yaml::list(values), field));
         }
     };
-    lines.push(("---".into(), ""));
-    lines.push((format!("title: {}", scalar(&form.title)), "f-title"));
-    one(&mut lines, "summary", &form.summary, "f-summary");
-    one(&mut lines, "kind", &form.kind, "f-kind");
-    many(&mut lines, "practices", &form.practices, "f-practices");
-    many(&mut lines, "tags", &list(&form.tags), "f-tags");
-    one(&mut lines, "language", &form.language, "f-language");
-    one(&mut lines, "date", &form.date, "f-date");
-    many(&mut lines, "authors", &list(&form.authors), "f-authors");
+    entries.push(("title", yaml::scalar(&form.title), "f-title"));
+    one(&mut entries, "summary", &form.summary, "f-summary");
+    one(&mut entries, "kind", &form.kind, "f-kind");
+    many(&mut entries, "practices", &form.practices, "f-practices");
+    many(&mut entries, "tags", &list(&form.tags), "f-tags");
+    one(&mut entries, "language", &form.language, "f-language");
+    if !form.date.is_empty() {
+        entries.push(("date", yaml::date(&form.date), "f-date"));
+    }
+    many(&mut entries, "authors", &list(&form.authors), "f-authors");
     one(
-        &mut lines,
+        &mut entries,
         "organisation",
         &form.organisation,
         "f-organisation",
     );
-    one(&mut lines, "sector", &form.sector, "f-sector");
-    one(&mut lines, "org_size", &form.org_size, "f-org_size");
-    many(&mut lines, "tools", &list(&form.tools), "f-tools");
+    one(&mut entries, "sector", &form.sector, "f-sector");
+    one(&mut entries, "org_size", &form.org_size, "f-org_size");
+    many(&mut entries, "tools", &list(&form.tools), "f-tools");
     let status = kept.status.unwrap_or(Status::Review);
-    lines.push((format!("status: {}", status.as_str()), ""));
-    one(&mut lines, "visibility", &form.visibility, "f-visibility");
-    one(&mut lines, "meeting", &form.meeting, "f-meeting");
+    entries.push(("status", status.as_str().to_string(), ""));
+    one(&mut entries, "visibility", &form.visibility, "f-visibility");
+    one(&mut entries, "meeting", &form.meeting, "f-meeting");
     if let Some(front) = &kept.front {
-        lines.extend(kept_lines(front).into_iter().map(|line| (line, "")));
+        entries.extend(kept_entries(front).into_iter().map(|(k, v)| (k, v, "")));
     }
-    lines.push(("---".into(), ""));
-    let mut text = String::new();
-    let mut fields = Vec::new();
-    for (line, field) in lines {
-        text.push_str(&line);
-        text.push('\n');
-        fields.push(field);
-    }
+    let pairs: Vec<(&str, &str)> = entries.iter().map(|(k, v, _)| (*k, v.as_str())).collect();
+    let mut text = yaml::block(&pairs);
+    // The fences have no field; each entry is one line.
+    let mut fields = vec![""];
+    fields.extend(entries.iter().map(|(_, _, field)| *field));
+    fields.push("");
     let language = form.writeup_language();
     for (i, (section, _)) in SECTIONS.iter().enumerate() {
         let body = &form.sections[i];
@@ -108,26 +82,35 @@ fn render_file(form: &Form, kept: &Kept) -> (String, Vec<&'static str>) {
     (text, fields)
 }
 
-/// Front-matter lines for the keys a facilitator may have added that the form does not
+/// Front-matter entries for the keys a facilitator may have added that the form does not
 /// show; an edit through the form keeps them.
-fn kept_lines(front: &FrontMatter) -> Vec<String> {
+fn kept_entries(front: &FrontMatter) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    let mut one = |key: &str, value: Option<String>| {
+    let mut one = |key, value: Option<String>| {
         if let Some(v) = value {
-            out.push(format!("{key}: {}", scalar(&v)));
+            out.push((key, v));
         }
     };
-    one("source", front.source.clone());
+    one("source", front.source.as_deref().map(yaml::scalar));
     one(
         "confidence",
-        front.confidence.map(|c| c.as_str().to_string()),
+        front.confidence.map(|c| yaml::scalar(c.as_str())),
     );
-    one("review_after", front.review_after.map(|d| d.to_string()));
-    one("translation_of", front.translation_of.clone());
-    one("duplicate_of", front.duplicate_of.clone());
-    one("impact", front.impact.map(|i| i.as_str().to_string()));
+    one(
+        "review_after",
+        front.review_after.map(|d| yaml::date(&d.to_string())),
+    );
+    one(
+        "translation_of",
+        front.translation_of.as_deref().map(yaml::scalar),
+    );
+    one(
+        "duplicate_of",
+        front.duplicate_of.as_deref().map(yaml::scalar),
+    );
+    one("impact", front.impact.map(|i| yaml::scalar(i.as_str())));
     if let Some(ok) = front.contact_ok {
-        out.push(format!("contact_ok: {ok}"));
+        out.push(("contact_ok", ok.to_string()));
     }
     for (key, values) in [
         ("related", &front.related),
@@ -136,7 +119,7 @@ fn kept_lines(front: &FrontMatter) -> Vec<String> {
         ("references", &front.references),
     ] {
         if !values.is_empty() {
-            out.push(format!("{key}: {}", flow_list(values)));
+            out.push((key, yaml::list(values)));
         }
     }
     out
@@ -221,14 +204,13 @@ pub(super) fn check(form: &Form, kept: &Kept, path: &str, t: &Strings) -> Checke
                     message: d.message.clone(),
                 });
             }
-        } else if d.message.starts_with("no `date`") {
-            notes.push(t.warn_date.to_string());
-        } else if d.message.contains("\"Lesson learned\"") {
-            notes.push(t.warn_lesson.to_string());
-        } else if d.message.contains("\"Mistake to avoid\"") {
-            notes.push(t.warn_mistake.to_string());
         } else {
-            notes.push(d.message.clone());
+            notes.push(match d.code {
+                Code::MissingDate => t.warn_date.to_string(),
+                Code::MissingLesson => t.warn_lesson.to_string(),
+                Code::MissingMistake => t.warn_mistake.to_string(),
+                _ => d.message.clone(),
+            });
         }
     }
     let document = if errors.is_empty() {
@@ -282,4 +264,39 @@ pub(super) fn faithful(doc: &Document, form: &Form) -> bool {
         && doc.front.tools == list(&form.tools)
         && doc.front.organisation.as_deref().unwrap_or_default() == form.organisation
         && doc.front.meeting.as_deref().unwrap_or_default() == form.meeting
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(kind: &str, date: &str) -> Form {
+        Form {
+            title: "CAB: ja".into(),
+            kind: kind.into(),
+            language: "da".into(),
+            date: date.into(),
+            visibility: "members".into(),
+            sections: [
+                "Problemet.".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+            ..Form::default()
+        }
+    }
+
+    #[test]
+    fn content_standard_notes_are_chosen_by_code() {
+        let t = Lang::Da.t();
+        let checked = check(&form("mistake", ""), &Kept::default(), "s/x.md", t);
+        assert_eq!(checked.notes, [t.warn_date, t.warn_mistake]);
+        let checked = check(&form("lesson", "2024-05-02"), &Kept::default(), "s/x.md", t);
+        assert_eq!(checked.notes, [t.warn_lesson]);
+        assert!(checked.text.contains("\ntitle: \"CAB: ja\"\n"));
+        assert!(checked.text.contains("\ndate: 2024-05-02\n"));
+    }
 }
