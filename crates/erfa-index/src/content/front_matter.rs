@@ -638,7 +638,11 @@ impl Checker<'_> {
         }
     }
 
-    fn check(&mut self, map: serde_yaml_ng::Mapping) -> Option<FrontMatter> {
+    /// The front matter's fields by key; unknown keys are warned about and left out.
+    fn known_fields(
+        &mut self,
+        map: serde_yaml_ng::Mapping,
+    ) -> std::collections::BTreeMap<String, Value> {
         let mut fields: std::collections::BTreeMap<String, Value> = Default::default();
         for (key, value) in map {
             let Some(key) = Self::scalar_text(&key) else {
@@ -665,10 +669,15 @@ impl Checker<'_> {
                 );
             }
         }
-        let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
-        let mut take = |k: &str| fields.remove(k);
+        fields
+    }
 
-        let title_value = take("title");
+    /// The two fields every write-up needs.
+    fn title_and_kind(
+        &mut self,
+        title_value: Option<Value>,
+        kind_value: Option<Value>,
+    ) -> (Option<String>, Option<Kind>) {
         // A title of the wrong type has its own error; "missing" would say it twice.
         let title_wrong_type = title_value
             .as_ref()
@@ -682,7 +691,6 @@ impl Checker<'_> {
                 Some("add a line `title: …` to the front matter".to_string()),
             );
         }
-        let kind_value = take("kind");
         let kind_missing = kind_value.as_ref().is_none_or(Value::is_null);
         let kind = self.closed(
             "kind",
@@ -699,8 +707,12 @@ impl Checker<'_> {
                 Some("add `kind: lesson`, `kind: mistake` or `kind: practice`".to_string()),
             );
         }
-        let summary = self.text("summary", take("summary"));
-        let practices = self.list("practices", take("practices"));
+        (title, kind)
+    }
+
+    /// `practices`, each one of the ITIL 4 practices.
+    fn practices(&mut self, value: Option<Value>) -> Vec<String> {
+        let practices = self.list("practices", value);
         for practice in &practices {
             if !vocab::is_practice(practice) {
                 let close = vocab::closest(practice, vocab::PRACTICES.iter().copied());
@@ -717,6 +729,37 @@ impl Checker<'_> {
                 );
             }
         }
+        practices
+    }
+
+    /// `contact_ok`: `true` or `false`.
+    fn contact_ok(&mut self, value: Option<Value>) -> Option<bool> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(b),
+            Some(other) => {
+                self.error(
+                    Code::WrongType,
+                    "contact_ok",
+                    format!(
+                        "`contact_ok` must be `true` or `false`, found {}",
+                        Self::type_name(&other)
+                    ),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn check(&mut self, map: serde_yaml_ng::Mapping) -> Option<FrontMatter> {
+        let mut fields = self.known_fields(map);
+        let errors_before = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        let mut take = |k: &str| fields.remove(k);
+
+        let (title, kind) = self.title_and_kind(take("title"), take("kind"));
+        let summary = self.text("summary", take("summary"));
+        let practices = self.practices(take("practices"));
         let tags = self.list("tags", take("tags"));
         let language = self.closed(
             "language",
@@ -773,22 +816,7 @@ impl Checker<'_> {
         let duplicate_of = self.text("duplicate_of", take("duplicate_of"));
         let aliases = self.list("aliases", take("aliases"));
         let references = self.list("references", take("references"));
-        let contact_ok = match take("contact_ok") {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(b)) => Some(b),
-            Some(other) => {
-                self.error(
-                    Code::WrongType,
-                    "contact_ok",
-                    format!(
-                        "`contact_ok` must be `true` or `false`, found {}",
-                        Self::type_name(&other)
-                    ),
-                    None,
-                );
-                None
-            }
-        };
+        let contact_ok = self.contact_ok(take("contact_ok"));
         let impact = self.closed(
             "impact",
             take("impact"),
