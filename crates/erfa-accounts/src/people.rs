@@ -91,8 +91,9 @@ impl Accounts {
     }
 
     /// Changes the password of `user`, who knows the `current` one. Every other session
-    /// of the account ends, and its reset links with them; the session `keep` (the one
-    /// making the change, by its secret id) stays logged in.
+    /// of the account ends, and its API tokens, feed addresses and reset links with them
+    /// (a password is changed when it may be known to someone else); the session `keep`
+    /// (the one making the change, by its secret id) stays logged in.
     pub fn change_password(
         &self,
         user: &User,
@@ -129,6 +130,7 @@ impl Accounts {
             "DELETE FROM links WHERE purpose = 'reset' AND user_id = ?1",
             params![user.id],
         )?;
+        tx.execute("DELETE FROM tokens WHERE user_id = ?1", params![user.id])?;
         tx.commit()?;
         Ok(())
     }
@@ -216,6 +218,9 @@ mod tests {
             .expect("jane");
         let here = accounts.create_session(&jane).expect("a session");
         let elsewhere = accounts.create_session(&jane).expect("another");
+        let token = accounts
+            .create_token(&jane, crate::TokenKind::Api)
+            .expect("a token");
         let new = "a brand new long password";
         assert!(matches!(
             accounts.change_password(&jane, "not the password", new, Some(&here)),
@@ -231,6 +236,13 @@ mod tests {
             .expect("changed");
         assert!(accounts.session_user(&here).expect("kept").is_some());
         assert!(accounts.session_user(&elsewhere).expect("ended").is_none());
+        assert!(
+            accounts
+                .token_user(&token, crate::TokenKind::Api)
+                .expect("looked up")
+                .is_none(),
+            "tokens end with the old password"
+        );
         assert!(
             accounts
                 .verify_password("jane", PASSWORD)

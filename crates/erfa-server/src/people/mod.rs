@@ -317,6 +317,9 @@ async fn account_token(ctx: Ctx) -> Result<Response, AppError> {
     account_page(&ctx, extras, StatusCode::OK)
 }
 
+/// The longest password read, in characters.
+const MAX_PASSWORD_CHARS: usize = 1024;
+
 #[derive(Debug, Deserialize)]
 struct PasswordForm {
     #[serde(default)]
@@ -338,20 +341,35 @@ async fn account_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Re
         };
         account_page(&ctx, extras, StatusCode::BAD_REQUEST)
     };
-    if form.new != form.new_again {
-        return refuse(t.passwords_differ);
-    }
+    // Only a person logged in with their password changes it: not an API token, and not
+    // single sign-on, whose provider owns the login.
+    let Credential::Session(keep) = ctx.viewer.credential.clone() else {
+        return Err(AppError::Forbidden {
+            code: "session_only",
+            message: t.account_password_session_only.to_string(),
+        });
+    };
     let user = ctx
         .viewer
         .user
         .clone()
         .ok_or_else(|| AppError::Unauthorized(t.error_401_text.to_string()))?;
-    let keep = match &ctx.viewer.credential {
-        Credential::Session(id) => Some(id.clone()),
-        _ => None,
-    };
+    // Guesses at the current password count as failed logins.
+    if ctx.state.guards.throttle.blocked(&user.name, None) {
+        return refuse(t.login_throttled);
+    }
+    if form.new != form.new_again {
+        return refuse(t.passwords_differ);
+    }
+    if [&form.current, &form.new]
+        .iter()
+        .any(|p| p.chars().count() > MAX_PASSWORD_CHARS)
+    {
+        return refuse(t.account_password_long);
+    }
+    let name = user.name.clone();
     let changed = access::hashing(&ctx.state, move |a| {
-        a.change_password(&user, &form.current, &form.new, keep.as_deref())?;
+        a.change_password(&user, &form.current, &form.new, Some(&keep))?;
         a.audit_user(&Actor::account(&user), "password.change", &user)
     })
     .await?;
@@ -363,7 +381,10 @@ async fn account_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Re
             };
             account_page(&ctx, extras, StatusCode::OK)
         }
-        Err(erfa_accounts::Error::WrongPassword) => refuse(t.account_password_wrong),
+        Err(erfa_accounts::Error::WrongPassword) => {
+            ctx.state.guards.throttle.failed(&name, None);
+            refuse(t.account_password_wrong)
+        }
         Err(erfa_accounts::Error::WeakPassword) => refuse(t.account_password_weak),
         Err(e) => Err(e.into()),
     }

@@ -222,6 +222,7 @@ pub(super) async fn mine_post(
     let form = Form::parse(&body);
     let editing = editing(&ctx, &slug, &rel, doc.front.status).await;
     // "Save and send for review" turns a draft into a submission waiting for review.
+    let was = doc.front.status;
     let resubmit = form.action == "resubmit" && doc.front.status == Status::Draft;
     let kept = Kept {
         status: Some(if resubmit {
@@ -240,12 +241,22 @@ pub(super) async fn mine_post(
             let indexed = ctx
                 .state
                 .blocking(move |s| {
-                    // The facilitator may have published it meanwhile.
-                    if load(s, &path).is_some_and(|d| !editable(d.front.status)) {
-                        return Err(AppError::Forbidden {
-                            code: "published",
-                            message: String::new(),
-                        });
+                    // The facilitator may have published it meanwhile, or asked for
+                    // changes: a save never undoes what the facilitator just did.
+                    match load(s, &path).map(|d| d.front.status) {
+                        Some(now) if !editable(now) => {
+                            return Err(AppError::Forbidden {
+                                code: "published",
+                                message: String::new(),
+                            });
+                        }
+                        Some(now) if now != was => {
+                            return Err(AppError::Forbidden {
+                                code: "changed_meanwhile",
+                                message: String::new(),
+                            });
+                        }
+                        _ => {}
                     }
                     erfa_index::durable::replace(
                         &s.config.content_dir.join(&path),
@@ -272,7 +283,12 @@ pub(super) async fn mine_post(
                 }
                 Err(AppError::Forbidden { code, .. }) => Err(AppError::Forbidden {
                     code,
-                    message: ctx.lang.t().mine_locked.to_string(),
+                    message: if code == "changed_meanwhile" {
+                        ctx.lang.t().mine_changed_meanwhile
+                    } else {
+                        ctx.lang.t().mine_locked
+                    }
+                    .to_string(),
                 }),
                 Err(e) => Err(e),
             }

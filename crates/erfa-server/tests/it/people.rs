@@ -4,7 +4,7 @@
 use erfa_accounts::Role;
 
 use crate::auth::{
-    PASSWORD, get_as, login, login_with, owned, people_link, post_form, shown, site,
+    PASSWORD, get_as, get_bearer, login, login_with, owned, people_link, post_form, shown, site,
 };
 use crate::support::{enc, sample};
 
@@ -152,6 +152,15 @@ async fn members_change_their_own_password_and_their_other_sessions_end() {
     let app = &site.router;
     let here = login(app, "mia").await;
     let elsewhere = login(app, "mia").await;
+    let mia = site.accounts.require("mia").expect("mia");
+    let token = site
+        .accounts
+        .create_token(&mia, erfa_accounts::TokenKind::Api)
+        .expect("a token");
+    assert_eq!(
+        get_bearer(app, "/api/search?q=cab", &token).await.status,
+        200
+    );
     let page = get_as(app, "/account", Some(&here)).await.text();
     assert!(page.contains("action=\"/account/password\""), "{page}");
     assert!(page.contains("autocomplete=\"current-password\""));
@@ -213,6 +222,11 @@ async fn members_change_their_own_password_and_their_other_sessions_end() {
         303,
         "the other one ended"
     );
+    assert_eq!(
+        get_bearer(app, "/api/search?q=cab", &token).await.status,
+        401,
+        "and the API token"
+    );
     login_with(app, "mia", new).await;
     assert!(
         site.accounts
@@ -223,5 +237,67 @@ async fn members_change_their_own_password_and_their_other_sessions_end() {
     assert_eq!(
         site.accounts.require("mia").expect("mia").role,
         Role::Member
+    );
+}
+
+/// Only a person logged in with their password changes it: an API token cannot, and
+/// guesses at the current password are throttled like failed logins.
+#[tokio::test]
+async fn passwords_change_only_in_a_session_and_guesses_are_throttled() {
+    let site = site(&owned(sample()), false);
+    let app = &site.router;
+    let mia = site.accounts.require("mia").expect("mia");
+    let token = site
+        .accounts
+        .create_token(&mia, erfa_accounts::TokenKind::Api)
+        .expect("a token");
+    let request = axum::http::Request::post("/account/password")
+        .header("host", "erfa.example")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!(
+            "current={p}&new=another+long+password&new_again=another+long+password",
+            p = enc(PASSWORD)
+        )))
+        .expect("a request");
+    let resp = crate::support::send(app, request).await;
+    assert_eq!(resp.status, 403, "{}", resp.text());
+    assert!(
+        site.accounts
+            .verify_password("mia", PASSWORD)
+            .expect("db")
+            .is_some()
+    );
+
+    let session = login(app, "mia").await;
+    let mut last = 0;
+    for _ in 0..12 {
+        let resp = post_form(
+            app,
+            "/account/password",
+            "current=wrong+guess+here&new=another+long+password&new_again=another+long+password",
+            Some(&session),
+        )
+        .await;
+        last = resp.status.as_u16();
+        if resp.text().contains("Too many") || resp.text().contains("too many") {
+            break;
+        }
+    }
+    assert_eq!(last, 400);
+    let resp = post_form(
+        app,
+        "/account/password",
+        &format!(
+            "current={}&new=another+long+password&new_again=another+long+password",
+            enc(PASSWORD)
+        ),
+        Some(&session),
+    )
+    .await;
+    assert!(
+        !resp.text().contains("Your password is changed"),
+        "blocked after many guesses, even with the right one: {}",
+        resp.text()
     );
 }
