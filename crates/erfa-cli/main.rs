@@ -621,9 +621,11 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     let results = engine.search(&request)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        let response = erfa_server::SearchResponse::from(results);
+        println!("{}", serde_json::to_string_pretty(&response)?);
         return Ok(ExitCode::SUCCESS);
     }
+    let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if results.hits.is_empty() {
         println!(
             "No write-ups match \"{}\" in the {} scope.",
@@ -661,7 +663,7 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
             "summary" => "Summary",
             _ => "Text",
         };
-        let text = plain(&hit.snippet.html);
+        let text = terminal_text(&hit.snippet, bold);
         if !text.is_empty() {
             println!("     {label}: {text}");
         }
@@ -669,19 +671,42 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Snippet HTML as terminal text: marks dropped, entities decoded.
-fn plain(html: &str) -> String {
-    html.replace("<mark>", "")
-        .replace("</mark>", "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A snippet as one line of terminal text: runs of white space made one space, and the
+/// matches in bold when `bold`.
+fn terminal_text(snippet: &erfa_index::search::Snippet, bold: bool) -> String {
+    let mut out = String::with_capacity(snippet.text.len());
+    let mut marks = snippet.highlights.iter().peekable();
+    let mut in_mark = false;
+    let mut space = false;
+    for (i, c) in snippet.text.char_indices() {
+        if in_mark && marks.peek().is_some_and(|m| m.end <= i) {
+            marks.next();
+            in_mark = false;
+            out.push_str("\x1b[0m");
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if bold && !in_mark {
+            while marks.peek().is_some_and(|m| m.end <= i) {
+                marks.next();
+            }
+            if marks.peek().is_some_and(|m| m.start <= i) {
+                in_mark = true;
+                out.push_str("\x1b[1m");
+            }
+        }
+        out.push(c);
+    }
+    if in_mark {
+        out.push_str("\x1b[0m");
+    }
+    out
 }
 
 fn check(global: &Global, paths: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
@@ -871,4 +896,26 @@ fn export(global: &Global, format: ExportFormat, scope: Scope) -> anyhow::Result
         scope.as_str()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_snippets_are_one_line_with_matches_in_bold() {
+        let snippet = erfa_index::search::Snippet {
+            section: "lesson",
+            text: "En  ændring\n& <b>en</b> ændring.".to_string(),
+            highlights: vec![4..12, 25..33],
+        };
+        assert_eq!(
+            terminal_text(&snippet, false),
+            "En ændring & <b>en</b> ændring."
+        );
+        assert_eq!(
+            terminal_text(&snippet, true),
+            "En \x1b[1mændring\x1b[0m & <b>en</b> \x1b[1mændring\x1b[0m."
+        );
+    }
 }
