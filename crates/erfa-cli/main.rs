@@ -112,13 +112,28 @@ enum Command {
     /// filters such as kind:mistake, practices:change-enablement, tags:cab, language:da,
     /// year:2022. Builds the index first when there is none.
     Search(SearchArgs),
-    /// Check write-ups against the format and print every problem.
+    /// Check write-ups against the format and print every problem, then content health.
     ///
     /// Prints `path:line:column: error|warning: message` for every problem in every file.
-    /// Exits 1 when there is any error, 0 otherwise (warnings alone do not fail).
+    /// Then, for every folder checked, content health as `path: note: message`: published
+    /// write-ups due for review (past `review_after`, or dated longer ago than
+    /// --review-age-days and not `confidence: validated`), practices with neither "Lesson
+    /// learned" nor "Mistake to avoid", `related`, `supersedes`, `duplicate_of` and
+    /// `translation_of` links to write-ups that do not exist, and the ITIL practices
+    /// without a published write-up. Near-duplicates, and lessons and mistakes without
+    /// their section, are warnings.
+    ///
+    /// Exits 1 when there is any error, 0 otherwise (warnings and notes alone do not fail).
     Check {
         /// Files or folders to check (default: the content folder).
         paths: Vec<PathBuf>,
+        /// A published write-up older than this many days without `confidence: validated`
+        /// is due for review.
+        #[arg(long, value_name = "DAYS", env = "ERFA_REVIEW_AGE_DAYS", default_value_t = erfa_index::health::REVIEW_AGE_DAYS)]
+        review_age_days: u32,
+        /// Judge ages as on this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<erfa_index::Date>,
     },
     /// Serve the search pages and the JSON API in a browser.
     ///
@@ -354,7 +369,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats { scope, json } => stats(&global, scope_of(scope), json),
         Command::Export { format, scope } => export(&global, format, scope_of(scope)),
         Command::Serve(args) => serve(&global, args),
-        Command::Check { paths } => check(&global, paths),
+        Command::Check {
+            paths,
+            review_age_days,
+            as_of,
+        } => {
+            let rules = erfa_index::health::Rules {
+                today: as_of.unwrap_or_else(erfa_index::Date::today),
+                review_age_days: review_age_days.max(1),
+            };
+            check(&global, paths, &rules)
+        }
         Command::New {
             title,
             kind,
@@ -621,9 +646,11 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     let results = engine.search(&request)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        let response = erfa_server::SearchResponse::from(results);
+        println!("{}", serde_json::to_string_pretty(&response)?);
         return Ok(ExitCode::SUCCESS);
     }
+    let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if results.hits.is_empty() {
         println!(
             "No write-ups match \"{}\" in the {} scope.",
@@ -661,7 +688,7 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
             "summary" => "Summary",
             _ => "Text",
         };
-        let text = plain(&hit.snippet.html);
+        let text = terminal_text(&hit.snippet, bold);
         if !text.is_empty() {
             println!("     {label}: {text}");
         }
@@ -669,28 +696,61 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Snippet HTML as terminal text: marks dropped, entities decoded.
-fn plain(html: &str) -> String {
-    html.replace("<mark>", "")
-        .replace("</mark>", "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A snippet as one line of terminal text: runs of white space made one space, and the
+/// matches in bold when `bold`.
+fn terminal_text(snippet: &erfa_index::search::Snippet, bold: bool) -> String {
+    let mut out = String::with_capacity(snippet.text.len());
+    let mut marks = snippet.highlights.iter().peekable();
+    let mut in_mark = false;
+    let mut space = false;
+    for (i, c) in snippet.text.char_indices() {
+        if in_mark && marks.peek().is_some_and(|m| m.end <= i) {
+            marks.next();
+            in_mark = false;
+            out.push_str("\x1b[0m");
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if bold && !in_mark {
+            while marks.peek().is_some_and(|m| m.end <= i) {
+                marks.next();
+            }
+            if marks.peek().is_some_and(|m| m.start <= i) {
+                in_mark = true;
+                out.push_str("\x1b[1m");
+            }
+        }
+        out.push(c);
+    }
+    if in_mark {
+        out.push_str("\x1b[0m");
+    }
+    out
 }
 
-fn check(global: &Global, paths: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+/// `YYYY-MM-DD` as a date, for `--as-of`.
+fn parse_date(text: &str) -> Result<erfa_index::Date, String> {
+    erfa_index::Date::parse(text).ok_or_else(|| format!("expected a date YYYY-MM-DD, got {text:?}"))
+}
+
+fn check(
+    global: &Global,
+    paths: Vec<PathBuf>,
+    rules: &erfa_index::health::Rules,
+) -> anyhow::Result<ExitCode> {
     let paths = if paths.is_empty() {
         vec![global.content.clone()]
     } else {
         paths
     };
     let (mut errors, mut warnings, mut files) = (0, 0, 0);
+    let mut notes = Vec::new();
     for path in &paths {
         let meta =
             std::fs::metadata(path).with_context(|| format!("{} not found", path.display()))?;
@@ -698,6 +758,15 @@ fn check(global: &Global, paths: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
             let check = erfa_index::catalog::check(path)
                 .with_context(|| format!("checking {}", path.display()))?;
             files += check.files;
+            let health = erfa_index::health::health(&check.documents, rules);
+            notes.extend(health.notes(rules).into_iter().map(|n| {
+                let shown = if n.path.is_empty() {
+                    path.clone()
+                } else {
+                    path.join(&n.path)
+                };
+                format!("{}: note: {}", shown.to_string_lossy(), n.message)
+            }));
             check
                 .diagnostics
                 .into_iter()
@@ -729,6 +798,9 @@ fn check(global: &Global, paths: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
             }
             println!("{}", d.render(&shown.to_string_lossy()));
         }
+    }
+    for note in &notes {
+        println!("{note}");
     }
     eprintln!(
         "checked {files} file{}: {errors} error{}, {warnings} warning{}",
@@ -871,4 +943,26 @@ fn export(global: &Global, format: ExportFormat, scope: Scope) -> anyhow::Result
         scope.as_str()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_snippets_are_one_line_with_matches_in_bold() {
+        let snippet = erfa_index::search::Snippet {
+            section: "lesson",
+            text: "En  ændring\n& <b>en</b> ændring.".to_string(),
+            highlights: vec![4..12, 25..33],
+        };
+        assert_eq!(
+            terminal_text(&snippet, false),
+            "En ændring & <b>en</b> ændring."
+        );
+        assert_eq!(
+            terminal_text(&snippet, true),
+            "En \x1b[1mændring\x1b[0m & <b>en</b> \x1b[1mændring\x1b[0m."
+        );
+    }
 }

@@ -1,17 +1,28 @@
 //! Golden `erfa check` output: every problem of every file, with stable relative paths,
-//! and the exit code (1 with errors, 0 without).
+//! then content health as notes, and the exit code (1 with errors, 0 without).
 
 use std::path::Path;
 use std::process::Command;
 
+/// The day content health judges ages on, so that golden output does not age.
+const AS_OF: &str = "2026-12-01";
+
 /// Runs `erfa check ARG` from `cwd` and renders exit code, stdout and stderr.
 fn check(cwd: &Path, arg: &str) -> String {
+    check_with(cwd, &[arg])
+}
+
+/// Runs `erfa check ARGS…` from `cwd`, ages judged as on [`AS_OF`], and renders exit
+/// code, stdout and stderr.
+fn check_with(cwd: &Path, args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_erfa"))
         .arg("check")
-        .arg(arg)
+        .args(args)
+        .args(["--as-of", AS_OF])
         .current_dir(cwd)
         .env_remove("ERFA_CONTENT")
         .env_remove("ERFA_DATA")
+        .env_remove("ERFA_REVIEW_AGE_DAYS")
         .output()
         .expect("erfa runs");
     format!(
@@ -60,4 +71,73 @@ fn a_slug_collision_by_case_names_both_files() {
         out.contains("content/a.md:1:1: error: slug `a` is already used by `A.md`"),
         "{out}"
     );
+}
+
+#[test]
+fn check_notes_content_health_without_failing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("change")).expect("mkdir");
+    let write = |rel: &str, text: &str| std::fs::write(content.join(rel), text).expect("write");
+    write(
+        "change/cab.md",
+        "---\ntitle: We copied a CAB\nkind: mistake\npractices: [change-enablement]\ndate: 2022-03-10\nrelated: [change/freeze, change/nowhere]\n---\n## Mistake to avoid\n\nCopying a change process 1:1.\n",
+    );
+    write(
+        "change/freeze.md",
+        "---\ntitle: Change freeze\nkind: lesson\ndate: 2026-01-10\nreview_after: 2026-06-01\n---\n## Lesson learned\n\nAgree the freeze early.\n",
+    );
+    write(
+        "change/notes.md",
+        "---\ntitle: Notes\nkind: practice\ndate: 2026-02-01\nconfidence: validated\n---\nOnly notes.\n",
+    );
+    let out = check_with(dir.path(), &["content"]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let notes: Vec<&str> = out.lines().filter(|l| l.contains(": note: ")).collect();
+    assert_eq!(
+        notes[..4],
+        [
+            "content/change/cab.md: note: due for review: dated 2022-03-10, more than 730 days ago, and not `confidence: validated`",
+            "content/change/freeze.md: note: due for review: review_after 2026-06-01 has passed",
+            "content/change/notes.md: note: a practice with no \"Lesson learned\" and no \"Mistake to avoid\" section",
+            "content/change/cab.md: note: broken link: related `change/nowhere` is no write-up",
+        ],
+        "{out}"
+    );
+    assert!(
+        notes[4].starts_with("content: note: no published write-up for 33 of 34 practices: "),
+        "{out}"
+    );
+    assert_eq!(notes.len(), 5, "{out}");
+    // A longer review age, and no note for the old write-up.
+    let out = check_with(dir.path(), &["content", "--review-age-days", "2000"]);
+    assert!(!out.contains("cab.md: note: due for review"), "{out}");
+    // Files alone are checked without the folder's health.
+    let out = check_with(dir.path(), &["content/change/cab.md"]);
+    assert!(!out.contains(": note: "), "{out}");
+}
+
+#[test]
+fn check_help_says_what_content_health_it_notes() {
+    let output = Command::new(env!("CARGO_BIN_EXE_erfa"))
+        .args(["check", "--help"])
+        .output()
+        .expect("erfa runs");
+    // Help is wrapped to the terminal: compare words, not lines.
+    let text = String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for part in [
+        "note",
+        "review_after",
+        "confidence: validated",
+        "translation_of",
+        "without a published write-up",
+        "--review-age-days",
+        "--as-of",
+        "do not fail",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
 }

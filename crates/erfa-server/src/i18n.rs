@@ -854,6 +854,10 @@ pub struct Strings {
     pub desk_merge_translation: &'static str,
     /// Near-duplicate pairs heading.
     pub desk_near_duplicates: &'static str,
+    /// Health: what makes two write-ups near-duplicates.
+    pub desk_near_text: &'static str,
+    /// Health: after a near-duplicate pair's percentage.
+    pub desk_near_shared: &'static str,
     /// Content health: title.
     pub desk_health: &'static str,
     /// Health: write-ups left out of the index.
@@ -1398,6 +1402,8 @@ pub const EN: Strings = Strings {
     desk_merge_unpublished: "Drafts and submissions under review belong to their contributors until they are published, so they are not merged. Publish them first, or ask a contributor for changes.",
     desk_merge_translation: "One of these write-ups is the other's translation (translation_of). Translations are kept side by side, not merged.",
     desk_near_duplicates: "Near-duplicates",
+    desk_near_text: "Pairs of write-ups, later one first, that share at least half of their three-word phrases (title and text); translations of each other are left out.",
+    desk_near_shared: "of their three-word phrases in common",
     desk_health: "Content health",
     desk_dropped: "Left out of the index",
     desk_dropped_text: "These files have errors, so members cannot find them. Fix them and they come back by themselves.",
@@ -1816,6 +1822,8 @@ pub const DA: Strings = Strings {
     desk_merge_unpublished: "Kladder og indsendte skrivelser til gennemsyn tilhører deres bidragydere, indtil de er udgivet, så de lægges ikke sammen. Udgiv dem først, eller bed en bidragyder om ændringer.",
     desk_merge_translation: "Den ene skrivelse er den andens oversættelse (translation_of). Oversættelser står side om side og lægges ikke sammen.",
     desk_near_duplicates: "Næsten-dubletter",
+    desk_near_text: "Par af skrivelser, den seneste først, der har mindst halvdelen af deres treords-vendinger (titel og tekst) til fælles; oversættelser af hinanden er udeladt.",
+    desk_near_shared: "af treords-vendingerne til fælles",
     desk_health: "Indholdets tilstand",
     desk_dropped: "Udeladt af indekset",
     desk_dropped_text: "Disse filer har fejl, så medlemmerne kan ikke finde dem. Ret dem, så kommer de selv tilbage.",

@@ -78,6 +78,7 @@ use crate::route::Route;
 
 pub use axum::http::HeaderName;
 pub use error::AppError;
+pub use search::api::SearchResponse;
 pub use state::{AppState, Config, Limits};
 
 /// The largest request body accepted.

@@ -1,11 +1,14 @@
 //! What searches share: their parameters as the search page and the JSON API read them,
-//! the search page's URL for them, and a hit as the JSON API shows it.
+//! the search page's URL for them, and a hit as the JSON API shows it, with its snippet
+//! as HTML.
 
+use erfa_index::search::Snippet;
 use erfa_index::{Hit, Scope, SearchRequest, SectionFilter, Sort};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::AppError;
+use crate::render::escape;
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -315,9 +318,132 @@ impl From<Hit> for HitJson {
             score: h.score,
             snippet: SnippetJson {
                 section: h.snippet.section.to_string(),
-                html: h.snippet.html,
+                html: snippet_html(&h.snippet),
             },
             status: h.status.map(|s| s.as_str().to_string()),
         }
+    }
+}
+
+/// A snippet as HTML: its text escaped, each match in `<mark>`. The search page and
+/// `/api/search` both show this.
+pub(crate) fn snippet_html(snippet: &Snippet) -> String {
+    let text = snippet.text.as_str();
+    // `/api/search` keeps the bytes it has always had: in a passage with matches, an
+    // apostrophe up to the last word is written `&#x27;`, after it (and in a passage
+    // without matches) `&#39;`. Both mean the same to a browser.
+    let words_end = if snippet.highlights.is_empty() {
+        0
+    } else {
+        text.char_indices()
+            .rfind(|(_, c)| c.is_alphanumeric())
+            .map_or(0, |(i, c)| i + c.len_utf8())
+    };
+    let push_text = |html: &mut String, from: usize, to: usize| {
+        let split = words_end.clamp(from, to);
+        html.push_str(&escape(&text[from..split]).replace("&#39;", "&#x27;"));
+        html.push_str(&escape(&text[split..to]));
+    };
+    let mut html = String::with_capacity(text.len() + 16 * snippet.highlights.len());
+    let mut at = 0;
+    for mark in &snippet.highlights {
+        // The index promises sorted ranges on character boundaries; anything else is
+        // shown as plain text rather than trusted.
+        if mark.start < at || mark.start >= mark.end || text.get(mark.clone()).is_none() {
+            continue;
+        }
+        push_text(&mut html, at, mark.start);
+        html.push_str("<mark>");
+        push_text(&mut html, mark.start, mark.end);
+        html.push_str("</mark>");
+        at = mark.end;
+    }
+    push_text(&mut html, at, text.len());
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snippet(text: &str, highlights: &[std::ops::Range<usize>]) -> Snippet {
+        Snippet {
+            section: "mistake",
+            text: text.to_string(),
+            highlights: highlights.to_vec(),
+        }
+    }
+
+    /// The text and highlights of a passage, from its old HTML form (`<mark>` around the
+    /// matches, no other markup, text unescaped).
+    fn from_marked(marked: &str) -> Snippet {
+        let mut text = String::new();
+        let mut highlights = Vec::new();
+        for (i, part) in marked.split("<mark>").enumerate() {
+            match part.split_once("</mark>") {
+                Some((inside, after)) if i > 0 => {
+                    let start = text.len();
+                    text.push_str(inside);
+                    highlights.push(start..text.len());
+                    text.push_str(after);
+                }
+                _ => text.push_str(part),
+            }
+        }
+        snippet(&text, &highlights)
+    }
+
+    #[test]
+    fn snippets_render_as_the_html_the_api_has_always_shown() {
+        for (marked, html) in [
+            (
+                "Copying a <mark>change</mark> process 1:1 from an organisation ten times your size & expecting it to fit.",
+                "Copying a <mark>change</mark> process 1:1 from an organisation ten times your size &amp; expecting it to fit.",
+            ),
+            (
+                "En <mark>change</mark> freeze skal aftales med forretningen i god tid.",
+                "En <mark>change</mark> freeze skal aftales med forretningen i god tid.",
+            ),
+            (
+                "Copying a <mark>change</mark> process 1:1 from a much larger organisation.",
+                "Copying a <mark>change</mark> process 1:1 from a much larger organisation.",
+            ),
+            (
+                "Some notes on <mark>change</mark>.",
+                "Some notes on <mark>change</mark>.",
+            ),
+            (
+                "…the <mark>incident</mark> had an owner…",
+                "…the <mark>incident</mark> had an owner…",
+            ),
+            (
+                "<mark>Ændring</mark> efter <mark>ændring</mark> & <script>alert('ø')</script>.'",
+                "<mark>Ændring</mark> efter <mark>ændring</mark> &amp; &lt;script&gt;alert(&#x27;ø&#x27;)&lt;/script&gt;.&#39;",
+            ),
+            (
+                "We copied the bank's <mark>CAB</mark>; it's &amp; \"it\" <mark>failed</mark>",
+                "We copied the bank&#x27;s <mark>CAB</mark>; it&#x27;s &amp;amp; &quot;it&quot; <mark>failed</mark>",
+            ),
+        ] {
+            assert_eq!(snippet_html(&from_marked(marked)), html, "{marked}");
+        }
+    }
+
+    #[test]
+    fn snippets_without_matches_are_escaped_text() {
+        assert_eq!(
+            snippet_html(&snippet("Tom's <b>CAB</b> & more…", &[])),
+            "Tom&#39;s &lt;b&gt;CAB&lt;/b&gt; &amp; more…"
+        );
+        assert_eq!(snippet_html(&snippet("", &[])), "");
+    }
+
+    #[test]
+    fn ranges_the_index_never_makes_are_shown_as_text() {
+        // Out of order, overlapping, empty, past the end, inside a character.
+        let s = snippet("æøå change", &[7..13, 1..3, 0..2, 2..4, 4..4, 8..99]);
+        assert_eq!(snippet_html(&s), "æøå <mark>change</mark>");
+        let s = snippet("æøå change", &[0..1, 7..20]);
+        assert_eq!(snippet_html(&s), "æøå change");
     }
 }

@@ -11,6 +11,9 @@
 //! (`![](diagram.png)` in `content/change/cab.md`) is served at
 //! `/w/change/cab/diagram.png`, with the write-up's visibility, and a link to another
 //! write-up's file (`other.md`) goes to its page.
+//!
+//! HTML put together by hand (a snippet, the share form's preview) escapes its text with
+//! [`escape`], the one escaping helper.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -121,6 +124,24 @@ type Seen = Arc<Mutex<Vec<String>>>;
 /// Sanitising erfa's own output again must change nothing: tests check that.
 pub fn clean(html: &str) -> String {
     sanitizer(None).clean(html).to_string()
+}
+
+/// Text as HTML text content or attribute value: `&`, `<`, `>`, `"` and `'` escaped. The
+/// one escaping helper for HTML the server puts together by hand (templates escape their
+/// own values).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Sanitises HTML with the write-up policy and `base` for relative URLs.
@@ -353,6 +374,15 @@ mod tests {
 
     fn render(md: &str) -> String {
         writeup_html(md, &Base::new("change/cab", "change/cab.md"))
+    }
+
+    #[test]
+    fn escape_leaves_no_markup() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom's & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape("æøå ÆØÅ"), "æøå ÆØÅ");
     }
 
     #[test]

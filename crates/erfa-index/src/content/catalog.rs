@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::content::diagnostic::{Code, Diagnostic};
 use crate::content::document::{Document, Parsed, content_hash};
+use crate::content::health;
 use crate::content::slug;
 use crate::content::source::{self, SourceFile};
 use crate::error::Result;
@@ -151,68 +152,13 @@ pub fn check(root: &Path) -> Result<Check> {
     Ok(out)
 }
 
-/// Jaccard similarity of word triples from which two write-ups count as near-duplicates.
-pub const DUPLICATE_SIMILARITY: f64 = 0.5;
-
-/// Word triples (hashed) of a write-up's title and text, lower-cased.
-fn shingles(doc: &Document) -> std::collections::HashSet<u64> {
-    use std::hash::{Hash, Hasher};
-    let text = format!("{} {}", doc.front.title, doc.sections.all_text()).to_lowercase();
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .windows(3)
-        .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect()
-}
-
 /// A warning on the later of each pair of write-ups that share most of their text
 /// ("looks like content/x.md — extend it instead?"). Translations of each other are not
-/// duplicates. Pairs are found through shared word triples, so the cost grows with the
-/// overlap, not with the square of the collection.
+/// duplicates; the pairs are content health's ([`health::similar_pairs`]).
 pub fn near_duplicates(documents: &[Document]) -> Vec<Diagnostic> {
-    let sets: Vec<std::collections::HashSet<u64>> = documents.iter().map(shingles).collect();
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, set) in sets.iter().enumerate() {
-        for s in set {
-            postings.entry(*s).or_default().push(i);
-        }
-    }
-    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
-    for docs in postings.values() {
-        // A triple in very many write-ups is boilerplate, not a sign of copying.
-        if docs.len() > 50 {
-            continue;
-        }
-        for (k, &a) in docs.iter().enumerate() {
-            for &b in &docs[k + 1..] {
-                *shared.entry((a, b)).or_default() += 1;
-            }
-        }
-    }
-    let mut pairs: Vec<(usize, usize)> = shared
+    health::similar_pairs(documents)
         .into_iter()
-        .filter(|((a, b), n)| {
-            let union = sets[*a].len() + sets[*b].len() - n;
-            union > 0 && *n as f64 / union as f64 >= DUPLICATE_SIMILARITY
-        })
-        .map(|(pair, _)| pair)
-        .collect();
-    pairs.sort_unstable();
-    let translation = |x: &Document, y: &Document| {
-        x.front.translation_of.as_deref() == Some(y.slug.as_str())
-            || y.front.translation_of.as_deref() == Some(x.slug.as_str())
-    };
-    pairs
-        .into_iter()
-        .filter(|(a, b)| !translation(&documents[*a], &documents[*b]))
-        .map(|(a, b)| {
+        .map(|(a, b, _)| {
             let (first, later) = (&documents[a], &documents[b]);
             Diagnostic::new(
                 Code::NearDuplicate,

@@ -9,6 +9,8 @@
 //!   [`vocab`]; [`markdown`] turns the body into plain-text sections.
 //! - [`document`] puts those together into one parsed write-up; [`catalog`] does it for
 //!   the whole folder; [`diagnostic`] locates every problem found on the way.
+//! - [`health`] finds what needs a facilitator's eye in the valid write-ups: stale ones,
+//!   missing sections, broken links, near-duplicates, coverage of the practices.
 //! - [`glossary`] reads the bilingual ITSM glossary.
 //! - Writing into `content/`: [`template`] makes new write-ups, [`edit`] changes one line
 //!   of an existing one, and both go through [`durable`]'s atomic writes; every value they
@@ -21,6 +23,7 @@ pub mod durable;
 pub mod edit;
 pub mod front_matter;
 pub mod glossary;
+pub mod health;
 pub mod markdown;
 pub mod slug;
 pub mod source;

@@ -5,6 +5,7 @@
 //! `members` and `facilitator` search the full index, members only published write-ups.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
@@ -127,13 +128,18 @@ impl SearchRequest {
     }
 }
 
-/// The highlighted passage of a hit.
+/// The passage of a hit that matched: plain text and where the matches are in it. The
+/// index makes no HTML; the server and the CLI show the matches their own way.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Snippet {
     /// `mistake`, `lesson`, `summary` or `body`.
     pub section: &'static str,
-    /// HTML: matches in `<mark>`, everything else escaped.
-    pub html: String,
+    /// Plain text, with `…` where words were left out.
+    pub text: String,
+    /// The matches as byte ranges of `text`: sorted, non-overlapping and on character
+    /// boundaries. Empty when no match could be highlighted (the start of the summary or
+    /// of the first section with text).
+    pub highlights: Vec<Range<usize>>,
 }
 
 /// One result.
@@ -1202,26 +1208,13 @@ impl Engine {
                 }
             }
             if !snippet.is_empty() {
-                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
                 let fragment = snippet.fragment_range();
                 let range = fragment.start + offset..fragment.end + offset;
-                let mut html = String::new();
-                // An ellipsis where words were left out, not where only a full stop was.
-                let words_in = |t: &str| t.chars().any(char::is_alphanumeric);
-                if words_in(&text[..range.start]) {
-                    html.push('…');
-                }
-                html.push_str(snippet.to_html().trim());
-                let rest = &text[range.end..];
-                if words_in(rest) {
-                    html.push('…');
-                } else {
-                    // Keep the closing full stop, quote or bracket.
-                    html.push_str(&escape(rest.trim_end()));
-                }
+                let (text, highlights) = passage(text, range, &snippet);
                 return Ok(Snippet {
                     section: part.name(),
-                    html,
+                    text,
+                    highlights,
                 });
             }
         }
@@ -1368,6 +1361,41 @@ fn snippet_window(text: &str, hit: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// The text and match ranges of a highlighted passage: the fragment tantivy chose (at
+/// `range` of the section `text`) with surrounding whitespace trimmed, but never into a
+/// match; an ellipsis where words were left out, not where only a full stop was.
+fn passage(
+    text: &str,
+    range: Range<usize>,
+    snippet: &tantivy::snippet::Snippet,
+) -> (String, Vec<Range<usize>>) {
+    let fragment = snippet.fragment();
+    let marks = tantivy::snippet::collapse_overlapped_ranges(snippet.highlighted());
+    let first = marks.first().map_or(fragment.len(), |m| m.start);
+    let last = marks.last().map_or(0, |m| m.end);
+    let lead = (fragment.len() - fragment.trim_start().len()).min(first);
+    let end = fragment.trim_end().len().max(last).max(lead);
+    let words_in = |t: &str| t.chars().any(char::is_alphanumeric);
+    let mut out = String::new();
+    if words_in(&text[..range.start]) {
+        out.push('…');
+    }
+    let base = out.len();
+    out.push_str(&fragment[lead..end]);
+    let highlights = marks
+        .into_iter()
+        .map(|m| base + m.start - lead..base + m.end - lead)
+        .collect();
+    let rest = &text[range.end..];
+    if words_in(rest) {
+        out.push('…');
+    } else {
+        // Keep the closing full stop, quote or bracket.
+        out.push_str(rest.trim_end());
+    }
+    (out, highlights)
+}
+
 /// A hit from a stored record.
 pub(crate) fn hit(record: Record, score: f32, snippet: Snippet, scope: Scope) -> Hit {
     let front = record.front;
@@ -1387,27 +1415,23 @@ pub(crate) fn hit(record: Record, score: f32, snippet: Snippet, scope: Scope) ->
     }
 }
 
-/// The start of the summary (or the first section with text), escaped, when no match can
-/// be highlighted.
+/// The start of the summary (or the first section with text) when no match can be
+/// highlighted.
 pub(crate) fn fallback_snippet(record: &Record, doc: &Texts, fields: &Fields) -> Snippet {
+    let plain = |section: &'static str, text: String| Snippet {
+        section,
+        text,
+        highlights: Vec::new(),
+    };
     if let Some(summary) = &record.front.summary {
-        return Snippet {
-            section: TextPart::Summary.name(),
-            html: escape(&cut(summary, 220)),
-        };
+        return plain(TextPart::Summary.name(), cut(summary, 220));
     }
     for part in [TextPart::Mistake, TextPart::Lesson, TextPart::Body] {
         if let Some(text) = doc.get(fields.text(part, record.language)) {
-            return Snippet {
-                section: part.name(),
-                html: escape(&cut(text, 220)),
-            };
+            return plain(part.name(), cut(text, 220));
         }
     }
-    Snippet {
-        section: TextPart::Summary.name(),
-        html: String::new(),
-    }
+    plain(TextPart::Summary.name(), String::new())
 }
 
 fn cut(text: &str, max_chars: usize) -> String {
@@ -1417,22 +1441,6 @@ fn cut(text: &str, max_chars: usize) -> String {
             out.truncate(space);
         }
         out.push('…');
-    }
-    out
-}
-
-/// Minimal HTML escaping for text content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
     }
     out
 }
@@ -1575,18 +1583,87 @@ mod engine_tests {
             ["da", "en"],
             "own language first, then the glossary's"
         );
+        let snippet = &results.hits[1].snippet;
         assert!(
-            results.hits[1]
-                .snippet
-                .html
-                .contains("<mark>incident</mark>"),
-            "{:?}",
-            results.hits[1].snippet
+            snippet
+                .highlights
+                .iter()
+                .any(|r| &snippet.text[r.clone()] == "incident"),
+            "{snippet:?}"
         );
         let results = engine
             .search(&SearchRequest::new("problem management", Scope::Members))
             .expect("search");
         assert_eq!(results.hits.first().map(|h| h.slug.as_str()), Some("pm"));
+    }
+
+    /// Every highlight of every hit for `query`, checked to be sorted, non-overlapping and
+    /// on character boundaries of the snippet's text.
+    fn highlighted(engine: &Engine, query: &str) -> Vec<(String, Vec<String>)> {
+        let results = engine
+            .search(&SearchRequest::new(query, Scope::Members))
+            .expect("search");
+        assert!(!results.hits.is_empty(), "{query}");
+        let mut out = Vec::new();
+        for hit in results.hits {
+            let Snippet {
+                text, highlights, ..
+            } = hit.snippet;
+            let mut at = 0;
+            for r in &highlights {
+                assert!(
+                    at <= r.start && r.start < r.end && r.end <= text.len(),
+                    "{r:?}"
+                );
+                assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                at = r.end;
+            }
+            let marked = highlights
+                .iter()
+                .map(|r| text[r.clone()].to_string())
+                .collect();
+            out.push((text, marked));
+        }
+        out
+    }
+
+    #[test]
+    fn highlights_are_on_characters_in_danish_text() {
+        let engine = engine_with(&[(
+            "da-a.md",
+            "members",
+            "Ændringsfrys",
+            "Før jul så vi én ændring efter én ændring gå galt på grund af æøå-fejl. Blåbær.",
+        )]);
+        for (query, word) in [("ændring", "ændring"), ("æøå", "æøå"), ("blåbær", "Blåbær")]
+        {
+            let hits = highlighted(&engine, query);
+            let (text, marked) = &hits[0];
+            assert!(
+                marked.iter().any(|m| m == word),
+                "{query}: {text} {marked:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn highlights_are_on_characters_in_hostile_text() {
+        let engine = engine_with(&[(
+            "b.md",
+            "members",
+            "Hostile",
+            "A `<script>alert('ø')</script>` change, `&amp;` another change & <b>a change</b> here.",
+        )]);
+        for query in ["change", "script", "amp", "alert"] {
+            let hits = highlighted(&engine, query);
+            let (text, marked) = &hits[0];
+            assert!(text.contains("<script>alert('ø')</script>"), "{text}");
+            assert!(text.contains("&amp;"), "{text}");
+            assert!(
+                marked.iter().all(|m| m.eq_ignore_ascii_case(query)),
+                "{query}: {text} {marked:?}"
+            );
+        }
     }
 
     #[test]

@@ -25,6 +25,6 @@ pub mod suggest;
 pub use engine::{
     DEFAULT_FACET_LIMIT, Engine, FacetValue, Hit, MAX_PER_PAGE, MAX_RESULT_WINDOW,
     RESULT_CACHE_CAPACITY, SearchRequest, SearchResults, SectionFilter, Snippet, Sort, Stored,
-    Tuning, escape,
+    Tuning,
 };
 pub use scope::Scope;

@@ -1,5 +1,6 @@
 //! The one result shape (issue 3), pinned: what the CLI's `--json` and the HTTP API
-//! return. `path` is there for members and absent for the public.
+//! are made from. `path` is there for members and absent for the public; a snippet is
+//! plain text with its matches as byte ranges (the server makes the HTML).
 
 use erfa_index::{Scope, SearchRequest};
 

@@ -2,11 +2,32 @@
 
 use super::*;
 
+use erfa_index::health::{self, Item, MissingSection, StaleReason};
+
 struct Problem {
     slug: String,
     title: String,
     indexed: bool,
     what: String,
+}
+
+impl Problem {
+    fn new(item: &Item, what: String) -> Problem {
+        Problem {
+            slug: item.slug.clone(),
+            title: item.title.clone(),
+            indexed: true,
+            what,
+        }
+    }
+}
+
+/// Two write-ups with nearly the same text.
+struct NearView {
+    first: Problem,
+    later: Problem,
+    /// Similarity in whole per cent.
+    percent: u32,
 }
 
 struct CoverageView {
@@ -23,7 +44,7 @@ struct Health {
     stale: Vec<Problem>,
     missing: Vec<Problem>,
     broken: Vec<Problem>,
-    near: Vec<String>,
+    near: Vec<NearView>,
     coverage: Vec<CoverageView>,
     review_age_days: u32,
 }
@@ -35,25 +56,77 @@ struct HealthTemplate {
     h: Health,
 }
 
-/// Looks at the whole collection. Blocking.
+/// Looks at the whole collection: `erfa check`'s diagnostics, what the index left out,
+/// and content health's report (`erfa_index::health`). Blocking.
 fn content_health(s: &AppState, t: &'static Strings) -> Result<Health, AppError> {
     let survey = survey(&s.config.content_dir)?;
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    for d in survey
+    let (errors, warnings) = diagnostics(&survey);
+    let rules = health::Rules {
+        today: Date::today(),
+        review_age_days: s.config.review_age_days,
+    };
+    let report = health::health(survey.docs(), &rules);
+    let stale = report.stale.iter().map(|x| {
+        let reason = match x.reason {
+            StaleReason::ReviewAfterPassed => t.desk_review_after_passed,
+            StaleReason::OldNotValidated => t.desk_old_not_validated,
+        };
+        Problem::new(&x.item, format!("{reason} {}", x.date))
+    });
+    let missing = report.missing.iter().map(|x| {
+        let what = match x.section {
+            MissingSection::LessonAndMistake => t.desk_no_lesson_or_mistake,
+            MissingSection::Lesson => t.desk_no_lesson,
+            MissingSection::Mistake => t.desk_no_mistake,
+        };
+        Problem::new(&x.item, what.to_string())
+    });
+    let broken = report.broken.iter().map(|x| {
+        let what = format!("{}: {}", x.field, x.target);
+        Problem::new(&x.item, what)
+    });
+    let near = report.near_duplicates.iter().map(|x| NearView {
+        first: Problem::new(&x.first, String::new()),
+        later: Problem::new(&x.later, String::new()),
+        percent: (x.similarity * 100.0).floor() as u32,
+    });
+    let mut coverage: Vec<CoverageView> = report
+        .coverage
+        .iter()
+        .map(|c| CoverageView {
+            name: i18n::practice_name(c.practice),
+            count: c.published,
+        })
+        .collect();
+    coverage.sort_by(|a, b| (a.count, &a.name).cmp(&(b.count, &b.name)));
+    Ok(Health {
+        errors,
+        warnings,
+        dropped: dropped(s, &survey, t),
+        watching: s.watch.is_some(),
+        stale: stale.collect(),
+        missing: missing.collect(),
+        broken: broken.collect(),
+        near: near.collect(),
+        coverage,
+        review_age_days: s.config.review_age_days,
+    })
+}
+
+/// Every error and every warning of the folder, as `erfa check` prints them.
+fn diagnostics(survey: &Survey) -> (Vec<String>, Vec<String>) {
+    let all = survey
         .other
         .iter()
-        .chain(survey.entries.iter().flat_map(|e| e.diagnostics.iter()))
-    {
-        if d.is_error() {
-            errors.push(d.to_string());
-        } else {
-            warnings.push(d.to_string());
-        }
-    }
-    // Left out of the index: the watcher knows what it dropped; without one, the
-    // files with errors are what a rebuild would leave out.
-    let mut dropped = Vec::new();
+        .chain(survey.entries.iter().flat_map(|e| &e.diagnostics));
+    let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) = all.partition(|d| d.is_error());
+    let lines = |ds: Vec<&Diagnostic>| ds.into_iter().map(ToString::to_string).collect();
+    (lines(errors), lines(warnings))
+}
+
+/// Left out of the index: the watcher knows what it dropped; without one, the files with
+/// errors are what a rebuild would leave out.
+fn dropped(s: &AppState, survey: &Survey, t: &'static Strings) -> Vec<Problem> {
     let invalid: BTreeMap<String, Vec<Diagnostic>> = match &s.watch {
         Some(w) => w.status().invalid,
         None => survey
@@ -63,6 +136,7 @@ fn content_health(s: &AppState, t: &'static Strings) -> Result<Health, AppError>
             .map(|e| (e.path.clone(), e.diagnostics.clone()))
             .collect(),
     };
+    let mut dropped = Vec::new();
     for (path, diagnostics) in &invalid {
         let entry = survey.entries.iter().find(|e| &e.path == path);
         let published = entry.is_none_or(|e| e.status() == "published");
@@ -82,94 +156,7 @@ fn content_health(s: &AppState, t: &'static Strings) -> Result<Health, AppError>
             },
         });
     }
-    let today = Date::today();
-    let age = s.config.review_age_days;
-    let mut stale = Vec::new();
-    let mut missing = Vec::new();
-    let mut broken = Vec::new();
-    let mut known: BTreeSet<&str> = survey.docs().map(|d| d.slug.as_str()).collect();
-    for d in survey.docs() {
-        for alias in &d.front.aliases {
-            known.insert(alias.as_str());
-        }
-    }
-    let problem = |d: &Document, what: String| Problem {
-        slug: d.slug.clone(),
-        title: d.front.title.clone(),
-        indexed: true,
-        what,
-    };
-    for d in survey.docs() {
-        if d.front.status == Status::Published {
-            if let Some(after) = d.front.review_after
-                && after < today
-            {
-                stale.push(problem(
-                    d,
-                    format!("{} {after}", t.desk_review_after_passed),
-                ));
-            } else if d.front.confidence != Some(Confidence::Validated)
-                && let Some(date) = d.front.date
-                && today.ordinal().saturating_sub(date.ordinal()) > age
-            {
-                stale.push(problem(d, format!("{} {date}", t.desk_old_not_validated)));
-            }
-        }
-        let has = |s: Section| d.sections.get(s).is_some();
-        if !has(Section::Lesson) && !has(Section::Mistake) {
-            missing.push(problem(d, t.desk_no_lesson_or_mistake.to_string()));
-        } else if d.front.kind == vocab::Kind::Lesson && !has(Section::Lesson) {
-            missing.push(problem(d, t.desk_no_lesson.to_string()));
-        } else if d.front.kind == vocab::Kind::Mistake && !has(Section::Mistake) {
-            missing.push(problem(d, t.desk_no_mistake.to_string()));
-        }
-        let mut targets: Vec<(&str, &String)> = Vec::new();
-        targets.extend(d.front.related.iter().map(|s| ("related", s)));
-        targets.extend(d.front.supersedes.iter().map(|s| ("supersedes", s)));
-        targets.extend(d.front.duplicate_of.iter().map(|s| ("duplicate_of", s)));
-        targets.extend(d.front.translation_of.iter().map(|s| ("translation_of", s)));
-        for (field, target) in targets {
-            if !known.contains(target.trim_matches('/')) {
-                broken.push(problem(d, format!("{field}: {target}")));
-            }
-        }
-    }
-    let mut counts: BTreeMap<&str, usize> = vocab::PRACTICES.iter().map(|p| (*p, 0)).collect();
-    for d in survey
-        .docs()
-        .filter(|d| d.front.status == Status::Published)
-    {
-        for p in &d.front.practices {
-            if let Some(n) = counts.get_mut(p.as_str()) {
-                *n += 1;
-            }
-        }
-    }
-    let mut coverage: Vec<CoverageView> = counts
-        .into_iter()
-        .map(|(p, count)| CoverageView {
-            name: i18n::practice_name(p),
-            count,
-        })
-        .collect();
-    coverage.sort_by(|a, b| (a.count, &a.name).cmp(&(b.count, &b.name)));
-    let near = survey
-        .near_duplicates
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    Ok(Health {
-        errors,
-        warnings,
-        dropped,
-        watching: s.watch.is_some(),
-        stale,
-        missing,
-        broken,
-        near,
-        coverage,
-        review_age_days: age,
-    })
+    dropped
 }
 
 pub(super) async fn health(ctx: Ctx) -> Result<Response, AppError> {

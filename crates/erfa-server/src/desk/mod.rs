@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::{Actor, FlagReason, FlagState, MergeRecord, QueryCount, Signal};
 use erfa_index::front_matter::Date;
 use erfa_index::markdown::Section;
-use erfa_index::vocab::{self, Confidence, Status};
+use erfa_index::vocab::{Confidence, Status};
 use erfa_index::{Diagnostic, Document, Scope, SearchRequest, Sort, catalog, edit};
 use serde::Deserialize;
 

@@ -2,7 +2,8 @@
 //! search API. Every page works without JavaScript; all state is in the URL.
 //!
 //! Templates are askama's, compiled in and escaped automatically. The only HTML inserted
-//! raw is the index's snippets (escaped text and `<mark>`).
+//! raw is a hit's snippet, made from the index's text and match ranges by
+//! `query::snippet_html` (escaped text and `<mark>`).
 
 pub(crate) mod api;
 mod browse;
@@ -88,8 +89,8 @@ impl HitView {
             language: hit.language.as_str(),
             snippet_section: hit.snippet.section,
             snippet_label: lang.section_label(hit.snippet.section),
-            // Escaped by the index; only <mark> is markup.
-            snippet_html: hit.snippet.html,
+            // Escaped text; only <mark> is markup.
+            snippet_html: crate::query::snippet_html(&hit.snippet),
             title: hit.title,
         }
     }

@@ -380,7 +380,7 @@ pub(super) fn preview_html(
     if form.is_blank() {
         return None;
     }
-    let escape = erfa_index::search::escape;
+    let escape = crate::render::escape;
     let mut html = String::new();
     if let Some(kind) = Kind::parse(&form.kind) {
         html.push_str(&format!(

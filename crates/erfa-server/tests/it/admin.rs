@@ -817,6 +817,34 @@ async fn the_digest_marks_members_only_write_ups_and_leaves_organisations_out() 
 }
 
 #[tokio::test]
+async fn content_health_shows_near_duplicate_pairs_with_their_similarity() {
+    let body = "## Lesson learned\n\nWe copied the change advisory board of a large bank and it did not fit our small municipality at all, so we rebuilt it from standard changes.\n";
+    let mut files = sample();
+    for (path, title) in [
+        ("near/first.md", "CAB from a bank"),
+        ("near/later.md", "CAB from a bank, again"),
+    ] {
+        files.push((
+            path,
+            format!("---\ntitle: {title}\nkind: lesson\ndate: 2022-01-01\n---\n{body}"),
+        ));
+    }
+    let desk = desk(&files, false);
+    let html = desk.get("/admin/health", Some("facilitator")).await.text();
+    let pair = "<a href=\"/w/near/later\">CAB from a bank, again</a> — <a href=\"/w/near/first\">CAB from a bank</a>: ";
+    let at = html.find(pair).unwrap_or_else(|| panic!("no pair: {html}"));
+    let rest = &html[at + pair.len()..];
+    let percent: u32 = rest[..rest.find(' ').expect("a number")]
+        .parse()
+        .expect("a percentage");
+    assert!((50..100).contains(&percent), "{percent}");
+    assert!(
+        rest.contains("% of their three-word phrases in common"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn content_health_reports_dropped_stale_missing_broken_and_coverage() {
     let mut files = sample();
     files.push((
