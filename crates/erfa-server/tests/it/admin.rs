@@ -914,6 +914,12 @@ async fn publishing_and_archiving_can_be_undone_and_archiving_asks_first() {
     let early = &early[..early.find("</section>").expect("its end")];
     assert!(!early.contains("value=\"publish\""), "{early}");
     assert!(early.contains("not sent it for review yet"), "{early}");
+    // Check results in plain words, without file and position.
+    assert!(
+        queue.contains("Add the date: others look for recent experiences."),
+        "{queue}"
+    );
+    assert!(!queue.contains("drafts/idea.md:1:1"), "{queue}");
 
     // Publish, then undo from the notice.
     let resp = desk
