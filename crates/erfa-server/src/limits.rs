@@ -29,13 +29,13 @@ pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
 /// Refuses a query string over [`MAX_QUERY_BYTES`] with 414, and replaces a generated
 /// answer over [`MAX_ANSWER_BYTES`] by an internal error (logged with its size).
 pub(crate) async fn bound(request: Request, next: Next) -> Response {
-    let answer = |error: AppError| error.into_response();
     let query = request.uri().query().map_or(0, str::len);
     if query > MAX_QUERY_BYTES {
-        return answer(AppError::QueryTooLong(format!(
+        return AppError::QueryTooLong(format!(
             "the query string is {query} bytes long; erfa reads at most {MAX_QUERY_BYTES} \
              (ask for fewer filter values or a shorter query)"
-        )));
+        ))
+        .into_response();
     }
     let response = next.run(request).await;
     if response.headers().contains_key(header::CONTENT_DISPOSITION) {
@@ -50,9 +50,10 @@ pub(crate) async fn bound(request: Request, next: Next) -> Response {
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, MAX_ANSWER_BYTES).await {
         Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
-        Err(e) => answer(AppError::internal(format!(
+        Err(e) => AppError::internal(format!(
             "an answer over {MAX_ANSWER_BYTES} bytes was not sent: {e}"
-        ))),
+        ))
+        .into_response(),
     }
 }
 

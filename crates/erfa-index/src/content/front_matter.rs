@@ -82,17 +82,6 @@ impl Date {
         Date::from_days((secs / 86_400) as i64)
     }
 
-    /// `YYYY-MM-DD HH:MM UTC` of `seconds` since 1970.
-    pub fn utc_minute(seconds: i64) -> String {
-        let rest = seconds.rem_euclid(86_400);
-        format!(
-            "{} {:02}:{:02} UTC",
-            Date::from_days(seconds.div_euclid(86_400)),
-            rest / 3600,
-            rest % 3600 / 60
-        )
-    }
-
     /// Parses `YYYY-MM-DD` with a real calendar day; anything else is `None`.
     pub fn parse(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
