@@ -123,6 +123,10 @@ enum Command {
     /// without a published write-up. Near-duplicates, and lessons and mistakes without
     /// their section, are warnings.
     ///
+    /// With a meetings list (content/_meetings.yaml), a `meeting` that is not one of its
+    /// ids is an error, with the closest ids; without one, a note suggests making it.
+    /// Given the path of `_glossary.yaml` or `_meetings.yaml`, checks that file alone.
+    ///
     /// Exits 1 when there is any error, 0 otherwise (warnings and notes alone do not fail).
     Check {
         /// Files or folders to check (default: the content folder).
@@ -767,6 +771,19 @@ fn check(
                 };
                 format!("{}: note: {}", shown.to_string_lossy(), n.message)
             }));
+            let naming = check
+                .documents
+                .iter()
+                .filter(|d| d.front.meeting.is_some())
+                .count();
+            if !check.meetings_listed && naming > 0 {
+                notes.push(format!(
+                    "{}: note: {naming} write-up{} name a meeting, and there is no {}: list the meetings there to have their names checked (docs/FORMAT.md)",
+                    path.to_string_lossy(),
+                    if naming == 1 { "" } else { "s" },
+                    erfa_index::meetings::FILE_NAME,
+                ));
+            }
             check
                 .diagnostics
                 .into_iter()
@@ -774,21 +791,7 @@ fn check(
                 .collect::<Vec<_>>()
         } else {
             files += 1;
-            let rel = relative_to_content(&global.content, path);
-            let entry = erfa_index::catalog::Entry {
-                slug: erfa_index::slug::from_path(&rel),
-                file: erfa_index::source::SourceFile {
-                    rel,
-                    abs: path.clone(),
-                },
-                slug_taken_by: None,
-            };
-            let (parsed, _) = erfa_index::catalog::load(&entry);
-            parsed
-                .diagnostics
-                .into_iter()
-                .map(|d| (path.clone(), d))
-                .collect()
+            check_file(global, path)
         };
         for (shown, d) in diagnostics {
             if d.is_error() {
@@ -813,6 +816,63 @@ fn check(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Checks one file given on the command line: the glossary and the meetings list as
+/// what they are, anything else as a write-up (its meeting against the content folder's
+/// list).
+fn check_file(global: &Global, path: &Path) -> Vec<(PathBuf, erfa_index::Diagnostic)> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let read = || std::fs::read_to_string(path);
+    let diagnostics = match name {
+        erfa_index::glossary::FILE_NAME => match read() {
+            Ok(text) => erfa_index::glossary::Glossary::parse(&text).diagnostics,
+            Err(_) => {
+                erfa_index::glossary::Glossary::load(path.parent().unwrap_or(Path::new(".")))
+                    .diagnostics
+            }
+        },
+        erfa_index::meetings::FILE_NAME => match read() {
+            Ok(text) => erfa_index::meetings::Meetings::parse(&text).diagnostics,
+            Err(_) => {
+                erfa_index::meetings::Meetings::load(path.parent().unwrap_or(Path::new(".")))
+                    .diagnostics
+            }
+        },
+        _ => {
+            let rel = relative_to_content(&global.content, path);
+            let entry = erfa_index::catalog::Entry {
+                slug: erfa_index::slug::from_path(&rel),
+                file: erfa_index::source::SourceFile {
+                    rel,
+                    abs: path.to_path_buf(),
+                },
+                slug_taken_by: None,
+            };
+            let (parsed, _) = erfa_index::catalog::load(&entry);
+            let mut diagnostics = parsed.diagnostics;
+            if let (Some(doc), Some(list)) = (
+                parsed.document,
+                erfa_index::meetings::Meetings::load(&global.content).meetings,
+            ) && let Some(id) = doc.front.meeting.as_deref()
+                && list.get(id).is_none()
+            {
+                let line = std::fs::read_to_string(path)
+                    .ok()
+                    .and_then(|t| t.lines().position(|l| l.starts_with("meeting:")))
+                    .map_or(1, |i| i + 1);
+                diagnostics.push(list.unknown(&doc.path, line, id));
+            }
+            diagnostics
+        }
+    };
+    diagnostics
+        .into_iter()
+        .map(|d| (path.to_path_buf(), d))
+        .collect()
 }
 
 /// A file's path relative to the content folder when it is inside it (its slug depends

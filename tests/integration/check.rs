@@ -141,3 +141,78 @@ fn check_help_says_what_content_health_it_notes() {
         assert!(text.contains(part), "{part}: {text}");
     }
 }
+
+#[test]
+fn meetings_are_checked_against_the_list_with_the_closest_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).expect("mkdir");
+    let writeup = |name: &str, meeting: &str| {
+        std::fs::write(
+            content.join(name),
+            format!(
+                "---\ntitle: Write-up {name}\nkind: practice\ndate: 2024-01-01\nmeeting: {meeting}\n---\n## Practice\n\nWe met and talked about {name}.\n"
+            ),
+        )
+        .expect("write");
+    };
+    writeup("a.md", "2024-Q3");
+    writeup("b.md", "efterår 2024");
+
+    // Without a list any value passes, and erfa check suggests making one.
+    let out = check(dir.path(), "content");
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(
+        out.contains("content: note: 2 write-ups name a meeting, and there is no _meetings.yaml"),
+        "{out}"
+    );
+
+    std::fs::write(
+        content.join("_meetings.yaml"),
+        "meetings:\n  - id: 2024-Q3\n    date: 2024-09-12\n    place: Aarhus\n    title: Netværksmøde 3/2024\n  - id: 2024-Q4\n    date: 2024-12-05\n    place: Odense\n    title: Netværksmøde 4/2024\n",
+    )
+    .expect("write list");
+    let out = check(dir.path(), "content");
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(
+        out.contains("content/b.md:5:1: error: unknown meeting `efterår 2024`"),
+        "{out}"
+    );
+    assert!(!out.contains("a.md:5"), "{out}");
+    assert!(!out.contains("there is no _meetings.yaml"), "{out}");
+
+    // The same when the write-up is checked alone, with a did-you-mean.
+    writeup("b.md", "2024-q4");
+    let out = check_with(dir.path(), &["--content", "content", "content/b.md"]);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(
+        out.contains("content/b.md:5:1: error: unknown meeting `2024-q4` (did you mean `2024-Q4`?"),
+        "{out}"
+    );
+
+    // The list and the glossary are checked as what they are.
+    std::fs::write(
+        content.join("_meetings.yaml"),
+        "meetings:\n  - id: 2024-Q3\n    date: 2024-09-31\n    place: Aarhus\n    title: Netværksmøde 3/2024\n",
+    )
+    .expect("write list");
+    let out = check(dir.path(), "content/_meetings.yaml");
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(
+        out.contains(
+            "content/_meetings.yaml:2:1: error: meeting `2024-Q3` has no real date: `2024-09-31`"
+        ),
+        "{out}"
+    );
+    std::fs::write(
+        content.join("_glossary.yaml"),
+        "pairs:\n  - da: hændelse\n    en: incident\n",
+    )
+    .expect("write glossary");
+    let out = check(dir.path(), "content/_glossary.yaml");
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    assert!(
+        out.contains("checked 1 file: 0 errors, 0 warnings"),
+        "{out}"
+    );
+}

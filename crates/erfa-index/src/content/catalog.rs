@@ -114,6 +114,8 @@ pub struct Check {
     pub diagnostics: Vec<Diagnostic>,
     /// Files looked at.
     pub files: usize,
+    /// Whether the folder has a meetings list (`_meetings.yaml`).
+    pub meetings_listed: bool,
 }
 
 impl Check {
@@ -146,6 +148,13 @@ pub fn check(root: &Path) -> Result<Check> {
         }
     }
     out.diagnostics.extend(near_duplicates(&out.documents));
+    let meetings = crate::content::meetings::Meetings::load(root);
+    out.diagnostics.extend(meetings.diagnostics);
+    if let Some(list) = &meetings.meetings {
+        out.diagnostics
+            .extend(list.unknown_in(root, &out.documents));
+    }
+    out.meetings_listed = meetings.meetings.is_some();
     out.diagnostics.sort_by(|a, b| {
         (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column))
     });

@@ -93,6 +93,14 @@ pub enum Code {
     GlossarySameTerm,
     /// A glossary pair appears twice.
     GlossaryDuplicatePair,
+    /// The meetings list is not valid YAML.
+    MeetingsBadYaml,
+    /// A meeting in the list lacks a field or has a bad one.
+    MeetingsBadEntry,
+    /// A meeting id appears twice in the list.
+    MeetingsDuplicateId,
+    /// A write-up names a meeting the list does not have.
+    UnknownMeeting,
 }
 
 impl Code {
@@ -130,6 +138,10 @@ impl Code {
         Code::GlossaryLongTerm,
         Code::GlossarySameTerm,
         Code::GlossaryDuplicatePair,
+        Code::MeetingsBadYaml,
+        Code::MeetingsBadEntry,
+        Code::MeetingsDuplicateId,
+        Code::UnknownMeeting,
     ];
 
     /// The code as written in JSON and in `docs/FORMAT.md`, e.g. `missing_date`.
@@ -167,6 +179,10 @@ impl Code {
             Code::GlossaryLongTerm => "glossary_long_term",
             Code::GlossarySameTerm => "glossary_same_term",
             Code::GlossaryDuplicatePair => "glossary_duplicate_pair",
+            Code::MeetingsBadYaml => "meetings_bad_yaml",
+            Code::MeetingsBadEntry => "meetings_bad_entry",
+            Code::MeetingsDuplicateId => "meetings_duplicate_id",
+            Code::UnknownMeeting => "unknown_meeting",
         }
     }
 

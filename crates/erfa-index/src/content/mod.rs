@@ -11,7 +11,7 @@
 //!   the whole folder; [`diagnostic`] locates every problem found on the way.
 //! - [`health`] finds what needs a facilitator's eye in the valid write-ups: stale ones,
 //!   missing sections, broken links, near-duplicates, coverage of the practices.
-//! - [`glossary`] reads the bilingual ITSM glossary.
+//! - [`glossary`] reads the bilingual ITSM glossary; [`meetings`] the group's meetings.
 //! - Writing into `content/`: [`template`] makes new write-ups, [`edit`] changes one line
 //!   of an existing one, and both go through [`durable`]'s atomic writes; every value they
 //!   (and the web form) write is spelled by [`yaml`].
@@ -25,6 +25,7 @@ pub mod front_matter;
 pub mod glossary;
 pub mod health;
 pub mod markdown;
+pub mod meetings;
 pub mod slug;
 pub mod source;
 pub mod template;
