@@ -1081,6 +1081,12 @@ pub struct Strings {
     pub err_date: &'static str,
     /// Error: a value outside its list.
     pub err_choice: &'static str,
+    /// Error: a meeting the group's list does not have.
+    pub err_meeting: &'static str,
+    /// Review queue: a write-up names a meeting the list does not have.
+    pub err_meeting_unknown: &'static str,
+    /// Share form: the meeting hint when the group lists its meetings.
+    pub field_meeting_choose: &'static str,
     /// Error.
     pub err_too_long: &'static str,
     /// Content standard.
@@ -1515,6 +1521,9 @@ pub const EN: Strings = Strings {
     err_practice: "Choose practices from the list.",
     err_language: "Choose Danish or English.",
     err_date: "Write the date as YYYY-MM-DD, e.g. 2024-03-10.",
+    err_meeting: "Choose one of the group's meetings from the list, or none.",
+    err_meeting_unknown: "It names a meeting that is not in the group's list of meetings (content/_meetings.yaml): correct the meeting, or add the meeting to the list.",
+    field_meeting_choose: "The meeting where it was presented, if it was. Optional.",
     err_choice: "Choose one of the values in the list.",
     err_too_long: "This is too long.",
     warn_date: "Add the date: others look for recent experiences.",
@@ -1935,6 +1944,9 @@ pub const DA: Strings = Strings {
     err_practice: "Vælg praksisser fra listen.",
     err_language: "Vælg dansk eller engelsk.",
     err_date: "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2024-03-10.",
+    err_meeting: "Vælg et af gruppens møder på listen, eller intet.",
+    err_meeting_unknown: "Den nævner et møde, der ikke er på gruppens liste over møder (content/_meetings.yaml): ret mødet, eller føj mødet til listen.",
+    field_meeting_choose: "Mødet, hvor det blev fortalt, hvis det blev. Valgfrit.",
     err_choice: "Vælg en af værdierne på listen.",
     err_too_long: "Det er for langt.",
     warn_date: "Tilføj datoen: andre leder efter nye erfaringer.",

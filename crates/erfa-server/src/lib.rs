@@ -42,6 +42,7 @@ mod i18n; // Danish and English interface text
 mod insights; // recording searches for the desk, off the request path
 mod limits; // query-string and answer caps
 mod local; // local mode's rules
+mod meetings; // the meetings list as pages show it
 mod page; // the page frame: Ctx, Layout, rendering, error pages
 mod query; // search parameters, search page URLs, a hit as JSON
 pub mod render; // Markdown to sanitised HTML

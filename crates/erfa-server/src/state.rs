@@ -143,6 +143,8 @@ pub struct AppState {
         Arc<std::sync::OnceLock<std::sync::mpsc::SyncSender<erfa_accounts::SearchRecord>>>,
     /// Turns for [`AppState::blocking`]: a few per core, granted in order of arrival.
     turns: Arc<tokio::sync::Semaphore>,
+    /// The meetings list, read again when it changes.
+    meetings: Arc<crate::meetings::Cache>,
 }
 
 /// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
@@ -174,7 +176,13 @@ impl AppState {
             turns: Arc::new(tokio::sync::Semaphore::new(
                 TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get()),
             )),
+            meetings: Arc::new(crate::meetings::Cache::default()),
         }
+    }
+
+    /// The content folder's meetings list (`_meetings.yaml`), or `None` without one.
+    pub(crate) fn meetings(&self) -> Arc<Option<erfa_index::meetings::Meetings>> {
+        self.meetings.get(&self.config.content_dir)
     }
 
     /// State with the database of accounts. Viewers log in unless the configuration says

@@ -25,7 +25,8 @@ struct DigestItem {
 #[template(path = "digest.html")]
 struct DigestTemplate {
     layout: Layout,
-    meetings: Vec<String>,
+    /// The meetings to choose from, newest first: (id, label).
+    meetings: Vec<(String, String)>,
     meeting: String,
     items: Vec<DigestItem>,
     any_confidential: bool,
@@ -49,13 +50,23 @@ pub(super) async fn digest(
         let mut request = SearchRequest::new("", scope).filter("status", "published");
         request.per_page = erfa_index::search::MAX_PER_PAGE;
         request.snippets = false;
+        // Every meeting to choose from, not only the most frequent.
+        request.facet_limit = usize::MAX;
         let facets = s.engine.search(&request)?;
         let mut meetings: Vec<String> = facets
             .facets
             .get("meeting")
             .map(|v| v.iter().map(|f| f.value.clone()).collect())
             .unwrap_or_default();
-        meetings.sort_by(|a, b| b.cmp(a));
+        let list = s.meetings();
+        meetings::sort_newest_first(list.as_ref().as_ref(), &mut meetings, |m| m);
+        let meetings: Vec<(String, String)> = meetings
+            .into_iter()
+            .map(|m| {
+                let label = meetings::label(list.as_ref().as_ref(), &m);
+                (m, label)
+            })
+            .collect();
         let mut slugs: Vec<String> = query.slug.iter().map(|s| s.trim().to_string()).collect();
         if slugs.is_empty() && !wanted.is_empty() {
             let mut request = SearchRequest::new("", scope)
@@ -103,13 +114,15 @@ pub(super) async fn digest(
     })
     .await?;
     let t = lang.t();
+    let list = ctx.state.meetings();
+    let named = list.as_ref().as_ref().and_then(|l| l.get(&meeting));
     let template = DigestTemplate {
         layout: ctx.layout(t.desk_digest.to_string(), "digest", false),
         any_confidential: items.iter().any(|i| i.confidential),
-        print_heading: if meeting.is_empty() {
-            t.desk_digest.to_string()
-        } else {
-            format!("{} · {} {meeting}", t.desk_digest, t.facet_meeting)
+        print_heading: match named {
+            Some(m) => format!("{} · {}", t.desk_digest, meetings::describe(m)),
+            None if meeting.is_empty() => t.desk_digest.to_string(),
+            None => format!("{} · {} {meeting}", t.desk_digest, t.facet_meeting),
         },
         printed: crate::clock::danish_today(),
         meetings,

@@ -10,6 +10,8 @@ struct AgendaItem {
 
 /// The agenda's data, for the page and the Markdown export.
 struct Agenda {
+    /// The next meeting in the list, described in one line.
+    next: Option<String>,
     since: Option<Date>,
     last_meeting: Option<String>,
     zero: Vec<QueryCount>,
@@ -27,13 +29,27 @@ pub(super) struct AgendaQuery {
 /// Drafts the agenda. Blocking.
 fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, AppError> {
     let survey = survey(&state.config.content_dir)?;
-    let last_meeting = survey
-        .docs()
-        .filter_map(|d| d.front.meeting.clone())
-        .filter(|m| meeting_start(m).is_some())
-        .max_by_key(|m| meeting_start(m));
+    let meetings = state.meetings();
+    let today = Date::parse(&crate::clock::danish_today()).unwrap_or_else(Date::today);
+    // With a list, the meetings are its dates; without one, the ids write-ups name.
+    let (next, last) = match meetings.as_ref() {
+        Some(list) => (
+            list.next_from(today).map(meetings::describe),
+            list.last_before(today)
+                .map(|m| (m.date, meetings::label(Some(list), &m.id))),
+        ),
+        None => (
+            None,
+            survey
+                .docs()
+                .filter_map(|d| d.front.meeting.clone())
+                .filter_map(|m| Some((meetings::date_in_id(&m)?, m)))
+                .max(),
+        ),
+    };
+    let (last_date, last_meeting) = last.unzip();
     let since = match since.trim() {
-        "" => last_meeting.as_deref().and_then(meeting_start),
+        "" => last_date,
         text => Some(Date::parse(text).ok_or_else(|| {
             AppError::bad_request("bad_date", "since: expected a date as YYYY-MM-DD")
         })?),
@@ -102,6 +118,7 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
         None => (Vec::new(), Vec::new(), Vec::new()),
     };
     Ok(Agenda {
+        next,
         since,
         last_meeting,
         zero,
@@ -145,10 +162,10 @@ pub(super) async fn meeting(
             form_urlencoded::byte_serialize(since.trim().as_bytes()).collect::<String>()
         )
     };
-    let print_heading = if shown.is_empty() {
-        t.desk_meeting.to_string()
-    } else {
-        format!("{} · {} {shown}", t.desk_meeting, t.desk_since)
+    let print_heading = match (&agenda.next, shown.is_empty()) {
+        (Some(next), _) => format!("{} · {next}", t.desk_meeting),
+        (None, true) => t.desk_meeting.to_string(),
+        (None, false) => format!("{} · {} {shown}", t.desk_meeting, t.desk_since),
     };
     let template = MeetingTemplate {
         layout: desk_layout(&ctx, t.desk_meeting),
@@ -183,6 +200,9 @@ fn md(text: &str) -> String {
 /// The agenda as Markdown, with links relative to `base`.
 fn agenda_markdown(agenda: &Agenda, t: &Strings, base: &str) -> String {
     let mut out = format!("# {}\n\n", t.desk_meeting);
+    if let Some(next) = &agenda.next {
+        out.push_str(&format!("{}\n\n", md(next)));
+    }
     if let Some(since) = agenda.since {
         out.push_str(&format!("{} {since}", t.desk_since));
         if let Some(m) = &agenda.last_meeting {

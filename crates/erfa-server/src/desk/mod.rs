@@ -37,6 +37,7 @@ use crate::access::{Access, Viewer};
 use crate::error::AppError;
 use crate::extract::{Form, Path, Query};
 use crate::i18n::{self, Strings};
+use crate::meetings;
 use crate::page::{ConfirmTemplate, Ctx, Layout, render};
 use crate::route::Route;
 use crate::state::AppState;
@@ -174,31 +175,6 @@ fn readable(state: &AppState, slug: &str, scope: Scope) -> Result<String, AppErr
         .ok_or_else(AppError::not_found)
 }
 
-/// The first day of a meeting given as `YYYY-Qn`, `YYYY-MM` or `YYYY-MM-DD`.
-fn meeting_start(meeting: &str) -> Option<Date> {
-    let m = meeting.trim();
-    if let Some(date) = Date::parse(m) {
-        return Some(date);
-    }
-    let (year, rest) = m.split_once('-')?;
-    let year: u16 = year.parse().ok().filter(|_| year.len() == 4)?;
-    let month = match rest.strip_prefix(['Q', 'q']) {
-        Some(q) => match q {
-            "1" => 1,
-            "2" => 4,
-            "3" => 7,
-            "4" => 10,
-            _ => return None,
-        },
-        None => rest.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?,
-    };
-    Some(Date {
-        year,
-        month,
-        day: 1,
-    })
-}
-
 fn desk_layout(ctx: &Ctx, title: &str) -> Layout {
     ctx.layout(title.to_string(), "desk", false)
 }
@@ -282,9 +258,15 @@ impl Survey {
 /// Reads and checks the content folder. Blocking.
 fn survey(root: &FsPath) -> Result<Survey, AppError> {
     let listing = catalog::list(root)?;
+    let meetings = erfa_index::meetings::Meetings::load(root);
     let mut entries = Vec::with_capacity(listing.entries.len());
     for entry in &listing.entries {
-        let (parsed, _) = catalog::load(entry);
+        let (mut parsed, _) = catalog::load(entry);
+        if let (Some(list), Some(doc)) = (&meetings.meetings, &parsed.document) {
+            parsed
+                .diagnostics
+                .extend(list.unknown_in(root, std::slice::from_ref(doc)));
+        }
         let (raw_status, raw_title) = if parsed.document.is_none() {
             let text = std::fs::read_to_string(root.join(&entry.file.rel)).unwrap_or_default();
             (edit::scalar(&text, "status"), edit::scalar(&text, "title"))
@@ -303,6 +285,7 @@ fn survey(root: &FsPath) -> Result<Survey, AppError> {
     let docs: Vec<Document> = entries.iter().filter_map(|e| e.doc.clone()).collect();
     let mut other = listing.skipped;
     other.extend(erfa_index::glossary::Glossary::load(root).diagnostics);
+    other.extend(meetings.diagnostics);
     Ok(Survey {
         entries,
         other,
@@ -335,29 +318,4 @@ fn edit_file(
         watch.touch([rel.to_string()]);
     }
     Ok(changed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn meetings_start_on_their_first_day() {
-        assert_eq!(
-            meeting_start("2023-Q2").map(|d| d.to_string()).as_deref(),
-            Some("2023-04-01")
-        );
-        assert_eq!(
-            meeting_start("2023-11").map(|d| d.to_string()).as_deref(),
-            Some("2023-11-01")
-        );
-        assert_eq!(
-            meeting_start("2023-11-15")
-                .map(|d| d.to_string())
-                .as_deref(),
-            Some("2023-11-15")
-        );
-        assert_eq!(meeting_start("spring"), None);
-        assert_eq!(meeting_start("2023-Q5"), None);
-    }
 }

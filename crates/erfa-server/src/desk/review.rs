@@ -132,6 +132,7 @@ fn plain_words(t: &Strings, d: &Diagnostic) -> String {
         Code::MissingDate => t.warn_date.to_string(),
         Code::MissingLesson => t.warn_lesson.to_string(),
         Code::MissingMistake => t.warn_mistake.to_string(),
+        Code::UnknownMeeting => t.err_meeting_unknown.to_string(),
         _ => {
             let mut text = d.message.clone();
             if let Some(first) = text.get(..1) {

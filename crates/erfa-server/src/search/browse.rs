@@ -48,15 +48,17 @@ async fn browse_page(ctx: &Ctx) -> Result<Response, AppError> {
             Ok(s.engine.search(&request)?)
         })
         .await?;
+    let meetings = ctx.state.meetings();
+    let list = meetings.as_ref().as_ref();
     let items = |facet: &str| -> Vec<BrowseItem> {
         let mut values = results.facets.get(facet).cloned().unwrap_or_default();
         if facet == "meeting" {
-            values.sort_by(|a, b| b.value.cmp(&a.value));
+            crate::meetings::sort_newest_first(list, &mut values, |v| v.value.as_str());
         }
         values
             .into_iter()
             .map(|v| BrowseItem {
-                label: lang.facet_value(facet, &v.value),
+                label: crate::meetings::facet_value(lang, list, facet, &v.value),
                 count: v.count,
                 href: filter_link(facet, &v.value),
             })

@@ -2,17 +2,21 @@
 
 use askama::Template;
 use axum::response::Response;
+use erfa_index::meetings::Meetings;
 use erfa_index::{SearchResults, SectionFilter, Sort};
 
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::i18n::{Lang, Strings};
+use crate::meetings;
 use crate::page::{Ctx, Layout, html};
 use crate::query::{SearchParams, search_href};
 
 use super::HitView;
 
 struct FacetValueView {
+    /// The value as indexed, for ordering.
+    value: String,
     label: String,
     count: u64,
     href: String,
@@ -125,7 +129,9 @@ pub(super) async fn search(
         .iter()
         .any(|(_, v)| v.iter().any(|x| !x.trim().is_empty()))
         || section.is_some();
-    let active = active_chips(lang, &params);
+    let meetings = ctx.state.meetings();
+    let list = meetings.as_ref().as_ref();
+    let active = active_chips(lang, &params, list);
     let pages = Pages::new(lang, &params, &results);
     let shown = results.hits.len() as u64;
     let summary = if shown == 0 {
@@ -159,7 +165,7 @@ pub(super) async fn search(
         },
         summary,
         first: pages.first,
-        facets: facet_views(lang, &params, &results),
+        facets: facet_views(lang, &params, &results, list),
         hits: results
             .hits
             .into_iter()
@@ -190,7 +196,12 @@ fn changed(params: &SearchParams, change: &dyn Fn(&mut SearchParams)) -> String 
 }
 
 /// The facets with their values and counts; selected values first, always shown.
-fn facet_views(lang: Lang, params: &SearchParams, results: &SearchResults) -> Vec<FacetView> {
+fn facet_views(
+    lang: Lang,
+    params: &SearchParams,
+    results: &SearchResults,
+    list: Option<&Meetings>,
+) -> Vec<FacetView> {
     let mut facets = Vec::new();
     for (name, values) in params.filters() {
         let selected: Vec<&str> = values
@@ -202,7 +213,8 @@ fn facet_views(lang: Lang, params: &SearchParams, results: &SearchResults) -> Ve
         let mut items: Vec<FacetValueView> = Vec::new();
         for c in &counts {
             items.push(FacetValueView {
-                label: lang.facet_value(name, &c.value),
+                value: c.value.clone(),
+                label: meetings::facet_value(lang, list, name, &c.value),
                 count: c.count,
                 href: toggle(params, name, &c.value),
                 selected: selected.contains(&c.value.as_str()),
@@ -211,7 +223,8 @@ fn facet_views(lang: Lang, params: &SearchParams, results: &SearchResults) -> Ve
         for s in &selected {
             if !counts.iter().any(|c| c.value == *s) {
                 items.push(FacetValueView {
-                    label: lang.facet_value(name, s),
+                    value: s.to_string(),
+                    label: meetings::facet_value(lang, list, name, s),
                     count: 0,
                     href: toggle(params, name, s),
                     selected: true,
@@ -220,6 +233,9 @@ fn facet_views(lang: Lang, params: &SearchParams, results: &SearchResults) -> Ve
         }
         if items.is_empty() {
             continue;
+        }
+        if name == "meeting" {
+            meetings::sort_newest_first(list, &mut items, |i| i.value.as_str());
         }
         items.sort_by_key(|i| !i.selected);
         let limit = if name == "practices" || name == "tags" {
@@ -243,11 +259,11 @@ fn facet_views(lang: Lang, params: &SearchParams, results: &SearchResults) -> Ve
 }
 
 /// The active filters as removable chips.
-fn active_chips(lang: Lang, params: &SearchParams) -> Vec<Chip> {
+fn active_chips(lang: Lang, params: &SearchParams, list: Option<&Meetings>) -> Vec<Chip> {
     let mut active = Vec::new();
     for (name, values) in params.filters() {
         for v in values.iter().filter(|v| !v.trim().is_empty()) {
-            let value = lang.facet_value(name, v.trim());
+            let value = meetings::facet_value(lang, list, name, v.trim());
             active.push(Chip {
                 label: format!("{}: {value}", lang.facet_name(name)),
                 aria: lang.remove_filter(lang.facet_name(name), &value),

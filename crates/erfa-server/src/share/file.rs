@@ -135,7 +135,13 @@ pub(super) struct Checked {
 }
 
 /// Checks the form's values, then the file they make with the indexer's own parser.
-pub(super) fn check(form: &Form, kept: &Kept, path: &str, t: &Strings) -> Checked {
+pub(super) fn check(
+    form: &Form,
+    kept: &Kept,
+    path: &str,
+    t: &Strings,
+    meetings: Option<&Meetings>,
+) -> Checked {
     let mut errors = Vec::new();
     let mut error = |field: &'static str, message: &str| {
         errors.push(FieldError {
@@ -179,6 +185,12 @@ pub(super) fn check(form: &Form, kept: &Kept, path: &str, t: &Strings) -> Checke
     }
     if Visibility::parse(&form.visibility).is_none() {
         error("f-visibility", t.err_choice);
+    }
+    if let Some(list) = meetings
+        && !form.meeting.is_empty()
+        && list.get(&form.meeting).is_none()
+    {
+        error("f-meeting", t.err_meeting);
     }
     let (text, fields) = render_file(form, kept);
     let parsed = Document::parse(path, &text);
@@ -292,9 +304,15 @@ mod tests {
     #[test]
     fn content_standard_notes_are_chosen_by_code() {
         let t = Lang::Da.t();
-        let checked = check(&form("mistake", ""), &Kept::default(), "s/x.md", t);
+        let checked = check(&form("mistake", ""), &Kept::default(), "s/x.md", t, None);
         assert_eq!(checked.notes, [t.warn_date, t.warn_mistake]);
-        let checked = check(&form("lesson", "2024-05-02"), &Kept::default(), "s/x.md", t);
+        let checked = check(
+            &form("lesson", "2024-05-02"),
+            &Kept::default(),
+            "s/x.md",
+            t,
+            None,
+        );
         assert_eq!(checked.notes, [t.warn_lesson]);
         assert!(checked.text.contains("\ntitle: \"CAB: ja\"\n"));
         assert!(checked.text.contains("\ndate: 2024-05-02\n"));

@@ -32,6 +32,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::Actor;
 use erfa_index::markdown::Section;
+use erfa_index::meetings::Meetings;
 use erfa_index::vocab::{self, Kind, Language, OrgSize, Sector, Status, Visibility};
 use erfa_index::{Date, Document, Draft, FrontMatter, Hit};
 use serde::Serialize;
@@ -127,7 +128,13 @@ mod tests {
     #[test]
     fn a_filled_form_makes_a_clean_write_up() {
         let form = filled();
-        let checked = check(&form, &Kept::default(), "submissions/x.md", Lang::En.t());
+        let checked = check(
+            &form,
+            &Kept::default(),
+            "submissions/x.md",
+            Lang::En.t(),
+            None,
+        );
         assert!(checked.errors.is_empty(), "{:?}", checked.errors);
         assert!(checked.notes.is_empty(), "{:?}", checked.notes);
         let doc = checked.document.expect("valid");
@@ -174,7 +181,13 @@ mod tests {
                 )
                 .as_bytes(),
             );
-            let checked = check(&form, &Kept::default(), "submissions/x.md", Lang::En.t());
+            let checked = check(
+                &form,
+                &Kept::default(),
+                "submissions/x.md",
+                Lang::En.t(),
+                None,
+            );
             let doc = checked
                 .document
                 .unwrap_or_else(|| panic!("{title:?}: {:?}\n{}", checked.errors, checked.text));
@@ -190,7 +203,13 @@ mod tests {
         form.kind = "Mistake".into();
         form.date = "10/03/2024".into();
         form.practices.push("itil".into());
-        let checked = check(&form, &Kept::default(), "submissions/x.md", Lang::En.t());
+        let checked = check(
+            &form,
+            &Kept::default(),
+            "submissions/x.md",
+            Lang::En.t(),
+            None,
+        );
         let fields: Vec<&str> = checked.errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["f-title", "f-kind", "f-practices", "f-date"]);
         assert!(checked.document.is_none());
@@ -216,7 +235,7 @@ mod tests {
             status: Some(doc.front.status),
             front: Some(doc.front.clone()),
         };
-        let checked = check(&form, &kept, "submissions/vi.md", Lang::Da.t());
+        let checked = check(&form, &kept, "submissions/vi.md", Lang::Da.t(), None);
         assert!(checked.errors.is_empty(), "{:?}", checked.errors);
         let edited = checked.document.expect("valid");
         assert_eq!(edited.front.status, Status::Draft);

@@ -3,7 +3,7 @@
 use super::*;
 
 struct Choice {
-    value: &'static str,
+    value: String,
     label: String,
     checked: bool,
 }
@@ -100,6 +100,8 @@ struct ShareTemplate {
     sizes: Vec<Choice>,
     tools: Field,
     meeting: Field,
+    /// The group's meetings, newest first; empty without a list (then free text).
+    meetings: Vec<Choice>,
     authors: Field,
     visibility: Field,
     visibilities: Vec<Choice>,
@@ -113,7 +115,7 @@ fn choices<T: Copy>(
 ) -> Vec<Choice> {
     all.iter()
         .map(|v| Choice {
-            value: text(*v),
+            value: text(*v).to_string(),
             label: label(*v),
             checked: text(*v) == value,
         })
@@ -171,6 +173,8 @@ pub(super) fn share_page(
         None => (t.share_title, "/share".to_string(), "share"),
     };
     let f = &form;
+    let meetings = ctx.state.meetings();
+    let listed = meetings.as_ref().as_ref();
     let template = ShareTemplate {
         layout: ctx.layout(heading.to_string(), nav, false),
         heading,
@@ -230,7 +234,17 @@ pub(super) fn share_page(
             s.as_str().to_string()
         }),
         tools: field("tools", t.field_tools, t.field_tools_hint, &f.tools),
-        meeting: field("meeting", t.field_meeting, t.field_meeting_hint, &f.meeting),
+        meeting: field(
+            "meeting",
+            t.field_meeting,
+            if listed.is_some() {
+                t.field_meeting_choose
+            } else {
+                t.field_meeting_hint
+            },
+            &f.meeting,
+        ),
+        meetings: meeting_choices(listed, &f.meeting),
         authors: field("authors", t.field_authors, t.field_authors_hint, &f.authors),
         visibility: Field {
             required: true,
@@ -254,6 +268,35 @@ pub(super) fn share_page(
 }
 
 /// The message for the form field `id`, if the form was refused there.
+/// The meetings to choose from, newest first, with the form's value kept even when the
+/// list no longer has it (the check then says so).
+fn meeting_choices(list: Option<&Meetings>, value: &str) -> Vec<Choice> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    let mut out: Vec<Choice> = list
+        .all()
+        .iter()
+        .rev()
+        .map(|m| Choice {
+            value: m.id.clone(),
+            label: crate::meetings::label(Some(list), &m.id),
+            checked: m.id == value,
+        })
+        .collect();
+    if !value.is_empty() && list.get(value).is_none() {
+        out.insert(
+            0,
+            Choice {
+                value: value.to_string(),
+                label: value.to_string(),
+                checked: true,
+            },
+        );
+    }
+    out
+}
+
 fn error_for(errors: &[FieldError], id: &str) -> Option<String> {
     errors
         .iter()
@@ -279,7 +322,7 @@ fn practice_groups(t: &Strings, form: &Form) -> Vec<PracticeGroup> {
         items: vocab::PRACTICES[range]
             .iter()
             .map(|p| Choice {
-                value: p,
+                value: p.to_string(),
                 label: crate::i18n::practice_name(p),
                 checked: form.practices.iter().any(|f| f == p),
             })
@@ -438,7 +481,8 @@ pub(super) async fn handle_post(
 ) -> Result<Outcome, AppError> {
     let t = ctx.lang.t();
     let (slug, path) = draft_names(&form, editing);
-    let checked = check(&form, kept, &path, t);
+    let meetings = ctx.state.meetings();
+    let checked = check(&form, kept, &path, t, meetings.as_ref().as_ref());
     let sending = matches!(form.action.as_str(), "send" | "confirm" | "resubmit");
     if sending && let Some(doc) = &checked.document {
         if !faithful(doc, &form) {

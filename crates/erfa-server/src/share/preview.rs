@@ -27,7 +27,14 @@ pub(super) async fn share_preview(ctx: Ctx, body: Bytes) -> Response {
         .map(|s| format!("{FOLDER}/{s}"));
     let slug = format!("{FOLDER}/preview");
     let path = format!("{slug}.md");
-    let checked = check(&form, &Kept::default(), &path, ctx.lang.t());
+    let meetings = ctx.state.meetings();
+    let checked = check(
+        &form,
+        &Kept::default(),
+        &path,
+        ctx.lang.t(),
+        meetings.as_ref().as_ref(),
+    );
     let hits = match similar(&ctx, &form, own).await {
         Ok(hits) => hits,
         Err(e) => return e.into_response(),

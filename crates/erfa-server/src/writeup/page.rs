@@ -165,7 +165,7 @@ pub(super) async fn writeup_page(
         banners: banners(lang.t(), &loaded),
         translation: translation(lang, &loaded),
         html: loaded.html.clone(),
-        meta: meta_rows(lang, scope, &loaded),
+        meta: meta_rows(lang, scope, &loaded, ctx.state.meetings().as_ref().as_ref()),
         contact_ok: front.contact_ok == Some(true),
         related: related_views(lang, &loaded, more),
         signals,
@@ -299,7 +299,12 @@ fn link_value(text: &str) -> MetaValue {
 }
 
 /// The facts beside a write-up. Organisation, visibility and status are for members.
-fn meta_rows(lang: Lang, scope: Scope, loaded: &Loaded) -> Vec<MetaRow> {
+fn meta_rows(
+    lang: Lang,
+    scope: Scope,
+    loaded: &Loaded,
+    meetings: Option<&erfa_index::meetings::Meetings>,
+) -> Vec<MetaRow> {
     let t = lang.t();
     let record = &loaded.stored.record;
     let front = &record.front;
@@ -355,7 +360,11 @@ fn meta_rows(lang: Lang, scope: Scope, loaded: &Loaded) -> Vec<MetaRow> {
     if let Some(meeting) = &front.meeting {
         row(
             t.facet_meeting,
-            vec![filtered(meeting.clone(), "meeting", meeting)],
+            vec![filtered(
+                crate::meetings::label(meetings, meeting),
+                "meeting",
+                meeting,
+            )],
         );
     }
     row(

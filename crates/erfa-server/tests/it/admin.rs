@@ -1224,3 +1224,93 @@ async fn merging_an_unknown_address_says_to_choose_from_the_list() {
         resp.text()
     );
 }
+
+#[tokio::test]
+async fn the_meetings_list_names_meetings_orders_them_and_sets_the_next_agenda() {
+    let next_year = erfa_index::Date::today().year + 1;
+    let mut files = sample();
+    files.push((
+        "_meetings.yaml",
+        format!(
+            "meetings:\n  - id: 2022-Q1\n    date: 2022-03-10\n    place: Aarhus\n    title: Netværksmøde 1/2022\n  - id: 2023-Q2\n    date: 2023-05-11\n    place: Odense\n    title: Netværksmøde 2/2023\n  - id: next\n    date: {next_year}-01-15\n    place: Vejle\n    title: Netværksmøde 1/{next_year}\n    theme: Overvågning\n"
+        ),
+    ));
+    files.push((
+        "incident/autumn.md",
+        "---\ntitle: Autumn notes\nkind: practice\ndate: 2023-10-01\nmeeting: efterår 2023\n---\n## Practice\n\nNotes from the autumn.\n".to_string(),
+    ));
+    let desk = desk(&files, false);
+
+    // The agenda is for the next meeting in the list, since the last one.
+    let html = desk.get("/admin/meeting", Some("facilitator")).await.text();
+    assert!(
+        html.contains(&format!(
+            "Netværksmøde 1/{next_year} · {next_year}-01-15 · Vejle · Overvågning"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains("2023-05-11"),
+        "since the last meeting: {html}"
+    );
+    assert!(html.contains("Netværksmøde 2/2023 (2023-05-11)"), "{html}");
+    let md = desk
+        .get("/admin/meeting.md", Some("facilitator"))
+        .await
+        .text();
+    assert!(
+        md.contains(&format!(
+            "Netværksmøde 1/{next_year} · {next_year}-01-15 · Vejle"
+        )),
+        "{md}"
+    );
+
+    // Facets, the page of a write-up and the browse page name meetings by title and date,
+    // newest first; a value outside the list stays as written, after the dated ones.
+    let html = desk.get("/", Some("member")).await.text();
+    let newer = html
+        .find("Netværksmøde 2/2023 (2023-05-11)")
+        .expect("2023-Q2 by name");
+    let older = html
+        .find("Netværksmøde 1/2022 (2022-03-10)")
+        .expect("2022-Q1 by name");
+    let undated = html
+        .find("efterår 2023")
+        .expect("the unknown value as written");
+    assert!(newer < older && older < undated, "newest first");
+    let html = desk.get("/?meeting=2022-Q1", Some("member")).await.text();
+    assert!(
+        html.contains("Netværksmøde 1/2022 (2022-03-10)"),
+        "the chip: {html}"
+    );
+    let html = desk
+        .get("/w/incident/swarming", Some("member"))
+        .await
+        .text();
+    assert!(html.contains("Netværksmøde 2/2023 (2023-05-11)"), "{html}");
+    let html = desk.get("/browse", Some("member")).await.text();
+    assert!(
+        html.find("Netværksmøde 2/2023").expect("by name")
+            < html.find("Netværksmøde 1/2022").expect("by name")
+    );
+
+    // The digest offers the meetings by name and prints the chosen one's details.
+    let html = desk
+        .get("/digest?meeting=2022-Q1", Some("member"))
+        .await
+        .text();
+    assert!(
+        html.contains(
+            "<option value=\"2022-Q1\" selected>Netværksmøde 1/2022 (2022-03-10)</option>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("Netværksmøde 1/2022 · 2022-03-10 · Aarhus"),
+        "{html}"
+    );
+
+    // Content health shows the write-up whose meeting is not in the list.
+    let html = desk.get("/admin/health", Some("facilitator")).await.text();
+    assert!(html.contains("unknown meeting `efterår 2023`"), "{html}");
+}

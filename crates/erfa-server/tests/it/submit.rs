@@ -992,3 +992,60 @@ async fn a_write_up_the_index_cannot_take_is_saved_and_said_to_be() {
     );
     assert!(watch.status().last_error.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_meeting_is_chosen_from_the_group_s_list_when_there_is_one() {
+    let f = fixture();
+    // Without a list the meeting is free text, as before.
+    let html = get(&f.router, "/share").await.text();
+    assert!(
+        html.contains("id=\"f-meeting\" name=\"meeting\" type=\"text\""),
+        "{html}"
+    );
+
+    std::fs::write(
+        f.content.join("_meetings.yaml"),
+        "meetings:\n  - id: 2024-Q3\n    date: 2024-09-12\n    place: Aarhus\n    title: Netværksmøde 3/2024\n  - id: 2024-Q4\n    date: 2024-12-05\n    place: Odense\n    title: Netværksmøde 4/2024\n",
+    )
+    .expect("the list");
+    let html = get(&f.router, "/share").await.text();
+    let start = html
+        .find("<select id=\"f-meeting\"")
+        .expect("a choice of meetings");
+    let select = &html[start..start + html[start..].find("</select>").expect("its end")];
+    let q4 = select
+        .find("<option value=\"2024-Q4\">Netværksmøde 4/2024 (2024-12-05)</option>")
+        .expect("the newer meeting");
+    let q3 = select
+        .find("<option value=\"2024-Q3\">Netværksmøde 3/2024 (2024-09-12)</option>")
+        .expect("the older meeting");
+    assert!(q4 < q3, "newest first: {select}");
+
+    // A meeting outside the list is refused at its field, and nothing is written.
+    let mut pairs = filled("Met in the autumn", "autumnword");
+    pairs.push(("meeting", "efterår 2024".into()));
+    let resp = post(&f.router, "/share", &with_action(pairs, "send")).await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    let html = resp.text();
+    assert!(
+        html.contains("Choose one of the group&#39;s meetings from the list, or none.")
+            || html.contains("Choose one of the group's meetings from the list, or none."),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"efterår 2024\" selected>"),
+        "kept as typed"
+    );
+    assert!(submissions(&f.content).is_empty());
+
+    // One from the list is written as its id.
+    let mut pairs = filled("Met in the autumn", "autumnword");
+    pairs.push(("meeting", "2024-Q4".into()));
+    let resp = post(&f.router, "/share", &with_action(pairs, "confirm")).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    let saved = submissions(&f.content);
+    assert_eq!(saved.len(), 1);
+    let text =
+        std::fs::read_to_string(f.content.join("submissions").join(&saved[0])).expect("the file");
+    assert!(text.contains("\nmeeting: 2024-Q4\n"), "{text}");
+}
