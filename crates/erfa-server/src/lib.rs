@@ -35,6 +35,7 @@
 mod access; // who is asking, the least access a route needs, the rule comparing them
 mod assets; // the embedded style sheet, script and icon
 mod clock; // times in Danish time
+mod diagnostic_words; // check results in plain words
 mod error; // AppError and the JSON error shape
 mod extract; // Form, Query and Path whose rejection is an AppError
 mod guards; // login throttle, hashing permits

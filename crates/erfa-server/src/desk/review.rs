@@ -123,29 +123,6 @@ fn done(t: &'static Strings, query: &ReviewQuery) -> Option<Done> {
     Some(Done { text, undo })
 }
 
-/// A check result in plain words for the facilitator: the content standard's notes in the
-/// page's language, anything else as its message and hint, without file and position
-/// (the item names its file).
-fn plain_words(t: &Strings, d: &Diagnostic) -> String {
-    use erfa_index::diagnostic::Code;
-    match d.code {
-        Code::MissingDate => t.warn_date.to_string(),
-        Code::MissingLesson => t.warn_lesson.to_string(),
-        Code::MissingMistake => t.warn_mistake.to_string(),
-        Code::UnknownMeeting => t.err_meeting_unknown.to_string(),
-        _ => {
-            let mut text = d.message.clone();
-            if let Some(first) = text.get(..1) {
-                text.replace_range(..1, &first.to_uppercase());
-            }
-            match &d.hint {
-                Some(hint) => format!("{text} — {hint}"),
-                None => text,
-            }
-        }
-    }
-}
-
 /// Who sent `rel` through the form and when, in words; `None` for other files. Blocking.
 fn sent_by(s: &AppState, t: &Strings, rel: &str) -> Result<Option<String>, AppError> {
     let Some(accounts) = &s.accounts else {
@@ -218,8 +195,14 @@ fn review_item(s: &AppState, lang: crate::i18n::Lang, e: &Entry) -> Result<Revie
         can_publish: status == "review" && errors.is_empty(),
         status,
         indexed: e.doc.is_some(),
-        errors: errors.iter().map(|d| plain_words(t, d)).collect(),
-        warnings: warnings.iter().map(|d| plain_words(t, d)).collect(),
+        errors: errors
+            .iter()
+            .map(|d| crate::diagnostic_words::plain(lang, d))
+            .collect(),
+        warnings: warnings
+            .iter()
+            .map(|d| crate::diagnostic_words::plain(lang, d))
+            .collect(),
         notes,
         closest,
         changes,
