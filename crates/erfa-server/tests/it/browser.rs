@@ -1130,3 +1130,188 @@ async fn a_facilitator_reviews_archives_with_a_question_and_undoes_it() {
     assert_accessible(c, "merge page in Danish").await;
     screenshots_at_both_widths(c, "merge-da").await;
 }
+
+/// Clicks the first element matching `css`, trying again while the page still changes.
+async fn click_css(client: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let clicked = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.click().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(()) => return,
+            Err(e) => {
+                assert!(Instant::now() < deadline, "could not click {css}: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+/// Ends the browser's session and signs in as `name` on the way to `path`.
+async fn as_user(client: &Client, base: &str, name: &str, path: &str) {
+    client.delete_all_cookies().await.expect("signed out");
+    client.goto(&format!("{base}{path}")).await.expect("a page");
+    wait_for_path(client, "/login").await;
+    log_in_through_the_form(client, name).await;
+    wait_for("the page after signing in", || async {
+        client
+            .current_url()
+            .await
+            .is_ok_and(|u| u.path() != "/login")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contributor_a_facilitator_and_a_member_take_a_write_up_from_sharing_to_reading() {
+    let site = crate::auth::site_with(&crate::auth::sample_files(), false, true, |_| {});
+    let content = site.content.path().to_path_buf();
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    let submission = || -> Option<(String, String)> {
+        let dir = content.join("submissions");
+        let entry = std::fs::read_dir(dir).ok()?.flatten().next()?;
+        let name = entry
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".md")
+            .to_string();
+        let text = std::fs::read_to_string(entry.path()).ok()?;
+        let status = text
+            .lines()
+            .find_map(|l| l.strip_prefix("status: "))?
+            .trim()
+            .to_string();
+        Some((name, status))
+    };
+
+    // The contributor shares.
+    as_user(c, base, "carl", "/share").await;
+    wait_for_path(c, "/share").await;
+    c.find(Locator::Id("f-title"))
+        .await
+        .expect("title")
+        .send_keys("A wall board for the night shift")
+        .await
+        .expect("typed");
+    click_css(c, "input[name='kind'][value='lesson']").await;
+    click_css(c, "input[name='practices'][value='service-desk']").await;
+    c.find(Locator::Id("f-lesson"))
+        .await
+        .expect("lesson")
+        .send_keys("The zebrafinch board made night work visible.")
+        .await
+        .expect("typed");
+    js(c, "window.erfaSent = true; return true").await;
+    click_when_ready(c, "send-button").await;
+    wait_for("an answer", || async {
+        js(
+            c,
+            "return !window.erfaSent && document.readyState === 'complete'",
+        )
+        .await
+            == json!(true)
+    })
+    .await;
+    if c.current_url().await.expect("url").path() != "/mine" {
+        click_when_ready(c, "send-button").await;
+    }
+    wait_for_path(c, "/mine").await;
+    let (name, status) = submission().expect("the submission");
+    assert_eq!(status, "review");
+    let slug = format!("submissions/{name}");
+
+    // The facilitator asks for a change.
+    as_user(c, base, "fran", "/admin/review").await;
+    wait_for_path(c, "/admin/review").await;
+    c.find(Locator::Css(&format!(
+        "form[action='/admin/review/{slug}'] textarea"
+    )))
+    .await
+    .expect("the request field")
+    .send_keys("Please say which board you used.")
+    .await
+    .expect("typed");
+    click_css(
+        c,
+        &format!("form[action='/admin/review/{slug}']:has(textarea) button"),
+    )
+    .await;
+    wait_for("the change request", || async {
+        submission().is_some_and(|(_, s)| s == "draft")
+    })
+    .await;
+
+    // The contributor sees the request beside the form, edits and sends it again.
+    as_user(c, base, "carl", &format!("/mine/{name}")).await;
+    wait_for("the request beside the form", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Please say which board you used."))
+    })
+    .await;
+    assert_accessible(c, "editing after a change request").await;
+    screenshots_at_both_widths(c, "walk-edit-en").await;
+    c.find(Locator::Id("f-lesson"))
+        .await
+        .expect("lesson")
+        .send_keys(" It was a magnetic whiteboard.")
+        .await
+        .expect("typed");
+    click_when_ready(c, "resubmit-button").await;
+    wait_for("sent again", || async {
+        submission().is_some_and(|(_, s)| s == "review")
+    })
+    .await;
+
+    // The facilitator sees what changed since the request, and publishes.
+    as_user(c, base, "fran", "/admin/review").await;
+    wait_for_path(c, "/admin/review").await;
+    let page = c.source().await.expect("the queue");
+    assert!(
+        page.contains("Sent again after your change request"),
+        "{page}"
+    );
+    assert!(page.contains("magnetic whiteboard"), "the change: {page}");
+    assert_accessible(c, "review queue with a resubmission").await;
+    screenshots_at_both_widths(c, "walk-review-en").await;
+    click_css(
+        c,
+        &format!("form[action='/admin/review/{slug}']:has(input[value='publish']) button"),
+    )
+    .await;
+    wait_for("published", || async {
+        submission().is_some_and(|(_, s)| s == "published")
+    })
+    .await;
+
+    // A member finds it and reads it.
+    as_user(c, base, "mia", "/?q=zebrafinch").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = c
+            .source()
+            .await
+            .is_ok_and(|s| s.contains("A wall board for the night shift"));
+        if found {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the member never found it");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        c.goto(&format!("{base}/?q=zebrafinch"))
+            .await
+            .expect("search");
+    }
+    click_css(c, &format!("a[href='/w/{slug}']")).await;
+    wait_for_path(c, &format!("/w/{slug}")).await;
+    let page = c.source().await.expect("the write-up");
+    assert!(page.contains("magnetic whiteboard"), "{page}");
+    assert_accessible(c, "the published write-up").await;
+    screenshots_at_both_widths(c, "walk-read-en").await;
+}
