@@ -43,6 +43,7 @@ pub mod desk;
 mod names;
 mod people;
 mod schema;
+mod topics;
 
 pub use desk::{
     Flag, FlagReason, FlagState, Insights, MergeRecord, QueryCount, ReviewNote, SearchRecord,
@@ -51,6 +52,7 @@ pub use desk::{
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
 pub use people::{LinkPurpose, PendingLink};
 pub use schema::SCHEMA_VERSION;
+pub use topics::{MAX_TOPIC_TEXT, MAX_TOPIC_TITLE, NewTopic, Topic, TopicComment, TopicState};
 
 /// The database's file name in the data folder.
 pub const DB_FILE: &str = "state.db";

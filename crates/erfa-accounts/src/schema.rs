@@ -43,6 +43,10 @@ const MIGRATIONS: &[Migration] = &[
         what: "merges are recorded so that they can be undone",
         run: merges,
     },
+    Migration {
+        what: "members propose and vote on meeting topics",
+        run: topics,
+    },
 ];
 
 /// The schema version this erfa writes (`PRAGMA user_version`).
@@ -404,6 +408,47 @@ fn merges(tx: &Transaction<'_>) -> Result<()> {
              old_after TEXT NOT NULL,
              kept_after TEXT NOT NULL,
              undone_at INTEGER
+         );",
+    )?;
+    Ok(())
+}
+
+/// Version 5: meeting topics, votes, comments and outcomes. Account ids have no foreign
+/// key, like signals and flags: a removed account's topics stay, without a name.
+fn topics(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE topics (
+             id INTEGER PRIMARY KEY,
+             meeting TEXT NOT NULL,
+             title TEXT NOT NULL,
+             why TEXT NOT NULL,
+             link TEXT NOT NULL,
+             author_id INTEGER NOT NULL,
+             named INTEGER NOT NULL,
+             state TEXT NOT NULL DEFAULT 'proposed',
+             note TEXT NOT NULL DEFAULT '',
+             created INTEGER NOT NULL,
+             decided INTEGER
+         );
+         CREATE INDEX topics_by_meeting ON topics (meeting);
+         CREATE TABLE topic_votes (
+             topic INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+             account_id INTEGER NOT NULL,
+             at INTEGER NOT NULL,
+             PRIMARY KEY (topic, account_id)
+         );
+         CREATE INDEX topic_votes_by_account ON topic_votes (account_id);
+         CREATE TABLE topic_comments (
+             topic INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+             account_id INTEGER NOT NULL,
+             text TEXT NOT NULL,
+             at INTEGER NOT NULL
+         );
+         CREATE TABLE topic_outcomes (
+             topic INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+             slug TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             PRIMARY KEY (topic, slug)
          );",
     )?;
     Ok(())
