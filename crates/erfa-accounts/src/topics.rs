@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Accounts, Actor, Result, User, now};
+use crate::{Accounts, Actor, Result, now};
 
 /// The longest title of a topic.
 pub const MAX_TOPIC_TITLE: usize = 200;
@@ -112,8 +112,9 @@ fn capped(text: &str, max: usize) -> String {
 }
 
 impl Accounts {
-    /// Records `user`'s proposal; its id.
-    pub fn propose_topic(&self, user: &User, topic: NewTopic<'_>) -> Result<i64> {
+    /// Records the proposal of `by` (an account, or the person at the machine in local
+    /// mode); its id.
+    pub fn propose_topic(&self, by: &Actor, topic: NewTopic<'_>) -> Result<i64> {
         let id = {
             let db = self.db();
             db.execute(
@@ -124,18 +125,14 @@ impl Accounts {
                     capped(topic.title, MAX_TOPIC_TITLE),
                     capped(topic.why, MAX_TOPIC_TEXT),
                     topic.link.trim(),
-                    user.id,
+                    by.id,
                     topic.named,
                     now()
                 ],
             )?;
             db.last_insert_rowid()
         };
-        self.audit(
-            &Actor::account(user),
-            "topic.propose",
-            &format!("topic {id}"),
-        )?;
+        self.audit(by, "topic.propose", &format!("topic {id}"))?;
         Ok(id)
     }
 
@@ -236,12 +233,12 @@ impl Accounts {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Adds `user`'s comment to the topic `id`; whether the topic exists.
-    pub fn comment_topic(&self, id: i64, user: &User, text: &str) -> Result<bool> {
+    /// Adds the comment of `by` to the topic `id`; whether the topic exists.
+    pub fn comment_topic(&self, id: i64, by: &Actor, text: &str) -> Result<bool> {
         let added = self.db().execute(
             "INSERT INTO topic_comments (topic, account_id, text, at)
              SELECT id, ?2, ?3, ?4 FROM topics WHERE id = ?1",
-            params![id, user.id, capped(text, MAX_TOPIC_TEXT), now()],
+            params![id, by.id, capped(text, MAX_TOPIC_TEXT), now()],
         )?;
         Ok(added > 0)
     }
@@ -346,13 +343,13 @@ mod tests {
             .add_user("bob", Role::Member, PASSWORD)
             .expect("bob");
         let first = accounts
-            .propose_topic(&ann, proposal("2026-Q4", "CAB"))
+            .propose_topic(&Actor::account(&ann), proposal("2026-Q4", "CAB"))
             .expect("one");
         let second = accounts
-            .propose_topic(&bob, proposal("2026-Q4", "On-call"))
+            .propose_topic(&Actor::account(&bob), proposal("2026-Q4", "On-call"))
             .expect("two");
         accounts
-            .propose_topic(&bob, proposal("2027-Q1", "Later"))
+            .propose_topic(&Actor::account(&bob), proposal("2027-Q1", "Later"))
             .expect("three");
         assert!(accounts.vote_topic(second, ann.id, true).expect("vote"));
         assert!(
@@ -392,7 +389,7 @@ mod tests {
             .add_user("fran", Role::Facilitator, PASSWORD)
             .expect("fran");
         let id = accounts
-            .propose_topic(&ann, proposal("2026-Q4", "CAB"))
+            .propose_topic(&Actor::account(&ann), proposal("2026-Q4", "CAB"))
             .expect("one");
         let actor = Actor::account(&fran);
         assert!(
@@ -443,7 +440,7 @@ mod tests {
             .expect("ann");
         let id = accounts
             .propose_topic(
-                &ann,
+                &Actor::account(&ann),
                 NewTopic {
                     named: true,
                     ..proposal("2026-Q4", "CAB")
@@ -452,7 +449,7 @@ mod tests {
             .expect("one");
         assert!(
             accounts
-                .comment_topic(id, &ann, "  Us too.  ")
+                .comment_topic(id, &Actor::account(&ann), "  Us too.  ")
                 .expect("comment")
         );
         assert!(accounts.vote_topic(id, ann.id, true).expect("vote"));
@@ -480,7 +477,7 @@ mod tests {
             .add_user("ann", Role::Member, PASSWORD)
             .expect("ann");
         let id = accounts
-            .propose_topic(&ann, proposal("2026-Q4", "CAB"))
+            .propose_topic(&Actor::account(&ann), proposal("2026-Q4", "CAB"))
             .expect("one");
         let accounts = std::sync::Arc::new(accounts);
         let threads: Vec<_> = (0..8)

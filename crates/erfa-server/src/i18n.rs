@@ -1117,6 +1117,116 @@ pub struct Strings {
     pub mine_locked: &'static str,
     /// Link.
     pub mine_share_another: &'static str,
+    /// Navigation: meetings and their topics.
+    pub nav_meetings: &'static str,
+    /// Meetings page: title.
+    pub meetings_title: &'static str,
+    /// Meetings page: what it is for.
+    pub meetings_intro: &'static str,
+    /// Meetings page: no meetings list.
+    pub meetings_no_list: &'static str,
+    /// Meetings page: no meeting ahead.
+    pub meetings_none_upcoming: &'static str,
+    /// Meetings page: the accepted topics.
+    pub topics_agenda: &'static str,
+    /// Meetings page: nothing accepted yet.
+    pub topics_agenda_empty: &'static str,
+    /// Meetings page: topics open for votes.
+    pub topics_proposed: &'static str,
+    /// Meetings page: no proposals.
+    pub topics_proposed_empty: &'static str,
+    /// Meetings page: after a count of votes.
+    pub topics_votes: &'static str,
+    /// Meetings page: vote button.
+    pub topic_vote: &'static str,
+    /// Meetings page: withdraw button.
+    pub topic_unvote: &'static str,
+    /// Meetings page: the viewer votes for it.
+    pub topic_voted: &'static str,
+    /// Meetings page: before the proposer's name.
+    pub topic_by: &'static str,
+    /// Meetings page: someone not named.
+    pub topic_a_member: &'static str,
+    /// Meetings page: a removed account.
+    pub topic_former: &'static str,
+    /// Meetings page: the viewer as proposer.
+    pub topic_you: &'static str,
+    /// Meetings page: comment field.
+    pub topic_comment_label: &'static str,
+    /// Meetings page: comment button.
+    pub topic_comment_submit: &'static str,
+    /// Meetings page: comments heading.
+    pub topic_comments: &'static str,
+    /// Meetings page: the write-up a topic is about.
+    pub topic_refers: &'static str,
+    /// Meetings page: write-ups that came out of a topic.
+    pub topic_outcomes: &'static str,
+    /// Meetings page: the proposal form.
+    pub propose_heading: &'static str,
+    /// Proposal form: meeting.
+    pub propose_meeting: &'static str,
+    /// Proposal form: title.
+    pub propose_title: &'static str,
+    /// Proposal form: title hint.
+    pub propose_title_hint: &'static str,
+    /// Proposal form: why.
+    pub propose_why: &'static str,
+    /// Proposal form: why hint.
+    pub propose_why_hint: &'static str,
+    /// Proposal form: related write-up.
+    pub propose_link: &'static str,
+    /// Proposal form: related write-up hint.
+    pub propose_link_hint: &'static str,
+    /// Proposal form: show the name.
+    pub propose_named: &'static str,
+    /// Proposal form: who sees the name.
+    pub propose_named_hint: &'static str,
+    /// Proposal form: button.
+    pub propose_submit: &'static str,
+    /// Meetings page: the viewer's proposals.
+    pub topics_mine: &'static str,
+    /// Topic state.
+    pub topic_state_proposed: &'static str,
+    /// Topic state.
+    pub topic_state_accepted: &'static str,
+    /// Topic state.
+    pub topic_state_declined: &'static str,
+    /// Meetings page: the facilitator's note to the proposer.
+    pub topic_note: &'static str,
+    /// Meetings page: the last meeting's topics.
+    pub topics_earlier: &'static str,
+    /// Meetings page: link a resulting write-up (facilitator).
+    pub topic_link_outcome: &'static str,
+    /// Meetings page: link button.
+    pub topic_link_submit: &'static str,
+    /// Meetings page: unlink button.
+    pub topic_unlink: &'static str,
+    /// Meetings page: after proposing.
+    pub topic_done_proposed: &'static str,
+    /// Desk: after a decision.
+    pub topic_done_decided: &'static str,
+    /// Proposal form: bad title.
+    pub err_topic_title: &'static str,
+    /// Proposal form: bad why.
+    pub err_topic_why: &'static str,
+    /// Proposal form: bad meeting.
+    pub err_topic_meeting: &'static str,
+    /// Proposal form: bad write-up.
+    pub err_topic_link: &'static str,
+    /// Meetings page: bad comment.
+    pub err_topic_comment: &'static str,
+    /// Desk agenda: members' proposals.
+    pub desk_topics_proposed: &'static str,
+    /// Desk agenda: accepted topics.
+    pub desk_topics_accepted: &'static str,
+    /// Desk agenda: accept.
+    pub desk_topic_accept: &'static str,
+    /// Desk agenda: decline.
+    pub desk_topic_decline: &'static str,
+    /// Desk agenda: reopen.
+    pub desk_topic_reopen: &'static str,
+    /// Desk agenda: note field.
+    pub desk_topic_note: &'static str,
 }
 
 /// English.
@@ -1540,6 +1650,61 @@ pub const EN: Strings = Strings {
     mine_gone: "Moved or removed by the facilitator",
     mine_locked: "This write-up is published; the facilitator edits it now.",
     mine_share_another: "Share another experience",
+    nav_meetings: "Meetings",
+    meetings_title: "Meetings",
+    meetings_intro: "Help decide what the coming meetings are about: propose a topic, vote for the ones you want to hear about, and see the agenda.",
+    meetings_no_list: "The facilitator has not listed the group's meetings yet, so topics cannot be proposed.",
+    meetings_none_upcoming: "No meeting is planned yet.",
+    topics_agenda: "On the agenda",
+    topics_agenda_empty: "Nothing on the agenda yet.",
+    topics_proposed: "Proposed topics",
+    topics_proposed_empty: "No topics proposed yet. Be the first.",
+    topics_votes: "votes",
+    topic_vote: "Vote",
+    topic_unvote: "Withdraw my vote",
+    topic_voted: "You vote for this.",
+    topic_by: "Proposed by",
+    topic_a_member: "a member",
+    topic_former: "a former member",
+    topic_you: "you",
+    topic_comment_label: "Comment briefly",
+    topic_comment_submit: "Add comment",
+    topic_comments: "Comments",
+    topic_refers: "About",
+    topic_outcomes: "Came out of it",
+    propose_heading: "Propose a topic",
+    propose_meeting: "For the meeting",
+    propose_title: "Topic",
+    propose_title_hint: "A short title, e.g. \"Running a CAB with five people\".",
+    propose_why: "Why it matters to you",
+    propose_why_hint: "Your situation in a few lines: what you have tried, and what you would like to hear from the others.",
+    propose_link: "A write-up it is about (optional)",
+    propose_link_hint: "Its address, e.g. change/cab-copied.",
+    propose_named: "Show my name to the other members",
+    propose_named_hint: "The facilitator always sees who proposed a topic; other members see it only if you tick this.",
+    propose_submit: "Propose",
+    topics_mine: "Your proposals",
+    topic_state_proposed: "Open for votes",
+    topic_state_accepted: "On the agenda",
+    topic_state_declined: "Not taken up",
+    topic_note: "The facilitator's note",
+    topics_earlier: "The last meeting",
+    topic_link_outcome: "Address of a write-up that came out of it",
+    topic_link_submit: "Link",
+    topic_unlink: "Remove",
+    topic_done_proposed: "Thank you: your topic is proposed, and members can vote for it now.",
+    topic_done_decided: "The decision is saved; the member who proposed it sees it with your note.",
+    err_topic_title: "Give the topic a title of at most 200 characters.",
+    err_topic_why: "Say in a few words why it matters, in at most 2,000 characters.",
+    err_topic_meeting: "Choose one of the coming meetings.",
+    err_topic_link: "No write-up you can read has that address.",
+    err_topic_comment: "Write a comment of at most 2,000 characters.",
+    desk_topics_proposed: "Topics proposed by members",
+    desk_topics_accepted: "Topics from the members",
+    desk_topic_accept: "Put on the agenda",
+    desk_topic_decline: "Decline",
+    desk_topic_reopen: "Open for votes again",
+    desk_topic_note: "Note to the member who proposed it (optional)",
 };
 
 /// Dansk.
@@ -1963,6 +2128,61 @@ pub const DA: Strings = Strings {
     mine_gone: "Flyttet eller fjernet af facilitatoren",
     mine_locked: "Denne erfaring er offentliggjort; nu redigerer facilitatoren den.",
     mine_share_another: "Del en erfaring til",
+    nav_meetings: "Møder",
+    meetings_title: "Møder",
+    meetings_intro: "Vær med til at bestemme, hvad de kommende møder handler om: foreslå et emne, stem på dem, du gerne vil høre om, og se dagsordenen.",
+    meetings_no_list: "Facilitatoren har endnu ikke lagt gruppens møder ind, så der kan ikke foreslås emner.",
+    meetings_none_upcoming: "Der er ikke planlagt et møde endnu.",
+    topics_agenda: "På dagsordenen",
+    topics_agenda_empty: "Intet på dagsordenen endnu.",
+    topics_proposed: "Foreslåede emner",
+    topics_proposed_empty: "Ingen emner foreslået endnu. Vær den første.",
+    topics_votes: "stemmer",
+    topic_vote: "Stem",
+    topic_unvote: "Træk min stemme tilbage",
+    topic_voted: "Du stemmer for dette.",
+    topic_by: "Foreslået af",
+    topic_a_member: "et medlem",
+    topic_former: "et tidligere medlem",
+    topic_you: "dig",
+    topic_comment_label: "Kommentér kort",
+    topic_comment_submit: "Tilføj kommentar",
+    topic_comments: "Kommentarer",
+    topic_refers: "Om",
+    topic_outcomes: "Kom ud af det",
+    propose_heading: "Foreslå et emne",
+    propose_meeting: "Til mødet",
+    propose_title: "Emne",
+    propose_title_hint: "En kort titel, fx \"Et CAB med fem personer\".",
+    propose_why: "Hvorfor det betyder noget for dig",
+    propose_why_hint: "Jeres situation i få linjer: hvad I har prøvet, og hvad du gerne vil høre fra de andre.",
+    propose_link: "En beskrivelse, det handler om (valgfrit)",
+    propose_link_hint: "Dens adresse, fx change/cab-copied.",
+    propose_named: "Vis mit navn for de andre medlemmer",
+    propose_named_hint: "Facilitatoren kan altid se, hvem der har foreslået et emne; de andre medlemmer kun, hvis du sætter kryds her.",
+    propose_submit: "Foreslå",
+    topics_mine: "Dine forslag",
+    topic_state_proposed: "Åben for stemmer",
+    topic_state_accepted: "På dagsordenen",
+    topic_state_declined: "Ikke taget op",
+    topic_note: "Facilitatorens bemærkning",
+    topics_earlier: "Sidste møde",
+    topic_link_outcome: "Adressen på en beskrivelse, der kom ud af det",
+    topic_link_submit: "Knyt",
+    topic_unlink: "Fjern",
+    topic_done_proposed: "Tak: dit emne er foreslået, og medlemmerne kan stemme på det nu.",
+    topic_done_decided: "Beslutningen er gemt; medlemmet, der foreslog emnet, kan se den med din bemærkning.",
+    err_topic_title: "Giv emnet en titel på højst 200 tegn.",
+    err_topic_why: "Skriv med få ord, hvorfor det betyder noget, med højst 2.000 tegn.",
+    err_topic_meeting: "Vælg et af de kommende møder.",
+    err_topic_link: "Der er ingen beskrivelse med den adresse, som du kan læse.",
+    err_topic_comment: "Skriv en kommentar på højst 2.000 tegn.",
+    desk_topics_proposed: "Emner foreslået af medlemmerne",
+    desk_topics_accepted: "Emner fra medlemmerne",
+    desk_topic_accept: "Sæt på dagsordenen",
+    desk_topic_decline: "Afvis",
+    desk_topic_reopen: "Åbn for stemmer igen",
+    desk_topic_note: "Bemærkning til medlemmet, der foreslog det (valgfri)",
 };
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ mod desk; // the facilitator's desk under /admin, and the digest
 mod people; // accounts, one-time links, the people page
 mod search; // the search page, browse, feeds, the search API
 mod share; // sharing an experience, "My write-ups"
+mod topics; // meeting topics: proposals, votes, comments, decisions
 mod writeup; // the write-up page and API, attachments
 
 use std::time::Duration;
@@ -132,6 +133,7 @@ fn all_routes() -> Vec<Route> {
     routes.extend(people::routes());
     routes.extend(desk::routes());
     routes.extend(share::routes());
+    routes.extend(topics::routes());
     routes
 }
 

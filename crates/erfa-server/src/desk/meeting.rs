@@ -2,6 +2,11 @@
 
 use super::*;
 
+use erfa_accounts::{NO_ACCOUNT, Topic, TopicState};
+
+use crate::i18n::Lang;
+use crate::topics::{Shown, TopicView};
+
 struct AgendaItem {
     slug: String,
     title: String,
@@ -12,6 +17,10 @@ struct AgendaItem {
 struct Agenda {
     /// The next meeting in the list, described in one line.
     next: Option<String>,
+    /// Its topics accepted from members' proposals: the members' part of the agenda.
+    accepted: Vec<TopicView>,
+    /// Its topics proposed by members and not decided yet, most votes first.
+    proposed: Vec<TopicView>,
     since: Option<Date>,
     last_meeting: Option<String>,
     zero: Vec<QueryCount>,
@@ -24,14 +33,37 @@ struct Agenda {
 pub(super) struct AgendaQuery {
     #[serde(default)]
     since: String,
+    #[serde(default)]
+    done: String,
 }
 
 /// Drafts the agenda. Blocking.
-fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, AppError> {
+fn agenda(state: &AppState, since: &str, lang: Lang) -> Result<Agenda, AppError> {
+    let t = lang.t();
     let survey = survey(&state.config.content_dir)?;
     let meetings = state.meetings();
     let today = Date::parse(&crate::clock::danish_today()).unwrap_or_else(Date::today);
     // With a list, the meetings are its dates; without one, the ids write-ups name.
+    let next_id = meetings
+        .as_ref()
+        .as_ref()
+        .and_then(|l| l.next_from(today))
+        .map(|m| m.id.clone());
+    let (accepted, proposed) = match (&next_id, &state.accounts) {
+        (Some(id), Some(_)) => {
+            let shown = Shown::load(state, &[id], NO_ACCOUNT, true, lang)?;
+            let (accepted, proposed): (Vec<_>, Vec<_>) = shown
+                .of(id)
+                .filter(|x| x.state != TopicState::Declined)
+                .partition(|x| x.state == TopicState::Accepted);
+            let view = |x: &Topic| shown.view(state, Scope::Facilitator, x);
+            (
+                accepted.into_iter().map(view).collect(),
+                proposed.into_iter().map(view).collect(),
+            )
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
     let (next, last) = match meetings.as_ref() {
         Some(list) => (
             list.next_from(today).map(meetings::describe),
@@ -119,6 +151,8 @@ fn agenda(state: &AppState, since: &str, t: &'static Strings) -> Result<Agenda, 
     };
     Ok(Agenda {
         next,
+        accepted,
+        proposed,
         since,
         last_meeting,
         zero,
@@ -139,20 +173,29 @@ struct MeetingTemplate {
     print_heading: String,
     /// The day it is printed.
     printed: String,
+    notice: Option<&'static str>,
 }
 
-fn since_param(query: Result<Query<AgendaQuery>, AppError>) -> String {
-    query.map(|q| q.0.since).unwrap_or_default()
+fn since_param(query: &Result<Query<AgendaQuery>, AppError>) -> String {
+    query
+        .as_ref()
+        .map(|q| q.0.since.clone())
+        .unwrap_or_default()
 }
 
 pub(super) async fn meeting(
     ctx: Ctx,
     query: Result<Query<AgendaQuery>, AppError>,
 ) -> Result<Response, AppError> {
-    let since = since_param(query);
+    let since = since_param(&query);
+    let notice = query
+        .as_ref()
+        .is_ok_and(|q| q.0.done == "topic")
+        .then_some(ctx.lang.t().topic_done_decided);
     let t = ctx.lang.t();
+    let lang = ctx.lang;
     let wanted = since.clone();
-    let agenda = blocking(&ctx.state, move |s| agenda(s, &wanted, t)).await?;
+    let agenda = blocking(&ctx.state, move |s| agenda(s, &wanted, lang)).await?;
     let shown = agenda.since.map(|d| d.to_string()).unwrap_or_default();
     let markdown_href = if since.trim().is_empty() {
         "/admin/meeting.md".to_string()
@@ -174,6 +217,7 @@ pub(super) async fn meeting(
         markdown_href,
         print_heading,
         printed: crate::clock::danish_today(),
+        notice,
     };
     render(&template, StatusCode::OK)
 }
@@ -224,6 +268,19 @@ fn agenda_markdown(agenda: &Agenda, t: &Strings, base: &str) -> String {
         }
         out.push('\n');
     };
+    if !agenda.accepted.is_empty() {
+        out.push_str(&format!("## {}\n\n", t.desk_topics_accepted));
+        for x in &agenda.accepted {
+            out.push_str(&format!(
+                "- {} — {} ({} {})\n",
+                md(&x.title),
+                md(&x.why),
+                x.votes,
+                t.topics_votes
+            ));
+        }
+        out.push('\n');
+    }
     out.push_str(&format!("## {}\n\n", t.desk_agenda_zero));
     if agenda.zero.is_empty() {
         out.push_str(&format!("- {}\n", t.desk_nothing));
@@ -247,9 +304,10 @@ pub(super) async fn meeting_markdown(
     ctx: Ctx,
     query: Result<Query<AgendaQuery>, AppError>,
 ) -> Result<Response, AppError> {
-    let since = since_param(query);
+    let since = since_param(&query);
     let t = ctx.lang.t();
-    let agenda = blocking(&ctx.state, move |s| agenda(s, &since, t)).await?;
+    let lang = ctx.lang;
+    let agenda = blocking(&ctx.state, move |s| agenda(s, &since, lang)).await?;
     let text = agenda_markdown(&agenda, t, &ctx.base_url());
     Ok((
         [

@@ -12,4 +12,5 @@ mod routes;
 mod security;
 mod submit;
 mod support;
+mod topics;
 mod xss;
