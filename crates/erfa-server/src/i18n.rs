@@ -178,6 +178,16 @@ impl Lang {
         }
     }
 
+    /// "1 vote", "2 votes".
+    pub fn count_votes(self, n: u64) -> String {
+        match (self, n) {
+            (Lang::En, 1) => "1 vote".to_string(),
+            (Lang::En, n) => format!("{n} votes"),
+            (Lang::Da, 1) => "1 stemme".to_string(),
+            (Lang::Da, n) => format!("{n} stemmer"),
+        }
+    }
+
     /// The label of a write-up status.
     pub fn status_name(self, status: &str) -> &'static str {
         let t = self.t();
@@ -1135,8 +1145,6 @@ pub struct Strings {
     pub topics_proposed: &'static str,
     /// Meetings page: no proposals.
     pub topics_proposed_empty: &'static str,
-    /// Meetings page: after a count of votes.
-    pub topics_votes: &'static str,
     /// Meetings page: vote button.
     pub topic_vote: &'static str,
     /// Meetings page: withdraw button.
@@ -1659,7 +1667,6 @@ pub const EN: Strings = Strings {
     topics_agenda_empty: "Nothing on the agenda yet.",
     topics_proposed: "Proposed topics",
     topics_proposed_empty: "No topics proposed yet. Be the first.",
-    topics_votes: "votes",
     topic_vote: "Vote",
     topic_unvote: "Withdraw my vote",
     topic_voted: "You vote for this.",
@@ -2137,7 +2144,6 @@ pub const DA: Strings = Strings {
     topics_agenda_empty: "Intet på dagsordenen endnu.",
     topics_proposed: "Foreslåede emner",
     topics_proposed_empty: "Ingen emner foreslået endnu. Vær den første.",
-    topics_votes: "stemmer",
     topic_vote: "Stem",
     topic_unvote: "Træk min stemme tilbage",
     topic_voted: "Du stemmer for dette.",

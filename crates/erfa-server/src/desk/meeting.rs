@@ -272,11 +272,10 @@ fn agenda_markdown(agenda: &Agenda, t: &Strings, base: &str) -> String {
         out.push_str(&format!("## {}\n\n", t.desk_topics_accepted));
         for x in &agenda.accepted {
             out.push_str(&format!(
-                "- {} — {} ({} {})\n",
+                "- {} — {} ({})\n",
                 md(&x.title),
                 md(&x.why),
-                x.votes,
-                t.topics_votes
+                x.votes_label
             ));
         }
         out.push('\n');

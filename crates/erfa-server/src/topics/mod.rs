@@ -71,7 +71,8 @@ pub(crate) struct TopicView {
     pub(crate) about: Option<(String, String)>,
     /// Who proposed it, as the viewer may know.
     pub(crate) by: String,
-    pub(crate) votes: u64,
+    /// "2 votes", in the page's language.
+    pub(crate) votes_label: String,
     pub(crate) voted: bool,
     pub(crate) open: bool,
     pub(crate) state: &'static str,
@@ -230,7 +231,7 @@ impl Shown {
                 .flatten()
                 .map(|(slug, title)| (format!("/w/{slug}"), title)),
             by,
-            votes: t.votes,
+            votes_label: self.lang.count_votes(t.votes),
             voted: self.votes.contains(&t.id),
             open: t.state == TopicState::Proposed,
             state: t.state.as_str(),

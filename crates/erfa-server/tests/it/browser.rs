@@ -1315,3 +1315,112 @@ async fn a_contributor_a_facilitator_and_a_member_take_a_write_up_from_sharing_t
     assert_accessible(c, "the published write-up").await;
     screenshots_at_both_widths(c, "walk-read-en").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_propose_and_vote_on_topics_and_the_facilitator_puts_one_on_the_agenda() {
+    let next_year = erfa_index::Date::today().year + 1;
+    let mut files = crate::auth::sample_files();
+    files.push((
+        "_meetings.yaml".to_string(),
+        format!(
+            "meetings:\n  - id: next\n    date: {next_year}-01-15\n    place: Vejle\n    title: Netværksmøde 1/{next_year}\n    theme: Overvågning\n"
+        ),
+    ));
+    let site = crate::auth::site(&files, false);
+    let accounts = site.accounts.clone();
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+
+    // A member proposes, by keyboard to the button.
+    as_user(c, base, "mia", "/meetings").await;
+    wait_for_path(c, "/meetings").await;
+    assert_accessible(c, "meetings without topics").await;
+    c.find(Locator::Id("topic-title"))
+        .await
+        .expect("title")
+        .send_keys("Running a CAB with five people")
+        .await
+        .expect("typed");
+    c.find(Locator::Id("topic-why"))
+        .await
+        .expect("why")
+        .send_keys("We are five; how do the others keep it light?")
+        .await
+        .expect("typed");
+    js(
+        c,
+        "document.querySelector('form[action=\"/meetings/topics\"] button').focus(); return true",
+    )
+    .await;
+    press(c, Key::Enter.into()).await;
+    wait_for("the proposal", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("your topic is proposed"))
+    })
+    .await;
+    let id = accounts.topics(None).expect("topics")[0].id;
+
+    // Another member votes for it.
+    as_user(c, base, "carl", "/meetings").await;
+    click_css(c, &format!("#topic-{id} form[action$='/vote'] button")).await;
+    wait_for("the vote", || async {
+        accounts
+            .topic(id)
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.votes == 1)
+    })
+    .await;
+    wait_for("the vote shown", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("You vote for this."))
+    })
+    .await;
+    assert_accessible(c, "meetings with a vote").await;
+    screenshots_at_both_widths(c, "meetings-en").await;
+
+    // The facilitator puts it on the agenda.
+    as_user(c, base, "fran", "/admin/meeting").await;
+    wait_for_path(c, "/admin/meeting").await;
+    assert_accessible(c, "agenda with proposals").await;
+    screenshots_at_both_widths(c, "agenda-proposals-en").await;
+    c.find(Locator::Id(&format!("note-{id}")))
+        .await
+        .expect("the note")
+        .send_keys("First item in the morning.")
+        .await
+        .expect("typed");
+    click_css(c, &format!("#topic-{id} button[value='accept']")).await;
+    wait_for("accepted", || async {
+        accounts
+            .topic(id)
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.state == erfa_accounts::TopicState::Accepted)
+    })
+    .await;
+
+    // The proposer sees it on the agenda, with the note, in Danish too.
+    as_user(c, base, "mia", "/meetings").await;
+    wait_for("the note", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("First item in the morning."))
+    })
+    .await;
+    c.goto(&format!("{base}/lang/da?next=/meetings"))
+        .await
+        .expect("Danish");
+    wait_for("Danish", || async {
+        c.source().await.is_ok_and(|s| s.contains("På dagsordenen"))
+    })
+    .await;
+    assert_accessible(c, "meetings in Danish").await;
+    screenshots_at_both_widths(c, "meetings-da").await;
+}
