@@ -150,6 +150,18 @@ pub(crate) fn plain(lang: Lang, d: &Diagnostic) -> String {
             format!("It reads much like {x}; extend that one instead, or make the difference clear."),
             format!("Den ligner {x} meget; udvid den i stedet, eller gør forskellen tydelig."),
         ),
+        Code::UnpublishedValidated => pick(
+            "It is marked validated before it is published; validate it once it is published.".into(),
+            "Den er markeret som valideret, før den er udgivet; valider den, når den er udgivet.".into(),
+        ),
+        Code::PublicOrganisation => pick(
+            "It is public and names its organisation: anonymous visitors do not see the organisation, but every member does.".into(),
+            "Den er offentlig og nævner sin organisation: anonyme besøgende ser ikke organisationen, men det gør alle medlemmer.".into(),
+        ),
+        Code::UnknownDuplicate => pick(
+            "It is marked as a duplicate of a write-up that does not exist.".into(),
+            "Den er markeret som en dublet af en beskrivelse, der ikke findes.".into(),
+        ),
         // The glossary and the meetings list are files of their own, for whoever keeps
         // them: their message and hint say exactly where.
         Code::GlossaryBadYaml

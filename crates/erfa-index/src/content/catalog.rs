@@ -148,6 +148,8 @@ pub fn check(root: &Path) -> Result<Check> {
         }
     }
     out.diagnostics.extend(near_duplicates(&out.documents));
+    out.diagnostics
+        .extend(unknown_duplicates(root, &out.documents));
     let meetings = crate::content::meetings::Meetings::load(root);
     out.diagnostics.extend(meetings.diagnostics);
     if let Some(list) = &meetings.meetings {
@@ -159,6 +161,45 @@ pub fn check(root: &Path) -> Result<Check> {
         (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column))
     });
     Ok(out)
+}
+
+/// A warning for each `duplicate_of` that names neither the slug nor an alias of a valid
+/// write-up (leading and trailing `/` ignored), at its line (read from `root`).
+pub fn unknown_duplicates(root: &Path, documents: &[Document]) -> Vec<Diagnostic> {
+    let known: std::collections::HashSet<&str> = documents
+        .iter()
+        .flat_map(|d| {
+            std::iter::once(d.slug.as_str())
+                .chain(d.front.aliases.iter().map(|a| a.trim_matches('/')))
+        })
+        .collect();
+    documents
+        .iter()
+        .filter_map(|d| {
+            let target = d.front.duplicate_of.as_deref()?.trim_matches('/');
+            if known.contains(target) {
+                return None;
+            }
+            let line = std::fs::read_to_string(root.join(&d.path))
+                .ok()
+                .and_then(|text| {
+                    text.lines()
+                        .take(d.markdown_line.max(1))
+                        .position(|l| l.starts_with("duplicate_of:"))
+                })
+                .map_or(1, |i| i + 1);
+            Some(
+                Diagnostic::new(
+                    Code::UnknownDuplicate,
+                    &d.path,
+                    line,
+                    1,
+                    format!("`duplicate_of: {target}` names no write-up"),
+                )
+                .with_hint("name the slug of the write-up this one duplicates, or remove the line"),
+            )
+        })
+        .collect()
 }
 
 /// A warning on the later of each pair of write-ups that share most of their text
@@ -210,5 +251,54 @@ mod tests {
                 "c.md:1:1: warning: looks like `b.md` (extend that write-up instead, or make the difference clear)",
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod content_rules {
+    use super::*;
+
+    #[test]
+    fn duplicates_of_nothing_validated_drafts_and_public_organisations_are_warned_about() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |name: &str, extra: &str| {
+            std::fs::write(
+                dir.path().join(name),
+                format!(
+                    "---\ntitle: T {name}\nkind: practice\ndate: 2024-01-01\n{extra}---\nBody.\n"
+                ),
+            )
+            .expect("write");
+        };
+        write("kept.md", "aliases: [old-name]\n");
+        write("a.md", "duplicate_of: kept\n");
+        write("b.md", "duplicate_of: /old-name/\n");
+        write("c.md", "duplicate_of: gone\n");
+        write("d.md", "status: draft\nconfidence: validated\n");
+        write("e.md", "confidence: validated\n");
+        write("f.md", "visibility: public\norganisation: Kommune\n");
+        write("g.md", "organisation: Kommune\n");
+        let check = check(dir.path()).expect("check");
+        let lines: Vec<String> = check
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.code,
+                    Code::UnknownDuplicate | Code::UnpublishedValidated | Code::PublicOrganisation
+                )
+            })
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "c.md:5:1: warning: `duplicate_of: gone` names no write-up (name the slug of the write-up this one duplicates, or remove the line)",
+                "d.md:6:1: warning: `confidence: validated` on a write-up in `status: draft` (validate it once it is published: remove the line until then)",
+                "f.md:6:1: warning: `organisation` on a public write-up (anonymous visitors never see it, but every member does; remove it if the organisation should stay unnamed)",
+            ]
+        );
+        assert_eq!(check.errors(), 0, "warnings only: all are indexed");
+        assert_eq!(check.documents.len(), 8);
     }
 }

@@ -101,6 +101,12 @@ pub enum Code {
     MeetingsDuplicateId,
     /// A write-up names a meeting the list does not have.
     UnknownMeeting,
+    /// A draft or a submission under review is marked `confidence: validated`.
+    UnpublishedValidated,
+    /// A public write-up names its organisation.
+    PublicOrganisation,
+    /// `duplicate_of` names no write-up.
+    UnknownDuplicate,
 }
 
 impl Code {
@@ -142,6 +148,9 @@ impl Code {
         Code::MeetingsBadEntry,
         Code::MeetingsDuplicateId,
         Code::UnknownMeeting,
+        Code::UnpublishedValidated,
+        Code::PublicOrganisation,
+        Code::UnknownDuplicate,
     ];
 
     /// The code as written in JSON and in `docs/FORMAT.md`, e.g. `missing_date`.
@@ -183,6 +192,9 @@ impl Code {
             Code::MeetingsBadEntry => "meetings_bad_entry",
             Code::MeetingsDuplicateId => "meetings_duplicate_id",
             Code::UnknownMeeting => "unknown_meeting",
+            Code::UnpublishedValidated => "unpublished_validated",
+            Code::PublicOrganisation => "public_organisation",
+            Code::UnknownDuplicate => "unknown_duplicate",
         }
     }
 
@@ -194,7 +206,10 @@ impl Code {
             | Code::MissingLesson
             | Code::MissingMistake
             | Code::NearDuplicate
-            | Code::GlossaryDuplicatePair => Severity::Warning,
+            | Code::GlossaryDuplicatePair
+            | Code::UnpublishedValidated
+            | Code::PublicOrganisation
+            | Code::UnknownDuplicate => Severity::Warning,
             _ => Severity::Error,
         }
     }

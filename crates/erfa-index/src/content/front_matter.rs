@@ -814,6 +814,33 @@ impl Checker<'_> {
             &["low", "medium", "high"],
         );
 
+        let status_now = status.unwrap_or(Status::Published);
+        if confidence == Some(Confidence::Validated)
+            && matches!(status_now, Status::Draft | Status::Review)
+        {
+            self.warning(
+                Code::UnpublishedValidated,
+                "confidence",
+                format!(
+                    "`confidence: validated` on a write-up in `status: {}`",
+                    status_now.as_str()
+                ),
+                Some("validate it once it is published: remove the line until then".to_string()),
+            );
+        }
+        if organisation.is_some() && visibility == Some(Visibility::Public) {
+            self.warning(
+                Code::PublicOrganisation,
+                "organisation",
+                "`organisation` on a public write-up".to_string(),
+                Some(
+                    "anonymous visitors never see it, but every member does; remove it if the \
+                     organisation should stay unnamed"
+                        .to_string(),
+                ),
+            );
+        }
+
         let errors_after = self.diagnostics.iter().filter(|d| d.is_error()).count();
         if errors_after > errors_before {
             return None;
