@@ -1406,7 +1406,7 @@ impl Engine {
         } else {
             None
         };
-        let mut generators: BTreeMap<(TextPart, Language), SnippetParts> = BTreeMap::new();
+        let mut generators: BTreeMap<SnippetKey, SnippetParts> = BTreeMap::new();
         let mut hits = Vec::with_capacity(page_hits.len());
         for ranked in page_hits {
             let Some((doc, record)) =
@@ -1430,6 +1430,10 @@ impl Engine {
         Ok(hits)
     }
 
+    /// The snippet of a hit: the first section, in a fixed priority, with a match of
+    /// `query` as analysed for its text; else, for a Danish write-up, the first with a
+    /// compound that matched a part ("styring" in "hændelsesstyring"), the whole compound
+    /// highlighted; else the start of the summary.
     fn snippet(
         &self,
         searcher: &Searcher,
@@ -1437,70 +1441,97 @@ impl Engine {
         doc: &Texts,
         record: &Record,
         query: &dyn Query,
-        generators: &mut BTreeMap<(TextPart, Language), SnippetParts>,
+        generators: &mut BTreeMap<SnippetKey, SnippetParts>,
     ) -> Result<Snippet> {
-        // Fixed priority: the mistake to avoid, then the lesson, then the summary, then
-        // the rest of the text.
-        for part in [
-            TextPart::Mistake,
-            TextPart::Lesson,
-            TextPart::Summary,
-            TextPart::Body,
-        ] {
-            let field = self.fields.text(part, record.language);
-            let Some(text) = doc.get(field) else {
-                continue;
-            };
-            let (generator, roots) = match generators.entry((part, record.language)) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    // tantivy's own constructor weighs terms by document frequencies
-                    // that still count deleted documents; these are live counts.
-                    let terms = self.exact(searcher, scope).snippet_terms(query, field)?;
-                    let roots = terms.keys().map(|t| term_root(t)).collect();
-                    let tokenizer = searcher.index().tokenizer_for_field(field)?;
-                    let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
-                    g.set_max_num_chars(220);
-                    e.insert((g, roots))
-                }
-            };
-            // Analysing text is the costly part: only passages from the sentence of a
-            // term's root on are analysed, at most a few per section, and a section
-            // without any root is passed over.
-            let lower = text.to_lowercase();
-            let Some(mut at) = next_root(&lower, roots, 0) else {
-                continue;
-            };
-            let mut snippet = tantivy::snippet::Snippet::empty();
-            let mut offset = 0;
-            for _ in 0..SNIPPET_TRIES {
-                let (start, end) = if lower.len() == text.len() {
-                    snippet_window(text, at)
-                } else {
-                    // Lower-casing moved the offsets: the whole section.
-                    (0, text.len())
+        let passes: &[bool] = match record.language {
+            Language::Da if self.tuning().compounds => &[false, true],
+            _ => &[false],
+        };
+        for &compounds in passes {
+            // Fixed priority: the mistake to avoid, then the lesson, then the summary,
+            // then the rest of the text.
+            for part in [
+                TextPart::Mistake,
+                TextPart::Lesson,
+                TextPart::Summary,
+                TextPart::Body,
+            ] {
+                let field = self.fields.text(part, record.language);
+                let Some(text) = doc.get(field) else {
+                    continue;
                 };
-                snippet = generator.snippet(&text[start..end]);
-                offset = start;
-                match next_root(&lower, roots, end) {
-                    Some(next) if snippet.is_empty() && end < text.len() => at = next,
-                    _ => break,
+                let (generator, roots) = match generators.entry((part, record.language, compounds))
+                {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        // Compounds: the terms of the parts field, found by its analyzer,
+                        // which gives each part the offsets of the whole word.
+                        let terms_of = if compounds {
+                            self.fields.parts_da
+                        } else {
+                            field
+                        };
+                        // tantivy's own constructor weighs terms by document frequencies
+                        // that still count deleted documents; these are live counts.
+                        let terms = self.exact(searcher, scope).snippet_terms(query, terms_of)?;
+                        let roots = terms.keys().map(|t| term_root(t)).collect();
+                        let tokenizer = searcher.index().tokenizer_for_field(terms_of)?;
+                        let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
+                        g.set_max_num_chars(220);
+                        e.insert((g, roots))
+                    }
+                };
+                if let Some((text, highlights)) = section_snippet(text, generator, roots) {
+                    return Ok(Snippet {
+                        section: part.name(),
+                        text,
+                        highlights,
+                    });
                 }
-            }
-            if !snippet.is_empty() {
-                let fragment = snippet.fragment_range();
-                let range = fragment.start + offset..fragment.end + offset;
-                let (text, highlights) = passage(text, range, &snippet);
-                return Ok(Snippet {
-                    section: part.name(),
-                    text,
-                    highlights,
-                });
             }
         }
         Ok(fallback_snippet(record, doc, &self.fields))
     }
 }
+
+/// The highlighted passage of one section `text`, if `generator` finds a match in it.
+///
+/// Analysing text is the costly part: only passages from the sentence of a term's root
+/// on are analysed, at most a few per section, and a section without any root is passed
+/// over.
+fn section_snippet(
+    text: &str,
+    generator: &SnippetGenerator,
+    roots: &[String],
+) -> Option<(String, Vec<Range<usize>>)> {
+    let lower = text.to_lowercase();
+    let mut at = next_root(&lower, roots, 0)?;
+    let mut snippet = tantivy::snippet::Snippet::empty();
+    let mut offset = 0;
+    for _ in 0..SNIPPET_TRIES {
+        let (start, end) = if lower.len() == text.len() {
+            snippet_window(text, at)
+        } else {
+            // Lower-casing moved the offsets: the whole section.
+            (0, text.len())
+        };
+        snippet = generator.snippet(&text[start..end]);
+        offset = start;
+        match next_root(&lower, roots, end) {
+            Some(next) if snippet.is_empty() && end < text.len() => at = next,
+            _ => break,
+        }
+    }
+    if snippet.is_empty() {
+        return None;
+    }
+    let fragment = snippet.fragment_range();
+    let range = fragment.start + offset..fragment.end + offset;
+    Some(passage(text, range, &snippet))
+}
+
+/// Which snippet generator: for a section, of a language, for compounds or not.
+type SnippetKey = (TextPart, Language, bool);
 
 /// A snippet generator for one (section, language) field, with the roots of its terms.
 type SnippetParts = (SnippetGenerator, Vec<String>);
@@ -2145,6 +2176,30 @@ mod engine_tests {
             Some("+lys -chat kind:lesson"),
             "operators, exclusions and filters kept"
         );
+    }
+
+    #[test]
+    fn the_compound_that_matched_is_highlighted() {
+        let engine = engine_with(&[(
+            "da-a.md",
+            "members",
+            "Kommunen",
+            "Vi startede med kaffe. Så indførte vi Hændelsesstyring og ændringsanmodninger.",
+        )]);
+        for (query, word) in [
+            ("styring", "Hændelsesstyring"),
+            ("anmodning", "ændringsanmodninger"),
+            ("kaffe styring", "kaffe"),
+        ] {
+            let hits = highlighted(&engine, query);
+            let (text, marked) = &hits[0];
+            assert!(
+                marked.iter().any(|m| m == word),
+                "{query}: {text} {marked:?}"
+            );
+        }
+        let hits = highlighted(&engine, "styring");
+        assert!(hits[0].0.contains("Hændelsesstyring"), "{:?}", hits[0]);
     }
 
     #[test]
