@@ -145,7 +145,7 @@
         : (result.total === 1 ? data.showingOne : data.showing)
             .replace('{first}', '1').replace('{last}', String(last)).replace('{total}', String(result.total));
     }
-    ['empty'].forEach(function (id) {
+    ['empty', 'searched-for'].forEach(function (id) {
       var el = document.getElementById(id);
       if (el) el.hidden = true;
     });
