@@ -710,32 +710,9 @@ impl Engine {
         if entries.is_empty() || !self.tuning().glossary {
             return out;
         }
-        // Each clause's first word, analyzed both ways (phrases and OR-groups are matched
-        // only as whole single words).
-        let analyzed: Vec<Option<(Vec<String>, Vec<String>)>> = user
-            .clauses
-            .iter()
-            .map(|c| match c.alternatives.as_slice() {
-                [atom] => {
-                    let a = self.analyze(searcher, atom.text());
-                    Some((
-                        a.da.into_iter().map(|(_, t)| t).collect(),
-                        a.en.into_iter().map(|(_, t)| t).collect(),
-                    ))
-                }
-                _ => None,
-            })
-            .collect();
-        let sequence = |start: usize, len: usize, danish: bool| -> Option<Vec<String>> {
-            let mut tokens = Vec::new();
-            for item in analyzed.get(start..start + len)? {
-                let (da, en) = item.as_ref()?;
-                tokens.extend(if danish { da.clone() } else { en.clone() });
-            }
-            Some(tokens)
-        };
         // Every alternative of every clause, analyzed both ways.
-        let alternatives: Vec<Vec<(Vec<String>, Vec<String>)>> = user
+        type Tokens = (Vec<String>, Vec<String>);
+        let alternatives: Vec<Vec<Tokens>> = user
             .clauses
             .iter()
             .map(|c| {
@@ -751,6 +728,18 @@ impl Engine {
                     .collect()
             })
             .collect();
+        // Entries of several words are also matched by neighbouring clauses of one
+        // alternative each.
+        let sequence = |start: usize, len: usize, danish: bool| -> Option<Vec<String>> {
+            let mut tokens = Vec::new();
+            for clause in alternatives.get(start..start + len)? {
+                let [(da, en)] = clause.as_slice() else {
+                    return None;
+                };
+                tokens.extend(if danish { da.clone() } else { en.clone() });
+            }
+            Some(tokens)
+        };
         let add = |slot: &mut Vec<String>, other: &String| {
             if !slot.contains(other) {
                 slot.push(other.clone());
