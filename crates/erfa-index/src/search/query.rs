@@ -1,10 +1,11 @@
 //! The query language members type, parsed leniently: user input never errors.
 //!
 //! Free words, `"phrases"`, `-word` and `-"phrase"` to exclude, `+word` and `a AND b`
-//! for words a write-up must contain, `a OR b`, and `field:value` filters with the front-matter names (`kind:mistake`, `tags:cab`,
-//! `year:2022`). Parentheses and stray operators are ignored. Length and term count are
-//! capped before anything else, so hostile input (10,000 nested parentheses, NUL bytes,
-//! a 100 KB query) costs next to nothing.
+//! for words a write-up must contain, `a OR b`, and `field:value` filters with the
+//! front-matter names (`kind:mistake`, `tags:cab`, `year:2022`). Free words only rank:
+//! write-ups with all of them first. Parentheses and stray operators are ignored. Length
+//! and term count are capped before anything else, so hostile input (10,000 nested
+//! parentheses, NUL bytes, a 100 KB query) costs next to nothing.
 
 /// Longest query looked at, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -102,14 +103,16 @@ pub fn parse(input: &str) -> UserQuery {
             i += 1;
             continue;
         }
-        let marked = |sign: char| c == sign && i + 1 < chars.len() && !chars[i + 1].is_whitespace();
-        let negate = marked('-');
-        let plus = marked('+');
-        if negate || plus || c == '+' {
+        // `-` and `+` mark the word or phrase right after them; alone, `+` is ignored.
+        let marks = i + 1 < chars.len() && !chars[i + 1].is_whitespace();
+        let negate = c == '-' && marks;
+        let plus = c == '+' && marks;
+        if c == '+' && !plus {
             i += 1;
-            if !negate && !plus {
-                continue;
-            }
+            continue;
+        }
+        if negate || plus {
+            i += 1;
         }
         let atom_text: String;
         let mut phrase = false;
@@ -216,9 +219,18 @@ pub fn parse(input: &str) -> UserQuery {
 /// `query` written back in the query language, so that [`parse`] reads it the same:
 /// for a corrected query offered to the member.
 pub fn display(query: &UserQuery) -> String {
+    // A word that would read as an operator, a mark, a filter or with a bracket cut off
+    // goes in quotes.
+    let operator = |w: &str| {
+        matches!(w, "OR" | "||" | "AND" | "&&" | "NOT")
+            || w.starts_with(['-', '+'])
+            || w.contains(['(', ')'])
+            || w.split_once(':')
+                .is_some_and(|(name, _)| filter_field(name).is_some())
+    };
     let atom = |a: &Atom| match a {
-        Atom::Word(w) => w.clone(),
-        Atom::Phrase(p) => format!("\"{p}\""),
+        Atom::Word(w) if !operator(w) => w.clone(),
+        Atom::Word(p) | Atom::Phrase(p) => format!("\"{p}\""),
     };
     let mut parts: Vec<String> = query
         .clauses
@@ -231,7 +243,10 @@ pub fn display(query: &UserQuery) -> String {
         .collect();
     parts.extend(query.excluded.iter().map(|a| format!("-{}", atom(a))));
     parts.extend(query.filters.iter().map(|(field, value)| {
-        if value.chars().any(char::is_whitespace) {
+        if value
+            .chars()
+            .any(|c| c.is_whitespace() || c == '(' || c == ')')
+        {
             format!("{field}:\"{value}\"")
         } else {
             format!("{field}:{value}")
@@ -243,6 +258,7 @@ pub fn display(query: &UserQuery) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn words(q: &UserQuery) -> Vec<Vec<String>> {
         q.clauses
@@ -349,6 +365,26 @@ mod tests {
             let q = parse(input);
             assert_eq!(display(&q), shown, "{input}");
             assert_eq!(parse(&display(&q)), q, "{input}");
+        }
+    }
+
+    /// Queries made of the language's own pieces, in any order.
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = proptest::sample::select(vec![
+            " ", "cab", "rød", "faar", "+", "-", "\"", "(", ")", "OR", "AND", "NOT", "&&", "||",
+            "kind:", "tags:", "mistake", ":", "x:y", "\u{0}", "é",
+        ]);
+        proptest::collection::vec(piece, 0..30).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// What `display` writes, `parse` reads back as the same query.
+        #[test]
+        fn display_round_trips(input in prop_oneof![pieces(), any::<String>()]) {
+            let query = parse(&input);
+            let shown = display(&query);
+            prop_assume!(shown.chars().count() <= MAX_QUERY_CHARS);
+            prop_assert_eq!(parse(&shown), query, "{:?} shown as {:?}", input, shown);
         }
     }
 
