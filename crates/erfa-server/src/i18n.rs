@@ -521,6 +521,8 @@ pub struct Strings {
     pub js_showing_one: &'static str,
     /// No results pattern for the script.
     pub js_none: &'static str,
+    /// Pattern for the script when the Danish spelling of the query was searched.
+    pub js_searched_for: &'static str,
     /// Error page: login needed.
     pub error_401: &'static str,
     /// Error page: login needed, explained.
@@ -1274,6 +1276,7 @@ pub const EN: Strings = Strings {
     js_showing: "Showing {first}–{last} of {total} write-ups",
     js_showing_one: "Showing 1–1 of 1 write-up",
     js_none: "No write-ups match “{q}”.",
+    js_searched_for: "No write-ups match “{q}”; showing those for “{searched}”.",
     error_401: "Please log in",
     error_401_text: "Log in to see this page.",
     error_429: "Too many attempts",
@@ -1726,6 +1729,7 @@ pub const DA: Strings = Strings {
     js_showing: "Viser {first}–{last} af {total} erfaringer",
     js_showing_one: "Viser 1–1 af 1 erfaring",
     js_none: "Ingen erfaringer matcher “{q}”.",
+    js_searched_for: "Ingen erfaringer matcher “{q}”; viser dem for “{searched}”.",
     error_401: "Log ind først",
     error_401_text: "Log ind for at se denne side.",
     error_429: "For mange forsøg",
