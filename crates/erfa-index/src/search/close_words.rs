@@ -1,7 +1,9 @@
-//! The words a scope's index contains: close words for typo tolerance and "did you mean".
+//! The words a scope's index contains: close words for typo tolerance and "did you mean",
+//! and the words a typed one starts, for "did you mean".
 //!
-//! Reads the unstemmed `words` field of the scope's own index, so a public viewer's
-//! corrections come only from public text.
+//! Reads the unstemmed `words` field of the scope's own index and counts only the
+//! scope's live documents, so a public viewer's corrections come only from public text
+//! and a member's only from published write-ups.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
