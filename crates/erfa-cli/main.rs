@@ -108,9 +108,10 @@ enum Command {
     },
     /// Search the write-ups.
     ///
-    /// Free words in Danish or English, "phrases" in quotes, -word to exclude, a OR b, and
-    /// filters such as kind:mistake, practices:change-enablement, tags:cab, language:da,
-    /// year:2022. Builds the index first when there is none.
+    /// Free words in Danish or English, "phrases" in quotes, +word or a AND b to require,
+    /// -word to exclude, a OR b for either, and filters such as kind:mistake,
+    /// practices:change-enablement, tags:cab, language:da, year:2022. Builds the index first
+    /// when there is none.
     Search(SearchArgs),
     /// Check write-ups against the format and print every problem, then content health.
     ///
@@ -668,11 +669,17 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let first = (results.page - 1) * results.per_page + 1;
+    if let Some(searched) = &results.searched_for {
+        println!(
+            "No write-ups match \"{}\"; searched for \"{searched}\".",
+            args.query
+        );
+    }
     println!(
         "{} write-up{} match \"{}\" ({}); showing {}–{}:",
         results.total,
         if results.total == 1 { "" } else { "s" },
-        args.query,
+        results.searched_for.as_deref().unwrap_or(&args.query),
         scope.as_str(),
         first,
         first + results.hits.len() - 1

@@ -199,6 +199,16 @@ impl Lang {
         }
     }
 
+    /// "No write-ups match “faar”; showing those for “får”."
+    pub fn searched_for(self, typed: &str, searched: &str) -> String {
+        match self {
+            Lang::En => format!("No write-ups match “{typed}”; showing those for “{searched}”."),
+            Lang::Da => {
+                format!("Ingen erfaringer matcher “{typed}”; viser dem for “{searched}”.")
+            }
+        }
+    }
+
     /// "No write-ups match “cab”."
     pub fn no_results(self, query: &str) -> String {
         match (self, query.trim().is_empty()) {
@@ -323,6 +333,10 @@ pub struct Strings {
     pub search_button: &'static str,
     /// Hint under the search box.
     pub search_hint: &'static str,
+    /// The heading of the query syntax under the search box.
+    pub search_syntax_title: &'static str,
+    /// The query syntax: each operator, as typed, and what it does.
+    pub search_syntax: &'static [(&'static str, &'static str)],
     /// Heading of the results when nothing was typed.
     pub newest_heading: &'static str,
     /// Heading of the results.
@@ -517,6 +531,8 @@ pub struct Strings {
     pub js_showing_one: &'static str,
     /// No results pattern for the script.
     pub js_none: &'static str,
+    /// Pattern for the script when the Danish spelling of the query was searched.
+    pub js_searched_for: &'static str,
     /// Error page: login needed.
     pub error_401: &'static str,
     /// Error page: login needed, explained.
@@ -1254,7 +1270,39 @@ pub const EN: Strings = Strings {
     search_label: "Search write-ups",
     search_placeholder: "e.g. CAB, major incident, hændelse",
     search_button: "Search",
-    search_hint: "Danish or English. \"Quotes\" for phrases, -word to exclude. Press / to search.",
+    search_hint: "Danish or English. \"Quotes\" for phrases, +word to require, -word to exclude. Press / to search.",
+    search_syntax_title: "How to search",
+    search_syntax: &[
+        (
+            "cab freeze",
+            "Free words: write-ups with every word come first, then those with some. Each word also finds its inflections, compounds that contain it, its glossary term in the other language, and, when long, close spellings.",
+        ),
+        (
+            "\"change freeze\"",
+            "A phrase: the words together, in this order.",
+        ),
+        ("+cab", "Required: only write-ups with this word."),
+        (
+            "cab AND freeze",
+            "Both words required: the same as +cab +freeze.",
+        ),
+        (
+            "cab OR freeze",
+            "Either word: write-ups with one of them count as having the word.",
+        ),
+        (
+            "-christmas",
+            "Excluded: no write-ups with this word (also -\"a phrase\").",
+        ),
+        (
+            "kind:mistake",
+            "A filter by front-matter field: kind, practices, tags, year (2019..2022), language, sector, tools, meeting, section (lesson or mistake).",
+        ),
+        (
+            "faar, roed, aendring",
+            "aa, oe and ae stand for å, ø and æ when the word as typed finds nothing; o is never ø: rod does not find rød.",
+        ),
+    ],
     newest_heading: "Newest write-ups",
     results_heading: "Results",
     sort_label: "Sort",
@@ -1352,6 +1400,7 @@ pub const EN: Strings = Strings {
     js_showing: "Showing {first}–{last} of {total} write-ups",
     js_showing_one: "Showing 1–1 of 1 write-up",
     js_none: "No write-ups match “{q}”.",
+    js_searched_for: "No write-ups match “{q}”; showing those for “{searched}”.",
     error_401: "Please log in",
     error_401_text: "Log in to see this page.",
     error_429: "Too many attempts",
@@ -1731,7 +1780,39 @@ pub const DA: Strings = Strings {
     search_label: "Søg i erfaringer",
     search_placeholder: "fx CAB, større hændelse, incident",
     search_button: "Søg",
-    search_hint: "Dansk eller engelsk. \"Anførselstegn\" for fraser, -ord for at udelade. Tryk / for at søge.",
+    search_hint: "Dansk eller engelsk. \"Anførselstegn\" for fraser, +ord for at kræve, -ord for at udelade. Tryk / for at søge.",
+    search_syntax_title: "Sådan søger du",
+    search_syntax: &[
+        (
+            "cab frys",
+            "Frie ord: erfaringer med alle ordene kommer først, så dem med nogle af dem. Hvert ord finder også sine bøjninger, sammensatte ord, der indeholder det, ordlistens ord på det andet sprog og, når ordet er langt, stavemåder tæt på.",
+        ),
+        (
+            "\"change freeze\"",
+            "En frase: ordene sammen, i denne rækkefølge.",
+        ),
+        ("+cab", "Krævet: kun erfaringer med dette ord."),
+        (
+            "cab AND frys",
+            "Begge ord krævet: det samme som +cab +frys.",
+        ),
+        (
+            "cab OR frys",
+            "Et af ordene: erfaringer med det ene eller det andet tæller, som om de har ordet.",
+        ),
+        (
+            "-jul",
+            "Udeladt: ingen erfaringer med dette ord (også -\"en frase\").",
+        ),
+        (
+            "kind:mistake",
+            "Et filter på et felt i forsiden: kind, practices, tags, year (2019..2022), language, sector, tools, meeting, section (lesson eller mistake).",
+        ),
+        (
+            "faar, roed, aendring",
+            "aa, oe og ae står for å, ø og æ, når ordet som skrevet ikke finder noget; o er aldrig ø: rod finder ikke rød.",
+        ),
+    ],
     newest_heading: "Nyeste erfaringer",
     results_heading: "Resultater",
     sort_label: "Sortering",
@@ -1829,6 +1910,7 @@ pub const DA: Strings = Strings {
     js_showing: "Viser {first}–{last} af {total} erfaringer",
     js_showing_one: "Viser 1–1 af 1 erfaring",
     js_none: "Ingen erfaringer matcher “{q}”.",
+    js_searched_for: "Ingen erfaringer matcher “{q}”; viser dem for “{searched}”.",
     error_401: "Log ind først",
     error_401_text: "Log ind for at se denne side.",
     error_429: "For mange forsøg",

@@ -28,7 +28,8 @@ pub const MAX_ALL_FILTER_VALUES: usize = 60;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Free text in Danish or English: "phrases", -word to exclude, a OR b, field:value.
+    /// Free text in Danish or English: "phrases", +word or a AND b to require, -word to
+    /// exclude, a OR b for either, field:value.
     #[serde(default)]
     pub q: String,
     /// lesson | mistake | practice.

@@ -145,6 +145,19 @@
         : (result.total === 1 ? data.showingOne : data.showing)
             .replace('{first}', '1').replace('{last}', String(last)).replace('{total}', String(result.total));
     }
+    var note = document.getElementById('searched-for');
+    if (result.searched_for && summary) {
+      if (!note) {
+        note = element('p', 'searched-for');
+        note.id = 'searched-for';
+        summary.insertAdjacentElement('afterend', note);
+      }
+      note.textContent = (data.searchedFor || '')
+        .replace('{searched}', result.searched_for).replace('{q}', result.query);
+      note.hidden = false;
+    } else if (note) {
+      note.hidden = true;
+    }
     ['empty'].forEach(function (id) {
       var el = document.getElementById(id);
       if (el) el.hidden = true;

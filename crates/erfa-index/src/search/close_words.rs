@@ -1,7 +1,9 @@
-//! The words a scope's index contains: close words for typo tolerance and "did you mean".
+//! The words a scope's index contains: close words for typo tolerance and "did you mean",
+//! and the words a typed one starts, for "did you mean".
 //!
-//! Reads the unstemmed `words` field of the scope's own index, so a public viewer's
-//! corrections come only from public text.
+//! Reads the unstemmed `words` field of the scope's own index and counts only the
+//! scope's live documents, so a public viewer's corrections come only from public text
+//! and a member's only from published write-ups.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -12,6 +14,7 @@ use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
 use crate::error::Result;
+use crate::search::letters;
 
 /// A Levenshtein automaton over bytes, as the term dictionary wants it.
 struct Dfa<'a>(&'a DFA);
@@ -60,15 +63,27 @@ pub fn max_distance(word: &str) -> u8 {
     if word.chars().count() >= 9 { 2 } else { 1 }
 }
 
+/// A word of the vocabulary close to a typed one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Close {
+    /// The word.
+    pub(crate) word: String,
+    /// Edits from the typed word.
+    pub(crate) distance: u8,
+    /// Live documents in the scope that contain it.
+    pub(crate) freq: u64,
+}
+
 /// Words of `field` within `distance` edits of `word` (transpositions count as one),
-/// other than `word` itself, with their document frequency: closest first, then most
-/// frequent, then alphabetical.
+/// other than `word` itself and other than those with different æ, ø or å
+/// ([`letters::same_danish_letters`]): closest first, then most frequent, then
+/// alphabetical.
 pub(crate) fn close_words(
     stats: &crate::index::stats::Exact<'_>,
     field: Field,
     word: &str,
     distance: u8,
-) -> Result<Vec<(String, u64)>> {
+) -> Result<Vec<Close>> {
     let searcher: &Searcher = stats.searcher;
     let dfa = builder(distance).build_dfa(word);
     let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
@@ -83,7 +98,7 @@ pub(crate) fn close_words(
             let Ok(text) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            if text == word {
+            if text == word || !letters::same_danish_letters(text, word) {
                 continue;
             }
             let d = match dfa.eval(text) {
@@ -98,7 +113,60 @@ pub(crate) fn close_words(
         *freq = stats.live_doc_freq(&Term::from_field_text(field, text))?;
     }
     found.retain(|_, (_, freq)| *freq > 0);
-    let mut out: Vec<(String, u8, u64)> = found.into_iter().map(|(w, (d, f))| (w, d, f)).collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-    Ok(out.into_iter().map(|(w, _, f)| (w, f)).collect())
+    let mut out: Vec<Close> = found
+        .into_iter()
+        .map(|(word, (distance, freq))| Close {
+            word,
+            distance,
+            freq,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.distance
+            .cmp(&b.distance)
+            .then(b.freq.cmp(&a.freq))
+            .then_with(|| a.word.cmp(&b.word))
+    });
+    Ok(out)
+}
+
+/// Words of `field` that start with `prefix` and are at most `extra` characters longer,
+/// other than `prefix` itself, with their live document frequency: most frequent first,
+/// then alphabetical; at most `limit`.
+pub(crate) fn completions(
+    stats: &crate::index::stats::Exact<'_>,
+    field: Field,
+    prefix: &str,
+    extra: usize,
+    limit: usize,
+) -> Result<Vec<(String, u64)>> {
+    let longest = prefix.chars().count() + extra;
+    let mut found: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in stats.searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .into_stream()
+            .map_err(|e| crate::Error::io("reading", "index", e))?;
+        while stream.advance() {
+            let Ok(text) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if !text.starts_with(prefix) {
+                break;
+            }
+            if text != prefix && text.chars().count() <= longest {
+                found.entry(text.to_string()).or_insert(0);
+            }
+        }
+    }
+    for (text, freq) in found.iter_mut() {
+        *freq = stats.live_doc_freq(&Term::from_field_text(field, text))?;
+    }
+    let mut out: Vec<(String, u64)> = found.into_iter().filter(|(_, f)| *f > 0).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(limit);
+    Ok(out)
 }

@@ -4,7 +4,7 @@
 //! index, so BM25 statistics, snippets and vocabulary never see members-only text;
 //! `members` and `facilitator` search the full index, members only published write-ups.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -30,6 +30,7 @@ use crate::search::close_words;
 use crate::search::collector::{
     Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
 };
+use crate::search::letters;
 use crate::search::query::{self, Atom, UserQuery};
 pub use crate::search::scope::Scope;
 
@@ -202,6 +203,10 @@ pub struct SearchResults {
     pub facets: BTreeMap<&'static str, Vec<FacetValue>>,
     /// A corrected query when nothing matched.
     pub did_you_mean: Option<String>,
+    /// The query as searched, when the query as typed found nothing and this one, with
+    /// æ, ø and å for the `ae`, `oe` and `aa` typed, did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched_for: Option<String>,
 }
 
 /// A write-up as the index stores it, for pages.
@@ -596,8 +601,8 @@ impl Engine {
                     token,
                     close_words::max_distance(token),
                 )?;
-                for (word, _) in close.into_iter().take(TYPO_MAX_EXPANSIONS) {
-                    self.add_text_clauses(searcher, &word, parts, TYPO_WEIGHT, &mut should);
+                for close in close.into_iter().take(TYPO_MAX_EXPANSIONS) {
+                    self.add_text_clauses(searcher, &close.word, parts, TYPO_WEIGHT, &mut should);
                 }
             }
         }
@@ -692,8 +697,9 @@ impl Engine {
         self.results.clear();
     }
 
-    /// For each clause of `user`, the other-language terms of glossary entries that the
-    /// clause (alone, or with its neighbours for entries of several words) matches.
+    /// For each clause of `user`, the other-language terms of glossary entries that one
+    /// of its alternatives (a word or a phrase, also in an OR-group) matches, or that a
+    /// one-word clause matches with its neighbours for entries of several words.
     fn glossary_expansions(&self, searcher: &Searcher, user: &UserQuery) -> Vec<Vec<String>> {
         let entries = self
             .glossary
@@ -704,29 +710,40 @@ impl Engine {
         if entries.is_empty() || !self.tuning().glossary {
             return out;
         }
-        // Each clause's first word, analyzed both ways (phrases and OR-groups are matched
-        // only as whole single words).
-        let analyzed: Vec<Option<(Vec<String>, Vec<String>)>> = user
+        // Every alternative of every clause, analyzed both ways.
+        type Tokens = (Vec<String>, Vec<String>);
+        let alternatives: Vec<Vec<Tokens>> = user
             .clauses
             .iter()
-            .map(|c| match c.alternatives.as_slice() {
-                [atom] => {
-                    let a = self.analyze(searcher, atom.text());
-                    Some((
-                        a.da.into_iter().map(|(_, t)| t).collect(),
-                        a.en.into_iter().map(|(_, t)| t).collect(),
-                    ))
-                }
-                _ => None,
+            .map(|c| {
+                c.alternatives
+                    .iter()
+                    .map(|atom| {
+                        let a = self.analyze(searcher, atom.text());
+                        (
+                            a.da.into_iter().map(|(_, t)| t).collect(),
+                            a.en.into_iter().map(|(_, t)| t).collect(),
+                        )
+                    })
+                    .collect()
             })
             .collect();
+        // Entries of several words are also matched by neighbouring clauses of one
+        // alternative each.
         let sequence = |start: usize, len: usize, danish: bool| -> Option<Vec<String>> {
             let mut tokens = Vec::new();
-            for item in analyzed.get(start..start + len)? {
-                let (da, en) = item.as_ref()?;
+            for clause in alternatives.get(start..start + len)? {
+                let [(da, en)] = clause.as_slice() else {
+                    return None;
+                };
                 tokens.extend(if danish { da.clone() } else { en.clone() });
             }
             Some(tokens)
+        };
+        let add = |slot: &mut Vec<String>, other: &String| {
+            if !slot.contains(other) {
+                slot.push(other.clone());
+            }
         };
         for entry in entries.iter() {
             for (danish, tokens, other) in [
@@ -738,10 +755,16 @@ impl Engine {
                 for start in 0..user.clauses.len() {
                     if sequence(start, len, danish).as_ref() == Some(tokens) {
                         for slot in &mut out[start..start + len] {
-                            if !slot.contains(other) {
-                                slot.push(other.clone());
-                            }
+                            add(slot, other);
                         }
+                    }
+                }
+                for (slot, analyzed) in out.iter_mut().zip(&alternatives) {
+                    if analyzed
+                        .iter()
+                        .any(|(da, en)| if danish { da } else { en } == tokens)
+                    {
+                        add(slot, other);
                     }
                 }
             }
@@ -750,57 +773,261 @@ impl Engine {
     }
 
     /// A corrected query from the scope's own vocabulary, when some typed words do not
-    /// occur and a close word does.
+    /// occur and a close word does (the query's operators, exclusions and filters kept).
     fn did_you_mean(
         &self,
         searcher: &Searcher,
         scope: Scope,
         user: &UserQuery,
     ) -> Result<Option<String>> {
+        let stats = self.exact(searcher, scope);
+        let glossary = self.glossary_words();
+        let language = self.query_language(searcher, &stats, user)?;
+        let mut corrected = user.clone();
         let mut changed = false;
-        let mut parts: Vec<String> = Vec::new();
-        for clause in &user.clauses {
-            let mut alternatives = Vec::new();
-            for atom in &clause.alternatives {
-                match atom {
-                    Atom::Phrase(p) => alternatives.push(format!("\"{p}\"")),
-                    Atom::Word(word) => {
-                        let analyzed = self.analyze(searcher, word);
-                        let replacement = match analyzed.plain.as_slice() {
-                            [(_, token)]
-                                if token.chars().count() >= 3
-                                    && close_words::doc_freq(
-                                        &self.exact(searcher, scope),
-                                        self.fields.words,
-                                        token,
-                                    )? == 0 =>
-                            {
-                                let distance = if token.chars().count() >= 5 { 2 } else { 1 };
-                                close_words::close_words(
-                                    &self.exact(searcher, scope),
-                                    self.fields.words,
-                                    token,
-                                    distance,
-                                )?
-                                .into_iter()
-                                .next()
-                                .map(|(w, _)| w)
-                            }
-                            _ => None,
-                        };
-                        match replacement {
-                            Some(w) => {
-                                changed = true;
-                                alternatives.push(w);
-                            }
-                            None => alternatives.push(word.clone()),
-                        }
-                    }
+        for clause in &mut corrected.clauses {
+            for atom in &mut clause.alternatives {
+                if let Atom::Word(word) = atom
+                    && let Some(better) =
+                        self.correction(searcher, &stats, word, language, &glossary)?
+                {
+                    *word = better;
+                    changed = true;
                 }
             }
-            parts.push(alternatives.join(" OR "));
         }
-        Ok(changed.then(|| parts.join(" ")))
+        Ok(changed.then(|| query::display(&corrected)))
+    }
+
+    /// The lower-cased words of the glossary's terms, in both languages.
+    fn glossary_words(&self) -> HashSet<String> {
+        let entries = self
+            .glossary
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        entries
+            .iter()
+            .flat_map(|e| [e.da.as_str(), e.en.as_str()])
+            .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    /// In how many of the scope's Danish and of its English write-ups `word` occurs
+    /// (stemmed as each language's text is), the most of any section.
+    fn language_counts(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        word: &str,
+    ) -> Result<(u64, u64)> {
+        let analyzed = self.analyze(searcher, word);
+        let count = |language: Language, tokens: &[(usize, String)]| -> Result<u64> {
+            let [(_, token)] = tokens else {
+                return Ok(0);
+            };
+            let mut most = 0;
+            for part in TextPart::ALL {
+                let term = Term::from_field_text(self.fields.text(part, language), token);
+                most = most.max(stats.live_doc_freq(&term)?);
+            }
+            Ok(most)
+        };
+        Ok((
+            count(Language::Da, &analyzed.da)?,
+            count(Language::En, &analyzed.en)?,
+        ))
+    }
+
+    /// The language the query's words are in, as far as its words tell: Danish when one
+    /// has æ, ø or å, else the language of the write-ups its known words occur in more.
+    fn query_language(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        user: &UserQuery,
+    ) -> Result<Option<Language>> {
+        let words: Vec<&str> = user
+            .clauses
+            .iter()
+            .flat_map(|c| &c.alternatives)
+            .flat_map(|a| a.text().split_whitespace())
+            .collect();
+        if words.iter().any(|w| has_danish_letter(w)) {
+            return Ok(Some(Language::Da));
+        }
+        let (mut da, mut en) = (0, 0);
+        for word in words {
+            let (d, e) = self.language_counts(searcher, stats, word)?;
+            da += d;
+            en += e;
+        }
+        Ok(match da.cmp(&en) {
+            std::cmp::Ordering::Greater => Some(Language::Da),
+            std::cmp::Ordering::Less => Some(Language::En),
+            std::cmp::Ordering::Equal => None,
+        })
+    }
+
+    /// The word of the scope's vocabulary to offer for `word` when the scope lacks it.
+    ///
+    /// Candidates are close words (one edit, two from five letters) and, from four
+    /// letters, words that start with it; never one with other æ, ø or å. Stop words
+    /// ("than" for "chan") come last, and the IT service management vocabulary (the
+    /// glossary's words, tags, tools and practices) first; then words of the query's
+    /// language, then the closest, then the most frequent.
+    fn correction(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        word: &str,
+        language: Option<Language>,
+        glossary: &HashSet<String>,
+    ) -> Result<Option<String>> {
+        let analyzed = self.analyze(searcher, word);
+        let [(_, token)] = analyzed.plain.as_slice() else {
+            return Ok(None);
+        };
+        let len = token.chars().count();
+        if len < 3 || close_words::doc_freq(stats, self.fields.words, token)? > 0 {
+            return Ok(None);
+        }
+        let distance = if len >= 5 { 2 } else { 1 };
+        let mut candidates: Vec<close_words::Close> =
+            close_words::close_words(stats, self.fields.words, token, distance)?;
+        if len >= 4 {
+            for (completion, freq) in
+                close_words::completions(stats, self.fields.words, token, 6, 8)?
+            {
+                if !candidates.iter().any(|c| c.word == completion) {
+                    candidates.push(close_words::Close {
+                        word: completion,
+                        distance: distance + 1,
+                        freq,
+                    });
+                }
+            }
+        }
+        let word_language = |candidate: &str| -> Result<Option<Language>> {
+            if has_danish_letter(candidate) {
+                return Ok(Some(Language::Da));
+            }
+            let (da, en) = self.language_counts(searcher, stats, candidate)?;
+            Ok(match da.cmp(&en) {
+                std::cmp::Ordering::Greater => Some(Language::Da),
+                std::cmp::Ordering::Less => Some(Language::En),
+                std::cmp::Ordering::Equal => None,
+            })
+        };
+        let language = if has_danish_letter(token) {
+            Some(Language::Da)
+        } else {
+            language
+        };
+        type Key = (bool, bool, bool, u8, std::cmp::Reverse<u64>);
+        let mut best: Option<(Key, String)> = None;
+        for candidate in candidates {
+            if !letters::same_danish_letters(token, &candidate.word) {
+                continue;
+            }
+            let analyzed = self.analyze(searcher, &candidate.word);
+            let stop = match language {
+                Some(Language::Da) => analyzed.da.is_empty(),
+                Some(Language::En) => analyzed.en.is_empty(),
+                None => analyzed.da.is_empty() || analyzed.en.is_empty(),
+            };
+            let itsm = glossary.contains(&candidate.word)
+                || close_words::doc_freq(stats, self.fields.keywords, &candidate.word)? > 0;
+            let other_language = match (language, word_language(&candidate.word)?) {
+                (Some(wanted), Some(found)) => wanted != found,
+                _ => false,
+            };
+            let key = (
+                stop,
+                !itsm,
+                other_language,
+                candidate.distance,
+                std::cmp::Reverse(candidate.freq),
+            );
+            if best
+                .as_ref()
+                .is_none_or(|(k, w)| (&key, &candidate.word) < (k, w))
+            {
+                best = Some((key, candidate.word));
+            }
+        }
+        Ok(best.map(|(_, word)| word))
+    }
+
+    /// `user` with æ, ø and å for the `ae`, `oe` and `aa` of each word the scope's
+    /// vocabulary lacks, where a spelling with them is in it (the most frequent one);
+    /// `None` when no word changes. Words the scope has stay as typed, and a, o and e
+    /// never become æ, ø or å on their own: "rod" stays "rod".
+    fn danish_letters(
+        &self,
+        searcher: &Searcher,
+        scope: Scope,
+        user: &UserQuery,
+    ) -> Result<Option<UserQuery>> {
+        if !user
+            .clauses
+            .iter()
+            .flat_map(|c| &c.alternatives)
+            .any(|a| letters::has_english_spelling(a.text()))
+        {
+            return Ok(None);
+        }
+        let stats = self.exact(searcher, scope);
+        let respell_word = |word: &str| -> Result<Option<String>> {
+            if !letters::has_english_spelling(word) {
+                return Ok(None);
+            }
+            let analyzed = self.analyze(searcher, word);
+            let [(_, token)] = analyzed.plain.as_slice() else {
+                return Ok(None);
+            };
+            if close_words::doc_freq(&stats, self.fields.words, token)? > 0 {
+                return Ok(None);
+            }
+            let mut best: Option<(u64, String)> = None;
+            for spelling in letters::danish_spellings(token) {
+                let df = close_words::doc_freq(&stats, self.fields.words, &spelling)?;
+                if df > 0 && best.as_ref().is_none_or(|(b, _)| df > *b) {
+                    best = Some((df, spelling));
+                }
+            }
+            Ok(best.map(|(_, spelling)| spelling))
+        };
+        let mut changed = false;
+        let mut respell = |atom: &Atom| -> Result<Atom> {
+            let mut words = Vec::new();
+            for word in atom.text().split_whitespace() {
+                match respell_word(word)? {
+                    Some(spelling) => {
+                        changed = true;
+                        words.push(spelling);
+                    }
+                    None => words.push(word.to_string()),
+                }
+            }
+            let text = words.join(" ");
+            Ok(match atom {
+                Atom::Word(_) => Atom::Word(text),
+                Atom::Phrase(_) => Atom::Phrase(text),
+            })
+        };
+        let mut out = user.clone();
+        for clause in &mut out.clauses {
+            for atom in &mut clause.alternatives {
+                *atom = respell(atom)?;
+            }
+        }
+        for atom in &mut out.excluded {
+            *atom = respell(atom)?;
+        }
+        Ok(changed.then_some(out))
     }
 
     fn term_filter(&self, name: &str, values: &[String]) -> Option<Box<dyn Query>> {
@@ -851,8 +1078,23 @@ impl Engine {
         searcher: Searcher,
         request: &SearchRequest,
     ) -> Result<SearchResults> {
-        let plan = self.plan(&searcher, request)?;
-        let (ranked, total, counts, tables) = self.rank(&searcher, request, &plan)?;
+        let mut plan = self.plan(&searcher, request, query::parse(&request.query))?;
+        let mut found = self.rank(&searcher, request, &plan)?;
+        let mut searched_for = None;
+        if found.1 == 0
+            && plan.has_text()
+            && let Some(user) = self.danish_letters(&searcher, request.scope, &plan.user)?
+        {
+            // Typed on an English keyboard: "faar" for "får".
+            let danish = self.plan(&searcher, request, user)?;
+            let danish_found = self.rank(&searcher, request, &danish)?;
+            if danish_found.1 > 0 {
+                searched_for = Some(query::display(&danish.user));
+                plan = danish;
+                found = danish_found;
+            }
+        }
+        let (ranked, total, counts, tables) = found;
         let facets = self.facets(&searcher, request, &plan, counts, &tables)?;
         let hits = self.hits(&searcher, request, &plan, ranked)?;
         let did_you_mean = if total == 0 && plan.has_text() {
@@ -869,12 +1111,12 @@ impl Engine {
             hits,
             facets,
             did_you_mean,
+            searched_for,
         })
     }
 
     /// Step one of a search: the request and the parsed query as queries to run.
-    fn plan(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Plan> {
-        let user = query::parse(&request.query);
+    fn plan(&self, searcher: &Searcher, request: &SearchRequest, user: UserQuery) -> Result<Plan> {
         let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
         let page = request.page.max(1);
         let offset = ((page - 1) * per_page).min(MAX_RESULT_WINDOW);
@@ -897,6 +1139,14 @@ impl Engine {
             .filter_map(|(name, values)| self.term_filter(name, values).map(|q| (name.clone(), q)))
             .collect();
         let clauses = self.text_clauses(searcher, request.scope, &user, &parts)?;
+        // A required clause (`+word`, `a AND b`) filters as well as ranks.
+        fixed.extend(
+            clauses
+                .iter()
+                .filter(|(_, required)| *required)
+                .map(|(q, _)| q.box_clone()),
+        );
+        let clauses: Vec<Box<dyn Query>> = clauses.into_iter().map(|(q, _)| q).collect();
         let excluded: Vec<Box<dyn Query>> = user
             .excluded
             .iter()
@@ -963,37 +1213,56 @@ impl Engine {
         (filters, section, fixed)
     }
 
-    /// Text: one query per clause; clauses of stop words only drop out.
+    /// Text: one query per clause, with whether it is required; clauses of stop words
+    /// only drop out.
     fn text_clauses(
         &self,
         searcher: &Searcher,
         scope: Scope,
         user: &UserQuery,
         parts: &[TextPart],
-    ) -> Result<Vec<Box<dyn Query>>> {
+    ) -> Result<Vec<(Box<dyn Query>, bool)>> {
         let expansions = self.glossary_expansions(searcher, user);
         user.clauses
             .iter()
             .zip(&expansions)
-            .map(|(clause, expansions)| -> Result<Option<Box<dyn Query>>> {
-                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = clause
-                    .alternatives
-                    .iter()
-                    .filter_map(|a| self.atom_query(searcher, scope, a, parts, true).transpose())
-                    .map(|q| q.map(|q| (Occur::Should, q)))
-                    .collect::<Result<_>>()?;
-                if !alternatives.is_empty() {
-                    let mut should = Vec::new();
-                    for text in expansions {
-                        self.add_text_clauses(searcher, text, parts, GLOSSARY_WEIGHT, &mut should);
+            .map(
+                |(clause, expansions)| -> Result<Option<(Box<dyn Query>, bool)>> {
+                    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = clause
+                        .alternatives
+                        .iter()
+                        .filter_map(|a| {
+                            self.atom_query(searcher, scope, a, parts, true).transpose()
+                        })
+                        .map(|q| q.map(|q| (Occur::Should, q)))
+                        .collect::<Result<_>>()?;
+                    if !alternatives.is_empty() {
+                        let mut should = Vec::new();
+                        for text in expansions {
+                            self.add_text_clauses(
+                                searcher,
+                                text,
+                                parts,
+                                GLOSSARY_WEIGHT,
+                                &mut should,
+                            );
+                        }
+                        if !should.is_empty() {
+                            alternatives.push((Occur::Should, Box::new(BooleanQuery::new(should))));
+                        }
                     }
-                    if !should.is_empty() {
-                        alternatives.push((Occur::Should, Box::new(BooleanQuery::new(should))));
-                    }
-                }
-                Ok((!alternatives.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>))
-            })
+                    // A stop word of both languages (`+for`) requires nothing: it is in no text.
+                    let required = clause.required
+                        && clause.alternatives.iter().any(|a| {
+                            let analyzed = self.analyze(searcher, a.text());
+                            !analyzed.da.is_empty() || !analyzed.en.is_empty()
+                        });
+                    Ok((!alternatives.is_empty()).then(|| {
+                        let query: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
+                        (query, required)
+                    }))
+                },
+            )
             .filter_map(Result::transpose)
             .collect()
     }
@@ -1126,7 +1395,7 @@ impl Engine {
         } else {
             None
         };
-        let mut generators: BTreeMap<(TextPart, Language), SnippetParts> = BTreeMap::new();
+        let mut generators: BTreeMap<SnippetKey, SnippetParts> = BTreeMap::new();
         let mut hits = Vec::with_capacity(page_hits.len());
         for ranked in page_hits {
             let Some((doc, record)) =
@@ -1150,6 +1419,10 @@ impl Engine {
         Ok(hits)
     }
 
+    /// The snippet of a hit: the first section, in a fixed priority, with a match of
+    /// `query` as analysed for its text; else, for a Danish write-up, the first with a
+    /// compound that matched a part ("styring" in "hændelsesstyring"), the whole compound
+    /// highlighted; else the start of the summary.
     fn snippet(
         &self,
         searcher: &Searcher,
@@ -1157,70 +1430,97 @@ impl Engine {
         doc: &Texts,
         record: &Record,
         query: &dyn Query,
-        generators: &mut BTreeMap<(TextPart, Language), SnippetParts>,
+        generators: &mut BTreeMap<SnippetKey, SnippetParts>,
     ) -> Result<Snippet> {
-        // Fixed priority: the mistake to avoid, then the lesson, then the summary, then
-        // the rest of the text.
-        for part in [
-            TextPart::Mistake,
-            TextPart::Lesson,
-            TextPart::Summary,
-            TextPart::Body,
-        ] {
-            let field = self.fields.text(part, record.language);
-            let Some(text) = doc.get(field) else {
-                continue;
-            };
-            let (generator, roots) = match generators.entry((part, record.language)) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    // tantivy's own constructor weighs terms by document frequencies
-                    // that still count deleted documents; these are live counts.
-                    let terms = self.exact(searcher, scope).snippet_terms(query, field)?;
-                    let roots = terms.keys().map(|t| term_root(t)).collect();
-                    let tokenizer = searcher.index().tokenizer_for_field(field)?;
-                    let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
-                    g.set_max_num_chars(220);
-                    e.insert((g, roots))
-                }
-            };
-            // Analysing text is the costly part: only passages from the sentence of a
-            // term's root on are analysed, at most a few per section, and a section
-            // without any root is passed over.
-            let lower = text.to_lowercase();
-            let Some(mut at) = next_root(&lower, roots, 0) else {
-                continue;
-            };
-            let mut snippet = tantivy::snippet::Snippet::empty();
-            let mut offset = 0;
-            for _ in 0..SNIPPET_TRIES {
-                let (start, end) = if lower.len() == text.len() {
-                    snippet_window(text, at)
-                } else {
-                    // Lower-casing moved the offsets: the whole section.
-                    (0, text.len())
+        let passes: &[bool] = match record.language {
+            Language::Da if self.tuning().compounds => &[false, true],
+            _ => &[false],
+        };
+        for &compounds in passes {
+            // Fixed priority: the mistake to avoid, then the lesson, then the summary,
+            // then the rest of the text.
+            for part in [
+                TextPart::Mistake,
+                TextPart::Lesson,
+                TextPart::Summary,
+                TextPart::Body,
+            ] {
+                let field = self.fields.text(part, record.language);
+                let Some(text) = doc.get(field) else {
+                    continue;
                 };
-                snippet = generator.snippet(&text[start..end]);
-                offset = start;
-                match next_root(&lower, roots, end) {
-                    Some(next) if snippet.is_empty() && end < text.len() => at = next,
-                    _ => break,
+                let (generator, roots) = match generators.entry((part, record.language, compounds))
+                {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        // Compounds: the terms of the parts field, found by its analyzer,
+                        // which gives each part the offsets of the whole word.
+                        let terms_of = if compounds {
+                            self.fields.parts_da
+                        } else {
+                            field
+                        };
+                        // tantivy's own constructor weighs terms by document frequencies
+                        // that still count deleted documents; these are live counts.
+                        let terms = self.exact(searcher, scope).snippet_terms(query, terms_of)?;
+                        let roots = terms.keys().map(|t| term_root(t)).collect();
+                        let tokenizer = searcher.index().tokenizer_for_field(terms_of)?;
+                        let mut g = SnippetGenerator::new(terms, tokenizer, field, 220);
+                        g.set_max_num_chars(220);
+                        e.insert((g, roots))
+                    }
+                };
+                if let Some((text, highlights)) = section_snippet(text, generator, roots) {
+                    return Ok(Snippet {
+                        section: part.name(),
+                        text,
+                        highlights,
+                    });
                 }
-            }
-            if !snippet.is_empty() {
-                let fragment = snippet.fragment_range();
-                let range = fragment.start + offset..fragment.end + offset;
-                let (text, highlights) = passage(text, range, &snippet);
-                return Ok(Snippet {
-                    section: part.name(),
-                    text,
-                    highlights,
-                });
             }
         }
         Ok(fallback_snippet(record, doc, &self.fields))
     }
 }
+
+/// The highlighted passage of one section `text`, if `generator` finds a match in it.
+///
+/// Analysing text is the costly part: only passages from the sentence of a term's root
+/// on are analysed, at most a few per section, and a section without any root is passed
+/// over.
+fn section_snippet(
+    text: &str,
+    generator: &SnippetGenerator,
+    roots: &[String],
+) -> Option<(String, Vec<Range<usize>>)> {
+    let lower = text.to_lowercase();
+    let mut at = next_root(&lower, roots, 0)?;
+    let mut snippet = tantivy::snippet::Snippet::empty();
+    let mut offset = 0;
+    for _ in 0..SNIPPET_TRIES {
+        let (start, end) = if lower.len() == text.len() {
+            snippet_window(text, at)
+        } else {
+            // Lower-casing moved the offsets: the whole section.
+            (0, text.len())
+        };
+        snippet = generator.snippet(&text[start..end]);
+        offset = start;
+        match next_root(&lower, roots, end) {
+            Some(next) if snippet.is_empty() && end < text.len() => at = next,
+            _ => break,
+        }
+    }
+    if snippet.is_empty() {
+        return None;
+    }
+    let fragment = snippet.fragment_range();
+    let range = fragment.start + offset..fragment.end + offset;
+    Some(passage(text, range, &snippet))
+}
+
+/// Which snippet generator: for a section, of a language, for compounds or not.
+type SnippetKey = (TextPart, Language, bool);
 
 /// A snippet generator for one (section, language) field, with the roots of its terms.
 type SnippetParts = (SnippetGenerator, Vec<String>);
@@ -1296,6 +1596,13 @@ impl Plan {
         }
         Box::new(BooleanQuery::new(subs))
     }
+}
+
+/// Whether `word` has æ, ø or å: a Danish word.
+fn has_danish_letter(word: &str) -> bool {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .any(|c| matches!(c, 'æ' | 'ø' | 'å'))
 }
 
 /// Any of `clauses`.
@@ -1695,6 +2002,193 @@ mod engine_tests {
             .search(&SearchRequest::new("anmodning", Scope::Members))
             .expect("search");
         assert_eq!(results.total, 0);
+    }
+
+    fn slugs(engine: &Engine, query: &str) -> Vec<String> {
+        let mut slugs: Vec<String> = engine
+            .search(&SearchRequest::new(query, Scope::Members))
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.slug)
+            .collect();
+        slugs.sort();
+        slugs
+    }
+
+    #[test]
+    fn and_and_plus_require_their_words() {
+        let engine = engine_with(&[
+            ("both.md", "members", "CMDB and swarming", "Text."),
+            ("cmdb.md", "members", "CMDB alone", "Text."),
+            ("swarm.md", "members", "Swarming alone", "Text."),
+            ("none.md", "members", "Something else", "Text."),
+        ]);
+        assert_eq!(
+            slugs(&engine, "cmdb swarming"),
+            ["both", "cmdb", "swarm"],
+            "free words rank, they do not filter"
+        );
+        for query in ["cmdb AND swarming", "+cmdb +swarming", "cmdb && swarming"] {
+            assert_eq!(slugs(&engine, query), ["both"], "{query}");
+        }
+        assert_eq!(slugs(&engine, "+cmdb swarming"), ["both", "cmdb"]);
+        assert_eq!(slugs(&engine, "cmdb +swarming"), ["both", "swarm"]);
+        assert_eq!(slugs(&engine, "+cmdb -swarming"), ["cmdb"]);
+        assert_eq!(
+            slugs(&engine, "+cmdb OR swarming"),
+            ["both", "cmdb", "swarm"]
+        );
+        // A required stop word requires nothing.
+        assert_eq!(slugs(&engine, "+for cmdb"), ["both", "cmdb"]);
+        let results = engine
+            .search(&SearchRequest::new("+cmdb swarming", Scope::Members))
+            .expect("search");
+        assert_eq!(results.total, 2);
+        assert_eq!(results.hits[0].slug, "both", "all words first");
+    }
+
+    #[test]
+    fn or_groups_get_the_same_expansion_as_free_words() {
+        let engine = engine_with(&[
+            (
+                "da.md",
+                "members",
+                "Konfigurationsdatabasen var forældet",
+                "Ingen stolede på den.",
+            ),
+            ("en.md", "members", "Swarming instead of tiers", "Text."),
+            ("typo.md", "members", "Beredskabsplan testet", "Text."),
+        ]);
+        engine.set_glossary(
+            &Glossary::parse("pairs:\n  - da: konfigurationsdatabase\n    en: cmdb\n").glossary,
+        );
+        assert_eq!(slugs(&engine, "cmdb swarming"), ["da", "en"]);
+        assert_eq!(slugs(&engine, "cmdb OR swarming"), ["da", "en"]);
+        assert_eq!(slugs(&engine, "swarming OR cmdb"), ["da", "en"]);
+        assert_eq!(
+            slugs(&engine, "swarming OR beredskapsplan"),
+            ["en", "typo"],
+            "typo tolerance in a group"
+        );
+        assert_eq!(slugs(&engine, "+cmdb"), ["da"], "a required word too");
+    }
+
+    #[test]
+    fn english_keyboard_spellings_find_danish_letters_only_as_a_fallback() {
+        let engine = engine_with(&[
+            // (The file names become tags: none may hold the words searched for.)
+            (
+                "da-1.md",
+                "members",
+                "Vi får hjælp",
+                "Servicedesken får svar.",
+            ),
+            ("da-2.md", "members", "Rød status", "Alt var rødt og rød."),
+            (
+                "da-3.md",
+                "members",
+                "Roden til problemet",
+                "En rod i koden.",
+            ),
+            ("en-4.md", "members", "Red status", "Everything was red."),
+            ("en-5.md", "members", "Haandbog", "Text."),
+        ]);
+        let search = |query: &str| {
+            engine
+                .search(&SearchRequest::new(query, Scope::Members))
+                .expect("search")
+        };
+        let results = search("faar");
+        assert_eq!(results.hits[0].slug, "da-1");
+        assert_eq!(results.searched_for.as_deref(), Some("får"));
+        assert_eq!(results.did_you_mean, None);
+        let results = search("roed status");
+        assert_eq!(slugs(&engine, "roed status"), ["da-2", "en-4"]);
+        assert_eq!(results.total, 2, "the typed form finds red status");
+        assert_eq!(results.searched_for, None, "it found something as typed");
+        assert_eq!(slugs(&engine, "+roed"), ["da-2"]);
+        assert_eq!(
+            search("+roed").searched_for.as_deref(),
+            Some("+rød"),
+            "operators kept"
+        );
+        // The word as typed is in the vocabulary: never respelled.
+        assert_eq!(slugs(&engine, "haandbog"), ["en-5"]);
+        // "rød" is never "rod", either way.
+        assert_eq!(slugs(&engine, "rod"), ["da-3"]);
+        assert_eq!(slugs(&engine, "rød"), ["da-2"]);
+        assert!(slugs(&engine, "rodt").is_empty());
+        assert_eq!(search("rodt").searched_for, None);
+        assert_ne!(search("rodt").did_you_mean.as_deref(), Some("rødt"));
+        assert!(slugs(&engine, "reod").is_empty());
+    }
+
+    #[test]
+    fn suggestions_keep_to_the_language_and_the_danish_letters() {
+        let engine = engine_with(&[
+            (
+                "en-a.md",
+                "members",
+                "Change freeze",
+                "Rather than chat, we used the red phone for each change.",
+            ),
+            (
+                "da-a.md",
+                "members",
+                "Rådet",
+                "Rødt lys for alle ændringer.",
+            ),
+        ]);
+        engine.set_glossary(&Glossary::parse("pairs:\n  - da: ændring\n    en: change\n").glossary);
+        let meant = |query: &str| {
+            let results = engine
+                .search(&SearchRequest::new(query, Scope::Members))
+                .expect("search");
+            assert_eq!(results.total, 0, "{query}");
+            results.did_you_mean
+        };
+        assert_eq!(
+            meant("chan").as_deref(),
+            Some("change"),
+            "not the stop word than"
+        );
+        assert_eq!(meant("chta").as_deref(), Some("chat"));
+        assert_eq!(
+            meant("rød").as_deref(),
+            Some("rødt"),
+            "not red, across the ø"
+        );
+        assert_eq!(meant("rodt"), None, "not rødt, across the o");
+        assert_eq!(
+            meant("+lsy -chat kind:lesson").as_deref(),
+            Some("+lys -chat kind:lesson"),
+            "operators, exclusions and filters kept"
+        );
+    }
+
+    #[test]
+    fn the_compound_that_matched_is_highlighted() {
+        let engine = engine_with(&[(
+            "da-a.md",
+            "members",
+            "Kommunen",
+            "Vi startede med kaffe. Så indførte vi Hændelsesstyring og ændringsanmodninger.",
+        )]);
+        for (query, word) in [
+            ("styring", "Hændelsesstyring"),
+            ("anmodning", "ændringsanmodninger"),
+            ("kaffe styring", "kaffe"),
+        ] {
+            let hits = highlighted(&engine, query);
+            let (text, marked) = &hits[0];
+            assert!(
+                marked.iter().any(|m| m == word),
+                "{query}: {text} {marked:?}"
+            );
+        }
+        let hits = highlighted(&engine, "styring");
+        assert!(hits[0].0.contains("Hændelsesstyring"), "{:?}", hits[0]);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //!   search over one scope's index.
 //! - [`collector`] ranks with a deterministic order and counts facets from fast columns.
 //! - `close_words` finds a scope's own words close to a typed one, for typo tolerance
-//!   and "did you mean".
+//!   and "did you mean"; `letters` keeps æ, ø and å apart from a, o and e there, and
+//!   turns `aa`, `oe` and `ae` into them when a typed word finds nothing.
 //! - [`suggest`] answers search-as-you-type; [`related`] finds related write-ups. Both
 //!   build on the engine; what the engine keeps for them lives in `cache`, so the
 //!   engine never names them.
@@ -17,6 +18,7 @@ pub(crate) mod cache;
 pub(crate) mod close_words;
 pub mod collector;
 pub mod engine;
+pub(crate) mod letters;
 pub mod query;
 pub mod related;
 pub mod scope;

@@ -1,10 +1,11 @@
 //! The query language members type, parsed leniently: user input never errors.
 //!
-//! Free words, `"phrases"`, `-word` and `-"phrase"` to exclude, `a OR b`, and
-//! `field:value` filters with the front-matter names (`kind:mistake`, `tags:cab`,
-//! `year:2022`). Parentheses and stray operators are ignored. Length and term count are
-//! capped before anything else, so hostile input (10,000 nested parentheses, NUL bytes,
-//! a 100 KB query) costs next to nothing.
+//! Free words, `"phrases"`, `-word` and `-"phrase"` to exclude, `+word` and `a AND b`
+//! for words a write-up must contain, `a OR b`, and `field:value` filters with the
+//! front-matter names (`kind:mistake`, `tags:cab`, `year:2022`). Free words only rank:
+//! write-ups with all of them first. Parentheses and stray operators are ignored. Length
+//! and term count are capped before anything else, so hostile input (10,000 nested
+//! parentheses, NUL bytes, a 100 KB query) costs next to nothing.
 
 /// Longest query looked at, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -34,6 +35,9 @@ impl Atom {
 pub struct Clause {
     /// Any of these satisfies the clause.
     pub alternatives: Vec<Atom>,
+    /// Whether every write-up found must satisfy the clause (`+word`, `a AND b`); other
+    /// clauses only rank those that satisfy them all first.
+    pub required: bool,
 }
 
 /// A parsed query.
@@ -91,15 +95,23 @@ pub fn parse(input: &str) -> UserQuery {
     let mut out = UserQuery::default();
     let mut i = 0;
     let mut pending_or = false;
+    let mut pending_and = false;
     let mut terms = 0;
     while i < chars.len() && terms < MAX_TERMS {
         let c = chars[i];
-        if c.is_whitespace() || c == '(' || c == ')' || c == '+' {
+        if c.is_whitespace() || c == '(' || c == ')' {
             i += 1;
             continue;
         }
-        let negate = c == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace();
-        if negate {
+        // `-` and `+` mark the word or phrase right after them; alone, `+` is ignored.
+        let marks = i + 1 < chars.len() && !chars[i + 1].is_whitespace();
+        let negate = c == '-' && marks;
+        let plus = c == '+' && marks;
+        if c == '+' && !plus {
+            i += 1;
+            continue;
+        }
+        if negate || plus {
             i += 1;
         }
         let atom_text: String;
@@ -151,9 +163,15 @@ pub fn parse(input: &str) -> UserQuery {
             }
             if word == "OR" || word == "||" {
                 pending_or = !out.clauses.is_empty();
+                pending_and = false;
                 continue;
             }
-            if word == "AND" || word == "&&" || word == "NOT" {
+            if word == "AND" || word == "&&" {
+                pending_and = !out.clauses.is_empty();
+                pending_or = false;
+                continue;
+            }
+            if word == "NOT" {
                 continue;
             }
             atom_text = word;
@@ -171,25 +189,76 @@ pub fn parse(input: &str) -> UserQuery {
         if negate {
             out.excluded.push(atom);
             pending_or = false;
+            pending_and = false;
         } else if pending_or {
-            out.clauses
+            let clause = out
+                .clauses
                 .last_mut()
-                .expect("pending_or is set only after a clause")
-                .alternatives
-                .push(atom);
+                .expect("pending_or is set only after a clause");
+            clause.alternatives.push(atom);
+            clause.required |= plus;
             pending_or = false;
         } else {
+            if pending_and {
+                // `a AND b`: both sides are required.
+                out.clauses
+                    .last_mut()
+                    .expect("pending_and is set only after a clause")
+                    .required = true;
+            }
             out.clauses.push(Clause {
                 alternatives: vec![atom],
+                required: plus || pending_and,
             });
+            pending_and = false;
         }
     }
     out
 }
 
+/// `query` written back in the query language, so that [`parse`] reads it the same:
+/// for a corrected query offered to the member.
+pub fn display(query: &UserQuery) -> String {
+    // A word that would read as an operator, a mark, a filter or with a bracket cut off
+    // goes in quotes.
+    let operator = |w: &str| {
+        matches!(w, "OR" | "||" | "AND" | "&&" | "NOT")
+            || w.starts_with(['-', '+'])
+            || w.contains(['(', ')'])
+            || w.split_once(':')
+                .is_some_and(|(name, _)| filter_field(name).is_some())
+    };
+    let atom = |a: &Atom| match a {
+        Atom::Word(w) if !operator(w) => w.clone(),
+        Atom::Word(p) | Atom::Phrase(p) => format!("\"{p}\""),
+    };
+    let mut parts: Vec<String> = query
+        .clauses
+        .iter()
+        .map(|c| {
+            let alternatives: Vec<String> = c.alternatives.iter().map(atom).collect();
+            let plus = if c.required { "+" } else { "" };
+            format!("{plus}{}", alternatives.join(" OR "))
+        })
+        .collect();
+    parts.extend(query.excluded.iter().map(|a| format!("-{}", atom(a))));
+    parts.extend(query.filters.iter().map(|(field, value)| {
+        if value
+            .chars()
+            .any(|c| c.is_whitespace() || c == '(' || c == ')')
+        {
+            format!("{field}:\"{value}\"")
+        } else {
+            format!("{field}:{value}")
+        }
+    }));
+    parts.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn words(q: &UserQuery) -> Vec<Vec<String>> {
         q.clauses
@@ -230,6 +299,93 @@ mod tests {
         );
         let q = parse("OR OR x OR");
         assert_eq!(words(&q), [["x"]]);
+    }
+
+    /// Each query with its clauses, a clause written as its alternatives joined by `|`
+    /// and prefixed with `+` when required, and its exclusions.
+    #[test]
+    fn operator_table() {
+        let table: &[(&str, &[&str], &[&str])] = &[
+            ("cmdb swarming", &["cmdb", "swarming"], &[]),
+            ("cmdb AND swarming", &["+cmdb", "+swarming"], &[]),
+            ("cmdb && swarming", &["+cmdb", "+swarming"], &[]),
+            ("+cmdb swarming", &["+cmdb", "swarming"], &[]),
+            ("cmdb +swarming", &["cmdb", "+swarming"], &[]),
+            ("a AND b c", &["+a", "+b", "c"], &[]),
+            ("a b AND c", &["a", "+b", "+c"], &[]),
+            ("+\"change freeze\" cab", &["+change freeze", "cab"], &[]),
+            ("cmdb OR swarming", &["cmdb|swarming"], &[]),
+            ("a OR b AND c", &["+a|b", "+c"], &[]),
+            ("a AND b OR c", &["+a", "+b|c"], &[]),
+            ("+a OR b", &["+a|b"], &[]),
+            ("a OR +b", &["+a|b"], &[]),
+            ("a -b", &["a"], &["b"]),
+            ("a AND -b c", &["a", "c"], &["b"]),
+            ("AND a", &["a"], &[]),
+            ("a AND", &["a"], &[]),
+            ("a AND AND b", &["+a", "+b"], &[]),
+            ("a AND OR b", &["a|b"], &[]),
+            ("and or", &["and", "or"], &[]),
+            ("+ a", &["a"], &[]),
+            ("a + b", &["a", "b"], &[]),
+            ("c++ +c#", &["c++", "+c#"], &[]),
+            ("a NOT b", &["a", "b"], &[]),
+        ];
+        for (input, clauses, excluded) in table {
+            let q = parse(input);
+            let got: Vec<String> = q
+                .clauses
+                .iter()
+                .map(|c| {
+                    let alternatives: Vec<&str> = c.alternatives.iter().map(Atom::text).collect();
+                    format!(
+                        "{}{}",
+                        if c.required { "+" } else { "" },
+                        alternatives.join("|")
+                    )
+                })
+                .collect();
+            assert_eq!(got, *clauses, "clauses of {input:?}");
+            let got: Vec<&str> = q.excluded.iter().map(Atom::text).collect();
+            assert_eq!(got, *excluded, "exclusions of {input:?}");
+        }
+    }
+
+    #[test]
+    fn display_reads_back_the_same() {
+        for (input, shown) in [
+            ("cmdb swarming", "cmdb swarming"),
+            ("cmdb AND swarming", "+cmdb +swarming"),
+            ("a OR b +c", "a OR b +c"),
+            (
+                r#"+"change freeze" -jul -"cab møde" kind:mistake tags:"a b""#,
+                r#"+"change freeze" -jul -"cab møde" kind:mistake tags:"a b""#,
+            ),
+        ] {
+            let q = parse(input);
+            assert_eq!(display(&q), shown, "{input}");
+            assert_eq!(parse(&display(&q)), q, "{input}");
+        }
+    }
+
+    /// Queries made of the language's own pieces, in any order.
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = proptest::sample::select(vec![
+            " ", "cab", "rød", "faar", "+", "-", "\"", "(", ")", "OR", "AND", "NOT", "&&", "||",
+            "kind:", "tags:", "mistake", ":", "x:y", "\u{0}", "é",
+        ]);
+        proptest::collection::vec(piece, 0..30).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// What `display` writes, `parse` reads back as the same query.
+        #[test]
+        fn display_round_trips(input in prop_oneof![pieces(), any::<String>()]) {
+            let query = parse(&input);
+            let shown = display(&query);
+            prop_assume!(shown.chars().count() <= MAX_QUERY_CHARS);
+            prop_assert_eq!(parse(&shown), query, "{:?} shown as {:?}", input, shown);
+        }
     }
 
     #[test]

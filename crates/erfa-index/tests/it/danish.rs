@@ -87,3 +87,26 @@ fn english_plurals_find_singulars_and_back() {
     assert_eq!(found(&engine, "incidents"), ["plural", "singular"]);
     assert_eq!(found(&engine, "incident"), ["plural", "singular"]);
 }
+
+#[test]
+fn english_keyboard_spellings_never_fold_rød_into_rod() {
+    let (_dir, engine) = engine();
+    let results = search(&engine, &SearchRequest::new("roed", Scope::Members));
+    assert_eq!(slugs(&results), ["roed"], "oe stands for ø as a fallback");
+    assert_eq!(results.searched_for.as_deref(), Some("rød"));
+    assert_eq!(found(&engine, "overvaagning"), ["bestemt"]);
+    assert_eq!(found(&engine, "haendelse"), ["bestemt", "en", "flere"]);
+    // Never the other way, and never for a word that finds something as typed.
+    for (query, expected) in [("rod", ["rod"]), ("rød", ["roed"])] {
+        let results = search(&engine, &SearchRequest::new(query, Scope::Members));
+        assert_eq!(slugs(&results), expected, "{query}");
+        assert_eq!(results.searched_for, None, "{query}");
+    }
+    // Corrections keep to the Danish letters: "rod" for "rodt", never "rødt"; "rød" for
+    // "rdø", never "rod".
+    for (query, meant) in [("rodt", "rod"), ("rdø", "rød"), ("rdo", "rod")] {
+        let results = search(&engine, &SearchRequest::new(query, Scope::Members));
+        assert_eq!(results.total, 0, "{query}");
+        assert_eq!(results.did_you_mean.as_deref(), Some(meant), "{query}");
+    }
+}

@@ -200,6 +200,18 @@ fn requests(scope: Scope) -> Vec<SearchRequest> {
             "chnage cab",
             "governance",
             "2021-Q2",
+            "+cab AND change",
+            "change AND zqxcanary1",
+            "+hændelse OR incident",
+            "overvaagning",
+            "leverandoer -cab",
+            "haendelse kind:mistake",
+            "chan",
+            "chang",
+            "servic",
+            "leverandr",
+            "zqxcanaryx",
+            "proces OR frys",
         ]
         .map(String::from),
     );

@@ -127,3 +127,46 @@ fn cached_results_never_outlive_a_commit_or_a_glossary_change() {
     engine.set_glossary(&erfa_index::glossary::Glossary::load(root).glossary);
     assert_eq!(search(&engine, &danish).total, 2);
 }
+
+/// Regression: the query language did not do what members expected, shown on the
+/// shipped content: `AND` was ignored, an OR group found fewer write-ups than the same
+/// free words, "faar" found nothing, "chan" and "rød" were corrected to "than" and "red",
+/// and a compound match ("styring" in "hændelsesstyring") had no highlight.
+#[test]
+fn the_query_language_does_what_members_expect() {
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let (engine, _) = erfa_index::Engine::in_memory(&content).expect("index");
+    let run = |query: &str| search(&engine, &SearchRequest::new(query, Scope::Facilitator));
+    let free = run("cmdb swarming");
+    assert!(free.total > 0);
+    assert_eq!(run("cmdb OR swarming").total, free.total);
+    let both = run("cmdb AND swarming");
+    assert!(both.total < free.total);
+    assert_eq!(both.total, run("+cmdb +swarming").total);
+    assert!(run("+cmdb swarming").total < free.total);
+
+    let faar = run("faar");
+    assert!(faar.total > 0);
+    assert_eq!(faar.searched_for.as_deref(), Some("får"));
+
+    assert_ne!(run("chan").did_you_mean.as_deref(), Some("than"));
+    let red = run("rød").did_you_mean.unwrap_or_default();
+    assert!(red.is_empty() || red.contains('ø'), "{red}");
+
+    let styring = run("styring");
+    assert!(!styring.hits.is_empty());
+    for hit in &styring.hits {
+        let marked: Vec<&str> = hit
+            .snippet
+            .highlights
+            .iter()
+            .map(|r| &hit.snippet.text[r.clone()])
+            .collect();
+        assert!(
+            marked.iter().any(|m| m.to_lowercase().contains("styring")),
+            "{}: {marked:?} in {}",
+            hit.slug,
+            hit.snippet.text
+        );
+    }
+}

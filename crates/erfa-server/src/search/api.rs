@@ -34,6 +34,10 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, Vec<FacetValueJson>>,
     /// A corrected query, when nothing matched.
     pub did_you_mean: Option<String>,
+    /// The query as searched, when the query as typed found nothing and this one, with
+    /// å, ø and æ for the `aa`, `oe` and `ae` typed, did; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched_for: Option<String>,
 }
 
 impl From<SearchResults> for SearchResponse {
@@ -62,6 +66,7 @@ impl From<SearchResults> for SearchResponse {
                 })
                 .collect(),
             did_you_mean: r.did_you_mean,
+            searched_for: r.searched_for,
         }
     }
 }

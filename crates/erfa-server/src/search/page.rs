@@ -67,6 +67,8 @@ struct SearchTemplate {
     hidden_fields: Vec<(String, String)>,
     heading: &'static str,
     summary: String,
+    /// When the query as typed found nothing and its Danish spelling did, says so.
+    searched_for: Option<String>,
     first: u64,
     hits: Vec<HitView>,
     facets: Vec<FacetView>,
@@ -164,6 +166,10 @@ pub(super) async fn search(
             t.newest_heading
         },
         summary,
+        searched_for: results
+            .searched_for
+            .as_deref()
+            .map(|searched| lang.searched_for(&params.q, searched)),
         first: pages.first,
         facets: facet_views(lang, &params, &results, list),
         hits: results

@@ -475,6 +475,18 @@ async fn a_member_searches_filters_reads_and_switches_language() {
         marks.as_u64().unwrap_or(0) > 0,
         "live snippets are highlighted"
     );
+    // A word typed with oe for ø: the live results say which spelling was searched.
+    q.clear().await.expect("cleared");
+    q.send_keys("stoerre").await.expect("typed");
+    wait_for("the Danish spelling", || async {
+        js(
+            c,
+            "const n = document.getElementById('searched-for'); return n && !n.hidden ? n.textContent : ''",
+        )
+        .await
+            == json!("No write-ups match “stoerre”; showing those for “større”.")
+    })
+    .await;
 
     // Phone width.
     c.set_window_size(390, 844).await.expect("resized");

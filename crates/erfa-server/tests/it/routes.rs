@@ -102,6 +102,7 @@ async fn api_routes_answer_json_valid_against_the_openapi_document() {
             200,
         ),
         ("/api/search?section=lesson&q=swarming", "/api/search", 200),
+        ("/api/search?q=stoerre", "/api/search", 200),
         ("/api/search?page=abc", "/api/search", 400),
         ("/api/search?page=0", "/api/search", 400),
         ("/api/search?section=x", "/api/search", 400),
@@ -454,4 +455,44 @@ async fn the_facilitator_sees_which_hits_are_not_published() {
     let members = sample_app_for(Scope::Members);
     let resp = get(&members.router, "/api/search?q=owner").await;
     assert!(!resp.text().contains("\"status\""));
+}
+
+#[tokio::test]
+async fn the_query_syntax_is_explained_and_danish_spellings_are_said() {
+    let app = sample_app();
+    let html = get(&app.router, "/").await.text();
+    for operator in [
+        "+cab",
+        "cab AND freeze",
+        "cab OR freeze",
+        "-christmas",
+        "kind:mistake",
+    ] {
+        assert!(
+            html.contains(&format!("<code>{operator}</code>")),
+            "{operator}"
+        );
+    }
+    let da = send(
+        &app.router,
+        request("/")
+            .header("accept-language", "da")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert!(da.text().contains("Sådan søger du"), "{}", da.text());
+    assert!(da.text().contains("+ord for at kræve"), "{}", da.text());
+
+    let html = get(&app.router, "/?q=stoerre").await.text();
+    assert!(
+        html.contains("No write-ups match “stoerre”; showing those for “større”."),
+        "{html}"
+    );
+    assert!(html.contains("id=\"searched-for\""), "{html}");
+    let json = get(&app.router, "/api/search?q=stoerre").await.json();
+    assert_eq!(json["searched_for"], "større");
+    assert!(json["total"].as_u64() > Some(0), "{json}");
+    let json = get(&app.router, "/api/search?q=cab").await.json();
+    assert!(json.get("searched_for").is_none(), "absent when not used");
 }
