@@ -53,6 +53,19 @@ impl Signal {
     }
 }
 
+/// A member's "did not help us".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotHelped {
+    /// The write-up.
+    pub writeup: String,
+    /// Who said so; `None` when the account was removed.
+    pub member: Option<String>,
+    /// Why, if they said; for the facilitator only.
+    pub reason: String,
+    /// When (Unix seconds).
+    pub at: i64,
+}
+
 /// How many members gave each signal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SignalCounts {
@@ -267,6 +280,61 @@ impl Accounts {
             params![writeup, account_id, signal.as_str(), now()],
         )?;
         Ok(true)
+    }
+
+    /// Records that `writeup` did not help the account `account_id` (with an optional
+    /// `reason` for the facilitator), or takes it back (`reason` `None`).
+    pub fn set_not_helped(
+        &self,
+        writeup: &str,
+        account_id: i64,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let db = self.db();
+        match reason {
+            Some(reason) => db.execute(
+                "INSERT INTO not_helped (writeup, account_id, reason, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (writeup, account_id) DO UPDATE SET reason = ?3, at = ?4",
+                params![writeup, account_id, cap(reason), now()],
+            )?,
+            None => db.execute(
+                "DELETE FROM not_helped WHERE writeup = ?1 AND account_id = ?2",
+                params![writeup, account_id],
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Whether the account `account_id` said `writeup` did not help it.
+    pub fn said_not_helped(&self, writeup: &str, account_id: i64) -> Result<bool> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT 1 FROM not_helped WHERE writeup = ?1 AND account_id = ?2",
+                params![writeup, account_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Every "did not help us", newest first, for the facilitator: the write-up, who
+    /// (`None` for a removed account), the reason and when.
+    pub fn not_helped(&self) -> Result<Vec<NotHelped>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT n.writeup, u.name, n.reason, n.at FROM not_helped n
+             LEFT JOIN users u ON u.id = n.account_id ORDER BY n.at DESC, n.writeup",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(NotHelped {
+                writeup: r.get(0)?,
+                member: r.get(1)?,
+                reason: r.get(2)?,
+                at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many members gave each signal on `writeup`.
@@ -637,6 +705,24 @@ impl Accounts {
 mod tests {
     use super::*;
     use crate::tests::accounts;
+
+    #[test]
+    fn did_not_help_is_kept_once_per_member_with_its_reason() {
+        let (_dir, a) = accounts();
+        a.set_not_helped("cab", 1, Some("  We are too small.  "))
+            .expect("said");
+        a.set_not_helped("cab", 1, Some("We are far too small."))
+            .expect("said again");
+        a.set_not_helped("cab", 2, Some("")).expect("said");
+        assert!(a.said_not_helped("cab", 1).expect("read"));
+        assert!(!a.said_not_helped("swarming", 1).expect("read"));
+        let all = a.not_helped().expect("all");
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().any(|n| n.reason == "We are far too small."));
+        a.set_not_helped("cab", 1, None).expect("taken back");
+        assert!(!a.said_not_helped("cab", 1).expect("read"));
+        assert_eq!(a.not_helped().expect("all").len(), 1);
+    }
 
     #[test]
     fn signals_toggle_once_per_member() {

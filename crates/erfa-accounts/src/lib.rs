@@ -46,8 +46,8 @@ mod schema;
 mod topics;
 
 pub use desk::{
-    Flag, FlagReason, FlagState, Insights, MergeRecord, QueryCount, ReviewNote, SearchRecord,
-    Signal, SignalCounts,
+    Flag, FlagReason, FlagState, Insights, MergeRecord, NotHelped, QueryCount, ReviewNote,
+    SearchRecord, Signal, SignalCounts,
 };
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
 pub use people::{LinkPurpose, PendingLink};

@@ -47,6 +47,10 @@ const MIGRATIONS: &[Migration] = &[
         what: "members propose and vote on meeting topics",
         run: topics,
     },
+    Migration {
+        what: "members can say a write-up did not help them",
+        run: not_helped,
+    },
 ];
 
 /// The schema version this erfa writes (`PRAGMA user_version`).
@@ -449,6 +453,20 @@ fn topics(tx: &Transaction<'_>) -> Result<()> {
              slug TEXT NOT NULL,
              at INTEGER NOT NULL,
              PRIMARY KEY (topic, slug)
+         );",
+    )?;
+    Ok(())
+}
+
+/// Version 6: "did not help us", with an optional reason for the facilitator.
+fn not_helped(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE not_helped (
+             writeup TEXT NOT NULL,
+             account_id INTEGER NOT NULL,
+             reason TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             PRIMARY KEY (writeup, account_id)
          );",
     )?;
     Ok(())

@@ -1251,6 +1251,22 @@ pub struct Strings {
     pub desk_topic_reopen: &'static str,
     /// Desk agenda: note field.
     pub desk_topic_note: &'static str,
+    /// Write-up page: the 'did not help us' control.
+    pub desk_not_helped: &'static str,
+    /// Write-up page: reason field.
+    pub desk_not_helped_reason: &'static str,
+    /// Write-up page: send button.
+    pub desk_not_helped_submit: &'static str,
+    /// Write-up page: the viewer said so.
+    pub desk_not_helped_given: &'static str,
+    /// Write-up page: take it back.
+    pub desk_not_helped_undo: &'static str,
+    /// Flags page and write-up page (facilitator): the list.
+    pub desk_not_helped_heading: &'static str,
+    /// Flags page: none.
+    pub desk_not_helped_empty: &'static str,
+    /// Flags page: no reason given.
+    pub desk_no_reason: &'static str,
 }
 
 /// English.
@@ -1761,6 +1777,14 @@ pub const EN: Strings = Strings {
     desk_topic_decline: "Decline",
     desk_topic_reopen: "Open for votes again",
     desk_topic_note: "Note to the member who proposed it (optional)",
+    desk_not_helped: "Did not help us",
+    desk_not_helped_reason: "Why not? Optional; only the facilitator sees it.",
+    desk_not_helped_submit: "Tell the facilitator",
+    desk_not_helped_given: "You told the facilitator this did not help you.",
+    desk_not_helped_undo: "Take it back",
+    desk_not_helped_heading: "Did not help",
+    desk_not_helped_empty: "No member has said a write-up did not help them.",
+    desk_no_reason: "no reason given",
 };
 
 /// Dansk.
@@ -2271,6 +2295,14 @@ pub const DA: Strings = Strings {
     desk_topic_decline: "Afvis",
     desk_topic_reopen: "Åbn for stemmer igen",
     desk_topic_note: "Bemærkning til medlemmet, der foreslog det (valgfri)",
+    desk_not_helped: "Hjalp ikke os",
+    desk_not_helped_reason: "Hvorfor ikke? Valgfrit; kun facilitatoren ser det.",
+    desk_not_helped_submit: "Fortæl facilitatoren",
+    desk_not_helped_given: "Du har fortalt facilitatoren, at det ikke hjalp jer.",
+    desk_not_helped_undo: "Tag det tilbage",
+    desk_not_helped_heading: "Hjalp ikke",
+    desk_not_helped_empty: "Intet medlem har sagt, at en beskrivelse ikke hjalp dem.",
+    desk_no_reason: "ingen begrundelse",
 };
 
 #[cfg(test)]

@@ -13,12 +13,22 @@ struct FlagView {
     open: bool,
 }
 
+/// A member's "did not help us", for the facilitator.
+struct NotHelpedView {
+    slug: String,
+    title: String,
+    who: String,
+    reason: String,
+    at: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin_flags.html")]
 struct FlagsTemplate {
     layout: Layout,
     open: Vec<FlagView>,
     closed: Vec<FlagView>,
+    not_helped: Vec<NotHelpedView>,
     notice: Option<&'static str>,
 }
 
@@ -56,14 +66,41 @@ pub(super) async fn flags(
                 slug: f.writeup,
             });
         }
-        Ok(views)
+        let not_helped = accounts
+            .not_helped()
+            .map_err(AppError::from)?
+            .into_iter()
+            .take(100)
+            .map(|n| {
+                let title = s
+                    .engine
+                    .get(&n.writeup, Scope::Facilitator)
+                    .ok()
+                    .flatten()
+                    .map_or_else(|| n.writeup.clone(), |st| st.record.front.title);
+                NotHelpedView {
+                    title,
+                    who: n.member.unwrap_or_else(|| t.topic_former.to_string()),
+                    reason: if n.reason.is_empty() {
+                        t.desk_no_reason.to_string()
+                    } else {
+                        n.reason
+                    },
+                    at: crate::clock::danish_minute(n.at),
+                    slug: n.writeup,
+                }
+            })
+            .collect::<Vec<_>>();
+        Ok((views, not_helped))
     })
     .await?;
+    let (views, not_helped) = views;
     let (open, closed): (Vec<FlagView>, Vec<FlagView>) = views.into_iter().partition(|f| f.open);
     let template = FlagsTemplate {
         layout: desk_layout(&ctx, t.desk_flags),
         open,
         closed: closed.into_iter().take(50).collect(),
+        not_helped,
         notice: done_notice(t, &done),
     };
     render(&template, StatusCode::OK)

@@ -56,6 +56,12 @@ pub(crate) fn routes() -> Vec<Route> {
             signals::signal,
         ),
         Route::post(
+            "/not-helped/{*slug}",
+            Access::Member,
+            "Tell the facilitator a write-up did not help, with an optional reason, or take it back",
+            signals::not_helped,
+        ),
+        Route::post(
             "/flag/{*slug}",
             Access::Member,
             "Flag a write-up: outdated, wrong, duplicate or other, with a comment",

@@ -31,6 +31,47 @@ pub(super) async fn signal(
 }
 
 #[derive(Debug, Deserialize)]
+pub(super) struct NotHelpedForm {
+    /// `yes` to say it, `no` to take it back.
+    #[serde(default)]
+    said: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /not-helped/{slug}`: "did not help us", with an optional reason only the
+/// facilitator sees, or taking it back; then back to the write-up.
+pub(super) async fn not_helped(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<NotHelpedForm>,
+) -> Result<Response, AppError> {
+    let reason = match form.said.as_str() {
+        "yes" => Some(form.reason),
+        "no" => None,
+        _ => return Err(bad_form("said: expected yes or no")),
+    };
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > erfa_accounts::MAX_TOPIC_TEXT)
+    {
+        return Err(bad_form("reason: at most 2,000 characters"));
+    }
+    let accounts = ctx.state.accounts()?;
+    let scope = ctx.scope();
+    let member = actor(&ctx.viewer)?.id;
+    let slug = blocking(&ctx.state, move |s| {
+        let slug = readable(s, &slug, scope)?;
+        accounts
+            .set_not_helped(&slug, member, reason.as_deref())
+            .map_err(AppError::from)?;
+        Ok(slug)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/w/{slug}#signals")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
 pub(super) struct FlagForm {
     #[serde(default)]
     reason: String,

@@ -23,6 +23,10 @@ pub(crate) struct SignalsView {
     pub saw_too: u64,
     pub mine_helped: bool,
     pub mine_saw_too: bool,
+    /// Whether the viewer said it did not help them.
+    pub mine_not_helped: bool,
+    /// For the facilitator: who said it did not help, why, and when.
+    pub not_helped: Vec<(String, String, String)>,
     pub reasons: Vec<(&'static str, &'static str)>,
 }
 
@@ -34,13 +38,24 @@ pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
     let accounts = ctx.state.accounts.clone()?;
     let member = ctx.viewer.actor()?.id;
     let writeup = slug.to_string();
+    let facilitator = ctx.viewer.rank >= Rank::Facilitator;
     let loaded = tokio::task::spawn_blocking(move || {
         let counts = accounts.signal_counts(&writeup)?;
         let mine = accounts.member_signals(&writeup, member)?;
-        Ok::<_, erfa_accounts::Error>((counts, mine))
+        let mine_not_helped = accounts.said_not_helped(&writeup, member)?;
+        let not_helped: Vec<erfa_accounts::NotHelped> = if facilitator {
+            accounts
+                .not_helped()?
+                .into_iter()
+                .filter(|n| n.writeup == writeup)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok::<_, erfa_accounts::Error>((counts, (mine, mine_not_helped, not_helped)))
     })
     .await;
-    let (counts, mine) = match loaded {
+    let (counts, (mine, mine_not_helped, not_helped)) = match loaded {
         Ok(Ok(found)) => found,
         Ok(Err(e)) => {
             tracing::error!(cause = %e, "loading signals");
@@ -58,6 +73,21 @@ pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
         saw_too: counts.saw_too,
         mine_helped: mine.contains(&Signal::Helped),
         mine_saw_too: mine.contains(&Signal::SawToo),
+        mine_not_helped,
+        not_helped: not_helped
+            .into_iter()
+            .map(|n| {
+                (
+                    n.member.unwrap_or_else(|| t.topic_former.to_string()),
+                    if n.reason.is_empty() {
+                        t.desk_no_reason.to_string()
+                    } else {
+                        n.reason
+                    },
+                    crate::clock::danish_minute(n.at),
+                )
+            })
+            .collect(),
         reasons: FlagReason::ALL
             .into_iter()
             .map(|r| (r.as_str(), i18n::flag_reason(t, r)))

@@ -1314,3 +1314,45 @@ async fn the_meetings_list_names_meetings_orders_them_and_sets_the_next_agenda()
     let html = desk.get("/admin/health", Some("facilitator")).await.text();
     assert!(html.contains("unknown meeting `efterår 2023`"), "{html}");
 }
+
+#[tokio::test]
+async fn did_not_help_reaches_the_facilitator_only_and_can_be_taken_back() {
+    let desk = desk(&sample(), false);
+    let resp = desk
+        .post(
+            "/not-helped/incident/swarming",
+            Some("member"),
+            &[("said", "yes"), ("reason", "We are three people; swarming needs more.")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(resp.header("location"), "/w/incident/swarming#signals");
+
+    let own = desk.get("/w/incident/swarming", Some("member")).await.text();
+    assert!(own.contains("You told the facilitator this did not help you."), "{own}");
+    assert!(!own.contains("swarming needs more"), "not even to the member: {own}");
+    let other = desk.get("/w/incident/swarming", Some("member2")).await.text();
+    assert!(!other.contains("swarming needs more"), "{other}");
+    assert!(!other.contains("You told the facilitator"), "{other}");
+    for page in ["/w/incident/swarming", "/admin/flags"] {
+        let html = desk.get(page, Some("facilitator")).await.text();
+        assert!(html.contains("We are three people; swarming needs more."), "{page}: {html}");
+        assert!(html.contains("member · "), "{page}: who said it");
+    }
+
+    let resp = desk
+        .post("/not-helped/incident/swarming", Some("member"), &[("said", "no")])
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    let html = desk.get("/admin/flags", Some("facilitator")).await.text();
+    assert!(!html.contains("swarming needs more"), "{html}");
+    assert!(html.contains("No member has said a write-up did not help them."));
+    let resp = desk
+        .post("/not-helped/incident/swarming", Some("member"), &[("said", "perhaps")])
+        .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    let resp = desk
+        .post("/not-helped/drafts/idea", Some("member"), &[("said", "yes")])
+        .await;
+    assert_eq!(resp.status, StatusCode::NOT_FOUND, "only what the member may read");
+}
