@@ -20,7 +20,7 @@ use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 5;
+pub const INDEX_VERSION: u32 = 6;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -95,7 +95,9 @@ pub const FACETS: [&str; 9] = [
 ];
 
 /// Fields that filter but are not shown as facets.
-pub const FILTER_ONLY: [&str; 4] = ["status", "visibility", "confidence", "sections"];
+/// `merged` marks a write-up with `duplicate_of`: its text lives on in the kept one, so
+/// members' results, facets and feeds leave it out.
+pub const FILTER_ONLY: [&str; 5] = ["status", "visibility", "confidence", "sections", "merged"];
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -320,6 +322,9 @@ impl Fields {
             facet("meeting", meeting);
         }
         facet("status", front.status.as_str());
+        if front.duplicate_of.is_some() {
+            facet("merged", "yes");
+        }
         facet("visibility", front.visibility.as_str());
         if let Some(confidence) = front.confidence {
             facet("confidence", confidence.as_str());
@@ -500,7 +505,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (5, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (6, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

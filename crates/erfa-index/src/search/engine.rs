@@ -469,6 +469,28 @@ impl Engine {
         }
     }
 
+    /// What results, facets, feeds and related write-ups of `scope` draw from: the scope's
+    /// write-ups, without merged duplicates for members and visitors (their text lives on
+    /// in the write-up they were merged into; the facilitator still finds them).
+    pub(crate) fn results_filter(&self, scope: Scope) -> Box<dyn Query> {
+        let Some(merged) = self.fields.facet("merged") else {
+            return self.scope_filter(scope);
+        };
+        match scope {
+            Scope::Facilitator => self.scope_filter(scope),
+            Scope::Public | Scope::Members => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.scope_filter(scope)),
+                (
+                    Occur::MustNot,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(merged, "yes"),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ])),
+        }
+    }
+
     /// A write-up by slug, when `scope` may read it; otherwise `None`, exactly as for a
     /// slug that does not exist.
     pub fn get(&self, slug: &str, scope: Scope) -> Result<Option<Stored>> {
@@ -1196,7 +1218,7 @@ impl Engine {
             }
         }
         let mut section = request.section;
-        let mut fixed: Vec<Box<dyn Query>> = vec![self.scope_filter(request.scope)];
+        let mut fixed: Vec<Box<dyn Query>> = vec![self.results_filter(request.scope)];
         for (name, value) in &user.filters {
             if name == "section" {
                 section = match value.as_str() {

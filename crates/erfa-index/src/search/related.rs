@@ -150,7 +150,7 @@ impl Engine {
             (Occur::Must, Box::new(BooleanQuery::new(terms))),
             (
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(self.scope_filter(scope), 0.0)),
+                Box::new(ConstScoreQuery::new(self.results_filter(scope), 0.0)),
             ),
         ];
         if let Some(slug) = exclude {

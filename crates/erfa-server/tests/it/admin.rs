@@ -741,6 +741,41 @@ async fn merging_leaves_a_working_redirect() {
     let kept = desk.get("/w/cmdb/owners", Some("member")).await;
     assert_eq!(kept.status, StatusCode::OK);
     assert!(kept.text().contains("Nobody owned the data."));
+    // The retired one is gone from members' results, facets and feeds; the facilitator
+    // still finds it.
+    let slugs = |resp: Resp| -> Vec<String> {
+        resp.json()["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| h["slug"].as_str().expect("slug").to_string())
+            .collect()
+    };
+    let member = slugs(desk.get("/api/search?q=owner", Some("member")).await);
+    assert!(member.contains(&"cmdb/owners".to_string()), "{member:?}");
+    assert!(!member.contains(&"cmdb/first".to_string()), "{member:?}");
+    let all = slugs(desk.get("/api/search?q=owner", Some("facilitator")).await);
+    assert!(all.contains(&"cmdb/first".to_string()), "{all:?}");
+    let feed = desk.get("/feed.atom", Some("member")).await.text();
+    assert!(!feed.contains("Our first CMDB attempt"), "{feed}");
+    let years = |json: serde_json::Value| -> Vec<String> {
+        json["facets"]["year"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .map(|f| f["value"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let all_years = years(desk.get("/api/search?q=", Some("facilitator")).await.json());
+    assert!(all_years.contains(&"2020".to_string()), "{all_years:?}");
+    let member_years = years(desk.get("/api/search?q=", Some("member")).await.json());
+    assert!(
+        !member_years.contains(&"2020".to_string()),
+        "{member_years:?}"
+    );
+
     assert!(
         desk.accounts
             .audit_log(5)
@@ -1322,37 +1357,71 @@ async fn did_not_help_reaches_the_facilitator_only_and_can_be_taken_back() {
         .post(
             "/not-helped/incident/swarming",
             Some("member"),
-            &[("said", "yes"), ("reason", "We are three people; swarming needs more.")],
+            &[
+                ("said", "yes"),
+                ("reason", "We are three people; swarming needs more."),
+            ],
         )
         .await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     assert_eq!(resp.header("location"), "/w/incident/swarming#signals");
 
-    let own = desk.get("/w/incident/swarming", Some("member")).await.text();
-    assert!(own.contains("You told the facilitator this did not help you."), "{own}");
-    assert!(!own.contains("swarming needs more"), "not even to the member: {own}");
-    let other = desk.get("/w/incident/swarming", Some("member2")).await.text();
+    let own = desk
+        .get("/w/incident/swarming", Some("member"))
+        .await
+        .text();
+    assert!(
+        own.contains("You told the facilitator this did not help you."),
+        "{own}"
+    );
+    assert!(
+        !own.contains("swarming needs more"),
+        "not even to the member: {own}"
+    );
+    let other = desk
+        .get("/w/incident/swarming", Some("member2"))
+        .await
+        .text();
     assert!(!other.contains("swarming needs more"), "{other}");
     assert!(!other.contains("You told the facilitator"), "{other}");
     for page in ["/w/incident/swarming", "/admin/flags"] {
         let html = desk.get(page, Some("facilitator")).await.text();
-        assert!(html.contains("We are three people; swarming needs more."), "{page}: {html}");
+        assert!(
+            html.contains("We are three people; swarming needs more."),
+            "{page}: {html}"
+        );
         assert!(html.contains("member · "), "{page}: who said it");
     }
 
     let resp = desk
-        .post("/not-helped/incident/swarming", Some("member"), &[("said", "no")])
+        .post(
+            "/not-helped/incident/swarming",
+            Some("member"),
+            &[("said", "no")],
+        )
         .await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     let html = desk.get("/admin/flags", Some("facilitator")).await.text();
     assert!(!html.contains("swarming needs more"), "{html}");
     assert!(html.contains("No member has said a write-up did not help them."));
     let resp = desk
-        .post("/not-helped/incident/swarming", Some("member"), &[("said", "perhaps")])
+        .post(
+            "/not-helped/incident/swarming",
+            Some("member"),
+            &[("said", "perhaps")],
+        )
         .await;
     assert_eq!(resp.status, StatusCode::BAD_REQUEST);
     let resp = desk
-        .post("/not-helped/drafts/idea", Some("member"), &[("said", "yes")])
+        .post(
+            "/not-helped/drafts/idea",
+            Some("member"),
+            &[("said", "yes")],
+        )
         .await;
-    assert_eq!(resp.status, StatusCode::NOT_FOUND, "only what the member may read");
+    assert_eq!(
+        resp.status,
+        StatusCode::NOT_FOUND,
+        "only what the member may read"
+    );
 }
