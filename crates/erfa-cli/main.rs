@@ -110,8 +110,8 @@ enum Command {
     ///
     /// Free words in Danish or English, "phrases" in quotes, +word or a AND b to require,
     /// -word to exclude, a OR b for either, and filters such as kind:mistake,
-    /// practices:change-enablement, tags:cab, language:da, year:2022. Builds the index first
-    /// when there is none.
+    /// practices:change-enablement, tags:cab, language:da, year:2022, confidence:validated.
+    /// Builds the index first when there is none.
     Search(SearchArgs),
     /// Check write-ups against the format and print every problem, then content health.
     ///

@@ -152,6 +152,7 @@ impl Lang {
             "org_size" => t.facet_org_size,
             "tools" => t.facet_tools,
             "meeting" => t.facet_meeting,
+            "confidence" => t.facet_confidence,
             _ => t.facet_other,
         }
     }
@@ -169,6 +170,9 @@ impl Lang {
             ("sector", "public") => Some(t.sector_public),
             ("sector", "private") => Some(t.sector_private),
             ("sector", "non-profit") => Some(t.sector_non_profit),
+            ("confidence", "validated") => Some(t.confidence_validated),
+            ("confidence", "not-validated") => Some(t.confidence_not_validated),
+            ("confidence", "wip") => Some(t.confidence_wip),
             _ => None,
         };
         match fixed {
@@ -290,6 +294,15 @@ pub fn activity(lang: Lang, action: &str) -> Option<&'static str> {
         "role.member" => ("made a member:", "gjorde til medlem:"),
         "role.contributor" => ("made a contributor:", "gjorde til bidragyder:"),
         "role.facilitator" => ("made a facilitator:", "gjorde til facilitator:"),
+        "topic.propose" => ("proposed a meeting topic:", "foreslog et emne til mødet:"),
+        "topic.accepted" => ("put on the agenda:", "satte på dagsordenen:"),
+        "topic.declined" => ("declined", "afviste"),
+        "topic.proposed" => ("opened for votes again:", "åbnede igen for stemmer:"),
+        "topic.link" => ("linked a write-up to", "knyttede en beskrivelse til"),
+        "topic.unlink" => ("removed a write-up from", "fjernede en beskrivelse fra"),
+        "confidence.validated" => ("marked validated:", "markerede som valideret:"),
+        "confidence.not-validated" => ("marked not validated:", "markerede som ikke valideret:"),
+        "confidence.wip" => ("marked work in progress:", "markerede som under arbejde:"),
         _ => return None,
     };
     Some(match lang {
@@ -1267,6 +1280,24 @@ pub struct Strings {
     pub desk_not_helped_empty: &'static str,
     /// Flags page: no reason given.
     pub desk_no_reason: &'static str,
+    /// Facet heading: confidence.
+    pub facet_confidence: &'static str,
+    /// Confidence: validated.
+    pub confidence_validated: &'static str,
+    /// Confidence: not validated.
+    pub confidence_not_validated: &'static str,
+    /// Confidence: work in progress.
+    pub confidence_wip: &'static str,
+    /// Write-up page: the badge of a validated write-up.
+    pub confidence_badge: &'static str,
+    /// Write-up page (facilitator): set the confidence.
+    pub confidence_set: &'static str,
+    /// Desk: write-ups many members saw too.
+    pub desk_validate_heading: &'static str,
+    /// Desk: why they are proposed.
+    pub desk_validate_text: &'static str,
+    /// Desk: mark validated.
+    pub desk_validate: &'static str,
 }
 
 /// English.
@@ -1785,6 +1816,15 @@ pub const EN: Strings = Strings {
     desk_not_helped_heading: "Did not help",
     desk_not_helped_empty: "No member has said a write-up did not help them.",
     desk_no_reason: "no reason given",
+    facet_confidence: "Confidence",
+    confidence_validated: "Validated",
+    confidence_not_validated: "Not validated",
+    confidence_wip: "Work in progress",
+    confidence_badge: "Validated by the group",
+    confidence_set: "Set confidence",
+    desk_validate_heading: "Proposed for validation",
+    desk_validate_text: "Several members say they saw this too. Mark a write-up validated when the group agrees.",
+    desk_validate: "Mark validated",
 };
 
 /// Dansk.
@@ -2303,6 +2343,15 @@ pub const DA: Strings = Strings {
     desk_not_helped_heading: "Hjalp ikke",
     desk_not_helped_empty: "Intet medlem har sagt, at en beskrivelse ikke hjalp dem.",
     desk_no_reason: "ingen begrundelse",
+    facet_confidence: "Sikkerhed",
+    confidence_validated: "Valideret",
+    confidence_not_validated: "Ikke valideret",
+    confidence_wip: "Under arbejde",
+    confidence_badge: "Valideret af gruppen",
+    confidence_set: "Sæt sikkerhed",
+    desk_validate_heading: "Foreslået til validering",
+    desk_validate_text: "Flere medlemmer siger, at de også har set det. Markér en beskrivelse som valideret, når gruppen er enig.",
+    desk_validate: "Markér som valideret",
 };
 
 #[cfg(test)]

@@ -59,6 +59,9 @@ pub struct SearchParams {
     /// Meetings, e.g. 2022-Q1.
     #[serde(default)]
     pub meeting: Vec<String>,
+    /// validated | not-validated | wip.
+    #[serde(default)]
+    pub confidence: Vec<String>,
     /// Only the "Lesson learned" or only the "Mistake to avoid" sections: lesson | mistake.
     #[serde(default)]
     pub section: Option<String>,
@@ -88,6 +91,7 @@ impl SearchParams {
             ("org_size", &self.org_size),
             ("tools", &self.tools),
             ("meeting", &self.meeting),
+            ("confidence", &self.confidence),
         ]
     }
 
@@ -103,6 +107,7 @@ impl SearchParams {
             "org_size" => &mut self.org_size,
             "tools" => &mut self.tools,
             "meeting" => &mut self.meeting,
+            "confidence" => &mut self.confidence,
             _ => return None,
         })
     }

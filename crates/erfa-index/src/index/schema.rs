@@ -82,7 +82,7 @@ impl TextPart {
 pub const KEYWORDS_WEIGHT: f32 = 1.1;
 
 /// Facet fields, by their front-matter name.
-pub const FACETS: [&str; 9] = [
+pub const FACETS: [&str; 10] = [
     "kind",
     "practices",
     "tags",
@@ -92,12 +92,13 @@ pub const FACETS: [&str; 9] = [
     "org_size",
     "tools",
     "meeting",
+    "confidence",
 ];
 
 /// Fields that filter but are not shown as facets.
 /// `merged` marks a write-up with `duplicate_of`: its text lives on in the kept one, so
 /// members' results, facets and feeds leave it out.
-pub const FILTER_ONLY: [&str; 5] = ["status", "visibility", "confidence", "sections", "merged"];
+pub const FILTER_ONLY: [&str; 4] = ["status", "visibility", "sections", "merged"];
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]

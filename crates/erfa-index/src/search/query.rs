@@ -70,6 +70,7 @@ pub fn filter_field(name: &str) -> Option<&'static str> {
         "org_size" | "size" => "org_size",
         "tool" | "tools" => "tools",
         "meeting" => "meeting",
+        "confidence" => "confidence",
         "status" => "status",
         "section" => "section",
         _ => return None,
@@ -80,7 +81,7 @@ pub fn filter_field(name: &str) -> Option<&'static str> {
 fn lowercase_values(field: &str) -> bool {
     matches!(
         field,
-        "kind" | "practices" | "language" | "sector" | "status" | "section" | "tags"
+        "kind" | "practices" | "language" | "sector" | "status" | "section" | "tags" | "confidence"
     )
 }
 

@@ -24,6 +24,8 @@ struct DashboardTemplate {
     layout: Layout,
     attention: Vec<Attention>,
     activity: Vec<ActivityView>,
+    /// Published write-ups many members saw too, not validated yet: (slug, title, count).
+    to_validate: Vec<(String, String, u64)>,
 }
 
 /// The counts behind the attention list.
@@ -39,7 +41,7 @@ struct Counts {
 const ZERO_RESULT_WEEKS: u32 = 12;
 
 pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
-    let (counts, activity) = blocking(&ctx.state, |s| {
+    let counts = blocking(&ctx.state, |s| {
         let survey = survey(&s.config.content_dir)?;
         let with_status = |status: &str| {
             survey
@@ -53,6 +55,26 @@ pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
             .iter()
             .filter(|e| e.diagnostics.iter().any(Diagnostic::is_error))
             .count();
+        let to_validate: Vec<(String, String, u64)> = match &s.accounts {
+            Some(a) => {
+                let mut found: Vec<(String, String, u64)> = a
+                    .all_signal_counts()
+                    .map_err(AppError::from)?
+                    .into_iter()
+                    .filter(|(_, c)| c.saw_too >= AGENDA_SAW_TOO)
+                    .filter_map(|(slug, c)| {
+                        let doc = survey.entry(&slug)?.doc.as_ref()?;
+                        (doc.front.status == Status::Published
+                            && doc.front.confidence != Some(Confidence::Validated))
+                        .then(|| (slug, doc.front.title.clone(), c.saw_too))
+                    })
+                    .collect();
+                found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+                found.truncate(20);
+                found
+            }
+            None => Vec::new(),
+        };
         let (flags, zero_topics, activity) = match &s.accounts {
             Some(a) => (
                 a.flags(Some(FlagState::Open))
@@ -73,9 +95,10 @@ pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
             flags,
             zero_topics,
         };
-        Ok((counts, activity))
+        Ok((counts, activity, to_validate))
     })
     .await?;
+    let (counts, activity, to_validate) = counts;
     let lang = ctx.lang;
     let t = lang.t();
     let template = DashboardTemplate {
@@ -90,8 +113,49 @@ pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
                 target: a.target,
             })
             .collect(),
+        to_validate,
     };
     render(&template, StatusCode::OK)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ConfidenceForm {
+    #[serde(default)]
+    confidence: String,
+    /// `desk` to come back to the desk; otherwise back to the write-up.
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /admin/confidence/{slug}`: sets `confidence:` in the write-up's file (a line
+/// edit, like a status change), recorded in the audit log.
+pub(super) async fn confidence(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<ConfidenceForm>,
+) -> Result<Response, AppError> {
+    let value = Confidence::parse(form.confidence.trim())
+        .ok_or_else(|| bad_form("confidence: expected validated, not-validated or wip"))?;
+    let me = actor(&ctx.viewer)?;
+    let slug = blocking(&ctx.state, move |s| {
+        let entry = path_of(&s.config.content_dir, slug.trim_matches('/'))?;
+        edit_file(s, &entry.file.rel, |text| {
+            edit::set_scalar(text, "confidence", value.as_str())
+        })?;
+        if let Some(accounts) = &s.accounts {
+            accounts
+                .audit(&me, &format!("confidence.{}", value.as_str()), &entry.slug)
+                .map_err(AppError::from)?;
+        }
+        Ok(entry.slug)
+    })
+    .await?;
+    let to = if form.back == "desk" {
+        "/admin".to_string()
+    } else {
+        format!("/w/{slug}")
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// What needs the facilitator, most urgent first; what needs nothing comes last.

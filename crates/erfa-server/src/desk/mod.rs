@@ -56,6 +56,12 @@ pub(crate) fn routes() -> Vec<Route> {
             signals::signal,
         ),
         Route::post(
+            "/admin/confidence/{*slug}",
+            Access::Facilitator,
+            "Set how sure the group is of a write-up: validated, not-validated or wip",
+            dashboard::confidence,
+        ),
+        Route::post(
             "/not-helped/{*slug}",
             Access::Member,
             "Tell the facilitator a write-up did not help, with an optional reason, or take it back",

@@ -53,6 +53,8 @@ pub struct WriteupResponse {
     pub visibility: String,
     /// The meeting where it was presented.
     pub meeting: Option<String>,
+    /// How sure the group is: validated | not-validated | wip.
+    pub confidence: Option<String>,
     /// Where it was first published.
     pub source: Option<String>,
     /// The same write-up in the other language, when the viewer may read it.
@@ -112,6 +114,7 @@ impl WriteupResponse {
             status: front.status.as_str().to_string(),
             visibility: front.visibility.as_str().to_string(),
             meeting: front.meeting,
+            confidence: front.confidence.map(|c| c.as_str().to_string()),
             source: front.source,
             translation_of: loaded.translation_of.map(|l| l.slug),
             translations: slugs(&loaded.translations),

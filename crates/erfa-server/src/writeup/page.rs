@@ -6,7 +6,7 @@ use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use erfa_accounts::{FlagReason, Signal};
 use erfa_index::Scope;
-use erfa_index::vocab::{Status, Visibility};
+use erfa_index::vocab::{Confidence, Status, Visibility};
 
 use crate::access::Rank;
 use crate::error::AppError;
@@ -136,6 +136,37 @@ struct WriteupTemplate {
     contact_ok: bool,
     related: Vec<RelatedView>,
     signals: Option<SignalsView>,
+    /// Whether the group validated it (a badge under the title).
+    validated: bool,
+    /// For the facilitator: the form that sets its confidence.
+    confidence_form: Option<ConfidenceForm>,
+}
+
+/// The facilitator's control for a write-up's `confidence`.
+struct ConfidenceForm {
+    slug: String,
+    /// (value, label, chosen).
+    choices: Vec<(&'static str, String, bool)>,
+}
+
+fn confidence_form(lang: Lang, slug: &str, now: Option<Confidence>) -> ConfidenceForm {
+    ConfidenceForm {
+        slug: slug.to_string(),
+        choices: [
+            Confidence::Validated,
+            Confidence::NotValidated,
+            Confidence::Wip,
+        ]
+        .into_iter()
+        .map(|c| {
+            (
+                c.as_str(),
+                lang.facet_value("confidence", c.as_str()),
+                now == Some(c),
+            )
+        })
+        .collect(),
+    }
 }
 
 /// Whether a front-matter URL may become a link: only plain http(s).
@@ -198,6 +229,9 @@ pub(super) async fn writeup_page(
         meta: meta_rows(lang, scope, &loaded, ctx.state.meetings().as_ref().as_ref()),
         contact_ok: front.contact_ok == Some(true),
         related: related_views(lang, &loaded, more),
+        validated: front.confidence == Some(Confidence::Validated),
+        confidence_form: (ctx.viewer.rank >= Rank::Facilitator)
+            .then(|| confidence_form(lang, &record.slug, front.confidence)),
         signals,
     };
     html(&template)

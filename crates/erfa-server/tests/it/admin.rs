@@ -1425,3 +1425,108 @@ async fn did_not_help_reaches_the_facilitator_only_and_can_be_taken_back() {
         "only what the member may read"
     );
 }
+
+#[tokio::test]
+async fn confidence_is_shown_filtered_set_from_the_desk_and_proposed_by_signals() {
+    let desk = desk(&sample(), true);
+    // Three members saw it too: the desk proposes it for validation.
+    for who in 1..=3 {
+        desk.accounts
+            .toggle_signal("incident/swarming", who, erfa_accounts::Signal::SawToo)
+            .expect("signal");
+    }
+    let html = desk.get("/admin", Some("facilitator")).await.text();
+    assert!(html.contains("Proposed for validation"), "{html}");
+    assert!(
+        html.contains("action=\"/admin/confidence/incident/swarming\""),
+        "{html}"
+    );
+
+    // Members cannot set it; the facilitator can, as a line edit.
+    let resp = desk
+        .post(
+            "/admin/confidence/incident/swarming",
+            Some("member"),
+            &[("confidence", "validated")],
+        )
+        .await;
+    assert_ne!(resp.status, StatusCode::SEE_OTHER);
+    let before = String::from_utf8(desk.read("incident/swarming.md")).expect("utf-8");
+    assert!(!before.contains("confidence:"));
+    let resp = desk
+        .post(
+            "/admin/confidence/incident/swarming",
+            Some("facilitator"),
+            &[("confidence", "validated"), ("back", "desk")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    assert_eq!(resp.header("location"), "/admin");
+    let after = String::from_utf8(desk.read("incident/swarming.md")).expect("utf-8");
+    assert_eq!(
+        after
+            .lines()
+            .filter(|l| !before.lines().any(|b| b == *l))
+            .collect::<Vec<_>>(),
+        ["confidence: validated"],
+        "one line added, nothing else changed"
+    );
+    let resp = desk
+        .post(
+            "/admin/confidence/incident/swarming",
+            Some("facilitator"),
+            &[("confidence", "certain")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+
+    // Members see the badge, the JSON says so, and the filter finds it.
+    let start = Instant::now();
+    loop {
+        let page = desk
+            .get("/w/incident/swarming", Some("member"))
+            .await
+            .text();
+        if page.contains("Validated by the group") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no badge: {page}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let json = desk
+        .get("/api/writeups/incident/swarming", Some("member"))
+        .await
+        .json();
+    assert_eq!(json["confidence"], "validated");
+    let hits = desk
+        .get("/api/search?q=&confidence=validated", Some("member"))
+        .await
+        .json();
+    let slugs: Vec<&str> = hits["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["slug"].as_str().expect("slug"))
+        .collect();
+    assert_eq!(slugs, ["incident/swarming"]);
+    let html = desk
+        .get("/?confidence=validated", Some("member"))
+        .await
+        .text();
+    assert!(html.contains("Confidence: Validated"), "the chip: {html}");
+    let html = desk.get("/admin", Some("facilitator")).await.text();
+    assert!(
+        !html.contains("Proposed for validation"),
+        "validated now: {html}"
+    );
+    assert!(
+        desk.accounts
+            .audit_log(5)
+            .expect("audit")
+            .iter()
+            .any(|a| a.action == "confidence.validated" && a.target == "incident/swarming")
+    );
+}
