@@ -1298,6 +1298,8 @@ pub struct Strings {
     pub desk_validate_text: &'static str,
     /// Desk: mark validated.
     pub desk_validate: &'static str,
+    /// Write-up page: when it was first published in erfa.
+    pub meta_published: &'static str,
 }
 
 /// English.
@@ -1825,6 +1827,7 @@ pub const EN: Strings = Strings {
     desk_validate_heading: "Proposed for validation",
     desk_validate_text: "Several members say they saw this too. Mark a write-up validated when the group agrees.",
     desk_validate: "Mark validated",
+    meta_published: "Published in erfa",
 };
 
 /// Dansk.
@@ -2352,6 +2355,7 @@ pub const DA: Strings = Strings {
     desk_validate_heading: "Foreslået til validering",
     desk_validate_text: "Flere medlemmer siger, at de også har set det. Markér en beskrivelse som valideret, når gruppen er enig.",
     desk_validate: "Markér som valideret",
+    meta_published: "Udgivet i erfa",
 };
 
 #[cfg(test)]

@@ -287,6 +287,9 @@ pub struct HitJson {
     pub tags: Vec<String>,
     /// `YYYY-MM-DD`, or null when undated.
     pub date: Option<String>,
+    /// When it was first published in erfa, `YYYY-MM-DD`; absent when not recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     /// da | en.
     pub language: String,
     /// Summary.
@@ -319,6 +322,7 @@ impl From<Hit> for HitJson {
             practices: h.practices,
             tags: h.tags,
             date: h.date,
+            published: h.published,
             language: h.language.as_str().to_string(),
             summary: h.summary,
             score: h.score,

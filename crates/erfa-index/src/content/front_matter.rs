@@ -36,6 +36,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "meeting",
     "source",
     "confidence",
+    "published",
     "review_after",
     "translation_of",
     "related",
@@ -180,6 +181,10 @@ pub struct FrontMatter {
     pub confidence: Option<Confidence>,
     /// When the facilitator should look at it again.
     pub review_after: Option<Date>,
+    /// When it was first published in erfa (written when the facilitator publishes it);
+    /// `date` says when it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
     /// Slug of the same write-up in the other language.
     pub translation_of: Option<String>,
     /// Slugs of related write-ups.
@@ -799,6 +804,7 @@ impl Checker<'_> {
             &["wip", "not-validated", "validated"],
         );
         let review_after = self.date("review_after", take("review_after"));
+        let published = self.date("published", take("published"));
         let translation_of = self.text("translation_of", take("translation_of"));
         let related = self.list("related", take("related"));
         let supersedes = self.list("supersedes", take("supersedes"));
@@ -864,6 +870,7 @@ impl Checker<'_> {
             source,
             confidence,
             review_after,
+            published,
             translation_of,
             related,
             supersedes,

@@ -252,7 +252,9 @@ impl Fields {
         t.add_text(self.slug, &doc.slug);
         t.add_text(self.path, &doc.path);
         t.add_text(self.hash, &doc.hash);
-        t.add_u64(self.date, front.date.map_or(0, |d| u64::from(d.ordinal())));
+        // "Newest" is newest in erfa: when it was published, else when it happened.
+        let newest = front.published.or(front.date);
+        t.add_u64(self.date, newest.map_or(0, |d| u64::from(d.ordinal())));
         let record = Record::from_document(doc, public);
         t.add_text(
             self.record,

@@ -161,6 +161,9 @@ pub struct Hit {
     pub tags: Vec<String>,
     /// `YYYY-MM-DD` or null.
     pub date: Option<String>,
+    /// When it was first published in erfa, `YYYY-MM-DD`; absent when not recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     /// da | en.
     pub language: Language,
     /// Summary or null.
@@ -1736,6 +1739,7 @@ pub(crate) fn hit(record: Record, score: f32, snippet: Snippet, scope: Scope) ->
         practices: front.practices,
         tags: front.tags,
         date: front.date.map(|d| d.to_string()),
+        published: front.published.map(|d| d.to_string()),
         language: record.language,
         summary: front.summary,
         score,

@@ -89,7 +89,8 @@ fn agenda(state: &AppState, since: &str, lang: Lang) -> Result<Agenda, AppError>
     let mut added: Vec<AgendaItem> = survey
         .docs()
         .filter(|d| d.front.status == Status::Published && d.front.meeting.is_none())
-        .filter(|d| match (since, d.front.date) {
+        // Added: published in erfa since then, or (when erfa did not record it) dated since.
+        .filter(|d| match (since, d.front.published.or(d.front.date)) {
             (Some(since), Some(date)) => date >= since,
             (None, _) => true,
             (Some(_), None) => false,
@@ -97,7 +98,12 @@ fn agenda(state: &AppState, since: &str, lang: Lang) -> Result<Agenda, AppError>
         .map(|d| AgendaItem {
             slug: d.slug.clone(),
             title: d.front.title.clone(),
-            detail: d.front.date.map(|x| x.to_string()).unwrap_or_default(),
+            detail: d
+                .front
+                .published
+                .or(d.front.date)
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
         })
         .collect();
     added.sort_by(|a, b| b.detail.cmp(&a.detail).then(a.slug.cmp(&b.slug)));

@@ -307,7 +307,13 @@ pub(super) async fn review_action(
         // A change request keeps the text it was made on, to show what changed since.
         let before = std::fs::read_to_string(root.join(&entry.file.rel)).ok();
         edit_file(s, &entry.file.rel, |text| {
-            edit::set_scalar(text, "status", status.as_str())
+            let text = edit::set_scalar(text, "status", status.as_str())?;
+            // The first publication is kept: "newest", the feed and the agenda go by it.
+            if status == Status::Published && edit::scalar(&text, "published").is_none() {
+                let today = crate::clock::danish_today();
+                return edit::set_scalar(&text, "published", &today);
+            }
+            Ok(text)
         })?;
         if let Some(accounts) = &s.accounts {
             accounts

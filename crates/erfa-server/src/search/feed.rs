@@ -53,7 +53,7 @@ pub(super) async fn feed(ctx: Ctx) -> Result<Response, AppError> {
         .hits
         .into_iter()
         .map(|h| FeedEntry {
-            updated: atom_date(h.date.as_deref()),
+            updated: atom_date(h.published.as_deref().or(h.date.as_deref())),
             author: "erfa".to_string(),
             categories: h.practices.iter().chain(h.tags.iter()).cloned().collect(),
             summary: h

@@ -101,6 +101,10 @@ fn kept_entries(front: &FrontMatter) -> Vec<(&'static str, String)> {
         front.review_after.map(|d| yaml::date(&d.to_string())),
     );
     one(
+        "published",
+        front.published.map(|d| yaml::date(&d.to_string())),
+    );
+    one(
         "translation_of",
         front.translation_of.as_deref().map(yaml::scalar),
     );

@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn an_edit_keeps_the_status_and_the_keys_the_form_does_not_show() {
-        let original = "---\ntitle: Vi lærte noget\nkind: lesson\nlanguage: da\ndate: 2023-01-02\nstatus: draft\nrelated: [change/cab]\naliases: [old/name]\ncontact_ok: true\nconfidence: validated\nsource: https://example.org/x\n---\n## Problemet\n\nP.\n\n## Læring\n\nL.\n";
+        let original = "---\ntitle: Vi lærte noget\nkind: lesson\nlanguage: da\ndate: 2023-01-02\nstatus: draft\nrelated: [change/cab]\naliases: [old/name]\ncontact_ok: true\nconfidence: validated\npublished: 2024-02-01\nsource: https://example.org/x\n---\n## Problemet\n\nP.\n\n## Læring\n\nL.\n";
         let doc = Document::parse("submissions/vi.md", original)
             .document
             .expect("valid");
@@ -247,6 +247,10 @@ mod tests {
             Some("https://example.org/x")
         );
         assert_eq!(edited.front.confidence, doc.front.confidence);
+        assert_eq!(
+            edited.front.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-02-01")
+        );
         assert_eq!(edited.front.summary.as_deref(), Some("Nyt resumé."));
         assert!(checked.text.contains("\n## Problemet\n\nP.\n"));
         assert!(checked.text.contains("\n## Læring\n\nL.\n"));

@@ -393,6 +393,9 @@ fn meta_rows(
             .collect(),
     );
     row(t.facet_tags, list("tags", &front.tags));
+    if let Some(published) = front.published.filter(|p| Some(*p) != front.date) {
+        row(t.meta_published, vec![plain(published.to_string())]);
+    }
     row(
         t.meta_authors,
         if front.authors.is_empty() {

@@ -1530,3 +1530,79 @@ async fn confidence_is_shown_filtered_set_from_the_desk_and_proposed_by_signals(
             .any(|a| a.action == "confidence.validated" && a.target == "incident/swarming")
     );
 }
+
+#[tokio::test]
+async fn a_back_dated_write_up_published_today_is_new_in_the_feed_sort_and_agenda() {
+    let mut files = sample();
+    files.push((
+        "review/old-story.md",
+        "---\ntitle: The 2018 outage nobody wrote down\nkind: lesson\ndate: 2018-05-02\nstatus: review\n---\n## Lesson learned\n\nWrite it down while people still remember.\n".to_string(),
+    ));
+    let desk = desk(&files, true);
+    let resp = desk
+        .post(
+            "/admin/review/review/old-story",
+            Some("facilitator"),
+            &[("action", "publish")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.text());
+    let today = erfa_index::Date::today().to_string();
+    let text = String::from_utf8(desk.read("review/old-story.md")).expect("utf-8");
+    assert!(text.contains("status: published\n"), "{text}");
+    let published = text
+        .lines()
+        .find_map(|l| l.strip_prefix("published: "))
+        .expect("the first publication is kept")
+        .trim_matches(['"', '\''])
+        .to_string();
+    assert!(
+        published == today || erfa_index::Date::parse(&published).is_some(),
+        "{published}"
+    );
+
+    // Once indexed, it is the newest: in "newest" order and at the top of the feed.
+    let start = Instant::now();
+    let first = loop {
+        let json = desk
+            .get("/api/search?q=&sort=newest&per_page=3", Some("member"))
+            .await
+            .json();
+        let first = json["hits"][0]["slug"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if first == "review/old-story" {
+            assert_eq!(json["hits"][0]["date"], "2018-05-02");
+            assert_eq!(json["hits"][0]["published"], published.as_str());
+            break first;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "not newest: {json}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(first, "review/old-story");
+    let feed = desk.get("/feed.atom", Some("member")).await.text();
+    let entry = feed
+        .find("The 2018 outage nobody wrote down")
+        .expect("in the feed");
+    assert!(
+        feed[..entry].matches("<entry>").count() == 1,
+        "the first entry: {feed}"
+    );
+    assert!(
+        feed.contains(&format!("{published}T")),
+        "dated by its publication: {feed}"
+    );
+    // The agenda counts it as added since the last meeting, and the page shows both dates.
+    let agenda = desk.get("/admin/meeting", Some("facilitator")).await.text();
+    assert!(
+        agenda.contains("The 2018 outage nobody wrote down"),
+        "{agenda}"
+    );
+    let page = desk.get("/w/review/old-story", Some("member")).await.text();
+    assert!(page.contains("Published in erfa"), "{page}");
+    assert!(page.contains("2018-05-02"), "{page}");
+}
