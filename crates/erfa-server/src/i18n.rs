@@ -1300,6 +1300,10 @@ pub struct Strings {
     pub desk_validate: &'static str,
     /// Write-up page: when it was first published in erfa.
     pub meta_published: &'static str,
+    /// Insights: what members find for a zero-result query today.
+    pub desk_found_now: &'static str,
+    /// Insights: still nothing.
+    pub desk_found_none: &'static str,
 }
 
 /// English.
@@ -1828,6 +1832,8 @@ pub const EN: Strings = Strings {
     desk_validate_text: "Several members say they saw this too. Mark a write-up validated when the group agrees.",
     desk_validate: "Mark validated",
     meta_published: "Published in erfa",
+    desk_found_now: "Found today",
+    desk_found_none: "still nothing",
 };
 
 /// Dansk.
@@ -2356,6 +2362,8 @@ pub const DA: Strings = Strings {
     desk_validate_text: "Flere medlemmer siger, at de også har set det. Markér en beskrivelse som valideret, når gruppen er enig.",
     desk_validate: "Markér som valideret",
     meta_published: "Udgivet i erfa",
+    desk_found_now: "Findes i dag",
+    desk_found_none: "stadig intet",
 };
 
 #[cfg(test)]
