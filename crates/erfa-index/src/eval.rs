@@ -16,9 +16,12 @@
 //! every average and counted as skipped. A query that has relevant judgments but no results
 //! scores 0. Documents without a judgment count as not relevant.
 //!
-//! A ranking is ordered by score, highest first; equal scores keep the order in which the
-//! engine (or the run file) listed them. `trec_eval` breaks such ties by document id instead,
-//! so results can differ from it only where scores tie.
+//! A ranking from the engine is scored in the order the engine gives it — the order a
+//! member sees, which puts write-ups with every word first whatever their score. A ranking
+//! read from a TREC run file is ordered by score, highest first, equal scores keeping the
+//! file's order (`trec_eval` breaks such ties by document id instead). [`write_run`] writes
+//! a score that falls with the rank, so that a run file evaluates to the order it came
+//! from.
 //!
 //! ```
 //! use erfa_index::eval::{evaluate_with, parse_qrels, parse_queries};
@@ -145,6 +148,14 @@ impl Run {
     /// first, best-ranked occurrence.
     pub fn insert(&mut self, query: &str, results: Vec<(String, f32)>) {
         self.rankings.insert(query.to_string(), rank(results));
+    }
+
+    /// Sets the results of one query in the order given (the order shown), replacing
+    /// earlier ones; a repeated document keeps only its first occurrence.
+    pub fn insert_shown(&mut self, query: &str, mut results: Vec<(String, f32)>) {
+        let mut seen = HashSet::new();
+        results.retain(|(doc, _)| seen.insert(doc.clone()));
+        self.rankings.insert(query.to_string(), results);
     }
 
     /// The ranking of one query, best first; empty when the query has none.
@@ -356,8 +367,11 @@ pub fn write_run<W: Write>(run: &Run, tag: &str, out: &mut W) -> io::Result<()> 
         tag
     };
     for (query, ranking) in &run.rankings {
-        for (i, (doc, score)) in ranking.iter().enumerate() {
-            writeln!(out, "{query} Q0 {doc} {} {score} {tag}", i + 1)?;
+        let n = ranking.len();
+        for (i, (doc, _)) in ranking.iter().enumerate() {
+            // The score column falls with the rank: tools that order by score (trec_eval,
+            // [`parse_run`]) see the order that was shown.
+            writeln!(out, "{query} Q0 {doc} {} {} {tag}", i + 1, n - i)?;
         }
     }
     Ok(())
@@ -365,15 +379,15 @@ pub fn write_run<W: Write>(run: &Run, tag: &str, out: &mut W) -> io::Result<()> 
 
 /// Runs every query of `queries` through `search` and collects the rankings.
 ///
-/// `search` gets the query text and returns (document id, score) pairs, best first; for
-/// erfa the document id is the write-up's slug.
+/// `search` gets the query text and returns (document id, score) pairs in the order they
+/// are shown, which is what is scored; for erfa the document id is the write-up's slug.
 pub fn run_queries<F>(queries: &[Query], mut search: F) -> Run
 where
     F: FnMut(&str) -> Vec<(String, f32)>,
 {
     let mut run = Run::default();
     for query in queries {
-        run.insert(&query.id, search(&query.text));
+        run.insert_shown(&query.id, search(&query.text));
     }
     run
 }
@@ -385,7 +399,7 @@ where
 {
     let mut run = Run::default();
     for query in queries {
-        run.insert(&query.id, search(&query.text)?);
+        run.insert_shown(&query.id, search(&query.text)?);
     }
     Ok(run)
 }
@@ -805,11 +819,35 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "q1 Q0 change/cab 1 7 erfa_bm25\nq2 Q0 a 1 2.5 erfa_bm25\nq2 Q0 b 2 1.5 erfa_bm25\n"
+            "q1 Q0 change/cab 1 1 erfa_bm25\nq2 Q0 a 1 2 erfa_bm25\nq2 Q0 b 2 1 erfa_bm25\n"
         );
-        assert_eq!(parse_run(&text).unwrap(), run);
+        let read = parse_run(&text).unwrap();
+        let order = |r: &Run, q: &str| {
+            r.ranking(q)
+                .iter()
+                .map(|(d, _)| d.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(order(&read, "q2"), order(&run, "q2"));
+        assert_eq!(order(&read, "q1"), order(&run, "q1"));
         assert!(parse_run("q1 Q0 a one 1.0 t\n").is_err());
         assert!(parse_run("q1 Q0 a 1 high t\n").is_err());
+    }
+
+    #[test]
+    fn the_shown_order_is_scored_not_the_score_order() {
+        // erfa shows write-ups with every word first, whatever their score: the order the
+        // engine gives is the one scored, and a run file written from it reads back the same.
+        let queries = parse_queries("q1\ten\tchange freeze\n").unwrap();
+        let qrels = parse_qrels("q1 freeze 2\n").unwrap();
+        let (run, evaluation) = evaluate_with(&queries, &qrels, |_| {
+            vec![("freeze".into(), 1.0), ("other".into(), 9.0)]
+        });
+        assert!(close(evaluation.overall.ndcg10, 1.0));
+        let mut out = Vec::new();
+        write_run(&run, "erfa", &mut out).unwrap();
+        let read = parse_run(&String::from_utf8(out).unwrap()).unwrap();
+        assert!(close(evaluate(&queries, &qrels, &read).overall.ndcg10, 1.0));
     }
 
     #[test]

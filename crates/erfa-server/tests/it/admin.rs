@@ -482,7 +482,10 @@ async fn a_zero_result_query_shows_from_three_sessions_and_no_identity_is_stored
     let html = page.text();
     assert!(html.contains("quux cmdb"), "{html}");
     assert!(html.contains("Found today"), "{html}");
-    assert!(html.contains("still nothing"), "what members find now: {html}");
+    assert!(
+        html.contains("still nothing"),
+        "what members find now: {html}"
+    );
     assert!(
         !html.contains("zyzzyva"),
         "two sessions are not enough: {html}"
