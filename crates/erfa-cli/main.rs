@@ -126,7 +126,8 @@ enum Command {
     ///
     /// With a meetings list (content/_meetings.yaml), a `meeting` that is not one of its
     /// ids is an error, with the closest ids; without one, a note suggests making it.
-    /// Given the path of `_glossary.yaml` or `_meetings.yaml`, checks that file alone.
+    /// Given the path of `_glossary.yaml`, `_meetings.yaml` or `_compounds.yaml`, checks
+    /// that file alone.
     ///
     /// Exits 1 when there is any error, 0 otherwise (warnings and notes alone do not fail).
     Check {
@@ -840,6 +841,12 @@ fn check_file(global: &Global, path: &Path) -> Vec<(PathBuf, erfa_index::Diagnos
             Err(_) => {
                 erfa_index::glossary::Glossary::load(path.parent().unwrap_or(Path::new(".")))
                     .diagnostics
+            }
+        },
+        erfa_index::compounds::FILE_NAME => match read() {
+            Ok(text) => erfa_index::compounds::parse(&text).diagnostics,
+            Err(_) => {
+                erfa_index::compounds::load(path.parent().unwrap_or(Path::new("."))).diagnostics
             }
         },
         erfa_index::meetings::FILE_NAME => match read() {

@@ -215,4 +215,17 @@ fn meetings_are_checked_against_the_list_with_the_closest_ids() {
         out.contains("checked 1 file: 0 errors, 0 warnings"),
         "{out}"
     );
+    std::fs::write(
+        content.join("_compounds.yaml"),
+        "parts:\n  - læk\n  - to ord\n",
+    )
+    .expect("write compounds");
+    let out = check(dir.path(), "content/_compounds.yaml");
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(
+        out.contains(
+            "content/_compounds.yaml:3:1: error: `to ord` is not one word of 3 to 30 letters"
+        ),
+        "{out}"
+    );
 }

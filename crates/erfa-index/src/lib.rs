@@ -32,8 +32,8 @@ pub mod search;
 mod testing;
 
 pub use content::{
-    catalog, diagnostic, document, durable, edit, front_matter, glossary, health, markdown,
-    meetings, slug, source, template, vocab, yaml,
+    catalog, compounds, diagnostic, document, durable, edit, front_matter, glossary, health,
+    markdown, meetings, slug, source, template, vocab, yaml,
 };
 pub use index::{lock, schema, store, watch, writer};
 pub use search::{collector, query, related, suggest};

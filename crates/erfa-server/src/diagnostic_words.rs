@@ -171,7 +171,10 @@ pub(crate) fn plain(lang: Lang, d: &Diagnostic) -> String {
         | Code::GlossaryDuplicatePair
         | Code::MeetingsBadYaml
         | Code::MeetingsBadEntry
-        | Code::MeetingsDuplicateId => {
+        | Code::MeetingsDuplicateId
+        | Code::CompoundsBadYaml
+        | Code::CompoundsBadPart
+        | Code::CompoundsDuplicatePart => {
             let mut text = d.message.clone();
             if let Some(first) = text.get(..1) {
                 text.replace_range(..1, &first.to_uppercase());

@@ -140,6 +140,8 @@ pub fn check(root: &Path) -> Result<Check> {
     };
     out.diagnostics
         .extend(crate::content::glossary::Glossary::load(root).diagnostics);
+    out.diagnostics
+        .extend(crate::content::compounds::load(root).diagnostics);
     for entry in &listing.entries {
         let (parsed, _) = load(entry);
         out.diagnostics.extend(parsed.diagnostics);

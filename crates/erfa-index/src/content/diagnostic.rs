@@ -107,6 +107,12 @@ pub enum Code {
     PublicOrganisation,
     /// `duplicate_of` names no write-up.
     UnknownDuplicate,
+    /// The compound parts list is not valid YAML.
+    CompoundsBadYaml,
+    /// A compound part is not one word of letters.
+    CompoundsBadPart,
+    /// A compound part is listed twice.
+    CompoundsDuplicatePart,
 }
 
 impl Code {
@@ -151,6 +157,9 @@ impl Code {
         Code::UnpublishedValidated,
         Code::PublicOrganisation,
         Code::UnknownDuplicate,
+        Code::CompoundsBadYaml,
+        Code::CompoundsBadPart,
+        Code::CompoundsDuplicatePart,
     ];
 
     /// The code as written in JSON and in `docs/FORMAT.md`, e.g. `missing_date`.
@@ -195,6 +204,9 @@ impl Code {
             Code::UnpublishedValidated => "unpublished_validated",
             Code::PublicOrganisation => "public_organisation",
             Code::UnknownDuplicate => "unknown_duplicate",
+            Code::CompoundsBadYaml => "compounds_bad_yaml",
+            Code::CompoundsBadPart => "compounds_bad_part",
+            Code::CompoundsDuplicatePart => "compounds_duplicate_part",
         }
     }
 
@@ -209,7 +221,8 @@ impl Code {
             | Code::GlossaryDuplicatePair
             | Code::UnpublishedValidated
             | Code::PublicOrganisation
-            | Code::UnknownDuplicate => Severity::Warning,
+            | Code::UnknownDuplicate
+            | Code::CompoundsDuplicatePart => Severity::Warning,
             _ => Severity::Error,
         }
     }

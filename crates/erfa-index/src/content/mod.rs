@@ -11,12 +11,14 @@
 //!   the whole folder; [`diagnostic`] locates every problem found on the way.
 //! - [`health`] finds what needs a facilitator's eye in the valid write-ups: stale ones,
 //!   missing sections, broken links, near-duplicates, coverage of the practices.
-//! - [`glossary`] reads the bilingual ITSM glossary; [`meetings`] the group's meetings.
+//! - [`glossary`] reads the bilingual ITSM glossary; [`meetings`] the group's meetings;
+//!   [`compounds`] the Danish compound parts the group adds.
 //! - Writing into `content/`: [`template`] makes new write-ups, [`edit`] changes one line
 //!   of an existing one, and both go through [`durable`]'s atomic writes; every value they
 //!   (and the web form) write is spelled by [`yaml`].
 
 pub mod catalog;
+pub mod compounds;
 pub mod diagnostic;
 pub mod document;
 pub mod durable;

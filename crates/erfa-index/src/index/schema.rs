@@ -237,6 +237,14 @@ impl Fields {
         manager.register(ANALYZER_DA_PARTS, compound_analyzer());
     }
 
+    /// Makes the compound analyzer of `index` split with the shipped parts and `extra`.
+    /// Documents indexed before keep their old split: the caller reindexes them.
+    pub fn register_compounds(index: &Index, extra: &[String]) {
+        index
+            .tokenizers()
+            .register(ANALYZER_DA_PARTS, compound_analyzer_with(extra));
+    }
+
     /// The tantivy document for a write-up. `public` leaves out what only members may
     /// see ([`public_front`]).
     pub fn to_tantivy(&self, doc: &Document, public: bool) -> TantivyDocument {
@@ -354,9 +362,14 @@ pub const COMPOUND_PARTS_DA: &str = include_str!("compounds_da.txt");
 /// The dictionary for compound splitting: each listed word, with the linking -s or -e that
 /// Danish compounds put between parts and with the inflections of a last part.
 pub fn compound_dictionary() -> Vec<String> {
+    compound_dictionary_with(&[])
+}
+
+/// [`compound_dictionary`] with the group's own parts (`content/_compounds.yaml`) too.
+pub fn compound_dictionary_with(extra: &[String]) -> Vec<String> {
     let mut words = Vec::new();
-    for line in COMPOUND_PARTS_DA.lines() {
-        let word = line.trim();
+    let shipped = COMPOUND_PARTS_DA.lines().map(str::trim);
+    for word in shipped.chain(extra.iter().map(String::as_str)) {
         if word.is_empty() || word.starts_with('#') {
             continue;
         }
@@ -373,8 +386,12 @@ pub fn compound_dictionary() -> Vec<String> {
 }
 
 fn compound_analyzer() -> TextAnalyzer {
-    let split = SplitCompoundWords::from_dictionary(compound_dictionary())
-        .expect("the shipped dictionary builds an automaton");
+    compound_analyzer_with(&[])
+}
+
+fn compound_analyzer_with(extra: &[String]) -> TextAnalyzer {
+    let split = SplitCompoundWords::from_dictionary(compound_dictionary_with(extra))
+        .expect("a dictionary of plain words builds an automaton");
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)

@@ -21,6 +21,10 @@ pub struct Payload {
     pub version: u32,
     /// Counts erfa's commits; the public index commits first, so it is never behind.
     pub generation: u64,
+    /// Which of the group's own compound parts the documents were split with
+    /// ([`crate::content::compounds::fingerprint`]; 0 for the shipped parts alone).
+    #[serde(default)]
+    pub compounds: u64,
 }
 
 impl Payload {
@@ -45,6 +49,8 @@ pub struct Store {
     pub public: Index,
     /// The schema's fields.
     pub fields: Fields,
+    /// Which of the group's own compound parts the analyzers split with now.
+    compounds: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,6 +97,7 @@ impl Store {
             full,
             public,
             fields,
+            compounds: Default::default(),
         }
     }
 
@@ -111,6 +118,7 @@ impl Store {
                         full,
                         public,
                         fields,
+                        compounds: Default::default(),
                     };
                     return Ok((store, Opened::Existing));
                 }
@@ -141,6 +149,7 @@ impl Store {
                 full,
                 public,
                 fields,
+                compounds: Default::default(),
             },
             opened,
         ))
@@ -207,6 +216,29 @@ impl Store {
     /// The generation of the last complete commit (that of the full index).
     pub fn generation(&self) -> Result<u64> {
         Ok(Payload::of(&self.full)?.map_or(0, |p| p.generation))
+    }
+
+    /// Makes both indexes split Danish compounds with the shipped parts and `extra` (the
+    /// group's own, `content/_compounds.yaml`).
+    pub fn use_compound_parts(&self, extra: &[String]) {
+        use std::sync::atomic::Ordering;
+        let fingerprint = crate::content::compounds::fingerprint(extra);
+        if self.compounds.load(Ordering::SeqCst) == fingerprint {
+            return;
+        }
+        Fields::register_compounds(&self.full, extra);
+        Fields::register_compounds(&self.public, extra);
+        self.compounds.store(fingerprint, Ordering::SeqCst);
+    }
+
+    /// The fingerprint of the compound parts the analyzers split with now.
+    pub fn compound_parts(&self) -> u64 {
+        self.compounds.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The fingerprint of the compound parts the committed documents were split with.
+    pub fn committed_compound_parts(&self) -> Result<u64> {
+        Ok(Payload::of(&self.full)?.map_or(0, |p| p.compounds))
     }
 }
 

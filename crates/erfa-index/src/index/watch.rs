@@ -638,6 +638,25 @@ mod tests {
     }
 
     #[test]
+    fn compound_parts_saved_while_running_reindex_everything() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let f = start(false);
+        std::fs::write(
+            f.content().join("change/laek.md"),
+            "---\ntitle: Natten\nkind: lesson\nlanguage: da\ndate: 2022-01-01\n---\n## Læring\n\nEn hukommelseslæk fyldte serveren.\n",
+        )
+        .expect("write");
+        f.wait_for("hukommelseslæk", &["change/laek"]);
+        f.wait_for("læk", &[]);
+        std::fs::write(
+            f.content().join("_compounds.yaml"),
+            "parts:\n  - hukommelse\n  - læk\n",
+        )
+        .expect("write");
+        f.wait_for("læk", &["change/laek"]);
+    }
+
+    #[test]
     fn a_burst_of_a_thousand_files_becomes_searchable() {
         let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let f = start(false);

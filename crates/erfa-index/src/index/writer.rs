@@ -216,6 +216,11 @@ impl Indexer {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<UpdateReport> {
         let started = Instant::now();
+        let mode = if self.compound_parts_changed(root)? {
+            Mode::Rebuild
+        } else {
+            mode
+        };
         let listing = catalog::list(root)?;
         let indexed = match mode {
             Mode::Incremental => self.indexed_hashes()?,
@@ -284,6 +289,9 @@ impl Indexer {
         root: &Path,
         paths: impl IntoIterator<Item = &'a str>,
     ) -> Result<UpdateReport> {
+        if self.compound_parts_changed(root)? {
+            return self.update(root, Mode::Rebuild, &mut |_| {});
+        }
         let started = Instant::now();
         let mut paths: Vec<&str> = paths.into_iter().collect();
         paths.sort_unstable();
@@ -406,6 +414,16 @@ impl Indexer {
         Ok(report)
     }
 
+    /// Reads the group's own compound parts (`content/_compounds.yaml`) and splits with
+    /// them from now on; whether the committed documents were split otherwise, so that
+    /// every write-up must be indexed again.
+    fn compound_parts_changed(&mut self, root: &Path) -> Result<bool> {
+        let parts = crate::content::compounds::load(root).parts;
+        self.store.use_compound_parts(&parts);
+        let committed = self.store.committed_compound_parts()?;
+        Ok(committed != self.store.compound_parts())
+    }
+
     /// Indexes the outcome of reading one file that was (`indexed`) or was not in the
     /// index, and counts it: a valid write-up is added or replaced, an invalid one leaves.
     fn apply(
@@ -481,6 +499,7 @@ impl Indexer {
         let payload = serde_json::to_string(&Payload {
             version: INDEX_VERSION,
             generation,
+            compounds: self.store.compound_parts(),
         })
         .expect("a payload always serialises");
         for writer in [&mut self.public, &mut self.full] {

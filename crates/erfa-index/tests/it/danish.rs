@@ -110,3 +110,44 @@ fn english_keyboard_spellings_never_fold_rød_into_rod() {
         assert_eq!(results.did_you_mean.as_deref(), Some(meant), "{query}");
     }
 }
+
+#[test]
+fn the_group_s_own_compound_parts_split_compounds_after_an_update() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "drift/laek.md",
+        &writeup(
+            "Serveren gik ned om natten",
+            "lesson",
+            "da",
+            "members",
+            "## Læring\n\nEn hukommelseslæk i produktionsdatabasen fyldte serveren.\n",
+        ),
+    );
+    let (store, engine) = rebuilt(root);
+    assert!(
+        found(&engine, "læk").is_empty(),
+        "the shipped parts do not know it"
+    );
+    assert_eq!(store.committed_compound_parts().expect("payload"), 0);
+
+    write(root, "_compounds.yaml", "parts:\n  - hukommelse\n  - læk\n");
+    let report = crate::common::update(&store, root, erfa_index::Mode::Incremental);
+    assert_eq!(report.added, 1, "every write-up is indexed again: {report}");
+    engine.reload().expect("reload");
+    assert_eq!(found(&engine, "læk"), ["drift/laek"]);
+    assert_eq!(found(&engine, "hukommelse"), ["drift/laek"]);
+    assert_ne!(store.committed_compound_parts().expect("payload"), 0);
+
+    // Nothing changed: nothing is indexed again.
+    let report = crate::common::update(&store, root, erfa_index::Mode::Incremental);
+    assert_eq!((report.added, report.unchanged), (0, 1), "{report}");
+
+    // Without the list, the shipped parts alone again.
+    std::fs::remove_file(root.join("_compounds.yaml")).expect("rm");
+    crate::common::update(&store, root, erfa_index::Mode::Incremental);
+    engine.reload().expect("reload");
+    assert!(found(&engine, "læk").is_empty());
+}

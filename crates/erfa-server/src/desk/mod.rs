@@ -297,6 +297,7 @@ fn survey(root: &FsPath) -> Result<Survey, AppError> {
     let docs: Vec<Document> = entries.iter().filter_map(|e| e.doc.clone()).collect();
     let mut other = listing.skipped;
     other.extend(erfa_index::glossary::Glossary::load(root).diagnostics);
+    other.extend(erfa_index::compounds::load(root).diagnostics);
     other.extend(meetings.diagnostics);
     Ok(Survey {
         entries,
