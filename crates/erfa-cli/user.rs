@@ -76,6 +76,27 @@ enum UserCommand {
         /// Login name.
         name: String,
     },
+    /// Print everything erfa's database holds about a person as JSON: the account,
+    /// session dates, tokens (their kind and date, never the secret), submissions,
+    /// signals, flags, "did not help us", meeting topics, votes and comments, and the
+    /// audit entries by or about them. Write-ups that name them in `content/` are files
+    /// the group keeps; look for the name there too.
+    Export {
+        /// Login name.
+        name: String,
+    },
+    /// Erase a person: the account, its sessions, tokens and links go, and their name is
+    /// replaced by the pseudonym `erased-<id>` in the audit log and other records; what
+    /// they contributed stays without their name. Asks first when standard input is a
+    /// terminal; `--yes` (or a script) skips the question. Cannot be undone, and cannot
+    /// rewrite copies elsewhere: backups, and the git history of `content/` if it has one.
+    Erase {
+        /// Login name.
+        name: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Give an account a new login name (it must fit the rules of `erfa user add`); its
     /// password, role, sessions, tokens and submissions stay with it.
     Rename {
@@ -202,6 +223,34 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             accounts.unlock(&user)?;
             accounts.audit_user(&cli, "user unlock", &user)?;
             println!("unlocked {}", user.name);
+        }
+        UserCommand::Export { name } => {
+            let user = accounts.require(&name)?;
+            let data = accounts.personal_data(&user)?;
+            accounts.audit_user(&cli, "user export", &user)?;
+            println!("{}", serde_json::to_string_pretty(&data)?);
+        }
+        UserCommand::Erase { name, yes } => {
+            let user = accounts.require(&name)?;
+            if !yes && std::io::stdin().is_terminal() {
+                eprint!(
+                    "Erase {}? Their account goes and their name is replaced in every record; this cannot be undone. Type the name to confirm: ",
+                    user.name
+                );
+                let mut answer = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut answer)
+                    .context("reading the answer")?;
+                if answer.trim() != user.name {
+                    bail!("not confirmed; nothing was changed");
+                }
+            }
+            let pseudonym = accounts.erase(&user, &cli)?;
+            println!(
+                "erased {}: the account is gone and records name them {pseudonym}",
+                user.name
+            );
         }
         UserCommand::Rename { name, new_name } => {
             let user = accounts.require(&name)?;

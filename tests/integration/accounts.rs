@@ -430,3 +430,47 @@ fn names_are_checked_and_old_ones_listed_with_a_hint() {
     let (_, list, _) = user(data.path(), &["list"], "");
     assert!(!list.contains("rename"), "{list}");
 }
+
+/// `erfa user export` prints what erfa holds about a person as JSON; `erfa user erase`
+/// removes the account and their name from every record, and a script needs no answer.
+#[test]
+fn export_prints_a_person_s_data_and_erase_leaves_no_name() {
+    let data = tempfile::tempdir().expect("dir");
+    add(data.path(), "bodil");
+    let _api = token(data.path(), &["token", "bodil"]);
+    {
+        let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+        let bodil = accounts.require("bodil").expect("bodil");
+        accounts
+            .set_not_helped("change/cab", bodil.id, Some("Not for a small shop."))
+            .expect("not helped");
+    }
+    let (ok, out, err) = user(data.path(), &["export", "bodil"], "");
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["account"]["name"], "bodil");
+    assert_eq!(json["account"]["role"], "contributor");
+    assert_eq!(json["tokens"][0]["kind"], "api");
+    assert_eq!(json["not_helped"][0]["reason"], "Not for a small shop.");
+    assert!(!out.contains("hash"), "no secrets: {out}");
+
+    let (ok, help, _) = user(data.path(), &["erase", "--help"], "");
+    assert!(
+        ok && help.to_lowercase().contains("cannot be undone"),
+        "{help}"
+    );
+    let (ok, out, err) = user(data.path(), &["erase", "bodil"], "");
+    assert!(ok, "{err}");
+    assert!(out.starts_with("erased bodil"), "{out}");
+    let (ok, list, _) = user(data.path(), &["list"], "");
+    assert!(ok && !list.contains("bodil"), "{list}");
+    let (ok, _, err) = user(data.path(), &["export", "bodil"], "");
+    assert!(!ok && err.contains("bodil"), "{err}");
+    let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+    let log = accounts.audit_log(100).expect("log");
+    assert!(
+        log.iter()
+            .all(|a| !a.actor.contains("bodil") && !a.target.contains("bodil"))
+    );
+    assert!(log.iter().any(|a| a.action == "user erase"));
+}

@@ -343,8 +343,17 @@ async fn a_status_change_rewrites_only_the_status_line() {
             "{name}: {}",
             resp.text()
         );
+        // Publishing also records the day of the first publication, in a line of its own
+        // with the file's own line end; nothing else changes.
+        let written = String::from_utf8(desk.read(&format!("review/{name}.md"))).expect("utf-8");
+        let line = written
+            .split_inclusive('\n')
+            .find(|l| l.starts_with("published: "))
+            .unwrap_or_else(|| panic!("{name}: no published line in {written:?}"))
+            .to_string();
+        assert!(line.ends_with(eol), "{name}: {line:?}");
         assert_eq!(
-            desk.read(&format!("review/{name}.md")),
+            written.replacen(&line, "", 1).into_bytes(),
             draft_bytes(bom, eol, Some("published")),
             "{name}"
         );
@@ -377,8 +386,15 @@ async fn a_status_change_rewrites_only_the_status_line() {
         )
         .await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    // The day of the first publication stays.
+    let written = String::from_utf8(desk.read("review/lf.md")).expect("utf-8");
+    let line = written
+        .split_inclusive('\n')
+        .find(|l| l.starts_with("published: "))
+        .expect("kept")
+        .to_string();
     assert_eq!(
-        desk.read("review/lf.md"),
+        written.replacen(&line, "", 1).into_bytes(),
         draft_bytes(false, "\n", Some("draft"))
     );
     let notes = desk.accounts.review_notes("review/lf").expect("notes");
