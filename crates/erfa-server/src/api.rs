@@ -28,7 +28,7 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::get(
             "/api/health",
             Access::Open,
-            "`{\"status\"}`; index figures for the facilitator",
+            "`{\"status\", \"ready\"}` (503 when changes no longer reach the index); figures and warnings for the facilitator",
             health,
         ),
         Route::get(
@@ -43,8 +43,16 @@ pub(crate) fn routes() -> Vec<Route> {
 /// Whether erfa is up, and for the facilitator, figures about the index.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HealthResponse {
-    /// Always `ok` when erfa answers.
+    /// `ok`; `degraded` when the last index update failed or a disk holding the content
+    /// or data folder has less than 5% free; `failing` (with 503) when changes in the
+    /// content folder no longer reach the index.
     pub status: String,
+    /// Whether erfa serves what the content folder holds: the index is open and the
+    /// watcher, when there is one, runs.
+    pub ready: bool,
+    /// What makes the status less than `ok`; only for the facilitator.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Index figures; only for the facilitator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<IndexFigures>,
@@ -69,27 +77,75 @@ pub struct IndexFigures {
     /// The last reindexing failure, if the last update failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// When the watcher last brought the index up to date (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_success: Option<i64>,
     /// Write-ups left out of the index because of errors, by path, with the first error.
     pub invalid: std::collections::BTreeMap<String, String>,
 }
 
-/// `GET /api/health`: liveness for everyone, index figures for the facilitator.
+/// A disk with less free space than this share gets a warning.
+const LOW_DISK_PERCENT: u64 = 5;
+
+/// A warning when `dir`'s disk has less than [`LOW_DISK_PERCENT`] free.
+fn low_disk(what: &str, dir: &std::path::Path) -> Option<String> {
+    let stats = fs4::statvfs(dir).ok()?;
+    disk_warning(what, stats.available_space(), stats.total_space())
+}
+
+fn disk_warning(what: &str, available: u64, total: u64) -> Option<String> {
+    if total == 0 || available.saturating_mul(100) >= total.saturating_mul(LOW_DISK_PERCENT) {
+        return None;
+    }
+    Some(format!(
+        "the disk holding the {what} has {}% free ({} MB)",
+        available.saturating_mul(100) / total,
+        available / 1_000_000
+    ))
+}
+
+/// `GET /api/health`: whether erfa serves what the content folder holds, for everyone
+/// (503 when it does not); what is wrong and index figures for the facilitator.
 #[utoipa::path(
     get,
     path = "/api/health",
-    responses((status = 200, description = "erfa is up", body = HealthResponse))
+    responses(
+        (status = 200, description = "erfa is up", body = HealthResponse),
+        (status = 503, description = "changes no longer reach the index", body = HealthResponse)
+    )
 )]
-async fn health(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Json<HealthResponse>, AppError> {
-    if viewer.scope() != Scope::Facilitator {
-        return Ok(Json(HealthResponse {
-            status: "ok".to_string(),
-            index: None,
-        }));
+async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    let watch = state.watch.as_ref().map(|w| (w.alive(), w.status()));
+    let ready = watch.as_ref().is_none_or(|(alive, _)| *alive);
+    let mut warnings = Vec::new();
+    if !ready {
+        warnings.push("the watcher has stopped: changes no longer reach the index".to_string());
     }
-    let figures = state
+    if let Some(error) = watch.as_ref().and_then(|(_, s)| s.last_error.clone()) {
+        warnings.push(format!("the last index update failed: {error}"));
+    }
+    warnings.extend(low_disk("content folder", &state.config.content_dir));
+    warnings.extend(low_disk("data folder", &state.config.data_dir));
+    let status = match (ready, warnings.is_empty()) {
+        (false, _) => "failing",
+        (true, false) => "degraded",
+        (true, true) => "ok",
+    };
+    let code = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    if viewer.scope() != Scope::Facilitator {
+        let body = HealthResponse {
+            status: status.to_string(),
+            ready,
+            warnings: Vec::new(),
+            index: None,
+        };
+        return Ok((code, Json(body)).into_response());
+    }
+    let mut figures = state
         .blocking(|s| {
             Ok(IndexFigures {
                 writeups: s.engine.count(Scope::Facilitator)?,
@@ -99,13 +155,12 @@ async fn health(
                 watching: "off".to_string(),
                 poll_reason: None,
                 last_error: None,
+                last_success: None,
                 invalid: Default::default(),
             })
         })
         .await?;
-    let mut figures = figures;
-    if let Some(watch) = &state.watch {
-        let status = watch.status();
+    if let Some((_, status)) = watch {
         figures.watching = match status.mode {
             erfa_index::watch::WatchMode::Events => "events",
             erfa_index::watch::WatchMode::Polling => "polling",
@@ -113,16 +168,40 @@ async fn health(
         .to_string();
         figures.poll_reason = status.poll_reason;
         figures.last_error = status.last_error;
+        figures.last_success = status.last_success;
         figures.invalid = status
             .invalid
             .into_iter()
             .filter_map(|(path, ds)| ds.first().map(|d| (path, d.render(&d.path))))
             .collect();
     }
-    Ok(Json(HealthResponse {
-        status: "ok".to_string(),
+    let body = HealthResponse {
+        status: status.to_string(),
+        ready,
+        warnings,
         index: Some(figures),
-    }))
+    };
+    Ok((code, Json(body)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_disk_under_five_percent_free_is_warned_about() {
+        assert_eq!(disk_warning("data folder", 6, 100), None);
+        assert_eq!(disk_warning("data folder", 5, 100), None);
+        assert_eq!(
+            disk_warning("data folder", 4_000_000, 100_000_000).as_deref(),
+            Some("the disk holding the data folder has 4% free (4 MB)")
+        );
+        assert_eq!(
+            disk_warning("content folder", 0, 0),
+            None,
+            "no figures, no alarm"
+        );
+    }
 }
 
 /// `GET /api/openapi.json`: this API's OpenAPI document.

@@ -80,6 +80,8 @@ pub struct WatchStatus {
     pub last_change: Option<String>,
     /// The last failure, if the last update failed.
     pub last_error: Option<String>,
+    /// When the last update succeeded (Unix seconds).
+    pub last_success: Option<i64>,
     /// Errors of write-ups that are left out of the index now, by path.
     pub invalid: BTreeMap<String, Vec<Diagnostic>>,
 }
@@ -175,6 +177,7 @@ impl Watch {
             reconciliations: 0,
             last_change: None,
             last_error: None,
+            last_success: None,
             invalid: BTreeMap::new(),
         };
         let debouncer: Box<dyn Send> =
@@ -282,6 +285,18 @@ impl Watch {
         }
     }
 
+    /// Whether the worker that applies changes still runs. When it does not, nothing in
+    /// the content folder reaches the index any more: health must say so.
+    pub fn alive(&self) -> bool {
+        self.worker.as_ref().is_some_and(|w| !w.is_finished())
+    }
+
+    /// Ends the worker without waiting for it (the watcher stays in place, dead): what
+    /// a crashed worker looks like, for the health check and its tests.
+    pub fn halt(&self) {
+        let _ = self.sender.send(Message::Stop);
+    }
+
     /// Stops watching; waits for the update in progress to finish.
     pub fn stop(mut self) {
         self.shutdown();
@@ -384,6 +399,10 @@ fn work(
             match reloaded {
                 Ok(report) => {
                     s.last_error = None;
+                    s.last_success = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .ok()
+                        .map(|d| d.as_secs() as i64);
                     record(&mut s, &report, reconcile, &paths);
                     if report.touched() {
                         s.last_change = Some(format!("{report} in {:?}", started.elapsed()));

@@ -295,7 +295,7 @@ async fn anonymous_viewers_never_see_members_only_things() {
     let resp = get(&app.router, "/w/incident/swarming/diagram.png").await;
     assert_eq!(resp.status, 404);
     let health = get(&app.router, "/api/health").await.json();
-    assert_eq!(health, serde_json::json!({"status": "ok"}));
+    assert_eq!(health, serde_json::json!({"status": "ok", "ready": true}));
     let search = get(&app.router, "/api/search?q=swarming").await.json();
     assert_eq!(search["total"], 0);
     let feed = get(&app.router, "/feed.atom").await.text();

@@ -1049,3 +1049,39 @@ async fn the_meeting_is_chosen_from_the_group_s_list_when_there_is_one() {
         std::fs::read_to_string(f.content.join("submissions").join(&saved[0])).expect("the file");
     assert!(text.contains("\nmeeting: 2024-Q4\n"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_fails_when_changes_no_longer_reach_the_index() {
+    let f = fixture();
+    let health = get(&f.router, "/api/health").await;
+    assert_eq!(health.status, StatusCode::OK);
+    let json = health.json();
+    assert_eq!(
+        (json["status"].as_str(), json["ready"].as_bool()),
+        (Some("ok"), Some(true))
+    );
+    assert!(json["index"]["last_success"].is_i64() || json["index"]["last_success"].is_null());
+
+    f.state.watch.as_ref().expect("a watcher").halt();
+    let start = std::time::Instant::now();
+    let json = loop {
+        let health = get(&f.router, "/api/health").await;
+        if health.status == StatusCode::SERVICE_UNAVAILABLE {
+            break health.json();
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "still {}",
+            health.status
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(json["status"], "failing");
+    assert_eq!(json["ready"], false);
+    assert!(
+        json["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.contains("changes no longer reach the index")),
+        "{json}"
+    );
+}
