@@ -1023,6 +1023,143 @@ fn export(global: &Global, format: ExportFormat, scope: Scope) -> anyhow::Result
 mod tests {
     use super::*;
 
+    /// The settings-file keys of `erfa serve`, as `ServeFile` reads them.
+    const SERVE_FILE_KEYS: &[&str] = &[
+        "public_access",
+        "public_url",
+        "trusted_proxies",
+        "insecure_cookies",
+        "sso_header",
+        "bind",
+        "poll",
+        "request_timeout_secs",
+        "header_read_timeout_secs",
+        "max_connections",
+        "insights",
+        "insights_weeks",
+        "review_age_days",
+    ];
+
+    /// One table row per option of `command`: flag, environment variable, default, and
+    /// its help.
+    fn option_rows(command: &clap::Command, out: &mut String) {
+        for arg in command.get_arguments() {
+            let Some(long) = arg.get_long() else {
+                continue;
+            };
+            if matches!(long, "help" | "version") {
+                continue;
+            }
+            let env = arg
+                .get_env()
+                .map(|e| format!("`{}`", e.to_string_lossy()))
+                .unwrap_or_default();
+            let defaults: Vec<String> = arg
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .map(|v| {
+                    if v == usize::MAX.to_string() {
+                        "no limit".to_string()
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let first = help.trim_end_matches('.');
+            let value = if arg.get_action().takes_values() {
+                arg.get_value_names()
+                    .and_then(|v| v.first().map(|n| format!(" {n}")))
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "| `--{long}{value}` | {env} | {} | {} |\n",
+                defaults.join(", "),
+                first.replace('|', "\\|").replace('\n', " ")
+            ));
+        }
+    }
+
+    /// docs/CONFIG.md's generated part: every option of every command.
+    fn config_tables() -> String {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        let mut out = String::from(
+            "### Everywhere\n\n| option | environment | default | what |\n|---|---|---|---|\n",
+        );
+        option_rows(&cli, &mut out);
+        let mut commands: Vec<&clap::Command> = cli.get_subcommands().collect();
+        commands.sort_by_key(|c| c.get_name());
+        for command in commands {
+            let mut rows = String::new();
+            option_rows(command, &mut rows);
+            let mut subs: Vec<&clap::Command> = command.get_subcommands().collect();
+            subs.sort_by_key(|c| c.get_name());
+            for sub in subs {
+                let mut sub_rows = String::new();
+                option_rows(sub, &mut sub_rows);
+                if !sub_rows.is_empty() {
+                    out.push_str(&format!(
+                        "\n### `erfa {} {}`\n\n| option | environment | default | what |\n|---|---|---|---|\n{sub_rows}",
+                        command.get_name(),
+                        sub.get_name()
+                    ));
+                }
+            }
+            if !rows.is_empty() {
+                out.push_str(&format!(
+                    "\n### `erfa {}`\n\n| option | environment | default | what |\n|---|---|---|---|\n{rows}",
+                    command.get_name()
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_configuration_doc_lists_every_option_and_settings_key() {
+        const BEGIN: &str = "<!-- options: begin -->\n";
+        const END: &str = "<!-- options: end -->";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/CONFIG.md");
+        let doc = std::fs::read_to_string(path).expect("docs/CONFIG.md");
+        let (before, rest) = doc.split_once(BEGIN).expect("the begin marker");
+        let (documented, after) = rest.split_once(END).expect("the end marker");
+        let tables = config_tables();
+        if documented != tables && std::env::var_os("ERFA_UPDATE_DOCS").is_some() {
+            std::fs::write(path, format!("{before}{BEGIN}{tables}{END}{after}")).expect("written");
+            return;
+        }
+        assert_eq!(
+            documented, tables,
+            "docs/CONFIG.md lists other options than the CLI; ERFA_UPDATE_DOCS=1 rewrites it"
+        );
+        // Every key of the settings file is documented, and the file reads each of them.
+        for key in SERVE_FILE_KEYS {
+            assert!(
+                after.contains(&format!("`{key}`")),
+                "{key} is not in docs/CONFIG.md"
+            );
+        }
+        let all: String = SERVE_FILE_KEYS
+            .iter()
+            .map(|k| match *k {
+                "public_access" | "insecure_cookies" | "poll" | "insights" => {
+                    format!("{k} = true\n")
+                }
+                "trusted_proxies" => format!("{k} = [\"127.0.0.1\"]\n"),
+                "public_url" => format!("{k} = \"https://erfa.example\"\n"),
+                "sso_header" => format!("{k} = \"x-user\"\n"),
+                "bind" => format!("{k} = \"127.0.0.1:8080\"\n"),
+                _ => format!("{k} = 1\n"),
+            })
+            .collect();
+        let file: ServeFile = toml::from_str(&all).expect("every documented key is read");
+        assert_eq!(file.review_age_days, Some(1));
+    }
+
     #[test]
     fn terminal_snippets_are_one_line_with_matches_in_bold() {
         let snippet = erfa_index::search::Snippet {
