@@ -567,3 +567,100 @@ fn a_submission_is_flushed_linked_and_flushed_again_before_the_answer() {
         at = answered + 1;
     }
 }
+
+/// SIGTERM while submissions arrive: the server stops by itself, every acknowledged
+/// submission is on disk and in the index, requests that were answered were answered
+/// whole, and the next start needs no repair.
+#[test]
+fn sigterm_during_submissions_finishes_cleanly_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(content.join("submissions")).expect("mkdir");
+    let (mut server, port) = start_server(&content, &data);
+    let sending = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            let sending = sending.clone();
+            std::thread::spawn(move || {
+                let mut acks = Vec::new();
+                let mut i = c * 10_000;
+                while sending.load(std::sync::atomic::Ordering::SeqCst) {
+                    match http(port, "POST", "/share", &submission(i)) {
+                        Some((303, location, _)) => acks.push((
+                            i,
+                            location
+                                .strip_prefix("/mine?saved=")
+                                .expect("a saved slug")
+                                .to_string(),
+                        )),
+                        // A clean refusal while stopping; anything else is a defect.
+                        Some((503, _, _)) | None => {}
+                        Some((status, _, body)) => panic!("submission {i}: {status} {body}"),
+                    }
+                    i += 1;
+                }
+                acks
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "still running 30 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    sending.store(false, std::sync::atomic::Ordering::SeqCst);
+    let acknowledged: Vec<(usize, String)> = clients
+        .into_iter()
+        .flat_map(|c| c.join().expect("a client"))
+        .collect();
+    assert!(status.success(), "erfa exits 0 on SIGTERM: {status}");
+    assert!(
+        !acknowledged.is_empty(),
+        "some submissions were acknowledged"
+    );
+    for (i, slug) in &acknowledged {
+        let text = std::fs::read_to_string(content.join(format!("submissions/{slug}.md")))
+            .unwrap_or_else(|e| panic!("acknowledged submission {i} ({slug}) is missing: {e}"));
+        assert!(
+            text.ends_with(&format!("{}\n", marker(*i))),
+            "{slug} is cut short"
+        );
+    }
+    let on_disk = std::fs::read_dir(content.join("submissions"))
+        .expect("the folder")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".md"))
+        })
+        .count();
+    assert!(on_disk >= acknowledged.len());
+
+    // The next start serves them all at once, with nothing to repair: the lock is free and
+    // the index holds every file.
+    let (mut again, port) = start_server(&content, &data);
+    let (status, _, body) =
+        http(port, "GET", "/api/search?q=crashmarker&per_page=1", "").expect("a search");
+    assert_eq!(status, 200);
+    let total = body
+        .split("\"total\":")
+        .nth(1)
+        .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("a total");
+    assert_eq!(total, on_disk);
+    again.kill().expect("stop");
+    again.wait().expect("reap");
+}
