@@ -395,6 +395,81 @@ mod tests {
         assert!(!html.contains("onerror"), "{html}");
     }
 
+    /// Pieces hostile Markdown is made of: raw HTML that runs script, URLs with schemes
+    /// that run it, entities that spell them, and the Markdown around them.
+    const PIECES: &[&str] = &[
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "<iframe src=//evil>",
+        "<style>*{}</style>",
+        "<form action=//evil><input>",
+        "<details open ontoggle=alert(1)>",
+        "<a href=\"javascript:alert(1)\">a</a>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt&#58;alert(1))",
+        "[x](&#x6A;avascript:alert(1))",
+        "[x](data:text/html,<script>alert(1)</script>)",
+        "![i](vbscript:msgbox)",
+        "<math><mi xlink:href=\"javascript:alert(1)\">",
+        "<base href=//evil>",
+        "<meta http-equiv=refresh>",
+        "<object data=x>",
+        "<p style=\"background:url(javascript:alert(1))\">",
+        "**bold**",
+        "`code`",
+        "\n\n",
+        "\n# ",
+        "\n> ",
+        "\n- ",
+        "```\n",
+        "<",
+        ">",
+        "\"",
+        "'",
+        "&",
+        "=",
+        " ",
+        "text",
+        "[a](diagram.png)",
+        "<a href=\"../../etc/passwd\">p</a>",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn hostile_markdown_renders_to_html_that_runs_nothing_and_cleans_to_itself(
+            picks in proptest::collection::vec(0..PIECES.len(), 1..24)
+        ) {
+            let markdown: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let base = Base::new("change/cab", "change/cab.md");
+            let html = writeup_html(&markdown, &base);
+            proptest::prop_assert_eq!(clean_with_base(&html, &base), html.clone());
+            // Inside every tag: no element that runs or loads anything, no event handler,
+            // no style, no URL with a scheme that runs script. (Text between tags may say
+            // anything: it is text.)
+            for segment in html.to_lowercase().split('<').skip(1) {
+                let tag = segment.split('>').next().unwrap_or_default();
+                let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or_default();
+                proptest::prop_assert!(
+                    !["script", "iframe", "svg", "style", "form", "input", "object", "base", "meta", "math"]
+                        .contains(&name),
+                    "<{}> in {}", name, html
+                );
+                for attribute in tag.split_whitespace().skip(1) {
+                    proptest::prop_assert!(
+                        !attribute.starts_with("on") && !attribute.starts_with("style"),
+                        "{} in {}", attribute, html
+                    );
+                }
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    proptest::prop_assert!(!tag.contains(scheme), "{} in {}", scheme, html);
+                }
+            }
+        }
+    }
+
     #[test]
     fn headings_are_demoted_and_sections_marked() {
         let html = render("# Top\n\n## Mistake to avoid\n\nText.\n");
