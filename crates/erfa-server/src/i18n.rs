@@ -1304,6 +1304,10 @@ pub struct Strings {
     pub desk_found_now: &'static str,
     /// Insights: still nothing.
     pub desk_found_none: &'static str,
+    /// Write-up page: after flagging.
+    pub desk_flag_sent: &'static str,
+    /// Write-up page: after saying it did not help.
+    pub desk_not_helped_sent: &'static str,
 }
 
 /// English.
@@ -1363,8 +1367,8 @@ pub const EN: Strings = Strings {
     sort_newest: "Newest first",
     section_label: "Show",
     section_all: "All text",
-    section_lesson: "Lessons learned only",
-    section_mistake: "Mistakes to avoid only",
+    section_lesson: "Matches in \"Lesson learned\" only",
+    section_mistake: "Matches in \"Mistake to avoid\" only",
     filters: "Filters",
     active_filters: "Active filters",
     clear_filters: "Clear all filters",
@@ -1834,6 +1838,8 @@ pub const EN: Strings = Strings {
     meta_published: "Published in erfa",
     desk_found_now: "Found today",
     desk_found_none: "still nothing",
+    desk_flag_sent: "Thank you: the facilitator will look at it.",
+    desk_not_helped_sent: "Thank you: the facilitator sees that it did not help you.",
 };
 
 /// Dansk.
@@ -1893,8 +1899,8 @@ pub const DA: Strings = Strings {
     sort_newest: "Nyeste først",
     section_label: "Vis",
     section_all: "Al tekst",
-    section_lesson: "Kun læring",
-    section_mistake: "Kun fejl at undgå",
+    section_lesson: "Kun fund i \"Læring\"",
+    section_mistake: "Kun fund i \"Fejl at undgå\"",
     filters: "Filtre",
     active_filters: "Aktive filtre",
     clear_filters: "Ryd alle filtre",
@@ -2255,11 +2261,11 @@ pub const DA: Strings = Strings {
     share_visibility_members: "Kun medlemmer",
     share_visibility_public: "Alle (offentligt)",
     not_given: "Ikke angivet",
-    button_preview: "Se eksempel",
+    button_preview: "Forhåndsvisning",
     button_send: "Send til gennemsyn",
     button_send_anyway: "Send alligevel",
     button_save: "Gem ændringer",
-    preview_heading: "Eksempel",
+    preview_heading: "Forhåndsvisning",
     preview_empty: "Din tekst vises her, som medlemmerne vil læse den.",
     similar_heading: "Måske har nogen allerede skrevet om det",
     similar_text: "Disse erfaringer ligner din. Vil du hellere bygge videre på deres? Sig det til facilitatoren, eller send din alligevel.",
@@ -2364,6 +2370,8 @@ pub const DA: Strings = Strings {
     meta_published: "Udgivet i erfa",
     desk_found_now: "Findes i dag",
     desk_found_none: "stadig intet",
+    desk_flag_sent: "Tak: facilitatoren kigger på det.",
+    desk_not_helped_sent: "Tak: facilitatoren kan se, at det ikke hjalp jer.",
 };
 
 #[cfg(test)]

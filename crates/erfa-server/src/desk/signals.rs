@@ -46,6 +46,7 @@ pub(super) async fn not_helped(
     Path(slug): Path<String>,
     Form(form): Form<NotHelpedForm>,
 ) -> Result<Response, AppError> {
+    let said = form.said == "yes";
     let reason = match form.said.as_str() {
         "yes" => Some(form.reason),
         "no" => None,
@@ -65,10 +66,12 @@ pub(super) async fn not_helped(
         accounts
             .set_not_helped(&slug, member, reason.as_deref())
             .map_err(AppError::from)?;
-        Ok(slug)
+        Ok((slug, said))
     })
     .await?;
-    Ok(Redirect::to(&format!("/w/{slug}#signals")).into_response())
+    let (slug, said) = slug;
+    let sent = if said { "?sent=not-helped" } else { "" };
+    Ok(Redirect::to(&format!("/w/{slug}{sent}#signals")).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,10 +91,13 @@ pub(super) async fn flag(
     let reason = FlagReason::parse(&form.reason)
         .ok_or_else(|| bad_form("reason: expected outdated, wrong, duplicate or other"))?;
     if reason == FlagReason::Other && form.comment.trim().is_empty() {
-        return Err(AppError::bad_request(
-            "comment_needed",
-            ctx.lang.t().desk_flag_comment_needed,
-        ));
+        // Back to the form, open, with the message beside the field and the reason kept.
+        let scope = ctx.scope();
+        let slug = blocking(&ctx.state, move |s| readable(s, &slug, scope)).await?;
+        return Ok(Redirect::to(&format!(
+            "/w/{slug}?flag_error=comment&reason=other#flag-form"
+        ))
+        .into_response());
     }
     let accounts = ctx.state.accounts()?;
     let scope = ctx.scope();
@@ -104,5 +110,5 @@ pub(super) async fn flag(
         Ok(slug)
     })
     .await?;
-    Ok(Redirect::to(&format!("/w/{slug}#signals")).into_response())
+    Ok(Redirect::to(&format!("/w/{slug}?sent=flag#signals")).into_response())
 }

@@ -10,7 +10,7 @@ use erfa_index::vocab::{Confidence, Status, Visibility};
 
 use crate::access::Rank;
 use crate::error::AppError;
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::i18n::{self, Lang, Strings};
 use crate::page::{Ctx, Layout, html, moved_permanently};
 use crate::query::filter_link;
@@ -28,10 +28,31 @@ pub(crate) struct SignalsView {
     /// For the facilitator: who said it did not help, why, and when.
     pub not_helped: Vec<(String, String, String)>,
     pub reasons: Vec<(&'static str, &'static str)>,
+    /// What the member just sent, confirmed in place.
+    pub notice: Option<&'static str>,
+    /// Why the flag was not sent, beside its field; the form opens again.
+    pub flag_error: Option<&'static str>,
+    /// The flag reason chosen before, kept.
+    pub chosen_reason: String,
+}
+
+/// What the page says about a signal just sent (`?sent=…`, `?flag_error=…&reason=…`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct SignalQuery {
+    #[serde(default)]
+    sent: String,
+    #[serde(default)]
+    flag_error: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// The signals of `slug` for the viewer: only for members and up, with a state database.
-pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
+pub(crate) async fn signals_view(
+    ctx: &Ctx,
+    slug: &str,
+    query: &SignalQuery,
+) -> Option<SignalsView> {
     if ctx.viewer.rank < Rank::Member {
         return None;
     }
@@ -92,6 +113,15 @@ pub(crate) async fn signals_view(ctx: &Ctx, slug: &str) -> Option<SignalsView> {
             .into_iter()
             .map(|r| (r.as_str(), i18n::flag_reason(t, r)))
             .collect(),
+        notice: match query.sent.as_str() {
+            "flag" => Some(t.desk_flag_sent),
+            "not-helped" => Some(t.desk_not_helped_sent),
+            _ => None,
+        },
+        flag_error: (query.flag_error == "comment").then_some(t.desk_flag_comment_needed),
+        chosen_reason: FlagReason::parse(&query.reason)
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
     })
 }
 
@@ -182,7 +212,9 @@ fn web_url(text: &str) -> bool {
 pub(super) async fn writeup_page(
     ctx: Ctx,
     slug: Result<Path<String>, AppError>,
+    query: Result<Query<SignalQuery>, AppError>,
 ) -> Result<Response, AppError> {
+    let query = query.map(|q| q.0).unwrap_or_default();
     let Path(slug) = slug.map_err(|_| AppError::not_found())?;
     let scope = ctx.scope();
     if writeup::looks_like_attachment(&slug) {
@@ -214,7 +246,7 @@ pub(super) async fn writeup_page(
     let record = &loaded.stored.record;
     let front = &record.front;
     let public_page = front.visibility == Visibility::Public && front.status == Status::Published;
-    let signals = signals_view(&ctx, &record.slug).await;
+    let signals = signals_view(&ctx, &record.slug, &query).await;
     let template = WriteupTemplate {
         layout: ctx.layout(front.title.clone(), "", public_page),
         title: front.title.clone(),

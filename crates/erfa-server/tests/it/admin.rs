@@ -252,6 +252,30 @@ async fn members_signal_once_and_flag_only_what_they_can_read() {
         )
         .await;
     assert_eq!(flagged.status, StatusCode::SEE_OTHER);
+    // Confirmed in place.
+    let back = flagged.header("location").to_string();
+    assert_eq!(back, "/w/incident/swarming?sent=flag#signals");
+    let page = desk.get(&back, Some("member")).await.text();
+    assert!(
+        page.contains("Thank you: the facilitator will look at it."),
+        "{page}"
+    );
+    // "Other" without a comment: back to the form, open, the message beside the field
+    // and the reason kept; nothing is recorded.
+    let other = desk
+        .post(
+            "/flag/incident/swarming",
+            Some("member"),
+            &[("reason", "other"), ("comment", "  ")],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    let back = other.header("location").to_string();
+    let page = desk.get(&back, Some("member")).await.text();
+    assert!(page.contains("id=\"flag-form\" open"), "{page}");
+    assert!(page.contains("id=\"flag-comment-error\""), "{page}");
+    assert!(page.contains("<option value=\"other\" selected>"), "{page}");
+    assert_eq!(desk.accounts.flags(None).expect("flags").len(), 1);
     let queue = desk.get("/admin/flags", Some("facilitator")).await;
     assert!(
         queue.text().contains("We stopped swarming"),
@@ -1385,7 +1409,15 @@ async fn did_not_help_reaches_the_facilitator_only_and_can_be_taken_back() {
         )
         .await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
-    assert_eq!(resp.header("location"), "/w/incident/swarming#signals");
+    assert_eq!(
+        resp.header("location"),
+        "/w/incident/swarming?sent=not-helped#signals"
+    );
+    let confirmed = desk
+        .get("/w/incident/swarming?sent=not-helped", Some("member"))
+        .await
+        .text();
+    assert!(confirmed.contains("the facilitator sees that it did not help you"));
 
     let own = desk
         .get("/w/incident/swarming", Some("member"))

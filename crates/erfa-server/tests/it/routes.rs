@@ -220,7 +220,8 @@ async fn the_search_page_shows_labelled_snippets_badges_and_facets() {
 
     let html = get(&app.router, "/?q=copying&section=lesson").await.text();
     assert!(
-        html.contains("aria-current=\"true\">Lessons learned only"),
+        html.contains("aria-current=\"true\">Matches in &#34;Lesson learned&#34; only")
+            || html.contains("aria-current=\"true\">Matches in &quot;Lesson learned&quot; only"),
         "{html}"
     );
 
