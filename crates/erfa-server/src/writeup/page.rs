@@ -168,6 +168,8 @@ struct WriteupTemplate {
     signals: Option<SignalsView>,
     /// Whether the group validated it (a badge under the title).
     validated: bool,
+    /// Where "back to search" goes: the search the reader came from, or the search page.
+    back_href: String,
     /// For the facilitator: the form that sets its confidence.
     confidence_form: Option<ConfidenceForm>,
 }
@@ -199,6 +201,36 @@ fn confidence_form(lang: Lang, slug: &str, now: Option<Confidence>) -> Confidenc
     }
 }
 
+/// The search the reader came from, when the `Referer` names this site's search page
+/// (browsers send it within the site only: the referrer policy is `same-origin`);
+/// otherwise the search page.
+fn back_to_search(headers: &axum::http::HeaderMap) -> String {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+    };
+    let (Some(referer), Some(host)) = (
+        text(axum::http::header::REFERER),
+        text(axum::http::header::HOST),
+    ) else {
+        return "/".to_string();
+    };
+    let Some((_, rest)) = referer.split_once("://") else {
+        return "/".to_string();
+    };
+    let (referer_host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let fits = referer_host.eq_ignore_ascii_case(host)
+        && (path == "/" || path.starts_with("/?"))
+        && path.len() <= crate::limits::MAX_QUERY_BYTES
+        && !path.contains(['"', '<', '>', '\\', ' ']);
+    if fits {
+        path.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
 /// Whether a front-matter URL may become a link: only plain http(s).
 fn web_url(text: &str) -> bool {
     let lower = text.trim().to_ascii_lowercase();
@@ -211,6 +243,7 @@ fn web_url(text: &str) -> bool {
 /// `GET /w/{slug}`: a write-up, an alias redirect, or an attachment next to it.
 pub(super) async fn writeup_page(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     slug: Result<Path<String>, AppError>,
     query: Result<Query<SignalQuery>, AppError>,
 ) -> Result<Response, AppError> {
@@ -262,6 +295,7 @@ pub(super) async fn writeup_page(
         contact_ok: front.contact_ok == Some(true),
         related: related_views(lang, &loaded, more),
         validated: front.confidence == Some(Confidence::Validated),
+        back_href: back_to_search(&headers),
         confidence_form: (ctx.viewer.rank >= Rank::Facilitator)
             .then(|| confidence_form(lang, &record.slug, front.confidence)),
         signals,
@@ -538,5 +572,48 @@ mod tests {
         assert!(!web_url(" JaVaScript:alert(1)"));
         assert!(!web_url("https://x.org/\"onmouseover=alert(1)"));
         assert!(!web_url("data:text/html,x"));
+    }
+}
+
+#[cfg(test)]
+mod back_tests {
+    use super::*;
+
+    fn back(referer: Option<&str>, host: &str) -> String {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(axum::http::header::HOST, host.parse().expect("a host"));
+        if let Some(r) = referer {
+            headers.insert(axum::http::header::REFERER, r.parse().expect("a referer"));
+        }
+        back_to_search(&headers)
+    }
+
+    #[test]
+    fn back_to_search_returns_to_this_site_s_search_only() {
+        let host = "erfa.example:8080";
+        assert_eq!(
+            back(
+                Some("https://erfa.example:8080/?q=cab&tags=cab&page=2"),
+                host
+            ),
+            "/?q=cab&tags=cab&page=2"
+        );
+        assert_eq!(back(Some("https://erfa.example:8080/"), host), "/");
+        assert_eq!(back(None, host), "/");
+        assert_eq!(
+            back(Some("https://evil.example/?q=cab"), host),
+            "/",
+            "another site"
+        );
+        assert_eq!(
+            back(Some("https://erfa.example:8080/w/change/cab"), host),
+            "/",
+            "not a search"
+        );
+        assert_eq!(
+            back(Some("https://erfa.example:8080//evil.example/"), host),
+            "/"
+        );
+        assert_eq!(back(Some("not a url"), host), "/");
     }
 }
