@@ -84,17 +84,14 @@ pub struct IndexFigures {
     pub invalid: std::collections::BTreeMap<String, String>,
 }
 
-/// A disk with less free space than this share gets a warning.
-const LOW_DISK_PERCENT: u64 = 5;
-
-/// A warning when `dir`'s disk has less than [`LOW_DISK_PERCENT`] free.
-fn low_disk(what: &str, dir: &std::path::Path) -> Option<String> {
+/// A warning when `dir`'s disk has less than `percent` free.
+fn low_disk(what: &str, dir: &std::path::Path, percent: u64) -> Option<String> {
     let stats = fs4::statvfs(dir).ok()?;
-    disk_warning(what, stats.available_space(), stats.total_space())
+    disk_warning(what, stats.available_space(), stats.total_space(), percent)
 }
 
-fn disk_warning(what: &str, available: u64, total: u64) -> Option<String> {
-    if total == 0 || available.saturating_mul(100) >= total.saturating_mul(LOW_DISK_PERCENT) {
+fn disk_warning(what: &str, available: u64, total: u64, percent: u64) -> Option<String> {
+    if total == 0 || available.saturating_mul(100) >= total.saturating_mul(percent) {
         return None;
     }
     Some(format!(
@@ -124,8 +121,13 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
     if let Some(error) = watch.as_ref().and_then(|(_, s)| s.last_error.clone()) {
         warnings.push(format!("the last index update failed: {error}"));
     }
-    warnings.extend(low_disk("content folder", &state.config.content_dir));
-    warnings.extend(low_disk("data folder", &state.config.data_dir));
+    let percent = state.config.low_disk_percent;
+    warnings.extend(low_disk(
+        "content folder",
+        &state.config.content_dir,
+        percent,
+    ));
+    warnings.extend(low_disk("data folder", &state.config.data_dir, percent));
     let status = match (ready, warnings.is_empty()) {
         (false, _) => "failing",
         (true, false) => "degraded",

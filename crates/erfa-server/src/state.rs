@@ -65,6 +65,9 @@ pub struct Config {
     /// Published write-ups older than this many days without `confidence: validated` are
     /// listed for review in content health.
     pub review_age_days: u32,
+    /// `/api/health` warns when a disk holding the content or data folder has less free
+    /// space than this share, in per cent (0: never).
+    pub low_disk_percent: u64,
 }
 
 impl Config {
@@ -87,6 +90,7 @@ impl Config {
             insights: true,
             insights_weeks: 26,
             review_age_days: 730,
+            low_disk_percent: 5,
         }
     }
 }
