@@ -188,7 +188,10 @@ fn write(content: &Path, data: &Path, out: &Path) -> anyhow::Result<Manifest> {
         None
     };
     let mut walked = Vec::new();
-    walk(content, &mut walked)?;
+    // A data folder kept inside the content folder holds the index, a cache, and
+    // state.db, which is in the backup already as a snapshot: leave it out.
+    let skip = std::fs::canonicalize(data).ok();
+    walk(content, skip.as_deref(), &mut walked)?;
     let (mut writeups, mut content_bytes) = (0, 0);
     for path in &walked {
         let rel = path
@@ -273,8 +276,9 @@ fn append(
         .with_context(|| format!("adding {path} to the backup"))
 }
 
-/// Every regular file under `dir`, sorted; symbolic links are reported and left out.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+/// Every regular file under `dir`, sorted, but none under `skip`; symbolic links are
+/// reported and left out.
+fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .collect::<io::Result<_>>()
@@ -284,7 +288,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         let kind = e.file_type()?;
         let path = e.path();
         if kind.is_dir() {
-            walk(&path, out)?;
+            if skip.is_some_and(|s| std::fs::canonicalize(&path).is_ok_and(|p| p == s)) {
+                continue;
+            }
+            walk(&path, skip, out)?;
         } else if kind.is_file() {
             out.push(path);
         } else {

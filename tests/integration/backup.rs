@@ -449,3 +449,27 @@ fn bad_backups_and_folders_get_clear_errors() {
         "mine"
     );
 }
+
+#[test]
+fn a_data_folder_inside_the_content_folder_is_left_out() {
+    let (root, content, _) = setup();
+    let inner = content.join(".erfa");
+    let out = run(&content, &inner, &["index"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = root.path().join("b.tar");
+    let out = run(
+        &content,
+        &inner,
+        &["backup", "--out", file.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (c, d) = (root.path().join("c"), root.path().join("d"));
+    let out = run(
+        &c,
+        &d,
+        &["restore", "--from", file.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!c.join(".erfa").exists(), "the index is not in the backup");
+    assert!(c.join("incident/diagram.bin").is_file());
+}
