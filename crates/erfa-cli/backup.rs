@@ -408,13 +408,12 @@ fn manifest(json: &[u8]) -> anyhow::Result<Manifest> {
         );
     }
     let manifest: Manifest = serde_json::from_value(value).context("its manifest")?;
-    if manifest
+    if let Some(found) = manifest
         .schema_version
-        .is_some_and(|v| v > erfa_accounts::SCHEMA_VERSION)
+        .filter(|&v| v > erfa_accounts::SCHEMA_VERSION)
     {
         bail!(
-            "the backup's state.db is at schema version {:?}, newer than this erfa knows ({}); use erfa {version} or later to restore it",
-            manifest.schema_version,
+            "the backup's state.db is at schema version {found}, newer than this erfa knows ({}); use erfa {version} or later to restore it",
             erfa_accounts::SCHEMA_VERSION
         );
     }

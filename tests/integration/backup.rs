@@ -439,6 +439,28 @@ fn bad_backups_and_folders_get_clear_errors() {
         stderr(&out)
     );
 
+    // A state.db from a newer erfa's schema.
+    let key = b"\"schema_version\": ";
+    let at = bytes
+        .windows(key.len())
+        .position(|w| w == key)
+        .expect("the schema version in the manifest");
+    let mut newer_schema = bytes.clone();
+    newer_schema[at + key.len()] = b'9';
+    std::fs::write(&newer, &newer_schema).expect("newer schema");
+    let out = run(
+        &c,
+        &d,
+        &["restore", "--from", newer.to_str().expect("utf-8")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("newer than this erfa knows"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!c.exists(), "nothing is written from a newer backup");
+
     std::fs::create_dir_all(&c).expect("c");
     std::fs::write(c.join("keep.md"), "mine").expect("a file");
     let out = run(&c, &d, &["restore", "--from", name]);
