@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod backup;
 mod user;
 
 /// A search allocates many small, short-lived values on several threads at once; under
@@ -93,6 +94,19 @@ enum Command {
     /// Accounts live in the data folder (state.db), apart from the index; rebuilding the
     /// index never touches them. Once an account exists, erfa serve asks visitors to log in.
     User(user::UserArgs),
+    /// Write everything that is not a cache into one file, or check such a file.
+    ///
+    /// The file (a tar archive) holds a manifest (erfa version, schema version, counts,
+    /// checksums), a consistent snapshot of state.db (accounts, sessions, the audit log,
+    /// signals and flags) and every file under the content folder. The index is left out:
+    /// it is rebuilt from the content. Safe to run while erfa serve runs.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into empty folders, then rebuild the index.
+    ///
+    /// The content folder (--content) and the data folder (--data) are created when
+    /// missing and must be empty otherwise. The whole backup is checked before anything
+    /// is written.
+    Restore(backup::RestoreArgs),
     /// Bring the index up to date with the content folder.
     ///
     /// Only added, changed and deleted files are touched; the summary line says how many of
@@ -371,6 +385,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search(args) => search(&global, args),
         Command::User(args) => user::run(&global.data, args),
+        Command::Backup(args) => backup::backup(&global.content, &global.data, args),
+        Command::Restore(args) => {
+            backup::restore(&global.content, &global.data, &args)?;
+            let store = open_store(&global)?;
+            let report = update_with(&global, &store, Mode::Rebuild, 0)?;
+            print_diagnostics(&global.content, &report.diagnostics);
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval(args) => eval(&global, args),
         Command::Stats { scope, json } => stats(&global, scope_of(scope), json),
         Command::Export { format, scope } => export(&global, format, scope_of(scope)),

@@ -214,6 +214,8 @@ fn every_command_explains_itself() {
         &["check", "--help"],
         &["new", "--help"],
         &["serve", "--help"],
+        &["backup", "--help"],
+        &["restore", "--help"],
     ] {
         let out = erfa(dir.path(), args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));

@@ -44,6 +44,7 @@ mod names;
 mod people;
 mod rights;
 mod schema;
+pub mod snapshot;
 mod topics;
 
 pub use desk::{
@@ -103,7 +104,7 @@ pub enum Error {
     Locked(String),
     /// The database was made by a newer erfa.
     #[error(
-        "the account database is at schema version {found}, newer than this erfa knows ({known}); use the erfa that made it"
+        "the account database is at schema version {found}, newer than this erfa knows ({known}); use the erfa that made it, or put back the copy that erfa kept before its upgrade (state.db.before-v{found}) in place of state.db"
     )]
     NewerDatabase {
         /// The database's version.
@@ -132,6 +133,17 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A file beside the database (a copy of it) cannot be read or written.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A database failed SQLite's `PRAGMA integrity_check`.
+    #[error("the database is damaged (integrity check: {0}); use an earlier backup")]
+    Corrupt(String),
 }
 
 /// `Result` with this crate's [`Error`].
@@ -459,7 +471,7 @@ impl Accounts {
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;",
         )?;
-        schema::migrate(&mut db)?;
+        schema::migrate(&mut db, data_dir)?;
         let mut insight_key = [0u8; 32];
         OsRng.fill_bytes(&mut insight_key);
         Ok(Accounts {

@@ -6,12 +6,18 @@
 //! number, so a database is always at one version or the next, never in between. A
 //! database from a newer erfa is refused rather than guessed at.
 //!
+//! Before the first step, a database that holds anything is copied beside itself with
+//! SQLite's online backup API, as `state.db.before-v{N}` (N the version it is upgraded
+//! to), so an upgrade can be undone by putting that file back with the older erfa. An
+//! existing copy of that name is kept: it is the older one, from before any attempt.
+//!
 //! Version 1 is the layout of the first release, which had no version number (0 then
 //! means "made by the first release" or "empty": its statements only create what is
 //! missing). Version 2 makes every record of a person refer to the account id instead of
 //! the login name (see `docs/ARCHITECTURE.md`, "Invariants").
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -60,8 +66,10 @@ fn version(db: &Connection) -> Result<i64> {
     Ok(db.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Brings the database up to [`SCHEMA_VERSION`].
-pub(crate) fn migrate(db: &mut Connection) -> Result<()> {
+/// Brings the database up to [`SCHEMA_VERSION`], first copying an older one that holds
+/// anything to [`crate::snapshot::before_upgrade`] in `data_dir`.
+pub(crate) fn migrate(db: &mut Connection, data_dir: &Path) -> Result<()> {
+    let mut copied = false;
     loop {
         let found = version(db)?;
         if found > SCHEMA_VERSION {
@@ -73,6 +81,10 @@ pub(crate) fn migrate(db: &mut Connection) -> Result<()> {
         if found == SCHEMA_VERSION {
             return Ok(());
         }
+        if !copied {
+            copy_before_upgrade(db, data_dir)?;
+            copied = true;
+        }
         // Tables are rebuilt the way SQLite documents for changes ALTER TABLE cannot make:
         // with foreign keys off (it cannot be switched inside a transaction), checked
         // before the commit.
@@ -81,6 +93,16 @@ pub(crate) fn migrate(db: &mut Connection) -> Result<()> {
         db.pragma_update(None, "foreign_keys", true)?;
         stepped?;
     }
+}
+
+/// Copies the database before its upgrade, unless it is new and empty or the copy exists.
+fn copy_before_upgrade(db: &Connection, data_dir: &Path) -> Result<()> {
+    let tables: i64 = db.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    let dest = crate::snapshot::before_upgrade(data_dir, SCHEMA_VERSION);
+    if tables == 0 || dest.exists() {
+        return Ok(());
+    }
+    crate::snapshot::copy(db, &dest)
 }
 
 fn step(db: &mut Connection, from: i64) -> Result<()> {
@@ -656,5 +678,68 @@ mod tests {
         drop(db);
         let error = Accounts::open(dir.path()).expect_err("refused");
         assert!(matches!(error, Error::NewerDatabase { .. }), "{error}");
+        let message = error.to_string();
+        assert!(message.contains("use the erfa that made it"), "{message}");
+        assert!(message.contains("state.db.before-v"), "{message}");
+        let untouched: i64 = Connection::open(dir.path().join(DB_FILE))
+            .expect("db")
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(
+            untouched,
+            SCHEMA_VERSION + 1,
+            "a newer database is left alone"
+        );
+    }
+
+    #[test]
+    fn an_older_database_is_copied_before_the_upgrade() {
+        let dir = tempfile::tempdir().expect("dir");
+        drop(Accounts::open(dir.path()).expect("open"));
+        // The database as the previous release left it: one version back, with a row.
+        let previous = SCHEMA_VERSION - 1;
+        let db = Connection::open(dir.path().join(DB_FILE)).expect("db");
+        db.execute_batch(&format!(
+            "DROP TABLE not_helped; PRAGMA user_version = {previous};
+             INSERT INTO audit (at, actor, action, target) VALUES (1, 'local', 'kept', 'x');"
+        ))
+        .expect("previous version");
+        drop(db);
+
+        let accounts = Accounts::open(dir.path()).expect("upgraded");
+        assert_eq!(version(&accounts.db()).expect("version"), SCHEMA_VERSION);
+        drop(accounts);
+
+        let copy = crate::snapshot::before_upgrade(dir.path(), SCHEMA_VERSION);
+        assert!(copy.ends_with(format!("state.db.before-v{SCHEMA_VERSION}")));
+        assert_eq!(crate::snapshot::check(&copy).expect("opens"), previous);
+        let old = Connection::open(&copy).expect("copy");
+        let kept: String = old
+            .query_row("SELECT action FROM audit", [], |r| r.get(0))
+            .expect("row");
+        assert_eq!(kept, "kept");
+        // The newest migration's table (schema 6) is not in the copy.
+        let newest: i64 = old
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'not_helped'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("tables");
+        assert_eq!(newest, 0, "the copy is the database before the upgrade");
+        let leftovers = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .count();
+        assert_eq!(leftovers, 0, "no temporary files are left");
+    }
+
+    #[test]
+    fn a_new_database_leaves_no_copy() {
+        let dir = tempfile::tempdir().expect("dir");
+        drop(Accounts::open(dir.path()).expect("open"));
+        let copy = crate::snapshot::before_upgrade(dir.path(), SCHEMA_VERSION);
+        assert!(!copy.exists());
     }
 }

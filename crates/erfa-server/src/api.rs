@@ -192,14 +192,15 @@ mod tests {
 
     #[test]
     fn a_disk_under_five_percent_free_is_warned_about() {
-        assert_eq!(disk_warning("data folder", 6, 100), None);
-        assert_eq!(disk_warning("data folder", 5, 100), None);
+        assert_eq!(disk_warning("data folder", 6, 100, 5), None);
+        assert_eq!(disk_warning("data folder", 5, 100, 5), None);
+        assert_eq!(disk_warning("data folder", 0, 100, 0), None, "switched off");
         assert_eq!(
-            disk_warning("data folder", 4_000_000, 100_000_000).as_deref(),
+            disk_warning("data folder", 4_000_000, 100_000_000, 5).as_deref(),
             Some("the disk holding the data folder has 4% free (4 MB)")
         );
         assert_eq!(
-            disk_warning("content folder", 0, 0),
+            disk_warning("content folder", 0, 0, 5),
             None,
             "no figures, no alarm"
         );
