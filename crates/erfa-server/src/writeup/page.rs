@@ -145,13 +145,21 @@ struct WriteupTemplate {
 /// The facilitator's control for a write-up's `confidence`.
 struct ConfidenceForm {
     slug: String,
+    /// Whether `content/` has a git history, so the write-up's versions can be shown.
+    history: bool,
     /// (value, label, chosen).
     choices: Vec<(&'static str, String, bool)>,
 }
 
-fn confidence_form(lang: Lang, slug: &str, now: Option<Confidence>) -> ConfidenceForm {
+fn confidence_form(
+    lang: Lang,
+    slug: &str,
+    now: Option<Confidence>,
+    history: bool,
+) -> ConfidenceForm {
     ConfidenceForm {
         slug: slug.to_string(),
+        history,
         choices: [
             Confidence::Validated,
             Confidence::NotValidated,
@@ -230,8 +238,10 @@ pub(super) async fn writeup_page(
         contact_ok: front.contact_ok == Some(true),
         related: related_views(lang, &loaded, more),
         validated: front.confidence == Some(Confidence::Validated),
-        confidence_form: (ctx.viewer.rank >= Rank::Facilitator)
-            .then(|| confidence_form(lang, &record.slug, front.confidence)),
+        confidence_form: (ctx.viewer.rank >= Rank::Facilitator).then(|| {
+            let history = ctx.state.history.is_some();
+            confidence_form(lang, &record.slug, front.confidence, history)
+        }),
         signals,
     };
     html(&template)
