@@ -153,6 +153,33 @@ async fn each_write_is_one_commit_by_erfa_that_names_nobody_and_leaves_other_fil
         "merge: cmdb/first → cmdb/owners",
         "cmdb/first.md\ncmdb/owners.md",
     );
+    let page = desk.get("/admin/merge", Some("facilitator")).await.text();
+    let marker = "action=\"/admin/merge/";
+    let start = page.find(marker).expect("an undo form") + marker.len();
+    let id: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    post(
+        &desk,
+        &format!("/admin/merge/{id}/undo"),
+        "facilitator",
+        &[],
+    )
+    .await;
+    step(
+        "undo merge: cmdb/first → cmdb/owners",
+        "cmdb/first.md\ncmdb/owners.md",
+    );
+    let validated = [("confidence", "validated".to_string())];
+    post(
+        &desk,
+        "/admin/confidence/cmdb/owners",
+        "facilitator",
+        &validated,
+    )
+    .await;
+    step("confidence validated: cmdb/owners", "cmdb/owners.md");
     let archive = [
         ("action", "archive".to_string()),
         ("confirm", "yes".to_string()),
