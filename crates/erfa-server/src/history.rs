@@ -59,6 +59,7 @@ impl History {
         if repo.workdir().and_then(same) != same(content_dir) {
             return None;
         }
+        tracing::info!("content/ is a git repository: erfa commits the changes it writes");
         Some(History {
             root: content_dir.to_path_buf(),
             lock: Mutex::new(()),
@@ -166,5 +167,43 @@ fn entry(path: &str, id: Oid, len: usize) -> IndexEntry {
         flags: u16::try_from(path.len()).unwrap_or(0xfff).min(0xfff),
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_commit_starts_the_history_and_an_unchanged_file_adds_none() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        Repository::init(dir.path()).expect("a repository");
+        std::fs::create_dir(dir.path().join("a")).expect("a folder");
+        std::fs::write(dir.path().join("a/b.md"), "one\n").expect("written");
+        let history = History::open(dir.path()).expect("a history");
+        let first = history
+            .commit(&["a/b.md"], "submit: a/b")
+            .expect("committed");
+        assert!(first.is_some());
+        assert_eq!(history.commit(&["a/b.md"], "edit: a/b").expect("ok"), None);
+        std::fs::write(dir.path().join("a/b.md"), "two\n").expect("written");
+        history.commit(&["a/b.md"], "edit: a/b").expect("committed");
+        let versions = history.versions("a/b.md").expect("versions");
+        let texts: Vec<_> = versions.iter().map(|v| v.text.as_deref()).collect();
+        assert_eq!(texts, [Some("two\n"), Some("one\n")]);
+        assert_eq!(versions[0].summary, "edit: a/b");
+        std::fs::remove_file(dir.path().join("a/b.md")).expect("removed");
+        history
+            .commit(&["a/b.md"], "remove: a/b")
+            .expect("committed");
+        assert_eq!(history.versions("a/b.md").expect("versions")[0].text, None);
+    }
+
+    #[test]
+    fn a_folder_inside_another_repository_has_no_history() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        Repository::init(dir.path()).expect("a repository");
+        std::fs::create_dir(dir.path().join("content")).expect("a folder");
+        assert!(History::open(&dir.path().join("content")).is_none());
     }
 }
