@@ -857,6 +857,20 @@ pub struct Strings {
     pub desk_done_merge: &'static str,
     /// Flags queue: title.
     pub desk_flags: &'static str,
+    /// Version history of a write-up: title, and the link to it from the write-up.
+    pub history_title: &'static str,
+    /// Version history: what it is and what restoring does.
+    pub history_intro: &'static str,
+    /// Version history: `content/` has no git history, or none of this write-up.
+    pub history_none: &'static str,
+    /// Version history: the newest version, which is the one in `content/` now.
+    pub history_current: &'static str,
+    /// Version history: the button that restores an earlier version.
+    pub history_restore: &'static str,
+    /// Version history: the notice after a restore.
+    pub history_restored: &'static str,
+    /// Version history: the version has no earlier one to compare with.
+    pub history_first: &'static str,
     /// Flags queue: empty.
     pub desk_flags_empty: &'static str,
     /// Flags queue: closed flags heading.
@@ -1614,6 +1628,13 @@ pub const EN: Strings = Strings {
     desk_done_flag: "The flag is closed.",
     desk_done_merge: "Merged:",
     desk_flags: "Flags",
+    history_title: "History",
+    history_intro: "Every version of this write-up in the content folder's git history, newest first, with what changed from the version before. Restoring an earlier version saves it as a new version, sends it back to review and never widens who may read it.",
+    history_none: "No versions: the content folder is not the root of a git repository, or the write-up is not committed yet.",
+    history_current: "current version",
+    history_restore: "Restore this version",
+    history_restored: "The version is restored and waits for review.",
+    history_first: "first version",
     desk_flags_empty: "No open flags.",
     desk_flags_closed: "Closed flags",
     desk_resolve: "Resolved",
@@ -2146,6 +2167,13 @@ pub const DA: Strings = Strings {
     desk_done_flag: "Markeringen er lukket.",
     desk_done_merge: "Lagt sammen:",
     desk_flags: "Markeringer",
+    history_title: "Historik",
+    history_intro: "Alle versioner af denne erfaring i indholdsmappens git-historik, nyeste først, med hvad der ændrede sig fra versionen før. En gendannet version gemmes som en ny version, sendes til gennemsyn igen og bliver aldrig synlig for flere end nu.",
+    history_none: "Ingen versioner: indholdsmappen er ikke roden af et git-repository, eller erfaringen er ikke committet endnu.",
+    history_current: "nuværende version",
+    history_restore: "Gendan denne version",
+    history_restored: "Versionen er gendannet og venter på gennemsyn.",
+    history_first: "første version",
     desk_flags_empty: "Ingen åbne markeringer.",
     desk_flags_closed: "Lukkede markeringer",
     desk_resolve: "Løst",

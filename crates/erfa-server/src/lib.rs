@@ -39,6 +39,7 @@ mod diagnostic_words; // check results in plain words
 mod error; // AppError and the JSON error shape
 mod extract; // Form, Query and Path whose rejection is an AppError
 mod guards; // login throttle, hashing permits
+mod history; // the git history of content/, when it has one
 mod i18n; // Danish and English interface text
 mod insights; // recording searches for the desk, off the request path
 mod limits; // query-string and answer caps

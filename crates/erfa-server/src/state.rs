@@ -149,6 +149,8 @@ pub struct AppState {
     turns: Arc<tokio::sync::Semaphore>,
     /// The meetings list, read again when it changes.
     meetings: Arc<crate::meetings::Cache>,
+    /// The git history of `content/`, when `content/` is the root of a git working tree.
+    pub(crate) history: Option<Arc<crate::history::History>>,
 }
 
 /// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
@@ -170,7 +172,6 @@ impl AppState {
         AppState {
             engine: Arc::new(engine),
             store: Arc::new(store),
-            config: Arc::new(config),
             links: Arc::new(Mutex::new(None)),
             assets: Arc::new(crate::assets::Assets::new()),
             watch: None,
@@ -181,6 +182,16 @@ impl AppState {
                 TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get()),
             )),
             meetings: Arc::new(crate::meetings::Cache::default()),
+            history: crate::history::History::open(&config.content_dir).map(Arc::new),
+            config: Arc::new(config),
+        }
+    }
+
+    /// Records what erfa just wrote into `content/` (the `paths`) as one commit, when
+    /// `content/` has a git history; a failure is logged and the write stands.
+    pub(crate) fn record_history(&self, paths: &[&str], message: &str) {
+        if let Some(history) = &self.history {
+            history.record(paths, message);
         }
     }
 

@@ -142,6 +142,8 @@ pub(super) async fn confidence(
         edit_file(s, &entry.file.rel, |text| {
             edit::set_scalar(text, "confidence", value.as_str())
         })?;
+        let message = format!("confidence {}: {}", value.as_str(), entry.slug);
+        s.record_history(&[&entry.file.rel], &message);
         if let Some(accounts) = &s.accounts {
             accounts
                 .audit(&me, &format!("confidence.{}", value.as_str()), &entry.slug)

@@ -211,6 +211,10 @@ fn apply(s: &AppState, me: &Actor, plan: Plan) -> Result<(String, String), AppEr
             edit::append_markdown(&text, &plan.extra)
         }
     })?;
+    s.record_history(
+        &[&old_path, &kept_path],
+        &format!("merge: {old_slug} → {kept_slug}"),
+    );
     if let Some(accounts) = &s.accounts {
         accounts
             .record_merge(&MergeRecord {
@@ -265,6 +269,10 @@ pub(super) async fn undo(ctx: Ctx, Path(id): Path<String>) -> Result<Response, A
                 watch.touch([rel.clone()]);
             }
         }
+        s.record_history(
+            &[&merge.old_path, &merge.kept_path],
+            &format!("undo merge: {} → {}", merge.old_slug, merge.kept_slug),
+        );
         accounts.mark_merge_undone(id).map_err(AppError::from)?;
         accounts
             .audit(

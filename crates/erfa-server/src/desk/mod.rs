@@ -13,6 +13,7 @@ mod dashboard;
 mod digest;
 mod flags;
 mod health;
+mod history;
 mod insights;
 mod meeting;
 mod merge;
@@ -126,6 +127,18 @@ pub(crate) fn routes() -> Vec<Route> {
             Access::Facilitator,
             "Undo a recent merge while neither write-up has changed since",
             merge::undo,
+        ),
+        Route::get(
+            "/admin/history/{*slug}",
+            Access::Facilitator,
+            "A write-up's versions in the content folder's git history, with what changed",
+            history::history,
+        ),
+        Route::post(
+            "/admin/history/{*slug}",
+            Access::Facilitator,
+            "Restore an earlier version as a new one, back in review, never more widely visible",
+            history::restore,
         ),
         Route::get(
             "/admin/health",

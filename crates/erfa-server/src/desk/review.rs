@@ -27,9 +27,9 @@ struct ReviewItem {
 }
 
 /// One line of what changed: `added`, `removed` or `same` (context), and its text.
-struct DiffLine {
-    class: &'static str,
-    text: String,
+pub(super) struct DiffLine {
+    pub(super) class: &'static str,
+    pub(super) text: String,
 }
 
 /// The most lines of a diff the queue shows.
@@ -37,7 +37,7 @@ const MAX_DIFF_LINES: usize = 80;
 
 /// What changed from `before` to `after`, line by line, with one line of context around
 /// each change.
-fn diff(before: &str, after: &str) -> Vec<DiffLine> {
+pub(super) fn diff(before: &str, after: &str) -> Vec<DiffLine> {
     let diff = similar::TextDiff::from_lines(before, after);
     let mut lines = Vec::new();
     for group in diff.grouped_ops(1) {
@@ -315,6 +315,7 @@ pub(super) async fn review_action(
             }
             Ok(text)
         })?;
+        s.record_history(&[&entry.file.rel], &format!("{action}: {}", entry.slug));
         if let Some(accounts) = &s.accounts {
             accounts
                 .audit(&me, &format!("review.{action}"), &entry.slug)

@@ -262,6 +262,9 @@ pub(super) async fn mine_post(
                         &s.config.content_dir.join(&path),
                         file.as_bytes(),
                     )?;
+                    let verb = if resubmit { "resubmit" } else { "edit" };
+                    let key = path.strip_suffix(".md").unwrap_or(&path);
+                    s.record_history(&[&path], &format!("{verb}: {key}"));
                     if let Some(accounts) = &s.accounts {
                         accounts
                             .record_submission_edit(&actor, &path)

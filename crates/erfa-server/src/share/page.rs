@@ -652,6 +652,7 @@ fn save_new(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let rel = format!("{FOLDER}/{name}");
+    state.record_history(&[&rel], &format!("submit: {}", rel.trim_end_matches(".md")));
     if let Some(accounts) = &state.accounts {
         accounts
             .record_submission(actor, &rel)

@@ -177,13 +177,21 @@ struct WriteupTemplate {
 /// The facilitator's control for a write-up's `confidence`.
 struct ConfidenceForm {
     slug: String,
+    /// Whether `content/` has a git history, so the write-up's versions can be shown.
+    history: bool,
     /// (value, label, chosen).
     choices: Vec<(&'static str, String, bool)>,
 }
 
-fn confidence_form(lang: Lang, slug: &str, now: Option<Confidence>) -> ConfidenceForm {
+fn confidence_form(
+    lang: Lang,
+    slug: &str,
+    now: Option<Confidence>,
+    history: bool,
+) -> ConfidenceForm {
     ConfidenceForm {
         slug: slug.to_string(),
+        history,
         choices: [
             Confidence::Validated,
             Confidence::NotValidated,
@@ -296,8 +304,10 @@ pub(super) async fn writeup_page(
         related: related_views(lang, &loaded, more),
         validated: front.confidence == Some(Confidence::Validated),
         back_href: back_to_search(&headers),
-        confidence_form: (ctx.viewer.rank >= Rank::Facilitator)
-            .then(|| confidence_form(lang, &record.slug, front.confidence)),
+        confidence_form: (ctx.viewer.rank >= Rank::Facilitator).then(|| {
+            let history = ctx.state.history.is_some();
+            confidence_form(lang, &record.slug, front.confidence, history)
+        }),
         signals,
     };
     html(&template)

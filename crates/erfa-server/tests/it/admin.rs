@@ -19,9 +19,9 @@ use crate::support::{Indexed, Resp, enc, index, sample, send, write};
 const PASSWORD: &str = "a long enough password";
 
 /// A server with logins: one account per role, each with a session.
-struct Desk {
+pub(crate) struct Desk {
     router: Router,
-    content: tempfile::TempDir,
+    pub(crate) content: tempfile::TempDir,
     data: tempfile::TempDir,
     accounts: Arc<Accounts>,
     /// Session ids of `member`, `contributor`, `facilitator`, `member2`, `member3`.
@@ -55,7 +55,7 @@ impl Desk {
         builder
     }
 
-    async fn get(&self, uri: &str, who: Option<&str>) -> Resp {
+    pub(crate) async fn get(&self, uri: &str, who: Option<&str>) -> Resp {
         let request = self
             .request(Method::GET, uri, who)
             .body(Body::empty())
@@ -72,7 +72,7 @@ impl Desk {
         send(&self.router, request).await
     }
 
-    async fn post(&self, uri: &str, who: Option<&str>, form: &[(&str, &str)]) -> Resp {
+    pub(crate) async fn post(&self, uri: &str, who: Option<&str>, form: &[(&str, &str)]) -> Resp {
         let body: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
@@ -92,7 +92,7 @@ impl Desk {
         }
     }
 
-    fn read(&self, rel: &str) -> Vec<u8> {
+    pub(crate) fn read(&self, rel: &str) -> Vec<u8> {
         std::fs::read(self.content.path().join(rel)).expect("the file")
     }
 }
@@ -104,10 +104,15 @@ fn desk(files: &[(&str, String)], watch: bool) -> Desk {
 /// As [`desk`]; `public_access` lets anonymous visitors read public write-ups.
 fn desk_with(files: &[(&str, String)], watch: bool, public_access: bool) -> Desk {
     let content = tempfile::tempdir().expect("a temp dir");
-    let data = tempfile::tempdir().expect("a temp dir");
     for (path, text) in files {
         write(content.path(), path, text.as_bytes());
     }
+    desk_in(content, watch, public_access)
+}
+
+/// As [`desk_with`] over a content folder that is already filled.
+pub(crate) fn desk_in(content: tempfile::TempDir, watch: bool, public_access: bool) -> Desk {
+    let data = tempfile::tempdir().expect("a temp dir");
     let store = Store::in_ram();
     let Indexed {
         indexer, engine, ..

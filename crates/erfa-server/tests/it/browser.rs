@@ -1143,6 +1143,57 @@ async fn a_facilitator_reviews_archives_with_a_question_and_undoes_it() {
     screenshots_at_both_widths(c, "merge-da").await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_reads_a_write_up_s_history_and_restores_a_version() {
+    let mut files = crate::auth::sample_files();
+    files.push((
+        "submissions/ready.md".to_string(),
+        "---\ntitle: Ready for review\nsummary: A lesson about change windows.\nkind: lesson\nlanguage: en\nstatus: review\n---\n## Lesson learned\n\nAgree change windows with the business.\n".to_string(),
+    ));
+    let site = crate::auth::site_with(&files, false, false, |config| {
+        crate::history::commit_all(&config.content_dir);
+    });
+    let content = site.content.path().to_path_buf();
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    let text = || std::fs::read_to_string(content.join("submissions/ready.md")).expect("read");
+    as_user(c, base, "fran", "/admin/review").await;
+    click_css(
+        c,
+        "form[action=\"/admin/review/submissions/ready\"] input[value=\"publish\"] + button",
+    )
+    .await;
+    wait_for("the publication", || async {
+        text().contains("status: published")
+    })
+    .await;
+
+    c.goto(&format!("{base}/w/submissions/ready"))
+        .await
+        .expect("the write-up");
+    click_css(c, "a[href=\"/admin/history/submissions/ready\"]").await;
+    wait_for_path(c, "/admin/history/submissions/ready").await;
+    let page = c.source().await.expect("the page");
+    assert!(page.contains("publish: submissions/ready"), "{page}");
+    assert!(page.contains("+ status: published"), "{page}");
+    assert_accessible(c, "history").await;
+    screenshots_at_both_widths(c, "history-en").await;
+
+    click_css(c, ".history-version form button").await;
+    wait_for("the restore", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("The version is restored"))
+    })
+    .await;
+    assert!(text().contains("status: review"), "{}", text());
+    assert_accessible(c, "history after a restore").await;
+}
+
 /// Clicks the first element matching `css`, trying again while the page still changes.
 async fn click_css(client: &Client, css: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
