@@ -92,7 +92,12 @@ enum UserCommand {
     /// rewrite copies elsewhere: backups, and the git history of `content/` if it has one.
     Erase {
         /// Login name.
-        name: String,
+        #[arg(required_unless_present = "id")]
+        name: Option<String>,
+        /// The account id instead of the name: for a person whose account was already
+        /// removed (the audit log keeps names until they are erased).
+        #[arg(long, value_name = "N", conflicts_with = "name")]
+        id: Option<i64>,
         /// Do not ask.
         #[arg(long)]
         yes: bool,
@@ -230,27 +235,55 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             accounts.audit_user(&cli, "user export", &user)?;
             println!("{}", serde_json::to_string_pretty(&data)?);
         }
-        UserCommand::Erase { name, yes } => {
-            let user = accounts.require(&name)?;
+        UserCommand::Erase { name, id, yes } => {
+            let (id, current) = match (name, id) {
+                (Some(name), _) => {
+                    let user = accounts.require(&name)?;
+                    (user.id, Some(user.name))
+                }
+                (None, Some(id)) => (
+                    id,
+                    accounts
+                        .users()?
+                        .into_iter()
+                        .find(|u| u.id == id)
+                        .map(|u| u.name),
+                ),
+                (None, None) => bail!("name the person, or give --id N"),
+            };
+            let shown = current.clone().unwrap_or_else(|| format!("account {id}"));
             if !yes && std::io::stdin().is_terminal() {
                 eprint!(
-                    "Erase {}? Their account goes and their name is replaced in every record; this cannot be undone. Type the name to confirm: ",
-                    user.name
+                    "Erase {shown}? Their account goes and their names are replaced in every record; this cannot be undone. Type yes to confirm: "
                 );
                 let mut answer = String::new();
                 std::io::stdin()
                     .lock()
                     .read_line(&mut answer)
                     .context("reading the answer")?;
-                if answer.trim() != user.name {
+                if answer.trim() != "yes" {
                     bail!("not confirmed; nothing was changed");
                 }
             }
-            let pseudonym = accounts.erase(&user, &cli)?;
-            println!(
-                "erased {}: the account is gone and records name them {pseudonym}",
-                user.name
-            );
+            let pseudonym = accounts.erase_id(id, current.as_deref(), &cli)?;
+            println!("erased {shown}: the account is gone and records name them {pseudonym}");
+            // Copies made before schema upgrades still hold the names.
+            let copies: Vec<String> = std::fs::read_dir(data)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| n.starts_with("state.db.before-v"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !copies.is_empty() {
+                eprintln!(
+                    "older copies of the database in {} still hold the names; delete them when no longer needed: {}",
+                    data.display(),
+                    copies.join(", ")
+                );
+            }
         }
         UserCommand::Rename { name, new_name } => {
             let user = accounts.require(&name)?;

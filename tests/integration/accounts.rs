@@ -473,4 +473,20 @@ fn export_prints_a_person_s_data_and_erase_leaves_no_name() {
             .all(|a| !a.actor.contains("bodil") && !a.target.contains("bodil"))
     );
     assert!(log.iter().any(|a| a.action == "user erase"));
+    drop(accounts);
+
+    // Someone offboarded earlier is erased by account id: the audit log kept the name.
+    add(data.path(), "karsten");
+    let id = {
+        let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+        accounts.require("karsten").expect("karsten").id
+    };
+    let (ok, _, err) = user(data.path(), &["remove", "karsten"], "");
+    assert!(ok, "{err}");
+    let (ok, out, err) = user(data.path(), &["erase", "--id", &id.to_string()], "");
+    assert!(ok, "{err}");
+    assert!(out.starts_with(&format!("erased account {id}")), "{out}");
+    let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+    let log = accounts.audit_log(100).expect("log");
+    assert!(log.iter().all(|a| !a.target.contains("karsten")), "{log:?}");
 }

@@ -37,6 +37,9 @@ pub struct PersonalData {
     pub topic_comments: Vec<Row>,
     /// Audit entries by or about the person.
     pub audit: Vec<Row>,
+    /// Records that keep one of the person's names as text: review notes they wrote,
+    /// flags they closed, merges they made.
+    pub by_name: Vec<Row>,
 }
 
 /// The account itself.
@@ -82,6 +85,26 @@ fn rows(db: &Connection, sql: &str, id: i64, names: &[&'static str]) -> Result<V
                 rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => Value::Null,
             };
             row.insert((*name).to_string(), value);
+        }
+        Ok(row)
+    })?;
+    Ok(found.collect::<rusqlite::Result<_>>()?)
+}
+
+/// As [`rows`], with a name as `?1`.
+fn rows_named(db: &Connection, sql: &str, name: &str, names: &[&str]) -> Result<Vec<Row>> {
+    let mut stmt = db.prepare(sql)?;
+    let found = stmt.query_map(params![name], |r| {
+        let mut row = Row::new();
+        for (i, column) in names.iter().enumerate() {
+            let value = match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Integer(n) => Value::from(n),
+                rusqlite::types::ValueRef::Text(t) => {
+                    Value::from(String::from_utf8_lossy(t).into_owned())
+                }
+                _ => Value::Null,
+            };
+            row.insert((*column).to_string(), value);
         }
         Ok(row)
     })?;
@@ -177,46 +200,94 @@ impl Accounts {
                 id,
                 &["at", "actor", "action", "target"],
             )?,
+            by_name: {
+                let mut found = Vec::new();
+                for name in Self::names_of(&db, id, Some(&user.name))? {
+                    for (table, sql, columns) in [
+                        (
+                            "review_notes",
+                            "SELECT writeup, comment, at FROM review_notes WHERE actor = ?1 ORDER BY at",
+                            &["writeup", "comment", "at"][..],
+                        ),
+                        (
+                            "flags_closed",
+                            "SELECT writeup, state, closed_at FROM flags WHERE closed_by = ?1 ORDER BY closed_at",
+                            &["writeup", "state", "closed_at"][..],
+                        ),
+                        (
+                            "merges",
+                            "SELECT old_slug, kept_slug, at FROM merges WHERE actor = ?1 ORDER BY at",
+                            &["old_slug", "kept_slug", "at"][..],
+                        ),
+                    ] {
+                        for mut row in rows_named(&db, sql, &name, columns)? {
+                            row.insert("record".to_string(), Value::from(table));
+                            row.insert("name".to_string(), Value::from(name.clone()));
+                            found.push(row);
+                        }
+                    }
+                }
+                found
+            },
         })
     }
 
-    /// Erases `user`: the account, its sessions, tokens and links go; the name is replaced
-    /// by the pseudonym `erased-<id>` wherever a record kept it; what the person
-    /// contributed stays without a name. The erasure itself is audited under the
-    /// pseudonym. Returns the pseudonym.
+    /// Every name the account `id` has had, as the audit log recorded it (renames
+    /// included), with `current` when it still exists.
+    fn names_of(db: &Connection, id: i64, current: Option<&str>) -> Result<Vec<String>> {
+        let mut stmt = db.prepare(
+            "SELECT actor FROM audit WHERE actor_id = ?1
+             UNION SELECT target FROM audit WHERE target_id = ?1",
+        )?;
+        let found = stmt.query_map(params![id], |r| r.get::<_, String>(0))?;
+        let mut names: Vec<String> = found.collect::<rusqlite::Result<_>>()?;
+        names.extend(current.map(str::to_string));
+        names.retain(|n| !n.is_empty() && !n.starts_with("erased-"));
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Erases `user`: the account, its sessions, tokens and links go; every name it had
+    /// is replaced by the pseudonym `erased-<id>` wherever a record kept it; what the
+    /// person contributed stays without a name. Returns the pseudonym.
     pub fn erase(&self, user: &User, by: &Actor) -> Result<String> {
-        let pseudonym = format!("erased-{}", user.id);
+        self.erase_id(user.id, Some(&user.name), by)
+    }
+
+    /// Erases the person with account id `id`, also when the account was removed
+    /// before (offboarding keeps names in the audit log): as [`Accounts::erase`].
+    pub fn erase_id(&self, id: i64, current: Option<&str>, by: &Actor) -> Result<String> {
+        let pseudonym = format!("erased-{id}");
         {
             let mut db = self.db();
+            let names = Self::names_of(&db, id, current)?;
             // Freed pages are overwritten, so the name does not linger in the file.
             db.pragma_update(None, "secure_delete", true)?;
             let tx = db.transaction()?;
             tx.execute(
                 "UPDATE audit SET actor = ?2 WHERE actor_id = ?1",
-                params![user.id, pseudonym],
+                params![id, pseudonym],
             )?;
             tx.execute(
                 "UPDATE audit SET target = ?2 WHERE target_id = ?1",
-                params![user.id, pseudonym],
+                params![id, pseudonym],
             )?;
-            tx.execute(
-                "UPDATE audit SET actor = ?2 WHERE actor = ?1 AND actor_id IS NULL",
-                params![user.name, pseudonym],
-            )?;
-            tx.execute(
-                "UPDATE review_notes SET actor = ?2 WHERE actor = ?1",
-                params![user.name, pseudonym],
-            )?;
-            tx.execute(
-                "UPDATE flags SET closed_by = ?2 WHERE closed_by = ?1",
-                params![user.name, pseudonym],
-            )?;
-            tx.execute(
-                "UPDATE merges SET actor = ?2 WHERE actor = ?1",
-                params![user.name, pseudonym],
-            )?;
-            tx.execute("DELETE FROM users WHERE id = ?1", params![user.id])?;
+            for name in &names {
+                for sql in [
+                    "UPDATE audit SET actor = ?2 WHERE actor = ?1 AND actor_id IS NULL",
+                    "UPDATE review_notes SET actor = ?2 WHERE actor = ?1",
+                    "UPDATE flags SET closed_by = ?2 WHERE closed_by = ?1",
+                    "UPDATE merges SET actor = ?2 WHERE actor = ?1",
+                ] {
+                    tx.execute(sql, params![name, pseudonym])?;
+                }
+            }
+            tx.execute("DELETE FROM users WHERE id = ?1", params![id])?;
             tx.commit()?;
+            // Old frames of the write-ahead log hold the name too: fold them into the
+            // database file, where secure delete has overwritten it, and empty the log.
+            db.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         }
         self.audit(by, "user erase", &pseudonym)?;
         Ok(pseudonym)
@@ -271,6 +342,17 @@ mod tests {
         assert_eq!(data.topic_comments.len(), 1);
         assert!(data.audit.iter().any(|r| r["action"] == "login"));
 
+        // Renamed before it is erased: the old name goes too.
+        let ann = accounts.rename(&ann, "ann.mette").expect("renamed");
+        accounts
+            .audit_user(&Actor::without_account("cli"), "user rename", &ann)
+            .expect("audit");
+        let data = accounts.personal_data(&ann).expect("export");
+        assert!(
+            data.by_name.iter().any(|r| r["record"] == "review_notes"),
+            "{:?}",
+            data.by_name
+        );
         let cli = Actor::without_account("cli");
         let pseudonym = accounts.erase(&ann, &cli).expect("erased");
         assert_eq!(pseudonym, format!("erased-{}", ann.id));

@@ -139,8 +139,10 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
         StatusCode::SERVICE_UNAVAILABLE
     };
     if viewer.scope() != Scope::Facilitator {
+        // Others learn only whether erfa serves: not the disk, nor that an update failed
+        // (which a members-only file may have caused).
         let body = HealthResponse {
-            status: status.to_string(),
+            status: if ready { "ok" } else { "failing" }.to_string(),
             ready,
             warnings: Vec::new(),
             index: None,

@@ -132,7 +132,28 @@ pub(super) async fn search(
         .any(|(_, v)| v.iter().any(|x| !x.trim().is_empty()))
         || section.is_some();
     let meetings = ctx.state.meetings();
-    let list = meetings.as_ref().as_ref();
+    // Anonymous visitors see meetings named only where public write-ups name them: a
+    // value they type is echoed as typed, so the list cannot be probed.
+    let public_meetings = (ctx.scope() == erfa_index::Scope::Public).then(|| {
+        let shown: Vec<&str> = results
+            .facets
+            .get("meeting")
+            .map(|v| v.iter().map(|f| f.value.as_str()).collect())
+            .unwrap_or_default();
+        meetings.as_ref().as_ref().map(|m| {
+            erfa_index::meetings::Meetings::new(
+                m.all()
+                    .iter()
+                    .filter(|x| shown.contains(&x.id.as_str()))
+                    .cloned()
+                    .collect(),
+            )
+        })
+    });
+    let list = match &public_meetings {
+        Some(public) => public.as_ref(),
+        None => meetings.as_ref().as_ref(),
+    };
     let active = active_chips(lang, &params, list);
     let pages = Pages::new(lang, &params, &results);
     let shown = results.hits.len() as u64;

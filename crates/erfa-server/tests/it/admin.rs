@@ -1398,6 +1398,20 @@ async fn the_meetings_list_names_meetings_orders_them_and_sets_the_next_agenda()
     // Content health shows the write-up whose meeting is not in the list.
     let html = desk.get("/admin/health", Some("facilitator")).await.text();
     assert!(html.contains("unknown meeting `efterår 2023`"), "{html}");
+
+    // Anonymous visitors cannot read the list by typing ids: a meeting is named only
+    // where a public write-up names it.
+    let open = desk_with(&files, false, true);
+    let html = open.get("/?meeting=next", None).await.text();
+    assert!(
+        !html.contains(&format!("Netværksmøde 1/{next_year}")),
+        "{html}"
+    );
+    let html = open.get("/?meeting=2022-Q1", None).await.text();
+    assert!(
+        html.contains("Netværksmøde 1/2022 (2022-03-10)"),
+        "a public write-up's: {html}"
+    );
 }
 
 #[tokio::test]

@@ -193,6 +193,11 @@ async fn members_propose_vote_and_comment_and_the_facilitator_decides() {
         .await
         .text();
     assert!(html.contains("Topics from the members"), "{html}");
+    // Printed for the meeting, the agenda names no proposer.
+    assert!(
+        html.contains("<span class=\"no-print\"> · Proposed by mia</span>"),
+        "{html}"
+    );
     assert!(html.contains("The decision is saved"), "{html}");
     let md = get_as(app, "/admin/meeting.md", Some(&fran)).await.text();
     assert!(
