@@ -45,21 +45,6 @@ pub(crate) fn label(meetings: Option<&Meetings>, id: &str) -> String {
     }
 }
 
-/// The label of a facet value: a meeting by its title and date, anything else as
-/// [`crate::i18n::Lang::facet_value`] names it.
-pub(crate) fn facet_value(
-    lang: crate::i18n::Lang,
-    meetings: Option<&Meetings>,
-    facet: &str,
-    value: &str,
-) -> String {
-    if facet == "meeting" {
-        label(meetings, value)
-    } else {
-        lang.facet_value(facet, value)
-    }
-}
-
 /// A meeting as one line: title, date and place, and its theme.
 pub(crate) fn describe(m: &Meeting) -> String {
     match &m.theme {

@@ -58,7 +58,7 @@ async fn browse_page(ctx: &Ctx) -> Result<Response, AppError> {
         values
             .into_iter()
             .map(|v| BrowseItem {
-                label: crate::meetings::facet_value(lang, list, facet, &v.value),
+                label: super::facet_label(lang, list, facet, &v.value),
                 count: v.count,
                 href: filter_link(facet, &v.value),
             })

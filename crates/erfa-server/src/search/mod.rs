@@ -95,3 +95,18 @@ impl HitView {
         }
     }
 }
+
+/// The label of a facet value: a meeting by its title and date ([`crate::meetings`]),
+/// anything else as [`Lang::facet_value`] names it.
+fn facet_label(
+    lang: Lang,
+    meetings: Option<&erfa_index::meetings::Meetings>,
+    facet: &str,
+    value: &str,
+) -> String {
+    if facet == "meeting" {
+        crate::meetings::label(meetings, value)
+    } else {
+        lang.facet_value(facet, value)
+    }
+}

@@ -241,7 +241,7 @@ fn facet_views(
         for c in &counts {
             items.push(FacetValueView {
                 value: c.value.clone(),
-                label: meetings::facet_value(lang, list, name, &c.value),
+                label: super::facet_label(lang, list, name, &c.value),
                 count: c.count,
                 href: toggle(params, name, &c.value),
                 selected: selected.contains(&c.value.as_str()),
@@ -251,7 +251,7 @@ fn facet_views(
             if !counts.iter().any(|c| c.value == *s) {
                 items.push(FacetValueView {
                     value: s.to_string(),
-                    label: meetings::facet_value(lang, list, name, s),
+                    label: super::facet_label(lang, list, name, s),
                     count: 0,
                     href: toggle(params, name, s),
                     selected: true,
@@ -290,7 +290,7 @@ fn active_chips(lang: Lang, params: &SearchParams, list: Option<&Meetings>) -> V
     let mut active = Vec::new();
     for (name, values) in params.filters() {
         for v in values.iter().filter(|v| !v.trim().is_empty()) {
-            let value = meetings::facet_value(lang, list, name, v.trim());
+            let value = super::facet_label(lang, list, name, v.trim());
             active.push(Chip {
                 label: format!("{}: {value}", lang.facet_name(name)),
                 aria: lang.remove_filter(lang.facet_name(name), &value),
