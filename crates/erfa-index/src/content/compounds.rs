@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 
+use crate::content::data_file;
 use crate::content::diagnostic::{Code, Diagnostic};
 
 /// The list's file name in the content folder.
@@ -38,18 +39,12 @@ struct File {
 
 /// Reads `content/_compounds.yaml`; a missing file adds no parts.
 pub fn load(content: &Path) -> Loaded {
-    match std::fs::read_to_string(content.join(FILE_NAME)) {
-        Ok(text) => parse(&text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::default(),
-        Err(e) => Loaded {
+    match data_file::read(content, FILE_NAME) {
+        Ok(Some(text)) => parse(&text),
+        Ok(None) => Loaded::default(),
+        Err(d) => Loaded {
             parts: Vec::new(),
-            diagnostics: vec![Diagnostic::new(
-                Code::Unreadable,
-                FILE_NAME,
-                1,
-                1,
-                format!("cannot read: {e}"),
-            )],
+            diagnostics: vec![d],
         },
     }
 }
@@ -60,28 +55,17 @@ pub fn parse(text: &str) -> Loaded {
     let file: File = match serde_yaml_ng::from_str(text) {
         Ok(file) => file,
         Err(e) => {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message);
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::CompoundsBadYaml,
-                    FILE_NAME,
-                    line,
-                    column,
-                    format!("the compound parts do not parse: {message}"),
-                )
-                .with_hint("write `parts:` followed by one `- word` line per part"),
-            );
+            out.diagnostics.push(data_file::yaml_error(
+                Code::CompoundsBadYaml,
+                FILE_NAME,
+                &e,
+                "the compound parts do not parse",
+                "write `parts:` followed by one `- word` line per part",
+            ));
             return out;
         }
     };
-    let item_lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with("- "))
-        .map(|(i, _)| i + 1)
-        .collect();
+    let item_lines = data_file::item_lines(text);
     for (i, value) in file.parts.iter().enumerate() {
         let line = item_lines.get(i).copied().unwrap_or(1);
         let word = match value {

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::content::data_file;
 use crate::content::diagnostic::{Code, Diagnostic};
 
 /// The glossary's file name in the content folder.
@@ -53,19 +54,12 @@ pub struct Loaded {
 impl Glossary {
     /// Reads `content/_glossary.yaml`; a missing file is an empty glossary.
     pub fn load(content: &Path) -> Loaded {
-        let path = content.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::default(),
-            Err(e) => Loaded {
+        match data_file::read(content, FILE_NAME) {
+            Ok(Some(text)) => Self::parse(&text),
+            Ok(None) => Loaded::default(),
+            Err(d) => Loaded {
                 glossary: Glossary::default(),
-                diagnostics: vec![Diagnostic::new(
-                    Code::Unreadable,
-                    FILE_NAME,
-                    1,
-                    1,
-                    format!("cannot read: {e}"),
-                )],
+                diagnostics: vec![d],
             },
         }
     }
@@ -77,33 +71,18 @@ impl Glossary {
         let file: File = match serde_yaml_ng::from_str(text) {
             Ok(file) => file,
             Err(e) => {
-                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                let message = e.to_string();
-                let message = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or(&message)
-                    .to_string();
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::GlossaryBadYaml,
-                        FILE_NAME,
-                        line,
-                        column,
-                        format!("glossary does not parse: {message}"),
-                    )
-                    .with_hint("write `pairs:` followed by `- da: …` and `en: …` lines"),
-                );
+                out.diagnostics.push(data_file::yaml_error(
+                    Code::GlossaryBadYaml,
+                    FILE_NAME,
+                    &e,
+                    "glossary does not parse",
+                    "write `pairs:` followed by `- da: …` and `en: …` lines",
+                ));
                 return out;
             }
         };
         // Lines of each `- ` item, to point diagnostics at their pair.
-        let item_lines: Vec<usize> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.trim_start().starts_with("- "))
-            .map(|(i, _)| i + 1)
-            .collect();
+        let item_lines = data_file::item_lines(text);
         let mut seen: std::collections::BTreeMap<(String, String), usize> = Default::default();
         for (i, value) in file.pairs.into_iter().enumerate() {
             let line = item_lines.get(i).copied().unwrap_or(1);

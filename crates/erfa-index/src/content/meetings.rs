@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 
+use crate::content::data_file;
 use crate::content::diagnostic::{Code, Diagnostic};
 use crate::content::document::Document;
 use crate::content::front_matter::Date;
@@ -68,18 +69,12 @@ const KEYS: &[&str] = &["id", "date", "place", "title", "theme"];
 impl Meetings {
     /// Reads `content/_meetings.yaml`; a missing file is no list.
     pub fn load(content: &Path) -> Loaded {
-        match std::fs::read_to_string(content.join(FILE_NAME)) {
-            Ok(text) => Self::parse(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Loaded::default(),
-            Err(e) => Loaded {
+        match data_file::read(content, FILE_NAME) {
+            Ok(Some(text)) => Self::parse(&text),
+            Ok(None) => Loaded::default(),
+            Err(d) => Loaded {
                 meetings: None,
-                diagnostics: vec![Diagnostic::new(
-                    Code::Unreadable,
-                    FILE_NAME,
-                    1,
-                    1,
-                    format!("cannot read: {e}"),
-                )],
+                diagnostics: vec![d],
             },
         }
     }
@@ -95,30 +90,17 @@ impl Meetings {
         let file: File = match serde_yaml_ng::from_str(text) {
             Ok(file) => file,
             Err(e) => {
-                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                let message = e.to_string();
-                let message = message.split(" at line ").next().unwrap_or(&message);
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::MeetingsBadYaml,
-                        FILE_NAME,
-                        line,
-                        column,
-                        format!("the meetings list does not parse: {message}"),
-                    )
-                    .with_hint(
-                        "write `meetings:` followed by `- id: 2024-Q3` with `date`, `place` and `title` lines",
-                    ),
-                );
+                out.diagnostics.push(data_file::yaml_error(
+                    Code::MeetingsBadYaml,
+                    FILE_NAME,
+                    &e,
+                    "the meetings list does not parse",
+                    "write `meetings:` followed by `- id: 2024-Q3` with `date`, `place` and `title` lines",
+                ));
                 return out;
             }
         };
-        let item_lines: Vec<usize> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.trim_start().starts_with("- "))
-            .map(|(i, _)| i + 1)
-            .collect();
+        let item_lines = data_file::item_lines(text);
         let mut list: Vec<Meeting> = Vec::new();
         for (i, value) in file.meetings.iter().enumerate() {
             let line = item_lines.get(i).copied().unwrap_or(1);

@@ -19,6 +19,7 @@
 
 pub mod catalog;
 pub mod compounds;
+mod data_file;
 pub mod diagnostic;
 pub mod document;
 pub mod durable;
