@@ -303,6 +303,29 @@ struct ServeArgs {
     /// `confidence: validated` [default: 730]
     #[arg(long, value_name = "DAYS", env = "ERFA_REVIEW_AGE_DAYS")]
     review_age_days: Option<u32>,
+    /// How many days the audit log keeps entries about changes (roles, reviews, merges,
+    /// offboarding, …); older ones are forgotten daily. 0 keeps them for good
+    /// [default: 730]
+    #[arg(long, value_name = "DAYS", env = "ERFA_AUDIT_DAYS")]
+    audit_days: Option<u32>,
+    /// How many days records of logins and logouts are kept; each account's latest login
+    /// stays, for the people page. 0 keeps them for good [default: 90]
+    #[arg(long, value_name = "DAYS", env = "ERFA_LOGIN_DAYS")]
+    login_days: Option<u32>,
+    /// How the log on standard error looks: text for people, or json (one object per
+    /// line, with the request id) for a log collector [default: text]
+    #[arg(long, value_name = "FORMAT", env = "ERFA_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
+}
+
+/// The log's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 /// The optional settings file of `erfa serve`.
@@ -322,6 +345,9 @@ struct ServeFile {
     insights: Option<bool>,
     insights_weeks: Option<u32>,
     review_age_days: Option<u32>,
+    audit_days: Option<u32>,
+    login_days: Option<u32>,
+    log_format: Option<LogFormat>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -508,14 +534,7 @@ fn update_with(
 
 /// Resolves flags, environment and the settings file into the server's `Config`, once.
 fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server::Config> {
-    let file: ServeFile = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            toml::from_str(&text).with_context(|| format!("reading {}", path.display()))?
-        }
-        None => ServeFile::default(),
-    };
+    let file = serve_file(args)?;
     let bind_text = args
         .bind
         .clone()
@@ -568,7 +587,49 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
     if let Some(days) = args.review_age_days.or(file.review_age_days) {
         config.review_age_days = days.max(1);
     }
+    if let Some(days) = args.audit_days.or(file.audit_days) {
+        config.audit_days = days;
+    }
+    if let Some(days) = args.login_days.or(file.login_days) {
+        config.login_days = days;
+    }
     Ok(config)
+}
+
+/// The settings file named by `--config`, or none.
+fn serve_file(args: &ServeArgs) -> anyhow::Result<ServeFile> {
+    Ok(match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str(&text).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => ServeFile::default(),
+    })
+}
+
+/// Starts the log on standard error: `ERFA_LOG` chooses what (default `info`), the
+/// format comes from `--log-format` or the settings file.
+fn start_log(args: &ServeArgs) -> anyhow::Result<()> {
+    let format = match args.log_format {
+        Some(format) => format,
+        None => serve_file(args)?.log_format.unwrap_or(LogFormat::Text),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ERFA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    match format {
+        LogFormat::Text => log.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => log
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+    Ok(())
 }
 
 /// A header name for `--sso-header`.
@@ -594,14 +655,7 @@ fn resolve_bind(text: &str) -> anyhow::Result<std::net::SocketAddr> {
 }
 
 fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ERFA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    start_log(&args)?;
     let config = serve_config(global, &args)?;
     if !global.content.is_dir() {
         bail!(
@@ -1061,6 +1115,9 @@ mod tests {
         "insights",
         "insights_weeks",
         "review_age_days",
+        "audit_days",
+        "login_days",
+        "log_format",
     ];
 
     /// One table row per option of `command`: flag, environment variable, default, and
@@ -1176,11 +1233,13 @@ mod tests {
                 "public_url" => format!("{k} = \"https://erfa.example\"\n"),
                 "sso_header" => format!("{k} = \"x-user\"\n"),
                 "bind" => format!("{k} = \"127.0.0.1:8080\"\n"),
+                "log_format" => format!("{k} = \"json\"\n"),
                 _ => format!("{k} = 1\n"),
             })
             .collect();
         let file: ServeFile = toml::from_str(&all).expect("every documented key is read");
         assert_eq!(file.review_age_days, Some(1));
+        assert_eq!(file.log_format, Some(LogFormat::Json));
     }
 
     #[test]

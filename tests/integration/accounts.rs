@@ -53,9 +53,10 @@ struct Server {
     log: std::sync::mpsc::Receiver<String>,
 }
 
-fn start(content: &Path, data: &Path) -> Server {
+fn start(content: &Path, data: &Path, extra: &[&str]) -> Server {
     let mut child = erfa(content, data)
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
         .env("ERFA_LOG", "debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -100,6 +101,37 @@ fn start(content: &Path, data: &Path) -> Server {
 
 #[test]
 fn a_server_with_accounts_logs_no_secrets() {
+    let (log, _) = serve_and_log(&[]);
+    assert!(log.contains("/api/search"), "requests are logged: {log}");
+}
+
+/// `--log-format json`: one JSON object per line, each request's lines carrying its id,
+/// the id the answer named in `X-Request-Id`; and still no secret.
+#[test]
+fn json_logs_carry_request_ids_and_no_secrets() {
+    let (log, ids) = serve_and_log(&["--log-format", "json"]);
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let search = lines
+        .iter()
+        .find(|l| l["span"]["path"] == "/api/search")
+        .unwrap_or_else(|| panic!("the search is logged: {log}"));
+    let id = search["span"]["id"].as_str().expect("a request id");
+    assert!(ids.iter().any(|i| i == id), "{id} not among {ids:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["level"].is_string() && l["timestamp"].is_string()),
+        "{log}"
+    );
+}
+
+/// Runs a server with accounts (and `extra` arguments), logs in, searches, fails a login,
+/// stops it, checks that the log holds no secret, and returns the log and the request ids
+/// the answers named.
+fn serve_and_log(extra: &[&str]) -> (String, Vec<String>) {
     let content = tempfile::tempdir().expect("dir");
     let data = tempfile::tempdir().expect("dir");
     std::fs::write(
@@ -136,7 +168,7 @@ fn a_server_with_accounts_logs_no_secrets() {
         .expect("a token printed")
         .to_string();
 
-    let mut server = start(content.path(), data.path());
+    let mut server = start(content.path(), data.path(), extra);
     let port = server.port;
 
     // Anonymous: asked to log in; the write-up stays hidden.
@@ -181,6 +213,11 @@ fn a_server_with_accounts_logs_no_secrets() {
         &format!("Authorization: Bearer {token}\r\n"),
     );
     assert!(api.contains("\"total\":1"), "{api}");
+    let ids: Vec<String> = [&page, &api]
+        .iter()
+        .map(|r| header(r, "x-request-id").expect("a request id").to_string())
+        .collect();
+    assert_ne!(ids[0], ids[1], "each request has its own id");
     let wrong = format!("name=mia&password=wrong-{PASSWORD}&next=%2F");
     let refused = http(
         port,
@@ -199,7 +236,6 @@ fn a_server_with_accounts_logs_no_secrets() {
     assert!(status.success(), "graceful stop: {status:?}");
     let log: Vec<String> = server.log.try_iter().collect();
     let log = log.join("\n");
-    assert!(log.contains("/api/search"), "requests are logged: {log}");
     for secret in [
         PASSWORD,
         session_id.as_str(),
@@ -210,6 +246,7 @@ fn a_server_with_accounts_logs_no_secrets() {
     ] {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
+    (log, ids)
 }
 
 /// Runs `erfa user …` with `stdin` as standard input; (success, stdout, stderr).

@@ -5,3 +5,4 @@ mod backup;
 mod check;
 mod cli;
 mod crash;
+mod service;

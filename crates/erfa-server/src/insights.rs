@@ -38,9 +38,10 @@ pub(crate) fn record_search(state: &AppState, viewer: &Viewer, query: &str, zero
     let sender = state.insights.get_or_init(|| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(INSIGHTS_QUEUE);
         let weeks = state.config.insights_weeks;
+        let metrics = state.metrics.clone();
         let started = std::thread::Builder::new()
             .name("erfa-insights".to_string())
-            .spawn(move || record_batches(&receiver, &accounts, weeks));
+            .spawn(move || record_batches(&receiver, &accounts, weeks, &metrics));
         if let Err(e) = started {
             // Without the thread the queue is closed and searches go unrecorded.
             tracing::warn!(cause = %e, "starting the search insights thread failed");
@@ -53,7 +54,9 @@ pub(crate) fn record_search(state: &AppState, viewer: &Viewer, query: &str, zero
         session,
     };
     // A full queue drops the record: insights are a sample, searches come first.
-    let _ = sender.try_send(record);
+    if sender.try_send(record).is_ok() {
+        state.metrics.insights_queued();
+    }
 }
 
 /// The insights thread: writes what is queued, many searches per transaction, until the
@@ -62,6 +65,7 @@ fn record_batches(
     receiver: &std::sync::mpsc::Receiver<erfa_accounts::SearchRecord>,
     accounts: &Accounts,
     weeks: u32,
+    metrics: &crate::metrics::Metrics,
 ) {
     while let Ok(first) = receiver.recv() {
         // Gather what else comes in the next moment, so a busy server writes (and flushes
@@ -75,6 +79,7 @@ fn record_batches(
                 Err(_) => break,
             }
         }
+        metrics.insights_taken(batch.len());
         if let Err(e) = accounts.record_searches(&batch, weeks) {
             // Never the queries: members' searches are confidential.
             tracing::warn!(cause = %e, "recording searches for insights failed");

@@ -45,9 +45,11 @@ mod insights; // recording searches for the desk, off the request path
 mod limits; // query-string and answer caps
 mod local; // local mode's rules
 mod meetings; // the meetings list as pages show it
+mod metrics; // /metrics: requests, latencies, search, index and watcher figures
 mod page; // the page frame: Ctx, Layout, rendering, error pages
 mod query; // search parameters, search page URLs, a hit as JSON
 pub mod render; // Markdown to sanitised HTML
+mod request_id; // an id per request, in its log span and the X-Request-Id header
 mod route; // the Route type, the router built from the table, refusals
 mod security; // the edge: security headers and the error shape on every answer
 pub mod serve; // startup, connection caps, graceful shutdown
@@ -115,11 +117,24 @@ pub fn router(state: AppState) -> Router {
             // Members' searches are confidential: the span holds the path, never the query.
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
-                    tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()))
+                    tracing::info_span!(
+                        "request",
+                        id = %request_id::of(request),
+                        method = %request.method(),
+                        path = %loggable_path(request.uri().path())
+                    )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(middleware::from_fn_with_state(state.clone(), security::edge))
+        .layer(middleware::from_fn(request_id::assign))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::measure,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::edge,
+        ))
         .with_state(state)
 }
 
@@ -135,6 +150,12 @@ fn all_routes() -> Vec<Route> {
     routes.extend(desk::routes());
     routes.extend(share::routes());
     routes.extend(topics::routes());
+    routes.push(Route::get(
+        "/metrics",
+        access::Access::Facilitator,
+        "Prometheus metrics: requests by route pattern and status, latencies, searches, the index and the watcher; never a query or a name",
+        metrics::metrics,
+    ));
     routes
 }
 

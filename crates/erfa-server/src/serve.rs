@@ -154,6 +154,13 @@ pub fn run(state: AppState) -> Result<(), ServeError> {
             " (members only: visitors are asked to log in)"
         };
         tracing::info!("erfa is serving http://{local}/{mode}");
+        if let Some(accounts) = state.accounts.clone() {
+            tokio::spawn(forget_old_records(
+                accounts,
+                state.config.audit_days,
+                state.config.login_days,
+            ));
+        }
         let limits = state.config.limits;
         let proxies = state.config.trusted_proxies.clone();
         serve_with(
@@ -167,6 +174,39 @@ pub fn run(state: AppState) -> Result<(), ServeError> {
         tracing::info!("erfa stopped");
         Ok(())
     })
+}
+
+/// How often old records about people are forgotten while erfa runs.
+const FORGET_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Forgets old audit entries, login records and ended sessions now and then daily
+/// (`erfa_accounts::Accounts::forget_old_records`); a failure is logged and tried again
+/// the next day.
+async fn forget_old_records(
+    accounts: Arc<erfa_accounts::Accounts>,
+    audit_days: u32,
+    login_days: u32,
+) {
+    let mut every = tokio::time::interval(FORGET_EVERY);
+    loop {
+        every.tick().await;
+        let accounts = accounts.clone();
+        let round = tokio::task::spawn_blocking(move || {
+            accounts.forget_old_records(audit_days, login_days)
+        })
+        .await;
+        match round {
+            Ok(Ok(forgotten)) if !forgotten.is_empty() => tracing::info!(
+                audit = forgotten.audit,
+                logins = forgotten.logins,
+                sessions = forgotten.sessions,
+                "forgot old records (kept: audit {audit_days} days, logins {login_days} days; 0 is for good)"
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(cause = %e, "forgetting old records failed"),
+            Err(e) => tracing::warn!(cause = %e, "forgetting old records stopped"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

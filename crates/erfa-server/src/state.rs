@@ -68,6 +68,11 @@ pub struct Config {
     /// `/api/health` warns when a disk holding the content or data folder has less free
     /// space than this share, in per cent (0: never).
     pub low_disk_percent: u64,
+    /// Audit entries about changes are kept this many days (0: for good).
+    pub audit_days: u32,
+    /// Login and logout records are kept this many days (0: for good); each account's
+    /// latest login stays.
+    pub login_days: u32,
 }
 
 impl Config {
@@ -91,6 +96,8 @@ impl Config {
             insights_weeks: 26,
             review_age_days: 730,
             low_disk_percent: 5,
+            audit_days: 730,
+            login_days: 90,
         }
     }
 }
@@ -151,6 +158,8 @@ pub struct AppState {
     meetings: Arc<crate::meetings::Cache>,
     /// The git history of `content/`, when `content/` is the root of a git working tree.
     pub(crate) history: Option<Arc<crate::history::History>>,
+    /// What `/metrics` reports.
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
@@ -183,8 +192,20 @@ impl AppState {
             )),
             meetings: Arc::new(crate::meetings::Cache::default()),
             history: crate::history::History::open(&config.content_dir).map(Arc::new),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
             config: Arc::new(config),
         }
+    }
+
+    /// Searches the index, timed for `/metrics`.
+    pub(crate) fn search(
+        &self,
+        request: &SearchRequest,
+    ) -> Result<erfa_index::SearchResults, AppError> {
+        let started = std::time::Instant::now();
+        let results = self.engine.search(request)?;
+        self.metrics.search(started.elapsed().as_secs_f64());
+        Ok(results)
     }
 
     /// Records what erfa just wrote into `content/` (the `paths`) as one commit, when

@@ -82,6 +82,11 @@ pub struct WatchStatus {
     pub last_error: Option<String>,
     /// When the last update succeeded (Unix seconds).
     pub last_success: Option<i64>,
+    /// How long the last update took, from taking up its changes to searchable, in
+    /// milliseconds.
+    pub last_update_ms: Option<u64>,
+    /// Since when the update under way runs (Unix milliseconds); `None` when idle.
+    pub busy_since: Option<i64>,
     /// Errors of write-ups that are left out of the index now, by path.
     pub invalid: BTreeMap<String, Vec<Diagnostic>>,
 }
@@ -178,6 +183,8 @@ impl Watch {
             last_change: None,
             last_error: None,
             last_success: None,
+            last_update_ms: None,
+            busy_since: None,
             invalid: BTreeMap::new(),
         };
         let debouncer: Box<dyn Send> =
@@ -372,6 +379,7 @@ fn work(
         }
         if reconcile || !paths.is_empty() {
             let started = Instant::now();
+            status.lock().unwrap_or_else(|e| e.into_inner()).busy_since = Some(unix_millis());
             let result = if reconcile {
                 indexer.update(root, Mode::Incremental, &mut |_| {})
             } else {
@@ -386,6 +394,8 @@ fn work(
             }
             let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
             s.updates += 1;
+            s.busy_since = None;
+            s.last_update_ms = Some(started.elapsed().as_millis() as u64);
             if reconcile {
                 s.reconciliations += 1;
             }
@@ -418,6 +428,13 @@ fn work(
             return;
         }
     }
+}
+
+/// Now, in Unix milliseconds.
+fn unix_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Keeps the list of write-ups left out of the index up to date.

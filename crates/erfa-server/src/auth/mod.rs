@@ -124,6 +124,7 @@ async fn login_inner(
         render(&template, status)
     };
     if ctx.state.guards.throttle.blocked(&form.name, address) {
+        ctx.state.metrics.login_failed();
         return refuse(StatusCode::TOO_MANY_REQUESTS, t.login_throttled);
     }
     let name = form.name.clone();
@@ -133,6 +134,7 @@ async fn login_inner(
         .map_err(AppError::from)?;
     let Some(user) = verified else {
         ctx.state.guards.throttle.failed(&form.name, address);
+        ctx.state.metrics.login_failed();
         let (status, message) = login_refused(ctx.lang);
         return refuse(status, message);
     };

@@ -98,9 +98,7 @@ pub(crate) async fn search(
 ) -> Result<Json<SearchResponse>, AppError> {
     let request = params.to_request(viewer.scope())?;
     let first_page = request.page <= 1;
-    let results = state
-        .blocking(move |s| Ok(s.engine.search(&request)?))
-        .await?;
+    let results = state.blocking(move |s| s.search(&request)).await?;
     if first_page {
         crate::insights::record_search(&state, &viewer, &params.q, results.total == 0);
     }
@@ -137,9 +135,7 @@ pub(crate) async fn facets(
     request.per_page = 1;
     request.page = 1;
     request.snippets = false;
-    let results = state
-        .blocking(move |s| Ok(s.engine.search(&request)?))
-        .await?;
+    let results = state.blocking(move |s| s.search(&request)).await?;
     let response: SearchResponse = results.into();
     Ok(Json(FacetsResponse {
         scope: response.scope,

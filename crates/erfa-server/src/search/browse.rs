@@ -45,7 +45,7 @@ async fn browse_page(ctx: &Ctx) -> Result<Response, AppError> {
             let mut request = erfa_index::SearchRequest::new("", scope);
             request.sort = Sort::Newest;
             request.per_page = 8;
-            Ok(s.engine.search(&request)?)
+            s.search(&request)
         })
         .await?;
     let meetings = ctx.state.meetings();

@@ -45,7 +45,7 @@ pub(super) async fn feed(ctx: Ctx) -> Result<Response, AppError> {
             request.sort = Sort::Newest;
             request.per_page = 30;
             request.facets = false;
-            Ok(s.engine.search(&request)?)
+            s.search(&request)
         })
         .await?;
     let lang = ctx.lang;

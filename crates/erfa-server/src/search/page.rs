@@ -117,10 +117,7 @@ pub(super) async fn search(
     let section = request.section;
     let sort = request.sort;
     let first_page = request.page <= 1;
-    let results: SearchResults = ctx
-        .state
-        .blocking(move |s| Ok(s.engine.search(&request)?))
-        .await?;
+    let results: SearchResults = ctx.state.blocking(move |s| s.search(&request)).await?;
     if first_page {
         crate::insights::record_search(&ctx.state, &ctx.viewer, &params.q, results.total == 0);
     }

@@ -376,7 +376,7 @@ pub(super) async fn tag_suggestions(ctx: &Ctx) -> Vec<String> {
             let mut request = erfa_index::SearchRequest::new("", scope);
             request.per_page = 1;
             request.snippets = false;
-            let results = s.engine.search(&request)?;
+            let results = s.search(&request)?;
             Ok(results
                 .facets
                 .get("tags")

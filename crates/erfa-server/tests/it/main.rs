@@ -7,6 +7,7 @@ mod browser;
 mod confidential;
 mod connections;
 mod history;
+mod observe;
 mod openapi;
 mod people;
 mod routes;
