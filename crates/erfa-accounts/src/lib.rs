@@ -42,6 +42,7 @@ use serde::Serialize;
 pub mod desk;
 mod names;
 mod people;
+mod questions;
 mod rights;
 mod schema;
 pub mod snapshot;
@@ -53,6 +54,9 @@ pub use desk::{
 };
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
 pub use people::{LinkPurpose, PendingLink};
+pub use questions::{
+    Answer, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion, Question, QuestionState,
+};
 pub use rights::{AccountData, Dated, PersonalData, Row};
 pub use schema::SCHEMA_VERSION;
 pub use topics::{MAX_TOPIC_TEXT, MAX_TOPIC_TITLE, NewTopic, Topic, TopicComment, TopicState};
