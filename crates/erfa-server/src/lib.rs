@@ -61,6 +61,7 @@ mod api; // the OpenAPI document and /api/health
 pub mod auth; // logging in and out
 mod desk; // the facilitator's desk under /admin, and the digest
 mod people; // accounts, one-time links, the people page
+mod questions; // ask the group: questions, answers, helpful marks, drafts from threads
 mod search; // the search page, browse, feeds, the search API
 mod share; // sharing an experience, "My write-ups"
 mod topics; // meeting topics: proposals, votes, comments, decisions
@@ -135,6 +136,7 @@ fn all_routes() -> Vec<Route> {
     routes.extend(desk::routes());
     routes.extend(share::routes());
     routes.extend(topics::routes());
+    routes.extend(questions::routes());
     routes
 }
 

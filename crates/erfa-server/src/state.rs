@@ -151,6 +151,9 @@ pub struct AppState {
     meetings: Arc<crate::meetings::Cache>,
     /// The git history of `content/`, when `content/` is the root of a git working tree.
     pub(crate) history: Option<Arc<crate::history::History>>,
+    /// The members' questions and answers as a side index in memory, built from
+    /// `state.db` when first needed and updated after each change (see `questions`).
+    pub(crate) questions_index: Arc<std::sync::OnceLock<Arc<erfa_index::side::SideIndex>>>,
 }
 
 /// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
@@ -183,6 +186,7 @@ impl AppState {
             )),
             meetings: Arc::new(crate::meetings::Cache::default()),
             history: crate::history::History::open(&config.content_dir).map(Arc::new),
+            questions_index: Arc::new(std::sync::OnceLock::new()),
             config: Arc::new(config),
         }
     }
