@@ -490,9 +490,10 @@ impl Accounts {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Open, visible questions asked before `before` (Unix seconds) that have no visible
-    /// answer yet, oldest first: for the facilitator's desk.
-    pub fn unanswered_questions(&self, before: i64) -> Result<Vec<Question>> {
+    /// Open, visible questions asked more than `seconds` ago that have no visible answer
+    /// yet, oldest first: for the facilitator's desk.
+    pub fn unanswered_questions(&self, seconds: i64) -> Result<Vec<Question>> {
+        let before = now() - seconds;
         Ok(self
             .questions()?
             .into_iter()
@@ -663,20 +664,14 @@ mod tests {
         accounts
             .answer_question(answered_id, &a, answered("yes"))
             .expect("ok");
-        let later = now() + 10;
         let ids: Vec<i64> = accounts
-            .unanswered_questions(later)
+            .unanswered_questions(-10)
             .expect("list")
             .iter()
             .map(|q| q.id)
             .collect();
         assert_eq!(ids, [lonely]);
-        assert!(
-            accounts
-                .unanswered_questions(now() - 100)
-                .expect("list")
-                .is_empty()
-        );
+        assert!(accounts.unanswered_questions(100).expect("list").is_empty());
         assert!(
             accounts
                 .link_question_writeup(lonely, "submissions/lonely.md", &a)

@@ -133,7 +133,9 @@ mod tests {
     fn doc(path: &str, title: &str, body: &str) -> Document {
         Document::parse(
             path,
-            &format!("---\ntitle: {title}\nkind: practice\nlanguage: da\n---\n## Problem\n{body}\n"),
+            &format!(
+                "---\ntitle: {title}\nkind: practice\nlanguage: da\n---\n## Problem\n{body}\n"
+            ),
         )
         .document
         .expect("valid")
@@ -164,8 +166,12 @@ mod tests {
         assert!(slugs(&side, "hændelse").is_empty());
         side.remove("q/2.md").expect("removed");
         assert!(slugs(&side, "cab").is_empty());
-        side.rebuild(&[doc("q/3.md", "CAB igen", "")]).expect("again");
+        side.rebuild(&[doc("q/3.md", "CAB igen", "")])
+            .expect("again");
         assert_eq!(slugs(&side, "cab"), ["q/3"]);
-        assert!(slugs(&side, "problemer").is_empty(), "a rebuild starts empty");
+        assert!(
+            slugs(&side, "problemer").is_empty(),
+            "a rebuild starts empty"
+        );
     }
 }

@@ -63,7 +63,10 @@ fn document(q: &Question, answers: &[Answer]) -> Option<Document> {
     }
     let parsed = Document::parse(&path_of(q.id), &text);
     if parsed.document.is_none() {
-        tracing::error!(question = q.id, "a question does not make a searchable document");
+        tracing::error!(
+            question = q.id,
+            "a question does not make a searchable document"
+        );
     }
     parsed.document
 }
@@ -152,7 +155,12 @@ mod tests {
 
     #[test]
     fn any_title_and_tags_make_a_document_without_names() {
-        for title in ["CAB: ja eller nej?", "\"quoted\" # not a comment", "- dash", "a\\b"] {
+        for title in [
+            "CAB: ja eller nej?",
+            "\"quoted\" # not a comment",
+            "- dash",
+            "a\\b",
+        ] {
             let q = question(title, &["a, b", "x: y", "[z]"]);
             let doc = document(&q, &[]).expect("a document");
             assert_eq!(doc.front.title, title);

@@ -44,7 +44,10 @@ pub(super) async fn moderate(
         _ => return Err(AppError::bad_request("bad_action", w.err_action)),
     };
     if form.action.ends_with("-answer") && form.answer.is_none() {
-        return Err(AppError::bad_request("bad_answer", "answer: expected an id"));
+        return Err(AppError::bad_request(
+            "bad_answer",
+            "answer: expected an id",
+        ));
     }
     let accounts = ctx.state.accounts()?;
     let lookup = accounts.clone();

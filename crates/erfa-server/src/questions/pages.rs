@@ -441,7 +441,12 @@ pub(super) async fn thread(
                 return Ok(None);
             };
             let same = accounts.question_same_of(viewer.me)?.contains(&id);
-            Ok(Some((viewer.question(s, &q), viewer.answers(&answers), q, same)))
+            Ok(Some((
+                viewer.question(s, &q),
+                viewer.answers(&answers),
+                q,
+                same,
+            )))
         })
         .await?;
     let Some((view, answers, q, same)) = found else {
@@ -580,7 +585,10 @@ pub(super) async fn helpful(
     let w = Words::of(ctx.lang);
     let on = on_off(&form.on)?;
     let Some(answer) = form.answer else {
-        return Err(AppError::bad_request("bad_answer", "answer: expected an id"));
+        return Err(AppError::bad_request(
+            "bad_answer",
+            "answer: expected an id",
+        ));
     };
     let by = actor(&ctx)?;
     let viewer = Viewer::of(&ctx)?;

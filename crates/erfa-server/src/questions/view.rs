@@ -204,7 +204,10 @@ impl Viewer {
 
 /// An answer's Markdown as HTML, through the write-ups' renderer and sanitiser.
 pub(super) fn answer_html(markdown: &str) -> String {
-    crate::render::writeup_html(markdown, &crate::render::Base::new("questions", "questions.md"))
+    crate::render::writeup_html(
+        markdown,
+        &crate::render::Base::new("questions", "questions.md"),
+    )
 }
 
 /// The question `id` when the viewer may see it, with its answers; `None` (a 404) when

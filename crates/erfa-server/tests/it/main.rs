@@ -9,6 +9,7 @@ mod connections;
 mod history;
 mod openapi;
 mod people;
+mod questions;
 mod routes;
 mod security;
 mod submit;
