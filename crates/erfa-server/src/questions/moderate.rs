@@ -54,10 +54,10 @@ pub(super) async fn moderate(
     let subject = ctx
         .state
         .blocking(move |_| {
-            Ok(lookup
+            lookup
                 .question(id)?
                 .map(|q| q.title)
-                .ok_or_else(AppError::not_found)?)
+                .ok_or_else(AppError::not_found)
         })
         .await?;
     if let Some((heading, text, confirm)) = asks
