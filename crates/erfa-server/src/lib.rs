@@ -47,6 +47,7 @@ mod local; // local mode's rules
 mod meetings; // the meetings list as pages show it
 mod page; // the page frame: Ctx, Layout, rendering, error pages
 mod query; // search parameters, search page URLs, a hit as JSON
+mod question_index; // the members' questions as a side index, and their label as hits
 pub mod render; // Markdown to sanitised HTML
 mod route; // the Route type, the router built from the table, refusals
 mod security; // the edge: security headers and the error shape on every answer

@@ -158,7 +158,8 @@
     } else if (note) {
       note.hidden = true;
     }
-    ['empty'].forEach(function (id) {
+    // The questions beside the write-ups matched the query the page was loaded with.
+    ['empty', 'question-hits'].forEach(function (id) {
       var el = document.getElementById(id);
       if (el) el.hidden = true;
     });

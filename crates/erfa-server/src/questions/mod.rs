@@ -9,11 +9,10 @@
 //! Members-only, always: questions live in `state.db`, never in `content/` or the
 //! write-up indexes, and refer to account ids. Who asked or answered is shown to other
 //! members only when they chose so; the facilitator always sees who. Search goes through
-//! a side index in memory (`index`), built from the database with the write-ups'
+//! a side index in memory (the core's `question_index`), built from the database with the write-ups'
 //! analyzers and query language.
 //!
 //! - `view` — questions and answers as a viewer may see them (names, hidden ones).
-//! - `index` — the side index: questions as documents, built and updated.
 //! - `pages` — the list with search, asking, the thread, the members' actions.
 //! - `draft` — from a thread to a draft write-up.
 //! - `moderate` — the facilitator's actions.
@@ -25,7 +24,6 @@ use crate::route::Route;
 
 pub(crate) mod api;
 mod draft;
-mod index;
 mod moderate;
 mod pages;
 mod view;

@@ -7,12 +7,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::QuestionState;
 use serde::Deserialize;
 
-use super::index;
 use super::view::actor;
 use super::words::Words;
 use crate::error::AppError;
 use crate::extract::{Form, Path};
 use crate::page::{ConfirmTemplate, Ctx, render};
+use crate::question_index as index;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ModerateForm {

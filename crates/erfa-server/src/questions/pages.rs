@@ -9,15 +9,15 @@ use erfa_accounts::{
     MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion, Question, QuestionState,
 };
 use erfa_index::vocab::{self, Language};
-use erfa_index::{Document, Draft, Hit, Scope, SearchRequest};
+use erfa_index::{Document, Draft, Hit, Scope};
 use serde::Deserialize;
 
-use super::index;
 use super::view::{AnswerView, QuestionView, Viewer, actor, load};
 use super::words::Words;
 use crate::error::AppError;
 use crate::extract::{Form, Path, Query};
 use crate::page::{Ctx, Layout, render};
+use crate::question_index as index;
 
 /// How many similar write-ups and questions the form lists.
 pub(super) const SIMILAR: usize = 5;
@@ -37,6 +37,7 @@ pub(crate) struct ListItem {
 struct ListTemplate {
     layout: Layout,
     w: &'static Words,
+    labels: &'static crate::question_index::Labels,
     q: String,
     state: String,
     items: Vec<ListItem>,
@@ -78,24 +79,17 @@ pub(super) fn find(
             .collect();
         return Ok((items, None));
     }
-    let side = index::side(s)?;
-    let mut request = SearchRequest::new(query, Scope::Members);
-    request.per_page = erfa_index::search::MAX_PER_PAGE;
-    request.facets = false;
-    let results = side.engine().search(&request)?;
-    let items = results
+    let found = index::search(s, query, erfa_index::search::MAX_PER_PAGE)?;
+    let items = found
         .hits
         .iter()
-        .filter_map(|hit| {
-            let id = index::id_of(&hit.slug)?;
-            let q = all.iter().find(|q| q.id == id)?;
-            wanted(q).then(|| ListItem {
-                q: viewer.question(s, q),
-                snippet: Some(crate::query::snippet_html(&hit.snippet)),
-            })
+        .filter(|(q, _)| wanted(q))
+        .map(|(q, snippet)| ListItem {
+            q: viewer.question(s, q),
+            snippet: Some(crate::query::snippet_html(snippet)),
         })
         .collect();
-    Ok((items, results.did_you_mean))
+    Ok((items, found.did_you_mean))
 }
 
 /// `GET /questions`.
@@ -126,6 +120,7 @@ pub(super) async fn list(
         &ListTemplate {
             layout: ctx.layout(w.title.to_string(), "questions", false),
             w,
+            labels: crate::question_index::Labels::of(ctx.lang),
             q: query.q,
             state,
             items,

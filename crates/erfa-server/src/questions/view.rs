@@ -2,7 +2,7 @@
 //! (or for the facilitator, or the author), hidden ones only for the facilitator, write-ups
 //! only when the viewer may read them.
 
-use erfa_accounts::{Accounts, Actor, Answer, NO_ACCOUNT, Question, QuestionState};
+use erfa_accounts::{Accounts, Actor, Answer, NO_ACCOUNT, Question};
 use serde::Serialize;
 
 use super::words::Words;
@@ -10,6 +10,7 @@ use crate::access::Rank;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::page::Ctx;
+use crate::question_index::Labels;
 use crate::state::AppState;
 
 /// Who the viewer is in the records: their account, or the person at the machine in local
@@ -108,23 +109,9 @@ pub(crate) struct AnswerView {
     pub(crate) at: String,
 }
 
-pub(super) fn state_label(w: &Words, state: QuestionState) -> &'static str {
-    match state {
-        QuestionState::Open => w.state_open,
-        QuestionState::Resolved => w.state_resolved,
-        QuestionState::Closed => w.state_closed,
-    }
-}
-
 /// "Question — 3 answers, resolved".
 pub(super) fn kind_label(lang: Lang, q: &Question) -> String {
-    let w = Words::of(lang);
-    format!(
-        "{} — {}, {}",
-        w.kind,
-        w.count_answers(q.answers),
-        state_label(w, q.state)
-    )
+    Labels::of(lang).hit(q)
 }
 
 impl Viewer {
@@ -134,7 +121,6 @@ impl Viewer {
     }
 
     pub(super) fn question(&self, state: &AppState, q: &Question) -> QuestionView {
-        let w = Words::of(self.lang);
         let scope = if self.facilitator {
             erfa_index::Scope::Facilitator
         } else {
@@ -167,7 +153,7 @@ impl Viewer {
             mine: self.is(q.author_id),
             named: q.named,
             state: q.state.as_str(),
-            state_label: state_label(w, q.state),
+            state_label: Labels::of(self.lang).state(q.state),
             hidden: q.hidden,
             answers: q.answers,
             helpful: q.helpful,

@@ -15,12 +15,6 @@ pub(crate) struct Words {
     pub(crate) none_yet: &'static str,
     pub(crate) none_found: &'static str,
     pub(crate) did_you_mean: &'static str,
-    pub(crate) kind: &'static str,
-    pub(crate) answer_one: &'static str,
-    pub(crate) answer_many: &'static str,
-    pub(crate) state_open: &'static str,
-    pub(crate) state_resolved: &'static str,
-    pub(crate) state_closed: &'static str,
     pub(crate) hidden: &'static str,
     pub(crate) asked_by: &'static str,
     pub(crate) you: &'static str,
@@ -116,15 +110,6 @@ impl Words {
             Lang::Da => &DA,
         }
     }
-
-    /// "3 answers".
-    pub(crate) fn count_answers(&self, n: u64) -> String {
-        if n == 1 {
-            format!("1 {}", self.answer_one)
-        } else {
-            format!("{n} {}", self.answer_many)
-        }
-    }
 }
 
 /// English.
@@ -139,12 +124,6 @@ pub(crate) const EN: Words = Words {
     none_yet: "No questions yet. Be the first to ask.",
     none_found: "No questions match.",
     did_you_mean: "Did you mean",
-    kind: "Question",
-    answer_one: "answer",
-    answer_many: "answers",
-    state_open: "open",
-    state_resolved: "resolved",
-    state_closed: "closed",
     hidden: "Hidden from members",
     asked_by: "Asked by",
     you: "you",
@@ -241,12 +220,6 @@ pub(crate) const DA: Words = Words {
     none_yet: "Ingen spørgsmål endnu. Vær den første til at spørge.",
     none_found: "Ingen spørgsmål passer.",
     did_you_mean: "Mente du",
-    kind: "Spørgsmål",
-    answer_one: "svar",
-    answer_many: "svar",
-    state_open: "åbent",
-    state_resolved: "løst",
-    state_closed: "lukket",
     hidden: "Skjult for medlemmer",
     asked_by: "Spurgt af",
     you: "dig",

@@ -1632,8 +1632,21 @@ async fn members_ask_answer_and_a_thread_becomes_a_write_up_in_review() {
     })
     .await;
 
+    // A member's search lists the question as its own kind beside the write-ups.
+    as_user(c, base, "target", "/?q=advisory+board").await;
+    wait_for("the question among the hits", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Question — 2 answers, resolved"))
+    })
+    .await;
+    assert_accessible(c, "search with questions").await;
+    screenshots_at_both_widths(c, "search-questions-en").await;
+
     // In Danish.
-    as_user(c, base, "target", &format!("/questions/{id}")).await;
+    c.goto(&format!("{base}/questions/{id}"))
+        .await
+        .expect("thread");
     c.goto(&format!("{base}/lang/da?next=/questions/{id}"))
         .await
         .expect("Danish");

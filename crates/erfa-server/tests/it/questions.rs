@@ -418,6 +418,17 @@ async fn questions_are_found_with_stemming_typos_and_the_state_filter() {
         "the matching passage is highlighted: {page}"
     );
     assert!(page.contains("Question — 0 answers, open"), "{page}");
+    // The search page lists them as their own kind beside the write-ups, with the filter.
+    let page = get_as(app, "/?q=vagtordning", Some(&carl)).await.text();
+    assert!(page.contains("Questions members asked"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/questions/{da}\"")),
+        "{page}"
+    );
+    assert!(page.contains("Question — 0 answers, open"), "{page}");
+    assert!(page.contains("href=\"/questions?q=vagtordning\""), "{page}");
+    let page = get_as(app, "/?q=printer", Some(&carl)).await.text();
+    assert!(!page.contains("Questions members asked"), "none match");
     let resp = get_as(app, "/api/questions?state=open", Some(&carl)).await;
     assert_eq!(ids(resp.json()), vec![en, da], "newest first");
     let resp = get_as(app, "/questions?state=maybe", Some(&carl)).await;

@@ -1,25 +1,128 @@
-//! The questions' side index: each visible question with its visible answers as one
-//! document (`questions/<id>.md`), indexed in memory with the write-ups' analyzers
-//! ([`erfa_index::side::SideIndex`]). Built from `state.db` the first time it is needed
-//! after a start, and updated after every change to a question or its answers, so it
-//! never holds what the database no longer shows. Hidden questions and answers are
-//! left out; names never go in.
+//! The members' questions ("Ask the group") as a side index, and how a question is
+//! labelled as a kind of hit: the `questions` feature writes and shows them, the search
+//! page lists the ones that match beside the write-ups.
+//!
+//! Each visible question with its visible answers is one document (`questions/<id>.md`),
+//! indexed in memory with the write-ups' analyzers ([`erfa_index::side::SideIndex`]).
+//! Built from `state.db` the first time it is needed after a start, and updated after
+//! every change to a question or its answers, so it never holds what the database no
+//! longer shows. Hidden questions and answers are left out; names never go in. Only
+//! members and up may search it: callers check the viewer's rank first.
 
 use std::sync::Arc;
 
-use erfa_accounts::{Accounts, Answer, Question};
-use erfa_index::Document;
+use erfa_accounts::{Accounts, Answer, Question, QuestionState};
+use erfa_index::search::Snippet;
 use erfa_index::side::SideIndex;
-use erfa_index::yaml;
+use erfa_index::{Document, Scope, SearchRequest, yaml};
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::state::AppState;
+
+/// The words of a question as a kind of hit.
+#[derive(Debug)]
+pub(crate) struct Labels {
+    pub(crate) kind: &'static str,
+    pub(crate) answer_one: &'static str,
+    pub(crate) answer_many: &'static str,
+    pub(crate) open: &'static str,
+    pub(crate) resolved: &'static str,
+    pub(crate) closed: &'static str,
+    /// The search page's heading over the matching questions.
+    pub(crate) found: &'static str,
+    /// The search page's link to all matching questions.
+    pub(crate) all: &'static str,
+}
+
+const EN: Labels = Labels {
+    kind: "Question",
+    answer_one: "answer",
+    answer_many: "answers",
+    open: "open",
+    resolved: "resolved",
+    closed: "closed",
+    found: "Questions members asked",
+    all: "Only questions",
+};
+
+const DA: Labels = Labels {
+    kind: "Spørgsmål",
+    answer_one: "svar",
+    answer_many: "svar",
+    open: "åbent",
+    resolved: "løst",
+    closed: "lukket",
+    found: "Spørgsmål fra medlemmerne",
+    all: "Kun spørgsmål",
+};
+
+impl Labels {
+    /// The words in `lang`.
+    pub(crate) fn of(lang: Lang) -> &'static Labels {
+        match lang {
+            Lang::En => &EN,
+            Lang::Da => &DA,
+        }
+    }
+
+    /// "open", "resolved", "closed".
+    pub(crate) fn state(&self, state: QuestionState) -> &'static str {
+        match state {
+            QuestionState::Open => self.open,
+            QuestionState::Resolved => self.resolved,
+            QuestionState::Closed => self.closed,
+        }
+    }
+
+    /// "Question — 3 answers, resolved".
+    pub(crate) fn hit(&self, q: &Question) -> String {
+        let answers = if q.answers == 1 {
+            format!("1 {}", self.answer_one)
+        } else {
+            format!("{} {}", q.answers, self.answer_many)
+        };
+        format!("{} — {answers}, {}", self.kind, self.state(q.state))
+    }
+}
+
+/// Questions that match a query, best first.
+pub(crate) struct Found {
+    /// Each with the passage that matched.
+    pub(crate) hits: Vec<(Question, Snippet)>,
+    /// A corrected query when nothing matched.
+    pub(crate) did_you_mean: Option<String>,
+}
+
+/// The questions that match `query` with the write-ups' query language, best first, at
+/// most `limit`; hidden ones never. For members and up only. Blocking.
+pub(crate) fn search(state: &AppState, query: &str, limit: usize) -> Result<Found, AppError> {
+    let side = side(state)?;
+    let mut request = SearchRequest::new(query, Scope::Members);
+    request.per_page = limit.clamp(1, erfa_index::search::MAX_PER_PAGE);
+    request.facets = false;
+    let results = side.engine().search(&request)?;
+    let accounts = state.accounts()?;
+    let mut hits = Vec::new();
+    for hit in results.hits {
+        let Some(id) = id_of(&hit.slug) else {
+            continue;
+        };
+        if let Some(q) = accounts.question(id)?.filter(|q| !q.hidden) {
+            hits.push((q, hit.snippet));
+        }
+    }
+    Ok(Found {
+        hits,
+        did_you_mean: results.did_you_mean,
+    })
+}
 
 /// The folder the documents pretend to live in: a hit's slug is `questions/<id>`.
 const FOLDER: &str = "questions";
 
 /// The question a side-index slug names.
-pub(super) fn id_of(slug: &str) -> Option<i64> {
+pub(crate) fn id_of(slug: &str) -> Option<i64> {
     slug.strip_prefix(FOLDER)?.strip_prefix('/')?.parse().ok()
 }
 
@@ -72,7 +175,7 @@ fn document(q: &Question, answers: &[Answer]) -> Option<Document> {
 }
 
 /// The side index, built from the database when first needed. Blocking.
-pub(super) fn side(state: &AppState) -> Result<Arc<SideIndex>, AppError> {
+pub(crate) fn side(state: &AppState) -> Result<Arc<SideIndex>, AppError> {
     if let Some(side) = state.questions_index.get() {
         return Ok(side.clone());
     }
@@ -109,7 +212,7 @@ fn documents(accounts: &Accounts) -> Result<Vec<Document>, AppError> {
 
 /// Brings the question `id` up to date in the side index after a change (when the
 /// index has been built; otherwise its first build reads the change). Blocking.
-pub(super) fn update(state: &AppState, id: i64) -> Result<(), AppError> {
+pub(crate) fn update(state: &AppState, id: i64) -> Result<(), AppError> {
     let Some(side) = state.questions_index.get() else {
         return Ok(());
     };
