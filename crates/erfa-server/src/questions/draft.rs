@@ -105,13 +105,16 @@ pub(super) async fn make_draft(
                         .ok_or_else(|| AppError::bad_request("bad_owner", w.err_owner))?
                 }
             };
-            let owner_name = accounts
-                .user_by_id(owner_id)?
-                .map(|u| u.name)
-                .ok_or_else(|| AppError::bad_request("bad_owner", w.err_owner))?;
-            let owner = Actor {
-                id: owner_id,
-                name: owner_name,
+            // The owner is recorded like the sender of a shared write-up: by account id
+            // (in local mode, the person at the machine).
+            let owner = if owner_id == by.id {
+                by.clone()
+            } else {
+                let name = accounts
+                    .user_by_id(owner_id)?
+                    .map(|u| u.name)
+                    .ok_or_else(|| AppError::bad_request("bad_owner", w.err_owner))?;
+                Actor { id: owner_id, name }
             };
             let text = writeup_text(&q, &helpful, &crate::clock::danish_today());
             let base = {

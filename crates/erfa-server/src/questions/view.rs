@@ -2,7 +2,7 @@
 //! (or for the facilitator, or the author), hidden ones only for the facilitator, write-ups
 //! only when the viewer may read them.
 
-use erfa_accounts::{Accounts, Actor, Answer, NO_ACCOUNT, Question};
+use erfa_accounts::{Accounts, Actor, Answer, Question};
 use serde::Serialize;
 
 use super::words::Words;
@@ -38,8 +38,10 @@ impl Viewer {
         })
     }
 
+    /// Whether `author_id` is the viewer: their account, or in local mode (where the
+    /// viewer is the person at the machine, without an account) what that person wrote.
     pub(super) fn is(&self, author_id: i64) -> bool {
-        author_id == self.me && self.me != NO_ACCOUNT
+        author_id == self.me
     }
 
     /// Whether the viewer may edit what `author_id` wrote.

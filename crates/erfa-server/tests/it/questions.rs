@@ -652,3 +652,61 @@ async fn the_desk_lists_open_questions_nobody_answered() {
     );
     assert!(desk.contains("How small can a change advisory board be?"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_local_mode_the_person_at_the_machine_asks_marks_and_makes_a_draft() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let content = tempfile::tempdir().expect("a temp dir");
+    for (path, text) in crate::support::sample() {
+        crate::support::write(content.path(), path, text.as_bytes());
+    }
+    let data = tempfile::tempdir().expect("a temp dir");
+    let store = erfa_index::Store::in_ram();
+    let indexed = crate::support::index(&store, content.path());
+    let accounts = std::sync::Arc::new(erfa_accounts::Accounts::open(data.path()).expect("db"));
+    let config = erfa_server::Config::local(content.path(), data.path());
+    let state =
+        erfa_server::AppState::new(store, indexed.engine, config).with_accounts(accounts.clone());
+    let app = erfa_server::router(state);
+    let post = |uri: &str, body: String| {
+        Request::post(uri)
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("a request")
+    };
+    let resp = crate::support::send(&app, post("/questions", form(CAB_QUESTION))).await;
+    assert_eq!(resp.status, 303, "{}", resp.text());
+    let id = accounts.questions().expect("q")[0].id;
+    let resp = crate::support::send(
+        &app,
+        post(
+            &format!("/questions/{id}/answers"),
+            "body=Standard+changes.".to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(resp.status, 303);
+    let answer = accounts.answers(Some(id)).expect("a")[0].id;
+    for (uri, body) in [
+        (
+            format!("/questions/{id}/helpful"),
+            format!("answer={answer}&on=yes"),
+        ),
+        (
+            format!("/questions/{id}/state"),
+            "state=resolved".to_string(),
+        ),
+        (format!("/questions/{id}/draft"), "owner=asker".to_string()),
+    ] {
+        let resp = crate::support::send(&app, post(&uri, body)).await;
+        assert_eq!(resp.status, 303, "{uri}: {}", resp.text());
+    }
+    let q = accounts.question(id).expect("read").expect("there");
+    assert_eq!(
+        (q.helpful, q.state.as_str(), q.writeups.len()),
+        (1, "resolved", 1)
+    );
+    assert!(content.path().join(&q.writeups[0]).is_file());
+}
