@@ -575,6 +575,21 @@ async fn bad_questions_and_answers_get_a_clear_400() {
     )
     .await;
     assert_eq!(resp.status, 400);
+    // Answers go through the write-ups' sanitiser.
+    answer(
+        &site,
+        &mia,
+        id,
+        "<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)>",
+        false,
+    )
+    .await;
+    let html = get_as(app, &format!("/questions/{id}"), Some(&mia))
+        .await
+        .text();
+    for bad in ["<script>", "href=\"javascript", "onerror=alert(3)>"] {
+        assert!(!html.contains(bad), "{bad}: {html}");
+    }
     let resp = post_form(
         app,
         &format!("/questions/{id}/same"),
