@@ -42,6 +42,7 @@ use serde::Serialize;
 pub mod desk;
 mod names;
 mod people;
+mod questions;
 mod retention;
 mod rights;
 mod schema;
@@ -54,6 +55,9 @@ pub use desk::{
 };
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
 pub use people::{LinkPurpose, PendingLink};
+pub use questions::{
+    Answer, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion, Question, QuestionState,
+};
 pub use retention::Forgotten;
 pub use rights::{AccountData, Dated, PersonalData, Row};
 pub use schema::SCHEMA_VERSION;

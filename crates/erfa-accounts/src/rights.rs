@@ -3,7 +3,7 @@
 //! Erasing removes the account with its sessions, tokens and links, and replaces the
 //! person's name wherever a record kept it as text (the audit log, review notes, closed
 //! flags, merges) by a pseudonym, `erased-<id>`. What the person contributed — topics,
-//! comments, flags, "did not help us" reasons, submitted files — stays, tied only to an
+//! comments, questions, answers, flags, "did not help us" reasons, submitted files — stays, tied only to an
 //! account id that no longer has a name and is never given again.
 
 use rusqlite::{Connection, params};
@@ -35,6 +35,12 @@ pub struct PersonalData {
     pub topic_votes: Vec<Row>,
     /// Comments on meeting topics.
     pub topic_comments: Vec<Row>,
+    /// Questions asked of the group.
+    pub questions: Vec<Row>,
+    /// Answers given.
+    pub answers: Vec<Row>,
+    /// "We have been through this too".
+    pub question_same: Vec<Row>,
     /// Audit entries by or about the person.
     pub audit: Vec<Row>,
     /// Records that keep one of the person's names as text: review notes they wrote,
@@ -193,6 +199,39 @@ impl Accounts {
                 id,
                 &["topic", "text", "at"],
             )?,
+            questions: rows(
+                &db,
+                "SELECT id, title, situation, tried, practices, tags, named, state, hidden,
+                        created FROM questions WHERE author_id = ?1 ORDER BY created, id",
+                id,
+                &[
+                    "id",
+                    "title",
+                    "situation",
+                    "tried",
+                    "practices",
+                    "tags",
+                    "named",
+                    "state",
+                    "hidden",
+                    "created",
+                ],
+            )?,
+            answers: rows(
+                &db,
+                "SELECT id, question, body, named, meet, hidden, helpful, created FROM answers
+                 WHERE author_id = ?1 ORDER BY created, id",
+                id,
+                &[
+                    "id", "question", "body", "named", "meet", "hidden", "helpful", "created",
+                ],
+            )?,
+            question_same: rows(
+                &db,
+                "SELECT question, at FROM question_same WHERE account_id = ?1 ORDER BY at",
+                id,
+                &["question", "at"],
+            )?,
             audit: rows(
                 &db,
                 "SELECT at, actor, action, target FROM audit
@@ -298,7 +337,7 @@ impl Accounts {
 mod tests {
     use super::*;
     use crate::tests::accounts;
-    use crate::{NewTopic, Role, Signal};
+    use crate::{NewAnswer, NewQuestion, NewTopic, Role, Signal};
 
     const PASSWORD: &str = "a long enough password";
 
@@ -334,7 +373,40 @@ mod tests {
         accounts
             .add_change_request("change/cab", "annemette", "Say more.", None)
             .expect("note");
+        let question = accounts
+            .ask_question(
+                &actor,
+                NewQuestion {
+                    title: "Who runs problem management alone?",
+                    situation: "One person.",
+                    tried: "",
+                    practices: &[],
+                    tags: &[],
+                    named: true,
+                },
+            )
+            .expect("question");
+        accounts
+            .answer_question(
+                question,
+                &actor,
+                NewAnswer {
+                    body: "We pair up.",
+                    named: true,
+                    meet: true,
+                },
+            )
+            .expect("answer");
+        accounts
+            .question_same(question, ann.id, true)
+            .expect("same");
         let data = accounts.personal_data(&ann).expect("export");
+        assert_eq!(
+            data.questions[0]["title"],
+            "Who runs problem management alone?"
+        );
+        assert_eq!(data.answers[0]["body"], "We pair up.");
+        assert_eq!(data.question_same.len(), 1);
         assert_eq!(data.account.name, "annemette");
         assert_eq!(data.signals.len(), 1);
         assert_eq!(data.not_helped[0]["reason"], "Too big for us.");
@@ -370,6 +442,15 @@ mod tests {
         assert_eq!(
             (topic.title.as_str(), topic.author.as_deref()),
             ("CAB light", None)
+        );
+        let kept = accounts.question(question).expect("read").expect("kept");
+        assert_eq!((kept.author.as_deref(), kept.answers), (None, 1));
+        assert!(
+            accounts
+                .answers(Some(question))
+                .expect("answers")
+                .iter()
+                .all(|a| a.author.is_none())
         );
         drop(accounts);
         let bytes = std::fs::read(dir.path().join(crate::DB_FILE)).expect("the file");

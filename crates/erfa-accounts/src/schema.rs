@@ -57,6 +57,10 @@ const MIGRATIONS: &[Migration] = &[
         what: "members can say a write-up did not help them",
         run: not_helped,
     },
+    Migration {
+        what: "members ask the group and answer from experience",
+        run: questions,
+    },
 ];
 
 /// The schema version this erfa writes (`PRAGMA user_version`).
@@ -494,6 +498,56 @@ fn not_helped(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Version 7: questions, answers, "we have been through this too", and the write-ups a
+/// thread became. Account ids have no foreign key: a removed account's questions and
+/// answers stay, without a name.
+fn questions(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE questions (
+             id INTEGER PRIMARY KEY,
+             title TEXT NOT NULL,
+             situation TEXT NOT NULL,
+             tried TEXT NOT NULL,
+             practices TEXT NOT NULL,
+             tags TEXT NOT NULL,
+             author_id INTEGER NOT NULL,
+             named INTEGER NOT NULL,
+             state TEXT NOT NULL DEFAULT 'open',
+             hidden INTEGER NOT NULL DEFAULT 0,
+             created INTEGER NOT NULL,
+             updated INTEGER NOT NULL
+         );
+         CREATE INDEX questions_by_author ON questions (author_id);
+         CREATE TABLE answers (
+             id INTEGER PRIMARY KEY,
+             question INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+             author_id INTEGER NOT NULL,
+             named INTEGER NOT NULL,
+             body TEXT NOT NULL,
+             meet INTEGER NOT NULL,
+             hidden INTEGER NOT NULL DEFAULT 0,
+             helpful INTEGER NOT NULL DEFAULT 0,
+             created INTEGER NOT NULL,
+             updated INTEGER NOT NULL
+         );
+         CREATE INDEX answers_by_question ON answers (question);
+         CREATE INDEX answers_by_author ON answers (author_id);
+         CREATE TABLE question_same (
+             question INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+             account_id INTEGER NOT NULL,
+             at INTEGER NOT NULL,
+             PRIMARY KEY (question, account_id)
+         );
+         CREATE TABLE question_writeups (
+             question INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+             path TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             PRIMARY KEY (question, path)
+         );",
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -700,7 +754,8 @@ mod tests {
         let previous = SCHEMA_VERSION - 1;
         let db = Connection::open(dir.path().join(DB_FILE)).expect("db");
         db.execute_batch(&format!(
-            "DROP TABLE not_helped; PRAGMA user_version = {previous};
+            "DROP TABLE question_writeups; DROP TABLE question_same; DROP TABLE answers;
+             DROP TABLE questions; PRAGMA user_version = {previous};
              INSERT INTO audit (at, actor, action, target) VALUES (1, 'local', 'kept', 'x');"
         ))
         .expect("previous version");
@@ -718,10 +773,10 @@ mod tests {
             .query_row("SELECT action FROM audit", [], |r| r.get(0))
             .expect("row");
         assert_eq!(kept, "kept");
-        // The newest migration's table (schema 6) is not in the copy.
+        // The newest migration's table (schema 7) is not in the copy.
         let newest: i64 = old
             .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'not_helped'",
+                "SELECT count(*) FROM sqlite_master WHERE name = 'questions'",
                 [],
                 |r| r.get(0),
             )

@@ -28,6 +28,7 @@ pub mod eval;
 pub mod export;
 pub mod index;
 pub mod search;
+pub mod side;
 #[cfg(test)]
 mod testing;
 

@@ -15,6 +15,9 @@ use utoipa::{OpenApi, ToSchema};
 use crate::access::{Access, Viewer};
 use crate::error::{AppError, ErrorBody, ErrorDetail};
 use crate::query::{HitJson, SnippetJson};
+use crate::questions::api::{
+    AnswerJson, QuestionJson, QuestionsResponse, SimilarResponse, ThreadResponse,
+};
 use crate::route::Route;
 use crate::search::api::{
     FacetValueJson, FacetsResponse, SearchResponse, SuggestResponse, SuggestionJson,
@@ -249,6 +252,9 @@ async fn openapi_json() -> Response {
         crate::writeup::api::writeup,
         crate::writeup::api::related_doc,
         crate::search::api::suggest,
+        crate::questions::api::search,
+        crate::questions::api::thread,
+        crate::questions::api::similar_json,
         health,
         openapi_json
     ),
@@ -262,6 +268,12 @@ async fn openapi_json() -> Response {
         RelatedResponse,
         SuggestResponse,
         SuggestionJson,
+        QuestionsResponse,
+        QuestionJson,
+        ThreadResponse,
+        AnswerJson,
+        SimilarResponse,
+        crate::questions::Similar,
         HealthResponse,
         IndexFigures,
         ErrorBody,

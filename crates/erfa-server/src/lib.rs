@@ -48,6 +48,7 @@ mod meetings; // the meetings list as pages show it
 mod metrics; // /metrics: requests, latencies, search, index and watcher figures
 mod page; // the page frame: Ctx, Layout, rendering, error pages
 mod query; // search parameters, search page URLs, a hit as JSON
+mod question_index; // the members' questions as a side index, and their label as hits
 pub mod render; // Markdown to sanitised HTML
 mod request_id; // an id per request, in its log span and the X-Request-Id header
 mod route; // the Route type, the router built from the table, refusals
@@ -63,6 +64,7 @@ mod api; // the OpenAPI document and /api/health
 pub mod auth; // logging in and out
 mod desk; // the facilitator's desk under /admin, and the digest
 mod people; // accounts, one-time links, the people page
+mod questions; // ask the group: questions, answers, helpful marks, drafts from threads
 mod search; // the search page, browse, feeds, the search API
 mod share; // sharing an experience, "My write-ups"
 mod topics; // meeting topics: proposals, votes, comments, decisions
@@ -156,6 +158,7 @@ fn all_routes() -> Vec<Route> {
         "Prometheus metrics: requests by route pattern and status, latencies, searches, the index and the watcher; never a query or a name",
         metrics::metrics,
     ));
+    routes.extend(questions::routes());
     routes
 }
 

@@ -160,6 +160,9 @@ pub struct AppState {
     pub(crate) history: Option<Arc<crate::history::History>>,
     /// What `/metrics` reports.
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    /// The members' questions and answers as a side index in memory, built from
+    /// `state.db` when first needed and updated after each change (see `questions`).
+    pub(crate) questions_index: Arc<std::sync::OnceLock<Arc<erfa_index::side::SideIndex>>>,
 }
 
 /// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
@@ -193,6 +196,7 @@ impl AppState {
             meetings: Arc::new(crate::meetings::Cache::default()),
             history: crate::history::History::open(&config.content_dir).map(Arc::new),
             metrics: Arc::new(crate::metrics::Metrics::new()),
+            questions_index: Arc::new(std::sync::OnceLock::new()),
             config: Arc::new(config),
         }
     }

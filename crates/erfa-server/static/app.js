@@ -158,7 +158,8 @@
     } else if (note) {
       note.hidden = true;
     }
-    ['empty'].forEach(function (id) {
+    // The questions beside the write-ups matched the query the page was loaded with.
+    ['empty', 'question-hits'].forEach(function (id) {
       var el = document.getElementById(id);
       if (el) el.hidden = true;
     });
@@ -310,5 +311,70 @@
         window.setTimeout(function () { button.textContent = label; }, 2000);
       });
     });
+  });
+})();
+
+// Asking the group: the write-ups and earlier questions like the one being typed follow
+// the typing (debounced, through POST /api/questions/similar). Without this the "Find
+// similar write-ups" button does the same with a page load.
+(function () {
+  'use strict';
+  var form = document.getElementById('question-form');
+  var section = document.getElementById('question-similar');
+  if (!form || !section || !window.fetch || !window.FormData || !window.URLSearchParams) return;
+  var writeups = document.getElementById('question-similar-writeups');
+  var questions = document.getElementById('question-similar-questions');
+  var none = document.getElementById('question-similar-none');
+  var timer = null;
+  var sequence = 0;
+
+  function list(target, items) {
+    target.replaceChildren.apply(target, items.map(function (item) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = item.href;
+      a.textContent = item.title;
+      var detail = document.createElement('span');
+      detail.className = 'related-detail';
+      detail.textContent = item.label;
+      li.appendChild(a);
+      li.appendChild(detail);
+      return li;
+    }));
+    var box = document.getElementById(target.id + '-box');
+    if (box) box.hidden = items.length === 0;
+  }
+
+  function update() {
+    var mine = ++sequence;
+    var params = new URLSearchParams();
+    ['title', 'situation', 'tried'].forEach(function (name) {
+      var field = form.elements[name];
+      if (field) params.append(name, field.value);
+    });
+    if (!params.get('title').trim() && !params.get('situation').trim()) return;
+    fetch(form.dataset.similar, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      credentials: 'same-origin',
+      body: params.toString()
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error('similar failed: ' + response.status);
+        return response.json();
+      })
+      .then(function (result) {
+        if (mine !== sequence) return;
+        list(writeups, result.writeups || []);
+        list(questions, result.questions || []);
+        none.hidden = (result.writeups || []).length + (result.questions || []).length > 0;
+        section.hidden = false;
+      })
+      .catch(function () { /* the button still works */ });
+  }
+
+  form.addEventListener('input', function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(update, 500);
   });
 })();

@@ -26,7 +26,32 @@ struct DashboardTemplate {
     activity: Vec<ActivityView>,
     /// Published write-ups many members saw too, not validated yet: (slug, title, count).
     to_validate: Vec<(String, String, u64)>,
+    /// Open questions nobody has answered for [`UNANSWERED_DAYS`]: (id, title, asked).
+    unanswered: Vec<(i64, String, String)>,
+    unanswered_words: &'static Unanswered,
 }
+
+/// After how many days without an answer an open question is listed on the desk.
+const UNANSWERED_DAYS: i64 = 14;
+
+/// The words of the desk's list of unanswered questions.
+struct Unanswered {
+    heading: &'static str,
+    text: &'static str,
+    asked: &'static str,
+}
+
+const UNANSWERED_EN: Unanswered = Unanswered {
+    heading: "Questions nobody has answered",
+    text: "Open questions without an answer for 14 days or more. Perhaps someone you know has been through this, or it belongs on the next meeting's agenda.",
+    asked: "asked",
+};
+
+const UNANSWERED_DA: Unanswered = Unanswered {
+    heading: "Spørgsmål, ingen har svaret på",
+    text: "Åbne spørgsmål uden svar i 14 dage eller mere. Måske kender du en, der har været igennem det, eller det hører til på næste mødes dagsorden.",
+    asked: "spurgt",
+};
 
 /// The counts behind the attention list.
 struct Counts {
@@ -75,6 +100,15 @@ pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
             }
             None => Vec::new(),
         };
+        let unanswered: Vec<(i64, String, String)> = match &s.accounts {
+            Some(a) => a
+                .unanswered_questions(UNANSWERED_DAYS * 24 * 60 * 60)
+                .map_err(AppError::from)?
+                .into_iter()
+                .map(|q| (q.id, q.title, crate::clock::danish_minute(q.created)))
+                .collect(),
+            None => Vec::new(),
+        };
         let (flags, zero_topics, activity) = match &s.accounts {
             Some(a) => (
                 a.flags(Some(FlagState::Open))
@@ -95,10 +129,10 @@ pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
             flags,
             zero_topics,
         };
-        Ok((counts, activity, to_validate))
+        Ok((counts, activity, to_validate, unanswered))
     })
     .await?;
-    let (counts, activity, to_validate) = counts;
+    let (counts, activity, to_validate, unanswered) = counts;
     let lang = ctx.lang;
     let t = lang.t();
     let template = DashboardTemplate {
@@ -114,6 +148,11 @@ pub(super) async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
             })
             .collect(),
         to_validate,
+        unanswered,
+        unanswered_words: match lang {
+            i18n::Lang::Da => &UNANSWERED_DA,
+            i18n::Lang::En => &UNANSWERED_EN,
+        },
     };
     render(&template, StatusCode::OK)
 }

@@ -80,6 +80,66 @@ struct SearchTemplate {
     pages: Vec<PageLink>,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// Questions members asked that match, for members and up (never anonymous visitors).
+    questions: Option<QuestionsView>,
+}
+
+/// The questions beside the write-ups: their own kind of hit, and the filter to them.
+struct QuestionsView {
+    heading: &'static str,
+    /// (href, title, "Question — 3 answers, resolved", snippet HTML).
+    hits: Vec<(String, String, String, String)>,
+    all_href: String,
+    all_label: &'static str,
+}
+
+/// How many matching questions the search page lists.
+const QUESTIONS_SHOWN: usize = 3;
+
+/// The questions that match `q`, for a viewer who may read them; `None` for anyone else,
+/// without accounts, or when none match. A failure is logged and leaves the write-ups
+/// alone.
+async fn questions(ctx: &Ctx, q: &str) -> Option<QuestionsView> {
+    if q.trim().is_empty()
+        || ctx.viewer.rank < crate::access::Rank::Member
+        || ctx.state.accounts.is_none()
+    {
+        return None;
+    }
+    let text = q.to_string();
+    let found = match ctx
+        .state
+        .blocking(move |s| crate::question_index::search(s, &text, QUESTIONS_SHOWN))
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(cause = %e, "questions could not be searched");
+            return None;
+        }
+    };
+    if found.hits.is_empty() {
+        return None;
+    }
+    let labels = crate::question_index::Labels::of(ctx.lang);
+    let encoded: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    Some(QuestionsView {
+        heading: labels.found,
+        hits: found
+            .hits
+            .iter()
+            .map(|(question, snippet)| {
+                (
+                    format!("/questions/{}", question.id),
+                    question.title.clone(),
+                    labels.hit(question),
+                    crate::query::snippet_html(snippet),
+                )
+            })
+            .collect(),
+        all_href: format!("/questions?q={encoded}"),
+        all_label: labels.all,
+    })
 }
 
 fn hidden_fields(params: &SearchParams) -> Vec<(String, String)> {
@@ -164,6 +224,11 @@ pub(super) async fn search(
         empty_view(lang, &params, &results, &active, section, everything)
     });
     let (section_options, sort_options) = switches(t, &params, section, sort);
+    let questions = if first_page {
+        questions(&ctx, &q).await
+    } else {
+        None
+    };
     let template = SearchTemplate {
         layout: ctx.layout(
             if has_query {
@@ -207,6 +272,7 @@ pub(super) async fn search(
         pages: pages.links,
         prev_href: pages.prev_href,
         next_href: pages.next_href,
+        questions,
     };
     html(&template)
 }

@@ -1487,3 +1487,186 @@ async fn members_propose_and_vote_on_topics_and_the_facilitator_puts_one_on_the_
     assert_accessible(c, "meetings in Danish").await;
     screenshots_at_both_widths(c, "meetings-da").await;
 }
+
+/// Types `text` into the field with `id`.
+async fn type_into(client: &Client, id: &str, text: &str) {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .send_keys(text)
+        .await
+        .expect("typed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_ask_answer_and_a_thread_becomes_a_write_up_in_review() {
+    let site = crate::auth::site_with(&crate::auth::sample_files(), false, true, |_| {});
+    let accounts = site.accounts.clone();
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+
+    // A member asks; the write-up about the same problem shows up while they type.
+    as_user(c, base, "mia", "/questions").await;
+    wait_for_path(c, "/questions").await;
+    assert_accessible(c, "questions without any").await;
+    click_css(c, "a[href='/questions/ask']").await;
+    wait_for_path(c, "/questions/ask").await;
+    type_into(c, "q-title", "How small can a change advisory board be?").await;
+    type_into(
+        c,
+        "q-situation",
+        "We are five people in IT and copied the CAB of a bank. Every change waits a week.",
+    )
+    .await;
+    wait_for("similar write-ups while typing", || async {
+        c.find(Locator::Css(
+            "#question-similar-writeups a[href='/w/change/cab-copied']",
+        ))
+        .await
+        .is_ok()
+    })
+    .await;
+    assert_accessible(c, "asking with similar write-ups").await;
+    js(
+        c,
+        "document.getElementById('q-situation').scrollIntoView(); return true",
+    )
+    .await;
+    screenshots_at_both_widths(c, "question-ask-en").await;
+    click_css(c, "button[value='ask']").await;
+    wait_for("the question", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Your question is posted."))
+    })
+    .await;
+    let id = accounts.questions().expect("questions")[0].id;
+
+    // Two members answer; one named, one not.
+    for (name, text, named) in [
+        (
+            "carl",
+            "We made standard changes the rule; the CAB meets only for the rest.",
+            true,
+        ),
+        (
+            "target",
+            "We never had a CAB; a weekly change review is enough.",
+            false,
+        ),
+    ] {
+        as_user(c, base, name, &format!("/questions/{id}")).await;
+        type_into(c, "answer-body", text).await;
+        if named {
+            click_css(c, "input[name='named']").await;
+        }
+        click_css(c, "form[action$='/answers'] button").await;
+        wait_for("the answer shown", || async {
+            c.source().await.is_ok_and(|s| s.contains(text))
+        })
+        .await;
+    }
+    assert_accessible(c, "a thread with answers").await;
+
+    // The asker marks the helpful answer, resolves, and turns the thread into a draft.
+    as_user(c, base, "mia", &format!("/questions/{id}")).await;
+    let answers = accounts.answers(Some(id)).expect("answers");
+    let helpful = answers
+        .iter()
+        .find(|a| a.body.starts_with("We made standard changes"))
+        .expect("carl's")
+        .id;
+    click_css(
+        c,
+        &format!("#answer-{helpful} form[action$='/helpful'] button"),
+    )
+    .await;
+    wait_for("marked", || async {
+        accounts
+            .answer(helpful)
+            .ok()
+            .flatten()
+            .is_some_and(|a| a.helpful)
+    })
+    .await;
+    click_css(c, "form[action$='/state'] button").await;
+    wait_for("resolved", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Question — 2 answers, resolved"))
+    })
+    .await;
+    assert_accessible(c, "a resolved thread").await;
+    screenshots_at_both_widths(c, "question-thread-en").await;
+    click_css(c, "form[action$='/draft'] button").await;
+    wait_for("the draft", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("The draft write-up is made"))
+    })
+    .await;
+    let path = accounts
+        .question(id)
+        .expect("read")
+        .expect("there")
+        .writeups[0]
+        .clone();
+    let slug = path.trim_end_matches(".md").to_string();
+
+    // The facilitator finds it in the review queue.
+    as_user(c, base, "fran", "/admin/review").await;
+    wait_for("the draft in review", || async {
+        c.source().await.is_ok_and(|s| s.contains(&slug))
+    })
+    .await;
+    c.goto(&format!("{base}/questions/{id}"))
+        .await
+        .expect("thread");
+    wait_for("the facilitator's view", || async {
+        c.source().await.is_ok_and(|s| s.contains("Asked by mia"))
+    })
+    .await;
+
+    // A member's search lists the question as its own kind beside the write-ups.
+    as_user(c, base, "target", "/?q=advisory+board").await;
+    wait_for("the question among the hits", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Question — 2 answers, resolved"))
+    })
+    .await;
+    assert_accessible(c, "search with questions").await;
+    screenshots_at_both_widths(c, "search-questions-en").await;
+
+    // In Danish.
+    c.goto(&format!("{base}/questions/{id}"))
+        .await
+        .expect("thread");
+    c.goto(&format!("{base}/lang/da?next=/questions/{id}"))
+        .await
+        .expect("Danish");
+    wait_for("Danish", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("Spørgsmål — 2 svar, løst"))
+    })
+    .await;
+    assert!(
+        !c.source().await.expect("source").contains("mia"),
+        "an anonymous asker's name is not shown to members"
+    );
+    assert_accessible(c, "a thread in Danish").await;
+    screenshots_at_both_widths(c, "question-thread-da").await;
+    c.goto(&format!("{base}/questions")).await.expect("list");
+    wait_for("the list", || async {
+        c.source().await.is_ok_and(|s| s.contains("Spørg gruppen"))
+    })
+    .await;
+    assert_accessible(c, "the questions in Danish").await;
+    screenshots_at_both_widths(c, "questions-da").await;
+}

@@ -377,3 +377,233 @@ async fn a_submission_s_page_is_for_its_author_until_published() {
     let gone = crate::auth::get_as(app, "/w/submissions/carls-lesson", Some(&author)).await;
     assert_eq!(gone.status, 404);
 }
+
+// ---------------------------------------------------------------------------------------
+// Ask the group: questions and answers are members-only, always.
+
+/// Asks questions and answers them with canary words in every field, named and
+/// anonymous; the ids.
+async fn ask_with_canaries(site: &Site) -> Vec<i64> {
+    use crate::auth::{login, post_form};
+    use crate::support::enc;
+    let (mia, carl) = (
+        login(&site.router, "mia").await,
+        login(&site.router, "carl").await,
+    );
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let named = if i % 2 == 0 { "&named=yes" } else { "" };
+        let body = format!(
+            "title={}&situation={}&tried={}&practices=change-enablement&tags={}{named}",
+            enc(&format!("zqxq{i}titlecanary change board cab")),
+            enc(&format!(
+                "Our zqxq{i}situationcanary incident swarming at Zqxorgcanary Kommune."
+            )),
+            enc(&format!("zqxq{i}triedcanary weekly review")),
+            enc(&format!("zqxq{i}tagcanary, cab")),
+        );
+        let resp = post_form(&site.router, "/questions", &body, Some(&mia)).await;
+        assert_eq!(resp.status, 303, "{}", resp.text());
+        let id: i64 = resp
+            .header("location")
+            .trim_start_matches("/questions/")
+            .trim_end_matches("?done=asked")
+            .parse()
+            .expect("an id");
+        let answer = format!(
+            "body={}{named}&meet=yes",
+            enc(&format!("We zqxa{i}answercanary changed the change board."))
+        );
+        let resp = post_form(
+            &site.router,
+            &format!("/questions/{id}/answers"),
+            &answer,
+            Some(&carl),
+        )
+        .await;
+        assert_eq!(resp.status, 303, "{}", resp.text());
+        ids.push(id);
+    }
+    ids
+}
+
+/// What anonymous visitors could try: the questions' own routes, and every place a
+/// write-up's text reaches them (search, suggestions, facets, feeds, related write-ups).
+fn question_probes(ids: &[i64]) -> Vec<String> {
+    let mut uris: Vec<String> = [
+        "/",
+        "/browse",
+        "/feed.atom",
+        "/opensearch.xml",
+        "/api/facets",
+        "/api/openapi.json",
+        "/questions",
+        "/questions/ask",
+        "/questions?q=cab",
+        "/api/questions",
+        "/api/questions?q=change+board",
+        "/?q=cab",
+        "/?q=change+board",
+        "/?q=kommune",
+        "/api/search?q=change+board&per_page=100",
+        "/api/search?q=zqx",
+        "/api/search?q=",
+        "/api/suggest?q=zq",
+        "/api/suggest?q=ch",
+        "/api/facets?q=cab",
+        "/api/writeups/change/cab-copied/related",
+        "/w/change/cab-copied",
+    ]
+    .map(String::from)
+    .to_vec();
+    for id in ids.iter().chain(&[999]) {
+        uris.push(format!("/questions/{id}"));
+        uris.push(format!("/api/questions/{id}"));
+    }
+    for i in 0..6 {
+        for word in [
+            format!("zqxq{i}titlecanary"),
+            format!("zqxq{i}situationcanary"),
+            format!("zqxa{i}answercanary"),
+        ] {
+            uris.push(format!("/?q={word}"));
+            uris.push(format!("/api/search?q={word}"));
+            uris.push(format!("/api/suggest?q={}", &word[..6]));
+            uris.push(format!("/api/questions?q={word}"));
+        }
+        uris.push(format!("/?tags=zqxq{i}tagcanary"));
+        uris.push(format!("/api/facets?tags=zqxq{i}tagcanary"));
+    }
+    uris
+}
+
+/// A canary (or a name of someone who asked) in `text` that the request did not name.
+fn leaked(uri: &str, text: &str) -> Option<String> {
+    let mut lower = text.to_lowercase();
+    for word in uri
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.starts_with("zqx"))
+    {
+        lower = lower.replace(word, "");
+    }
+    ["canary", "zqx"]
+        .iter()
+        .find_map(|needle| lower.find(needle))
+        .map(|at| lower[at.saturating_sub(30)..(at + 20).min(lower.len())].to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_and_answers_never_reach_anonymous_visitors() {
+    for public_access in [true, false] {
+        let site = site(&owned(sample()), public_access);
+        let ids = ask_with_canaries(&site).await;
+        // The members-only answers to compare with: a page, and a question that does
+        // not exist.
+        let page = get_as(&site.router, "/meetings", None).await;
+        let api = get_as(&site.router, "/api/questions/999", None).await;
+        for uri in question_probes(&ids) {
+            let resp = get_as(&site.router, &uri, None).await;
+            assert!(resp.status != 500, "{uri}");
+            if let Some(found) = leaked(&uri, &resp.text()) {
+                panic!("{uri} (public access {public_access}) leaks: …{found}…");
+            }
+            for (name, value) in &resp.headers {
+                let value = value.to_str().unwrap_or("");
+                if name != "location" {
+                    assert!(leaked(&uri, value).is_none(), "{uri}: {name}: {value}");
+                }
+            }
+            if uri.starts_with("/questions") {
+                assert_eq!(resp.status, page.status, "{uri}: a members-only page");
+            }
+            if uri.starts_with("/api/questions") {
+                assert_eq!(
+                    (resp.status, resp.text()),
+                    (api.status, api.text()),
+                    "{uri}: the same as a question that does not exist"
+                );
+            }
+        }
+        // Nothing of them is in the content folder, so no index, feed or export of
+        // write-ups can hold them.
+        for entry in walk(site.content.path()) {
+            let bytes = std::fs::read(&entry).expect("a file");
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("canary"),
+                "{}",
+                entry.display()
+            );
+        }
+        // The control: members find them.
+        let token = site
+            .accounts
+            .create_token(
+                &site.accounts.require("target").expect("a member"),
+                TokenKind::Api,
+            )
+            .expect("token");
+        let resp = get_bearer(&site.router, "/api/questions?q=zqxa3answercanary", &token).await;
+        assert_eq!(resp.json()["questions"][0]["id"], ids[3], "{}", resp.text());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_about_write_ups_are_byte_identical_with_and_without_questions() {
+    let with = site(&owned(sample()), true);
+    let without = site(&owned(sample()), true);
+    let ids = ask_with_canaries(&with).await;
+    let tokens = [&with, &without].map(|s| {
+        s.accounts
+            .create_token(&s.accounts.require("mia").expect("mia"), TokenKind::Api)
+            .expect("token")
+    });
+    let mut probes = question_probes(&ids);
+    // Write-up answers a member gets: questions never move their scores, suggestions or
+    // facets.
+    let member_probes: Vec<String> = [
+        "/api/search?q=change+board&per_page=100",
+        "/api/search?q=incident+swarming",
+        "/api/search?q=chnage",
+        "/api/search?q=kommune",
+        "/api/suggest?q=ch",
+        "/api/suggest?q=zq",
+        "/api/facets?q=cab",
+        "/api/writeups/change/cab-copied/related",
+    ]
+    .map(String::from)
+    .to_vec();
+    probes.retain(|uri| !uri.contains("/questions"));
+    for uri in &probes {
+        let a = get_as(&with.router, uri, None).await;
+        let b = get_as(&without.router, uri, None).await;
+        assert_eq!(a.status, b.status, "{uri}");
+        assert_eq!(
+            a.text(),
+            b.text(),
+            "{uri}: an anonymous answer depends on questions"
+        );
+    }
+    for uri in &member_probes {
+        let a = get_bearer(&with.router, uri, &tokens[0]).await;
+        let b = get_bearer(&without.router, uri, &tokens[1]).await;
+        assert_eq!(a.status, b.status, "{uri}");
+        assert_eq!(
+            a.text(),
+            b.text(),
+            "{uri}: a member's write-up answer depends on questions"
+        );
+    }
+}

@@ -10,6 +10,7 @@ mod history;
 mod observe;
 mod openapi;
 mod people;
+mod questions;
 mod routes;
 mod security;
 mod submit;
