@@ -303,6 +303,21 @@ pub fn activity(lang: Lang, action: &str) -> Option<&'static str> {
         "confidence.validated" => ("marked validated:", "markerede som valideret:"),
         "confidence.not-validated" => ("marked not validated:", "markerede som ikke valideret:"),
         "confidence.wip" => ("marked work in progress:", "markerede som under arbejde:"),
+        "question.ask" => ("asked the group:", "spurgte gruppen:"),
+        "question.answer" => ("answered", "svarede på"),
+        "question.open" => ("opened again:", "åbnede igen:"),
+        "question.resolved" => ("marked resolved:", "markerede som løst:"),
+        "question.closed" => ("closed", "lukkede"),
+        "question.edit" => ("edited", "redigerede"),
+        "question.hide" => ("hid", "skjulte"),
+        "question.show" => ("showed again:", "viste igen:"),
+        "question.writeup" => (
+            "turned a thread into a draft:",
+            "gjorde en tråd til et udkast:",
+        ),
+        "answer.edit" => ("edited", "redigerede"),
+        "answer.hide" => ("hid", "skjulte"),
+        "answer.show" => ("showed again:", "viste igen:"),
         _ => return None,
     };
     Some(match lang {

@@ -10,6 +10,7 @@
 
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::{Actor, Answer, Question};
+use erfa_index::markdown::Section;
 use erfa_index::yaml;
 use serde::Deserialize;
 
@@ -18,6 +19,7 @@ use super::view::{Viewer, actor};
 use super::words::Words;
 use crate::error::AppError;
 use crate::extract::{Form, Path};
+use crate::i18n::Lang;
 use crate::page::Ctx;
 use crate::state::SUBMISSIONS;
 
@@ -28,8 +30,13 @@ pub(super) struct DraftForm {
     owner: String,
 }
 
-/// The write-up's text.
-pub(super) fn writeup_text(q: &Question, helpful: &[&Answer], today: &str) -> String {
+/// The write-up's text, with the headings and the note on its source in `lang` (the
+/// language of the person who makes the draft, also its `language`).
+pub(super) fn writeup_text(q: &Question, helpful: &[&Answer], today: &str, lang: Lang) -> String {
+    let heading = |section: Section| match lang {
+        Lang::Da => section.heading_da(),
+        Lang::En => section.heading_en(),
+    };
     let mut entries: Vec<(&str, String)> = vec![
         ("title", yaml::scalar(&q.title)),
         ("kind", "lesson".to_string()),
@@ -40,31 +47,38 @@ pub(super) fn writeup_text(q: &Question, helpful: &[&Answer], today: &str) -> St
     if !q.tags.is_empty() {
         entries.push(("tags", yaml::list(&q.tags)));
     }
+    entries.push(("language", lang.code().to_string()));
     entries.push(("date", yaml::date(today)));
     entries.push(("status", "review".to_string()));
     entries.push(("visibility", "members".to_string()));
     let mut text = yaml::block(&entries);
-    text.push_str("\n## Problem\n\n");
+    let source = match lang {
+        Lang::Da => "Spørgsmålet [{title}](/questions/{id}) i Spørg gruppen.",
+        Lang::En => "The question [{title}](/questions/{id}) in Ask the group.",
+    };
+    text.push('\n');
+    text.push_str(
+        &source
+            .replace("{title}", &q.title.replace(['[', ']'], ""))
+            .replace("{id}", &q.id.to_string()),
+    );
+    text.push('\n');
+    text.push_str(&format!("\n## {}\n\n", heading(Section::Problem)));
     text.push_str(q.situation.trim());
-    text.push_str("\n\n## Context\n\n");
+    text.push_str(&format!("\n\n## {}\n\n", heading(Section::Context)));
     text.push_str(q.tried.trim());
-    text.push_str("\n\n## What happened\n\n");
+    text.push_str(&format!("\n\n## {}\n\n", heading(Section::WhatHappened)));
     for a in helpful {
         text.push_str(a.body.trim());
         text.push_str("\n\n");
     }
-    text.push_str("## Lesson learned\n\n");
+    text.push_str(&format!("## {}\n\n", heading(Section::Lesson)));
     for a in helpful {
         let first = a.body.trim().split("\n\n").next().unwrap_or_default();
         text.push_str("- ");
         text.push_str(&first.replace('\n', " "));
         text.push('\n');
     }
-    text.push_str(&format!(
-        "\n## Source\n\nThe question [{}](/questions/{}) in Ask the group.\n",
-        q.title.replace(['[', ']'], ""),
-        q.id
-    ));
     text
 }
 
@@ -75,6 +89,7 @@ pub(super) async fn make_draft(
     Form(form): Form<DraftForm>,
 ) -> Result<Response, AppError> {
     let w = Words::of(ctx.lang);
+    let lang = ctx.lang;
     let by = actor(&ctx)?;
     let viewer = Viewer::of(&ctx)?;
     ctx.state
@@ -116,7 +131,7 @@ pub(super) async fn make_draft(
                     .ok_or_else(|| AppError::bad_request("bad_owner", w.err_owner))?;
                 Actor { id: owner_id, name }
             };
-            let text = writeup_text(&q, &helpful, &crate::clock::danish_today());
+            let text = writeup_text(&q, &helpful, &crate::clock::danish_today(), lang);
             let base = {
                 let mut base = erfa_index::template::slug_from_title(&q.title);
                 let room = erfa_index::template::MAX_SLUG_CHARS - "-10000".len();
@@ -185,7 +200,7 @@ mod tests {
             helpful: true,
             created: 0,
         };
-        let text = writeup_text(&q, &[&a], "2026-12-04");
+        let text = writeup_text(&q, &[&a], "2026-12-04", Lang::En);
         let parsed = erfa_index::Document::parse("submissions/cab.md", &text);
         let doc = parsed.document.expect("valid");
         assert_eq!(doc.front.title, q.title);
@@ -198,5 +213,22 @@ mod tests {
         assert!(lesson.contains("We use standard changes."), "{lesson}");
         assert!(!text.contains("asker name") && !text.contains("answer name"));
         assert!(text.contains("(/questions/3)"));
+        assert!(
+            !lesson.contains("/questions/3"),
+            "the source note is no lesson"
+        );
+
+        // Made from the Danish interface: Danish headings, `language: da`.
+        let text = writeup_text(&q, &[&a], "2026-12-04", Lang::Da);
+        let doc = erfa_index::Document::parse("submissions/cab.md", &text)
+            .document
+            .expect("valid");
+        assert_eq!(doc.front.language.map(|l| l.as_str()), Some("da"));
+        assert!(text.contains("## Læring\n") && text.contains("i Spørg gruppen."));
+        assert!(
+            doc.sections
+                .get(erfa_index::markdown::Section::Problem)
+                .is_some()
+        );
     }
 }
