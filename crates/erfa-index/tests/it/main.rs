@@ -10,3 +10,4 @@ mod regressions;
 mod result_shape;
 mod tiers;
 mod tree;
+mod typing;
