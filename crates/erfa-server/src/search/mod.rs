@@ -9,6 +9,7 @@ pub(crate) mod api;
 mod browse;
 mod feed;
 mod page;
+mod words;
 
 use erfa_index::Hit;
 

@@ -13,6 +13,7 @@ use crate::page::{Ctx, Layout, html};
 use crate::query::{SearchParams, search_href};
 
 use super::HitView;
+use super::words::{Words, words};
 
 struct FacetValueView {
     /// The value as indexed, for ordering.
@@ -28,6 +29,8 @@ struct FacetView {
     label: &'static str,
     shown: Vec<FacetValueView>,
     more: Vec<FacetValueView>,
+    /// "Show 4 more".
+    more_label: String,
 }
 
 struct Chip {
@@ -55,6 +58,9 @@ struct EmptyView {
     did_you_mean: Option<(String, String)>,
     drop: Vec<Chip>,
     advice: &'static str,
+    /// Open-list values that no write-up the viewer may read has, each with the value
+    /// meant (its label and the search with it instead) when one is close.
+    unknown: Vec<(String, Option<(String, String)>)>,
 }
 
 #[derive(Template)]
@@ -69,6 +75,18 @@ struct SearchTemplate {
     summary: String,
     /// When the query as typed found nothing and its Danish spelling did, says so.
     searched_for: Option<String>,
+    /// The corrected query searched, the query as typed and the link that searches it
+    /// exactly as typed.
+    correction: Option<(String, String, String)>,
+    /// The glossary's terms searched besides the words typed, joined.
+    expanded: Option<String>,
+    /// A page past the last: what it says, and the last page's label and link.
+    past_last: Option<(String, String, String)>,
+    /// The sort switch, shown only with words to rank by.
+    show_sort: bool,
+    /// Active filters, for the drawer's button.
+    active_count: usize,
+    w: &'static Words,
     first: u64,
     hits: Vec<HitView>,
     facets: Vec<FacetView>,
@@ -116,7 +134,7 @@ pub(super) async fn search(
     let request = params.to_request(ctx.scope())?;
     let section = request.section;
     let sort = request.sort;
-    let first_page = request.page <= 1;
+    let first_page = request.page <= 1 && !request.prefix_last;
     let results: SearchResults = ctx
         .state
         .blocking(move |s| Ok(s.engine.search(&request)?))
@@ -162,11 +180,38 @@ pub(super) async fn search(
     } else {
         lang.showing(pages.first, pages.first + shown - 1, results.total)
     };
-    let empty = results.hits.is_empty().then(|| {
+    let unknown = if results.total == 0 {
+        unknown_values(&ctx, &params, list).await?
+    } else {
+        Vec::new()
+    };
+    let empty = (results.hits.is_empty() && results.total == 0).then(|| {
         let everything = !has_query && !has_filters && results.total == 0;
-        empty_view(lang, &params, &results, &active, section, everything)
+        let mut view = empty_view(lang, &params, &results, &active, section, everything);
+        view.unknown = unknown;
+        view
     });
     let (section_options, sort_options) = switches(t, &params, section, sort);
+    let w = words(lang);
+    let correction = match (&results.corrected_from, &results.searched_for) {
+        (Some(typed), Some(searched)) => {
+            let mut p = params.clone();
+            p.page = None;
+            p.prefix = None;
+            p.literal = Some("1".to_string());
+            Some((searched.clone(), typed.clone(), search_href(&p)))
+        }
+        _ => None,
+    };
+    let past_last = (results.hits.is_empty() && results.total > 0 && pages.last > 0).then(|| {
+        let mut p = params.clone();
+        p.page = Some(pages.last.to_string());
+        (
+            w.past_last_page.replace("{n}", &pages.last.to_string()),
+            w.go_to_page.replace("{n}", &pages.last.to_string()),
+            search_href(&p),
+        )
+    });
     let template = SearchTemplate {
         layout: ctx.layout(
             if has_query {
@@ -190,7 +235,14 @@ pub(super) async fn search(
         searched_for: results
             .searched_for
             .as_deref()
+            .filter(|_| results.corrected_from.is_none())
             .map(|searched| lang.searched_for(&params.q, searched)),
+        correction,
+        expanded: (!results.expanded.is_empty()).then(|| results.expanded.join(", ")),
+        past_last,
+        show_sort: has_query,
+        active_count: active.len() + usize::from(section.is_some()),
+        w,
         first: pages.first,
         facets: facet_views(lang, &params, &results, list),
         hits: results
@@ -221,6 +273,9 @@ fn changed(params: &SearchParams, change: &dyn Fn(&mut SearchParams)) -> String 
     change(&mut p);
     search_href(&p)
 }
+
+/// Values of a facet shown before "show more".
+const FACET_VALUES_SHOWN: usize = 8;
 
 /// The facets with their values and counts; selected values first, always shown.
 fn facet_views(
@@ -261,15 +316,14 @@ fn facet_views(
         if items.is_empty() {
             continue;
         }
+        // Year and meeting in their own order, newest first; the rest by count.
         if name == "meeting" {
             meetings::sort_newest_first(list, &mut items, |i| i.value.as_str());
+        } else if name == "year" {
+            items.sort_by(|a, b| b.value.cmp(&a.value));
         }
         items.sort_by_key(|i| !i.selected);
-        let limit = if name == "practices" || name == "tags" {
-            8
-        } else {
-            6
-        };
+        let limit = FACET_VALUES_SHOWN;
         let more = if items.len() > limit && !items[limit..].iter().any(|i| i.selected) {
             items.split_off(limit)
         } else {
@@ -279,6 +333,9 @@ fn facet_views(
             name,
             label: lang.facet_name(name),
             shown: items,
+            more_label: words(lang)
+                .show_more
+                .replace("{n}", &more.len().to_string()),
             more,
         });
     }
@@ -347,6 +404,8 @@ struct Pages {
     next_href: Option<String>,
     /// The number of the first hit on this page, from 1.
     first: u64,
+    /// The last page with hits (0 when there are none).
+    last: usize,
 }
 
 impl Pages {
@@ -395,6 +454,7 @@ impl Pages {
             prev_href: (page > 1 && page <= last_page + 1).then(|| page_href(page - 1)),
             next_href: (page < last_page).then(|| page_href(page + 1)),
             first: (page as u64 - 1) * per_page + 1,
+            last: last_page,
         }
     }
 }
@@ -440,7 +500,75 @@ fn empty_view(
         did_you_mean,
         drop,
         advice: t.no_results_advice,
+        unknown: Vec::new(),
     }
+}
+
+/// The open lists (tags, tools, meetings) take any value. A value that no write-up the
+/// viewer may read has is named, with the closest value that one has: the values come
+/// from the facets of the viewer's own scope, so nothing members-only reaches anyone
+/// else.
+async fn unknown_values(
+    ctx: &Ctx,
+    params: &SearchParams,
+    list: Option<&Meetings>,
+) -> Result<Vec<(String, Option<(String, String)>)>, AppError> {
+    const OPEN: [&str; 3] = ["tags", "tools", "meeting"];
+    let asked: Vec<(&'static str, String)> = params
+        .filters()
+        .into_iter()
+        .filter(|(name, _)| OPEN.contains(name))
+        .flat_map(|(name, values)| {
+            values
+                .iter()
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map(move |v| (name, v.to_string()))
+        })
+        .collect();
+    if asked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut everything = erfa_index::SearchRequest::new("", ctx.scope());
+    everything.per_page = 1;
+    everything.snippets = false;
+    everything.facet_limit = 10_000;
+    let all = ctx
+        .state
+        .blocking(move |s| Ok(s.engine.search(&everything)?))
+        .await?;
+    let lang = ctx.lang;
+    let mut out = Vec::new();
+    for (name, value) in asked {
+        let known: Vec<&str> = all
+            .facets
+            .get(name)
+            .map(|v| v.iter().map(|f| f.value.as_str()).collect())
+            .unwrap_or_default();
+        if known.contains(&value.as_str()) {
+            continue;
+        }
+        let message = words(lang)
+            .value_unknown
+            .replace("{facet}", &lang.facet_name(name).to_lowercase())
+            .replace("{value}", &value);
+        let meant = erfa_index::vocab::closest(&value, known.iter().copied())
+            .first()
+            .map(|close| {
+                let mut p = params.clone();
+                p.page = None;
+                if let Some(values) = p.filter_mut(name) {
+                    for v in values.iter_mut() {
+                        if v.trim() == value {
+                            *v = close.to_string();
+                        }
+                    }
+                }
+                (super::facet_label(lang, list, name, close), search_href(&p))
+            });
+        out.push((message, meant));
+    }
+    Ok(out)
 }
 
 /// The search URL with `value` of `facet` switched on or off, back on page 1.
