@@ -207,7 +207,11 @@ pub(super) async fn search(
         let mut p = params.clone();
         p.page = Some(pages.last.to_string());
         (
-            w.past_last_page.replace("{n}", &pages.last.to_string()),
+            if pages.last == 1 {
+                w.past_last_page_one.to_string()
+            } else {
+                w.past_last_page.replace("{n}", &pages.last.to_string())
+            },
             w.go_to_page.replace("{n}", &pages.last.to_string()),
             search_href(&p),
         )

@@ -19,6 +19,8 @@ pub(crate) struct Words {
     pub(crate) show_more: &'static str,
     /// "There are only {n} pages of results."
     pub(crate) past_last_page: &'static str,
+    /// The same when there is one page.
+    pub(crate) past_last_page_one: &'static str,
     /// "Go to page {n}".
     pub(crate) go_to_page: &'static str,
     /// The suggestion list's name for screen readers.
@@ -43,6 +45,7 @@ const EN: Words = Words {
     close_filters: "Close filters",
     show_more: "Show {n} more",
     past_last_page: "There are only {n} pages of results.",
+    past_last_page_one: "There is only one page of results.",
     go_to_page: "Go to page {n}",
     suggestions: "Suggestions",
     suggestions_open: "{n} suggestions; use the up and down arrows to choose",
@@ -60,6 +63,7 @@ const DA: Words = Words {
     close_filters: "Luk filtre",
     show_more: "Vis {n} mere",
     past_last_page: "Der er kun {n} sider med resultater.",
+    past_last_page_one: "Der er kun én side med resultater.",
     go_to_page: "Gå til side {n}",
     suggestions: "Forslag",
     suggestions_open: "{n} forslag; brug pil op og ned for at vælge",

@@ -10,6 +10,7 @@ mod history;
 mod openapi;
 mod people;
 mod routes;
+mod searching;
 mod security;
 mod submit;
 mod support;
