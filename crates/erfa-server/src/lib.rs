@@ -60,6 +60,7 @@ mod state; // AppState and Config
 mod api; // the OpenAPI document and /api/health
 pub mod auth; // logging in and out
 mod desk; // the facilitator's desk under /admin, and the digest
+mod help; // the help page: searching, writing a good write-up
 mod people; // accounts, one-time links, the people page
 mod search; // the search page, browse, feeds, the search API
 mod share; // sharing an experience, "My write-ups"
@@ -135,6 +136,7 @@ fn all_routes() -> Vec<Route> {
     routes.extend(desk::routes());
     routes.extend(share::routes());
     routes.extend(topics::routes());
+    routes.extend(help::routes());
     routes
 }
 

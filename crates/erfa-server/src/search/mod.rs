@@ -34,6 +34,18 @@ pub(crate) fn routes() -> Vec<Route> {
             feed::feed,
         ),
         Route::get(
+            "/feed",
+            Access::Public,
+            "Following erfa in a feed reader: the feed addresses",
+            feed::feed_page,
+        ),
+        Route::post(
+            "/feed",
+            Access::Member,
+            "A new personal feed address, shown once",
+            feed::feed_page_new,
+        ),
+        Route::get(
             "/opensearch.xml",
             Access::Public,
             "OpenSearch description",

@@ -1819,3 +1819,69 @@ async fn corrections_and_glossary_terms_are_shown() {
     assert!(expanded.contains("incident"), "{expanded}");
     let _ = session.client.clone().close().await;
 }
+
+/// Issue 17: the help page and the feed page, in both languages, at both widths.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_help_and_feed_pages_read_well_at_both_widths() {
+    let Some(session) = start(sample_app_for(Scope::Facilitator)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    // From the search box to the help, and from an example to its live search.
+    c.goto(&format!("{base}/")).await.expect("home");
+    c.find(Locator::Css("#search-hint a[href='/help#search']"))
+        .await
+        .expect("the help link")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for_path(c, "/help").await;
+    assert_accessible(c, "/help").await;
+    screenshots_at_both_widths(c, "help-en").await;
+    c.find(Locator::Css("a[href='/?q=incidnet']"))
+        .await
+        .expect("an example")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the example's search", || async {
+        js(
+            c,
+            "const n = document.getElementById('correction'); return n ? n.textContent : ''",
+        )
+        .await
+            == json!("Showing results for incident — search instead for incidnet")
+    })
+    .await;
+    // The feed page from the navigation.
+    c.find(Locator::Css(".site-nav a[href='/feed']"))
+        .await
+        .expect("the feed link")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for_path(c, "/feed").await;
+    assert_accessible(c, "/feed").await;
+    screenshots_at_both_widths(c, "feed-en").await;
+    // Danish.
+    c.find(Locator::Css("a.lang-switch"))
+        .await
+        .expect("switch")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("Danish", || async {
+        js(c, "return document.documentElement.lang").await == json!("da")
+    })
+    .await;
+    assert_accessible(c, "/feed (da)").await;
+    c.goto(&format!("{base}/help")).await.expect("help");
+    assert_accessible(c, "/help (da)").await;
+    screenshots_at_both_widths(c, "help-da").await;
+    // The share form links the writing part.
+    c.goto(&format!("{base}/share")).await.expect("share");
+    let link = js(c, "const a = document.querySelector('.share-intro a[href=\"/help#write\"]'); return a ? a.textContent : ''").await;
+    assert_eq!(link, json!("Sådan skriver du en god erfaring"));
+    let _ = session.client.clone().close().await;
+}

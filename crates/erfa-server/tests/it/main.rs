@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod confidential;
 mod connections;
+mod help;
 mod history;
 mod openapi;
 mod people;
