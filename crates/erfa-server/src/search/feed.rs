@@ -203,7 +203,7 @@ pub(super) async fn feed_page(ctx: Ctx) -> Result<Response, AppError> {
     feed_page_with(&ctx, None)
 }
 
-/// `POST /feed`: a new personal feed address, shown once with a copy button.
+/// `POST /feed/personal`: a new personal feed address, shown once with a copy button.
 pub(super) async fn feed_page_new(ctx: Ctx) -> Result<Response, AppError> {
     let token = crate::access::new_token(
         &ctx.state,

@@ -40,7 +40,7 @@ pub(crate) fn routes() -> Vec<Route> {
             feed::feed_page,
         ),
         Route::post(
-            "/feed",
+            "/feed/personal",
             Access::Member,
             "A new personal feed address, shown once",
             feed::feed_page_new,

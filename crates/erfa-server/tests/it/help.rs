@@ -83,7 +83,7 @@ async fn the_feed_page_gives_the_addresses_to_follow() {
         !page.contains("shared-feed-url"),
         "no public feed without public access"
     );
-    let made = post_form(&site.router, "/feed", "", Some(&mia)).await;
+    let made = post_form(&site.router, "/feed/personal", "", Some(&mia)).await;
     assert_eq!(made.status, 200);
     let made = made.text();
     assert!(made.contains("data-copy=\"feed-url\""));
@@ -92,5 +92,10 @@ async fn the_feed_page_gives_the_addresses_to_follow() {
     assert_eq!(feed.status, 200);
     assert!(feed.text().contains("<feed"));
     // Nobody else makes one.
-    assert_ne!(post_form(&site.router, "/feed", "", None).await.status, 200);
+    assert_ne!(
+        post_form(&site.router, "/feed/personal", "", None)
+            .await
+            .status,
+        200
+    );
 }
