@@ -20,7 +20,7 @@ use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 6;
+pub const INDEX_VERSION: u32 = 7;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -128,6 +128,9 @@ pub struct Fields {
     /// Danish text with compounds split into their parts ("hændelsesstyring" is also
     /// "hændelse" and "styring"); the whole words stay searchable in the text fields.
     pub parts_da: Field,
+    /// The slug a write-up is a translation of (`translation_of`), exact: related
+    /// write-ups find a write-up's translations in the other language.
+    pub translation: Field,
     text: [[Field; 2]; 5],
     facets: Vec<(&'static str, Field)>,
 }
@@ -179,6 +182,7 @@ impl Fields {
                     .set_index_option(IndexRecordOption::WithFreqs),
             ),
         );
+        let translation = b.add_text_field("translation", STRING);
         let mut text = [[slug; 2]; 5];
         for part in TextPart::ALL {
             // Titles come from the record; the other parts are stored for snippets.
@@ -210,6 +214,7 @@ impl Fields {
             words,
             title,
             parts_da,
+            translation,
             text,
             facets,
         }
@@ -290,6 +295,9 @@ impl Fields {
         keywords.extend(front.practices.iter().map(String::as_str));
         t.add_text(self.keywords, keywords.join(" "));
         t.add_text(self.title, &front.title);
+        if let Some(original) = &front.translation_of {
+            t.add_text(self.translation, original.trim().trim_matches('/'));
+        }
         t.add_text(self.words, &front.title);
         if let Some(summary) = &front.summary {
             t.add_text(self.words, summary);
@@ -525,7 +533,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (6, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (7, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

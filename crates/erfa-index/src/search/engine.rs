@@ -868,6 +868,34 @@ impl Engine {
         Ok(changed.then(|| query::display(&corrected)))
     }
 
+    /// The other-language terms of the glossary entries whose `language` term occurs in
+    /// a text with these analyzed `tokens` (for related write-ups across languages).
+    pub(crate) fn glossary_translations(
+        &self,
+        language: Language,
+        tokens: &HashSet<String>,
+    ) -> Vec<String> {
+        let entries = self
+            .glossary
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if !self.tuning().glossary {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for entry in entries.iter() {
+            let (from, to) = match language {
+                Language::Da => (&entry.da_tokens, &entry.en),
+                Language::En => (&entry.en_tokens, &entry.da),
+            };
+            if !from.is_empty() && from.iter().all(|t| tokens.contains(t)) && !out.contains(to) {
+                out.push(to.clone());
+            }
+        }
+        out
+    }
+
     /// The lower-cased words of the glossary's terms, in both languages.
     fn glossary_words(&self) -> HashSet<String> {
         let entries = self

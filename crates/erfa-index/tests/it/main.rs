@@ -2,6 +2,7 @@
 //! Danish analysis, scopes and the result shape. One binary, one module per concern.
 
 mod common;
+mod cross_language;
 mod danish;
 mod differential;
 mod incremental;
