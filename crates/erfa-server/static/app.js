@@ -223,10 +223,14 @@
       window.location.assign('/w/' + o.slug.split('/').map(encodeURIComponent).join('/'));
       return;
     }
-    input.value = o.text;
+    // A tag filters by the tag, the words typed so far set aside.
     window.clearTimeout(timer);
     typingEntry = false;
-    show(urlFor(formParams(false)), 'push', false);
+    input.value = '';
+    var params = formParams(false);
+    params.delete('q');
+    if (!params.getAll('tags').some(function (t) { return t === o.value; })) params.append('tags', o.value || o.text);
+    show(urlFor(params), 'push', false);
   }
 
   function openList(items) {
@@ -250,7 +254,7 @@
       // mousedown, so the input keeps its focus.
       li.addEventListener('mousedown', function (e) { e.preventDefault(); choose(n); });
       listbox.appendChild(li);
-      return { el: li, text: item.text, kind: item.kind, slug: item.slug };
+      return { el: li, text: item.text, kind: item.kind, slug: item.slug, value: item.value };
     });
     active = -1;
     if (!options.length) { closeList(); return; }

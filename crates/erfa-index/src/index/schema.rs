@@ -128,6 +128,9 @@ pub struct Fields {
     /// Danish text with compounds split into their parts ("hændelsesstyring" is also
     /// "hændelse" and "styring"); the whole words stay searchable in the text fields.
     pub parts_da: Field,
+    /// Each tag's key and spelling, `key\u{1f}spelling`, fast: pages show a tag by its
+    /// most common spelling among the write-ups a viewer may read.
+    pub tag_spellings: Field,
     /// The slug a write-up is a translation of (`translation_of`), exact: related
     /// write-ups find a write-up's translations in the other language.
     pub translation: Field,
@@ -183,6 +186,7 @@ impl Fields {
             ),
         );
         let translation = b.add_text_field("translation", STRING);
+        let tag_spellings = b.add_text_field("tag_spellings", STRING | FAST);
         let mut text = [[slug; 2]; 5];
         for part in TextPart::ALL {
             // Titles come from the record; the other parts are stored for snippets.
@@ -214,6 +218,7 @@ impl Fields {
             words,
             title,
             parts_da,
+            tag_spellings,
             translation,
             text,
             facets,
@@ -295,6 +300,12 @@ impl Fields {
         keywords.extend(front.practices.iter().map(String::as_str));
         t.add_text(self.keywords, keywords.join(" "));
         t.add_text(self.title, &front.title);
+        for tag in &front.tags {
+            let key = crate::content::slug::tag(tag);
+            if !key.is_empty() {
+                t.add_text(self.tag_spellings, format!("{key}\u{1f}{}", tag.trim()));
+            }
+        }
         if let Some(original) = &front.translation_of {
             t.add_text(self.translation, original.trim().trim_matches('/'));
         }
@@ -322,7 +333,7 @@ impl Fields {
             facet("practices", p);
         }
         for tag in &front.tags {
-            facet("tags", tag);
+            facet("tags", &crate::content::slug::tag(tag));
         }
         if let Some(date) = front.date {
             facet("year", &date.year.to_string());

@@ -1133,6 +1133,13 @@ impl Engine {
         if name == "year" {
             values = expand_years(&values);
         }
+        if name == "tags" {
+            // Any spelling of a tag filters as the tag.
+            values = values
+                .iter()
+                .map(|v| crate::content::slug::tag(v))
+                .collect();
+        }
         let should: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .map(|v| {

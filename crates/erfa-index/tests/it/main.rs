@@ -9,6 +9,7 @@ mod incremental;
 mod parse_table;
 mod regressions;
 mod result_shape;
+mod tags;
 mod tiers;
 mod tree;
 mod typing;

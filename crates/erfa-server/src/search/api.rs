@@ -192,6 +192,9 @@ pub struct SuggestionJson {
     pub kind: String,
     /// The write-up, for titles.
     pub slug: Option<String>,
+    /// The value for the `tags` filter, for tags (`text` is its label).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// `GET /api/suggest`: titles and tags for search-as-you-type.
@@ -229,6 +232,7 @@ pub(crate) async fn suggest(
                 text: s.text,
                 kind: s.kind.to_string(),
                 slug: s.slug,
+                value: s.value,
             })
             .collect(),
     }))

@@ -109,17 +109,34 @@ impl HitView {
     }
 }
 
-/// The label of a facet value: a meeting by its title and date ([`crate::meetings`]),
-/// anything else as [`Lang::facet_value`] names it.
+/// Each tag's label for the viewer, by tag key: its most common spelling among the
+/// write-ups the viewer may read (`Engine::tag_labels`).
+type TagLabels = std::collections::BTreeMap<String, String>;
+
+/// The tag labels of the viewer's scope.
+async fn tag_labels(ctx: &crate::page::Ctx) -> Result<TagLabels, crate::error::AppError> {
+    let scope = ctx.scope();
+    ctx.state
+        .blocking(move |s| Ok(s.engine.tag_labels(scope)?))
+        .await
+}
+
+/// The label of a facet value: a meeting by its title and date ([`crate::meetings`]), a
+/// tag by its label in `tags` (as typed when it has none), anything else as
+/// [`Lang::facet_value`] names it.
 fn facet_label(
     lang: Lang,
     meetings: Option<&erfa_index::meetings::Meetings>,
+    tags: &TagLabels,
     facet: &str,
     value: &str,
 ) -> String {
-    if facet == "meeting" {
-        crate::meetings::label(meetings, value)
-    } else {
-        lang.facet_value(facet, value)
+    match facet {
+        "meeting" => crate::meetings::label(meetings, value),
+        "tags" => tags
+            .get(&erfa_index::slug::tag(value))
+            .cloned()
+            .unwrap_or_else(|| value.to_string()),
+        _ => lang.facet_value(facet, value),
     }
 }

@@ -172,7 +172,8 @@ pub(super) async fn search(
         Some(public) => public.as_ref(),
         None => meetings.as_ref().as_ref(),
     };
-    let active = active_chips(lang, &params, list);
+    let tags = super::tag_labels(&ctx).await?;
+    let active = active_chips(lang, &params, list, &tags);
     let pages = Pages::new(lang, &params, &results);
     let shown = results.hits.len() as u64;
     let summary = if shown == 0 {
@@ -181,7 +182,7 @@ pub(super) async fn search(
         lang.showing(pages.first, pages.first + shown - 1, results.total)
     };
     let unknown = if results.total == 0 {
-        unknown_values(&ctx, &params, list).await?
+        unknown_values(&ctx, &params, list, &tags).await?
     } else {
         Vec::new()
     };
@@ -248,7 +249,7 @@ pub(super) async fn search(
         active_count: active.len() + usize::from(section.is_some()),
         w,
         first: pages.first,
-        facets: facet_views(lang, &params, &results, list),
+        facets: facet_views(lang, &params, &results, list, &tags),
         hits: results
             .hits
             .into_iter()
@@ -287,30 +288,39 @@ fn facet_views(
     params: &SearchParams,
     results: &SearchResults,
     list: Option<&Meetings>,
+    tags: &super::TagLabels,
 ) -> Vec<FacetView> {
     let mut facets = Vec::new();
     for (name, values) in params.filters() {
-        let selected: Vec<&str> = values
+        // Tags are counted by key: a tag asked for in another spelling is the same tag.
+        let selected: Vec<String> = values
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
+            .map(|v| {
+                if name == "tags" {
+                    erfa_index::slug::tag(v)
+                } else {
+                    v.to_string()
+                }
+            })
             .collect();
         let counts = results.facets.get(name).cloned().unwrap_or_default();
         let mut items: Vec<FacetValueView> = Vec::new();
         for c in &counts {
             items.push(FacetValueView {
                 value: c.value.clone(),
-                label: super::facet_label(lang, list, name, &c.value),
+                label: super::facet_label(lang, list, tags, name, &c.value),
                 count: c.count,
                 href: toggle(params, name, &c.value),
-                selected: selected.contains(&c.value.as_str()),
+                selected: selected.contains(&c.value),
             });
         }
         for s in &selected {
             if !counts.iter().any(|c| c.value == *s) {
                 items.push(FacetValueView {
                     value: s.to_string(),
-                    label: super::facet_label(lang, list, name, s),
+                    label: super::facet_label(lang, list, tags, name, s),
                     count: 0,
                     href: toggle(params, name, s),
                     selected: true,
@@ -347,11 +357,16 @@ fn facet_views(
 }
 
 /// The active filters as removable chips.
-fn active_chips(lang: Lang, params: &SearchParams, list: Option<&Meetings>) -> Vec<Chip> {
+fn active_chips(
+    lang: Lang,
+    params: &SearchParams,
+    list: Option<&Meetings>,
+    tags: &super::TagLabels,
+) -> Vec<Chip> {
     let mut active = Vec::new();
     for (name, values) in params.filters() {
         for v in values.iter().filter(|v| !v.trim().is_empty()) {
-            let value = super::facet_label(lang, list, name, v.trim());
+            let value = super::facet_label(lang, list, tags, name, v.trim());
             active.push(Chip {
                 label: format!("{}: {value}", lang.facet_name(name)),
                 aria: lang.remove_filter(lang.facet_name(name), &value),
@@ -516,6 +531,7 @@ async fn unknown_values(
     ctx: &Ctx,
     params: &SearchParams,
     list: Option<&Meetings>,
+    tags: &super::TagLabels,
 ) -> Result<Vec<(String, Option<(String, String)>)>, AppError> {
     const OPEN: [&str; 3] = ["tags", "tools", "meeting"];
     let asked: Vec<(&'static str, String)> = params
@@ -549,7 +565,12 @@ async fn unknown_values(
             .get(name)
             .map(|v| v.iter().map(|f| f.value.as_str()).collect())
             .unwrap_or_default();
-        if known.contains(&value.as_str()) {
+        let key = if name == "tags" {
+            erfa_index::slug::tag(&value)
+        } else {
+            value.clone()
+        };
+        if known.contains(&key.as_str()) {
             continue;
         }
         let message = words(lang)
@@ -568,7 +589,10 @@ async fn unknown_values(
                         }
                     }
                 }
-                (super::facet_label(lang, list, name, close), search_href(&p))
+                (
+                    super::facet_label(lang, list, tags, name, close),
+                    search_href(&p),
+                )
             });
         out.push((message, meant));
     }
@@ -581,8 +605,16 @@ fn toggle(params: &SearchParams, facet: &str, value: &str) -> String {
     p.page = None;
     if let Some(values) = p.filter_mut(facet) {
         let value = value.trim();
-        if values.iter().any(|v| v.trim() == value) {
-            values.retain(|v| v.trim() != value);
+        // Tags by key: any spelling of the tag is the tag.
+        let same = |v: &String| {
+            if facet == "tags" {
+                erfa_index::slug::tag(v) == erfa_index::slug::tag(value)
+            } else {
+                v.trim() == value
+            }
+        };
+        if values.iter().any(same) {
+            values.retain(|v| !same(v));
         } else {
             values.push(value.to_string());
         }

@@ -1673,8 +1673,26 @@ async fn the_suggestions_are_a_combobox_used_with_the_keyboard() {
         js(c, "return [document.getElementById('q-suggestions').hidden, q.getAttribute('aria-expanded'), q.hasAttribute('aria-activedescendant')]").await,
         json!([true, "false", false])
     );
-    // Enter on a suggestion takes it: a title opens its write-up.
+    // Enter on a tag filters by it.
     q.clear().await.expect("cleared");
+    q.send_keys("governa").await.expect("typed");
+    wait_for("a tag suggestion", || async {
+        js(c, "return Array.from(document.querySelectorAll('#q-suggestions [role=option]')).some(o => o.classList.contains('suggestion-tag'))").await == json!(true)
+    })
+    .await;
+    let index = js(c, "return Array.from(document.querySelectorAll('#q-suggestions [role=option]')).findIndex(o => o.classList.contains('suggestion-tag'))").await;
+    for _ in 0..=index.as_u64().expect("an index") {
+        press(c, Key::Down.into()).await;
+    }
+    press(c, Key::Enter.into()).await;
+    wait_for("the tag filter", || async {
+        js(c, "return location.search + ' ' + document.getElementById('q').value + ' ' + !!document.querySelector('.active-filters')").await
+            == json!("?tags=governance  true")
+    })
+    .await;
+    // Enter on a suggestion takes it: a title opens its write-up.
+    c.goto(&format!("{base}/")).await.expect("home");
+    let q = c.find(Locator::Id("q")).await.expect("the box");
     q.send_keys("copied").await.expect("typed");
     wait_for("title suggestions", || async {
         js(c, "return Array.from(document.querySelectorAll('#q-suggestions [role=option]')).some(o => o.classList.contains('suggestion-title'))").await == json!(true)

@@ -183,3 +183,64 @@ async fn the_last_word_is_completed_only_from_what_the_viewer_may_read() {
         .text();
     assert!(!page.contains("zqxmemcanary"));
 }
+
+/// A tag is shown by its most common spelling among what the viewer may read; any
+/// spelling filters; suggestions name the tag and the value to filter by.
+#[tokio::test]
+async fn tags_show_the_spelling_most_used_in_what_the_viewer_reads() {
+    let mut files = owned(sample());
+    for (i, (visibility, tag)) in [
+        ("public", "IT Asset Register"),
+        ("public", "IT Asset Register"),
+        ("public", "it-asset-register"),
+        ("members", "it asset register"),
+        ("members", "it asset register"),
+        ("members", "it asset register"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        files.push((
+            format!("zz/tag-{i}.md"),
+            format!(
+                "---\ntitle: Tagged {i}\nkind: lesson\nlanguage: en\ndate: 2024-02-01\nvisibility: {visibility}\ntags: [{tag}]\n---\n## Lesson learned\n\nRegisters.\n"
+            ),
+        ));
+    }
+    let site = site(&files, true);
+    let token = site
+        .accounts
+        .create_token(&site.accounts.require("mia").expect("mia"), TokenKind::Api)
+        .expect("token");
+    let anonymous = get_as(&site.router, "/?q=registers", None).await.text();
+    assert!(anonymous.contains("<span class=\"facet-label\">IT Asset Register</span><span class=\"facet-count\">3</span>"), "{anonymous}");
+    let member = get_bearer(&site.router, "/?q=registers", &token)
+        .await
+        .text();
+    assert!(member.contains("<span class=\"facet-label\">it asset register</span><span class=\"facet-count\">6</span>"), "{member}");
+    // Any spelling filters, and the chip names the label.
+    let filtered = get_as(&site.router, "/?tags=IT+asset+REGISTER", None)
+        .await
+        .text();
+    assert!(
+        filtered.contains("Showing 1–3 of 3 write-ups"),
+        "{filtered}"
+    );
+    assert!(filtered.contains("Tags: IT Asset Register"), "{filtered}");
+    let api = get_as(&site.router, "/api/search?tags=it-asset-register", None)
+        .await
+        .json();
+    assert_eq!(api["total"], 3);
+    let suggest = get_as(&site.router, "/api/suggest?q=it+ass", None)
+        .await
+        .json();
+    let tag = suggest["suggestions"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|s| s["kind"] == "tag")
+        .cloned()
+        .expect("a tag");
+    assert_eq!(tag["text"], "IT Asset Register");
+    assert_eq!(tag["value"], "it-asset-register");
+}
