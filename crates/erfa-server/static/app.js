@@ -350,7 +350,27 @@
     });
   }
   document.addEventListener('keydown', function (event) {
-    if (event.key === 'Escape' && drawerOpen()) closeDrawer(true);
+    if (!drawerOpen()) return;
+    if (event.key === 'Escape') {
+      closeDrawer(true);
+      return;
+    }
+    // A dialog keeps the focus inside: Tab from the last control goes to the first.
+    if (event.key !== 'Tab') return;
+    var facets = document.getElementById('facets');
+    var items = Array.prototype.filter.call(
+      facets.querySelectorAll('a[href], button, summary, [tabindex="-1"]'),
+      function (el) { return el.offsetParent !== null; });
+    if (!items.length) return;
+    var first = items[0];
+    var last = items[items.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
   });
   enhanceDrawer();
 })();
