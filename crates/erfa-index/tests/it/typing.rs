@@ -32,9 +32,7 @@ fn content(root: &std::path::Path) {
     write(
         root,
         "draft.md",
-        &format!(
-            "---\ntitle: Draft\nkind: lesson\nlanguage: en\ndate: 2022-03-10\nvisibility: members\nstatus: draft\n---\n## Problem\n\nThe chameleonic rollout.\n"
-        ),
+        "---\ntitle: Draft\nkind: lesson\nlanguage: en\ndate: 2022-03-10\nvisibility: members\nstatus: draft\n---\n## Problem\n\nThe chameleonic rollout.\n",
     );
     write(
         root,
