@@ -251,6 +251,9 @@ struct SearchArgs {
     /// Newest first instead of best match first.
     #[arg(long)]
     newest: bool,
+    /// The words exactly as typed: no correction of typing errors.
+    #[arg(long)]
+    literal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -693,6 +696,7 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
     if args.newest {
         request.sort = erfa_index::Sort::Newest;
     }
+    request.literal = args.literal;
     for filter in &args.filters {
         let Some((field, value)) = filter.split_once('=') else {
             bail!("--filter {filter:?}: expected FIELD=VALUE, e.g. kind=mistake");
@@ -741,11 +745,18 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let first = (results.page - 1) * results.per_page + 1;
-    if let Some(searched) = &results.searched_for {
-        outln!(
+    match (&results.searched_for, &results.corrected_from) {
+        (Some(searched), Some(typed)) => outln!(
+            "Showing results for \"{searched}\"; search instead for \"{typed}\" with --literal."
+        ),
+        (Some(searched), None) => outln!(
             "No write-ups match \"{}\"; searched for \"{searched}\".",
             args.query
-        );
+        ),
+        _ => {}
+    }
+    if !results.expanded.is_empty() {
+        outln!("Also searched: {}", results.expanded.join(", "));
     }
     outln!(
         "{} {} \"{}\" ({}); showing {}–{}:",

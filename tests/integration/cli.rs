@@ -422,6 +422,22 @@ fn messages_say_what_happened_in_plain_words() {
         stdout(&more)
     );
 
+    // A corrected word is said, with the way to search the words as typed.
+    let corrected = erfa(dir.path(), &["search", "chnage"]);
+    assert!(
+        stdout(&corrected).starts_with(
+            "Showing results for \"change\"; search instead for \"chnage\" with --literal.\n"
+        ),
+        "{}",
+        stdout(&corrected)
+    );
+    let literal = erfa(dir.path(), &["search", "chnage", "--literal"]);
+    assert!(
+        stdout(&literal).contains("Did you mean: change"),
+        "{}",
+        stdout(&literal)
+    );
+
     // A heading with nothing under it is empty, not missing; a size as a number gets
     // the range that holds it.
     std::fs::write(
