@@ -244,3 +244,58 @@ async fn tags_show_the_spelling_most_used_in_what_the_viewer_reads() {
     assert_eq!(tag["text"], "IT Asset Register");
     assert_eq!(tag["value"], "it-asset-register");
 }
+
+/// Facets list their top eight values and keep the rest behind "Show N more"; years and
+/// meetings are in their own order, newest first.
+#[tokio::test]
+async fn facets_show_eight_values_and_years_by_year() {
+    let mut files = owned(sample());
+    for i in 0..11 {
+        files.push((
+            format!("zz/many-{i}.md"),
+            format!(
+                "---\ntitle: Many {i}\nkind: lesson\nlanguage: en\ndate: {}-02-01\nvisibility: public\ntags: [zqtag{i:02}]\n---\n## Lesson learned\n\nManyword.\n",
+                2010 + (i * 7) % 11
+            ),
+        ));
+    }
+    let site = site(&files, true);
+    let page = get_as(&site.router, "/?q=manyword", None).await.text();
+    let tags_section = page
+        .split("id=\"facet-tags\"")
+        .nth(1)
+        .expect("the tags facet")
+        .split("</section>")
+        .next()
+        .expect("its end");
+    let (shown, more) = tags_section
+        .split_once("<details class=\"facet-more\">")
+        .expect("show more");
+    assert_eq!(
+        shown.matches("<li><a class=\"facet-value").count(),
+        8,
+        "{shown}"
+    );
+    assert!(more.contains("<summary>Show 3 more</summary>"), "{more}");
+    assert_eq!(
+        more.matches("<li><a class=\"facet-value").count(),
+        3,
+        "{more}"
+    );
+    let years_section = page
+        .split("id=\"facet-year\"")
+        .nth(1)
+        .expect("the year facet")
+        .split("</section>")
+        .next()
+        .expect("its end");
+    let years: Vec<&str> = years_section
+        .split("<span class=\"facet-label\">")
+        .skip(1)
+        .map(|s| s.split('<').next().expect("a label"))
+        .collect();
+    let mut sorted = years.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(years, sorted, "newest year first");
+    assert_eq!(years.len(), 11);
+}
