@@ -2437,5 +2437,7 @@ mod tests {
     fn practice_slugs_read_as_words() {
         assert_eq!(practice_name("change-enablement"), "Change enablement");
         assert_eq!(practice_name(""), "");
+        assert_eq!(practice_name("it-asset-management"), "IT asset management");
+        assert_eq!(practice_name("service-desk"), "Service desk");
     }
 }
