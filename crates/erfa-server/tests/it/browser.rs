@@ -1540,6 +1540,17 @@ async fn the_search_page_keeps_one_state_through_typing_filters_pages_and_back()
     )
     .await;
     assert_eq!(order, json!(true));
+    // The first hit is an early tab stop (it was about the 123rd behind the facets).
+    let stop = js(
+        c,
+        "const f = Array.from(document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')).filter(e => e.tabIndex >= 0 && e.offsetParent !== null); return f.indexOf(document.querySelector('#hits a')) + 1",
+    )
+    .await;
+    eprintln!("the first hit is tab stop {stop}");
+    assert!(
+        stop.as_u64().is_some_and(|n| (1..=25).contains(&n)),
+        "{stop}"
+    );
 
     // A filter: a history entry of its own.
     let mistake = c
