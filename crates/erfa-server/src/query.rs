@@ -119,6 +119,53 @@ impl SearchParams {
         })
     }
 
+    /// These parameters with every value outside a closed list replaced by the value
+    /// meant, or dropped when none is close: the search a page offers instead of one it
+    /// refused.
+    pub(crate) fn corrected(&self) -> SearchParams {
+        let mut p = self.clone();
+        p.page = None;
+        for name in [
+            "kind",
+            "practices",
+            "language",
+            "sector",
+            "org_size",
+            "confidence",
+        ] {
+            let Some(allowed) = erfa_index::vocab::closed_facet(name) else {
+                continue;
+            };
+            if let Some(values) = p.filter_mut(name) {
+                *values = values
+                    .iter()
+                    .filter_map(|v| {
+                        let v = v.trim();
+                        if v.is_empty() || allowed.contains(&v) {
+                            Some(v.to_string())
+                        } else {
+                            erfa_index::vocab::closest_value(name, v, &allowed).map(str::to_string)
+                        }
+                    })
+                    .collect();
+            }
+        }
+        let fix = |name: &str, value: &Option<String>, allowed: &[&'static str]| {
+            value.as_deref().map(str::trim).and_then(|v| {
+                if v.is_empty() || allowed.contains(&v) {
+                    Some(v.to_string())
+                } else {
+                    erfa_index::vocab::closest_value(name, v, allowed).map(str::to_string)
+                }
+            })
+        };
+        p.section = fix("section", &self.section, &["all", "lesson", "mistake"]);
+        p.sort = fix("sort", &self.sort, &["relevance", "newest"]);
+        p.prefix = fix("prefix", &self.prefix, &["last"]);
+        p.literal = fix("literal", &self.literal, &["1", "0", "true", "false"]);
+        p
+    }
+
     /// Whether the last word is a prefix (`prefix=last`), checked.
     pub fn prefix_last(&self) -> Result<bool, AppError> {
         match self.prefix.as_deref().map(str::trim) {

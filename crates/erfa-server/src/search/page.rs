@@ -131,7 +131,13 @@ pub(super) async fn search(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let t = lang.t();
-    let request = params.to_request(ctx.scope())?;
+    let request = match params.to_request(ctx.scope()) {
+        Ok(request) => request,
+        Err(AppError::BadRequest { code, message }) if code == "bad_parameter" => {
+            return refused(&ctx, &params, message);
+        }
+        Err(e) => return Err(e),
+    };
     let section = request.section;
     let sort = request.sort;
     let first_page = request.page <= 1 && !request.prefix_last;
@@ -269,6 +275,32 @@ pub(super) async fn search(
         next_href: pages.next_href,
     };
     html(&template)
+}
+
+#[derive(Template)]
+#[template(path = "search_refused.html")]
+struct RefusedTemplate {
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+    /// The search with the values meant, and what the link says.
+    instead: Option<(String, &'static str)>,
+}
+
+/// A search refused for a value outside a closed list: 400, what was wrong, and the
+/// search with the values meant (or without the ones nothing is close to).
+fn refused(ctx: &Ctx, params: &SearchParams, message: String) -> Result<Response, AppError> {
+    let t = ctx.lang.t();
+    let corrected = params.corrected();
+    let instead = (corrected.to_request(ctx.scope()).is_ok() && corrected != *params)
+        .then(|| (search_href(&corrected), words(ctx.lang).search_corrected));
+    let template = RefusedTemplate {
+        layout: ctx.layout(t.error_400.to_string(), "search", false),
+        heading: t.error_400,
+        message,
+        instead,
+    };
+    crate::page::render(&template, axum::http::StatusCode::BAD_REQUEST)
 }
 
 /// The search URL of `params` changed by `change`, back on page 1.

@@ -35,6 +35,8 @@ pub(crate) struct Words {
     pub(crate) help_link: &'static str,
     /// "Did you mean" for a filter value nobody uses.
     pub(crate) value_unknown: &'static str,
+    /// The link to a refused search with the values meant.
+    pub(crate) search_corrected: &'static str,
 }
 
 const EN: Words = Words {
@@ -53,6 +55,7 @@ const EN: Words = Words {
     suggestion_tag: "Tag",
     help_link: "Help with searching",
     value_unknown: "No write-up you may read has {facet} “{value}”.",
+    search_corrected: "Search with the values meant",
 };
 
 const DA: Words = Words {
@@ -71,6 +74,7 @@ const DA: Words = Words {
     suggestion_tag: "Emne",
     help_link: "Hjælp til søgning",
     value_unknown: "Ingen erfaring, du kan læse, har {facet} “{value}”.",
+    search_corrected: "Søg med de mente værdier",
 };
 
 /// The words in `lang`.

@@ -1908,6 +1908,16 @@ async fn the_help_and_feed_pages_read_well_at_both_widths() {
     c.goto(&format!("{base}/help")).await.expect("help");
     assert_accessible(c, "/help (da)").await;
     screenshots_at_both_widths(c, "help-da").await;
+    // A refused search offers the values meant.
+    c.goto(&format!("{base}/?kind=mistke"))
+        .await
+        .expect("a refused search");
+    assert_accessible(c, "/?kind=mistke").await;
+    click_when_ready(c, "search-corrected").await;
+    wait_for("the corrected search", || async {
+        js(c, "return location.search").await == json!("?kind=mistake")
+    })
+    .await;
     // The share form links the writing part.
     c.goto(&format!("{base}/share")).await.expect("share");
     let link = js(c, "const a = document.querySelector('.share-intro a[href=\"/help#write\"]'); return a ? a.textContent : ''").await;

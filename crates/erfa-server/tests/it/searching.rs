@@ -45,6 +45,12 @@ async fn values_outside_a_closed_list_are_refused_with_the_value_meant() {
         let page = get(&app.router, &format!("/?{query}")).await;
         assert_eq!(page.status, 400, "{query}");
         assert!(page.text().contains(message), "{query}: {}", page.text());
+        // The page offers the search with the value meant.
+        if let Some(v) = meant {
+            let link = format!("=%s\">Search with the values meant</a>");
+            let expected = link.replace("%s", &v.replace('+', "%2B"));
+            assert!(page.text().contains(&expected), "{query}: {}", page.text());
+        }
     }
     // Open lists take any value.
     assert_eq!(
