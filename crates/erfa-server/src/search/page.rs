@@ -133,7 +133,10 @@ pub(super) async fn search(
     let t = lang.t();
     let request = match params.to_request(ctx.scope()) {
         Ok(request) => request,
-        Err(AppError::BadRequest { code, message }) if code == "bad_parameter" => {
+        Err(AppError::BadRequest {
+            code: "bad_parameter",
+            message,
+        }) => {
             return refused(&ctx, &params, message);
         }
         Err(e) => return Err(e),
