@@ -47,8 +47,10 @@ async fn values_outside_a_closed_list_are_refused_with_the_value_meant() {
         assert!(page.text().contains(message), "{query}: {}", page.text());
         // The page offers the search with the value meant.
         if let Some(v) = meant {
-            let link = format!("=%s\">Search with the values meant</a>");
-            let expected = link.replace("%s", &v.replace('+', "%2B"));
+            let expected = format!(
+                "={}\">Search with the values meant</a>",
+                v.replace('+', "%2B")
+            );
             assert!(page.text().contains(&expected), "{query}: {}", page.text());
         }
     }
