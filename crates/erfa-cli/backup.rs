@@ -78,14 +78,14 @@ pub fn backup(content: &Path, data: &Path, args: BackupArgs) -> anyhow::Result<E
     if let Some(file) = args.verify {
         let scratch = tempfile::tempdir().context("creating a temporary folder")?;
         let manifest = read(&file, Target::Check(scratch.path()))?;
-        println!("{file}: ok, {}", summary(&manifest), file = file.display());
+        outln!("{file}: ok, {}", summary(&manifest), file = file.display());
         return Ok(ExitCode::SUCCESS);
     }
     let out = args.out.expect("clap requires --out or --verify");
     let started = std::time::Instant::now();
     let manifest = write(content, data, &out)?;
     let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
-    println!(
+    outln!(
         "{}: {} ({size} bytes, {:.1?})",
         out.display(),
         summary(&manifest),
@@ -122,7 +122,7 @@ pub fn restore(content: &Path, data: &Path, args: &RestoreArgs) -> anyhow::Resul
     })?;
     sync_dir(content)?;
     sync_dir(data)?;
-    println!(
+    outln!(
         "restored {} from {}",
         summary(&manifest),
         args.from.display()

@@ -11,6 +11,15 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `println!` that returns the error instead of panicking: a closed pipe (`erfa search
+/// … | head`) ends the command quietly, as Unix tools do (see `main`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
 mod backup;
 mod user;
 
@@ -242,6 +251,9 @@ struct SearchArgs {
     /// Newest first instead of best match first.
     #[arg(long)]
     newest: bool,
+    /// The words exactly as typed: no correction of typing errors.
+    #[arg(long)]
+    literal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -380,11 +392,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`erfa search … | head`): nothing more to say.
+        Err(err) if closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("erfa: error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether `err` is a write to a closed pipe.
+fn closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -402,7 +429,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_store(&global)?;
             let report = update_with(&global, &store, mode, commit_every)?;
             print_diagnostics(&global.content, &report.diagnostics);
-            println!("{report}");
+            outln!("{report}");
             Ok(if report.errors > 0 {
                 ExitCode::from(1)
             } else {
@@ -417,7 +444,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_store(&global)?;
             let report = update_with(&global, &store, Mode::Rebuild, 0)?;
             print_diagnostics(&global.content, &report.diagnostics);
-            println!("{report}");
+            outln!("{report}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(args) => eval(&global, args),
@@ -465,7 +492,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &erfa_index::template::today(),
             )
             .context("creating the write-up")?;
-            println!("{}", path.display());
+            let wanted = format!("{}.md", erfa_index::template::slug_from_title(&title));
+            if path.file_name().is_some_and(|name| name != wanted.as_str()) {
+                eprintln!(
+                    "erfa: {} already exists, so this write-up is {}",
+                    path.with_file_name(&wanted).display(),
+                    path.display()
+                );
+            }
+            outln!("{}", path.display());
             eprintln!(
                 "created; fill in the sections, then run `erfa check {}`",
                 path.display()
@@ -715,6 +750,7 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
     if args.newest {
         request.sort = erfa_index::Sort::Newest;
     }
+    request.literal = args.literal;
     for filter in &args.filters {
         let Some((field, value)) = filter.split_once('=') else {
             bail!("--filter {filter:?}: expected FIELD=VALUE, e.g. kind=mistake");
@@ -725,47 +761,74 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
                 erfa_index::schema::FACETS.join(", ")
             );
         }
+        if let Some(allowed) = erfa_index::vocab::closed_facet(field)
+            && !allowed.contains(&value)
+        {
+            let hint = erfa_index::vocab::closest_value(field, value, &allowed)
+                .map(|v| format!(" (did you mean `{v}`?)"))
+                .unwrap_or_default();
+            let expected = if allowed.len() <= 6 {
+                format!(
+                    "; expected {}",
+                    erfa_index::vocab::join_expected(allowed.iter().copied())
+                )
+            } else {
+                String::new()
+            };
+            bail!("--filter {filter:?}: unknown {field} `{value}`{hint}{expected}");
+        }
         request = request.filter(field, value);
     }
     let results = engine.search(&request)?;
     if args.json {
         let response = erfa_server::SearchResponse::from(results);
-        println!("{}", serde_json::to_string_pretty(&response)?);
+        outln!("{}", serde_json::to_string_pretty(&response)?);
         return Ok(ExitCode::SUCCESS);
     }
     let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if results.hits.is_empty() {
-        println!(
+        outln!(
             "No write-ups match \"{}\" in the {} scope.",
             args.query,
             scope.as_str()
         );
         if let Some(suggestion) = &results.did_you_mean {
-            println!("Did you mean: {suggestion}");
+            outln!("Did you mean: {suggestion}");
         }
-        println!("Try fewer or other words, the other language, or drop a filter.");
+        outln!("Try fewer or other words, the other language, or drop a filter.");
         return Ok(ExitCode::SUCCESS);
     }
     let first = (results.page - 1) * results.per_page + 1;
-    if let Some(searched) = &results.searched_for {
-        println!(
+    match (&results.searched_for, &results.corrected_from) {
+        (Some(searched), Some(typed)) => outln!(
+            "Showing results for \"{searched}\"; search instead for \"{typed}\" with --literal."
+        ),
+        (Some(searched), None) => outln!(
             "No write-ups match \"{}\"; searched for \"{searched}\".",
             args.query
-        );
+        ),
+        _ => {}
     }
-    println!(
-        "{} write-up{} match \"{}\" ({}); showing {}–{}:",
+    if !results.expanded.is_empty() {
+        outln!("Also searched: {}", results.expanded.join(", "));
+    }
+    outln!(
+        "{} {} \"{}\" ({}); showing {}–{}:",
         results.total,
-        if results.total == 1 { "" } else { "s" },
+        if results.total == 1 {
+            "write-up matches"
+        } else {
+            "write-ups match"
+        },
         results.searched_for.as_deref().unwrap_or(&args.query),
         scope.as_str(),
         first,
         first + results.hits.len() - 1
     );
     for (i, hit) in results.hits.iter().enumerate() {
-        println!();
-        println!("{:>3}. {}", first + i, hit.title);
-        println!(
+        outln!();
+        outln!("{:>3}. {}", first + i, hit.title);
+        outln!(
             "     {} · {} · {}",
             hit.kind,
             hit.date.as_deref().unwrap_or("undated"),
@@ -779,7 +842,7 @@ fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
         };
         let text = terminal_text(&hit.snippet, bold);
         if !text.is_empty() {
-            println!("     {label}: {text}");
+            outln!("     {label}: {text}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -884,11 +947,11 @@ fn check(
             } else {
                 warnings += 1;
             }
-            println!("{}", d.render(&shown.to_string_lossy()));
+            outln!("{}", d.render(&shown.to_string_lossy()));
         }
     }
     for note in &notes {
-        println!("{note}");
+        outln!("{note}");
     }
     eprintln!(
         "checked {files} file{}: {errors} error{}, {warnings} warning{}",
@@ -1041,8 +1104,32 @@ fn fresh_engine(global: &Global) -> anyhow::Result<Engine> {
     Ok(engine)
 }
 
+/// An engine for a command that only reads (`erfa stats`, `erfa export`): the index
+/// brought up to date first when no other erfa process holds the data folder; while one
+/// does (a running `erfa serve` keeps the index up to date), the index it committed,
+/// opened read-only without the writer's lock.
+fn reading_engine(global: &Global) -> anyhow::Result<Engine> {
+    if !global.content.is_dir() {
+        return Err(erfa_index::Error::ContentNotFound(global.content.clone()).into());
+    }
+    match erfa_index::lock::DataLock::acquire(&global.data) {
+        Ok(lock) => {
+            drop(lock);
+            fresh_engine(global)
+        }
+        Err(erfa_index::Error::Locked { .. }) => {
+            let store = Store::open_read_only(&global.data)
+                .with_context(|| format!("reading the index in {}", global.data.display()))?;
+            let engine = Engine::new(&store)?;
+            engine.reload()?;
+            Ok(engine)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn stats(global: &Global, scope: Scope, json: bool) -> anyhow::Result<ExitCode> {
-    let engine = fresh_engine(global)?;
+    let engine = reading_engine(global)?;
     let stats = engine.stats(scope)?;
     let check = erfa_index::catalog::check(&global.content)?;
     if json {
@@ -1050,17 +1137,22 @@ fn stats(global: &Global, scope: Scope, json: bool) -> anyhow::Result<ExitCode> 
             "stats": stats,
             "health": { "files": check.files, "errors": check.errors(), "warnings": check.warnings() },
         });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} write-ups ({} scope)", stats.total, scope.as_str());
+    outln!("{} write-ups ({} scope)", stats.total, scope.as_str());
     for (field, values) in &stats.by {
         let mut values: Vec<_> = values.iter().collect();
-        values.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        if *field == "year" {
+            // Years in their own order, not by count.
+            values.sort_by(|a, b| a.0.cmp(b.0));
+        } else {
+            values.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        }
         let line: Vec<String> = values.iter().map(|(v, n)| format!("{v} {n}")).collect();
-        println!("  {field:<11} {}", line.join(", "));
+        outln!("  {field:<11} {}", line.join(", "));
     }
-    println!(
+    outln!(
         "health: {} files, {} errors, {} warnings (details: erfa check)",
         check.files,
         check.errors(),
@@ -1070,7 +1162,7 @@ fn stats(global: &Global, scope: Scope, json: bool) -> anyhow::Result<ExitCode> 
 }
 
 fn export(global: &Global, format: ExportFormat, scope: Scope) -> anyhow::Result<ExitCode> {
-    let engine = fresh_engine(global)?;
+    let engine = reading_engine(global)?;
     let writeups = engine.export(scope)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

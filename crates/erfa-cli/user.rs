@@ -161,24 +161,24 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let password = password(password_stdin)?;
             let user = accounts.add_user(&name, role.into(), &password)?;
             accounts.audit_user(&cli, "user add", &user)?;
-            println!("added {} ({})", user.name, user.role.as_str());
+            outln!("added {} ({})", user.name, user.role.as_str());
         }
         UserCommand::List => {
             let users = accounts.users()?;
             if users.is_empty() {
-                println!(
+                outln!(
                     "no accounts yet; add the first with `erfa user add NAME --role facilitator`"
                 );
             }
             for user in users {
-                println!("{}", list_line(&user));
+                outln!("{}", list_line(&user));
             }
         }
         UserCommand::Remove { name } => {
             let user = accounts.require(&name)?;
             accounts.remove_user(&user)?;
             accounts.audit_user(&cli, "user remove", &user)?;
-            println!("removed {}", user.name);
+            outln!("removed {}", user.name);
         }
         UserCommand::Passwd {
             name,
@@ -188,7 +188,7 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let password = password(password_stdin)?;
             accounts.set_password(&user, &password)?;
             accounts.audit_user(&cli, "user passwd", &user)?;
-            println!(
+            outln!(
                 "password changed for {}; their sessions and reset links have ended",
                 user.name
             );
@@ -197,7 +197,7 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let user = accounts.require(&name)?;
             accounts.set_role(&user, role.into())?;
             accounts.audit_user(&cli, "user role", &user)?;
-            println!("{} is now {}", user.name, Role::from(role).as_str());
+            outln!("{} is now {}", user.name, Role::from(role).as_str());
         }
         UserCommand::Token { name, feed } => {
             let kind = if feed {
@@ -208,7 +208,7 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let user = accounts.require(&name)?;
             let token = accounts.create_token(&user, kind)?;
             accounts.audit_user(&cli, "user token", &user)?;
-            println!("{token}");
+            outln!("{token}");
             eprintln!(
                 "keep it secret: it is shown only once; `erfa user revoke {}` locks the account and ends all its tokens",
                 user.name
@@ -218,7 +218,7 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let user = accounts.require(&name)?;
             accounts.lock(&user)?;
             accounts.audit_user(&cli, "user revoke", &user)?;
-            println!(
+            outln!(
                 "locked {}: no login; sessions, API tokens, feed addresses and one-time links ended",
                 user.name
             );
@@ -227,13 +227,13 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let user = accounts.require(&name)?;
             accounts.unlock(&user)?;
             accounts.audit_user(&cli, "user unlock", &user)?;
-            println!("unlocked {}", user.name);
+            outln!("unlocked {}", user.name);
         }
         UserCommand::Export { name } => {
             let user = accounts.require(&name)?;
             let data = accounts.personal_data(&user)?;
             accounts.audit_user(&cli, "user export", &user)?;
-            println!("{}", serde_json::to_string_pretty(&data)?);
+            outln!("{}", serde_json::to_string_pretty(&data)?);
         }
         UserCommand::Erase { name, id, yes } => {
             let (id, current) = match (name, id) {
@@ -266,7 +266,7 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
                 }
             }
             let pseudonym = accounts.erase_id(id, current.as_deref(), &cli)?;
-            println!("erased {shown}: the account is gone and records name them {pseudonym}");
+            outln!("erased {shown}: the account is gone and records name them {pseudonym}");
             // Copies made before schema upgrades still hold the names.
             let copies: Vec<String> = std::fs::read_dir(data)
                 .map(|entries| {
@@ -290,7 +290,7 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let renamed = accounts.rename(&user, &new_name)?;
             // The entry names the new name; the account id ties it to the old one.
             accounts.audit_user(&cli, "user rename", &renamed)?;
-            println!("renamed {} to {}", user.name, renamed.name);
+            outln!("renamed {} to {}", user.name, renamed.name);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -284,3 +284,238 @@ fn single_sign_on_needs_a_trusted_proxy_and_a_header_name() {
         stderr(&out)
     );
 }
+
+/// Issue 17: `erfa search … | head` ends quietly when the reader goes away.
+#[test]
+fn search_into_a_closed_pipe_ends_quietly() {
+    use std::process::Stdio;
+    let dir = workspace();
+    let built = erfa(dir.path(), &["index"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    for args in [
+        &["search", "change", "--limit", "100"][..],
+        &["export", "--format", "jsonl"][..],
+        &["stats"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_erfa"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("ERFA_CONTENT")
+            .env_remove("ERFA_DATA")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("erfa runs");
+        // The reader is gone before erfa writes a line, as `head -0` would be.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("erfa ends");
+        let err = stderr(&out);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+    }
+}
+
+/// A running `erfa serve` in `dir`; stopped on drop.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn serving(dir: &Path) -> Serving {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_erfa"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .current_dir(dir)
+        .env_remove("ERFA_CONTENT")
+        .env_remove("ERFA_DATA")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("erfa serve starts");
+    let server = Serving(child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the server never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+/// Issue 17: the commands that only read run beside a running server, which holds the
+/// writer's lock; the writing ones still refuse.
+#[test]
+fn stats_and_export_read_the_index_beside_a_running_server() {
+    let dir = workspace();
+    let _server = serving(dir.path());
+    let stats = erfa(dir.path(), &["stats", "--json", "--scope", "facilitator"]);
+    assert!(stats.status.success(), "{}", stderr(&stats));
+    assert_eq!(json(&stats)["stats"]["total"], 4);
+    let export = erfa(
+        dir.path(),
+        &["export", "--format", "jsonl", "--scope", "facilitator"],
+    );
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert_eq!(stdout(&export).lines().count(), 4);
+    let search = erfa(dir.path(), &["search", "cab"]);
+    assert!(search.status.success(), "{}", stderr(&search));
+    let index = erfa(dir.path(), &["index"]);
+    assert_eq!(index.status.code(), Some(2));
+    assert!(
+        stderr(&index).contains("in use by another erfa process"),
+        "{}",
+        stderr(&index)
+    );
+}
+
+/// Issue 17: a value outside a closed list is an error with the value meant, exit 2.
+#[test]
+fn unknown_filter_values_are_errors_with_the_value_meant() {
+    let dir = workspace();
+    for (filter, meant) in [
+        ("kind=mistke", "did you mean `mistake`?"),
+        ("org_size=100", "did you mean `50-250`?"),
+        ("language=english", "expected `da` or `en`"),
+        (
+            "practices=change-management",
+            "did you mean `change-enablement`?",
+        ),
+    ] {
+        let out = erfa(dir.path(), &["search", "cab", "--filter", filter]);
+        assert_eq!(out.status.code(), Some(2), "{filter}");
+        assert!(stderr(&out).contains(meant), "{filter}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{filter}");
+    }
+    // Open lists take any value.
+    let out = erfa(dir.path(), &["search", "cab", "--filter", "tags=anything"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Issue 17: the messages of `erfa search`, `check`, `new`, `stats` and `serve`.
+#[test]
+fn messages_say_what_happened_in_plain_words() {
+    let dir = workspace();
+    // "1 write-up matches", "2 write-ups match".
+    let one = erfa(dir.path(), &["search", "cab"]);
+    assert!(
+        stdout(&one).starts_with("1 write-up matches \"cab\""),
+        "{}",
+        stdout(&one)
+    );
+    let more = erfa(dir.path(), &["search", "change", "--scope", "facilitator"]);
+    assert!(
+        stdout(&more).contains(" write-ups match \"change\""),
+        "{}",
+        stdout(&more)
+    );
+
+    // A corrected word is said, with the way to search the words as typed.
+    let corrected = erfa(dir.path(), &["search", "chnage"]);
+    assert!(
+        stdout(&corrected).starts_with(
+            "Showing results for \"change\"; search instead for \"chnage\" with --literal.\n"
+        ),
+        "{}",
+        stdout(&corrected)
+    );
+    let literal = erfa(dir.path(), &["search", "chnage", "--literal"]);
+    assert!(
+        stdout(&literal).contains("Did you mean: change"),
+        "{}",
+        stdout(&literal)
+    );
+
+    // A heading with nothing under it is empty, not missing; a size as a number gets
+    // the range that holds it.
+    std::fs::write(
+        dir.path().join("content/change/empty.md"),
+        "---\ntitle: Empty\nkind: mistake\nlanguage: en\ndate: 2024-01-01\n---\n## Problem\n\nX.\n\n## Mistake to avoid\n\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.path().join("content/change/size.md"),
+        "---\ntitle: Size\nkind: lesson\nlanguage: en\ndate: 2024-01-01\norg_size: 100\n---\n## Lesson learned\n\nX.\n",
+    )
+    .expect("written");
+    let check = erfa(
+        dir.path(),
+        &["check", "content/change/empty.md", "content/change/size.md"],
+    );
+    let text = stdout(&check);
+    assert!(
+        text.contains("the \"Mistake to avoid\" section of a mistake is empty"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("has no \"Mistake to avoid\" section"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `50-250`?"), "{text}");
+    for file in ["empty", "size"] {
+        std::fs::remove_file(dir.path().join(format!("content/change/{file}.md")))
+            .expect("removed");
+    }
+
+    // `erfa stats` lists years in year order.
+    let stats = erfa(dir.path(), &["stats", "--scope", "facilitator"]);
+    let years = stdout(&stats)
+        .lines()
+        .find(|l| l.trim_start().starts_with("year"))
+        .expect("a year line")
+        .to_string();
+    assert!(years.ends_with("2021 1, 2022 1, 2023 2"), "{years}");
+
+    // `erfa new` says when the name was taken and prints the file it made.
+    let args = ["new", "Freeze", "--kind", "lesson", "--folder", "change"];
+    let first = erfa(dir.path(), &args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let second = erfa(dir.path(), &args);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let made = stdout(&second).trim().to_string();
+    assert!(made.ends_with("change/freeze-3.md"), "{made}");
+    assert!(
+        stderr(&second).contains(&format!(
+            "change/freeze.md already exists, so this write-up is {made}"
+        )),
+        "{}",
+        stderr(&second)
+    );
+    assert!(
+        stderr(&first).contains(
+            "change/freeze.md already exists, so this write-up is content/change/freeze-2.md"
+        ),
+        "{}",
+        stderr(&first)
+    );
+    let fresh = erfa(dir.path(), &["new", "Nothing like it", "--kind", "lesson"]);
+    assert!(
+        !stderr(&fresh).contains("already exists"),
+        "{}",
+        stderr(&fresh)
+    );
+
+    // A port in use is said once, in words.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = taken.local_addr().expect("an address").port();
+    let serve = erfa(
+        dir.path(),
+        &["serve", "--bind", &format!("127.0.0.1:{port}")],
+    );
+    assert_eq!(serve.status.code(), Some(2));
+    let err = stderr(&serve);
+    assert!(err.contains("the port is in use"), "{err}");
+    assert!(err.matches("os error").count() <= 1, "{err}");
+}

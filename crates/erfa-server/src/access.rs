@@ -318,6 +318,33 @@ where
         .map_err(|e| AppError::internal(format!("hashing task failed: {e}")))
 }
 
+/// Creates a token of `kind` for the logged-in viewer and records it in the audit log
+/// (for the account page and the feed page). Without a login: 401 with `denied`.
+pub(crate) async fn new_token(
+    state: &AppState,
+    viewer: &Viewer,
+    denied: &str,
+    kind: erfa_accounts::TokenKind,
+) -> Result<String, AppError> {
+    let accounts = state.accounts()?;
+    let user = viewer
+        .user
+        .clone()
+        .ok_or_else(|| AppError::Unauthorized(denied.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let token = accounts.create_token(&user, kind)?;
+        let action = match kind {
+            erfa_accounts::TokenKind::Api => "token.create",
+            erfa_accounts::TokenKind::Feed => "feed.create",
+        };
+        accounts.audit_user(&Actor::account(&user), action, &user)?;
+        Ok::<_, erfa_accounts::Error>(token)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("token task: {e}")))?
+    .map_err(AppError::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

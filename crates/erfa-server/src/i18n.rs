@@ -243,7 +243,12 @@ impl Lang {
 
 /// A practice slug spelled out: `change-enablement` → "Change enablement".
 pub fn practice_name(slug: &str) -> String {
-    let spaced = slug.replace('-', " ");
+    // "IT asset management", as ITIL writes it.
+    let spaced = slug
+        .split('-')
+        .map(|w| if w == "it" { "IT" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut chars = spaced.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -553,14 +558,6 @@ pub struct Strings {
     pub opensearch_description: &'static str,
     /// Live results status while typing.
     pub updating: &'static str,
-    /// Results summary pattern for the script.
-    pub js_showing: &'static str,
-    /// Results summary pattern for the script, one result.
-    pub js_showing_one: &'static str,
-    /// No results pattern for the script.
-    pub js_none: &'static str,
-    /// Pattern for the script when the Danish spelling of the query was searched.
-    pub js_searched_for: &'static str,
     /// Error page: login needed.
     pub error_401: &'static str,
     /// Error page: login needed, explained.
@@ -1483,10 +1480,6 @@ pub const EN: Strings = Strings {
     feed_title: "erfa — newest write-ups",
     opensearch_description: "Search shared IT service management experiences",
     updating: "Updating results…",
-    js_showing: "Showing {first}–{last} of {total} write-ups",
-    js_showing_one: "Showing 1–1 of 1 write-up",
-    js_none: "No write-ups match “{q}”.",
-    js_searched_for: "No write-ups match “{q}”; showing those for “{searched}”.",
     error_401: "Please log in",
     error_401_text: "Log in to see this page.",
     error_429: "Too many attempts",
@@ -2022,10 +2015,6 @@ pub const DA: Strings = Strings {
     feed_title: "erfa — nyeste erfaringer",
     opensearch_description: "Søg i delte erfaringer med IT service management",
     updating: "Opdaterer resultater…",
-    js_showing: "Viser {first}–{last} af {total} erfaringer",
-    js_showing_one: "Viser 1–1 af 1 erfaring",
-    js_none: "Ingen erfaringer matcher “{q}”.",
-    js_searched_for: "Ingen erfaringer matcher “{q}”; viser dem for “{searched}”.",
     error_401: "Log ind først",
     error_401_text: "Log ind for at se denne side.",
     error_429: "For mange forsøg",
@@ -2463,5 +2452,7 @@ mod tests {
     fn practice_slugs_read_as_words() {
         assert_eq!(practice_name("change-enablement"), "Change enablement");
         assert_eq!(practice_name(""), "");
+        assert_eq!(practice_name("it-asset-management"), "IT asset management");
+        assert_eq!(practice_name("service-desk"), "Service desk");
     }
 }

@@ -76,6 +76,13 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(value_type = Option<u32>, minimum = 1)]
     pub per_page: Option<String>,
+    /// `last`: the last word typed also matches the words it starts, for search while
+    /// typing ("cha" finds "change"); unset, words match whole.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// `1`: the words exactly as typed, without typo correction ("search instead for").
+    #[serde(default)]
+    pub literal: Option<String>,
 }
 
 impl SearchParams {
@@ -112,16 +119,78 @@ impl SearchParams {
         })
     }
 
+    /// These parameters with every value outside a closed list replaced by the value
+    /// meant, or dropped when none is close: the search a page offers instead of one it
+    /// refused.
+    pub(crate) fn corrected(&self) -> SearchParams {
+        let mut p = self.clone();
+        p.page = None;
+        for name in [
+            "kind",
+            "practices",
+            "language",
+            "sector",
+            "org_size",
+            "confidence",
+        ] {
+            let Some(allowed) = erfa_index::vocab::closed_facet(name) else {
+                continue;
+            };
+            if let Some(values) = p.filter_mut(name) {
+                *values = values
+                    .iter()
+                    .filter_map(|v| {
+                        let v = v.trim();
+                        if v.is_empty() || allowed.contains(&v) {
+                            Some(v.to_string())
+                        } else {
+                            erfa_index::vocab::closest_value(name, v, &allowed).map(str::to_string)
+                        }
+                    })
+                    .collect();
+            }
+        }
+        let fix = |name: &str, value: &Option<String>, allowed: &[&'static str]| {
+            value.as_deref().map(str::trim).and_then(|v| {
+                if v.is_empty() || allowed.contains(&v) {
+                    Some(v.to_string())
+                } else {
+                    erfa_index::vocab::closest_value(name, v, allowed).map(str::to_string)
+                }
+            })
+        };
+        p.section = fix("section", &self.section, &["all", "lesson", "mistake"]);
+        p.sort = fix("sort", &self.sort, &["relevance", "newest"]);
+        p.prefix = fix("prefix", &self.prefix, &["last"]);
+        p.literal = fix("literal", &self.literal, &["1", "0", "true", "false"]);
+        p
+    }
+
+    /// Whether the last word is a prefix (`prefix=last`), checked.
+    pub fn prefix_last(&self) -> Result<bool, AppError> {
+        match self.prefix.as_deref().map(str::trim) {
+            None | Some("") => Ok(false),
+            Some("last") => Ok(true),
+            Some(other) => Err(unknown("prefix", other, &["last"])),
+        }
+    }
+
+    /// Whether the words are searched exactly as typed (`literal=1`), checked.
+    pub fn literal(&self) -> Result<bool, AppError> {
+        match self.literal.as_deref().map(str::trim) {
+            None | Some("") | Some("0") | Some("false") => Ok(false),
+            Some("1") | Some("true") => Ok(true),
+            Some(other) => Err(unknown("literal", other, &["1", "0"])),
+        }
+    }
+
     /// The section filter, checked.
     pub fn section(&self) -> Result<Option<SectionFilter>, AppError> {
         match self.section.as_deref().map(str::trim) {
             None | Some("") | Some("all") => Ok(None),
             Some("lesson") => Ok(Some(SectionFilter::Lesson)),
             Some("mistake") => Ok(Some(SectionFilter::Mistake)),
-            Some(_) => Err(AppError::bad_request(
-                "bad_parameter",
-                "section: expected `lesson` or `mistake`",
-            )),
+            Some(other) => Err(unknown("section", other, &["lesson", "mistake"])),
         }
     }
 
@@ -130,10 +199,7 @@ impl SearchParams {
         match self.sort.as_deref().map(str::trim) {
             None | Some("") | Some("relevance") => Ok(Sort::Relevance),
             Some("newest") => Ok(Sort::Newest),
-            Some(_) => Err(AppError::bad_request(
-                "bad_parameter",
-                "sort: expected `relevance` or `newest`",
-            )),
+            Some(other) => Err(unknown("sort", other, &["relevance", "newest"])),
         }
     }
 
@@ -202,6 +268,7 @@ impl SearchParams {
             }
             for value in values {
                 let value = value.trim();
+                closed_value(name, value)?;
                 if !value.is_empty() {
                     request = request.filter(name, value);
                 }
@@ -209,9 +276,37 @@ impl SearchParams {
         }
         request.section = self.section()?;
         request.sort = self.sort()?;
+        request.prefix_last = self.prefix_last()?;
+        request.literal = self.literal()?;
         request.page = self.page()?;
         request.per_page = self.per_page()?;
         Ok(request)
+    }
+}
+
+/// A value outside a closed list: 400, with the value meant when one is close.
+fn unknown(name: &str, value: &str, allowed: &[&'static str]) -> AppError {
+    let mut message = format!("{name}: unknown value `{value}`");
+    if let Some(close) = erfa_index::vocab::closest_value(name, value, allowed) {
+        message.push_str(&format!(" (did you mean `{close}`?)"));
+    }
+    if allowed.len() <= 6 {
+        message.push_str(&format!(
+            "; expected {}",
+            erfa_index::vocab::join_expected(allowed.iter().copied())
+        ));
+    }
+    AppError::bad_request("bad_parameter", message)
+}
+
+/// Checks a filter value of a closed list (kind, language, sector, org_size,
+/// confidence, practices); the open lists take any value.
+fn closed_value(facet: &str, value: &str) -> Result<(), AppError> {
+    match erfa_index::vocab::closed_facet(facet) {
+        Some(allowed) if !value.is_empty() && !allowed.contains(&value) => {
+            Err(unknown(facet, value, &allowed))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -244,6 +339,16 @@ pub(crate) fn search_href(params: &SearchParams) -> String {
     }
     if let Some(per_page) = params.per_page.as_deref().filter(|s| !s.is_empty()) {
         s.append_pair("per_page", per_page);
+    }
+    if let Some(prefix) = params.prefix.as_deref().filter(|s| !s.is_empty()) {
+        s.append_pair("prefix", prefix);
+    }
+    if let Some(literal) = params
+        .literal
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "0")
+    {
+        s.append_pair("literal", literal);
     }
     if let Some(page) = params
         .page

@@ -41,16 +41,30 @@ pub enum ServeError {
     #[error(transparent)]
     Index(#[from] erfa_index::Error),
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {}", bind_reason(cause))]
     Bind {
         /// The address.
         addr: SocketAddr,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause: in the message once, so not also a `source` that `{:#}` would
+        /// print a second time.
+        cause: std::io::Error,
     },
     /// The async runtime could not start.
     #[error("starting the server runtime: {0}")]
     Runtime(std::io::Error),
+}
+
+/// Why an address could not be bound, in words: a port in use says what to do.
+fn bind_reason(cause: &std::io::Error) -> String {
+    match cause.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "the port is in use by another program (another erfa serve?); stop it or choose another port with --bind".to_string()
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (ports below 1024 need privileges); choose another port with --bind".to_string()
+        }
+        _ => cause.to_string(),
+    }
 }
 
 /// Refuses a non-loopback address while erfa runs in local mode (no accounts).
@@ -144,7 +158,7 @@ pub fn run(state: AppState) -> Result<(), ServeError> {
         let addr = state.config.bind;
         let listener = TcpListener::bind(addr)
             .await
-            .map_err(|source| ServeError::Bind { addr, source })?;
+            .map_err(|cause| ServeError::Bind { addr, cause })?;
         let local = listener.local_addr().unwrap_or(addr);
         let mode = if state.config.local {
             " (local mode: you are the facilitator; only this computer can connect)"

@@ -1,11 +1,12 @@
 // erfa: progressive enhancement only. Without this file every page works the same, with
 // full page loads. With it: "/" focuses the search box, arrow keys move through the
-// results, and results update while typing (debounced, through /api/search).
+// results, results update while typing (debounced, the page of the new URL fetched and
+// its results swapped in), suggestions open under the search box, and the filters open
+// as a drawer on narrow screens.
 (function () {
   'use strict';
   var input = document.getElementById('q');
   var form = document.getElementById('search-form');
-  var list = document.getElementById('hits');
 
   function typing(target) {
     if (!target) return false;
@@ -14,6 +15,7 @@
   }
 
   function resultLinks() {
+    var list = document.getElementById('hits');
     return list ? Array.prototype.slice.call(list.querySelectorAll('.hit-title a')) : [];
   }
 
@@ -48,150 +50,329 @@
     }
   });
 
-  if (!input || !form || !list || !window.fetch || !window.URLSearchParams || !window.DOMParser) return;
+  if (!input || !form || !window.fetch || !window.URLSearchParams || !window.DOMParser || !window.history.pushState) return;
 
+  // One state for the page: the URL. Typing, a filter, the sort or a page asks the
+  // server for the search page of the new URL and swaps in its results, heading, facets
+  // and pagination together; filters, pages and submitting add a history entry, typing
+  // replaces the current one (after the first key), and Back shows the state before.
+  var state = document.getElementById('search-state');
+  var status = document.getElementById('search-status');
   var timer = null;
   var sequence = 0;
-  var data = list.dataset;
+  var typingEntry = false;
 
-  function currentParams() {
+  function paramsOf(url) {
+    var params = new URLSearchParams(url.search);
+    return params;
+  }
+
+  function formParams(prefix) {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) {
       if (typeof value === 'string' && value.trim() !== '') params.append(key, value);
     });
+    if (prefix && /[\p{L}\p{N}]$/u.test(input.value)) params.set('prefix', 'last');
     return params;
   }
 
-  // Snippets are HTML from the server: escaped text with <mark> around matches. Only
-  // text and <mark> are copied, so nothing else can ever reach the page.
-  function appendSnippet(parent, html) {
-    var doc = new DOMParser().parseFromString('<p>' + html + '</p>', 'text/html');
-    var walk = function (from, to) {
-      from.childNodes.forEach(function (node) {
-        if (node.nodeType === 3) {
-          to.appendChild(document.createTextNode(node.textContent));
-        } else if (node.nodeType === 1 && node.tagName === 'MARK') {
-          var mark = document.createElement('mark');
-          mark.textContent = node.textContent;
-          to.appendChild(mark);
-        } else if (node.nodeType === 1) {
-          walk(node, to);
-        }
-      });
-    };
-    walk(doc.body.firstChild || doc.body, parent);
+  function urlFor(params) {
+    var query = params.toString();
+    return query ? '/?' + query : '/';
   }
 
-  function element(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text !== undefined) el.textContent = text;
-    return el;
-  }
-
-  function practiceName(slug) {
-    var spaced = slug.replace(/-/g, ' ');
-    return spaced.charAt(0).toUpperCase() + spaced.slice(1);
-  }
-
-  function renderHit(hit) {
-    var li = element('li', 'hit');
-    var h3 = element('h3', 'hit-title');
-    var a = element('a', '', hit.title);
-    a.href = '/w/' + hit.slug.split('/').map(encodeURIComponent).join('/');
-    a.lang = hit.language;
-    h3.appendChild(a);
-    li.appendChild(h3);
-    var meta = element('p', 'hit-meta');
-    var kind = ['lesson', 'mistake', 'practice'].indexOf(hit.kind) >= 0 ? hit.kind : 'lesson';
-    meta.appendChild(element('span', 'badge badge-' + kind, data['kind' + kind.charAt(0).toUpperCase() + kind.slice(1)] || hit.kind));
-    meta.appendChild(document.createTextNode(' '));
-    meta.appendChild(element('span', 'hit-date', hit.date || data.undated));
-    if (hit.practices.length) {
-      meta.appendChild(document.createTextNode(' '));
-      meta.appendChild(element('span', 'hit-practices', hit.practices.map(practiceName).join(' · ')));
-    }
-    li.appendChild(meta);
-    if (hit.snippet && hit.snippet.html) {
-      var section = ['mistake', 'lesson', 'summary', 'body'].indexOf(hit.snippet.section) >= 0 ? hit.snippet.section : 'body';
-      var p = element('p', 'snippet snippet-' + section);
-      p.lang = hit.language;
-      p.appendChild(element('span', 'snippet-label', (data['label' + section.charAt(0).toUpperCase() + section.slice(1)] || '') + ':'));
-      p.appendChild(document.createTextNode(' '));
-      appendSnippet(p, hit.snippet.html);
-      li.appendChild(p);
-    }
-    return li;
-  }
-
-  function relink(params) {
-    // Filter, sort and section links keep the query being typed.
-    var q = params.get('q') || '';
-    document.querySelectorAll('a.facet-value, a.chip, a.switch-option, a.clear-filters').forEach(function (a) {
-      var url = new URL(a.href, window.location.href);
-      if (q) url.searchParams.set('q', q); else url.searchParams.delete('q');
-      a.href = url.pathname + (url.search || '');
+  // The form's hidden fields follow the filters of the state shown.
+  function syncForm(params) {
+    Array.prototype.slice.call(form.querySelectorAll('input[type=hidden]')).forEach(function (el) { el.remove(); });
+    var button = form.querySelector('.search-button');
+    params.forEach(function (value, key) {
+      if (key === 'q' || key === 'page' || key === 'prefix' || key === 'literal') return;
+      var hidden = document.createElement('input');
+      hidden.type = 'hidden';
+      hidden.name = key;
+      hidden.value = value;
+      button.parentNode.insertBefore(hidden, button);
     });
   }
 
-  function render(result, params) {
-    list.replaceChildren.apply(list, result.hits.map(renderHit));
-    list.start = 1;
-    var summary = document.getElementById('results-summary');
-    if (summary) {
-      var last = result.hits.length;
-      summary.textContent = last === 0
-        ? (data.none || '').replace('{q}', result.query)
-        : (result.total === 1 ? data.showingOne : data.showing)
-            .replace('{first}', '1').replace('{last}', String(last)).replace('{total}', String(result.total));
-    }
-    var note = document.getElementById('searched-for');
-    if (result.searched_for && summary) {
-      if (!note) {
-        note = element('p', 'searched-for');
-        note.id = 'searched-for';
-        summary.insertAdjacentElement('afterend', note);
-      }
-      note.textContent = (data.searchedFor || '')
-        .replace('{searched}', result.searched_for).replace('{q}', result.query);
-      note.hidden = false;
-    } else if (note) {
-      note.hidden = true;
-    }
-    // The questions beside the write-ups matched the query the page was loaded with.
-    ['empty', 'question-hits'].forEach(function (id) {
-      var el = document.getElementById(id);
-      if (el) el.hidden = true;
-    });
-    document.querySelectorAll('.pagination').forEach(function (el) { el.hidden = true; });
-    relink(params);
-  }
-
-  function update() {
-    var params = currentParams();
+  function show(url, how, focusHeading) {
     var mine = ++sequence;
-    list.setAttribute('aria-busy', 'true');
-    fetch('/api/search?' + params.toString(), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+    if (state) state.setAttribute('aria-busy', 'true');
+    return fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
       .then(function (response) {
-        if (!response.ok) throw new Error('search failed: ' + response.status);
-        return response.json();
+        // A bad parameter is a page of its own: show it as a page load would.
+        if (!response.ok) { window.location.assign(url); throw new Error('status ' + response.status); }
+        return response.text();
       })
-      .then(function (result) {
+      .then(function (html) {
         if (mine !== sequence) return;
-        render(result, params);
-        var query = params.toString();
-        history.replaceState(null, '', query ? '/?' + query : '/');
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var fresh = doc.getElementById('search-state');
+        if (!fresh || !state) { window.location.assign(url); return; }
+        var imported = document.importNode(fresh, true);
+        state.replaceWith(imported);
+        state = imported;
+        document.title = doc.title;
+        if (how === 'push') history.pushState({ erfa: true }, '', url);
+        else if (how === 'replace') history.replaceState({ erfa: true }, '', url);
+        var params = paramsOf(new URL(url, window.location.href));
+        syncForm(params);
+        if (how === 'pop') input.value = params.get('q') || '';
+        var summary = document.getElementById('results-summary');
+        var heading = document.getElementById('results-heading');
+        if (status) {
+          var notes = ['correction', 'searched-for', 'expanded', 'past-last', 'empty'].map(function (id) {
+            var el = document.getElementById(id);
+            return el ? el.textContent.replace(/\s+/g, ' ').trim() : '';
+          }).filter(Boolean);
+          status.textContent = [summary ? summary.textContent : ''].concat(notes).join(' ');
+        }
+        if (focusHeading && heading) heading.focus();
+        enhanceDrawer();
       })
-      .catch(function () { /* the form still submits normally */ })
+      .catch(function () { /* the links and the form still work with page loads */ })
       .then(function () {
-        if (mine === sequence) list.removeAttribute('aria-busy');
+        if (mine === sequence && state) state.removeAttribute('aria-busy');
       });
   }
+
+  // Links inside the results and facets that lead to another search state.
+  document.addEventListener('click', function (event) {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var a = event.target.closest ? event.target.closest('a[href]') : null;
+    if (!a || !state || !state.contains(a) || a.id === 'filters-toggle') return;
+    var url = new URL(a.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname !== '/') return;
+    event.preventDefault();
+    closeDrawer(false);
+    typingEntry = false;
+    var params = paramsOf(url);
+    input.value = params.get('q') || '';
+    show(urlFor(params), 'push', true);
+  });
+
+  form.addEventListener('submit', function (event) {
+    if (!state) return;
+    event.preventDefault();
+    window.clearTimeout(timer);
+    closeList();
+    typingEntry = false;
+    show(urlFor(formParams(false)), 'push', true);
+  });
+
+  window.addEventListener('popstate', function () {
+    typingEntry = false;
+    closeList();
+    show(window.location.pathname + window.location.search, 'pop', false);
+  });
 
   input.addEventListener('input', function () {
     window.clearTimeout(timer);
-    timer = window.setTimeout(update, 250);
+    timer = window.setTimeout(function () {
+      if (!state) return;
+      // The first change of a burst of typing is a history entry of its own.
+      var how = typingEntry ? 'replace' : 'push';
+      typingEntry = true;
+      if (status && input.dataset.updating) status.textContent = input.dataset.updating;
+      show(urlFor(formParams(true)), how, false);
+    }, 250);
+    suggestSoon();
   });
+
+  // The suggestions: an ARIA 1.2 combobox (the input) with a listbox popup of titles
+  // and tags from /api/suggest. Arrow keys move the active option (aria-activedescendant,
+  // focus stays in the input), Enter takes it, Escape closes the list.
+  var listbox = document.getElementById('q-suggestions');
+  var suggestTimer = null;
+  var suggestSequence = 0;
+  var options = [];
+  var active = -1;
+  if (listbox) {
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', listbox.id);
+  }
+
+  function closeList() {
+    if (!listbox) return;
+    listbox.hidden = true;
+    listbox.replaceChildren();
+    options = [];
+    active = -1;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+  }
+
+  function setActive(i) {
+    options.forEach(function (o, n) { o.el.setAttribute('aria-selected', n === i ? 'true' : 'false'); });
+    active = i;
+    if (i >= 0) {
+      input.setAttribute('aria-activedescendant', options[i].el.id);
+      options[i].el.scrollIntoView({ block: 'nearest' });
+    } else {
+      input.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  function choose(i) {
+    var o = options[i];
+    if (!o) return;
+    closeList();
+    if (o.kind === 'title' && o.slug) {
+      window.location.assign('/w/' + o.slug.split('/').map(encodeURIComponent).join('/'));
+      return;
+    }
+    // A tag filters by the tag, the words typed so far set aside.
+    window.clearTimeout(timer);
+    typingEntry = false;
+    input.value = '';
+    var params = formParams(false);
+    params.delete('q');
+    if (!params.getAll('tags').some(function (t) { return t === o.value; })) params.append('tags', o.value || o.text);
+    show(urlFor(params), 'push', false);
+  }
+
+  function openList(items) {
+    if (!listbox) return;
+    listbox.replaceChildren();
+    options = items.map(function (item, n) {
+      var li = document.createElement('li');
+      li.id = 'q-option-' + n;
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-selected', 'false');
+      li.className = 'suggestion suggestion-' + (item.kind === 'tag' ? 'tag' : 'title');
+      var text = document.createElement('span');
+      text.className = 'suggestion-text';
+      text.textContent = item.text;
+      var kind = document.createElement('span');
+      kind.className = 'suggestion-kind';
+      kind.textContent = item.kind === 'tag' ? (input.dataset.kindTag || '') : (input.dataset.kindTitle || '');
+      li.appendChild(text);
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(kind);
+      // mousedown, so the input keeps its focus.
+      li.addEventListener('mousedown', function (e) { e.preventDefault(); choose(n); });
+      listbox.appendChild(li);
+      return { el: li, text: item.text, kind: item.kind, slug: item.slug, value: item.value };
+    });
+    active = -1;
+    if (!options.length) { closeList(); return; }
+    listbox.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    if (status && input.dataset.suggestionsOpen) {
+      window.setTimeout(function () {
+        status.textContent = input.dataset.suggestionsOpen.replace('{n}', String(options.length));
+      }, 600);
+    }
+  }
+
+  function suggestSoon() {
+    if (!listbox) return;
+    window.clearTimeout(suggestTimer);
+    var q = input.value;
+    if (q.trim().length < 2) { closeList(); return; }
+    suggestTimer = window.setTimeout(function () {
+      var mine = ++suggestSequence;
+      fetch('/api/suggest?limit=8&q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (r) { if (!r.ok) throw new Error('suggest'); return r.json(); })
+        .then(function (result) {
+          if (mine !== suggestSequence || document.activeElement !== input) return;
+          openList(result.suggestions || []);
+        })
+        .catch(function () { closeList(); });
+    }, 150);
+  }
+
+  input.addEventListener('keydown', function (event) {
+    if (!listbox || listbox.hidden) return;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      event.stopPropagation();
+      var n = options.length;
+      if (event.key === 'ArrowDown') setActive(active + 1 >= n ? 0 : active + 1);
+      else setActive(active <= 0 ? n - 1 : active - 1);
+    } else if (event.key === 'Enter' && active >= 0) {
+      event.preventDefault();
+      choose(active);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      closeList();
+    }
+  });
+  input.addEventListener('blur', function () { window.setTimeout(closeList, 100); });
+
+  // The filters on a narrow screen: without script, the "Filters" link jumps to them
+  // below the results; with it, they open as a drawer over the page.
+  function drawerOpen() {
+    var facets = document.getElementById('facets');
+    return facets && facets.classList.contains('is-open');
+  }
+  function closeDrawer(restore) {
+    var facets = document.getElementById('facets');
+    var toggle = document.getElementById('filters-toggle');
+    if (!facets || !facets.classList.contains('is-open')) return;
+    facets.classList.remove('is-open');
+    facets.removeAttribute('role');
+    facets.removeAttribute('aria-modal');
+    document.body.classList.remove('drawer-open');
+    if (toggle) toggle.setAttribute('aria-expanded', 'false');
+    if (restore && toggle) toggle.focus();
+  }
+  function enhanceDrawer() {
+    var facets = document.getElementById('facets');
+    var toggle = document.getElementById('filters-toggle');
+    if (!facets || !toggle) return;
+    if (state) state.classList.add('has-drawer');
+    toggle.setAttribute('role', 'button');
+    toggle.setAttribute('aria-expanded', 'false');
+    var top = facets.querySelector('.facets-top');
+    if (top && !top.querySelector('.drawer-close')) {
+      var close = document.createElement('button');
+      close.type = 'button';
+      close.className = 'drawer-close';
+      close.textContent = facets.dataset.close || '×';
+      close.addEventListener('click', function () { closeDrawer(true); });
+      top.appendChild(close);
+    }
+    toggle.addEventListener('click', function (event) {
+      event.preventDefault();
+      facets.classList.add('is-open');
+      facets.setAttribute('role', 'dialog');
+      facets.setAttribute('aria-modal', 'true');
+      document.body.classList.add('drawer-open');
+      toggle.setAttribute('aria-expanded', 'true');
+      var heading = document.getElementById('facets-heading');
+      if (heading) heading.focus();
+    });
+    toggle.addEventListener('keydown', function (event) {
+      if (event.key === ' ') { event.preventDefault(); toggle.click(); }
+    });
+  }
+  document.addEventListener('keydown', function (event) {
+    if (!drawerOpen()) return;
+    if (event.key === 'Escape') {
+      closeDrawer(true);
+      return;
+    }
+    // A dialog keeps the focus inside: Tab from the last control goes to the first.
+    if (event.key !== 'Tab') return;
+    var facets = document.getElementById('facets');
+    var items = Array.prototype.filter.call(
+      facets.querySelectorAll('a[href], button, summary, [tabindex="-1"]'),
+      function (el) { return el.offsetParent !== null; });
+    if (!items.length) return;
+    var first = items[0];
+    var last = items[items.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+  enhanceDrawer();
 })();
 
 // Sharing an experience: the preview and the similar write-ups follow the typing

@@ -117,6 +117,8 @@ impl Document {
         if let Some(section) = needed
             && sections.get(section).is_none()
         {
+            // The heading may be there with nothing under it: say so rather than "no".
+            let heading_present = sections.known.iter().any(|(s, _)| *s == section);
             diagnostics.push(
                 Diagnostic::new(
                     match section {
@@ -126,14 +128,25 @@ impl Document {
                     path,
                     split.body_line,
                     1,
-                    format!(
-                        "a {} has no \"{heading_en}\" section",
-                        front.kind.as_str()
-                    ),
+                    if heading_present {
+                        format!(
+                            "the \"{heading_en}\" section of a {} is empty",
+                            front.kind.as_str()
+                        )
+                    } else {
+                        format!(
+                            "a {} has no \"{heading_en}\" section",
+                            front.kind.as_str()
+                        )
+                    },
                 )
-                .with_hint(format!(
-                    "add a heading `## {heading_en}` (or `## {heading_da}`) with what others should take away"
-                )),
+                .with_hint(if heading_present {
+                    "write under the heading what others should take away".to_string()
+                } else {
+                    format!(
+                        "add a heading `## {heading_en}` (or `## {heading_da}`) with what others should take away"
+                    )
+                }),
             );
         }
         diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -208,6 +221,31 @@ mod tests {
         );
         assert_eq!(codes("---\ntitle: T\n"), [Code::UnclosedFrontMatter]);
         assert_eq!(codes("---\ntitle: [\n---\n"), [Code::BadYaml]);
+    }
+
+    #[test]
+    fn an_empty_section_is_called_empty_not_missing() {
+        let messages = |text: &str| -> Vec<String> {
+            Document::parse("a.md", text)
+                .diagnostics
+                .iter()
+                .map(|d| d.message.clone())
+                .collect()
+        };
+        assert_eq!(
+            messages(
+                "---\ntitle: T\nkind: mistake\ndate: 2022-03-10\n---\n## Problem\n\nX.\n\n## Mistake to avoid\n\n## Context\n\nY.\n"
+            ),
+            ["the \"Mistake to avoid\" section of a mistake is empty"]
+        );
+        assert_eq!(
+            messages("---\ntitle: T\nkind: lesson\ndate: 2022-03-10\n---\n## Læring\n"),
+            ["the \"Lesson learned\" section of a lesson is empty"]
+        );
+        assert_eq!(
+            messages("---\ntitle: T\nkind: mistake\ndate: 2022-03-10\n---\nx\n"),
+            ["a mistake has no \"Mistake to avoid\" section"]
+        );
     }
 
     #[test]

@@ -591,7 +591,7 @@ impl Checker<'_> {
         value: Option<Value>,
         parse: fn(&str) -> Option<T>,
         expected: String,
-        candidates: &[&str],
+        candidates: &[&'static str],
     ) -> Option<T> {
         let text = self.text(key, value)?;
         match parse(&text) {
@@ -601,8 +601,7 @@ impl Checker<'_> {
                 let hint = if parse(&lower).is_some() {
                     Some(format!("values are lower-case: write `{lower}`"))
                 } else {
-                    vocab::closest(&text, candidates.iter().copied())
-                        .first()
+                    vocab::closest_value(key, &text, candidates)
                         .map(|c| format!("did you mean `{c}`?"))
                 };
                 self.error(

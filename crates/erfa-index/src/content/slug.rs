@@ -14,6 +14,27 @@ pub fn from_path(rel_path: &str) -> String {
         .join("/")
 }
 
+/// A tag as the index files it: lower-cased, white space and `_` as `-`, runs of `-`
+/// made one and trimmed, other characters kept (`Change Freeze` → `change-freeze`,
+/// `CMDB` → `cmdb`, `hændelse` stays). Spellings of one tag filter and count as one; pages
+/// show the most common spelling.
+pub fn tag(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.trim().chars().flat_map(char::to_lowercase) {
+        if ch.is_whitespace() || ch == '_' || ch == '-' {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 /// One path segment as a slug: no `/`.
 pub fn segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -44,6 +65,22 @@ pub fn segment(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_tag_s_spellings_share_one_key() {
+        for (spelling, key) in [
+            ("CMDB", "cmdb"),
+            ("Change Freeze", "change-freeze"),
+            ("change_freeze", "change-freeze"),
+            ("  change -- freeze ", "change-freeze"),
+            ("Hændelse", "hændelse"),
+            ("ISO 27001", "iso-27001"),
+            ("", ""),
+        ] {
+            assert_eq!(tag(spelling), key, "{spelling:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -239,6 +239,42 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
+/// The values a search filter on a closed list takes, by facet name; `None` for the
+/// open lists (tags, tools, meetings, years), whose values come from the write-ups.
+pub fn closed_facet(facet: &str) -> Option<Vec<&'static str>> {
+    fn all<T: Copy>(values: &[T], text: fn(T) -> &'static str) -> Vec<&'static str> {
+        values.iter().map(|v| text(*v)).collect()
+    }
+    Some(match facet {
+        "kind" => all(Kind::ALL, Kind::as_str),
+        "language" => all(Language::ALL, Language::as_str),
+        "sector" => all(Sector::ALL, Sector::as_str),
+        "org_size" => all(OrgSize::ALL, OrgSize::as_str),
+        "confidence" => all(Confidence::ALL, Confidence::as_str),
+        "practices" => PRACTICES.to_vec(),
+        _ => return None,
+    })
+}
+
+/// The value of a closed list meant by `input`, for a "did you mean" hint: for
+/// `org_size`, the range that holds a number (`100` → `50-250`); else the closest value.
+pub fn closest_value(key: &str, input: &str, candidates: &[&'static str]) -> Option<&'static str> {
+    if key == OrgSize::KEY
+        && let Ok(n) = input.trim().trim_end_matches('+').trim().parse::<u64>()
+    {
+        return Some(
+            match n {
+                0..50 => OrgSize::Small,
+                50..250 => OrgSize::Medium,
+                250..1000 => OrgSize::Large,
+                _ => OrgSize::VeryLarge,
+            }
+            .as_str(),
+        );
+    }
+    closest(input, candidates.iter().copied()).first().copied()
+}
+
 /// "`a`, `b` or `c`".
 pub fn join_expected<'a>(values: impl Iterator<Item = &'a str>) -> String {
     let values: Vec<String> = values.map(|v| format!("`{v}`")).collect();
@@ -252,6 +288,30 @@ pub fn join_expected<'a>(values: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_org_size_number_suggests_the_range_that_holds_it() {
+        let sizes = closed_facet("org_size").expect("closed");
+        for (input, range) in [
+            ("100", "50-250"),
+            ("12", "1-50"),
+            ("50", "50-250"),
+            ("999", "250-1000"),
+            ("5000", "1000+"),
+            ("1000+", "1000+"),
+        ] {
+            assert_eq!(
+                closest_value("org_size", input, &sizes),
+                Some(range),
+                "{input}"
+            );
+        }
+        assert_eq!(
+            closest_value("kind", "mistke", &closed_facet("kind").expect("closed")),
+            Some("mistake")
+        );
+        assert_eq!(closed_facet("tags"), None);
+    }
 
     #[test]
     fn there_are_34_practices_without_duplicates() {

@@ -20,7 +20,7 @@ use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers or what goes into a field changes: an index with
 /// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 6;
+pub const INDEX_VERSION: u32 = 7;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -128,6 +128,12 @@ pub struct Fields {
     /// Danish text with compounds split into their parts ("hændelsesstyring" is also
     /// "hændelse" and "styring"); the whole words stay searchable in the text fields.
     pub parts_da: Field,
+    /// Each tag's key and spelling, `key\u{1f}spelling`, fast: pages show a tag by its
+    /// most common spelling among the write-ups a viewer may read.
+    pub tag_spellings: Field,
+    /// The slug a write-up is a translation of (`translation_of`), exact: related
+    /// write-ups find a write-up's translations in the other language.
+    pub translation: Field,
     text: [[Field; 2]; 5],
     facets: Vec<(&'static str, Field)>,
 }
@@ -179,6 +185,8 @@ impl Fields {
                     .set_index_option(IndexRecordOption::WithFreqs),
             ),
         );
+        let translation = b.add_text_field("translation", STRING);
+        let tag_spellings = b.add_text_field("tag_spellings", STRING | FAST);
         let mut text = [[slug; 2]; 5];
         for part in TextPart::ALL {
             // Titles come from the record; the other parts are stored for snippets.
@@ -210,6 +218,8 @@ impl Fields {
             words,
             title,
             parts_da,
+            tag_spellings,
+            translation,
             text,
             facets,
         }
@@ -290,6 +300,15 @@ impl Fields {
         keywords.extend(front.practices.iter().map(String::as_str));
         t.add_text(self.keywords, keywords.join(" "));
         t.add_text(self.title, &front.title);
+        for tag in &front.tags {
+            let key = crate::content::slug::tag(tag);
+            if !key.is_empty() {
+                t.add_text(self.tag_spellings, format!("{key}\u{1f}{}", tag.trim()));
+            }
+        }
+        if let Some(original) = &front.translation_of {
+            t.add_text(self.translation, original.trim().trim_matches('/'));
+        }
         t.add_text(self.words, &front.title);
         if let Some(summary) = &front.summary {
             t.add_text(self.words, summary);
@@ -314,7 +333,7 @@ impl Fields {
             facet("practices", p);
         }
         for tag in &front.tags {
-            facet("tags", tag);
+            facet("tags", &crate::content::slug::tag(tag));
         }
         if let Some(date) = front.date {
             facet("year", &date.year.to_string());
@@ -525,7 +544,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (6, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (7, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

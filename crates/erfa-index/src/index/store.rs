@@ -155,6 +155,27 @@ impl Store {
         ))
     }
 
+    /// Opens the indexes in `data_dir` to read them only: never created, discarded or
+    /// written, and no lock taken, so that reading commands (`erfa stats`, `erfa export`)
+    /// run beside the process that writes them. Fails when they are missing or cannot be
+    /// trusted.
+    pub fn open_read_only(data_dir: &Path) -> Result<Store> {
+        let dir = Self::index_dir(data_dir);
+        let fields = Fields::new();
+        let (full, public) = Self::try_open(&dir.join("full"), &dir.join("public"), &fields)
+            .map_err(|reason| Error::Corrupt {
+                path: dir.clone(),
+                reason,
+            })?;
+        Ok(Store {
+            dir: Some(dir),
+            full,
+            public,
+            fields,
+            compounds: Default::default(),
+        })
+    }
+
     fn try_open(
         full_dir: &Path,
         public_dir: &Path,

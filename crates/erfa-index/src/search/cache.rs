@@ -11,8 +11,8 @@ use crate::search::scope::Scope;
 pub(crate) struct Entries {
     /// (lower-cased title, title, slug), sorted by title.
     pub(crate) titles: Vec<(String, String, String)>,
-    /// (tag, write-ups with it), most used first.
-    pub(crate) tags: Vec<(String, u64)>,
+    /// (tag key, its label, write-ups with it), most used first.
+    pub(crate) tags: Vec<(String, String, u64)>,
 }
 
 /// Per-scope suggestion lists, tagged with the searcher generation they were read from.

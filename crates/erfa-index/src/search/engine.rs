@@ -65,6 +65,14 @@ const TYPO_MIN_CHARS: usize = 5;
 const TYPO_FEW_HITS: u64 = 2;
 /// Close words added per typed word.
 const TYPO_MAX_EXPANSIONS: usize = 3;
+/// Weight of a completion of the last word typed relative to the word as typed.
+const PREFIX_WEIGHT: f32 = 0.7;
+/// A last word this long or longer is completed while typing.
+const PREFIX_MIN_CHARS: usize = 2;
+/// Completions of the last word searched for, most frequent first.
+const PREFIX_MAX_COMPLETIONS: usize = 12;
+/// Characters a completion may add to the last word.
+const PREFIX_MAX_EXTRA: usize = 24;
 /// Weight of a close word relative to the word as typed.
 const TYPO_WEIGHT: f32 = 0.4;
 
@@ -100,6 +108,11 @@ pub struct SearchRequest {
     /// The most values listed per facet, by count (values of active filters are always
     /// listed too).
     pub facet_limit: usize,
+    /// While typing: the last word also matches the words of the scope's vocabulary it
+    /// starts ("cha" finds "change"), unless the query ends with a space or a quote.
+    pub prefix_last: bool,
+    /// The words exactly as typed: no close words for typos (for "search instead for").
+    pub literal: bool,
 }
 
 impl SearchRequest {
@@ -116,6 +129,8 @@ impl SearchRequest {
             facets: true,
             snippets: true,
             facet_limit: DEFAULT_FACET_LIMIT,
+            prefix_last: false,
+            literal: false,
         }
     }
 
@@ -208,8 +223,18 @@ pub struct SearchResults {
     pub did_you_mean: Option<String>,
     /// The query as searched, when the query as typed found nothing and this one, with
     /// æ, ø and å for the `ae`, `oe` and `aa` typed, did.
+    /// Also: the query as searched when typed words were corrected to close words of
+    /// the scope's vocabulary (with [`SearchResults::corrected_from`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub searched_for: Option<String>,
+    /// The query as typed, when results were found for a corrected query
+    /// ([`SearchResults::searched_for`]) because a typed word occurs nowhere the viewer
+    /// may read; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_from: Option<String>,
+    /// The other-language glossary terms searched besides the words typed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expanded: Vec<String>,
 }
 
 /// A write-up as the index stores it, for pages.
@@ -606,9 +631,28 @@ impl Engine {
         atom: &Atom,
         parts: &[TextPart],
         typos: bool,
+        prefix: bool,
     ) -> Result<Option<Box<dyn Query>>> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         self.add_text_clauses(searcher, atom.text(), parts, 1.0, &mut should);
+        if prefix && let Atom::Word(word) = atom {
+            // The scope's own vocabulary (live documents of the scope only), so a
+            // completion never names a word the viewer may not read.
+            let analyzed = self.analyze(searcher, word);
+            if let [(_, token)] = analyzed.plain.as_slice()
+                && token.chars().count() >= PREFIX_MIN_CHARS
+            {
+                for (completion, _) in close_words::completions(
+                    &self.exact(searcher, scope),
+                    self.fields.words,
+                    token,
+                    PREFIX_MAX_EXTRA,
+                    PREFIX_MAX_COMPLETIONS,
+                )? {
+                    self.add_text_clauses(searcher, &completion, parts, PREFIX_WEIGHT, &mut should);
+                }
+            }
+        }
         if typos
             && self.tuning().typos
             && let Atom::Word(word) = atom
@@ -822,6 +866,34 @@ impl Engine {
             }
         }
         Ok(changed.then(|| query::display(&corrected)))
+    }
+
+    /// The other-language terms of the glossary entries whose `language` term occurs in
+    /// a text with these analyzed `tokens` (for related write-ups across languages).
+    pub(crate) fn glossary_translations(
+        &self,
+        language: Language,
+        tokens: &HashSet<String>,
+    ) -> Vec<String> {
+        let entries = self
+            .glossary
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if !self.tuning().glossary {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for entry in entries.iter() {
+            let (from, to) = match language {
+                Language::Da => (&entry.da_tokens, &entry.en),
+                Language::En => (&entry.en_tokens, &entry.da),
+            };
+            if !from.is_empty() && from.iter().all(|t| tokens.contains(t)) && !out.contains(to) {
+                out.push(to.clone());
+            }
+        }
+        out
     }
 
     /// The lower-cased words of the glossary's terms, in both languages.
@@ -1061,6 +1133,13 @@ impl Engine {
         if name == "year" {
             values = expand_years(&values);
         }
+        if name == "tags" {
+            // Any spelling of a tag filters as the tag.
+            values = values
+                .iter()
+                .map(|v| crate::content::slug::tag(v))
+                .collect();
+        }
         let should: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .map(|v| {
@@ -1127,6 +1206,14 @@ impl Engine {
         } else {
             None
         };
+        let mut corrected_from = None;
+        if total > 0
+            && searched_for.is_none()
+            && let Some(corrected) = self.corrected(&searcher, request, &plan)?
+        {
+            corrected_from = Some(request.query.clone());
+            searched_for = Some(corrected);
+        }
         Ok(SearchResults {
             query: request.query.clone(),
             scope: request.scope,
@@ -1137,7 +1224,57 @@ impl Engine {
             facets,
             did_you_mean,
             searched_for,
+            corrected_from,
+            expanded: plan.expanded,
         })
+    }
+
+    /// The query as searched when typo tolerance stood in for typed words: each word
+    /// that occurs in no live write-up of the scope (and has no glossary term), replaced
+    /// by the closest word that does. `None` when no word was replaced.
+    fn corrected(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        plan: &Plan,
+    ) -> Result<Option<String>> {
+        if request.literal || !self.tuning().typos {
+            return Ok(None);
+        }
+        let stats = self.exact(searcher, request.scope);
+        let expansions = self.glossary_expansions(searcher, &plan.user);
+        let last = prefix_clause(request, &plan.user);
+        let mut corrected = plan.user.clone();
+        let mut changed = false;
+        for (i, clause) in corrected.clauses.iter_mut().enumerate() {
+            if last == Some(i) || !expansions.get(i).is_none_or(Vec::is_empty) {
+                continue;
+            }
+            for atom in &mut clause.alternatives {
+                let Atom::Word(word) = atom else { continue };
+                let analyzed = self.analyze(searcher, word);
+                let [(_, token)] = analyzed.plain.as_slice() else {
+                    continue;
+                };
+                if token.chars().count() < TYPO_MIN_CHARS
+                    || analyzed.da.is_empty()
+                    || close_words::doc_freq(&stats, self.fields.words, token)? > 0
+                {
+                    continue;
+                }
+                let close = close_words::close_words(
+                    &stats,
+                    self.fields.words,
+                    token,
+                    close_words::max_distance(token),
+                )?;
+                if let Some(best) = close.into_iter().next() {
+                    *word = best.word;
+                    changed = true;
+                }
+            }
+        }
+        Ok(changed.then(|| query::display(&corrected)))
     }
 
     /// Step one of a search: the request and the parsed query as queries to run.
@@ -1163,7 +1300,8 @@ impl Engine {
             .iter()
             .filter_map(|(name, values)| self.term_filter(name, values).map(|q| (name.clone(), q)))
             .collect();
-        let clauses = self.text_clauses(searcher, request.scope, &user, &parts)?;
+        let expansions = self.glossary_expansions(searcher, &user);
+        let clauses = self.text_clauses(searcher, request, &user, &parts, &expansions)?;
         // A required clause (`+word`, `a AND b`) filters as well as ranks.
         fixed.extend(
             clauses
@@ -1176,7 +1314,7 @@ impl Engine {
             .excluded
             .iter()
             .filter_map(|a| {
-                self.atom_query(searcher, request.scope, a, &TextPart::ALL, false)
+                self.atom_query(searcher, request.scope, a, &TextPart::ALL, false, false)
                     .transpose()
             })
             .collect::<Result<_>>()?;
@@ -1188,8 +1326,15 @@ impl Engine {
         } else {
             None
         };
+        let mut expanded: Vec<String> = Vec::new();
+        for term in expansions.into_iter().flatten() {
+            if !expanded.contains(&term) {
+                expanded.push(term);
+            }
+        }
         Ok(Plan {
             user,
+            expanded,
             per_page,
             page,
             offset,
@@ -1243,21 +1388,28 @@ impl Engine {
     fn text_clauses(
         &self,
         searcher: &Searcher,
-        scope: Scope,
+        request: &SearchRequest,
         user: &UserQuery,
         parts: &[TextPart],
+        expansions: &[Vec<String>],
     ) -> Result<Vec<(Box<dyn Query>, bool)>> {
-        let expansions = self.glossary_expansions(searcher, user);
+        let scope = request.scope;
+        let last = prefix_clause(request, user);
         user.clauses
             .iter()
-            .zip(&expansions)
+            .zip(expansions)
+            .enumerate()
             .map(
-                |(clause, expansions)| -> Result<Option<(Box<dyn Query>, bool)>> {
+                |(i, (clause, expansions))| -> Result<Option<(Box<dyn Query>, bool)>> {
+                    let alternatives_len = clause.alternatives.len();
                     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = clause
                         .alternatives
                         .iter()
-                        .filter_map(|a| {
-                            self.atom_query(searcher, scope, a, parts, true).transpose()
+                        .enumerate()
+                        .filter_map(|(j, a)| {
+                            let prefix = last == Some(i) && j + 1 == alternatives_len;
+                            self.atom_query(searcher, scope, a, parts, !request.literal, prefix)
+                                .transpose()
                         })
                         .map(|q| q.map(|q| (Occur::Should, q)))
                         .collect::<Result<_>>()?;
@@ -1557,6 +1709,8 @@ type Filters = BTreeMap<String, Vec<String>>;
 struct Plan {
     /// The parsed query text.
     user: UserQuery,
+    /// The glossary terms searched besides the words typed.
+    expanded: Vec<String>,
     /// Hits per page, within bounds.
     per_page: usize,
     /// The page asked for, from 1.
@@ -1621,6 +1775,18 @@ impl Plan {
         }
         Box::new(BooleanQuery::new(subs))
     }
+}
+
+/// The clause whose last word is completed as a prefix: the last clause, when the request
+/// asks for it and the query does not end with a space or a closing quote.
+fn prefix_clause(request: &SearchRequest, user: &UserQuery) -> Option<usize> {
+    let ends_in_word = request
+        .query
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphanumeric());
+    (request.prefix_last && ends_in_word && !user.clauses.is_empty())
+        .then(|| user.clauses.len() - 1)
 }
 
 /// Whether `word` has æ, ø or å: a Danish word.

@@ -1,10 +1,16 @@
-//! Related write-ups: more-like-this within a scope.
+//! Related write-ups: more-like-this within a scope, across languages.
+//!
+//! A write-up's words are also looked up in the other language's fields (shared words
+//! such as "CAB"), with the glossary's terms for the ones it has ("incident" also as
+//! "hændelse"); shared tags and practices count, and a write-up's translations
+//! (`translation_of`, either way, and other translations of the same original) come
+//! first.
 //!
 //! tantivy's defaults (a term must occur in at least five documents) return nothing on
 //! a collection of a few dozen write-ups, so the thresholds are set for small
 //! collections; the statistics come from the scope's own index.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
@@ -43,10 +49,12 @@ impl Engine {
             return Ok(Vec::new());
         };
         let lang = record.language;
-        let mut values: Vec<(Field, Vec<OwnedValue>)> = vec![(
-            self.fields.text(TextPart::Title, lang),
-            vec![OwnedValue::Str(record.front.title.clone())],
-        )];
+        let other = match lang {
+            Language::Da => Language::En,
+            Language::En => Language::Da,
+        };
+        let mut texts: Vec<(TextPart, String)> =
+            vec![(TextPart::Title, record.front.title.clone())];
         for part in [
             TextPart::Summary,
             TextPart::Lesson,
@@ -55,10 +63,63 @@ impl Engine {
         ] {
             let field = self.fields.text(part, lang);
             if let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) {
-                values.push((field, vec![OwnedValue::Str(text.to_string())]));
+                texts.push((part, text.to_string()));
             }
         }
-        self.more_like(&searcher, values, scope, Some(slug), limit)
+        let mut values: Vec<(Field, Vec<OwnedValue>)> = Vec::new();
+        for (part, text) in &texts {
+            for language in [lang, other] {
+                values.push((
+                    self.fields.text(*part, language),
+                    vec![OwnedValue::Str(text.clone())],
+                ));
+            }
+        }
+        // The glossary's other-language terms for the terms the write-up has.
+        let mut tokens = HashSet::new();
+        for (part, text) in &texts {
+            let mut analyzer = searcher
+                .index()
+                .tokenizer_for_field(self.fields.text(*part, lang))?;
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                tokens.insert(token.text.clone());
+            }
+        }
+        let translated = self.glossary_translations(lang, &tokens);
+        if !translated.is_empty() {
+            for part in TextPart::ALL {
+                values.push((
+                    self.fields.text(part, other),
+                    vec![OwnedValue::Str(translated.join(" . "))],
+                ));
+            }
+        }
+        // Shared tags and practices, and the write-up's translations.
+        let mut links: Vec<(Box<dyn Query>, f32)> = Vec::new();
+        let exact = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        for (facet, values, weight) in [
+            ("tags", &record.front.tags, SHARED_TAG_WEIGHT),
+            ("practices", &record.front.practices, SHARED_PRACTICE_WEIGHT),
+        ] {
+            if let Some(field) = self.fields.facet(facet) {
+                for value in values {
+                    links.push((exact(field, value), weight));
+                }
+            }
+        }
+        links.push((exact(self.fields.translation, slug), TRANSLATION_WEIGHT));
+        if let Some(original) = &record.front.translation_of {
+            let original = original.trim().trim_matches('/');
+            links.push((exact(self.fields.slug, original), TRANSLATION_WEIGHT));
+            links.push((exact(self.fields.translation, original), TRANSLATION_WEIGHT));
+        }
+        self.more_like(&searcher, values, links, scope, Some(slug), limit)
     }
 
     /// Write-ups like a draft, best first, within `scope`.
@@ -83,7 +144,7 @@ impl Engine {
         if values.is_empty() {
             return Ok(Vec::new());
         }
-        self.more_like(&searcher, values, scope, None, limit)
+        self.more_like(&searcher, values, Vec::new(), scope, None, limit)
     }
 
     /// A more-like-this query of its own rather than tantivy's, whose choice among
@@ -93,6 +154,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         values: Vec<(Field, Vec<OwnedValue>)>,
+        links: Vec<(Box<dyn Query>, f32)>,
         scope: Scope,
         exclude: Option<&str>,
         limit: usize,
@@ -130,10 +192,11 @@ impl Engine {
                 .then(a.2.cmp(&b.2))
         });
         scored.truncate(MAX_QUERY_TERMS);
-        let Some(best) = scored.first().map(|s| s.0).filter(|b| *b > 0.0) else {
+        let best = scored.first().map(|s| s.0).filter(|b| *b > 0.0);
+        let Some(best) = best.or((!links.is_empty()).then_some(1.0)) else {
             return Ok(Vec::new());
         };
-        let terms: Vec<(Occur, Box<dyn Query>)> = scored
+        let mut terms: Vec<(Occur, Box<dyn Query>)> = scored
             .into_iter()
             .map(|(score, field, text)| {
                 let term = TermQuery::new(
@@ -146,6 +209,13 @@ impl Engine {
                 )
             })
             .collect();
+        // Links add their weight, whatever the text.
+        terms.extend(links.into_iter().map(|(query, weight)| {
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(query, weight)) as Box<dyn Query>,
+            )
+        }));
         let mut subs: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, Box::new(BooleanQuery::new(terms))),
             (
@@ -186,6 +256,14 @@ impl Engine {
 const MIN_WORD_CHARS: usize = 3;
 /// The most terms a more-like-this query uses.
 const MAX_QUERY_TERMS: usize = 30;
+/// What a shared tag adds to a related write-up's score (a matching term of the text
+/// adds its BM25 score, a few points at most for the best).
+const SHARED_TAG_WEIGHT: f32 = 1.5;
+/// What a shared practice adds.
+const SHARED_PRACTICE_WEIGHT: f32 = 0.75;
+/// What a translation of the same write-up adds: more than any text can, so it comes
+/// first.
+const TRANSLATION_WEIGHT: f32 = 50.0;
 
 #[cfg(test)]
 mod tests {

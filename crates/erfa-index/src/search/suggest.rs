@@ -4,7 +4,7 @@
 //! columns and kept until the next commit, so a keystroke costs a scan of a list in
 //! memory. The cache is keyed by scope and emptied whenever the searcher changes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -22,6 +22,8 @@ pub struct Suggestion {
     pub kind: &'static str,
     /// The write-up, for titles.
     pub slug: Option<String>,
+    /// The tag's value for the `tags` filter, for tags.
+    pub value: Option<String>,
 }
 
 impl Engine {
@@ -38,14 +40,15 @@ impl Engine {
         }
         let published_only = scope != Scope::Facilitator;
         let mut titles = Vec::new();
-        let mut tag_counts: HashMap<String, u64> = HashMap::new();
+        // Write-ups per (tag key, spelling).
+        let mut tag_counts: HashMap<(String, String), u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let (Some(title_col), Some(slug_col), Some(status_col), tags_col) = (
                 fast.str("title")?,
                 fast.str("slug")?,
                 fast.str("status")?,
-                fast.str("tags")?,
+                fast.str("tag_spellings")?,
             ) else {
                 continue;
             };
@@ -82,20 +85,49 @@ impl Engine {
                 if let Some(tags_col) = &tags_col {
                     for ord in tags_col.term_ords(doc) {
                         tag.clear();
-                        if tags_col.ord_to_str(ord, &mut tag).unwrap_or(false) {
-                            *tag_counts.entry(tag.clone()).or_default() += 1;
+                        if tags_col.ord_to_str(ord, &mut tag).unwrap_or(false)
+                            && let Some((key, spelling)) = tag.split_once('\u{1f}')
+                        {
+                            *tag_counts
+                                .entry((key.to_string(), spelling.to_string()))
+                                .or_default() += 1;
                         }
                     }
                 }
             }
         }
         titles.sort_by(|a, b| a.1.cmp(&b.1).then(a.2.cmp(&b.2)));
-        let mut tags: Vec<(String, u64)> = tag_counts.into_iter().collect();
-        tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // A tag's label: its most common spelling (ties: the first in byte order, so
+        // capitals win); its count: write-ups with any spelling.
+        let mut by_key: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
+        for ((key, spelling), n) in tag_counts {
+            let entry = by_key.entry(key).or_insert((spelling.clone(), 0, 0));
+            entry.2 += n;
+            if n > entry.1 || (n == entry.1 && spelling < entry.0) {
+                entry.0 = spelling;
+                entry.1 = n;
+            }
+        }
+        let mut tags: Vec<(String, String, u64)> = by_key
+            .into_iter()
+            .map(|(key, (label, _, n))| (key, label, n))
+            .collect();
+        tags.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         let entries = Arc::new(Entries { titles, tags });
         let mut cache = self.suggestions.0.lock().unwrap_or_else(|e| e.into_inner());
         cache.insert(scope, (generation, entries.clone()));
         Ok(entries)
+    }
+
+    /// Each tag's label for `scope`, by tag key ([`crate::slug::tag`]): its most common
+    /// spelling in the front matter of the write-ups the scope may read.
+    pub fn tag_labels(&self, scope: Scope) -> Result<BTreeMap<String, String>> {
+        Ok(self
+            .entries(scope)?
+            .tags
+            .iter()
+            .map(|(key, label, _)| (key.clone(), label.clone()))
+            .collect())
     }
 
     /// Titles and tags for what has been typed so far, best first: those that start with
@@ -126,10 +158,10 @@ impl Engine {
             .filter_map(|t| rank(&t.0).map(|r| (r, t)))
             .collect();
         titles.sort_by_key(|(r, _)| *r);
-        let mut tags: Vec<(u8, &(String, u64))> = entries
+        let mut tags: Vec<(u8, &(String, String, u64))> = entries
             .tags
             .iter()
-            .filter_map(|t| rank(&t.0.to_lowercase()).map(|r| (r, t)))
+            .filter_map(|t| rank(&t.1.to_lowercase()).map(|r| (r, t)))
             .collect();
         tags.sort_by_key(|(r, _)| *r);
         let tag_share = (limit / 3).max(1).min(tags.len());
@@ -142,15 +174,17 @@ impl Engine {
                 text: title.clone(),
                 kind: "title",
                 slug: Some(slug.clone()),
+                value: None,
             })
             .collect();
         out.extend(
             tags.into_iter()
                 .take(tag_share)
-                .map(|(_, (tag, _))| Suggestion {
-                    text: tag.clone(),
+                .map(|(_, (key, label, _))| Suggestion {
+                    text: label.clone(),
                     kind: "tag",
                     slug: None,
+                    value: Some(key.clone()),
                 }),
         );
         Ok(out)

@@ -2,11 +2,14 @@
 //! Danish analysis, scopes and the result shape. One binary, one module per concern.
 
 mod common;
+mod cross_language;
 mod danish;
 mod differential;
 mod incremental;
 mod parse_table;
 mod regressions;
 mod result_shape;
+mod tags;
 mod tiers;
 mod tree;
+mod typing;

@@ -278,24 +278,7 @@ async fn account(ctx: Ctx) -> Result<Response, AppError> {
 }
 
 async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, AppError> {
-    let accounts = ctx.state.accounts()?;
-    let user = ctx
-        .viewer
-        .user
-        .clone()
-        .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
-    tokio::task::spawn_blocking(move || {
-        let token = accounts.create_token(&user, kind)?;
-        let action = match kind {
-            TokenKind::Api => "token.create",
-            TokenKind::Feed => "feed.create",
-        };
-        accounts.audit_user(&Actor::account(&user), action, &user)?;
-        Ok::<_, erfa_accounts::Error>(token)
-    })
-    .await
-    .map_err(|e| AppError::internal(format!("token task: {e}")))?
-    .map_err(AppError::from)
+    crate::access::new_token(&ctx.state, &ctx.viewer, ctx.lang.t().error_401_text, kind).await
 }
 
 async fn account_feed(ctx: Ctx) -> Result<Response, AppError> {

@@ -36,8 +36,18 @@ pub struct SearchResponse {
     pub did_you_mean: Option<String>,
     /// The query as searched, when the query as typed found nothing and this one, with
     /// å, ø and æ for the `aa`, `oe` and `ae` typed, did; absent otherwise.
+    /// Also the query as searched when typed words that occur nowhere the viewer may
+    /// read were corrected (then `corrected_from` is the query as typed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub searched_for: Option<String>,
+    /// The query as typed, when the results are for the corrected `searched_for`; search
+    /// again with `literal=1` for the words exactly as typed. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_from: Option<String>,
+    /// The glossary's other-language terms searched besides the words typed
+    /// (`incident` → `hændelse`); absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expanded: Vec<String>,
 }
 
 impl From<SearchResults> for SearchResponse {
@@ -67,6 +77,8 @@ impl From<SearchResults> for SearchResponse {
                 .collect(),
             did_you_mean: r.did_you_mean,
             searched_for: r.searched_for,
+            corrected_from: r.corrected_from,
+            expanded: r.expanded,
         }
     }
 }
@@ -97,7 +109,8 @@ pub(crate) async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchResponse>, AppError> {
     let request = params.to_request(viewer.scope())?;
-    let first_page = request.page <= 1;
+    // A word still being typed is no search of its own for the insights.
+    let first_page = request.page <= 1 && !request.prefix_last;
     let results = state.blocking(move |s| s.search(&request)).await?;
     if first_page {
         crate::insights::record_search(&state, &viewer, &params.q, results.total == 0);
@@ -175,6 +188,9 @@ pub struct SuggestionJson {
     pub kind: String,
     /// The write-up, for titles.
     pub slug: Option<String>,
+    /// The value for the `tags` filter, for tags (`text` is its label).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// `GET /api/suggest`: titles and tags for search-as-you-type.
@@ -212,6 +228,7 @@ pub(crate) async fn suggest(
                 text: s.text,
                 kind: s.kind.to_string(),
                 slug: s.slug,
+                value: s.value,
             })
             .collect(),
     }))

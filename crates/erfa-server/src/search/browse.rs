@@ -50,6 +50,7 @@ async fn browse_page(ctx: &Ctx) -> Result<Response, AppError> {
         .await?;
     let meetings = ctx.state.meetings();
     let list = meetings.as_ref().as_ref();
+    let tags = super::tag_labels(ctx).await?;
     let items = |facet: &str| -> Vec<BrowseItem> {
         let mut values = results.facets.get(facet).cloned().unwrap_or_default();
         if facet == "meeting" {
@@ -58,7 +59,7 @@ async fn browse_page(ctx: &Ctx) -> Result<Response, AppError> {
         values
             .into_iter()
             .map(|v| BrowseItem {
-                label: super::facet_label(lang, list, facet, &v.value),
+                label: super::facet_label(lang, list, &tags, facet, &v.value),
                 count: v.count,
                 href: filter_link(facet, &v.value),
             })

@@ -9,6 +9,7 @@ pub(crate) mod api;
 mod browse;
 mod feed;
 mod page;
+mod words;
 
 use erfa_index::Hit;
 
@@ -31,6 +32,18 @@ pub(crate) fn routes() -> Vec<Route> {
             Access::Public,
             "Atom feed; `?token=` for a member's personal feed",
             feed::feed,
+        ),
+        Route::get(
+            "/feed",
+            Access::Public,
+            "Following erfa in a feed reader: the feed addresses",
+            feed::feed_page,
+        ),
+        Route::post(
+            "/feed/personal",
+            Access::Member,
+            "A new personal feed address, shown once",
+            feed::feed_page_new,
         ),
         Route::get(
             "/opensearch.xml",
@@ -96,17 +109,34 @@ impl HitView {
     }
 }
 
-/// The label of a facet value: a meeting by its title and date ([`crate::meetings`]),
-/// anything else as [`Lang::facet_value`] names it.
+/// Each tag's label for the viewer, by tag key: its most common spelling among the
+/// write-ups the viewer may read (`Engine::tag_labels`).
+type TagLabels = std::collections::BTreeMap<String, String>;
+
+/// The tag labels of the viewer's scope.
+async fn tag_labels(ctx: &crate::page::Ctx) -> Result<TagLabels, crate::error::AppError> {
+    let scope = ctx.scope();
+    ctx.state
+        .blocking(move |s| Ok(s.engine.tag_labels(scope)?))
+        .await
+}
+
+/// The label of a facet value: a meeting by its title and date ([`crate::meetings`]), a
+/// tag by its label in `tags` (as typed when it has none), anything else as
+/// [`Lang::facet_value`] names it.
 fn facet_label(
     lang: Lang,
     meetings: Option<&erfa_index::meetings::Meetings>,
+    tags: &TagLabels,
     facet: &str,
     value: &str,
 ) -> String {
-    if facet == "meeting" {
-        crate::meetings::label(meetings, value)
-    } else {
-        lang.facet_value(facet, value)
+    match facet {
+        "meeting" => crate::meetings::label(meetings, value),
+        "tags" => tags
+            .get(&erfa_index::slug::tag(value))
+            .cloned()
+            .unwrap_or_else(|| value.to_string()),
+        _ => lang.facet_value(facet, value),
     }
 }

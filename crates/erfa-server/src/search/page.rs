@@ -13,6 +13,7 @@ use crate::page::{Ctx, Layout, html};
 use crate::query::{SearchParams, search_href};
 
 use super::HitView;
+use super::words::{Words, words};
 
 struct FacetValueView {
     /// The value as indexed, for ordering.
@@ -28,6 +29,8 @@ struct FacetView {
     label: &'static str,
     shown: Vec<FacetValueView>,
     more: Vec<FacetValueView>,
+    /// "Show 4 more".
+    more_label: String,
 }
 
 struct Chip {
@@ -55,6 +58,9 @@ struct EmptyView {
     did_you_mean: Option<(String, String)>,
     drop: Vec<Chip>,
     advice: &'static str,
+    /// Open-list values that no write-up the viewer may read has, each with the value
+    /// meant (its label and the search with it instead) when one is close.
+    unknown: Vec<(String, Option<(String, String)>)>,
 }
 
 #[derive(Template)]
@@ -69,6 +75,18 @@ struct SearchTemplate {
     summary: String,
     /// When the query as typed found nothing and its Danish spelling did, says so.
     searched_for: Option<String>,
+    /// The corrected query searched, the query as typed and the link that searches it
+    /// exactly as typed.
+    correction: Option<(String, String, String)>,
+    /// The glossary's terms searched besides the words typed, joined.
+    expanded: Option<String>,
+    /// A page past the last: what it says, and the last page's label and link.
+    past_last: Option<(String, String, String)>,
+    /// The sort switch, shown only with words to rank by.
+    show_sort: bool,
+    /// Active filters, for the drawer's button.
+    active_count: usize,
+    w: &'static Words,
     first: u64,
     hits: Vec<HitView>,
     facets: Vec<FacetView>,
@@ -173,10 +191,21 @@ pub(super) async fn search(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let t = lang.t();
-    let request = params.to_request(ctx.scope())?;
+    let request = match params.to_request(ctx.scope()) {
+        Ok(request) => request,
+        Err(AppError::BadRequest {
+            code: "bad_parameter",
+            message,
+        }) => {
+            return refused(&ctx, &params, message);
+        }
+        Err(e) => return Err(e),
+    };
     let section = request.section;
     let sort = request.sort;
-    let first_page = request.page <= 1;
+    let page_one = request.page <= 1;
+    // A word still being typed is no search of its own for the insights.
+    let first_page = page_one && !request.prefix_last;
     let results: SearchResults = ctx.state.blocking(move |s| s.search(&request)).await?;
     if first_page {
         crate::insights::record_search(&ctx.state, &ctx.viewer, &params.q, results.total == 0);
@@ -211,7 +240,8 @@ pub(super) async fn search(
         Some(public) => public.as_ref(),
         None => meetings.as_ref().as_ref(),
     };
-    let active = active_chips(lang, &params, list);
+    let tags = super::tag_labels(&ctx).await?;
+    let active = active_chips(lang, &params, list, &tags);
     let pages = Pages::new(lang, &params, &results);
     let shown = results.hits.len() as u64;
     let summary = if shown == 0 {
@@ -219,16 +249,47 @@ pub(super) async fn search(
     } else {
         lang.showing(pages.first, pages.first + shown - 1, results.total)
     };
-    let empty = results.hits.is_empty().then(|| {
+    let unknown = if results.total == 0 {
+        unknown_values(&ctx, &params, list, &tags).await?
+    } else {
+        Vec::new()
+    };
+    let empty = (results.hits.is_empty() && results.total == 0).then(|| {
         let everything = !has_query && !has_filters && results.total == 0;
-        empty_view(lang, &params, &results, &active, section, everything)
+        let mut view = empty_view(lang, &params, &results, &active, section, everything);
+        view.unknown = unknown;
+        view
     });
     let (section_options, sort_options) = switches(t, &params, section, sort);
-    let questions = if first_page {
+    let questions = if page_one {
         questions(&ctx, &q).await
     } else {
         None
     };
+    let w = words(lang);
+    let correction = match (&results.corrected_from, &results.searched_for) {
+        (Some(typed), Some(searched)) => {
+            let mut p = params.clone();
+            p.page = None;
+            p.prefix = None;
+            p.literal = Some("1".to_string());
+            Some((searched.clone(), typed.clone(), search_href(&p)))
+        }
+        _ => None,
+    };
+    let past_last = (results.hits.is_empty() && results.total > 0 && pages.last > 0).then(|| {
+        let mut p = params.clone();
+        p.page = Some(pages.last.to_string());
+        (
+            if pages.last == 1 {
+                w.past_last_page_one.to_string()
+            } else {
+                w.past_last_page.replace("{n}", &pages.last.to_string())
+            },
+            w.go_to_page.replace("{n}", &pages.last.to_string()),
+            search_href(&p),
+        )
+    });
     let template = SearchTemplate {
         layout: ctx.layout(
             if has_query {
@@ -252,9 +313,16 @@ pub(super) async fn search(
         searched_for: results
             .searched_for
             .as_deref()
+            .filter(|_| results.corrected_from.is_none())
             .map(|searched| lang.searched_for(&params.q, searched)),
+        correction,
+        expanded: (!results.expanded.is_empty()).then(|| results.expanded.join(", ")),
+        past_last,
+        show_sort: has_query,
+        active_count: active.len() + usize::from(section.is_some()),
+        w,
         first: pages.first,
-        facets: facet_views(lang, &params, &results, list),
+        facets: facet_views(lang, &params, &results, list, &tags),
         hits: results
             .hits
             .into_iter()
@@ -277,6 +345,32 @@ pub(super) async fn search(
     html(&template)
 }
 
+#[derive(Template)]
+#[template(path = "search_refused.html")]
+struct RefusedTemplate {
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+    /// The search with the values meant, and what the link says.
+    instead: Option<(String, &'static str)>,
+}
+
+/// A search refused for a value outside a closed list: 400, what was wrong, and the
+/// search with the values meant (or without the ones nothing is close to).
+fn refused(ctx: &Ctx, params: &SearchParams, message: String) -> Result<Response, AppError> {
+    let t = ctx.lang.t();
+    let corrected = params.corrected();
+    let instead = (corrected.to_request(ctx.scope()).is_ok() && corrected != *params)
+        .then(|| (search_href(&corrected), words(ctx.lang).search_corrected));
+    let template = RefusedTemplate {
+        layout: ctx.layout(t.error_400.to_string(), "search", false),
+        heading: t.error_400,
+        message,
+        instead,
+    };
+    crate::page::render(&template, axum::http::StatusCode::BAD_REQUEST)
+}
+
 /// The search URL of `params` changed by `change`, back on page 1.
 fn changed(params: &SearchParams, change: &dyn Fn(&mut SearchParams)) -> String {
     let mut p = params.clone();
@@ -285,36 +379,48 @@ fn changed(params: &SearchParams, change: &dyn Fn(&mut SearchParams)) -> String 
     search_href(&p)
 }
 
+/// Values of a facet shown before "show more".
+const FACET_VALUES_SHOWN: usize = 8;
+
 /// The facets with their values and counts; selected values first, always shown.
 fn facet_views(
     lang: Lang,
     params: &SearchParams,
     results: &SearchResults,
     list: Option<&Meetings>,
+    tags: &super::TagLabels,
 ) -> Vec<FacetView> {
     let mut facets = Vec::new();
     for (name, values) in params.filters() {
-        let selected: Vec<&str> = values
+        // Tags are counted by key: a tag asked for in another spelling is the same tag.
+        let selected: Vec<String> = values
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
+            .map(|v| {
+                if name == "tags" {
+                    erfa_index::slug::tag(v)
+                } else {
+                    v.to_string()
+                }
+            })
             .collect();
         let counts = results.facets.get(name).cloned().unwrap_or_default();
         let mut items: Vec<FacetValueView> = Vec::new();
         for c in &counts {
             items.push(FacetValueView {
                 value: c.value.clone(),
-                label: super::facet_label(lang, list, name, &c.value),
+                label: super::facet_label(lang, list, tags, name, &c.value),
                 count: c.count,
                 href: toggle(params, name, &c.value),
-                selected: selected.contains(&c.value.as_str()),
+                selected: selected.contains(&c.value),
             });
         }
         for s in &selected {
             if !counts.iter().any(|c| c.value == *s) {
                 items.push(FacetValueView {
                     value: s.to_string(),
-                    label: super::facet_label(lang, list, name, s),
+                    label: super::facet_label(lang, list, tags, name, s),
                     count: 0,
                     href: toggle(params, name, s),
                     selected: true,
@@ -324,15 +430,14 @@ fn facet_views(
         if items.is_empty() {
             continue;
         }
+        // Year and meeting in their own order, newest first; the rest by count.
         if name == "meeting" {
             meetings::sort_newest_first(list, &mut items, |i| i.value.as_str());
+        } else if name == "year" {
+            items.sort_by(|a, b| b.value.cmp(&a.value));
         }
         items.sort_by_key(|i| !i.selected);
-        let limit = if name == "practices" || name == "tags" {
-            8
-        } else {
-            6
-        };
+        let limit = FACET_VALUES_SHOWN;
         let more = if items.len() > limit && !items[limit..].iter().any(|i| i.selected) {
             items.split_off(limit)
         } else {
@@ -342,6 +447,9 @@ fn facet_views(
             name,
             label: lang.facet_name(name),
             shown: items,
+            more_label: words(lang)
+                .show_more
+                .replace("{n}", &more.len().to_string()),
             more,
         });
     }
@@ -349,11 +457,16 @@ fn facet_views(
 }
 
 /// The active filters as removable chips.
-fn active_chips(lang: Lang, params: &SearchParams, list: Option<&Meetings>) -> Vec<Chip> {
+fn active_chips(
+    lang: Lang,
+    params: &SearchParams,
+    list: Option<&Meetings>,
+    tags: &super::TagLabels,
+) -> Vec<Chip> {
     let mut active = Vec::new();
     for (name, values) in params.filters() {
         for v in values.iter().filter(|v| !v.trim().is_empty()) {
-            let value = super::facet_label(lang, list, name, v.trim());
+            let value = super::facet_label(lang, list, tags, name, v.trim());
             active.push(Chip {
                 label: format!("{}: {value}", lang.facet_name(name)),
                 aria: lang.remove_filter(lang.facet_name(name), &value),
@@ -410,6 +523,8 @@ struct Pages {
     next_href: Option<String>,
     /// The number of the first hit on this page, from 1.
     first: u64,
+    /// The last page with hits (0 when there are none).
+    last: usize,
 }
 
 impl Pages {
@@ -458,6 +573,7 @@ impl Pages {
             prev_href: (page > 1 && page <= last_page + 1).then(|| page_href(page - 1)),
             next_href: (page < last_page).then(|| page_href(page + 1)),
             first: (page as u64 - 1) * per_page + 1,
+            last: last_page,
         }
     }
 }
@@ -503,7 +619,84 @@ fn empty_view(
         did_you_mean,
         drop,
         advice: t.no_results_advice,
+        unknown: Vec::new(),
     }
+}
+
+/// The open lists (tags, tools, meetings) take any value. A value that no write-up the
+/// viewer may read has is named, with the closest value that one has: the values come
+/// from the facets of the viewer's own scope, so nothing members-only reaches anyone
+/// else.
+async fn unknown_values(
+    ctx: &Ctx,
+    params: &SearchParams,
+    list: Option<&Meetings>,
+    tags: &super::TagLabels,
+) -> Result<Vec<(String, Option<(String, String)>)>, AppError> {
+    const OPEN: [&str; 3] = ["tags", "tools", "meeting"];
+    let asked: Vec<(&'static str, String)> = params
+        .filters()
+        .into_iter()
+        .filter(|(name, _)| OPEN.contains(name))
+        .flat_map(|(name, values)| {
+            values
+                .iter()
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map(move |v| (name, v.to_string()))
+        })
+        .collect();
+    if asked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut everything = erfa_index::SearchRequest::new("", ctx.scope());
+    everything.per_page = 1;
+    everything.snippets = false;
+    everything.facet_limit = 10_000;
+    let all = ctx
+        .state
+        .blocking(move |s| Ok(s.engine.search(&everything)?))
+        .await?;
+    let lang = ctx.lang;
+    let mut out = Vec::new();
+    for (name, value) in asked {
+        let known: Vec<&str> = all
+            .facets
+            .get(name)
+            .map(|v| v.iter().map(|f| f.value.as_str()).collect())
+            .unwrap_or_default();
+        let key = if name == "tags" {
+            erfa_index::slug::tag(&value)
+        } else {
+            value.clone()
+        };
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let message = words(lang)
+            .value_unknown
+            .replace("{facet}", &lang.facet_name(name).to_lowercase())
+            .replace("{value}", &value);
+        let meant = erfa_index::vocab::closest(&value, known.iter().copied())
+            .first()
+            .map(|close| {
+                let mut p = params.clone();
+                p.page = None;
+                if let Some(values) = p.filter_mut(name) {
+                    for v in values.iter_mut() {
+                        if v.trim() == value {
+                            *v = close.to_string();
+                        }
+                    }
+                }
+                (
+                    super::facet_label(lang, list, tags, name, close),
+                    search_href(&p),
+                )
+            });
+        out.push((message, meant));
+    }
+    Ok(out)
 }
 
 /// The search URL with `value` of `facet` switched on or off, back on page 1.
@@ -512,8 +705,16 @@ fn toggle(params: &SearchParams, facet: &str, value: &str) -> String {
     p.page = None;
     if let Some(values) = p.filter_mut(facet) {
         let value = value.trim();
-        if values.iter().any(|v| v.trim() == value) {
-            values.retain(|v| v.trim() != value);
+        // Tags by key: any spelling of the tag is the tag.
+        let same = |v: &String| {
+            if facet == "tags" {
+                erfa_index::slug::tag(v) == erfa_index::slug::tag(value)
+            } else {
+                v.trim() == value
+            }
+        };
+        if values.iter().any(same) {
+            values.retain(|v| !same(v));
         } else {
             values.push(value.to_string());
         }

@@ -64,6 +64,8 @@ pub(super) struct SimilarView {
 struct ShareTemplate {
     layout: Layout,
     heading: &'static str,
+    /// The link to the help page's part on writing.
+    help_link: &'static str,
     action: String,
     editing: bool,
     editing_slug: String,
@@ -178,6 +180,10 @@ pub(super) fn share_page(
     let template = ShareTemplate {
         layout: ctx.layout(heading.to_string(), nav, false),
         heading,
+        help_link: match lang {
+            crate::i18n::Lang::En => "How to write a good write-up",
+            crate::i18n::Lang::Da => "Sådan skriver du en god erfaring",
+        },
         action,
         editing: editing.is_some(),
         editing_slug: editing.map(|e| e.slug.clone()).unwrap_or_default(),

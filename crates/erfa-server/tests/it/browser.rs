@@ -183,6 +183,14 @@ where
     }
 }
 
+/// The text of the hit list as it is now; empty while the page swaps it.
+async fn hits_text(client: &Client) -> String {
+    match client.find(Locator::Id("hits")).await {
+        Ok(list) => list.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 /// Clicks the element with `id`, trying again while scripts still change the page (a
 /// click can meet a replaced or covered element under load).
 async fn click_when_ready(client: &Client, id: &str) {
@@ -322,14 +330,13 @@ async fn a_member_searches_filters_reads_and_switches_language() {
             .is_ok_and(|u| u.query().is_some_and(|q| q.contains("q=copying")))
     })
     .await;
-    let hits = c
-        .find(Locator::Id("hits"))
-        .await
-        .expect("hits")
-        .text()
-        .await
-        .expect("text");
-    assert!(hits.contains("We copied a bank"), "{hits}");
+    // The script may still swap in the state typing started: read the hits once they
+    // settle, finding the list again each time.
+    wait_for("the hits for copying", || async {
+        hits_text(c).await.contains("We copied a bank")
+    })
+    .await;
+    let hits = hits_text(c).await;
     assert!(hits.contains("Mistake to avoid:"), "{hits}");
     screenshot(c, "search-results").await;
 
@@ -449,13 +456,7 @@ async fn a_member_searches_filters_reads_and_switches_language() {
     let q = c.find(Locator::Id("q")).await.expect("the box");
     q.send_keys("swarming").await.expect("typed");
     wait_for("live results", || async {
-        let text = c
-            .find(Locator::Id("hits"))
-            .await
-            .expect("hits")
-            .text()
-            .await
-            .unwrap_or_default();
+        let text = hits_text(c).await;
         let first = js(
             c,
             "const a = document.querySelector('#hits .hit-title a'); return a ? a.textContent : ''",
@@ -467,7 +468,7 @@ async fn a_member_searches_filters_reads_and_switches_language() {
     wait_for("the URL to follow", || async {
         c.current_url()
             .await
-            .is_ok_and(|u| u.query() == Some("q=swarming"))
+            .is_ok_and(|u| u.query() == Some("q=swarming&prefix=last"))
     })
     .await;
     let marks = js(c, "return document.querySelectorAll('#hits mark').length").await;
@@ -837,6 +838,16 @@ async fn a_contributor_fills_the_form_previews_and_sends() {
 /// critical violations.
 async fn assert_accessible(client: &Client, page: &str) {
     if let Some(source) = axe_source() {
+        // Judge the page as it settles, not halfway through a swap the script started.
+        wait_for("the page to settle", || async {
+            js(
+                client,
+                "return document.querySelectorAll('[aria-busy=true]').length",
+            )
+            .await
+                == json!(0)
+        })
+        .await;
         let violations = axe(client, &source).await;
         assert!(violations.is_empty(), "{page}: {violations:#?}");
     }
@@ -1669,4 +1680,441 @@ async fn members_ask_answer_and_a_thread_becomes_a_write_up_in_review() {
     .await;
     assert_accessible(c, "the questions in Danish").await;
     screenshots_at_both_widths(c, "questions-da").await;
+}
+
+/// The search page's state as the page shows it: the URL's query, the box, the heading,
+/// the total in the summary, the sum of the kind facet's counts, and whether a
+/// pagination is visible.
+async fn search_state(client: &Client) -> Value {
+    js(
+        client,
+        "const s = document.getElementById('results-summary');\
+         const m = s ? s.textContent.match(/of ([0-9]+)/) : null;\
+         const kinds = Array.from(document.querySelectorAll('a.facet-value[data-facet=kind] .facet-count')).map(e => +e.textContent);\
+         const p = document.querySelector('.pagination');\
+         return { url: location.search, q: document.getElementById('q').value,\
+                  heading: document.getElementById('results-heading').textContent,\
+                  total: m ? +m[1] : 0, kinds: kinds.reduce((a, b) => a + b, 0),\
+                  hits: document.querySelectorAll('#hits .hit').length,\
+                  pagination: !!p && p.offsetParent !== null };",
+    )
+    .await
+}
+
+/// Issue 17: typing, a filter, a page and Back all move one state that the URL, the box,
+/// the heading, the hits, the facets and the pagination follow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_page_keeps_one_state_through_typing_filters_pages_and_back() {
+    let Some(session) = start(sample_app_for(Scope::Members)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    c.goto(&format!("{base}/")).await.expect("home");
+    assert_eq!(search_state(c).await["heading"], json!("Newest write-ups"));
+
+    // A part of a word finds while typing; heading, facets and URL follow.
+    let q = c.find(Locator::Id("q")).await.expect("the box");
+    q.send_keys("cha").await.expect("typed");
+    wait_for("results for the prefix", || async {
+        let s = search_state(c).await;
+        s["url"] == json!("?q=cha&prefix=last") && s["hits"].as_u64().unwrap_or(0) > 0
+    })
+    .await;
+    let typed = search_state(c).await;
+    assert_eq!(typed["heading"], json!("Results"), "{typed}");
+    assert_eq!(
+        typed["total"], typed["kinds"],
+        "facet counts follow: {typed}"
+    );
+    // The results come before the filters in reading and tab order.
+    let order = js(
+        c,
+        "return !!(document.querySelector('#hits a').compareDocumentPosition(document.querySelector('a.facet-value')) & Node.DOCUMENT_POSITION_FOLLOWING)",
+    )
+    .await;
+    assert_eq!(order, json!(true));
+    // The first hit is an early tab stop (it was about the 123rd behind the facets).
+    let stop = js(
+        c,
+        "const f = Array.from(document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')).filter(e => e.tabIndex >= 0 && e.offsetParent !== null); return f.indexOf(document.querySelector('#hits a')) + 1",
+    )
+    .await;
+    eprintln!("the first hit is tab stop {stop}");
+    assert!(
+        stop.as_u64().is_some_and(|n| (1..=25).contains(&n)),
+        "{stop}"
+    );
+
+    // A filter: a history entry of its own.
+    let mistake = c
+        .find(Locator::Css(
+            "a.facet-value[data-facet=kind][href*='kind=mistake']",
+        ))
+        .await
+        .expect("the mistake filter");
+    mistake.click().await.expect("clicked");
+    wait_for("the filtered state", || async {
+        let s = search_state(c).await;
+        s["url"] == json!("?q=cha&kind=mistake&prefix=last")
+    })
+    .await;
+    let filtered = search_state(c).await;
+    assert_eq!(filtered["q"], json!("cha"), "{filtered}");
+    // The kind facet counts without its own filter, so its sum stays the unfiltered
+    // total, while the hits are the mistakes only.
+    assert_eq!(filtered["kinds"], typed["total"], "{filtered}");
+    let kinds = js(c, "return Array.from(document.querySelectorAll('#hits .badge')).every(b => b.classList.contains('badge-mistake'))").await;
+    assert_eq!(kinds, json!(true));
+    let chips = js(
+        c,
+        "return document.querySelector('.active-filters').textContent",
+    )
+    .await;
+    assert!(chips.to_string().contains("Mistake"), "{chips}");
+
+    // Nothing found: no pagination left over.
+    q.send_keys("zzqx").await.expect("typed");
+    wait_for("no results", || async {
+        let s = search_state(c).await;
+        s["url"] == json!("?q=chazzqx&kind=mistake&prefix=last") && s["hits"] == json!(0)
+    })
+    .await;
+    assert_eq!(search_state(c).await["pagination"], json!(false));
+    screenshot(c, "state-nothing-found").await;
+
+    // Back: the filtered state again, box included; Back again: before the filter.
+    c.back().await.expect("back");
+    wait_for("the filtered state after Back", || async {
+        search_state(c).await == filtered
+    })
+    .await;
+    c.back().await.expect("back");
+    wait_for("the typed state after Back", || async {
+        search_state(c).await == typed
+    })
+    .await;
+
+    // Pages: page 2 of the newest, then Back to page 1.
+    c.goto(&format!("{base}/?per_page=1")).await.expect("home");
+    let home = search_state(c).await;
+    assert_eq!(home["pagination"], json!(true), "{home}");
+    c.find(Locator::Css(".pagination a[rel=next]"))
+        .await
+        .expect("next")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("page 2", || async {
+        search_state(c).await["url"] == json!("?per_page=1&page=2")
+    })
+    .await;
+    assert_eq!(
+        active_id(c).await,
+        "results-heading",
+        "focus moves to the new results"
+    );
+    let start = js(c, "return document.getElementById('hits').start").await;
+    assert_eq!(start, json!(2));
+    c.back().await.expect("back");
+    wait_for("page 1 after Back", || async {
+        search_state(c).await == home
+    })
+    .await;
+
+    // A page past the last offers the last.
+    c.goto(&format!("{base}/?q=cab&page=99"))
+        .await
+        .expect("page 99");
+    let past = c
+        .find(Locator::Id("past-last"))
+        .await
+        .expect("the past-last note")
+        .text()
+        .await
+        .expect("text");
+    assert!(past.contains("Go to page 1"), "{past}");
+    assert_accessible(c, "/?q=cab&page=99").await;
+    let _ = session.client.clone().close().await;
+}
+
+/// Issue 17: the suggestions are an ARIA 1.2 combobox that works with the keyboard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suggestions_are_a_combobox_used_with_the_keyboard() {
+    let Some(session) = start(sample_app_for(Scope::Members)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    c.goto(&format!("{base}/")).await.expect("home");
+    let q = c.find(Locator::Id("q")).await.expect("the box");
+    assert_eq!(
+        js(c, "return [q.getAttribute('role'), q.getAttribute('aria-expanded'), q.getAttribute('aria-controls')]").await,
+        json!(["combobox", "false", "q-suggestions"])
+    );
+    q.send_keys("cab").await.expect("typed");
+    wait_for("the suggestions", || async {
+        js(c, "return !document.getElementById('q-suggestions').hidden && document.querySelectorAll('#q-suggestions [role=option]').length > 0").await == json!(true)
+    })
+    .await;
+    assert_eq!(
+        js(c, "return q.getAttribute('aria-expanded')").await,
+        json!("true")
+    );
+    assert_accessible(c, "/ with suggestions open").await;
+    screenshot(c, "suggestions").await;
+    press(c, Key::Down.into()).await;
+    let state = js(c, "return [document.activeElement.id, q.getAttribute('aria-activedescendant'), document.getElementById('q-option-0').getAttribute('aria-selected')]").await;
+    assert_eq!(
+        state,
+        json!(["q", "q-option-0", "true"]),
+        "focus stays in the box"
+    );
+    press(c, Key::Up.into()).await;
+    let wrapped = js(c, "const n = document.querySelectorAll('#q-suggestions [role=option]').length; return q.getAttribute('aria-activedescendant') === 'q-option-' + (n - 1)").await;
+    assert_eq!(wrapped, json!(true), "Up from the first wraps to the last");
+    press(c, Key::Escape.into()).await;
+    assert_eq!(
+        js(c, "return [document.getElementById('q-suggestions').hidden, q.getAttribute('aria-expanded'), q.hasAttribute('aria-activedescendant')]").await,
+        json!([true, "false", false])
+    );
+    // Enter on a tag filters by it.
+    q.clear().await.expect("cleared");
+    q.send_keys("governa").await.expect("typed");
+    wait_for("a tag suggestion", || async {
+        js(c, "return Array.from(document.querySelectorAll('#q-suggestions [role=option]')).some(o => o.classList.contains('suggestion-tag'))").await == json!(true)
+    })
+    .await;
+    let index = js(c, "return Array.from(document.querySelectorAll('#q-suggestions [role=option]')).findIndex(o => o.classList.contains('suggestion-tag'))").await;
+    for _ in 0..=index.as_u64().expect("an index") {
+        press(c, Key::Down.into()).await;
+    }
+    press(c, Key::Enter.into()).await;
+    wait_for("the tag filter", || async {
+        js(c, "return location.search + ' ' + document.getElementById('q').value + ' ' + !!document.querySelector('.active-filters')").await
+            == json!("?tags=governance  true")
+    })
+    .await;
+    // Enter on a suggestion takes it: a title opens its write-up.
+    c.goto(&format!("{base}/")).await.expect("home");
+    let q = c.find(Locator::Id("q")).await.expect("the box");
+    q.send_keys("copied").await.expect("typed");
+    wait_for("title suggestions", || async {
+        js(c, "return Array.from(document.querySelectorAll('#q-suggestions [role=option]')).some(o => o.classList.contains('suggestion-title'))").await == json!(true)
+    })
+    .await;
+    let index = js(c, "return Array.from(document.querySelectorAll('#q-suggestions [role=option]')).findIndex(o => o.classList.contains('suggestion-title'))").await;
+    for _ in 0..=index.as_u64().expect("an index") {
+        press(c, Key::Down.into()).await;
+    }
+    press(c, Key::Enter.into()).await;
+    wait_for("the write-up", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.path().starts_with("/w/"))
+    })
+    .await;
+    let _ = session.client.clone().close().await;
+}
+
+/// Issue 17: at phone width the filters are a drawer behind a "Filters" button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_filters_open_as_a_drawer_at_phone_width() {
+    let Some(session) = start(sample_app_for(Scope::Members)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    c.set_window_size(390, 844).await.expect("resized");
+    c.goto(&format!("{base}/?q=change"))
+        .await
+        .expect("a search");
+    let closed = js(c, "return [getComputedStyle(document.getElementById('facets')).display, document.getElementById('filters-toggle').offsetParent !== null]").await;
+    assert_eq!(
+        closed,
+        json!(["none", true]),
+        "filters closed, the button shown"
+    );
+    screenshot(c, "drawer-closed-390").await;
+    click_when_ready(c, "filters-toggle").await;
+    let open = js(c, "const f = document.getElementById('facets'); const r = f.getBoundingClientRect(); return [getComputedStyle(f).display, f.getAttribute('role'), document.activeElement.id, r.top <= 0 && r.bottom >= window.innerHeight - 1]").await;
+    assert_eq!(open, json!(["block", "dialog", "facets-heading", true]));
+    assert_eq!(
+        js(
+            c,
+            "return document.getElementById('filters-toggle').getAttribute('aria-expanded')"
+        )
+        .await,
+        json!("true")
+    );
+    assert_accessible(c, "/?q=change with the drawer open").await;
+    screenshot(c, "drawer-open-390").await;
+    // A filter in the drawer closes it and filters.
+    c.find(Locator::Css("#facets a.facet-value[data-facet=language]"))
+        .await
+        .expect("a language filter")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the filtered state", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.query().is_some_and(|q| q.contains("language=")))
+    })
+    .await;
+    wait_for("the drawer closed", || async {
+        js(
+            c,
+            "return getComputedStyle(document.getElementById('facets')).display",
+        )
+        .await
+            == json!("none")
+    })
+    .await;
+    // Escape closes it and gives the focus back to the button.
+    click_when_ready(c, "filters-toggle").await;
+    press(c, Key::Escape.into()).await;
+    assert_eq!(active_id(c).await, "filters-toggle");
+    let overflow = js(
+        c,
+        "return document.documentElement.scrollWidth > window.innerWidth + 1",
+    )
+    .await;
+    assert_eq!(overflow, json!(false));
+    let _ = session.client.clone().close().await;
+}
+
+/// Issue 17: a corrected query and the glossary's terms are said, and the words as
+/// typed can still be searched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrections_and_glossary_terms_are_shown() {
+    let app = crate::support::sample_app_with_glossary(
+        Scope::Members,
+        "pairs:\n  - da: hændelse\n    en: incident\n",
+    );
+    let Some(session) = start(app).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    c.goto(&format!("{base}/?q=incidnet"))
+        .await
+        .expect("a search");
+    let note = c
+        .find(Locator::Id("correction"))
+        .await
+        .expect("the correction")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(
+        note,
+        "Showing results for incident — search instead for incidnet"
+    );
+    assert_accessible(c, "/?q=incidnet").await;
+    screenshot(c, "correction").await;
+    c.find(Locator::Css("#correction a"))
+        .await
+        .expect("the link")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the words as typed", || async {
+        js(
+            c,
+            "return location.search + ' ' + (document.getElementById('empty') ? 'empty' : '')",
+        )
+        .await
+            == json!("?q=incidnet&literal=1 empty")
+    })
+    .await;
+    c.goto(&format!("{base}/?q=h%C3%A6ndelse"))
+        .await
+        .expect("a search");
+    let expanded = c
+        .find(Locator::Id("expanded"))
+        .await
+        .expect("the glossary note")
+        .text()
+        .await
+        .expect("text");
+    assert!(expanded.starts_with("Also searched: "), "{expanded}");
+    assert!(expanded.contains("incident"), "{expanded}");
+    let _ = session.client.clone().close().await;
+}
+
+/// Issue 17: the help page and the feed page, in both languages, at both widths.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_help_and_feed_pages_read_well_at_both_widths() {
+    let Some(session) = start(sample_app_for(Scope::Facilitator)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    // From the search box to the help, and from an example to its live search.
+    c.goto(&format!("{base}/")).await.expect("home");
+    c.find(Locator::Css("#search-hint a[href='/help#search']"))
+        .await
+        .expect("the help link")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for_path(c, "/help").await;
+    assert_accessible(c, "/help").await;
+    screenshots_at_both_widths(c, "help-en").await;
+    c.find(Locator::Css("a[href='/?q=incidnet']"))
+        .await
+        .expect("an example")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("the example's search", || async {
+        js(
+            c,
+            "const n = document.getElementById('correction'); return n ? n.textContent : ''",
+        )
+        .await
+            == json!("Showing results for incident — search instead for incidnet")
+    })
+    .await;
+    // The feed page from the navigation.
+    c.find(Locator::Css(".site-nav a[href='/feed']"))
+        .await
+        .expect("the feed link")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for_path(c, "/feed").await;
+    assert_accessible(c, "/feed").await;
+    screenshots_at_both_widths(c, "feed-en").await;
+    // Danish.
+    c.find(Locator::Css("a.lang-switch"))
+        .await
+        .expect("switch")
+        .click()
+        .await
+        .expect("clicked");
+    wait_for("Danish", || async {
+        js(c, "return document.documentElement.lang").await == json!("da")
+    })
+    .await;
+    assert_accessible(c, "/feed (da)").await;
+    c.goto(&format!("{base}/help")).await.expect("help");
+    assert_accessible(c, "/help (da)").await;
+    screenshots_at_both_widths(c, "help-da").await;
+    // A refused search offers the values meant.
+    c.goto(&format!("{base}/?kind=mistke"))
+        .await
+        .expect("a refused search");
+    assert_accessible(c, "/?kind=mistke").await;
+    click_when_ready(c, "search-corrected").await;
+    wait_for("the corrected search", || async {
+        js(c, "return location.search").await == json!("?kind=mistake")
+    })
+    .await;
+    // The share form links the writing part.
+    c.goto(&format!("{base}/share")).await.expect("share");
+    let link = js(c, "const a = document.querySelector('.share-intro a[href=\"/help#write\"]'); return a ? a.textContent : ''").await;
+    assert_eq!(link, json!("Sådan skriver du en god erfaring"));
+    let _ = session.client.clone().close().await;
 }

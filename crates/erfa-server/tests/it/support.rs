@@ -79,6 +79,26 @@ pub fn app_configured(files: &[(&str, String)], configure: impl FnOnce(&mut Conf
     }
 }
 
+/// The sample collection with `glossary` as `_glossary.yaml`, read by the engine, for
+/// `scope`.
+pub fn sample_app_with_glossary(scope: Scope, glossary: &str) -> App {
+    let content = tempfile::tempdir().expect("a temp dir");
+    for (path, text) in sample() {
+        write(content.path(), path, text.as_bytes());
+    }
+    write(content.path(), "_glossary.yaml", glossary.as_bytes());
+    let store = Store::in_ram();
+    let Indexed { engine, .. } = index(&store, content.path());
+    engine.set_glossary(&erfa_index::glossary::Glossary::load(content.path()).glossary);
+    let mut config = Config::local(content.path(), content.path().join(".erfa"));
+    config.low_disk_percent = 0;
+    config.scope = scope;
+    App {
+        router: router(AppState::new(store, engine, config)),
+        content,
+    }
+}
+
 /// The sample collection with its attachment, for the facilitator (local mode).
 pub fn sample_app() -> App {
     sample_app_for(Scope::Facilitator)
