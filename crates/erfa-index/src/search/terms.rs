@@ -1,0 +1,358 @@
+//! Bilingual terms at query time: the glossary and the shipped lexicon analyzed as
+//! queries are, the query's language, and Danish compounds split into parts that the
+//! lexicon translates.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::content::glossary::Glossary;
+use crate::content::lexicon::Lexicon;
+use crate::content::vocab::Language;
+
+/// A pair with its terms analyzed as queries are.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub da: String,
+    pub en: String,
+    /// From the shipped lexicon rather than the group's glossary.
+    pub lexicon: bool,
+}
+
+/// The glossary and the lexicon, ready for lookups.
+#[derive(Debug, Default)]
+pub(crate) struct Terms {
+    pub entries: Vec<Entry>,
+    /// Analyzed Danish term → entries; a glossary term hides the lexicon's entries for
+    /// the same term.
+    by_da: HashMap<Vec<String>, Vec<usize>>,
+    by_en: HashMap<Vec<String>, Vec<usize>>,
+    /// The most tokens of an analyzed term.
+    pub max_tokens: usize,
+    /// Lower-cased Danish words compounds are split into, with an English translation
+    /// where the lexicon or the glossary has one.
+    parts: HashMap<String, Option<String>>,
+    /// Lower-cased words of one side only (a word in both says nothing of the language).
+    words_da: HashSet<String>,
+    words_en: HashSet<String>,
+}
+
+/// Linking letters between compound parts.
+const LINKS: [&str; 3] = ["", "s", "e"];
+/// Endings of an inflected last part.
+const ENDINGS: [&str; 14] = [
+    "", "e", "en", "ens", "er", "erne", "ernes", "et", "ets", "s", "ne", "n", "r", "rne",
+];
+/// The shortest compound part.
+const MIN_PART: usize = 3;
+/// The shortest word that is split.
+const MIN_COMPOUND: usize = 7;
+
+impl Terms {
+    /// Builds the lookups; `analyze(danish, text)` analyzes a term as the Danish or the
+    /// English text fields do. `lexicon` is the shipped lexicon, when in use.
+    pub fn build(
+        glossary: &Glossary,
+        lexicon: &Lexicon,
+        compound_parts: &str,
+        analyze: impl Fn(bool, &str) -> Vec<String>,
+    ) -> Terms {
+        let mut terms = Terms::default();
+        let mut glossary_da: HashSet<Vec<String>> = HashSet::new();
+        let mut glossary_en: HashSet<Vec<String>> = HashSet::new();
+        let sources = glossary
+            .pairs
+            .iter()
+            .map(|p| (p, false))
+            .chain(lexicon.pairs.iter().map(|p| (p, true)));
+        for (pair, from_lexicon) in sources {
+            let da = analyze(true, &pair.da);
+            let en = analyze(false, &pair.en);
+            if da.is_empty() || en.is_empty() {
+                continue;
+            }
+            let index = terms.entries.len();
+            terms.max_tokens = terms.max_tokens.max(da.len()).max(en.len());
+            if !from_lexicon || !glossary_da.contains(&da) {
+                terms.by_da.entry(da.clone()).or_default().push(index);
+            }
+            if !from_lexicon || !glossary_en.contains(&en) {
+                terms.by_en.entry(en.clone()).or_default().push(index);
+            }
+            if !from_lexicon {
+                glossary_da.insert(da);
+                glossary_en.insert(en);
+            }
+            for word in pair.da.split_whitespace() {
+                terms.words_da.insert(word.to_lowercase());
+            }
+            for word in pair.en.split_whitespace() {
+                terms.words_en.insert(word.to_lowercase());
+            }
+            if !pair.da.contains(char::is_whitespace) {
+                let word = pair.da.to_lowercase();
+                if word.chars().all(char::is_alphabetic) {
+                    terms
+                        .parts
+                        .entry(word)
+                        .or_insert_with(|| Some(pair.en.to_lowercase()));
+                }
+            }
+            terms.entries.push(Entry {
+                da: pair.da.clone(),
+                en: pair.en.clone(),
+                lexicon: from_lexicon,
+            });
+        }
+        let both: HashSet<String> = terms
+            .words_da
+            .intersection(&terms.words_en)
+            .cloned()
+            .collect();
+        terms.words_da.retain(|w| !both.contains(w));
+        terms.words_en.retain(|w| !both.contains(w));
+        for word in &lexicon.same {
+            terms
+                .parts
+                .entry(word.clone())
+                .or_insert_with(|| Some(word.clone()));
+        }
+        for word in compound_parts.lines().map(str::trim) {
+            if !word.is_empty() && !word.starts_with('#') {
+                terms.parts.entry(word.to_lowercase()).or_insert(None);
+            }
+        }
+        terms
+    }
+
+    /// The entries whose analyzed term in `danish` (or English) is `tokens`, without the
+    /// lexicon's when `lexicon` is false.
+    pub fn lookup(&self, danish: bool, tokens: &[String], lexicon: bool) -> Vec<&Entry> {
+        let map = if danish { &self.by_da } else { &self.by_en };
+        map.get(tokens)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+            .filter(|e| lexicon || !e.lexicon)
+            .collect()
+    }
+
+    /// Whether `tokens`, analyzed in either language, is a term of the glossary or the
+    /// lexicon (a known word, not a typo).
+    pub fn knows(&self, da: &[String], en: &[String]) -> bool {
+        (!da.is_empty() && self.by_da.contains_key(da))
+            || (!en.is_empty() && self.by_en.contains_key(en))
+    }
+
+    /// Votes for the language of lower-cased `words`: Danish letters and Danish-only
+    /// terms for Danish, English-only terms for English. `stop_da(w)` and `stop_en(w)`
+    /// say whether a word is a stop word of that language only.
+    pub fn language_votes(&self, words: &[String]) -> (usize, usize) {
+        let (mut da, mut en) = (0, 0);
+        for word in words {
+            if word.contains(['æ', 'ø', 'å']) {
+                da += 2;
+            } else if self.words_da.contains(word) || self.words_da.contains(&strip_ending(word)) {
+                da += 1;
+            } else if self.words_en.contains(word) {
+                en += 1;
+            }
+        }
+        (da, en)
+    }
+
+    /// `word` split into Danish compound parts (two or three, each a known word, with a
+    /// linking -s- or -e- and an inflected last part allowed); `None` when it is not
+    /// made of known parts or is itself a known word.
+    pub fn split_compound(&self, word: &str) -> Option<Vec<String>> {
+        let word = word.to_lowercase();
+        if word.chars().count() < MIN_COMPOUND || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        if self.parts.contains_key(&word) || self.words_da.contains(&word) {
+            return None;
+        }
+        self.split_from(&word, 3)
+    }
+
+    fn split_from(&self, rest: &str, max_parts: usize) -> Option<Vec<String>> {
+        let chars: Vec<(usize, char)> = rest.char_indices().collect();
+        // Longest first part first: "produktionsdatabase" is produktion + database.
+        for cut in (MIN_PART..chars.len()).rev() {
+            let at = chars[cut].0;
+            let head = &rest[..at];
+            if !self.parts.contains_key(head) {
+                continue;
+            }
+            for link in LINKS {
+                let Some(tail) = rest[at..].strip_prefix(link) else {
+                    continue;
+                };
+                if tail.chars().count() < MIN_PART {
+                    continue;
+                }
+                if let Some(last) = self.last_part(tail) {
+                    return Some(vec![head.to_string(), last]);
+                }
+                if max_parts > 2
+                    && let Some(mut more) = self.split_from(tail, max_parts - 1)
+                {
+                    more.insert(0, head.to_string());
+                    return Some(more);
+                }
+            }
+        }
+        None
+    }
+
+    /// The dictionary form of an inflected last part.
+    fn last_part(&self, tail: &str) -> Option<String> {
+        ENDINGS.iter().find_map(|ending| {
+            let stem = tail.strip_suffix(ending)?;
+            (stem.chars().count() >= MIN_PART && self.parts.contains_key(stem))
+                .then(|| stem.to_string())
+        })
+    }
+
+    /// The English translation of a compound part, if known.
+    pub fn translate_part(&self, part: &str) -> Option<&str> {
+        self.parts.get(part)?.as_deref()
+    }
+}
+
+/// `word` without a common Danish inflection ending, for recognising inflected forms.
+fn strip_ending(word: &str) -> String {
+    for ending in ["erne", "ene", "en", "et", "er", "ne", "e"] {
+        if let Some(stem) = word.strip_suffix(ending)
+            && stem.chars().count() >= 3
+        {
+            return stem.to_string();
+        }
+    }
+    word.to_string()
+}
+
+/// `text` with the Danish ending after an apostrophe dropped ("borgerpc'erne" is
+/// "borgerpc"), so that the word meets its uninflected form.
+pub(crate) fn drop_apostrophe_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\'', '’']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['\'', '’']) {
+        out.push_str(&rest[..i]);
+        let quote = rest[i..].chars().next().map_or(1, char::len_utf8);
+        let after = &rest[i + quote..];
+        let ending = after
+            .find(|c: char| !c.is_alphabetic())
+            .map_or(after, |end| &after[..end]);
+        if [
+            "s", "en", "er", "erne", "ene", "et", "ens", "ernes", "e", "ne",
+        ]
+        .contains(&ending.to_lowercase().as_str())
+        {
+            rest = &after[ending.len()..];
+        } else {
+            out.push_str(&rest[i..i + quote]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The language `words` are in as the glossary and lexicon tell, with stop words of one
+/// language only (`stop_da`, `stop_en`) counted for it.
+pub(crate) fn detect(
+    terms: &Terms,
+    words: &[String],
+    stop_da: usize,
+    stop_en: usize,
+) -> Option<Language> {
+    let (da, en) = terms.language_votes(words);
+    let (da, en) = (da + stop_da, en + stop_en);
+    match da.cmp(&en) {
+        std::cmp::Ordering::Greater => Some(Language::Da),
+        std::cmp::Ordering::Less => Some(Language::En),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms() -> Terms {
+        // Lower-cased words, unstemmed: enough for lookups of single words.
+        Terms::build(
+            &Glossary::default(),
+            Lexicon::shipped(),
+            crate::index::schema::COMPOUND_PARTS_DA,
+            |_, text| text.split_whitespace().map(str::to_lowercase).collect(),
+        )
+    }
+
+    #[test]
+    fn danish_compounds_split_into_translated_parts() {
+        let terms = terms();
+        let split = |w: &str| terms.split_compound(w);
+        let english = |w: &str| -> Option<String> {
+            let parts = terms.split_compound(w)?;
+            let english: Option<Vec<&str>> =
+                parts.iter().map(|p| terms.translate_part(p)).collect();
+            english.map(|e| e.join(" "))
+        };
+        assert_eq!(
+            english("produktionsdatabasen").as_deref(),
+            Some("production database"),
+            "linking -s-, inflected last part"
+        );
+        assert_eq!(
+            english("hukommelseslækagen").as_deref(),
+            Some("memory leak")
+        );
+        assert_eq!(
+            split("vagtordningshåndtering"),
+            Some(vec!["vagtordning".into(), "håndtering".into()])
+        );
+        assert_eq!(split("diskplads"), None, "a lexicon word stays whole");
+        assert_eq!(
+            split("netværkslæk"),
+            Some(vec!["netværk".into(), "læk".into()])
+        );
+        assert_eq!(terms.translate_part("læk"), Some("leak"));
+        assert_eq!(split("noderne"), None, "too short to be a compound");
+        assert_eq!(split("kaffemaskine"), None, "kaffe is no part");
+    }
+
+    #[test]
+    fn the_query_language_comes_from_letters_and_terms() {
+        let terms = terms();
+        let words = |s: &str| -> Vec<String> { s.split_whitespace().map(String::from).collect() };
+        assert_eq!(
+            detect(&terms, &words("skudsekund"), 0, 0),
+            Some(Language::Da)
+        );
+        assert_eq!(
+            detect(&terms, &words("certifikat udløb"), 0, 0),
+            Some(Language::Da)
+        );
+        assert_eq!(
+            detect(&terms, &words("leap second"), 0, 0),
+            Some(Language::En)
+        );
+        assert_eq!(detect(&terms, &words("noderne"), 0, 0), Some(Language::Da));
+        assert_eq!(detect(&terms, &words("kubernetes"), 0, 0), None);
+        assert_eq!(
+            detect(&terms, &words("kubernetes"), 1, 0),
+            Some(Language::Da)
+        );
+    }
+
+    #[test]
+    fn apostrophe_endings_are_dropped() {
+        assert_eq!(drop_apostrophe_endings("borgerpc'erne"), "borgerpc");
+        assert_eq!(drop_apostrophe_endings("pc'en virker"), "pc virker");
+        assert_eq!(drop_apostrophe_endings("I'm here"), "I'm here");
+        assert_eq!(drop_apostrophe_endings("plain"), "plain");
+    }
+}
