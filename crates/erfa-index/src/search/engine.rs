@@ -916,6 +916,35 @@ impl Engine {
                 }
             }
         }
+        // A mistyped term of the lexicon or glossary (a word the scope hardly has): the
+        // other language's terms of the one meant.
+        if tuning.typos {
+            for ((slot, clause), own) in out.iter_mut().zip(&user.clauses).zip(&own) {
+                let [Atom::Word(word)] = clause.alternatives.as_slice() else {
+                    continue;
+                };
+                if !slot.is_empty() || *own {
+                    continue;
+                }
+                let Some((meant, danish)) = terms.correct(word) else {
+                    continue;
+                };
+                if language.is_some_and(|l| (l == Language::Da) != danish)
+                    || close_words::doc_freq(&stats, self.fields.words, &word.to_lowercase())?
+                        >= TYPO_FEW_HITS
+                {
+                    continue;
+                }
+                let analyzed = self.analyze(searcher, meant);
+                let tokens: Vec<String> = if danish { analyzed.da } else { analyzed.en }
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect();
+                for entry in terms.lookup(danish, &tokens, true) {
+                    add(slot, entry, danish, false);
+                }
+            }
+        }
         // A Danish compound unknown as a whole: its parts, translated.
         if tuning.compounds && tuning.lexicon && language != Some(Language::En) {
             for (slot, clause) in out.iter_mut().zip(&user.clauses) {

@@ -33,6 +33,8 @@ pub(crate) struct Terms {
     /// Lower-cased words of one side only (a word in both says nothing of the language).
     words_da: HashSet<String>,
     words_en: HashSet<String>,
+    /// Single-word terms, lower-cased, for correcting typed terms: (word, Danish side).
+    single: Vec<(String, bool)>,
 }
 
 /// Linking letters between compound parts.
@@ -86,6 +88,14 @@ impl Terms {
             }
             for word in pair.en.split_whitespace() {
                 terms.words_en.insert(word.to_lowercase());
+            }
+            for (side, danish) in [(&pair.da, true), (&pair.en, false)] {
+                if !side.contains(char::is_whitespace) {
+                    let word = side.to_lowercase();
+                    if !terms.single.iter().any(|(w, d)| *w == word && *d == danish) {
+                        terms.single.push((word, danish));
+                    }
+                }
             }
             if !pair.da.contains(char::is_whitespace) {
                 let word = pair.da.to_lowercase();
@@ -212,10 +222,59 @@ impl Terms {
         })
     }
 
+    /// The single-word term closest to a mistyped `word` (one edit, two from nine
+    /// letters, æ, ø and å kept apart), with whether it is Danish; `None` for a word of
+    /// fewer than five letters, a known one, or none close.
+    pub fn correct(&self, word: &str) -> Option<(&str, bool)> {
+        let word = word.to_lowercase();
+        let len = word.chars().count();
+        if len < 5 || self.single.iter().any(|(w, _)| *w == word) {
+            return None;
+        }
+        let max = if len >= 9 { 2 } else { 1 };
+        let mut best: Option<(usize, &str, bool)> = None;
+        for (candidate, danish) in &self.single {
+            if candidate.chars().count().abs_diff(len) > max
+                || !crate::search::letters::same_danish_letters(&word, candidate)
+            {
+                continue;
+            }
+            let d = distance(&word, candidate);
+            if d <= max && best.is_none_or(|(b, _, _)| d < b) {
+                best = Some((d, candidate, *danish));
+            }
+        }
+        best.map(|(_, w, danish)| (w, danish))
+    }
+
     /// The English translation of a compound part, if known.
     pub fn translate_part(&self, part: &str) -> Option<&str> {
         self.parts.get(part)?.as_deref()
     }
+}
+
+/// Optimal string alignment distance (adjacent swaps count one edit).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// `word` without a common Danish inflection ending, for recognising inflected forms.
@@ -346,6 +405,17 @@ mod tests {
             detect(&terms, &words("kubernetes"), 1, 0),
             Some(Language::Da)
         );
+    }
+
+    #[test]
+    fn mistyped_terms_are_corrected_to_the_lexicon() {
+        let terms = terms();
+        assert_eq!(terms.correct("skyldfi"), Some(("skyldfri", true)));
+        assert_eq!(terms.correct("sikkerhedkopi"), Some(("sikkerhedskopi", true)));
+        assert_eq!(terms.correct("evaluring"), Some(("evaluering", true)));
+        assert_eq!(terms.correct("skyldfri"), None, "known");
+        assert_eq!(terms.correct("nede"), None, "short");
+        assert_eq!(distance("ab", "ba"), 1);
     }
 
     #[test]
