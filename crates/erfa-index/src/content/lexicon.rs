@@ -13,6 +13,10 @@ use crate::content::glossary::Pair;
 /// The shipped lexicon's text.
 pub const TEXT: &str = include_str!("lexicon.tsv");
 
+/// General Danish words that compounds are split into: stems of the Danish hunspell
+/// dictionary (MPL-1.1; the file's header says which and how).
+pub const WORDS_DA: &str = include_str!("words_da.txt");
+
 /// The most words one side of a lexicon pair may have.
 pub const MAX_WORDS: usize = 4;
 

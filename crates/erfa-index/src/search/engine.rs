@@ -59,6 +59,8 @@ pub enum SectionFilter {
 
 /// Weight of a match inside a Danish compound.
 const COMPOUND_WEIGHT: f32 = 0.5;
+/// Weight of each part of a typed Danish compound, found apart.
+const COMPOUND_PARTS_WEIGHT: f32 = 0.25;
 /// Weight of a glossary term relative to the words as typed.
 const GLOSSARY_WEIGHT: f32 = 0.6;
 /// Weight of a term of the shipped lexicon (or a translated compound) relative to the
@@ -1449,6 +1451,11 @@ impl Engine {
                         if !should.is_empty() {
                             alternatives.push((Occur::Should, Box::new(BooleanQuery::new(should))));
                         }
+                        if let Some(query) =
+                            self.compound_parts_query(searcher, clause, parts, language)
+                        {
+                            alternatives.push((Occur::Should, query));
+                        }
                     }
                     // A stop word of both languages (`+for`) requires nothing: it is in no text.
                     let required = clause.required
@@ -1464,6 +1471,42 @@ impl Engine {
             )
             .filter_map(Result::transpose)
             .collect()
+    }
+
+    /// For a clause of one Danish compound the terms do not know ("vagtordningshåndtering"),
+    /// write-ups with every one of its parts, weighted as a match inside a compound.
+    fn compound_parts_query(
+        &self,
+        searcher: &Searcher,
+        clause: &query::Clause,
+        parts: &[TextPart],
+        language: Option<Language>,
+    ) -> Option<Box<dyn Query>> {
+        let tuning = self.tuning();
+        if !tuning.compounds || language == Some(Language::En) {
+            return None;
+        }
+        let [Atom::Word(word)] = clause.alternatives.as_slice() else {
+            return None;
+        };
+        let split = self.terms().split_compound(word)?;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for part in &split {
+            let mut should = Vec::new();
+            self.add_text_clauses(
+                searcher,
+                part,
+                parts,
+                COMPOUND_PARTS_WEIGHT,
+                Some(Language::Da),
+                &mut should,
+            );
+            if should.is_empty() {
+                return None;
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        }
+        Some(Box::new(BooleanQuery::new(must)))
     }
 
     /// Step two: the tiered top-k of the first pages, the total, and the counts of the
