@@ -899,7 +899,7 @@ impl Engine {
                     if end == start {
                         continue;
                     }
-                    for entry in terms.lookup(danish, &tokens, true) {
+                    for entry in terms.lookup(danish, &tokens, tuning.glossary, tuning.lexicon) {
                         for (slot, own) in out[start..=end].iter_mut().zip(&own[start..=end]) {
                             add(slot, entry, danish, *own);
                         }
@@ -912,7 +912,7 @@ impl Engine {
                     if tokens.is_empty() {
                         continue;
                     }
-                    for entry in terms.lookup(danish, tokens, true) {
+                    for entry in terms.lookup(danish, tokens, tuning.glossary, tuning.lexicon) {
                         add(slot, entry, danish, *own);
                     }
                 }
@@ -942,7 +942,7 @@ impl Engine {
                     .into_iter()
                     .map(|(_, t)| t)
                     .collect();
-                for entry in terms.lookup(danish, &tokens, true) {
+                for entry in terms.lookup(danish, &tokens, tuning.glossary, tuning.lexicon) {
                     add(slot, entry, danish, false);
                 }
             }
@@ -2489,9 +2489,10 @@ mod relevance {
     use crate::eval;
     use crate::{Engine, Scope, SearchRequest};
 
-    /// nDCG@10 of the judged development set over the shipped content, recorded when the
-    /// glossary, compounds and typo tolerance were measured (`erfa eval`, facilitator scope).
-    const BASELINE_NDCG10: f64 = 0.792;
+    /// nDCG@10 of the judged development set over the shipped content (`erfa eval`,
+    /// facilitator scope), recorded with the compiled-in lexicon, language-aware queries
+    /// and compound splitting (0.792 with the glossary, compounds and typo tolerance alone).
+    const BASELINE_NDCG10: f64 = 0.870;
 
     #[test]
     fn development_set_does_not_fall_below_the_baseline() {

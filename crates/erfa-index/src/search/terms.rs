@@ -21,8 +21,8 @@ pub(crate) struct Entry {
 #[derive(Debug, Default)]
 pub(crate) struct Terms {
     pub entries: Vec<Entry>,
-    /// Analyzed Danish term → entries; a glossary term hides the lexicon's entries for
-    /// the same term.
+    /// Analyzed Danish term → entries; in use, a glossary term hides the lexicon's
+    /// entries for the same term.
     by_da: HashMap<Vec<String>, Vec<usize>>,
     by_en: HashMap<Vec<String>, Vec<usize>>,
     /// The most tokens of an analyzed term.
@@ -58,8 +58,6 @@ impl Terms {
         analyze: impl Fn(bool, &str) -> Vec<String>,
     ) -> Terms {
         let mut terms = Terms::default();
-        let mut glossary_da: HashSet<Vec<String>> = HashSet::new();
-        let mut glossary_en: HashSet<Vec<String>> = HashSet::new();
         let sources = glossary
             .pairs
             .iter()
@@ -73,16 +71,8 @@ impl Terms {
             }
             let index = terms.entries.len();
             terms.max_tokens = terms.max_tokens.max(da.len()).max(en.len());
-            if !from_lexicon || !glossary_da.contains(&da) {
-                terms.by_da.entry(da.clone()).or_default().push(index);
-            }
-            if !from_lexicon || !glossary_en.contains(&en) {
-                terms.by_en.entry(en.clone()).or_default().push(index);
-            }
-            if !from_lexicon {
-                glossary_da.insert(da);
-                glossary_en.insert(en);
-            }
+            terms.by_da.entry(da).or_default().push(index);
+            terms.by_en.entry(en).or_default().push(index);
             for word in pair.da.split_whitespace() {
                 terms.words_da.insert(word.to_lowercase());
             }
@@ -133,16 +123,26 @@ impl Terms {
         terms
     }
 
-    /// The entries whose analyzed term in `danish` (or English) is `tokens`, without the
-    /// lexicon's when `lexicon` is false.
-    pub fn lookup(&self, danish: bool, tokens: &[String], lexicon: bool) -> Vec<&Entry> {
+    /// The entries whose analyzed term in `danish` (or English) is `tokens`: the
+    /// glossary's when it is in use and has the term, else the lexicon's when in use.
+    pub fn lookup(
+        &self,
+        danish: bool,
+        tokens: &[String],
+        glossary: bool,
+        lexicon: bool,
+    ) -> Vec<&Entry> {
         let map = if danish { &self.by_da } else { &self.by_en };
-        map.get(tokens)
+        let all: Vec<&Entry> = map
+            .get(tokens)
             .into_iter()
             .flatten()
             .map(|&i| &self.entries[i])
-            .filter(|e| lexicon || !e.lexicon)
-            .collect()
+            .collect();
+        if glossary && all.iter().any(|e| !e.lexicon) {
+            return all.into_iter().filter(|e| !e.lexicon).collect();
+        }
+        all.into_iter().filter(|e| lexicon && e.lexicon).collect()
     }
 
     /// Whether `tokens`, analyzed in either language, is a term of the glossary or the
@@ -278,8 +278,8 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -436,6 +436,25 @@ mod tests {
             detect(&terms, &words("kubernetes"), 1, 0),
             Some(Language::Da)
         );
+    }
+
+    #[test]
+    fn the_glossary_overrides_the_lexicon_while_in_use() {
+        let glossary =
+            Glossary::parse("pairs:\n  - da: sikkerhedskopi\n    en: restore point\n").glossary;
+        let terms = Terms::build(&glossary, Lexicon::shipped(), "", |_, text| {
+            text.split_whitespace().map(str::to_lowercase).collect()
+        });
+        let en = |glossary: bool, lexicon: bool| -> Vec<&str> {
+            terms
+                .lookup(true, &["sikkerhedskopi".to_string()], glossary, lexicon)
+                .iter()
+                .map(|e| e.en.as_str())
+                .collect()
+        };
+        assert_eq!(en(true, true), ["restore point"]);
+        assert_eq!(en(false, true), ["backup"]);
+        assert!(en(false, false).is_empty());
     }
 
     #[test]
