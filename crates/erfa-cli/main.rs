@@ -211,12 +211,19 @@ struct EvalArgs {
     /// Whose view to search.
     #[arg(long, value_enum, default_value_t = ScopeArg::Facilitator)]
     scope: ScopeArg,
-    /// Switch off the bilingual glossary.
+    /// Switch off the bilingual glossary (`_glossary.yaml`).
     #[arg(long)]
     no_glossary: bool,
-    /// Switch off matching inside Danish compounds.
+    /// Switch off the bilingual lexicon compiled into erfa.
+    #[arg(long)]
+    no_lexicon: bool,
+    /// Switch off matching inside Danish compounds and splitting the query's compounds.
     #[arg(long)]
     no_compounds: bool,
+    /// Switch off telling the query's language (its stop words then match the other
+    /// language's text, and its known words get typo tolerance).
+    #[arg(long)]
+    no_language_aware: bool,
     /// Switch off typo tolerance.
     #[arg(long)]
     no_typos: bool,
@@ -1052,7 +1059,9 @@ fn eval(global: &Global, args: EvalArgs) -> anyhow::Result<ExitCode> {
     eprintln!("indexed {}: {report}", global.content.display());
     engine.set_tuning(erfa_index::Tuning {
         glossary: !args.no_glossary,
+        lexicon: !args.no_lexicon,
         compounds: !args.no_compounds,
+        language_aware: !args.no_language_aware,
         typos: !args.no_typos,
         max_tier_clauses: args.max_tier_words,
         title_weight: args.title_weight,

@@ -11,7 +11,8 @@
 //!   the whole folder; [`diagnostic`] locates every problem found on the way.
 //! - [`health`] finds what needs a facilitator's eye in the valid write-ups: stale ones,
 //!   missing sections, broken links, near-duplicates, coverage of the practices.
-//! - [`glossary`] reads the bilingual ITSM glossary; [`meetings`] the group's meetings;
+//! - [`glossary`] reads the bilingual ITSM glossary and [`lexicon`] holds the one
+//!   compiled into erfa; [`meetings`] the group's meetings;
 //!   [`compounds`] the Danish compound parts the group adds.
 //! - Writing into `content/`: [`template`] makes new write-ups, [`edit`] changes one line
 //!   of an existing one, and both go through [`durable`]'s atomic writes; every value they
@@ -27,6 +28,7 @@ pub mod edit;
 pub mod front_matter;
 pub mod glossary;
 pub mod health;
+pub mod lexicon;
 pub mod markdown;
 pub mod meetings;
 pub mod slug;

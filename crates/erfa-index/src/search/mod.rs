@@ -10,6 +10,8 @@
 //! - `close_words` finds a scope's own words close to a typed one, for typo tolerance
 //!   and "did you mean"; `letters` keeps æ, ø and å apart from a, o and e there, and
 //!   turns `aa`, `oe` and `ae` into them when a typed word finds nothing.
+//! - `terms` holds the glossary and the compiled-in lexicon as queries use them, tells
+//!   a query's language and splits Danish compounds.
 //! - [`suggest`] answers search-as-you-type; [`related`] finds related write-ups. Both
 //!   build on the engine; what the engine keeps for them lives in `cache`, so the
 //!   engine never names them.
@@ -23,6 +25,7 @@ pub mod query;
 pub mod related;
 pub mod scope;
 pub mod suggest;
+pub(crate) mod terms;
 
 pub use engine::{
     DEFAULT_FACET_LIMIT, Engine, FacetValue, Hit, MAX_PER_PAGE, MAX_RESULT_WINDOW,

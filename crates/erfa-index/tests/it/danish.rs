@@ -1,6 +1,6 @@
 //! Danish and English analysis end to end: files on disk, the indexer, a search.
 
-use erfa_index::{Engine, Scope, SearchRequest};
+use erfa_index::{Engine, Scope, SearchRequest, Tuning};
 
 use crate::common::{rebuilt, search, slugs, write, writeup};
 
@@ -53,7 +53,67 @@ fn engine() -> (tempfile::TempDir, Engine) {
         "A customer found the incident first.",
     );
     let (_, engine) = rebuilt(root);
+    // Analysis in one language; the lexicon's translations are tested on their own.
+    engine.set_tuning(Tuning {
+        lexicon: false,
+        ..Tuning::default()
+    });
     (dir, engine)
+}
+
+#[test]
+fn the_lexicon_finds_the_other_language_below_the_words_as_typed() {
+    let (_dir, engine) = engine();
+    engine.set_tuning(Tuning::default());
+    let results = search(&engine, &SearchRequest::new("hændelser", Scope::Members));
+    let slugs = slugs(&results);
+    assert_eq!(slugs.len(), 5, "{slugs:?}");
+    let english_from = slugs
+        .iter()
+        .position(|s| s == "plural" || s == "singular")
+        .expect("the English write-ups are found");
+    assert_eq!(english_from, 3, "Danish first: {slugs:?}");
+}
+
+#[test]
+fn danish_stop_words_match_no_english_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "eastern.md",
+        &writeup(
+            "Deploy window",
+            "lesson",
+            "en",
+            "members",
+            "## Lesson learned\n\nDeploys start at 9 ET; under load I'm told the queue grows.\n",
+        ),
+    );
+    write(
+        root,
+        "nedbrud.md",
+        &writeup(
+            "Nedbrud",
+            "lesson",
+            "da",
+            "members",
+            "## Læring\n\nEt nedbrud i weekenden.\n",
+        ),
+    );
+    let (_, engine) = rebuilt(root);
+    let found = |query: &str| {
+        let mut s = slugs(&search(&engine, &SearchRequest::new(query, Scope::Members)));
+        s.sort();
+        s
+    };
+    // "et", "i" and "under" are Danish words here, not "ET", "I'm" or "under load".
+    assert_eq!(found("et nedbrud i drift under"), ["nedbrud"]);
+    engine.set_tuning(Tuning {
+        language_aware: false,
+        ..Tuning::default()
+    });
+    assert_eq!(found("et nedbrud i drift under"), ["eastern", "nedbrud"]);
 }
 
 fn found(engine: &Engine, query: &str) -> Vec<String> {

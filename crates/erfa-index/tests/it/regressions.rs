@@ -155,6 +155,7 @@ fn the_query_language_does_what_members_expect() {
 
     let styring = run("styring");
     assert!(!styring.hits.is_empty());
+    // Also the lexicon's translation, "management", is marked.
     for hit in &styring.hits {
         let marked: Vec<&str> = hit
             .snippet
@@ -163,7 +164,10 @@ fn the_query_language_does_what_members_expect() {
             .map(|r| &hit.snippet.text[r.clone()])
             .collect();
         assert!(
-            marked.iter().any(|m| m.to_lowercase().contains("styring")),
+            marked.iter().any(|m| {
+                let m = m.to_lowercase();
+                m.contains("styring") || m.starts_with("manage")
+            }),
             "{}: {marked:?} in {}",
             hit.slug,
             hit.snippet.text

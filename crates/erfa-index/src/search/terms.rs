@@ -1,0 +1,507 @@
+//! Bilingual terms at query time: the glossary and the shipped lexicon analyzed as
+//! queries are, the query's language, and Danish compounds split into parts that the
+//! lexicon translates.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::content::glossary::Glossary;
+use crate::content::lexicon::Lexicon;
+use crate::content::vocab::Language;
+
+/// A pair with its terms analyzed as queries are.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub da: String,
+    pub en: String,
+    /// From the shipped lexicon rather than the group's glossary.
+    pub lexicon: bool,
+}
+
+/// The glossary and the lexicon, ready for lookups.
+#[derive(Debug, Default)]
+pub(crate) struct Terms {
+    pub entries: Vec<Entry>,
+    /// Analyzed Danish term → entries; in use, a glossary term hides the lexicon's
+    /// entries for the same term.
+    by_da: HashMap<Vec<String>, Vec<usize>>,
+    by_en: HashMap<Vec<String>, Vec<usize>>,
+    /// The most tokens of an analyzed term.
+    pub max_tokens: usize,
+    /// Lower-cased Danish words compounds are split into, with an English translation
+    /// where the lexicon or the glossary has one.
+    parts: HashMap<String, Option<String>>,
+    /// Lower-cased words of one side only (a word in both says nothing of the language).
+    words_da: HashSet<String>,
+    words_en: HashSet<String>,
+    /// Single-word terms, lower-cased, for correcting typed terms: (word, Danish side).
+    single: Vec<(String, bool)>,
+}
+
+/// Linking letters between compound parts, tried first ("netværks-læk", not "netværk-slæk").
+const LINKS: [&str; 3] = ["s", "e", ""];
+/// Endings of an inflected last part.
+const ENDINGS: [&str; 14] = [
+    "", "e", "en", "ens", "er", "erne", "ernes", "et", "ets", "s", "ne", "n", "r", "rne",
+];
+/// The shortest compound part.
+const MIN_PART: usize = 3;
+/// The shortest word that is split.
+const MIN_COMPOUND: usize = 7;
+
+impl Terms {
+    /// Builds the lookups; `analyze(danish, text)` analyzes a term as the Danish or the
+    /// English text fields do. `lexicon` is the shipped lexicon, when in use.
+    pub fn build(
+        glossary: &Glossary,
+        lexicon: &Lexicon,
+        compound_parts: &str,
+        analyze: impl Fn(bool, &str) -> Vec<String>,
+    ) -> Terms {
+        let mut terms = Terms::default();
+        let sources = glossary
+            .pairs
+            .iter()
+            .map(|p| (p, false))
+            .chain(lexicon.pairs.iter().map(|p| (p, true)));
+        for (pair, from_lexicon) in sources {
+            let da = analyze(true, &pair.da);
+            let en = analyze(false, &pair.en);
+            if da.is_empty() || en.is_empty() {
+                continue;
+            }
+            let index = terms.entries.len();
+            terms.max_tokens = terms.max_tokens.max(da.len()).max(en.len());
+            terms.by_da.entry(da).or_default().push(index);
+            terms.by_en.entry(en).or_default().push(index);
+            for word in pair.da.split_whitespace() {
+                terms.words_da.insert(word.to_lowercase());
+            }
+            for word in pair.en.split_whitespace() {
+                terms.words_en.insert(word.to_lowercase());
+            }
+            for (side, danish) in [(&pair.da, true), (&pair.en, false)] {
+                if !side.contains(char::is_whitespace) {
+                    let word = side.to_lowercase();
+                    if !terms.single.iter().any(|(w, d)| *w == word && *d == danish) {
+                        terms.single.push((word, danish));
+                    }
+                }
+            }
+            if !pair.da.contains(char::is_whitespace) {
+                let word = pair.da.to_lowercase();
+                if word.chars().all(char::is_alphabetic) {
+                    terms
+                        .parts
+                        .entry(word)
+                        .or_insert_with(|| Some(pair.en.to_lowercase()));
+                }
+            }
+            terms.entries.push(Entry {
+                da: pair.da.clone(),
+                en: pair.en.clone(),
+                lexicon: from_lexicon,
+            });
+        }
+        let both: HashSet<String> = terms
+            .words_da
+            .intersection(&terms.words_en)
+            .cloned()
+            .collect();
+        terms.words_da.retain(|w| !both.contains(w));
+        terms.words_en.retain(|w| !both.contains(w));
+        for word in &lexicon.same {
+            terms
+                .parts
+                .entry(word.clone())
+                .or_insert_with(|| Some(word.clone()));
+        }
+        for word in compound_parts.lines().map(str::trim) {
+            if !word.is_empty() && !word.starts_with('#') {
+                terms.parts.entry(word.to_lowercase()).or_insert(None);
+            }
+        }
+        terms
+    }
+
+    /// The entries whose analyzed term in `danish` (or English) is `tokens`: the
+    /// glossary's when it is in use and has the term, else the lexicon's when in use.
+    pub fn lookup(
+        &self,
+        danish: bool,
+        tokens: &[String],
+        glossary: bool,
+        lexicon: bool,
+    ) -> Vec<&Entry> {
+        let map = if danish { &self.by_da } else { &self.by_en };
+        let all: Vec<&Entry> = map
+            .get(tokens)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+            .collect();
+        if glossary && all.iter().any(|e| !e.lexicon) {
+            return all.into_iter().filter(|e| !e.lexicon).collect();
+        }
+        all.into_iter().filter(|e| lexicon && e.lexicon).collect()
+    }
+
+    /// The other-language terms of the glossary's entries (not the lexicon's) whose
+    /// analyzed Danish (or English) term occurs whole among `tokens`: related write-ups
+    /// across languages.
+    pub fn glossary_translations(&self, danish: bool, tokens: &HashSet<String>) -> Vec<String> {
+        let map = if danish { &self.by_da } else { &self.by_en };
+        let mut out: Vec<String> = Vec::new();
+        let mut found: Vec<(&Vec<String>, &Vec<usize>)> = map
+            .iter()
+            .filter(|(term, _)| !term.is_empty() && term.iter().all(|t| tokens.contains(t)))
+            .collect();
+        found.sort();
+        for (_, indices) in found {
+            for &i in indices {
+                let entry = &self.entries[i];
+                if entry.lexicon {
+                    continue;
+                }
+                let to = if danish { &entry.en } else { &entry.da };
+                if !out.contains(to) {
+                    out.push(to.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `tokens`, analyzed in either language, is a term of the glossary or the
+    /// lexicon (a known word, not a typo).
+    pub fn knows(&self, da: &[String], en: &[String]) -> bool {
+        (!da.is_empty() && self.by_da.contains_key(da))
+            || (!en.is_empty() && self.by_en.contains_key(en))
+    }
+
+    /// Votes for the language of lower-cased `words`: Danish letters and Danish-only
+    /// terms for Danish, English-only terms for English. `stop_da(w)` and `stop_en(w)`
+    /// say whether a word is a stop word of that language only.
+    pub fn language_votes(&self, words: &[String]) -> (usize, usize) {
+        let (mut da, mut en) = (0, 0);
+        for word in words {
+            if word.contains(['æ', 'ø', 'å']) {
+                da += 2;
+            } else if self.words_da.contains(word) || self.words_da.contains(&strip_ending(word)) {
+                da += 1;
+            } else if self.words_en.contains(word) {
+                en += 1;
+            }
+        }
+        (da, en)
+    }
+
+    /// `word` split into Danish compound parts (two or three, each a known word, with a
+    /// linking -s- or -e- and an inflected last part allowed); `None` when it is not
+    /// made of known parts or is itself a known word.
+    pub fn split_compound(&self, word: &str) -> Option<Vec<String>> {
+        let word = word.to_lowercase();
+        if word.chars().count() < MIN_COMPOUND || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        if self.words_da.contains(&word) || self.last_part(&word).is_some() {
+            return None;
+        }
+        self.split_from(&word, 3)
+    }
+
+    /// Whether `word` is a compound part: a word of the lexicon, of the compound list or
+    /// of general Danish.
+    fn is_part(&self, word: &str) -> bool {
+        self.parts.contains_key(word) || general_words().contains(word)
+    }
+
+    fn split_from(&self, rest: &str, max_parts: usize) -> Option<Vec<String>> {
+        let chars: Vec<(usize, char)> = rest.char_indices().collect();
+        // Longest first part first: "produktionsdatabase" is produktion + database.
+        for cut in (MIN_PART..chars.len()).rev() {
+            let at = chars[cut].0;
+            let head = &rest[..at];
+            if !self.is_part(head) {
+                continue;
+            }
+            for link in LINKS {
+                let Some(tail) = rest[at..].strip_prefix(link) else {
+                    continue;
+                };
+                if tail.chars().count() < MIN_PART {
+                    continue;
+                }
+                if let Some(last) = self.last_part(tail) {
+                    return Some(vec![head.to_string(), last]);
+                }
+                if max_parts > 2
+                    && let Some(mut more) = self.split_from(tail, max_parts - 1)
+                {
+                    more.insert(0, head.to_string());
+                    return Some(more);
+                }
+            }
+        }
+        None
+    }
+
+    /// The dictionary form of an inflected last part.
+    fn last_part(&self, tail: &str) -> Option<String> {
+        ENDINGS.iter().find_map(|ending| {
+            let stem = tail.strip_suffix(ending)?;
+            (stem.chars().count() >= MIN_PART && self.is_part(stem)).then(|| stem.to_string())
+        })
+    }
+
+    /// The single-word term closest to a mistyped `word` (one edit, two from nine
+    /// letters, æ, ø and å kept apart), with whether it is Danish; `None` for a word of
+    /// fewer than five letters, a known one, or none close.
+    pub fn correct(&self, word: &str) -> Option<(&str, bool)> {
+        let word = word.to_lowercase();
+        let len = word.chars().count();
+        if len < 5 || self.single.iter().any(|(w, _)| *w == word) {
+            return None;
+        }
+        let max = if len >= 9 { 2 } else { 1 };
+        let mut best: Option<(usize, &str, bool)> = None;
+        for (candidate, danish) in &self.single {
+            if candidate.chars().count().abs_diff(len) > max
+                || !crate::search::letters::same_danish_letters(&word, candidate)
+            {
+                continue;
+            }
+            let d = distance(&word, candidate);
+            if d <= max && best.is_none_or(|(b, _, _)| d < b) {
+                best = Some((d, candidate, *danish));
+            }
+        }
+        best.map(|(_, w, danish)| (w, danish))
+    }
+
+    /// The English translation of a compound part, if known.
+    pub fn translate_part(&self, part: &str) -> Option<&str> {
+        self.parts.get(part)?.as_deref()
+    }
+}
+
+/// General Danish words (`words_da.txt`, from the Danish hunspell dictionary), parsed once.
+fn general_words() -> &'static HashSet<&'static str> {
+    static WORDS: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        crate::content::lexicon::WORDS_DA
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty() && !w.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Optimal string alignment distance (adjacent swaps count one edit).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// `word` without a common Danish inflection ending, for recognising inflected forms.
+fn strip_ending(word: &str) -> String {
+    for ending in ["erne", "ene", "en", "et", "er", "ne", "e"] {
+        if let Some(stem) = word.strip_suffix(ending)
+            && stem.chars().count() >= 3
+        {
+            return stem.to_string();
+        }
+    }
+    word.to_string()
+}
+
+/// `text` with the Danish ending after an apostrophe dropped ("borgerpc'erne" is
+/// "borgerpc"), so that the word meets its uninflected form.
+pub(crate) fn drop_apostrophe_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\'', '’']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['\'', '’']) {
+        out.push_str(&rest[..i]);
+        let quote = rest[i..].chars().next().map_or(1, char::len_utf8);
+        let after = &rest[i + quote..];
+        let ending = after
+            .find(|c: char| !c.is_alphabetic())
+            .map_or(after, |end| &after[..end]);
+        if [
+            "s", "en", "er", "erne", "ene", "et", "ens", "ernes", "e", "ne",
+        ]
+        .contains(&ending.to_lowercase().as_str())
+        {
+            rest = &after[ending.len()..];
+        } else {
+            out.push_str(&rest[i..i + quote]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The language `words` are in as the glossary and lexicon tell, with stop words of one
+/// language only (`stop_da`, `stop_en`) counted for it.
+pub(crate) fn detect(
+    terms: &Terms,
+    words: &[String],
+    stop_da: usize,
+    stop_en: usize,
+) -> Option<Language> {
+    let (da, en) = terms.language_votes(words);
+    let (da, en) = (da + stop_da, en + stop_en);
+    match da.cmp(&en) {
+        std::cmp::Ordering::Greater => Some(Language::Da),
+        std::cmp::Ordering::Less => Some(Language::En),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms() -> Terms {
+        // Lower-cased words, unstemmed: enough for lookups of single words.
+        Terms::build(
+            &Glossary::default(),
+            Lexicon::shipped(),
+            crate::index::schema::COMPOUND_PARTS_DA,
+            |_, text| text.split_whitespace().map(str::to_lowercase).collect(),
+        )
+    }
+
+    #[test]
+    fn danish_compounds_split_into_translated_parts() {
+        let terms = terms();
+        let split = |w: &str| terms.split_compound(w);
+        let english = |w: &str| -> Option<String> {
+            let parts = terms.split_compound(w)?;
+            let english: Option<Vec<&str>> =
+                parts.iter().map(|p| terms.translate_part(p)).collect();
+            english.map(|e| e.join(" "))
+        };
+        assert_eq!(
+            english("kundedatabasen").as_deref(),
+            Some("customer database"),
+            "linking -s-, inflected last part"
+        );
+        assert_eq!(english("netværkslækagen").as_deref(), Some("network leak"));
+        assert_eq!(
+            split("vagtordningshåndtering"),
+            Some(vec!["vagtordning".into(), "håndtering".into()])
+        );
+        assert_eq!(split("diskplads"), None, "a lexicon word stays whole");
+        assert_eq!(
+            split("netværkslæk"),
+            Some(vec!["netværk".into(), "læk".into()])
+        );
+        assert_eq!(terms.translate_part("læk"), Some("leak"));
+        assert_eq!(split("noderne"), None, "too short to be a compound");
+        assert_eq!(
+            split("kantinekaffen"),
+            Some(vec!["kantine".into(), "kaffe".into()]),
+            "general Danish"
+        );
+        assert_eq!(
+            split("styregruppen"),
+            None,
+            "a word of general Danish stays whole"
+        );
+        assert_eq!(
+            split("kaffemaskinen"),
+            None,
+            "a word of general Danish stays whole"
+        );
+        assert_eq!(english("kantinekaffen"), None, "kaffe has no translation");
+    }
+
+    #[test]
+    fn the_query_language_comes_from_letters_and_terms() {
+        let terms = terms();
+        let words = |s: &str| -> Vec<String> { s.split_whitespace().map(String::from).collect() };
+        assert_eq!(
+            detect(&terms, &words("skudsekund"), 0, 0),
+            Some(Language::Da)
+        );
+        assert_eq!(
+            detect(&terms, &words("certifikat udløb"), 0, 0),
+            Some(Language::Da)
+        );
+        assert_eq!(
+            detect(&terms, &words("leap second"), 0, 0),
+            Some(Language::En)
+        );
+        assert_eq!(detect(&terms, &words("noderne"), 0, 0), Some(Language::Da));
+        assert_eq!(detect(&terms, &words("kubernetes"), 0, 0), None);
+        assert_eq!(
+            detect(&terms, &words("kubernetes"), 1, 0),
+            Some(Language::Da)
+        );
+    }
+
+    #[test]
+    fn the_glossary_overrides_the_lexicon_while_in_use() {
+        let glossary =
+            Glossary::parse("pairs:\n  - da: sikkerhedskopi\n    en: restore point\n").glossary;
+        let terms = Terms::build(&glossary, Lexicon::shipped(), "", |_, text| {
+            text.split_whitespace().map(str::to_lowercase).collect()
+        });
+        let en = |glossary: bool, lexicon: bool| -> Vec<&str> {
+            terms
+                .lookup(true, &["sikkerhedskopi".to_string()], glossary, lexicon)
+                .iter()
+                .map(|e| e.en.as_str())
+                .collect()
+        };
+        assert_eq!(en(true, true), ["restore point"]);
+        assert_eq!(en(false, true), ["backup"]);
+        assert!(en(false, false).is_empty());
+    }
+
+    #[test]
+    fn mistyped_terms_are_corrected_to_the_lexicon() {
+        let terms = terms();
+        assert_eq!(terms.correct("skyldfi"), Some(("skyldfri", true)));
+        assert_eq!(
+            terms.correct("sikkerhedkopi"),
+            Some(("sikkerhedskopi", true))
+        );
+        assert_eq!(terms.correct("evaluring"), Some(("evaluering", true)));
+        assert_eq!(terms.correct("skyldfri"), None, "known");
+        assert_eq!(terms.correct("nede"), None, "short");
+        assert_eq!(distance("ab", "ba"), 1);
+    }
+
+    #[test]
+    fn apostrophe_endings_are_dropped() {
+        assert_eq!(drop_apostrophe_endings("borgerpc'erne"), "borgerpc");
+        assert_eq!(drop_apostrophe_endings("pc'en virker"), "pc virker");
+        assert_eq!(drop_apostrophe_endings("I'm here"), "I'm here");
+        assert_eq!(drop_apostrophe_endings("plain"), "plain");
+    }
+}
