@@ -35,6 +35,12 @@ pub(crate) fn routes() -> Vec<Route> {
             health,
         ),
         Route::get(
+            "/metrics",
+            Access::Facilitator,
+            "Prometheus metrics: requests by route pattern and status, latencies, searches, the index and the watcher; never a query or a name",
+            metrics,
+        ),
+        Route::get(
             "/api/openapi.json",
             Access::Public,
             "This API's OpenAPI 3.1 document",
@@ -189,6 +195,50 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
         index: Some(figures),
     };
     Ok((code, Json(body)).into_response())
+}
+
+/// `GET /metrics`: the Prometheus text format (version 0.0.4).
+async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
+    let mut figures: crate::metrics::Figures = state
+        .blocking(|s| {
+            Ok(crate::metrics::Figures {
+                writeups: s.engine.count(erfa_index::Scope::Facilitator)?,
+                published: s.engine.count(erfa_index::Scope::Members)?,
+                public: s.engine.count(erfa_index::Scope::Public)?,
+                generation: s.store.generation()?,
+                ..crate::metrics::Figures::default()
+            })
+        })
+        .await?;
+    match &state.watch {
+        Some(watch) => {
+            let status = watch.status();
+            figures.watcher_alive = watch.alive();
+            figures.watcher_last_success = status.last_success;
+            figures.watcher_last_update_seconds =
+                status.last_update_ms.map_or(0.0, |ms| ms as f64 / 1000.0);
+            figures.watcher_busy_seconds = status.busy_since.map_or(0.0, |since| {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64);
+                (now - since).max(0) as f64 / 1000.0
+            });
+        }
+        None => figures.watcher_alive = false,
+    }
+    let text = state
+        .metrics
+        .encode(&figures)
+        .map_err(|e| AppError::Internal(format!("writing metrics: {e}")))?;
+    let mut response = text.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(prometheus_client::encoding::prometheus_text::CONTENT_TYPE),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 #[cfg(test)]

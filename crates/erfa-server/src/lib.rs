@@ -131,7 +131,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.metrics.clone(),
             metrics::measure,
         ))
         .layer(middleware::from_fn_with_state(
@@ -153,12 +153,6 @@ fn all_routes() -> Vec<Route> {
     routes.extend(desk::routes());
     routes.extend(share::routes());
     routes.extend(topics::routes());
-    routes.push(Route::get(
-        "/metrics",
-        access::Access::Facilitator,
-        "Prometheus metrics: requests by route pattern and status, latencies, searches, the index and the watcher; never a query or a name",
-        metrics::metrics,
-    ));
     routes.extend(questions::routes());
     routes.extend(help::routes());
     routes

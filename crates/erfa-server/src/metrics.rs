@@ -6,25 +6,24 @@
 //! ever holds a query, a name, a slug or anything else a member typed: paths that match
 //! no route count as `unmatched` (docs/SECURITY.md).
 //!
-//! Only a facilitator's session or API token may read them (the route table); a
-//! Prometheus scraper uses a facilitator's token (`Authorization: Bearer …`).
+//! Only a facilitator's session or API token may read them (the route table; the route
+//! is in `api`); a Prometheus scraper uses a facilitator's token
+//! (`Authorization: Bearer …`).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::Method;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
-
-use crate::error::AppError;
-use crate::state::AppState;
 
 /// The labels of a counted request.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -222,7 +221,7 @@ impl Metrics {
     }
 
     /// The metrics as Prometheus text, after reading the figures of the moment.
-    fn encode(&self, figures: &Figures) -> Result<String, std::fmt::Error> {
+    pub(crate) fn encode(&self, figures: &Figures) -> Result<String, std::fmt::Error> {
         for (scope, count) in [
             ("facilitator", figures.writeups),
             ("members", figures.published),
@@ -251,20 +250,20 @@ impl Metrics {
 
 /// What is read from the index and the watcher when metrics are asked for.
 #[derive(Debug, Default)]
-struct Figures {
-    writeups: u64,
-    published: u64,
-    public: u64,
-    generation: u64,
-    watcher_alive: bool,
-    watcher_last_success: Option<i64>,
-    watcher_busy_seconds: f64,
-    watcher_last_update_seconds: f64,
+pub(crate) struct Figures {
+    pub writeups: u64,
+    pub published: u64,
+    pub public: u64,
+    pub generation: u64,
+    pub watcher_alive: bool,
+    pub watcher_last_success: Option<i64>,
+    pub watcher_busy_seconds: f64,
+    pub watcher_last_update_seconds: f64,
 }
 
 /// The layer that counts and times every request by its route pattern.
 pub(crate) async fn measure(
-    State(state): State<AppState>,
+    State(metrics): State<Arc<Metrics>>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -275,57 +274,13 @@ pub(crate) async fn measure(
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let method = request.method().clone();
     let response = next.run(request).await;
-    state.metrics.request(
+    metrics.request(
         &route,
         &method,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
     response
-}
-
-/// `GET /metrics`: the Prometheus text format (version 0.0.4).
-pub(crate) async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
-    let mut figures = state
-        .blocking(|s| {
-            Ok(Figures {
-                writeups: s.engine.count(erfa_index::Scope::Facilitator)?,
-                published: s.engine.count(erfa_index::Scope::Members)?,
-                public: s.engine.count(erfa_index::Scope::Public)?,
-                generation: s.store.generation()?,
-                ..Figures::default()
-            })
-        })
-        .await?;
-    match &state.watch {
-        Some(watch) => {
-            let status = watch.status();
-            figures.watcher_alive = watch.alive();
-            figures.watcher_last_success = status.last_success;
-            figures.watcher_last_update_seconds =
-                status.last_update_ms.map_or(0.0, |ms| ms as f64 / 1000.0);
-            figures.watcher_busy_seconds = status.busy_since.map_or(0.0, |since| {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_millis() as i64);
-                (now - since).max(0) as f64 / 1000.0
-            });
-        }
-        None => figures.watcher_alive = false,
-    }
-    let text = state
-        .metrics
-        .encode(&figures)
-        .map_err(|e| AppError::Internal(format!("writing metrics: {e}")))?;
-    let mut response = text.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(prometheus_client::encoding::prometheus_text::CONTENT_TYPE),
-    );
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
 }
 
 #[cfg(test)]

@@ -643,10 +643,13 @@ impl Engine {
         scope: Scope,
         atom: &Atom,
         parts: &[TextPart],
-        typos: bool,
-        prefix: bool,
-        language: Option<Language>,
+        how: AtomHow,
     ) -> Result<Option<Box<dyn Query>>> {
+        let AtomHow {
+            typos,
+            prefix,
+            language,
+        } = how;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         self.add_text_clauses(searcher, atom.text(), parts, 1.0, language, &mut should);
         if prefix && let Atom::Word(word) = atom {
@@ -1485,9 +1488,7 @@ impl Engine {
                     request.scope,
                     a,
                     &TextPart::ALL,
-                    false,
-                    false,
-                    None,
+                    AtomHow::default(),
                 )
                 .transpose()
             })
@@ -1593,9 +1594,11 @@ impl Engine {
                                 scope,
                                 a,
                                 parts,
-                                !request.literal,
-                                prefix,
-                                language,
+                                AtomHow {
+                                    typos: !request.literal,
+                                    prefix,
+                                    language,
+                                },
                             )
                             .transpose()
                         })
@@ -2189,6 +2192,17 @@ fn expand_years(values: &[String]) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// How one word or phrase of a query is matched (`Engine::atom_query`).
+#[derive(Debug, Clone, Copy, Default)]
+struct AtomHow {
+    /// Close words of the scope's vocabulary also match.
+    typos: bool,
+    /// The word is being typed: its completions also match.
+    prefix: bool,
+    /// The query's language, when known: the other language's stop words drop out.
+    language: Option<Language>,
 }
 
 #[cfg(test)]
