@@ -261,6 +261,99 @@ impl Accounts {
     }
 }
 
+/// Why a question is in someone's news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionNewsKind {
+    /// Someone answered the member's question.
+    AnswerToMine,
+    /// Someone else answered in a thread the member answered.
+    AnswerWhereIAnswered,
+    /// A new question in a practice or with a tag the member follows.
+    Followed,
+}
+
+/// One news item from "Ask the group". Questions are members-only: the title is for the
+/// News page, never for an e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionNews {
+    /// Why it is news.
+    pub kind: QuestionNewsKind,
+    /// The question.
+    pub question: i64,
+    /// Its title.
+    pub title: String,
+    /// When it happened (Unix seconds).
+    pub at: i64,
+}
+
+impl Accounts {
+    /// The news from "Ask the group" for `account_id` since `since` (Unix seconds), newest
+    /// first, computed now: hidden questions and answers never appear, nor what the member
+    /// did themselves.
+    pub fn question_news(&self, account_id: i64, since: i64) -> Result<Vec<QuestionNews>> {
+        let follows = self.follows(account_id)?;
+        let db = self.db();
+        let mut items = Vec::new();
+        let mut stmt = db.prepare(
+            "SELECT q.id, q.title, a.created, q.author_id = ?1 FROM answers a
+             JOIN questions q ON q.id = a.question
+             WHERE a.created > ?2 AND a.hidden = 0 AND q.hidden = 0 AND a.author_id != ?1
+               AND (q.author_id = ?1 OR EXISTS (SELECT 1 FROM answers m
+                    WHERE m.question = q.id AND m.author_id = ?1 AND m.hidden = 0))",
+        )?;
+        let rows = stmt.query_map(params![account_id, since], |r| {
+            Ok(QuestionNews {
+                kind: if r.get::<_, bool>(3)? {
+                    QuestionNewsKind::AnswerToMine
+                } else {
+                    QuestionNewsKind::AnswerWhereIAnswered
+                },
+                question: r.get(0)?,
+                title: r.get(1)?,
+                at: r.get(2)?,
+            })
+        })?;
+        for row in rows {
+            items.push(row?);
+        }
+        if !follows.is_empty() {
+            let mut stmt = db.prepare(
+                "SELECT id, title, created, practices, tags FROM questions
+                 WHERE created > ?2 AND hidden = 0 AND author_id != ?1",
+            )?;
+            let rows = stmt.query_map(params![account_id, since], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?;
+            for row in rows {
+                let (id, title, at, practices, tags) = row?;
+                let followed = follows.iter().any(|(kind, target)| {
+                    let list = match kind {
+                        FollowKind::Practice => &practices,
+                        FollowKind::Tag => &tags,
+                    };
+                    list.split('\n').any(|t| t.eq_ignore_ascii_case(target))
+                });
+                if followed {
+                    items.push(QuestionNews {
+                        kind: QuestionNewsKind::Followed,
+                        question: id,
+                        title,
+                        at,
+                    });
+                }
+            }
+        }
+        items.sort_by(|a, b| b.at.cmp(&a.at).then(b.question.cmp(&a.question)));
+        Ok(items)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +443,104 @@ mod tests {
         assert_eq!(email.digest, Digest::None);
         accounts.remove_email(ann.id).expect("remove");
         assert_eq!(accounts.email(ann.id).expect("email"), None);
+    }
+
+    #[test]
+    fn question_news_shows_answers_and_followed_questions_but_nothing_hidden() {
+        use crate::{Actor, NewAnswer, NewQuestion};
+        let (_dir, accounts) = accounts();
+        let ann = accounts
+            .add_user("ann", Role::Member, "correct horse 1")
+            .expect("ann");
+        let bob = accounts
+            .add_user("bob", Role::Member, "correct horse 2")
+            .expect("bob");
+        let cid = accounts
+            .add_user("cid", Role::Member, "correct horse 3")
+            .expect("cid");
+        let (a, b, c) = (
+            Actor::account(&ann),
+            Actor::account(&bob),
+            Actor::account(&cid),
+        );
+        let fac = Actor::without_account("local");
+        let ask = |by: &Actor, title: &str, practice: &str| {
+            accounts
+                .ask_question(
+                    by,
+                    NewQuestion {
+                        title,
+                        situation: "s",
+                        tried: "",
+                        practices: &[practice.to_string()],
+                        tags: &[],
+                        named: true,
+                    },
+                )
+                .expect("asked")
+        };
+        let reply = |q: i64, by: &Actor| {
+            accounts
+                .answer_question(
+                    q,
+                    by,
+                    NewAnswer {
+                        body: "b",
+                        named: true,
+                        meet: false,
+                    },
+                )
+                .expect("answered")
+                .expect("open")
+        };
+        accounts
+            .follow(bob.id, FollowKind::Practice, "change")
+            .expect("follow");
+        let mine = ask(&a, "Ann asks", "incident");
+        reply(mine, &b);
+        reply(mine, &c);
+        let followed = ask(&c, "Cid asks about change", "change");
+        let hidden = ask(&c, "CANARY hidden question", "change");
+        accounts.hide_question(hidden, true, &fac).expect("hide");
+        let hidden_answer = reply(followed, &a);
+        accounts
+            .hide_answer(hidden_answer, true, &fac)
+            .expect("hide");
+
+        let ann_news = accounts.question_news(ann.id, 0).expect("news");
+        assert_eq!(ann_news.len(), 2, "{ann_news:?}");
+        assert!(
+            ann_news
+                .iter()
+                .all(|n| n.kind == QuestionNewsKind::AnswerToMine)
+        );
+        let bob_news = accounts.question_news(bob.id, 0).expect("news");
+        let kinds: Vec<_> = bob_news.iter().map(|n| (n.kind, n.question)).collect();
+        assert!(
+            kinds.contains(&(QuestionNewsKind::AnswerWhereIAnswered, mine)),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&(QuestionNewsKind::Followed, followed)),
+            "{kinds:?}"
+        );
+        assert!(
+            bob_news.iter().all(|n| !n.title.contains("CANARY")),
+            "a hidden question is never news"
+        );
+        assert_eq!(
+            bob_news.len(),
+            2,
+            "own answers and hidden ones are not news"
+        );
+        // Read up to now: nothing new.
+        let later = bob_news.iter().map(|n| n.at).max().expect("some");
+        assert!(
+            accounts
+                .question_news(bob.id, later)
+                .expect("news")
+                .is_empty()
+        );
     }
 
     #[test]
