@@ -63,6 +63,7 @@ mod state; // AppState and Config
 mod api; // the OpenAPI document and /api/health
 pub mod auth; // logging in and out
 mod desk; // the facilitator's desk under /admin, and the digest
+mod news; // news for you: answers and followed questions, and what one follows
 mod people; // accounts, one-time links, the people page
 mod questions; // ask the group: questions, answers, helpful marks, drafts from threads
 mod search; // the search page, browse, feeds, the search API
@@ -159,6 +160,7 @@ fn all_routes() -> Vec<Route> {
         metrics::metrics,
     ));
     routes.extend(questions::routes());
+    routes.extend(news::routes());
     routes
 }
 

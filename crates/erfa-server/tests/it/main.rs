@@ -7,6 +7,7 @@ mod browser;
 mod confidential;
 mod connections;
 mod history;
+mod news;
 mod observe;
 mod openapi;
 mod people;
