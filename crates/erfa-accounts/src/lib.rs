@@ -41,6 +41,7 @@ use serde::Serialize;
 
 pub mod desk;
 mod names;
+mod news;
 mod people;
 mod questions;
 mod retention;
@@ -54,6 +55,7 @@ pub use desk::{
     SearchRecord, Signal, SignalCounts,
 };
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
+pub use news::{Digest, Email, FollowKind, MAX_EMAIL, QuestionNews, QuestionNewsKind, email_fits};
 pub use people::{LinkPurpose, PendingLink};
 pub use questions::{
     Answer, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion, Question, QuestionState,
@@ -128,6 +130,9 @@ pub enum Error {
         /// What failed.
         cause: String,
     },
+    /// Input that cannot be stored, with what is wrong.
+    #[error("{0}")]
+    Invalid(String),
     /// The current password given to change it is not the account's.
     #[error("the current password is not right")]
     WrongPassword,

@@ -41,6 +41,10 @@ pub struct PersonalData {
     pub answers: Vec<Row>,
     /// "We have been through this too".
     pub question_same: Vec<Row>,
+    /// The e-mail address and the digest chosen (never the verification secret).
+    pub email: Vec<Row>,
+    /// The practices and tags followed.
+    pub follows: Vec<Row>,
     /// Audit entries by or about the person.
     pub audit: Vec<Row>,
     /// Records that keep one of the person's names as text: review notes they wrote,
@@ -231,6 +235,19 @@ impl Accounts {
                 "SELECT question, at FROM question_same WHERE account_id = ?1 ORDER BY at",
                 id,
                 &["question", "at"],
+            )?,
+            email: rows(
+                &db,
+                "SELECT address, verified, digest, last_sent, set_at FROM emails
+                 WHERE account_id = ?1",
+                id,
+                &["address", "verified", "digest", "last_sent", "set_at"],
+            )?,
+            follows: rows(
+                &db,
+                "SELECT kind, target, at FROM follows WHERE account_id = ?1 ORDER BY kind, target",
+                id,
+                &["kind", "target", "at"],
             )?,
             audit: rows(
                 &db,

@@ -61,6 +61,10 @@ const MIGRATIONS: &[Migration] = &[
         what: "members ask the group and answer from experience",
         run: questions,
     },
+    Migration {
+        what: "members follow practices and tags, read their news, may give an e-mail address",
+        run: news,
+    },
 ];
 
 /// The schema version this erfa writes (`PRAGMA user_version`).
@@ -548,6 +552,37 @@ fn questions(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Version 8: what members follow, how far they have read their news (the items
+/// themselves are computed when read, from the other tables), and an optional e-mail
+/// address with its verification link (stored hashed) and digest choice. All three end
+/// with the account (offboarding and erasure).
+fn news(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE follows (
+             account_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+             kind TEXT NOT NULL CHECK (kind IN ('practice', 'tag')),
+             target TEXT NOT NULL,
+             at INTEGER NOT NULL,
+             PRIMARY KEY (account_id, kind, target)
+         );
+         CREATE TABLE news_read (
+             account_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+             until INTEGER NOT NULL
+         );
+         CREATE TABLE emails (
+             account_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+             address TEXT NOT NULL,
+             verified INTEGER NOT NULL DEFAULT 0,
+             verify_hash TEXT,
+             verify_expires INTEGER,
+             digest TEXT NOT NULL DEFAULT 'daily' CHECK (digest IN ('daily', 'at-once', 'none')),
+             last_sent INTEGER NOT NULL DEFAULT 0,
+             set_at INTEGER NOT NULL
+         );",
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -754,8 +789,8 @@ mod tests {
         let previous = SCHEMA_VERSION - 1;
         let db = Connection::open(dir.path().join(DB_FILE)).expect("db");
         db.execute_batch(&format!(
-            "DROP TABLE question_writeups; DROP TABLE question_same; DROP TABLE answers;
-             DROP TABLE questions; PRAGMA user_version = {previous};
+            "DROP TABLE emails; DROP TABLE news_read; DROP TABLE follows;
+             PRAGMA user_version = {previous};
              INSERT INTO audit (at, actor, action, target) VALUES (1, 'local', 'kept', 'x');"
         ))
         .expect("previous version");
@@ -773,10 +808,10 @@ mod tests {
             .query_row("SELECT action FROM audit", [], |r| r.get(0))
             .expect("row");
         assert_eq!(kept, "kept");
-        // The newest migration's table (schema 7) is not in the copy.
+        // The newest migration's table (schema 8) is not in the copy.
         let newest: i64 = old
             .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'questions'",
+                "SELECT count(*) FROM sqlite_master WHERE name = 'follows'",
                 [],
                 |r| r.get(0),
             )

@@ -64,6 +64,7 @@ mod api; // the OpenAPI document and /api/health
 pub mod auth; // logging in and out
 mod desk; // the facilitator's desk under /admin, and the digest
 mod help; // the help page: searching, writing a good write-up
+mod news; // news for you: answers and followed questions, and what one follows
 mod people; // accounts, one-time links, the people page
 mod questions; // ask the group: questions, answers, helpful marks, drafts from threads
 mod search; // the search page, browse, feeds, the search API
@@ -155,6 +156,7 @@ fn all_routes() -> Vec<Route> {
     routes.extend(topics::routes());
     routes.extend(questions::routes());
     routes.extend(help::routes());
+    routes.extend(news::routes());
     routes
 }
 

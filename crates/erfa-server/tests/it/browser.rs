@@ -2118,3 +2118,51 @@ async fn the_help_and_feed_pages_read_well_at_both_widths() {
     assert_eq!(link, json!("Sådan skriver du en god erfaring"));
     let _ = session.client.clone().close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_follows_a_practice_and_reads_the_news() {
+    let site = crate::auth::site_with(&crate::auth::sample_files(), false, true, |_| {});
+    let accounts = site.accounts.clone();
+    let router = site.router.clone();
+    let Some(session) = start_router(router, Box::new(site)).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    let mia = accounts.user("mia").expect("read").expect("mia");
+    let carl = accounts.user("carl").expect("read").expect("carl");
+
+    as_user(c, base, "carl", "/news").await;
+    wait_for_path(c, "/news").await;
+    assert_accessible(c, "news without any").await;
+    type_into(c, "follow-target", "change-enablement").await;
+    click_css(c, "#follow-target ~ button").await;
+    wait_for("the follow", || async {
+        c.source().await.is_ok_and(|s| s.contains("Stop following"))
+    })
+    .await;
+    let practices = ["change-enablement".to_string()];
+    accounts
+        .ask_question(
+            &erfa_accounts::Actor::account(&mia),
+            erfa_accounts::NewQuestion {
+                title: "How small can a change advisory board be?",
+                situation: "We are five people in IT.",
+                tried: "",
+                practices: &practices,
+                tags: &[],
+                named: true,
+            },
+        )
+        .expect("asked");
+    assert_ne!(mia.id, carl.id);
+    c.goto(&format!("{base}/news")).await.expect("news");
+    wait_for("the news item", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("How small can a change advisory board be?"))
+    })
+    .await;
+    assert_accessible(c, "news with an item").await;
+    screenshots_at_both_widths(c, "news-en").await;
+}

@@ -8,6 +8,7 @@ mod confidential;
 mod connections;
 mod help;
 mod history;
+mod news;
 mod observe;
 mod openapi;
 mod people;

@@ -1,0 +1,196 @@
+//! "News for you": what concerns a member since they last looked — answers to their
+//! questions, answers in threads they answered, and new questions in the practices and
+//! tags they follow — and choosing what to follow. Items are computed when the page is
+//! read (erfa-accounts' `news`), so a hidden question or answer never appears; marking
+//! read moves the member's read mark to the newest item shown.
+//!
+//! - `words` — the feature's Danish and English text.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use erfa_accounts::{FollowKind, NO_ACCOUNT, QuestionNewsKind};
+use serde::Deserialize;
+
+use crate::access::Access;
+use crate::error::AppError;
+use crate::extract::Form;
+use crate::page::{Ctx, Layout, render};
+use crate::route::Route;
+
+mod words;
+use words::Words;
+
+/// The routes of this module.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        Route::get(
+            "/news",
+            Access::Member,
+            "News for you: answers, and new questions in what one follows",
+            page,
+        ),
+        Route::post(
+            "/news/read",
+            Access::Member,
+            "Mark one's news read up to the newest item shown",
+            mark_read,
+        ),
+        Route::post(
+            "/news/follow",
+            Access::Member,
+            "Follow a practice or tag, or stop following it",
+            follow,
+        ),
+    ]
+}
+
+/// One line on the page.
+struct Item {
+    what: &'static str,
+    title: String,
+    href: String,
+    unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "news.html")]
+struct NewsTemplate {
+    layout: Layout,
+    w: &'static Words,
+    items: Vec<Item>,
+    unread: usize,
+    newest: i64,
+    follows: Vec<(&'static str, String, String)>,
+}
+
+/// The account of the viewer; News needs one (local mode has none).
+fn account(ctx: &Ctx) -> Result<i64, AppError> {
+    let actor = ctx
+        .viewer
+        .actor()
+        .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
+    if actor.id == NO_ACCOUNT {
+        return Err(AppError::bad_request(
+            "no_account",
+            "News for you needs an account: erfa runs without accounts here",
+        ));
+    }
+    Ok(actor.id)
+}
+
+/// `GET /news`.
+async fn page(ctx: Ctx) -> Result<Response, AppError> {
+    let w = Words::of(ctx.lang);
+    let me = account(&ctx)?;
+    let (news, read, follows) = ctx
+        .state
+        .blocking(move |s| {
+            let accounts = s.accounts()?;
+            let read = accounts.news_read_until(me)?;
+            Ok((accounts.question_news(me, 0)?, read, accounts.follows(me)?))
+        })
+        .await?;
+    let newest = news.iter().map(|n| n.at).max().unwrap_or(0);
+    let items: Vec<Item> = news
+        .into_iter()
+        .take(100)
+        .map(|n| Item {
+            what: match n.kind {
+                QuestionNewsKind::AnswerToMine => w.answer_to_mine,
+                QuestionNewsKind::AnswerWhereIAnswered => w.answer_where_i_answered,
+                QuestionNewsKind::Followed => w.followed_question,
+            },
+            title: n.title,
+            href: format!("/questions/{}", n.question),
+            unread: n.at > read,
+        })
+        .collect();
+    let unread = items.iter().filter(|i| i.unread).count();
+    render(
+        &NewsTemplate {
+            layout: ctx.layout(w.title.to_string(), "news", false),
+            w,
+            items,
+            unread,
+            newest,
+            follows: follows
+                .into_iter()
+                .map(|(kind, target)| {
+                    let label = match kind {
+                        FollowKind::Practice => w.practice,
+                        FollowKind::Tag => w.tag,
+                    };
+                    (label, kind.as_str().to_string(), target)
+                })
+                .collect(),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct ReadForm {
+    until: i64,
+}
+
+/// `POST /news/read`: `until=<unix seconds>`.
+async fn mark_read(ctx: Ctx, Form(form): Form<ReadForm>) -> Result<Response, AppError> {
+    let me = account(&ctx)?;
+    if form.until < 0 {
+        return Err(AppError::bad_request("bad_until", "until: expected a time"));
+    }
+    ctx.state
+        .blocking(move |s| Ok(s.accounts()?.mark_news_read(me, form.until)?))
+        .await?;
+    Ok(Redirect::to("/news").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct FollowForm {
+    kind: String,
+    target: String,
+    #[serde(default)]
+    on: String,
+}
+
+/// `POST /news/follow`: `kind=practice|tag&target=…&on=yes|no`.
+async fn follow(ctx: Ctx, Form(form): Form<FollowForm>) -> Result<Response, AppError> {
+    let me = account(&ctx)?;
+    let Some(kind) = FollowKind::parse(&form.kind) else {
+        return Err(AppError::bad_request(
+            "bad_kind",
+            "kind: expected practice or tag",
+        ));
+    };
+    let target = form.target.trim().to_lowercase();
+    if target.is_empty() || target.chars().count() > 50 || target.chars().any(char::is_control) {
+        return Err(AppError::bad_request(
+            "bad_target",
+            "target: a practice or tag of at most 50 characters",
+        ));
+    }
+    if kind == FollowKind::Practice && !erfa_index::vocab::is_practice(&target) {
+        return Err(AppError::bad_request(
+            "bad_practice",
+            "target: not an ITIL practice",
+        ));
+    }
+    let on = match form.on.as_str() {
+        "" | "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::bad_request("bad_on", "on: expected yes or no")),
+    };
+    ctx.state
+        .blocking(move |s| {
+            let accounts = s.accounts()?;
+            if on {
+                accounts.follow(me, kind, &target)?;
+            } else {
+                accounts.unfollow(me, kind, &target)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to("/news#follows").into_response())
+}

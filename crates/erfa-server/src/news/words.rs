@@ -1,0 +1,75 @@
+//! The feature's interface text in English and Danish.
+
+use crate::i18n::Lang;
+
+/// Every text the News page shows.
+#[derive(Debug)]
+pub(crate) struct Words {
+    pub(crate) title: &'static str,
+    pub(crate) intro: &'static str,
+    pub(crate) none: &'static str,
+    pub(crate) new_mark: &'static str,
+    pub(crate) unread_count: &'static str,
+    pub(crate) mark_read: &'static str,
+    pub(crate) answer_to_mine: &'static str,
+    pub(crate) answer_where_i_answered: &'static str,
+    pub(crate) followed_question: &'static str,
+    pub(crate) follows_heading: &'static str,
+    pub(crate) follows_none: &'static str,
+    pub(crate) practice: &'static str,
+    pub(crate) tag: &'static str,
+    pub(crate) unfollow: &'static str,
+    pub(crate) follow_kind: &'static str,
+    pub(crate) follow_target: &'static str,
+    pub(crate) follow_submit: &'static str,
+}
+
+const EN: Words = Words {
+    title: "News for you",
+    intro: "Answers to your questions, answers where you answered, and new questions in the practices and tags you follow.",
+    none: "Nothing new for you yet.",
+    new_mark: "New",
+    unread_count: "unread",
+    mark_read: "Mark all read",
+    answer_to_mine: "New answer to your question",
+    answer_where_i_answered: "New answer where you answered",
+    followed_question: "New question in what you follow",
+    follows_heading: "What you follow",
+    follows_none: "You follow nothing yet.",
+    practice: "Practice",
+    tag: "Tag",
+    unfollow: "Stop following",
+    follow_kind: "Kind",
+    follow_target: "Practice (slug, e.g. change-enablement) or tag",
+    follow_submit: "Follow",
+};
+
+const DA: Words = Words {
+    title: "Nyt til dig",
+    intro: "Svar på dine spørgsmål, svar hvor du har svaret, og nye spørgsmål i de praksisser og tags, du følger.",
+    none: "Intet nyt til dig endnu.",
+    new_mark: "Nyt",
+    unread_count: "ulæste",
+    mark_read: "Markér alt som læst",
+    answer_to_mine: "Nyt svar på dit spørgsmål",
+    answer_where_i_answered: "Nyt svar hvor du har svaret",
+    followed_question: "Nyt spørgsmål i noget, du følger",
+    follows_heading: "Det følger du",
+    follows_none: "Du følger ikke noget endnu.",
+    practice: "Praksis",
+    tag: "Tag",
+    unfollow: "Stop med at følge",
+    follow_kind: "Slags",
+    follow_target: "Praksis (slug, fx change-enablement) eller tag",
+    follow_submit: "Følg",
+};
+
+impl Words {
+    /// The text in `lang`.
+    pub(crate) fn of(lang: Lang) -> &'static Words {
+        match lang {
+            Lang::En => &EN,
+            Lang::Da => &DA,
+        }
+    }
+}
