@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod confidential;
 mod connections;
+mod faults;
 mod history;
 mod observe;
 mod openapi;
