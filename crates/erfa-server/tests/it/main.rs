@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod badinput;
 mod browser;
 mod confidential;
 mod connections;
