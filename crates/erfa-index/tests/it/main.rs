@@ -5,6 +5,7 @@ mod common;
 mod danish;
 mod differential;
 mod incremental;
+mod model;
 mod parse_table;
 mod regressions;
 mod result_shape;
