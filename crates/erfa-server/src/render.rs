@@ -89,8 +89,18 @@ impl Base {
     }
 }
 
+/// A text that makes rendering panic when a write-up contains it: set only by tests, to
+/// show what a panic in a handler does (one generic 500, nothing else affected).
+#[doc(hidden)]
+pub static PANIC_MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// Renders a write-up's Markdown body to sanitised HTML.
 pub fn writeup_html(markdown: &str, base: &Base) -> String {
+    if let Some(marker) = PANIC_MARKER.get()
+        && markdown.contains(marker.as_str())
+    {
+        panic!("injected panic while rendering {}", base.slug);
+    }
     let html = markdown_to_unsafe_html(markdown);
     sanitizer(Some(base.clone())).clean(&html).to_string()
 }

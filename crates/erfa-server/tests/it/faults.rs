@@ -299,3 +299,31 @@ async fn a_corrupt_public_index_at_start_is_rebuilt_and_leaks_nothing() {
     let health = get(&app, "/api/health").await;
     assert_eq!(health.status, StatusCode::OK);
 }
+
+/// B9, the other half: a panic while rendering one write-up answers that page with one
+/// generic 500 (no cause, no path), and every other page and the next request are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_while_rendering_one_page_is_one_generic_500() {
+    let marker = erfa_server::render::PANIC_MARKER.get_or_init(|| "zqxpanicmarker".to_string());
+    let site = site();
+    write(
+        site.content.path(),
+        "change/panics.md",
+        doc("Panics", marker, "public").as_bytes(),
+    );
+    site.update_now("change/panics.md").await.expect("indexed");
+    let resp = get(&site.anonymous, "/w/change/panics").await;
+    assert_eq!(resp.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let body = resp.text();
+    for secret in ["injected", "panicked", "render", ".rs", "change/panics"] {
+        assert!(!body.contains(secret), "the 500 shows {secret}: {body}");
+    }
+    assert!(
+        !resp.header("content-security-policy").is_empty(),
+        "an answer of erfa's shape"
+    );
+    let resp = get(&site.anonymous, "/api/writeups/change/panics").await;
+    assert!(resp.status == StatusCode::INTERNAL_SERVER_ERROR || resp.status.is_success());
+    assert_eq!(get(&site.anonymous, "/w/change/stays").await.status, 200);
+    assert_eq!(site.public_hits("zqxstays").await, ["change/stays"]);
+}
