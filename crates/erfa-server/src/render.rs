@@ -493,7 +493,10 @@ mod tests {
     ];
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        // 256 cases in the suite; `PROPTEST_CASES=100000` for a long run (docs/BENCHMARKS.md).
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256)
+        ))]
 
         #[test]
         fn hostile_markdown_renders_to_html_that_runs_nothing_and_cleans_to_itself(
