@@ -57,12 +57,13 @@ fn per_byte(markdown: &str) -> f64 {
         / markdown.len() as f64
 }
 
-/// A5: each pathological input renders in time that grows linearly: four times the input
-/// takes less than 2.5 times as long per byte (quadratic growth would be 4 times). The
-/// inputs are small enough for a debug build; the pages at the size cap come next.
+/// A5: each pathological input renders in time that grows linearly: eight times the input
+/// takes less than 4 times as long per byte (quadratic growth would be 8 times; the margin
+/// absorbs a machine shared with other tests). The inputs are small enough for a debug
+/// build; the pages at the size cap come next.
 #[test]
 fn pathological_markdown_renders_in_linear_time() {
-    for (name, small) in pathological(32 * 1024) {
+    for (name, small) in pathological(16 * 1024) {
         let large = pathological(128 * 1024)
             .into_iter()
             .find(|(n, _)| *n == name)
@@ -70,21 +71,21 @@ fn pathological_markdown_renders_in_linear_time() {
             .1;
         let (a, b) = (per_byte(&small), per_byte(&large));
         println!(
-            "{name}: {:.0} ns/byte at 32 KiB, {:.0} at 128 KiB",
+            "{name}: {:.0} ns/byte at 16 KiB, {:.0} at 128 KiB",
             a * 1e9,
             b * 1e9
         );
         // A ratio of timings on a shared machine: two more measurements before failing.
         let mut ratio = b / a;
         for _ in 0..2 {
-            if ratio < 2.5 {
+            if ratio < 4.0 {
                 break;
             }
             ratio = ratio.min(per_byte(&large) / per_byte(&small));
         }
         assert!(
-            ratio < 2.5,
-            "{name}: per-byte time grew {ratio:.2}× for 4× input"
+            ratio < 4.0,
+            "{name}: per-byte time grew {ratio:.2}× for 8× input"
         );
     }
 }
