@@ -568,9 +568,10 @@ fn a_submission_is_flushed_linked_and_flushed_again_before_the_answer() {
     }
 }
 
-/// SIGTERM while submissions arrive: the server stops by itself, every acknowledged
-/// submission is on disk and in the index, requests that were answered were answered
-/// whole, and the next start needs no repair.
+/// SIGTERM while submissions and searches arrive: the server stops by itself, every
+/// acknowledged submission is on disk and in the index, requests that were answered were
+/// answered whole (a search with its total, or a clean 503), and the next start needs no
+/// repair.
 #[test]
 fn sigterm_during_submissions_finishes_cleanly_and_loses_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -604,6 +605,25 @@ fn sigterm_during_submissions_finishes_cleanly_and_loses_nothing() {
             })
         })
         .collect();
+    let searchers: Vec<_> = (0..2)
+        .map(|_| {
+            let sending = sending.clone();
+            std::thread::spawn(move || {
+                let mut answered = 0;
+                while sending.load(std::sync::atomic::Ordering::SeqCst) {
+                    match http(port, "GET", "/api/search?q=crashmarker&per_page=1", "") {
+                        Some((200, _, body)) => {
+                            assert!(body.contains("\"total\":"), "a whole answer: {body}");
+                            answered += 1;
+                        }
+                        Some((503, _, _)) | None => {}
+                        Some((status, _, body)) => panic!("search: {status} {body}"),
+                    }
+                }
+                answered
+            })
+        })
+        .collect();
     std::thread::sleep(Duration::from_millis(700));
     let stopped = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
@@ -626,6 +646,14 @@ fn sigterm_during_submissions_finishes_cleanly_and_loses_nothing() {
         .into_iter()
         .flat_map(|c| c.join().expect("a client"))
         .collect();
+    let searched: usize = searchers
+        .into_iter()
+        .map(|s| s.join().expect("a searcher"))
+        .sum();
+    assert!(
+        searched > 0,
+        "searches were answered while submissions arrived"
+    );
     assert!(status.success(), "erfa exits 0 on SIGTERM: {status}");
     assert!(
         !acknowledged.is_empty(),

@@ -54,7 +54,8 @@ pub(crate) fn routes() -> Vec<Route> {
 pub struct HealthResponse {
     /// `ok`; `degraded` when the last index update failed or a disk holding the content
     /// or data folder has less than 5% free; `failing` (with 503) when changes in the
-    /// content folder no longer reach the index.
+    /// content folder no longer reach the index (the watcher stopped, or its last update
+    /// panicked and it has not succeeded since).
     pub status: String,
     /// Whether erfa serves what the content folder holds: the index is open and the
     /// watcher, when there is one, runs.
@@ -122,10 +123,21 @@ fn disk_warning(what: &str, available: u64, total: u64, percent: u64) -> Option<
 )]
 async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     let watch = state.watch.as_ref().map(|w| (w.alive(), w.status()));
-    let ready = watch.as_ref().is_none_or(|(alive, _)| *alive);
+    // A worker that panicked on its last update is alive and tries again by itself, but
+    // until that succeeds, changes do not reach the index.
+    let ready = watch
+        .as_ref()
+        .is_none_or(|(alive, s)| *alive && s.last_panic.is_none());
     let mut warnings = Vec::new();
-    if !ready {
-        warnings.push("the watcher has stopped: changes no longer reach the index".to_string());
+    match &watch {
+        Some((false, _)) => {
+            warnings.push("the watcher has stopped: changes no longer reach the index".to_string())
+        }
+        Some((true, s)) if s.last_panic.is_some() => warnings.push(
+            "the reindex worker panicked and is retrying: changes do not reach the index yet"
+                .to_string(),
+        ),
+        _ => {}
     }
     if let Some(error) = watch.as_ref().and_then(|(_, s)| s.last_error.clone()) {
         warnings.push(format!("the last index update failed: {error}"));

@@ -103,6 +103,21 @@ pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
     route::router(&state, all_routes())
         .fallback(fallback)
+        // A panic in a handler (a bug met by one write-up, say) answers that request with
+        // one generic 500, logged with its cause; the connection and every other request
+        // go on.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |payload: Box<dyn std::any::Any + Send>| {
+                let cause = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_string());
+                axum::response::IntoResponse::into_response(AppError::internal(format!(
+                    "a handler panicked: {cause}"
+                )))
+            },
+        ))
         .layer(middleware::from_fn(limits::bound))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,6 +1,6 @@
 //! Bounds on every request and every answer erfa makes (docs/SECURITY.md, "every request
-//! is bounded"): a request target of at most 16 KiB, a query string of at most 8 KB, and
-//! no generated answer above 2 MB.
+//! is bounded"): a request target of at most 16 KiB, a query string of at most 8 KB,
+//! headers of at most 32 KiB, and no generated answer above 8 MiB.
 //!
 //! The cap on answers is the last line of defence, not the first: parameters are bounded
 //! where they are read (20 values per filter, query length, page numbers), and a test
@@ -20,15 +20,31 @@ use crate::error::AppError;
 /// answer carries no headers.
 pub const MAX_URI_BYTES: usize = 16 * 1024;
 
+/// The most header bytes (names and values) a request may carry; more get 431. The
+/// server loop's read buffer ([`crate::serve::MAX_HEAD_BYTES`]) bounds the memory a head
+/// takes; this bound is exact.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
 /// The longest query string read, in bytes.
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 
-/// The largest answer erfa generates, in bytes (attachments excepted).
-pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
+/// The largest answer erfa generates, in bytes (attachments excepted). A write-up's
+/// source is at most 1 MiB, and escaping makes at most six bytes of one (`"` is
+/// `&quot;`): the page of any write-up fits.
+pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 
-/// Refuses a query string over [`MAX_QUERY_BYTES`] with 414, and replaces a generated
+/// Refuses headers over [`MAX_HEADER_BYTES`] with 431, a query string over
+/// [`MAX_QUERY_BYTES`] with 414, and replaces a generated
 /// answer over [`MAX_ANSWER_BYTES`] by an internal error (logged with its size).
 pub(crate) async fn bound(request: Request, next: Next) -> Response {
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers > MAX_HEADER_BYTES {
+        return AppError::Status(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE).into_response();
+    }
     let query = request.uri().query().map_or(0, str::len);
     if query > MAX_QUERY_BYTES {
         return AppError::QueryTooLong(format!(

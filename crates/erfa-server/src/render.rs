@@ -89,8 +89,18 @@ impl Base {
     }
 }
 
+/// A text that makes rendering panic when a write-up contains it: set only by tests, to
+/// show what a panic in a handler does (one generic 500, nothing else affected).
+#[doc(hidden)]
+pub static PANIC_MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// Renders a write-up's Markdown body to sanitised HTML.
 pub fn writeup_html(markdown: &str, base: &Base) -> String {
+    if let Some(marker) = PANIC_MARKER.get()
+        && markdown.contains(marker.as_str())
+    {
+        panic!("injected panic while rendering {}", base.slug);
+    }
     let html = markdown_to_unsafe_html(markdown);
     sanitizer(Some(base.clone())).clean(&html).to_string()
 }
@@ -203,8 +213,55 @@ fn markdown_to_unsafe_html(markdown: &str) -> String {
         i += 1;
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    pulldown_cmark::html::push_html(&mut html, bounded(out).into_iter());
     html
+}
+
+/// The deepest nesting of elements kept from Markdown. Deeper ones (`> > > …`, `1. 1. …`)
+/// keep their text and lose their element: the sanitiser's HTML parser takes time that
+/// grows with the square of the depth, so a page of nothing but `1. ` would take minutes.
+const MAX_NESTING: usize = 32;
+
+/// The most raw HTML tags (`<` in raw HTML) kept as HTML in one write-up; later raw HTML
+/// is shown as text. Raw HTML nests just as deeply (`<div>` × 200,000), inside one event.
+const MAX_RAW_HTML_TAGS: usize = 1000;
+
+/// Bounds the HTML a write-up makes for the sanitiser: nesting at most [`MAX_NESTING`]
+/// deep, at most [`MAX_RAW_HTML_TAGS`] raw tags. Every written-out page stays linear in
+/// its size (docs/RELIABILITY.md, A5).
+fn bounded(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    let mut raw_tags = 0;
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                let keep = depth < MAX_NESTING;
+                kept.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if kept.pop().unwrap_or(true) {
+                    depth = depth.saturating_sub(1);
+                    out.push(Event::End(tag));
+                }
+            }
+            Event::Html(text) | Event::InlineHtml(text) => {
+                raw_tags += text.matches('<').count();
+                if raw_tags > MAX_RAW_HTML_TAGS {
+                    out.push(Event::Text(text));
+                } else {
+                    out.push(Event::InlineHtml(text));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {
@@ -436,7 +493,10 @@ mod tests {
     ];
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        // 256 cases in the suite; `PROPTEST_CASES=100000` for a long run (docs/BENCHMARKS.md).
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256)
+        ))]
 
         #[test]
         fn hostile_markdown_renders_to_html_that_runs_nothing_and_cleans_to_itself(

@@ -250,6 +250,12 @@ pub async fn shutdown_signal() {
 /// Serves `router` on `listener` until `shutdown` resolves, then lets open requests finish
 /// for up to [`crate::SHUTDOWN_GRACE`].
 ///
+/// The most a request's head (request line and headers) may take, and the connection's
+/// read buffer: a larger head gets 431 from hyper. hyper's default is about 400 KB; erfa's
+/// own requests stay far below (a request target is at most 16 KiB, cookies are short). hyper also refuses more than 100
+/// headers with 431.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
 /// Each connection gets a header-read timeout, which also ends keep-alive connections that
 /// stay idle as long. Idle connections never keep a client out: at most
 /// `limits.max_connections_per_address` are open from one address, and a new one closes
@@ -287,6 +293,7 @@ pub async fn serve_with(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
         .keep_alive(true);
     tokio::pin!(shutdown);
     'serve: loop {

@@ -80,6 +80,11 @@ pub struct WatchStatus {
     pub last_change: Option<String>,
     /// The last failure, if the last update failed.
     pub last_error: Option<String>,
+    /// Set when the last update panicked: the worker caught it, rolled back, and tries
+    /// again by itself with a growing pause; cleared by the next update that succeeds.
+    pub last_panic: Option<String>,
+    /// Panics caught since start.
+    pub panics: u64,
     /// When the last update succeeded (Unix seconds).
     pub last_success: Option<i64>,
     /// How long the last update took, from taking up its changes to searchable, in
@@ -182,6 +187,8 @@ impl Watch {
             reconciliations: 0,
             last_change: None,
             last_error: None,
+            last_panic: None,
+            panics: 0,
             last_success: None,
             last_update_ms: None,
             busy_since: None,
@@ -327,7 +334,31 @@ impl Drop for Watch {
 /// again by itself.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 
+/// How long the worker waits after a panic before it tries again: half a second after
+/// the first, doubling after each further one, at most [`RETRY_AFTER_FAILURE`].
+fn retry_after_panics(panics: u32) -> Duration {
+    Duration::from_millis(500)
+        .saturating_mul(1 << panics.saturating_sub(1).min(8))
+        .min(RETRY_AFTER_FAILURE)
+}
+
+/// The text of a caught panic.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
+}
+
 /// The worker: batches messages, applies them, reloads the engine.
+///
+/// The worker supervises itself: a panic while applying a batch (a bug in parsing or
+/// indexing one write-up, say) is caught, the writers are rolled back, health says
+/// `failing` while [`WatchStatus::last_panic`] is set, and the whole folder is reconciled
+/// again after a short pause — so a change that was under way (a write-up narrowed to
+/// members) still reaches the index once the cause is gone, and the worker never dies
+/// silently.
 fn work(
     mut indexer: Indexer,
     engine: impl Live,
@@ -336,8 +367,12 @@ fn work(
     status: &Mutex<WatchStatus>,
 ) {
     let mut failed = false;
+    // Panics in a row; 0 after an update that did not panic.
+    let mut panics: u32 = 0;
     loop {
-        let wait = if failed {
+        let wait = if panics > 0 {
+            retry_after_panics(panics)
+        } else if failed {
             RETRY_AFTER_FAILURE
         } else {
             Duration::from_secs(3600)
@@ -380,12 +415,26 @@ fn work(
         if reconcile || !paths.is_empty() {
             let started = Instant::now();
             status.lock().unwrap_or_else(|e| e.into_inner()).busy_since = Some(unix_millis());
-            let result = if reconcile {
-                indexer.update(root, Mode::Incremental, &mut |_| {})
+            let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let result = if reconcile {
+                    indexer.update(root, Mode::Incremental, &mut |_| {})
+                } else {
+                    indexer.update_paths(root, paths.iter().map(String::as_str))
+                };
+                result.and_then(|report| engine.reload().map(|()| report))
+            }));
+            let panicked = applied.as_ref().err().map(|p| panic_text(p.as_ref()));
+            let mut reloaded = applied.unwrap_or_else(|_| {
+                Err(Error::Update(format!(
+                    "the reindex worker panicked: {}",
+                    panicked.as_deref().unwrap_or_default()
+                )))
+            });
+            panics = if panicked.is_some() {
+                panics.saturating_add(1)
             } else {
-                indexer.update_paths(root, paths.iter().map(String::as_str))
+                0
             };
-            let mut reloaded = result.and_then(|report| engine.reload().map(|()| report));
             failed = reloaded.is_err();
             if let Err(e) = &reloaded
                 && let Err(r) = indexer.rollback()
@@ -399,6 +448,10 @@ fn work(
             if reconcile {
                 s.reconciliations += 1;
             }
+            if let Some(p) = &panicked {
+                s.panics += 1;
+                s.last_panic = Some(p.clone());
+            }
             let answer = match &reloaded {
                 Ok(_) => Ok(()),
                 Err(e) => Err(e.to_string()),
@@ -409,6 +462,7 @@ fn work(
             match reloaded {
                 Ok(report) => {
                     s.last_error = None;
+                    s.last_panic = None;
                     s.last_success = std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .ok()
@@ -721,6 +775,119 @@ mod tests {
             status.updates < 200,
             "a burst is batched: {} updates",
             status.updates
+        );
+    }
+
+    /// Lost events (B8): changes the watcher never reports — an inotify queue that
+    /// overflowed — are made good by the rescan that notify then flags. The watcher here
+    /// polls once an hour, so it sees none of the changes; the injected event is what the
+    /// debouncer hands on after an overflow.
+    #[test]
+    fn after_lost_events_a_rescan_makes_the_index_equal_the_disk() {
+        use notify::event::{EventKind, Flag};
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("change")).expect("mkdir");
+        // Letters only, each digit tripled: two words differ in three letters or more, past
+        // the typo tolerance of a search.
+        let word = |prefix: &str, i: usize| -> String {
+            format!("{i:02}")
+                .bytes()
+                .map(|b| ((b'q' + (b - b'0')) as char).to_string().repeat(3))
+                .fold(prefix.to_string(), |w, l| w + &l)
+        };
+        let write = |rel: &str, word: &str, visibility: &str| {
+            std::fs::write(
+                content.join(rel),
+                format!(
+                    "---\ntitle: T\nkind: lesson\nlanguage: en\ndate: 2022-01-01\nvisibility: {visibility}\n---\n## Lesson learned\n\nThe word is {word}.\n"
+                ),
+            )
+            .expect("write");
+        };
+        for i in 0..30 {
+            write(&format!("change/w{i}.md"), &word("zqx", i), "public");
+        }
+        let store = Store::in_ram();
+        let indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        let engine = Engine::new(&store).expect("engine");
+        let options = WatchOptions {
+            poll: true,
+            poll_interval: Duration::from_secs(3600),
+            ..WatchOptions::default()
+        };
+        let watch = Watch::start(indexer, engine.clone(), &content, options).expect("watch");
+        let settle = |before: u64| {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while watch.status().reconciliations <= before {
+                assert!(Instant::now() < deadline, "{:?}", watch.status());
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        };
+        settle(0);
+        // A burst the watcher never reports: edits, deletions, a rename, narrowing.
+        for i in 0..10 {
+            write(&format!("change/w{i}.md"), &word("editmark", i), "public");
+        }
+        for i in 10..15 {
+            std::fs::remove_file(content.join(format!("change/w{i}.md"))).expect("rm");
+        }
+        std::fs::rename(
+            content.join("change/w15.md"),
+            content.join("change/moved.md"),
+        )
+        .expect("mv");
+        for i in 16..20 {
+            write(&format!("change/w{i}.md"), &word("zqx", i), "members");
+        }
+        for i in 30..40 {
+            write(&format!("change/w{i}.md"), &word("zqx", i), "public");
+        }
+        let before = watch.status().reconciliations;
+        let mut overflow = handler(
+            content.canonicalize().expect("canonical"),
+            watch.sender.clone(),
+        );
+        overflow(Ok(vec![notify_debouncer_full::DebouncedEvent::new(
+            notify::Event::new(EventKind::Other).set_flag(Flag::Rescan),
+            std::time::Instant::now(),
+        )]));
+        settle(before);
+        let find = |word: &str, scope: Scope| {
+            let mut request = SearchRequest::new(word, scope);
+            request.facets = false;
+            request.snippets = false;
+            let hits = engine.search(&request).expect("search").hits;
+            hits.into_iter().map(|h| h.slug).collect::<Vec<_>>()
+        };
+        // The index equals the disk: every file found by its own word at its own slug and
+        // in the right scope, nothing else.
+        let mut on_disk = 0;
+        for i in 0..40 {
+            let (slug, word, public) = match i {
+                0..10 => (format!("change/w{i}"), word("editmark", i), true),
+                10..15 => (String::new(), word("zqx", i), false),
+                15 => ("change/moved".to_string(), word("zqx", i), true),
+                16..20 => (format!("change/w{i}"), word("zqx", i), false),
+                _ => (format!("change/w{i}"), word("zqx", i), true),
+            };
+            let expected: Vec<String> = (!slug.is_empty()).then_some(slug).into_iter().collect();
+            on_disk += expected.len();
+            assert_eq!(find(&word, Scope::Facilitator), expected, "{word}");
+            let public_expected = if public { expected.clone() } else { Vec::new() };
+            assert_eq!(
+                find(&word, Scope::Public),
+                public_expected,
+                "{word} in public"
+            );
+        }
+        for i in 0..10 {
+            assert!(find(&word("zqx", i), Scope::Facilitator).is_empty());
+        }
+        assert_eq!(
+            engine.count(Scope::Facilitator).expect("count"),
+            on_disk as u64
         );
     }
 

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tantivy::indexer::NoMergePolicy;
@@ -93,9 +95,35 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// Failures a test can inject into an [`Indexer`], to show what erfa does when a commit
+/// fails or the indexing thread panics. Nothing in erfa sets them; each counts down to 0.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Faults {
+    /// Commits of the public index to fail (before anything of the commit is written).
+    pub public_commit_failures: AtomicUsize,
+    /// Updates to panic at their start.
+    pub panics: AtomicUsize,
+}
+
+impl Faults {
+    fn take(counter: &AtomicUsize) -> bool {
+        counter
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    fn maybe_panic(&self) {
+        if Self::take(&self.panics) {
+            panic!("injected panic in the indexer");
+        }
+    }
+}
+
 /// Owns the writers of both indexes. One per data folder at a time.
 pub struct Indexer {
     store: Store,
+    faults: Arc<Faults>,
     /// Commit after this many added, changed or removed write-ups (0: only at the end).
     commit_every: usize,
     /// Changes since the last commit.
@@ -142,6 +170,7 @@ impl Indexer {
             full: writer(&store.full, options, dir)?,
             public: writer(&store.public, options, dir)?,
             store: store.clone(),
+            faults: Arc::default(),
             commit_every: 0,
             pending: 0,
         })
@@ -160,6 +189,12 @@ impl Indexer {
             self.commit_with(false)?;
         }
         Ok(())
+    }
+
+    /// The failures to inject into this indexer (tests only).
+    #[doc(hidden)]
+    pub fn faults(&self) -> Arc<Faults> {
+        self.faults.clone()
     }
 
     /// The store this indexer writes.
@@ -215,6 +250,7 @@ impl Indexer {
         mode: Mode,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<UpdateReport> {
+        self.faults.maybe_panic();
         let started = Instant::now();
         let mode = if self.compound_parts_changed(root)? {
             Mode::Rebuild
@@ -289,6 +325,7 @@ impl Indexer {
         root: &Path,
         paths: impl IntoIterator<Item = &'a str>,
     ) -> Result<UpdateReport> {
+        self.faults.maybe_panic();
         if self.compound_parts_changed(root)? {
             return self.update(root, Mode::Rebuild, &mut |_| {});
         }
@@ -502,6 +539,11 @@ impl Indexer {
             compounds: self.store.compound_parts(),
         })
         .expect("a payload always serialises");
+        if Faults::take(&self.faults.public_commit_failures) {
+            return Err(Error::Update(
+                "injected failure of the public index's commit".to_string(),
+            ));
+        }
         for writer in [&mut self.public, &mut self.full] {
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&payload);

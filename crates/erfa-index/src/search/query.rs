@@ -387,6 +387,41 @@ mod tests {
             prop_assume!(shown.chars().count() <= MAX_QUERY_CHARS);
             prop_assert_eq!(parse(&shown), query, "{:?} shown as {:?}", input, shown);
         }
+
+        /// Whatever comes in — long, nested, binary, made of operators — parsing never
+        /// panics and its output is bounded by the caps, not by the input: at most
+        /// `MAX_TERMS` clauses and exclusions, no atom, filter or shown query longer than
+        /// the input's first `MAX_QUERY_CHARS` characters allow.
+        #[test]
+        fn parsing_anything_is_bounded(
+            input in prop_oneof![
+                pieces(),
+                any::<String>(),
+                proptest::collection::vec(pieces(), 1..40).prop_map(|p| p.concat()),
+                ("[(]{0,3000}", "[a-z ]{0,20}", "[)]{0,3000}")
+                    .prop_map(|(a, b, c)| format!("{a}{b}{c}")),
+            ]
+        ) {
+            let query = parse(&input);
+            prop_assert!(query.clauses.len() <= MAX_TERMS);
+            prop_assert!(query.excluded.len() <= MAX_TERMS);
+            let atoms = query.clauses.iter().map(|c| c.alternatives.len()).sum::<usize>()
+                + query.excluded.len()
+                + query.filters.len();
+            prop_assert!(atoms <= MAX_QUERY_CHARS, "{} atoms", atoms);
+            for atom in query.clauses.iter().flat_map(|c| &c.alternatives).chain(&query.excluded) {
+                prop_assert!(atom.text().chars().count() <= MAX_QUERY_CHARS);
+                prop_assert!(!atom.text().contains('\0'));
+            }
+            for (field, value) in &query.filters {
+                prop_assert!(field.chars().count() + value.chars().count() <= MAX_QUERY_CHARS);
+            }
+            let shown = display(&query);
+            prop_assert!(shown.chars().count() <= 4 * MAX_QUERY_CHARS, "{:?}", shown);
+            // What is shown parses back to a query no larger.
+            let again = parse(&shown);
+            prop_assert!(again.clauses.len() <= query.clauses.len().max(1) * 2);
+        }
     }
 
     #[test]

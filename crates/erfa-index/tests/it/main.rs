@@ -6,6 +6,7 @@ mod cross_language;
 mod danish;
 mod differential;
 mod incremental;
+mod model;
 mod parse_table;
 mod regressions;
 mod result_shape;

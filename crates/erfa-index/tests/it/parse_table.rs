@@ -710,3 +710,36 @@ fn nul_bytes_in_a_file_are_reported_with_their_line() {
     assert_eq!((diagnostics[0].line, diagnostics[0].column), (3, 1));
     assert!(diagnostics[0].message.contains("NUL bytes"));
 }
+
+/// A1: the hostile front matters of the table are refused quickly. The bar is 100 ms in a
+/// release build; a debug build on a shared machine gets ten times as long.
+#[test]
+fn yaml_bombs_and_deep_nesting_are_refused_quickly() {
+    for (name, text) in [
+        ("billion laughs", billion_laughs()),
+        (
+            "10,000 nested brackets",
+            format!(
+                "---\ntitle: T\nkind: lesson\ntags: {}\n---\n",
+                "[".repeat(10_000)
+            ),
+        ),
+        (
+            "10,000 nested maps",
+            format!(
+                "---\ntitle: T\nkind: lesson\ntags: {}\n---\n",
+                "{a: ".repeat(10_000)
+            ),
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let parsed = Document::parse("case.md", &text);
+        let took = started.elapsed();
+        assert!(parsed.document.is_none(), "{name} is refused");
+        assert!(
+            parsed.diagnostics.iter().any(Diagnostic::is_error),
+            "{name} is reported"
+        );
+        assert!(took < std::time::Duration::from_secs(1), "{name}: {took:?}");
+    }
+}

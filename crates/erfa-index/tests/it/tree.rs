@@ -192,3 +192,36 @@ fn a_second_update_of_an_odd_tree_reports_the_same_and_changes_nothing() {
     );
     assert_eq!(first.diagnostics, second.diagnostics);
 }
+
+/// A4: a 50 MB write-up (sparse: it takes no disk) is refused by the size cap at once,
+/// without being read, and the good file beside it is indexed.
+#[test]
+fn a_fifty_megabyte_file_is_refused_without_being_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("content");
+    write(
+        &root,
+        "good.md",
+        &writeup("Good", "practice", "en", "public", "Text."),
+    );
+    let huge = std::fs::File::create(root.join("huge.md")).expect("create");
+    huge.set_len(50 * 1024 * 1024).expect("sparse");
+    let started = std::time::Instant::now();
+    let report = update(&Store::in_ram(), &root, Mode::Rebuild);
+    let took = started.elapsed();
+    assert_eq!(
+        (report.added, report.errors),
+        (1, 1),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.path == "huge.md" && d.message.contains("at most 1 MiB")),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(took < Duration::from_secs(1), "{took:?}");
+}

@@ -1702,3 +1702,51 @@ async fn a_locked_account_cannot_log_in_by_password_or_single_sign_on() {
     site.accounts.unlock(&mia).expect("unlocked");
     login(app, "mia").await;
 }
+
+/// C8: fifty logins at once (each an Argon2 hash of 19 MiB) while a member searches: the
+/// hashes run on their own blocking threads behind their own permits, so every login
+/// succeeds and searches keep being answered during the storm rather than after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_storm_leaves_searches_answered() {
+    let site = site_with(&owned(sample()), true, false, |_| {});
+    let app = site.router.clone();
+    let cookie = login(&app, "mia").await;
+    let started = Instant::now();
+    let logins: Vec<_> = (0..50)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let started = Instant::now();
+                let cookie = login(&app, "mia").await;
+                (cookie, started.elapsed())
+            })
+        })
+        .collect();
+    let mut searched = 0;
+    let mut slowest = Duration::ZERO;
+    while !logins.iter().all(|l| l.is_finished()) {
+        let asked = Instant::now();
+        let resp = get_as(&app, "/api/search?q=cab", Some(&cookie)).await;
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        slowest = slowest.max(asked.elapsed());
+        searched += 1;
+    }
+    let storm = started.elapsed();
+    let mut longest = Duration::ZERO;
+    for login in logins {
+        let (cookie, took) = login.await.expect("a login");
+        assert!(cookie.contains('='), "a session cookie");
+        longest = longest.max(took);
+    }
+    println!(
+        "50 logins in {storm:?} (longest {longest:?}); {searched} searches meanwhile, slowest {slowest:?}"
+    );
+    assert!(
+        searched >= 3,
+        "searches were answered during the storm: {searched}"
+    );
+    assert!(
+        slowest < storm / 2 || storm < Duration::from_millis(200),
+        "a search waited {slowest:?} in a storm of {storm:?}"
+    );
+}

@@ -3,9 +3,11 @@
 
 mod admin;
 mod auth;
+mod badinput;
 mod browser;
 mod confidential;
 mod connections;
+mod faults;
 mod help;
 mod history;
 mod news;
