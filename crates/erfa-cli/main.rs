@@ -322,8 +322,9 @@ struct ServeArgs {
     /// `confidence: validated` [default: 730]
     #[arg(long, value_name = "DAYS", env = "ERFA_REVIEW_AGE_DAYS")]
     review_age_days: Option<u32>,
-    /// How many days the audit log keeps entries about changes (roles, reviews, merges,
-    /// offboarding, …); older ones are forgotten daily. 0 keeps them for good
+    /// How many days the audit log keeps entries about changes (reviews, merges, flags,
+    /// topics, …); older ones are forgotten daily. Entries about accounts stay: erasing a
+    /// person finds every name they had through them. 0 keeps them for good
     /// [default: 730]
     #[arg(long, value_name = "DAYS", env = "ERFA_AUDIT_DAYS")]
     audit_days: Option<u32>,

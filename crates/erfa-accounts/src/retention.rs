@@ -2,7 +2,9 @@
 //!
 //! `erfa serve` forgets, once at start and then daily, audit entries older than the
 //! audit period and login and logout records older than the login period — except each
-//! account's latest login, which the people page shows. Sessions that ended by idling
+//! account's latest login, which the people page shows, and entries about an account
+//! (added, renamed, its role, offboarded): `erfa user erase` finds every name an account
+//! had through them. Sessions that ended by idling
 //! are deleted on the same round. Both periods are settings (docs/CONFIG.md); 0 keeps
 //! records for good.
 
@@ -13,7 +15,8 @@ use crate::{Accounts, Result, SESSION_IDLE_SECONDS, now};
 /// How many records one round forgot.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Forgotten {
-    /// Audit entries about changes (everything but logins and logouts).
+    /// Audit entries about changes (everything but logins and logouts, and but entries
+    /// about an account, which `erfa user erase` needs to find every name it had).
     pub audit: usize,
     /// Login and logout records.
     pub logins: usize,
@@ -49,7 +52,8 @@ impl Accounts {
         let mut forgotten = Forgotten::default();
         if audit_days > 0 {
             forgotten.audit = tx.execute(
-                "DELETE FROM audit WHERE at < ?1 AND action NOT IN ('login', 'logout')",
+                "DELETE FROM audit WHERE at < ?1 AND action NOT IN ('login', 'logout')
+                 AND target_id IS NULL",
                 params![t - i64::from(audit_days) * DAY],
             )?;
         }
@@ -96,6 +100,9 @@ mod tests {
             accounts.audit_user(&actor, action, &jane).expect("audit");
         }
         accounts
+            .audit(&actor, "review.publish", "change/cab")
+            .expect("audit");
+        accounts
             .audit_user(&Actor::account(&olaf), "login", &olaf)
             .expect("audit");
         let session = accounts.create_session(&jane).expect("session");
@@ -111,8 +118,8 @@ mod tests {
             .audit_user(&actor, "offboard", &olaf)
             .expect("a recent entry");
 
-        // A year of audit log and 90 days of logins: the old change goes, and every
-        // login record but each account's latest.
+        // A year of audit log and 90 days of logins: the old change goes (not the entry
+        // about jane's account), and every login record but each account's latest.
         let forgotten = accounts.forget_old_records(365, 90).expect("forgotten");
         assert_eq!(
             forgotten,
@@ -124,7 +131,7 @@ mod tests {
         );
         let log = accounts.audit_log(100).expect("log");
         let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["offboard", "login", "login"], "{log:?}");
+        assert_eq!(actions, ["offboard", "login", "role", "login"], "{log:?}");
         let last = accounts.last_logins().expect("last logins");
         assert_eq!(last.get(&jane.id), Some(&old));
         assert_eq!(last.get(&olaf.id), Some(&old));

@@ -174,8 +174,17 @@ fn document(q: &Question, answers: &[Answer]) -> Option<Document> {
     parsed.document
 }
 
+/// Reading the database and writing what it says into the side index happen under this
+/// lock, the first build included: two changes to one thread never land in the wrong
+/// order, and a change made during the first build is never overwritten by older text.
+static WRITES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The side index, built from the database when first needed. Blocking.
 pub(crate) fn side(state: &AppState) -> Result<Arc<SideIndex>, AppError> {
+    if let Some(side) = state.questions_index.get() {
+        return Ok(side.clone());
+    }
+    let _writes = WRITES.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(side) = state.questions_index.get() {
         return Ok(side.clone());
     }
@@ -183,8 +192,6 @@ pub(crate) fn side(state: &AppState) -> Result<Arc<SideIndex>, AppError> {
     let side = SideIndex::new()?;
     side.set_glossary(&erfa_index::glossary::Glossary::load(&state.config.content_dir).glossary);
     side.rebuild(&documents(&accounts)?)?;
-    // Two first requests at once may both build one; the first one set is kept, and both
-    // hold the same documents.
     let _ = state.questions_index.set(Arc::new(side));
     Ok(state
         .questions_index
@@ -213,6 +220,7 @@ fn documents(accounts: &Accounts) -> Result<Vec<Document>, AppError> {
 /// Brings the question `id` up to date in the side index after a change (when the
 /// index has been built; otherwise its first build reads the change). Blocking.
 pub(crate) fn update(state: &AppState, id: i64) -> Result<(), AppError> {
+    let _writes = WRITES.lock().unwrap_or_else(|e| e.into_inner());
     let Some(side) = state.questions_index.get() else {
         return Ok(());
     };

@@ -21,16 +21,23 @@ pub(crate) struct RequestId(pub String);
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
-/// Ids are the process's start time and a counter: unique in one server's logs, and
-/// unique across restarts.
+/// Ids are a counter run through SipHash under a key drawn at random when the process
+/// starts (the standard library's `RandomState`): unique in one server's logs, and they
+/// tell an outsider neither when erfa started nor how many requests others make.
 fn next_id() -> String {
-    static STARTED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    let started = *STARTED.get_or_init(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    });
-    format!("{started:x}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+    use std::hash::{BuildHasher, Hasher};
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let key = KEY.get_or_init(std::collections::hash_map::RandomState::new);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut parts = [0u64; 2];
+    for (i, part) in parts.iter_mut().enumerate() {
+        let mut hasher = key.build_hasher();
+        hasher.write_u64(n);
+        hasher.write_u8(i as u8);
+        *part = hasher.finish();
+    }
+    format!("{:016x}{:016x}", parts[0], parts[1])
 }
 
 /// The layer that gives each request its id (outside the trace layer, which logs it).
@@ -60,6 +67,7 @@ mod tests {
         let a = super::next_id();
         let b = super::next_id();
         assert_ne!(a, b);
-        assert!(a.contains('-'));
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
     }
 }

@@ -102,6 +102,10 @@ pub(super) async fn make_draft(
             if !viewer.may_edit(q.author_id) {
                 return Err(forbidden(w));
             }
+            // One draft per thread: asking again makes no pile of submissions.
+            if !q.writeups.is_empty() {
+                return Err(AppError::bad_request("draft_exists", w.draft_exists));
+            }
             let answers = accounts.answers(Some(id))?;
             let helpful: Vec<&Answer> = answers.iter().filter(|a| a.helpful && !a.hidden).collect();
             if helpful.is_empty() {
@@ -132,6 +136,13 @@ pub(super) async fn make_draft(
                 Actor { id: owner_id, name }
             };
             let text = writeup_text(&q, &helpful, &crate::clock::danish_today(), lang);
+            // Like every file the web form writes, the draft passes the checks first.
+            if erfa_index::Document::parse("submissions/draft.md", &text)
+                .document
+                .is_none()
+            {
+                return Err(AppError::bad_request("draft_invalid", w.draft_needs_helpful));
+            }
             let base = {
                 let mut base = erfa_index::template::slug_from_title(&q.title);
                 let room = erfa_index::template::MAX_SLUG_CHARS - "-10000".len();

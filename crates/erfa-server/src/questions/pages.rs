@@ -594,7 +594,11 @@ pub(super) async fn helpful(
                 return Err(forbidden(w));
             }
             let accounts = s.accounts()?;
-            if accounts.answer(answer)?.is_none_or(|a| a.question != id) {
+            // A hidden answer is as missing as one that never was, but for the facilitator.
+            if accounts
+                .answer(answer)?
+                .is_none_or(|a| a.question != id || (a.hidden && !viewer.facilitator))
+            {
                 return Err(AppError::not_found());
             }
             accounts.mark_helpful(answer, &by, on)?;

@@ -209,6 +209,22 @@ async fn a_thread_goes_from_question_to_published_write_up() {
     let q = site.accounts.question(id).expect("read").expect("there");
     let path = q.writeups.first().expect("linked").clone();
     assert!(path.starts_with("submissions/"), "{path}");
+    // One draft per thread: asking again writes nothing more.
+    let again = post_form(
+        app,
+        &format!("/questions/{id}/draft"),
+        &format!("owner={first}"),
+        Some(&mia),
+    )
+    .await;
+    assert_eq!(again.status, 400, "{}", again.text());
+    assert_eq!(
+        std::fs::read_dir(site.content.path().join("submissions"))
+            .expect("the folder")
+            .count(),
+        1,
+        "one draft"
+    );
     let text = std::fs::read_to_string(site.content.path().join(&path)).expect("written");
     assert!(text.contains("status: review"), "{text}");
     assert!(text.contains("We made **standard changes** the rule."));
