@@ -61,7 +61,8 @@ struct NewsTemplate {
     items: Vec<Item>,
     unread: usize,
     newest: i64,
-    follows: Vec<(&'static str, String, String)>,
+    /// (kind's label, kind, target as stored, target as people read it).
+    follows: Vec<(&'static str, String, String, String)>,
 }
 
 /// The account of the viewer; News needs one (local mode has none).
@@ -117,11 +118,11 @@ async fn page(ctx: Ctx) -> Result<Response, AppError> {
             follows: follows
                 .into_iter()
                 .map(|(kind, target)| {
-                    let label = match kind {
-                        FollowKind::Practice => w.practice,
-                        FollowKind::Tag => w.tag,
+                    let (label, shown) = match kind {
+                        FollowKind::Practice => (w.practice, crate::i18n::practice_name(&target)),
+                        FollowKind::Tag => (w.tag, target.clone()),
                     };
-                    (label, kind.as_str().to_string(), target)
+                    (label, kind.as_str().to_string(), target, shown)
                 })
                 .collect(),
         },
