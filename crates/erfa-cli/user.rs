@@ -59,8 +59,12 @@ enum UserCommand {
         /// Login name.
         name: String,
         /// A token for the personal Atom feed instead of the API.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "metrics")]
         feed: bool,
+        /// A token that reads `/metrics` and nothing else, for a monitoring system's
+        /// scraper; only for a facilitator's account, and it ends with their role.
+        #[arg(long)]
+        metrics: bool,
     },
     /// Lock an account (offboarding that keeps the account): it can no longer log in, by
     /// password or single sign-on; its sessions end and its API tokens, feed addresses and
@@ -199,13 +203,26 @@ pub fn run(data: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             accounts.audit_user(&cli, "user role", &user)?;
             outln!("{} is now {}", user.name, Role::from(role).as_str());
         }
-        UserCommand::Token { name, feed } => {
+        UserCommand::Token {
+            name,
+            feed,
+            metrics,
+        } => {
             let kind = if feed {
                 TokenKind::Feed
+            } else if metrics {
+                TokenKind::Metrics
             } else {
                 TokenKind::Api
             };
             let user = accounts.require(&name)?;
+            if metrics && user.role != Role::Facilitator {
+                anyhow::bail!(
+                    "{} is {}: a metrics token is made for the facilitator's account (`erfa user list` shows who that is)",
+                    user.name,
+                    user.role.as_str()
+                );
+            }
             let token = accounts.create_token(&user, kind)?;
             accounts.audit_user(&cli, "user token", &user)?;
             outln!("{token}");

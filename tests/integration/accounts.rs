@@ -1,6 +1,6 @@
 //! `erfa serve` with accounts, end to end over a real socket: the first account switches
 //! local mode off, a member logs in and searches, tokens work — and the server's log (at
-//! debug level) holds no password, session id, token, query or write-up text
+//! debug level) holds no password, session id, token, query, write-up text or slug
 //! (docs/SECURITY.md). And `erfa user`: `revoke` locks, `remove` offboards, `passwd`
 //! ends reset links, names are checked and old ones listed with a hint.
 
@@ -103,6 +103,10 @@ fn start(content: &Path, data: &Path, extra: &[&str]) -> Server {
 fn a_server_with_accounts_logs_no_secrets() {
     let (log, _) = serve_and_log(&[]);
     assert!(log.contains("/api/search"), "requests are logged: {log}");
+    assert!(
+        log.contains("/w/{*slug}"),
+        "a write-up's page is logged by its route: {log}"
+    );
 }
 
 /// `--log-format json`: one JSON object per line, each request's lines carrying its id,
@@ -135,7 +139,7 @@ fn serve_and_log(extra: &[&str]) -> (String, Vec<String>) {
     let content = tempfile::tempdir().expect("dir");
     let data = tempfile::tempdir().expect("dir");
     std::fs::write(
-        content.path().join("secret.md"),
+        content.path().join(format!("{SECRET_TEXT}-merger.md")),
         format!("---\ntitle: The {SECRET_TEXT} review\nkind: lesson\nlanguage: en\norganisation: Hemmelig Kommune\n---\n## Lesson learned\n\nThe {SECRET_TEXT} board met weekly.\n"),
     )
     .expect("write-up");
@@ -207,6 +211,13 @@ fn serve_and_log(extra: &[&str]) -> (String, Vec<String>) {
     );
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("weekly"), "the member finds it");
+    // The write-up's own page: its slug names it, and the log must not.
+    let writeup = get(
+        port,
+        &format!("/w/{SECRET_TEXT}-merger"),
+        &format!("Cookie: {cookie}\r\n"),
+    );
+    assert!(writeup.starts_with("HTTP/1.1 200"), "{writeup}");
     let api = get(
         port,
         &format!("/api/search?q={SECRET_TEXT}+board"),
@@ -289,6 +300,35 @@ fn token(data: &Path, args: &[&str]) -> String {
     let (ok, out, err) = user(data, args, "");
     assert!(ok, "{err}");
     out.lines().last().expect("a token line").to_string()
+}
+
+/// `erfa user token --metrics` is made for the facilitator only, and works only as one.
+#[test]
+fn metrics_tokens_are_the_facilitator_s() {
+    let data = tempfile::tempdir().expect("dir");
+    add(data.path(), "mia");
+    let (ok, _, err) = user(data.path(), &["token", "mia", "--metrics"], "");
+    assert!(!ok, "a contributor gets no metrics token");
+    assert!(err.contains("made for the facilitator's account"), "{err}");
+    let (ok, _, err) = user(data.path(), &["token", "mia", "--metrics", "--feed"], "");
+    assert!(!ok && err.contains("cannot be used with"), "{err}");
+    let (ok, _, err) = user(data.path(), &["role", "mia", "facilitator"], "");
+    assert!(ok, "{err}");
+    let metrics = token(data.path(), &["token", "mia", "--metrics"]);
+    let accounts = erfa_accounts::Accounts::open(data.path()).expect("accounts");
+    assert!(
+        accounts
+            .token_user(&metrics, erfa_accounts::TokenKind::Metrics)
+            .expect("lookup")
+            .is_some()
+    );
+    assert!(
+        accounts
+            .token_user(&metrics, erfa_accounts::TokenKind::Api)
+            .expect("lookup")
+            .is_none(),
+        "not an API token"
+    );
 }
 
 /// `erfa user revoke` locks the account: no login, its sessions, tokens and feed

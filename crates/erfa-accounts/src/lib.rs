@@ -58,7 +58,8 @@ pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name
 pub use news::{Digest, Email, FollowKind, MAX_EMAIL, QuestionNews, QuestionNewsKind, email_fits};
 pub use people::{LinkPurpose, PendingLink};
 pub use questions::{
-    Answer, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion, Question, QuestionState,
+    Answer, MAX_ANSWERS_PER_QUESTION, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer,
+    NewQuestion, Question, QuestionState,
 };
 pub use retention::Forgotten;
 pub use rights::{AccountData, Dated, PersonalData, Row};
@@ -304,6 +305,9 @@ pub enum TokenKind {
     Api,
     /// The personal Atom feed URL.
     Feed,
+    /// Reads `/metrics` and nothing else (a monitoring system's scraper); only a
+    /// facilitator's works, and it ends with their role.
+    Metrics,
 }
 
 impl TokenKind {
@@ -311,6 +315,7 @@ impl TokenKind {
         match self {
             TokenKind::Api => "api",
             TokenKind::Feed => "feed",
+            TokenKind::Metrics => "metrics",
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::{Accounts, Actor, Result, now};
 pub const MAX_QUESTION_TITLE: usize = 200;
 /// The longest text of a question's part or of an answer.
 pub const MAX_QUESTION_TEXT: usize = 10_000;
+/// The most answers a thread takes; a thread that long is better asked anew.
+pub const MAX_ANSWERS_PER_QUESTION: usize = 500;
 
 /// Where a question stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,7 +306,8 @@ impl Accounts {
     }
 
     /// Adds the answer of `by` to the question `question`, which must be open or resolved
-    /// and not hidden; its id, or `None` when it takes no answers.
+    /// and not hidden, with fewer than [`MAX_ANSWERS_PER_QUESTION`] answers; its id, or
+    /// `None` when it takes no answers.
     pub fn answer_question(
         &self,
         question: i64,
@@ -317,14 +320,16 @@ impl Accounts {
             let added = db.execute(
                 "INSERT INTO answers (question, author_id, named, body, meet, created, updated)
                  SELECT id, ?2, ?3, ?4, ?5, ?6, ?6 FROM questions
-                 WHERE id = ?1 AND hidden = 0 AND state <> 'closed'",
+                 WHERE id = ?1 AND hidden = 0 AND state <> 'closed'
+                   AND (SELECT COUNT(*) FROM answers WHERE question = ?1) < ?7",
                 params![
                     question,
                     by.id,
                     answer.named,
                     capped(answer.body, MAX_QUESTION_TEXT),
                     answer.meet,
-                    at
+                    at,
+                    MAX_ANSWERS_PER_QUESTION as i64
                 ],
             )?;
             if added == 0 {

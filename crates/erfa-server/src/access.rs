@@ -93,6 +93,8 @@ pub enum Access {
     Contributor,
     /// The facilitator only.
     Facilitator,
+    /// The facilitator, or a metrics token (which reads nothing else).
+    Metrics,
 }
 
 impl Access {
@@ -104,6 +106,7 @@ impl Access {
             Access::Member => "member",
             Access::Contributor => "contributor",
             Access::Facilitator => "facilitator",
+            Access::Metrics => "metrics",
         }
     }
 }
@@ -115,7 +118,7 @@ pub fn allows(access: Access, rank: Rank, public_access: bool) -> bool {
         Access::Public => public_access || rank >= Rank::Member,
         Access::Member => rank >= Rank::Member,
         Access::Contributor => rank >= Rank::Contributor,
-        Access::Facilitator => rank >= Rank::Facilitator,
+        Access::Facilitator | Access::Metrics => rank >= Rank::Facilitator,
     }
 }
 
@@ -132,6 +135,8 @@ pub enum Credential {
     Token,
     /// A personal feed token.
     Feed,
+    /// A facilitator's metrics token: the viewer is anonymous everywhere but `/metrics`.
+    Metrics,
     /// Named by a trusted reverse proxy (single sign-on).
     Proxy,
 }
@@ -336,6 +341,7 @@ pub(crate) async fn new_token(
         let action = match kind {
             erfa_accounts::TokenKind::Api => "token.create",
             erfa_accounts::TokenKind::Feed => "feed.create",
+            erfa_accounts::TokenKind::Metrics => "metrics.create",
         };
         accounts.audit_user(&Actor::account(&user), action, &user)?;
         Ok::<_, erfa_accounts::Error>(token)

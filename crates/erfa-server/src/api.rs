@@ -36,7 +36,7 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         Route::get(
             "/metrics",
-            Access::Facilitator,
+            Access::Metrics,
             "Prometheus metrics: requests by route pattern and status, latencies, searches, the index and the watcher; never a query or a name",
             metrics,
         ),

@@ -1110,6 +1110,7 @@ pub struct Strings {
     pub share_visibility_members: &'static str,
     /// Choice.
     pub share_visibility_public: &'static str,
+    pub share_members_only_hint: &'static str,
     /// Empty choice of a select.
     pub not_given: &'static str,
     /// Button.
@@ -1757,6 +1758,7 @@ pub const EN: Strings = Strings {
     field_visibility: "Who may read it",
     share_visibility_members: "Members only",
     share_visibility_public: "Everyone (public)",
+    share_members_only_hint: "Made from a thread in Ask the group: its answers were written for members, so it stays members-only.",
     not_given: "Not given",
     button_preview: "Preview",
     button_send: "Send for review",
@@ -2292,6 +2294,7 @@ pub const DA: Strings = Strings {
     field_visibility: "Hvem må læse det",
     share_visibility_members: "Kun medlemmer",
     share_visibility_public: "Alle (offentligt)",
+    share_members_only_hint: "Lavet ud fra en tråd i Spørg gruppen: svarene blev skrevet til medlemmerne, så den forbliver kun for medlemmer.",
     not_given: "Ikke angivet",
     button_preview: "Forhåndsvisning",
     button_send: "Send til gennemsyn",

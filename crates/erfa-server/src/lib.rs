@@ -133,14 +133,15 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(limits::uri_limit))
         .layer(CompressionLayer::new())
         .layer(
-            // Members' searches are confidential: the span holds the path, never the query.
+            // Members' searches are confidential: the span holds the route, never the path
+            // or the query (docs/SECURITY.md).
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
                     tracing::info_span!(
                         "request",
                         id = %request_id::of(request),
                         method = %request.method(),
-                        path = %loggable_path(request.uri().path())
+                        path = %loggable_path(request)
                     )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
@@ -197,14 +198,14 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response {
     route::missing(&state, &viewer, request.headers(), request.uri())
 }
 
-/// The path as logs may show it: one-time links are secrets, so their last segment is
-/// left out.
-fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/invite/") {
-        "/invite/…"
-    } else {
-        path
-    }
+/// The path as logs may show it: the route's pattern (`/w/{*slug}`), never the path
+/// itself, which names write-ups, people and one-time links; `unmatched` for a path no
+/// route serves.
+fn loggable_path(request: &Request) -> &str {
+    request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |m| m.as_str())
 }
 
 /// Whether `path` is under `/api`, where answers are JSON.

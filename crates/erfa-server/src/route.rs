@@ -17,7 +17,7 @@ use axum::routing::MethodRouter;
 use axum::http::HeaderMap;
 use axum::response::Redirect;
 
-use crate::access::{Access, Rank, Viewer, allows};
+use crate::access::{Access, Credential, Rank, Viewer, allows};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -247,6 +247,7 @@ pub(crate) fn refuse(
     viewer: &Viewer,
     request: &Request,
 ) -> Option<Response> {
-    (!allows(access, viewer.rank, state.public_access()))
+    let scraper = access == Access::Metrics && viewer.credential == Credential::Metrics;
+    (!scraper && !allows(access, viewer.rank, state.public_access()))
         .then(|| deny(state, viewer, request.headers(), request.uri()))
 }

@@ -2,33 +2,27 @@
 //! the answers that helped become what happened and, their first paragraphs, the lesson
 //! learned; practices and tags come along. The file is written into
 //! `content/submissions/` by the durable writer (a new, numbered file, never an
-//! overwrite), recorded as a submission of its owner (the asker or an answerer whose
-//! answer helped) with status `review`, so it goes through the facilitator's review like
+//! overwrite), recorded as a submission of whoever made it (the asker, an answerer whose
+//! answer helped, or the facilitator: nobody is made an owner without asking) with status
+//! `review`, so it goes through the facilitator's review like
 //! any shared write-up. The thread records the file and links to it; the write-up links
 //! back to the thread. No name goes into the file: write-ups from questions start
-//! anonymous, and their owner may add a name while the draft is in review.
+//! anonymous, and their owner may add a name while the draft is in review. The answers
+//! were written for members, so the draft stays members-only while its owner edits it.
 
 use axum::response::{IntoResponse, Redirect, Response};
-use erfa_accounts::{Actor, Answer, Question};
+use erfa_accounts::{Answer, Question};
 use erfa_index::markdown::Section;
 use erfa_index::yaml;
-use serde::Deserialize;
 
 use super::pages::forbidden;
 use super::view::{Viewer, actor};
 use super::words::Words;
 use crate::error::AppError;
-use crate::extract::{Form, Path};
+use crate::extract::Path;
 use crate::i18n::Lang;
 use crate::page::Ctx;
 use crate::state::SUBMISSIONS;
-
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct DraftForm {
-    /// `asker`, or the id of a helpful answer whose author owns the draft.
-    #[serde(default)]
-    owner: String,
-}
 
 /// The write-up's text, with the headings and the note on its source in `lang` (the
 /// language of the person who makes the draft, also its `language`).
@@ -82,12 +76,10 @@ pub(super) fn writeup_text(q: &Question, helpful: &[&Answer], today: &str, lang:
     text
 }
 
-/// `POST /questions/{id}/draft`: by the asker or the facilitator.
-pub(super) async fn make_draft(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(form): Form<DraftForm>,
-) -> Result<Response, AppError> {
+/// `POST /questions/{id}/draft`: by the asker, an answerer whose answer helped, or the
+/// facilitator. Whoever makes the draft owns it: nobody is made the owner of a submission
+/// without asking for it.
+pub(super) async fn make_draft(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let w = Words::of(ctx.lang);
     let lang = ctx.lang;
     let by = actor(&ctx)?;
@@ -99,42 +91,18 @@ pub(super) async fn make_draft(
                 .question(id)?
                 .filter(|q| viewer.sees(q))
                 .ok_or_else(AppError::not_found)?;
-            if !viewer.may_edit(q.author_id) {
+            let answers = accounts.answers(Some(id))?;
+            let helpful: Vec<&Answer> = answers.iter().filter(|a| a.helpful && !a.hidden).collect();
+            if !viewer.may_edit(q.author_id) && !helpful.iter().any(|a| a.author_id == by.id) {
                 return Err(forbidden(w));
             }
             // One draft per thread: asking again makes no pile of submissions.
             if !q.writeups.is_empty() {
                 return Err(AppError::bad_request("draft_exists", w.draft_exists));
             }
-            let answers = accounts.answers(Some(id))?;
-            let helpful: Vec<&Answer> = answers.iter().filter(|a| a.helpful && !a.hidden).collect();
             if helpful.is_empty() {
                 return Err(AppError::bad_request("no_helpful_answers", w.draft_needs_helpful));
             }
-            let owner_id = match form.owner.as_str() {
-                "asker" | "" => q.author_id,
-                other => {
-                    let chosen: i64 = other
-                        .parse()
-                        .map_err(|_| AppError::bad_request("bad_owner", w.err_owner))?;
-                    helpful
-                        .iter()
-                        .find(|a| a.id == chosen)
-                        .map(|a| a.author_id)
-                        .ok_or_else(|| AppError::bad_request("bad_owner", w.err_owner))?
-                }
-            };
-            // The owner is recorded like the sender of a shared write-up: by account id
-            // (in local mode, the person at the machine).
-            let owner = if owner_id == by.id {
-                by.clone()
-            } else {
-                let name = accounts
-                    .user_by_id(owner_id)?
-                    .map(|u| u.name)
-                    .ok_or_else(|| AppError::bad_request("bad_owner", w.err_owner))?;
-                Actor { id: owner_id, name }
-            };
             let text = writeup_text(&q, &helpful, &crate::clock::danish_today(), lang);
             // Like every file the web form writes, the draft passes the checks first.
             if erfa_index::Document::parse("submissions/draft.md", &text)
@@ -160,7 +128,7 @@ pub(super) async fn make_draft(
                 .unwrap_or_default();
             let rel = format!("{SUBMISSIONS}/{name}");
             s.record_history(&[&rel], &format!("submit: {}", rel.trim_end_matches(".md")));
-            accounts.record_submission(&owner, &rel)?;
+            accounts.record_submission(&by, &rel)?;
             accounts.link_question_writeup(id, &rel, &by)?;
             if let Some(watch) = &s.watch
                 && let Err(e) = watch.update_now([rel.clone()])

@@ -6,7 +6,8 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::{
-    MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion, Question, QuestionState,
+    MAX_ANSWERS_PER_QUESTION, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion,
+    Question, QuestionState,
 };
 use erfa_index::vocab::{self, Language};
 use erfa_index::{Document, Draft, Hit, Scope};
@@ -141,6 +142,8 @@ pub(super) struct AskForm {
     pub(super) situation: String,
     pub(super) tried: String,
     pub(super) practices: Vec<String>,
+    /// More `practices` values arrived than there are practices.
+    pub(super) too_many_practices: bool,
     pub(super) tags: String,
     pub(super) named: bool,
     pub(super) action: String,
@@ -155,7 +158,14 @@ impl AskForm {
                 "title" => form.title = value,
                 "situation" => form.situation = value,
                 "tried" => form.tried = value,
-                "practices" => form.practices.push(value),
+                // Each practice once; more values than there are practices is an error.
+                "practices" => {
+                    if form.practices.len() > vocab::PRACTICES.len() {
+                        form.too_many_practices = true;
+                    } else if !form.practices.contains(&value) {
+                        form.practices.push(value);
+                    }
+                }
                 "tags" => form.tags = value,
                 "named" => form.named = !value.is_empty(),
                 "action" => form.action = value,
@@ -189,7 +199,7 @@ impl AskForm {
         if self.tried.trim().chars().count() > MAX_QUESTION_TEXT {
             errors.push(("q-tried", w.err_text));
         }
-        if !self.practices.iter().all(|p| vocab::is_practice(p)) {
+        if self.too_many_practices || !self.practices.iter().all(|p| vocab::is_practice(p)) {
             errors.push(("q-practices", w.err_practice));
         }
         let tags = self.tags();
@@ -203,9 +213,14 @@ impl AskForm {
         errors
     }
 
-    /// Whether there is anything to look for similar write-ups with.
+    /// Whether there is anything to look for similar write-ups with: something typed,
+    /// and no field longer than a question may be (the check says so; nothing is looked
+    /// up for text that cannot be saved).
     pub(super) fn is_blank(&self) -> bool {
-        self.title.trim().is_empty() && self.situation.trim().is_empty()
+        (self.title.trim().is_empty() && self.situation.trim().is_empty())
+            || self.title.chars().count() > MAX_QUESTION_TITLE
+            || self.situation.chars().count() > MAX_QUESTION_TEXT
+            || self.tried.chars().count() > MAX_QUESTION_TEXT
     }
 }
 
@@ -408,8 +423,8 @@ struct ThreadTemplate {
     can_edit: bool,
     facilitator: bool,
     open: bool,
-    /// Who may own a draft: (value, label).
-    owners: Vec<(String, String)>,
+    /// Whether the viewer may turn the thread into a draft (and would own it).
+    may_draft: bool,
     notice: Option<&'static str>,
 }
 
@@ -448,13 +463,7 @@ pub(super) async fn thread(
         return Err(AppError::not_found());
     };
     let asker = viewer.may_edit(q.author_id);
-    let mut owners = vec![("asker".to_string(), w.draft_owner_asker.to_string())];
-    for a in answers.iter().filter(|a| a.helpful && !a.hidden) {
-        owners.push((
-            a.id.to_string(),
-            format!("{}: {}", w.draft_owner_answerer, a.by),
-        ));
-    }
+    let may_draft = asker || answers.iter().any(|a| a.mine && a.helpful && !a.hidden);
     let notice = match done.as_str() {
         "asked" => Some(w.done_asked),
         "draft" => Some(w.draft_done),
@@ -471,7 +480,7 @@ pub(super) async fn thread(
             q: view,
             answers,
             same,
-            owners,
+            may_draft,
             notice,
         },
         StatusCode::OK,
@@ -518,6 +527,9 @@ pub(super) async fn answer(
         .state
         .blocking(move |s| {
             visible(s, &viewer, id)?;
+            if s.accounts()?.answers(Some(id))?.len() >= MAX_ANSWERS_PER_QUESTION {
+                return Err(AppError::bad_request("thread_full", w.err_full));
+            }
             let added = s.accounts()?.answer_question(
                 id,
                 &by,

@@ -18,6 +18,8 @@ pub(super) struct FieldError {
 pub(super) struct Kept {
     pub(super) status: Option<Status>,
     pub(super) front: Option<FrontMatter>,
+    /// Refuse `visibility: public` (a draft made from a thread in Ask the group).
+    pub(super) members_only: bool,
 }
 
 /// The text of the write-up, and for each front-matter line the form field it came from.
@@ -187,8 +189,12 @@ pub(super) fn check(
     if !form.org_size.is_empty() && OrgSize::parse(&form.org_size).is_none() {
         error("f-org_size", t.err_choice);
     }
-    if Visibility::parse(&form.visibility).is_none() {
-        error("f-visibility", t.err_choice);
+    match Visibility::parse(&form.visibility) {
+        None => error("f-visibility", t.err_choice),
+        Some(Visibility::Public) if kept.members_only => {
+            error("f-visibility", t.share_members_only_hint)
+        }
+        Some(_) => {}
     }
     if let Some(list) = meetings
         && !form.meeting.is_empty()

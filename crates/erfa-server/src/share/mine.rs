@@ -146,18 +146,26 @@ fn change_requests(state: &crate::AppState, rel: &str) -> Vec<String> {
 }
 
 /// The submission as the edit form knows it.
-async fn editing(ctx: &Ctx, slug: &str, rel: &str, status: Status) -> Editing {
+async fn editing(ctx: &Ctx, slug: &str, rel: &str, status: Status) -> Result<Editing, AppError> {
     let rel = rel.to_string();
-    let requests = ctx
+    let (requests, from_thread) = ctx
         .state
-        .blocking(move |s| Ok(change_requests(s, &rel)))
-        .await
-        .unwrap_or_default();
-    Editing {
+        .blocking(move |s| {
+            // A draft made from a thread in Ask the group holds answers that members wrote
+            // for members: its owner cannot widen it (docs/SECURITY.md).
+            let from_thread = match &s.accounts {
+                Some(accounts) => !accounts.questions_of_writeup(&rel)?.is_empty(),
+                None => false,
+            };
+            Ok((change_requests(s, &rel), from_thread))
+        })
+        .await?;
+    Ok(Editing {
         slug: slug.to_string(),
         status,
         requests,
-    }
+        members_only: from_thread,
+    })
 }
 
 async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), AppError> {
@@ -194,7 +202,7 @@ async fn own_submission(ctx: &Ctx, slug: &str) -> Result<(String, Document), App
 
 pub(super) async fn mine_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     let (rel, doc) = own_submission(&ctx, &slug).await?;
-    let editing = editing(&ctx, &slug, &rel, doc.front.status).await;
+    let editing = editing(&ctx, &slug, &rel, doc.front.status).await?;
     let form = Form::from_document(&doc);
     let tags = tag_suggestions(&ctx).await;
     // The preview is filled from the start, as it is after every change.
@@ -220,7 +228,7 @@ pub(super) async fn mine_post(
 ) -> Result<Response, AppError> {
     let (rel, doc) = own_submission(&ctx, &slug).await?;
     let form = Form::parse(&body);
-    let editing = editing(&ctx, &slug, &rel, doc.front.status).await;
+    let editing = editing(&ctx, &slug, &rel, doc.front.status).await?;
     // "Save and send for review" turns a draft into a submission waiting for review.
     let was = doc.front.status;
     let resubmit = form.action == "resubmit" && doc.front.status == Status::Draft;
@@ -231,6 +239,7 @@ pub(super) async fn mine_post(
             doc.front.status
         }),
         front: Some(doc.front),
+        members_only: editing.members_only,
     };
     match handle_post(&ctx, form, Some(&editing), &kept).await? {
         Outcome::Page(response) => Ok(response),

@@ -234,6 +234,7 @@ mod tests {
         let kept = Kept {
             status: Some(doc.front.status),
             front: Some(doc.front.clone()),
+            members_only: false,
         };
         let checked = check(&form, &kept, "submissions/vi.md", Lang::Da.t(), None);
         assert!(checked.errors.is_empty(), "{:?}", checked.errors);

@@ -130,6 +130,8 @@ pub(super) struct Editing {
     pub(super) slug: String,
     pub(super) status: Status,
     pub(super) requests: Vec<String>,
+    /// The submission stays members-only whatever the form says (a draft from a thread).
+    pub(super) members_only: bool,
 }
 
 /// What a page shows besides the form: the preview, the similar write-ups, the problems.
@@ -177,6 +179,11 @@ pub(super) fn share_page(
     let f = &form;
     let meetings = ctx.state.meetings();
     let listed = meetings.as_ref().as_ref();
+    let allowed: &[Visibility] = if editing.is_some_and(|e| e.members_only) {
+        &[Visibility::Members]
+    } else {
+        Visibility::ALL
+    };
     let template = ShareTemplate {
         layout: ctx.layout(heading.to_string(), nav, false),
         heading,
@@ -254,9 +261,18 @@ pub(super) fn share_page(
         authors: field("authors", t.field_authors, t.field_authors_hint, &f.authors),
         visibility: Field {
             required: true,
-            ..field("visibility", t.field_visibility, "", &f.visibility)
+            ..field(
+                "visibility",
+                t.field_visibility,
+                if editing.is_some_and(|e| e.members_only) {
+                    t.share_members_only_hint
+                } else {
+                    ""
+                },
+                &f.visibility,
+            )
         },
-        visibilities: choices(Visibility::ALL, &f.visibility, Visibility::as_str, |v| {
+        visibilities: choices(allowed, &f.visibility, Visibility::as_str, |v| {
             match v {
                 Visibility::Members => t.share_visibility_members,
                 Visibility::Public => t.share_visibility_public,

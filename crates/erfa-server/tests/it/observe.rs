@@ -33,6 +33,61 @@ fn sample_value(scrape: &Exposition, name: &str, labels: &[(&str, &str)]) -> Opt
         })
 }
 
+/// A monitoring system's scraper gets a metrics token: it reads `/metrics` and is an
+/// anonymous visitor everywhere else, and only while its owner is the facilitator.
+#[tokio::test]
+async fn a_metrics_token_reads_the_metrics_and_nothing_else() {
+    let site = site_with(&owned(sample()), true, true, |_| {});
+    let mia = site.accounts.require("mia").expect("mia");
+    let fran = site.accounts.require("fran").expect("fran");
+    let scraper = site
+        .accounts
+        .create_token(&fran, TokenKind::Metrics)
+        .expect("token");
+    let resp = get_bearer(&site.router, "/metrics", &scraper).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    scrape(&resp.text());
+
+    // Elsewhere it is nobody: byte for byte what an anonymous visitor gets.
+    for path in [
+        "/api/search?q=change",
+        "/api/search?q=cab&scope=members",
+        "/api/facets",
+        "/admin",
+        "/mine",
+        "/api/health",
+    ] {
+        let anonymous = get_as(&site.router, path, None).await;
+        let token = get_bearer(&site.router, path, &scraper).await;
+        assert_eq!(token.status, anonymous.status, "{path}");
+        assert_eq!(token.text(), anonymous.text(), "{path}");
+    }
+
+    // A member's metrics token opens nothing, and the facilitator's ends with the role.
+    let members = site
+        .accounts
+        .create_token(&mia, TokenKind::Metrics)
+        .expect("token");
+    assert_eq!(
+        get_bearer(&site.router, "/metrics", &members).await.status,
+        401
+    );
+    site.accounts
+        .set_role(&fran, erfa_accounts::Role::Member)
+        .expect("demoted");
+    assert_eq!(
+        get_bearer(&site.router, "/metrics", &scraper).await.status,
+        401
+    );
+    // An API token is not a metrics token, nor the other way round.
+    assert_eq!(
+        get_bearer(&site.router, "/api/search?q=change", &members)
+            .await
+            .status,
+        401
+    );
+}
+
 #[tokio::test]
 async fn metrics_are_the_facilitator_s_and_hold_no_query_name_or_slug() {
     let site = site_with(&owned(sample()), true, true, |_| {});

@@ -5,6 +5,7 @@
 
 use crate::auth::{Site, get_as, login, post_form, sample_files, site, site_with};
 use crate::support::enc;
+use erfa_index::markdown::Section;
 
 fn form(pairs: &[(&str, &str)]) -> String {
     pairs
@@ -123,7 +124,7 @@ async fn a_thread_goes_from_question_to_published_write_up() {
         true,
     )
     .await;
-    let second = answer(&site, &target, id, "We never had a CAB.", false).await;
+    answer(&site, &target, id, "We never had a CAB.", false).await;
     let same = post_form(
         app,
         &format!("/questions/{id}/same"),
@@ -178,31 +179,38 @@ async fn a_thread_goes_from_question_to_published_write_up() {
         .text();
     assert!(list.contains("Question — 2 answers, resolved"), "{list}");
 
-    // The draft: owned by the answerer whose answer helped, in review.
-    let draft = post_form(
-        app,
-        &format!("/questions/{id}/draft"),
-        &format!("owner={second}"),
-        Some(&mia),
-    )
-    .await;
+    // The draft: made, and so owned, by the answerer whose answer helped; nobody is made
+    // the owner of a submission they did not make.
+    let page = get_as(app, &format!("/questions/{id}"), Some(&target))
+        .await
+        .text();
+    assert!(
+        !page.contains(&format!("/questions/{id}/draft")),
+        "no draft form for an answer that did not help"
+    );
+    let draft = post_form(app, &format!("/questions/{id}/draft"), "", Some(&target)).await;
     assert_eq!(
-        draft.status, 400,
-        "only a helpful answer's author may own it"
+        draft.status, 403,
+        "an answer that did not help makes no draft"
+    );
+    let page = get_as(app, &format!("/questions/{id}"), Some(&carl))
+        .await
+        .text();
+    assert!(
+        page.contains(&format!("action=\"/questions/{id}/draft\"")),
+        "{page}"
+    );
+    assert!(page.contains("You will own the draft"), "{page}");
+    assert!(
+        !page.contains("name=\"owner\""),
+        "no owner to choose for others"
     );
     let draft = post_form(
         app,
         &format!("/questions/{id}/draft"),
-        &format!("owner={first}"),
+        // A field naming someone else as the owner changes nothing.
+        "owner=asker",
         Some(&carl),
-    )
-    .await;
-    assert_eq!(draft.status, 403, "only the asker makes the draft");
-    let draft = post_form(
-        app,
-        &format!("/questions/{id}/draft"),
-        &format!("owner={first}"),
-        Some(&mia),
     )
     .await;
     assert_eq!(draft.status, 303, "{}", draft.text());
@@ -210,13 +218,7 @@ async fn a_thread_goes_from_question_to_published_write_up() {
     let path = q.writeups.first().expect("linked").clone();
     assert!(path.starts_with("submissions/"), "{path}");
     // One draft per thread: asking again writes nothing more.
-    let again = post_form(
-        app,
-        &format!("/questions/{id}/draft"),
-        &format!("owner={first}"),
-        Some(&mia),
-    )
-    .await;
+    let again = post_form(app, &format!("/questions/{id}/draft"), "", Some(&mia)).await;
     assert_eq!(again.status, 400, "{}", again.text());
     assert_eq!(
         std::fs::read_dir(site.content.path().join("submissions"))
@@ -240,8 +242,80 @@ async fn a_thread_goes_from_question_to_published_write_up() {
             .expect("submissions")
             .iter()
             .any(|s| s.path == path),
-        "owned by the answerer"
+        "owned by the answerer who made it"
     );
+    let mia_id = site.accounts.user("mia").expect("db").expect("mia").id;
+    assert!(
+        !site
+            .accounts
+            .submissions_of(mia_id)
+            .expect("submissions")
+            .iter()
+            .any(|s| s.path == path),
+        "the asker owns nothing she did not make"
+    );
+
+    // The answers were written for members: the owner cannot widen the draft.
+    let name = path
+        .trim_start_matches("submissions/")
+        .trim_end_matches(".md")
+        .to_string();
+    let edit = get_as(app, &format!("/mine/{name}"), Some(&carl)).await;
+    assert_eq!(edit.status, 200);
+    let html = edit.text();
+    assert!(html.contains("it stays members-only"), "{html}");
+    assert!(
+        html.contains("name=\"visibility\" value=\"members\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("name=\"visibility\" value=\"public\""),
+        "no public choice: {html}"
+    );
+    let doc = erfa_index::Document::parse(&path, &text)
+        .document
+        .expect("valid");
+    let edit_form = |visibility: &str, action: &str| {
+        let mut fields = vec![
+            ("title", doc.front.title.clone()),
+            ("kind", "lesson".to_string()),
+            ("language", "en".to_string()),
+            ("visibility", visibility.to_string()),
+            ("action", action.to_string()),
+        ];
+        for (section, name) in [
+            (Section::Problem, "problem"),
+            (Section::Context, "context"),
+            (Section::WhatHappened, "what_happened"),
+            (Section::Lesson, "lesson"),
+        ] {
+            fields.push((name, doc.sections.get(section).unwrap_or("").to_string()));
+        }
+        fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let kept = post_form(
+        app,
+        &format!("/mine/{name}"),
+        &edit_form("members", "preview"),
+        Some(&carl),
+    )
+    .await;
+    assert_eq!(kept.status, 200, "the form as it is: {}", kept.text());
+    let widened = post_form(
+        app,
+        &format!("/mine/{name}"),
+        &edit_form("public", "send"),
+        Some(&carl),
+    )
+    .await;
+    assert_eq!(widened.status, 400, "{}", widened.text());
+    assert!(widened.text().contains("it stays members-only"));
+    let after = std::fs::read_to_string(site.content.path().join(&path)).expect("kept");
+    assert_eq!(after, text, "nothing written");
 
     // The facilitator reviews and publishes it; thread and write-up link to each other.
     let slug = path.trim_end_matches(".md").to_string();
@@ -625,6 +699,102 @@ async fn bad_questions_and_answers_get_a_clear_400() {
     .await;
     assert_eq!(resp.status, 400, "no helpful answer yet");
     assert!(resp.text().contains("Mark the answers that helped first."));
+}
+
+/// What one request can make erfa do is bounded: practices (each once, no more values
+/// than there are practices), what the similar preview looks up, answers in a thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_are_bounded_in_practices_lookups_and_answers() {
+    let site = site(&sample_files(), false);
+    let app = &site.router;
+    let mia = login(app, "mia").await;
+    // The same practice three times is one practice.
+    let mut pairs = CAB_QUESTION.to_vec();
+    pairs.push(("practices", "change-enablement"));
+    pairs.push(("practices", "change-enablement"));
+    let id = ask(&site, &mia, &pairs).await;
+    let q = site.accounts.question(id).expect("read").expect("there");
+    assert_eq!(q.practices, vec!["change-enablement".to_string()]);
+    // Fifty thousand values are refused with the list's message, not stored or compared.
+    let many: String = (0..50_000).map(|i| format!("&practices=p{i}")).collect();
+    let resp = post_form(
+        app,
+        "/questions",
+        &format!("{}{many}", form(CAB_QUESTION)),
+        Some(&mia),
+    )
+    .await;
+    assert_eq!(resp.status, 400);
+    assert!(resp.text().contains("Choose practices from the list."));
+    assert_eq!(site.accounts.questions().expect("read").len(), 1);
+
+    // Text longer than a question may be is not looked up while typing.
+    let long = "change ".repeat(3_000);
+    let resp = post_form(
+        app,
+        "/api/questions/similar",
+        &form(&[("title", "CAB"), ("situation", &long)]),
+        Some(&mia),
+    )
+    .await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let json = resp.json();
+    assert_eq!(json["writeups"], serde_json::json!([]), "{json}");
+    assert_eq!(json["questions"], serde_json::json!([]), "{json}");
+    let short = post_form(
+        app,
+        "/api/questions/similar",
+        &form(&[("title", "CAB"), ("situation", "change advisory board")]),
+        Some(&mia),
+    )
+    .await;
+    assert_ne!(
+        short.json()["writeups"],
+        serde_json::json!([]),
+        "the same form, short"
+    );
+
+    // A thread takes at most 500 answers; the 501st is told why.
+    let carl = site.accounts.require("carl").expect("carl");
+    let by = erfa_accounts::Actor::account(&carl);
+    for n in 0..erfa_accounts::MAX_ANSWERS_PER_QUESTION {
+        let body = format!("Answer {n}");
+        let added = site
+            .accounts
+            .answer_question(
+                id,
+                &by,
+                erfa_accounts::NewAnswer {
+                    body: &body,
+                    named: false,
+                    meet: false,
+                },
+            )
+            .expect("stored");
+        assert!(added.is_some(), "answer {n}");
+    }
+    let resp = post_form(
+        app,
+        &format!("/questions/{id}/answers"),
+        "body=One+more",
+        Some(&mia),
+    )
+    .await;
+    assert_eq!(resp.status, 400, "{}", resp.text());
+    assert!(resp.text().contains("500 answers"), "{}", resp.text());
+    let again = site
+        .accounts
+        .answer_question(
+            id,
+            &by,
+            erfa_accounts::NewAnswer {
+                body: "Past the bound",
+                named: false,
+                meet: false,
+            },
+        )
+        .expect("no error");
+    assert_eq!(again, None, "the database keeps the bound too");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
