@@ -425,6 +425,9 @@ struct ThreadTemplate {
     open: bool,
     /// Whether the viewer may turn the thread into a draft (and would own it).
     may_draft: bool,
+    /// What happens to the draft: edited under My write-ups (contributors), or only
+    /// reviewed (members, who have no My write-ups).
+    draft_note: &'static str,
     notice: Option<&'static str>,
 }
 
@@ -481,6 +484,11 @@ pub(super) async fn thread(
             answers,
             same,
             may_draft,
+            draft_note: if ctx.viewer.rank >= crate::access::Rank::Contributor {
+                w.draft_owner
+            } else {
+                w.draft_owner_member
+            },
             notice,
         },
         StatusCode::OK,

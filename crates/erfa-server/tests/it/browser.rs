@@ -1614,6 +1614,22 @@ async fn members_ask_answer_and_a_thread_becomes_a_write_up_in_review() {
     .await;
     assert_accessible(c, "a resolved thread").await;
     screenshots_at_both_widths(c, "question-thread-en").await;
+    assert!(
+        c.source()
+            .await
+            .expect("source")
+            .contains("The facilitator reviews the draft"),
+        "a member has no My write-ups: the page says what happens instead"
+    );
+
+    // The answerer whose answer helped makes the draft, and so owns it.
+    as_user(c, base, "carl", &format!("/questions/{id}")).await;
+    wait_for("the draft form", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("You will own the draft"))
+    })
+    .await;
     click_css(c, "form[action$='/draft'] button").await;
     wait_for("the draft", || async {
         c.source()
@@ -1628,6 +1644,25 @@ async fn members_ask_answer_and_a_thread_becomes_a_write_up_in_review() {
         .writeups[0]
         .clone();
     let slug = path.trim_end_matches(".md").to_string();
+
+    // Its maker owns it and edits it under My write-ups; it stays members-only.
+    let name = slug.trim_start_matches("submissions/");
+    c.goto(&format!("{base}/mine/{name}")).await.expect("edit");
+    wait_for("the edit form", || async {
+        c.source()
+            .await
+            .is_ok_and(|s| s.contains("it stays members-only"))
+    })
+    .await;
+    assert!(
+        !c.source()
+            .await
+            .expect("source")
+            .contains("name=\"visibility\" value=\"public\""),
+        "no public choice for a draft from a thread"
+    );
+    assert_accessible(c, "editing a draft from a thread").await;
+    screenshots_at_both_widths(c, "question-draft-edit-en").await;
 
     // The facilitator finds it in the review queue.
     as_user(c, base, "fran", "/admin/review").await;
