@@ -423,6 +423,16 @@ impl Accounts {
         Ok(out)
     }
 
+    /// When the write-up `writeup` was last published through the review queue (Unix
+    /// seconds), if it was.
+    pub fn published_at(&self, writeup: &str) -> Result<Option<i64>> {
+        Ok(self.db().query_row(
+            "SELECT max(at) FROM audit WHERE action = 'review.publish' AND target = ?1",
+            params![writeup],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Decisions (accepted, declined) on the meeting topics `account_id` proposed, since
     /// `since`, newest first.
     pub fn topic_news(&self, account_id: i64, since: i64) -> Result<Vec<TopicNews>> {

@@ -46,6 +46,7 @@ mod limits; // query-string and answer caps
 mod local; // local mode's rules
 mod meetings; // the meetings list as pages show it
 mod metrics; // /metrics: requests, latencies, search, index and watcher figures
+mod news_items; // the items of a member's News for you, checked against what they may read
 mod page; // the page frame: Ctx, Layout, rendering, error pages
 mod query; // search parameters, search page URLs, a hit as JSON
 mod question_index; // the members' questions as a side index, and their label as hits
