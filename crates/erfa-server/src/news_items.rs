@@ -68,7 +68,8 @@ fn day_start(date: &str) -> Option<i64> {
     Some(crate::clock::days_from_civil(y, m, d) * 86_400)
 }
 
-fn now() -> i64 {
+/// Now, in Unix seconds.
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

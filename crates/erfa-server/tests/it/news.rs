@@ -207,7 +207,8 @@ async fn news_follows_reviews_topics_and_followed_writeups_but_only_what_one_may
     let feed = get_as(app, &format!("/news.atom?token={token}"), None).await;
     assert_eq!(feed.status, 200, "{}", feed.text());
     assert!(
-        feed.header("content-type").starts_with("application/atom+xml"),
+        feed.header("content-type")
+            .starts_with("application/atom+xml"),
         "{}",
         feed.header("content-type")
     );
@@ -222,10 +223,7 @@ async fn news_follows_reviews_topics_and_followed_writeups_but_only_what_one_may
     }
     // Without a token, or with a wrong one, there is no news feed.
     assert_ne!(get_as(app, "/news.atom", None).await.status, 200);
-    assert_ne!(
-        get_as(app, "/news.atom?token=nope", None).await.status,
-        200
-    );
+    assert_ne!(get_as(app, "/news.atom?token=nope", None).await.status, 200);
 
     // The facilitator asks Carl for changes: Carl hears of it, Mia does not.
     let changes = post_form(
@@ -237,10 +235,18 @@ async fn news_follows_reviews_topics_and_followed_writeups_but_only_what_one_may
     .await;
     assert_eq!(changes.status, 303, "{}", changes.text());
     let text = get_as(app, "/news", Some(&carl)).await.text();
-    assert!(text.contains("Changes requested on your write-up"), "{text}");
+    assert!(
+        text.contains("Changes requested on your write-up"),
+        "{text}"
+    );
     assert!(text.contains("Carl PEARTREE idea"), "{text}");
     assert!(text.contains("href=\"/mine\""), "{text}");
-    assert!(!get_as(app, "/news", Some(&mia)).await.text().contains("PEARTREE"));
+    assert!(
+        !get_as(app, "/news", Some(&mia))
+            .await
+            .text()
+            .contains("PEARTREE")
+    );
 
     // Published: Carl's news links the write-up, once the index has it.
     let published = post_form(
@@ -302,9 +308,17 @@ async fn news_follows_reviews_topics_and_followed_writeups_but_only_what_one_may
         )
         .expect("decided");
     let text = get_as(app, "/news", Some(&carl)).await.text();
-    assert!(text.contains("Your meeting topic is on the agenda"), "{text}");
+    assert!(
+        text.contains("Your meeting topic is on the agenda"),
+        "{text}"
+    );
     assert!(text.contains(&format!("/meetings#topic-{topic}")), "{text}");
-    assert!(!get_as(app, "/news", Some(&mia)).await.text().contains("LEMONTREE"));
+    assert!(
+        !get_as(app, "/news", Some(&mia))
+            .await
+            .text()
+            .contains("LEMONTREE")
+    );
 
     // Mark all read: the header count goes.
     let text = get_as(app, "/news", Some(&mia)).await.text();
