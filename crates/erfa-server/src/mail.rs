@@ -289,7 +289,7 @@ pub(crate) fn start_rounds(state: &AppState) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let round = state.blocking(|s| news_round(s)).await;
+            let round = state.blocking(news_round).await;
             if let Err(e) = round {
                 tracing::error!("news mail round: {e:?}");
             }
