@@ -175,7 +175,7 @@ enum Command {
     ///
     /// Settings come from flags, then ERFA_* environment variables, then the TOML file given
     /// with --config (keys: bind, request_timeout_secs, header_read_timeout_secs,
-    /// max_connections, poll, public_access, public_url, trusted_proxies,
+    /// max_connections, poll, public_access, public_url, smtp_url, mail_from, trusted_proxies,
     /// insecure_cookies, sso_header, insights, insights_weeks, review_age_days), then
     /// defaults. Log detail: ERFA_LOG (e.g. debug).
     Serve(ServeArgs),
@@ -297,6 +297,13 @@ struct ServeArgs {
     /// invitations and password resets.
     #[arg(long, value_name = "URL", env = "ERFA_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The SMTP server erfa mails through, smtp://host:port (a relay without TLS or login,
+    /// e.g. smtp://127.0.0.1:25). Without it erfa sends no mail and offers links to copy.
+    #[arg(long, value_name = "URL", env = "ERFA_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of erfa's mail, e.g. "erfa <erfa@example.dk>".
+    #[arg(long, value_name = "MAILBOX", env = "ERFA_MAIL_FROM")]
+    mail_from: Option<String>,
     /// A reverse proxy whose X-Forwarded-For is believed for login throttling; repeat for
     /// several.
     #[arg(long = "trusted-proxy", value_name = "IP")]
@@ -354,6 +361,8 @@ enum LogFormat {
 struct ServeFile {
     public_access: Option<bool>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
     trusted_proxies: Option<Vec<std::net::IpAddr>>,
     insecure_cookies: Option<bool>,
     sso_header: Option<String>,
@@ -603,6 +612,10 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
     config.commit_every = args.commit_every;
     config.public_access = args.public_access || file.public_access.unwrap_or(false);
     config.public_url = args.public_url.clone().or(file.public_url);
+    config.smtp_url = args.smtp_url.clone().or(file.smtp_url);
+    if let Some(from) = args.mail_from.clone().or(file.mail_from) {
+        config.mail_from = from;
+    }
     if let Some(url) = &config.public_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
@@ -1206,6 +1219,8 @@ mod tests {
     const SERVE_FILE_KEYS: &[&str] = &[
         "public_access",
         "public_url",
+        "smtp_url",
+        "mail_from",
         "trusted_proxies",
         "insecure_cookies",
         "sso_header",
@@ -1333,6 +1348,8 @@ mod tests {
                 }
                 "trusted_proxies" => format!("{k} = [\"127.0.0.1\"]\n"),
                 "public_url" => format!("{k} = \"https://erfa.example\"\n"),
+                "smtp_url" => format!("{k} = \"smtp://127.0.0.1:25\"\n"),
+                "mail_from" => format!("{k} = \"erfa <erfa@example.dk>\"\n"),
                 "sso_header" => format!("{k} = \"x-user\"\n"),
                 "bind" => format!("{k} = \"127.0.0.1:8080\"\n"),
                 "log_format" => format!("{k} = \"json\"\n"),

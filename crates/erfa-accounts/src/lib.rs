@@ -55,7 +55,10 @@ pub use desk::{
     SearchRecord, Signal, SignalCounts,
 };
 pub use names::{MAX_NAME_CHARS, NAME_RULE, check_name, name_fits, normalise_name};
-pub use news::{Digest, Email, FollowKind, MAX_EMAIL, QuestionNews, QuestionNewsKind, email_fits};
+pub use news::{
+    Digest, Email, FollowKind, MAX_EMAIL, QuestionNews, QuestionNewsKind, ReviewNews,
+    ReviewNewsKind, TopicNews, email_fits,
+};
 pub use people::{LinkPurpose, PendingLink};
 pub use questions::{
     Answer, MAX_ANSWERS_PER_QUESTION, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer,

@@ -354,6 +354,108 @@ impl Accounts {
     }
 }
 
+/// What the facilitator did with a member's submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewNewsKind {
+    /// It was published.
+    Published,
+    /// Changes were requested.
+    ChangesRequested,
+}
+
+/// One news item from the review loop: a member's own submission was published or sent
+/// back with a change request. Only the slug is given; the server looks the write-up up
+/// with the member's own access when it shows the item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewNews {
+    /// Published or changes requested.
+    pub kind: ReviewNewsKind,
+    /// The write-up's slug (its path in the content folder without `.md`).
+    pub writeup: String,
+    /// When (Unix seconds).
+    pub at: i64,
+}
+
+/// One decision on a member's meeting topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicNews {
+    /// The topic.
+    pub topic: i64,
+    /// The meeting it was proposed for.
+    pub meeting: String,
+    /// Its title (the member's own words).
+    pub title: String,
+    /// Accepted or declined.
+    pub state: crate::TopicState,
+    /// When it was decided (Unix seconds).
+    pub at: i64,
+}
+
+impl Accounts {
+    /// Publications of and change requests on the write-ups `account_id` shared, since
+    /// `since`, newest first (from the audit log the review loop writes).
+    pub fn review_news(&self, account_id: i64, since: i64) -> Result<Vec<ReviewNews>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT a.action, a.target, a.at FROM audit a
+             JOIN submissions s ON s.path = a.target || '.md'
+             WHERE s.account_id = ?1 AND a.at > ?2
+               AND a.action IN ('review.publish', 'review.changes')
+             ORDER BY a.at DESC, a.id DESC",
+        )?;
+        let rows = stmt.query_map(params![account_id, since], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (action, writeup, at) = row?;
+            let kind = if action == "review.publish" {
+                ReviewNewsKind::Published
+            } else {
+                ReviewNewsKind::ChangesRequested
+            };
+            out.push(ReviewNews { kind, writeup, at });
+        }
+        Ok(out)
+    }
+
+    /// When the write-up `writeup` was last published through the review queue (Unix
+    /// seconds), if it was.
+    pub fn published_at(&self, writeup: &str) -> Result<Option<i64>> {
+        Ok(self.db().query_row(
+            "SELECT max(at) FROM audit WHERE action = 'review.publish' AND target = ?1",
+            params![writeup],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Decisions (accepted, declined) on the meeting topics `account_id` proposed, since
+    /// `since`, newest first.
+    pub fn topic_news(&self, account_id: i64, since: i64) -> Result<Vec<TopicNews>> {
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT id, meeting, title, state, decided FROM topics
+             WHERE author_id = ?1 AND decided > ?2 AND state != 'proposed'
+             ORDER BY decided DESC, id DESC",
+        )?;
+        let rows = stmt.query_map(params![account_id, since], |r| {
+            Ok(TopicNews {
+                topic: r.get(0)?,
+                meeting: r.get(1)?,
+                title: r.get(2)?,
+                state: crate::TopicState::parse(&r.get::<_, String>(3)?)
+                    .unwrap_or(crate::TopicState::Proposed),
+                at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,6 +643,66 @@ mod tests {
                 .expect("news")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn review_and_topic_news_concern_only_the_author() {
+        use crate::{Actor, NewTopic, TopicState};
+        let (_dir, accounts) = accounts();
+        let ann = accounts
+            .add_user("ann", Role::Contributor, "correct horse 1")
+            .expect("ann");
+        let bob = accounts
+            .add_user("bob", Role::Contributor, "correct horse 2")
+            .expect("bob");
+        let fac = Actor::without_account("local");
+        accounts
+            .record_submission(&Actor::account(&ann), "submissions/ann-cab.md")
+            .expect("shared");
+        accounts
+            .record_submission(&Actor::account(&bob), "submissions/bob-cab.md")
+            .expect("shared");
+        accounts
+            .audit(&fac, "review.changes", "submissions/ann-cab")
+            .expect("audit");
+        accounts
+            .audit(&fac, "review.publish", "submissions/ann-cab")
+            .expect("audit");
+        accounts
+            .audit(&fac, "review.archive", "submissions/ann-cab")
+            .expect("audit");
+        accounts
+            .audit(&fac, "review.publish", "submissions/bob-cab")
+            .expect("audit");
+        let news = accounts.review_news(ann.id, 0).expect("news");
+        let kinds: Vec<_> = news.iter().map(|n| n.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![ReviewNewsKind::Published, ReviewNewsKind::ChangesRequested],
+            "archiving is not news; bob's publication is not ann's"
+        );
+        assert!(news.iter().all(|n| n.writeup == "submissions/ann-cab"));
+
+        let topic = accounts
+            .propose_topic(
+                &Actor::account(&ann),
+                NewTopic {
+                    meeting: "2026-spring",
+                    title: "CAB for small teams",
+                    why: "w",
+                    link: "",
+                    named: true,
+                },
+            )
+            .expect("proposed");
+        assert!(accounts.topic_news(ann.id, 0).expect("news").is_empty());
+        accounts
+            .decide_topic(topic, TopicState::Accepted, "yes", &fac)
+            .expect("decided");
+        let news = accounts.topic_news(ann.id, 0).expect("news");
+        assert_eq!(news.len(), 1);
+        assert_eq!(news[0].state, TopicState::Accepted);
+        assert!(accounts.topic_news(bob.id, 0).expect("news").is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use erfa_index::Date;
 
 /// Days from 1970-01-01 to `year-month-day` (proleptic Gregorian; the inverse of
 /// [`Date::from_days`]).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -41,6 +41,18 @@ pub(crate) fn danish_minute(seconds: i64) -> String {
         Date::from_days(local.div_euclid(86_400)),
         rest / 3600,
         rest % 3600 / 60
+    )
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC) of `seconds` since 1970, for Atom feeds.
+pub(crate) fn utc_rfc3339(seconds: i64) -> String {
+    let rest = seconds.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        Date::from_days(seconds.div_euclid(86_400)),
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
     )
 }
 

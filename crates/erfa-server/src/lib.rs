@@ -44,8 +44,10 @@ mod i18n; // Danish and English interface text
 mod insights; // recording searches for the desk, off the request path
 mod limits; // query-string and answer caps
 mod local; // local mode's rules
+mod mail; // mail through the configured SMTP server: fixed neutral text, a bounded queue
 mod meetings; // the meetings list as pages show it
 mod metrics; // /metrics: requests, latencies, search, index and watcher figures
+mod news_items; // the items of a member's News for you, checked against what they may read
 mod page; // the page frame: Ctx, Layout, rendering, error pages
 mod query; // search parameters, search page URLs, a hit as JSON
 mod question_index; // the members' questions as a side index, and their label as hits
@@ -88,6 +90,7 @@ use crate::route::Route;
 
 pub use axum::http::HeaderName;
 pub use error::AppError;
+pub use mail::Mailer;
 pub use search::api::SearchResponse;
 pub use state::{AppState, Config, Limits};
 
@@ -101,6 +104,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// shape.
 pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
+    mail::start_rounds(&state);
     route::router(&state, all_routes())
         .fallback(fallback)
         // A panic in a handler (a bug met by one write-up, say) answers that request with

@@ -26,6 +26,35 @@ pub(crate) struct Ctx {
     here: String,
     /// The `Host` the request named (checked by local mode when it applies).
     host: Option<String>,
+    /// How many News items the logged-in member has not read (pages show it in the
+    /// header); `None` for API calls, posts and viewers without an account.
+    news_unread: Option<usize>,
+}
+
+/// The unread count of the viewer's News, for page views (`GET` of a page, not of the
+/// API, a feed or an asset) by a member logged in with a session. A failure only costs
+/// the count. Computed off the async threads, like every read of state.db.
+async fn news_unread(parts: &Parts, state: &AppState, viewer: &Viewer) -> Option<usize> {
+    let path = parts.uri.path();
+    if parts.method != axum::http::Method::GET
+        || path.starts_with("/api")
+        || path.starts_with("/assets")
+        || path.ends_with(".atom")
+        || !matches!(viewer.credential, crate::access::Credential::Session(_))
+        || viewer.rank < crate::access::Rank::Member
+    {
+        return None;
+    }
+    let account = viewer.user.as_ref()?.id;
+    let scope = viewer.scope();
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let accounts = state.accounts().ok()?;
+        crate::news_items::unread(&state, &accounts, account, scope).ok()
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -35,10 +64,12 @@ impl FromRequestParts<AppState> for Ctx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let viewer = Viewer::of(&parts.extensions);
         Ok(Ctx {
+            news_unread: news_unread(parts, state, &viewer).await,
             state: state.clone(),
             lang: Lang::negotiate(&parts.headers),
-            viewer: Viewer::of(&parts.extensions),
+            viewer,
             here: parts
                 .uri
                 .path_and_query()
@@ -62,6 +93,7 @@ impl Ctx {
             nav,
             public_page,
             &self.here,
+            self.news_unread,
         )
     }
 
@@ -110,6 +142,8 @@ pub(crate) struct Layout {
     pub(crate) switch_href: String,
     pub(crate) switch_lang: &'static str,
     pub(crate) nav: &'static str,
+    /// The unread count of the member's News, shown by its link in the header.
+    pub(crate) news: Option<usize>,
 }
 
 impl Layout {
@@ -122,6 +156,7 @@ impl Layout {
         nav: &'static str,
         public_page: bool,
         here: &str,
+        news: Option<usize>,
     ) -> Layout {
         let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
         Layout {
@@ -151,6 +186,7 @@ impl Layout {
             switch_href: format!("/lang/{}?next={next}", lang.other().code()),
             switch_lang: lang.other().code(),
             nav,
+            news,
         }
     }
 }
@@ -210,7 +246,16 @@ pub(crate) fn error_page(
         AppError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
     };
     let page = ErrorTemplate {
-        layout: Layout::new(state, lang, &viewer, heading.to_string(), "", false, "/"),
+        layout: Layout::new(
+            state,
+            lang,
+            &viewer,
+            heading.to_string(),
+            "",
+            false,
+            "/",
+            None,
+        ),
         status: error.status().as_u16(),
         heading,
         message,

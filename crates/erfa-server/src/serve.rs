@@ -34,6 +34,9 @@ pub enum ServeError {
         "refusing to listen on {0}: erfa has no accounts yet, so it runs in local mode and listens only on a loopback address such as 127.0.0.1:8080 or [::1]:8080; to share erfa on the network, add the first account (erfa user add NAME --role facilitator) and start erfa serve again"
     )]
     NotLoopback(SocketAddr),
+    /// The mail settings do not parse.
+    #[error("{0}")]
+    Mail(String),
     /// The account database could not be opened.
     #[error("opening the account database: {0}")]
     Accounts(#[from] erfa_accounts::Error),
@@ -137,7 +140,11 @@ pub fn prepare(
             config.content_dir.display()
         );
     }
-    let mut state = AppState::new(store, engine, config).with_accounts(accounts);
+    let mailer = crate::mail::Mailer::start(config.smtp_url.as_deref(), &config.mail_from)
+        .map_err(ServeError::Mail)?;
+    let mut state = AppState::new(store, engine, config)
+        .with_accounts(accounts)
+        .with_mailer(mailer);
     state.watch = Some(std::sync::Arc::new(watch));
     Ok(Prepared {
         state,

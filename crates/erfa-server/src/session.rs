@@ -22,9 +22,9 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
-/// The feed token of a `/feed.atom?token=…` request.
+/// The feed token of a `/feed.atom?token=…` or `/news.atom?token=…` request.
 fn feed_token(request: &Request) -> Option<String> {
-    if request.uri().path() != "/feed.atom" {
+    if !matches!(request.uri().path(), "/feed.atom" | "/news.atom") {
         return None;
     }
     form_urlencoded::parse(request.uri().query()?.as_bytes())

@@ -48,6 +48,14 @@ pub struct Config {
     /// OpenSearch, invitations and password resets. Without it: `http://` and the bind
     /// address (the `Host` in local mode).
     pub public_url: Option<String>,
+    /// The SMTP server mail goes through, `smtp://host:port`: a relay on the same machine
+    /// or network, without TLS or login (the relay forwards it on). Without it nothing is
+    /// sent and nothing fails.
+    pub smtp_url: Option<String>,
+    /// The sender of erfa's mail.
+    pub mail_from: String,
+    /// How often (seconds) erfa looks for members whose news is due by mail.
+    pub mail_every_secs: u64,
     /// Whether local mode's rules apply: loopback `Host` only, no proxy headers, a banner.
     pub local: bool,
     /// Time limits and the connection cap.
@@ -88,6 +96,9 @@ impl Config {
             trusted_proxies: Vec::new(),
             sso_header: None,
             public_url: None,
+            smtp_url: None,
+            mail_from: "erfa <erfa@localhost>".to_string(),
+            mail_every_secs: 300,
             local: true,
             limits: Limits::default(),
             poll: false,
@@ -163,6 +174,8 @@ pub struct AppState {
     /// The members' questions and answers as a side index in memory, built from
     /// `state.db` when first needed and updated after each change (see `questions`).
     pub(crate) questions_index: Arc<std::sync::OnceLock<Arc<erfa_index::side::SideIndex>>>,
+    /// Mail through the configured SMTP server; sends nothing without one.
+    pub mailer: Arc<crate::mail::Mailer>,
 }
 
 /// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
@@ -197,6 +210,7 @@ impl AppState {
             history: crate::history::History::open(&config.content_dir).map(Arc::new),
             metrics: Arc::new(crate::metrics::Metrics::new()),
             questions_index: Arc::new(std::sync::OnceLock::new()),
+            mailer: Arc::new(crate::mail::Mailer::off()),
             config: Arc::new(config),
         }
     }
@@ -230,6 +244,21 @@ impl AppState {
     pub fn with_accounts(mut self, accounts: Arc<erfa_accounts::Accounts>) -> AppState {
         self.accounts = Some(accounts);
         self
+    }
+
+    /// State that sends mail through `mailer` (see [`crate::mail::Mailer::start`]).
+    pub fn with_mailer(mut self, mailer: crate::mail::Mailer) -> AppState {
+        self.mailer = Arc::new(mailer);
+        self
+    }
+
+    /// The absolute address of `path` for mail, where no request names the host:
+    /// `public_url`, else `http://` and the bind address.
+    pub(crate) fn link(&self, path: &str) -> String {
+        match &self.config.public_url {
+            Some(url) => format!("{}{path}", url.trim_end_matches('/')),
+            None => format!("http://{}{path}", self.config.bind),
+        }
     }
 
     /// The state database; "not found" where there is none (router tests without it).

@@ -324,6 +324,20 @@ pub(super) async fn review_action(
                 accounts
                     .add_change_request(&entry.slug, &me.name, &form.comment, before.as_deref())
                     .map_err(AppError::from)?;
+                // The member who shared it hears by mail, when they gave a confirmed
+                // address and did not turn news by mail off: a fixed text and a link.
+                if let Some(sub) = accounts.submission(&entry.file.rel)?
+                    && let Some(email) = accounts.email(sub.account_id)?
+                    && email.verified
+                    && email.digest != erfa_accounts::Digest::None
+                {
+                    s.mailer.send(
+                        &email.address,
+                        crate::mail::Notice::ChangesRequested,
+                        &s.link("/mine"),
+                        &[],
+                    );
+                }
             }
         }
         Ok((entry.slug, was))

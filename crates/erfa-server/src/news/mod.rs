@@ -1,23 +1,27 @@
 //! "News for you": what concerns a member since they last looked — answers to their
-//! questions, answers in threads they answered, and new questions in the practices and
-//! tags they follow — and choosing what to follow. Items are computed when the page is
-//! read (erfa-accounts' `news`), so a hidden question or answer never appears; marking
-//! read moves the member's read mark to the newest item shown.
+//! questions and in threads they answered, publication of and change requests on their
+//! submissions, decisions on their meeting topics, new questions and write-ups in the
+//! practices and tags they follow — its Atom feed, and choosing what to follow. Items are
+//! computed when read (the core's `news_items`), so an item the member may no longer
+//! read disappears; marking read moves the member's read mark to the newest item shown.
 //!
+//! - `feed` — the member's news as Atom (`/news.atom?token=…`): titles and links only.
 //! - `words` — the feature's Danish and English text.
 
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use erfa_accounts::{FollowKind, NO_ACCOUNT, QuestionNewsKind};
+use erfa_accounts::{FollowKind, NO_ACCOUNT};
 use serde::Deserialize;
 
 use crate::access::Access;
 use crate::error::AppError;
 use crate::extract::Form;
+use crate::news_items::{NewsKind, news_for};
 use crate::page::{Ctx, Layout, render};
 use crate::route::Route;
 
+mod feed;
 mod words;
 use words::Words;
 
@@ -27,8 +31,14 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::get(
             "/news",
             Access::Member,
-            "News for you: answers, and new questions in what one follows",
+            "News for you: answers, reviews, topic decisions, what one follows",
             page,
+        ),
+        Route::get(
+            "/news.atom",
+            Access::Member,
+            "One's News as Atom, `?token=` of the personal feed: titles and links only",
+            feed::feed,
         ),
         Route::post(
             "/news/read",
@@ -80,37 +90,68 @@ fn account(ctx: &Ctx) -> Result<i64, AppError> {
     Ok(actor.id)
 }
 
+/// What an item's kind is called on the page and in the feed.
+fn what(w: &Words, kind: NewsKind) -> &'static str {
+    match kind {
+        NewsKind::AnswerToMine => w.answer_to_mine,
+        NewsKind::AnswerWhereIAnswered => w.answer_where_i_answered,
+        NewsKind::FollowedQuestion => w.followed_question,
+        NewsKind::Published => w.published,
+        NewsKind::ChangesRequested => w.changes_requested,
+        NewsKind::TopicAccepted => w.topic_accepted,
+        NewsKind::TopicDeclined => w.topic_declined,
+        NewsKind::FollowedWriteup => w.followed_writeup,
+    }
+}
+
+/// A short name of an item's kind, for feed entry ids.
+fn kind_id(kind: NewsKind) -> &'static str {
+    match kind {
+        NewsKind::AnswerToMine => "answer",
+        NewsKind::AnswerWhereIAnswered => "answer-where-answered",
+        NewsKind::FollowedQuestion => "followed-question",
+        NewsKind::Published => "published",
+        NewsKind::ChangesRequested => "changes",
+        NewsKind::TopicAccepted => "topic-accepted",
+        NewsKind::TopicDeclined => "topic-declined",
+        NewsKind::FollowedWriteup => "followed-writeup",
+    }
+}
+
 /// `GET /news`.
 async fn page(ctx: Ctx) -> Result<Response, AppError> {
     let w = Words::of(ctx.lang);
     let me = account(&ctx)?;
+    let scope = ctx.scope();
     let (news, read, follows) = ctx
         .state
         .blocking(move |s| {
             let accounts = s.accounts()?;
             let read = accounts.news_read_until(me)?;
-            Ok((accounts.question_news(me, 0)?, read, accounts.follows(me)?))
+            Ok((
+                news_for(s, &accounts, me, scope, 0)?,
+                read,
+                accounts.follows(me)?,
+            ))
         })
         .await?;
     let newest = news.iter().map(|n| n.at).max().unwrap_or(0);
     let items: Vec<Item> = news
         .into_iter()
-        .take(100)
         .map(|n| Item {
-            what: match n.kind {
-                QuestionNewsKind::AnswerToMine => w.answer_to_mine,
-                QuestionNewsKind::AnswerWhereIAnswered => w.answer_where_i_answered,
-                QuestionNewsKind::Followed => w.followed_question,
-            },
+            what: what(w, n.kind),
             title: n.title,
-            href: format!("/questions/{}", n.question),
+            href: n.href,
             unread: n.at > read,
         })
         .collect();
     let unread = items.iter().filter(|i| i.unread).count();
+    let mut layout = ctx.layout(w.title.to_string(), "news", false);
+    // The header counts what this page shows as new.
+    layout.news = Some(unread);
     render(
         &NewsTemplate {
-            layout: ctx.layout(w.title.to_string(), "news", false),
+            layout,
             w,
             items,
             unread,

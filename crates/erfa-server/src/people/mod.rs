@@ -18,9 +18,12 @@ use crate::extract::{Form, Path};
 use crate::page::{ConfirmTemplate, Ctx, Layout, render};
 use crate::route::Route;
 
+mod email;
+
 /// The routes of this module.
 pub(crate) fn routes() -> Vec<Route> {
-    vec![
+    let mut routes = email::routes();
+    routes.extend(vec![
         Route::get(
             "/invite/{link}",
             Access::Open,
@@ -93,7 +96,8 @@ pub(crate) fn routes() -> Vec<Route> {
             "Withdraw an invitation or reset link nobody has used",
             people_withdraw,
         ),
-    ]
+    ]);
+    routes
 }
 
 /// The absolute URL of a path on this server, for links to send by mail.
@@ -231,6 +235,8 @@ struct AccountTemplate {
     token: Option<String>,
     notice: Option<&'static str>,
     password_error: Option<&'static str>,
+    /// The e-mail section.
+    email: email::EmailSection,
 }
 
 fn role_name(t: &crate::i18n::Strings, rank: Rank) -> &'static str {
@@ -252,13 +258,15 @@ struct AccountExtras {
     password_error: Option<&'static str>,
 }
 
-fn account_page(
+async fn account_page(
     ctx: &Ctx,
     extras: AccountExtras,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let t = ctx.lang.t();
+    let email = email::on_account_page(ctx).await?;
     let template = AccountTemplate {
+        email,
         layout: ctx.layout(t.account_title.to_string(), "account", false),
         name: ctx.viewer.name().unwrap_or_default().to_string(),
         role: role_name(t, ctx.viewer.rank),
@@ -274,7 +282,7 @@ async fn account(ctx: Ctx) -> Result<Response, AppError> {
     if !ctx.state.logins() {
         return Ok(Redirect::to("/").into_response());
     }
-    account_page(&ctx, AccountExtras::default(), StatusCode::OK)
+    account_page(&ctx, AccountExtras::default(), StatusCode::OK).await
 }
 
 async fn new_token(ctx: &Ctx, kind: TokenKind) -> Result<String, AppError> {
@@ -288,7 +296,7 @@ async fn account_feed(ctx: Ctx) -> Result<Response, AppError> {
         feed_url: Some(url),
         ..AccountExtras::default()
     };
-    account_page(&ctx, extras, StatusCode::OK)
+    account_page(&ctx, extras, StatusCode::OK).await
 }
 
 async fn account_token(ctx: Ctx) -> Result<Response, AppError> {
@@ -297,7 +305,16 @@ async fn account_token(ctx: Ctx) -> Result<Response, AppError> {
         token: Some(token),
         ..AccountExtras::default()
     };
-    account_page(&ctx, extras, StatusCode::OK)
+    account_page(&ctx, extras, StatusCode::OK).await
+}
+
+/// The account page again, with `message` about the password form.
+async fn refuse_password(ctx: &Ctx, message: &'static str) -> Result<Response, AppError> {
+    let extras = AccountExtras {
+        password_error: Some(message),
+        ..AccountExtras::default()
+    };
+    account_page(ctx, extras, StatusCode::BAD_REQUEST).await
 }
 
 /// The longest password read, in characters.
@@ -317,13 +334,6 @@ struct PasswordForm {
 /// This session stays; every other one ends.
 async fn account_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
     let t = ctx.lang.t();
-    let refuse = |message: &'static str| {
-        let extras = AccountExtras {
-            password_error: Some(message),
-            ..AccountExtras::default()
-        };
-        account_page(&ctx, extras, StatusCode::BAD_REQUEST)
-    };
     // Only a person logged in with their password changes it: not an API token, and not
     // single sign-on, whose provider owns the login.
     let Credential::Session(keep) = ctx.viewer.credential.clone() else {
@@ -339,16 +349,16 @@ async fn account_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Re
         .ok_or_else(|| AppError::Unauthorized(t.error_401_text.to_string()))?;
     // Guesses at the current password count as failed logins.
     if ctx.state.guards.throttle.blocked(&user.name, None) {
-        return refuse(t.login_throttled);
+        return refuse_password(&ctx, t.login_throttled).await;
     }
     if form.new != form.new_again {
-        return refuse(t.passwords_differ);
+        return refuse_password(&ctx, t.passwords_differ).await;
     }
     if [&form.current, &form.new]
         .iter()
         .any(|p| p.chars().count() > MAX_PASSWORD_CHARS)
     {
-        return refuse(t.account_password_long);
+        return refuse_password(&ctx, t.account_password_long).await;
     }
     let name = user.name.clone();
     let changed = access::hashing(&ctx.state, move |a| {
@@ -362,13 +372,15 @@ async fn account_password(ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Re
                 notice: Some(t.account_password_changed),
                 ..AccountExtras::default()
             };
-            account_page(&ctx, extras, StatusCode::OK)
+            account_page(&ctx, extras, StatusCode::OK).await
         }
         Err(erfa_accounts::Error::WrongPassword) => {
             ctx.state.guards.throttle.failed(&name, None);
-            refuse(t.account_password_wrong)
+            refuse_password(&ctx, t.account_password_wrong).await
         }
-        Err(erfa_accounts::Error::WeakPassword) => refuse(t.account_password_weak),
+        Err(erfa_accounts::Error::WeakPassword) => {
+            refuse_password(&ctx, t.account_password_weak).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -82,7 +82,11 @@ pub fn site_with(
     config.public_access = public_access;
     config.public_url = Some("https://erfa.example".to_string());
     configure(&mut config);
-    let mut state = AppState::new(store, engine, config).with_accounts(accounts.clone());
+    let mailer = erfa_server::Mailer::start(config.smtp_url.as_deref(), &config.mail_from)
+        .expect("mail settings");
+    let mut state = AppState::new(store, engine, config)
+        .with_accounts(accounts.clone())
+        .with_mailer(mailer);
     state.watch = watch;
     Site {
         router: router(state),

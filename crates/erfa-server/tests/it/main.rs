@@ -10,6 +10,7 @@ mod connections;
 mod faults;
 mod help;
 mod history;
+mod mail;
 mod news;
 mod observe;
 mod openapi;
