@@ -60,7 +60,7 @@ impl TextPart {
     /// high; body normal.
     pub fn weight(self) -> f32 {
         match self {
-            TextPart::Title => 1.5,
+            TextPart::Title => 1.25,
             TextPart::Summary | TextPart::Lesson | TextPart::Mistake => 1.1,
             TextPart::Body => 1.0,
         }

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -85,6 +86,8 @@ const PREFIX_MAX_COMPLETIONS: usize = 12;
 const PREFIX_MAX_EXTRA: usize = 24;
 /// Weight of a close word relative to the word as typed.
 const TYPO_WEIGHT: f32 = 0.4;
+/// Share of a word's score in its other fields, added to its best field's score.
+const FIELD_TIE_BREAKER: f32 = 0.5;
 
 /// Values listed per facet unless a request asks otherwise.
 pub const DEFAULT_FACET_LIMIT: usize = 30;
@@ -747,6 +750,7 @@ impl Engine {
                 None => {}
             }
         }
+        let mut fields: Vec<Box<dyn Query>> = Vec::new();
         let mut add = |field: Field, tokens: &[(usize, String)], weight: f32| {
             let query: Box<dyn Query> = match tokens {
                 [] => return,
@@ -763,10 +767,7 @@ impl Engine {
                     ))
                 }
             };
-            should.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(query, weight * factor)),
-            ));
+            fields.push(Box::new(BoostQuery::new(query, weight * factor)));
         };
         for part in parts {
             let weight = match part {
@@ -781,6 +782,21 @@ impl Engine {
             if self.tuning().compounds && analyzed.da.len() == 1 {
                 add(self.fields.parts_da, &analyzed.da, COMPOUND_WEIGHT);
             }
+        }
+        // One word's matches in several fields count once, at its best field, plus a
+        // share of the others: a sum would let a word in the title, summary and body
+        // outweigh two words of the query, which is what put English keyword queries
+        // below plain BM25 (docs/BENCHMARKS.md, "Relevance").
+        match fields.len() {
+            0 => {}
+            1 => should.extend(fields.into_iter().map(|q| (Occur::Should, q))),
+            _ => should.push((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                    fields,
+                    FIELD_TIE_BREAKER,
+                )),
+            )),
         }
     }
 
