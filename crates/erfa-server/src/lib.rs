@@ -104,7 +104,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// shape.
 pub fn router(state: AppState) -> Router {
     let limits = state.config.limits;
-    mail::start_rounds(&state);
+    news_items::start_rounds(&state);
     route::router(&state, all_routes())
         .fallback(fallback)
         // A panic in a handler (a bug met by one write-up, say) answers that request with

@@ -6,22 +6,14 @@
 //! failure logged (without the address) and dropped. Without an SMTP server nothing is
 //! queued and nothing fails.
 //!
-//! The news round ([`news_round`]) runs every `mail_every_secs`: for each member with a
-//! verified address who chose "daily" or "at once", if there is unread news since the
-//! last mail, one mail says so — at most one a day for "daily". When it was sent is kept
-//! in state.db before the mail is queued, so a restart never sends it twice.
+//! The news round (`news_items::news_round`) decides who gets a news mail; this module
+//! only sends. It knows nothing of the server's state, so the state can own a mailer.
 
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::time::Duration;
 
-use erfa_accounts::Digest;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{Message, SmtpTransport, Transport};
-
-use crate::access::Rank;
-use crate::error::AppError;
-use crate::news_items::{NewsKind, news_for};
-use crate::state::AppState;
 
 /// How many mails may wait; more are dropped and logged (a full queue means the SMTP
 /// server is down or slow, and requests must not wait for it).
@@ -89,21 +81,6 @@ pub(crate) fn smtp_host_port(url: &str) -> Result<(String, u16), String> {
     }
 }
 
-/// One line per kind of news, for the news mail: what happened, never what about.
-fn kind_line(kind: NewsKind) -> &'static str {
-    match kind {
-        NewsKind::AnswerToMine => "There is a new answer to your question in erfa.",
-        NewsKind::AnswerWhereIAnswered => "There is a new answer where you answered in erfa.",
-        NewsKind::FollowedQuestion => "There is a new question in what you follow in erfa.",
-        NewsKind::Published => "A write-up you shared was published in erfa.",
-        NewsKind::ChangesRequested => "Changes were requested on a write-up you shared.",
-        NewsKind::TopicAccepted | NewsKind::TopicDeclined => {
-            "There is a decision on your meeting topic in erfa."
-        }
-        NewsKind::FollowedWriteup => "There is a new write-up in what you follow in erfa.",
-    }
-}
-
 /// One mail as queued.
 struct Mail {
     from: Mailbox,
@@ -157,17 +134,23 @@ impl Mailer {
         self.queue.is_some()
     }
 
-    /// Queues `notice` to `to` with the link `href` (absolute) and, for news, the kinds of
-    /// news there are; whether it was queued. Never blocks.
-    pub(crate) fn send(&self, to: &str, notice: Notice, href: &str, kinds: &[NewsKind]) -> bool {
+    /// Queues `notice` to `to` with the link `href` (absolute) and, for news, one fixed
+    /// line per kind of news there is; whether it was queued. Never blocks.
+    pub(crate) fn send(
+        &self,
+        to: &str,
+        notice: Notice,
+        href: &str,
+        lines: &[&'static str],
+    ) -> bool {
         let Some(queue) = &self.queue else {
             return false;
         };
         let (en, da) = notice.text();
         let mut body = format!("{en}\n{href}\n\n{da}\n{href}\n");
-        if !kinds.is_empty() {
+        if !lines.is_empty() {
             body.push('\n');
-            let mut lines: Vec<&str> = kinds.iter().map(|k| kind_line(*k)).collect();
+            let mut lines = lines.to_vec();
             lines.dedup();
             for line in lines {
                 body.push_str("- ");
@@ -231,70 +214,6 @@ fn send_all(transport: &SmtpTransport, waiting: &Receiver<Mail>) {
             }
         }
     }
-}
-
-/// One news round: queues a news mail to every member whose news is due. Blocking.
-pub(crate) fn news_round(s: &AppState) -> Result<usize, AppError> {
-    if !s.mailer.on() {
-        return Ok(0);
-    }
-    let accounts = s.accounts()?;
-    let now = crate::news_items::now();
-    let mut sent = 0;
-    for user in accounts.users()? {
-        let Some(email) = accounts.email(user.id)? else {
-            continue;
-        };
-        if !email.verified || user.locked || email.digest == Digest::None {
-            continue;
-        }
-        if email.digest == Digest::Daily && now - email.last_sent < 86_400 {
-            continue;
-        }
-        let since = accounts.news_read_until(user.id)?.max(email.last_sent);
-        let scope = Rank::from(user.role).scope();
-        // Change requests have a mail of their own, at once.
-        let kinds: Vec<NewsKind> = news_for(s, &accounts, user.id, scope, since)?
-            .into_iter()
-            .map(|i| i.kind)
-            .filter(|k| *k != NewsKind::ChangesRequested)
-            .collect();
-        if kinds.is_empty() {
-            continue;
-        }
-        // Kept first: a restart after this never sends the same news again.
-        accounts.email_sent(user.id, now)?;
-        if s.mailer
-            .send(&email.address, Notice::News, &s.link("/news"), &kinds)
-        {
-            sent += 1;
-        }
-    }
-    Ok(sent)
-}
-
-/// Runs [`news_round`] every `mail_every_secs` while the server runs (with an SMTP
-/// server only; inside a Tokio runtime only).
-pub(crate) fn start_rounds(state: &AppState) {
-    if !state.mailer.on() || state.accounts.is_none() {
-        return;
-    }
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
-    let state = state.clone();
-    let every = Duration::from_secs(state.config.mail_every_secs.max(1));
-    runtime.spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let round = state.blocking(news_round).await;
-            if let Err(e) = round {
-                tracing::error!("news mail round: {e:?}");
-            }
-        }
-    });
 }
 
 #[cfg(test)]

@@ -7,11 +7,13 @@
 //! passes), hidden questions and answers never appear. The News page, the member's news
 //! feed and the count in the header all use this one computation.
 
-use erfa_accounts::{Accounts, FollowKind, QuestionNewsKind, ReviewNewsKind, TopicState};
+use erfa_accounts::{Accounts, Digest, FollowKind, QuestionNewsKind, ReviewNewsKind, TopicState};
 use erfa_index::vocab::Visibility;
 use erfa_index::{Scope, SearchRequest, Sort};
 
+use crate::access::Rank;
 use crate::error::AppError;
+use crate::mail::Notice;
 use crate::state::AppState;
 
 /// How far back new write-ups in what one follows count as news (days).
@@ -216,6 +218,88 @@ pub(crate) fn unread(
 ) -> Result<usize, AppError> {
     let read = accounts.news_read_until(account)?;
     Ok(news_for(s, accounts, account, scope, read)?.len())
+}
+
+// The news mail round: who gets a news mail, and which fixed lines it lists.
+
+/// One line per kind of news, for the news mail: what happened, never what about.
+fn mail_line(kind: NewsKind) -> &'static str {
+    match kind {
+        NewsKind::AnswerToMine => "There is a new answer to your question in erfa.",
+        NewsKind::AnswerWhereIAnswered => "There is a new answer where you answered in erfa.",
+        NewsKind::FollowedQuestion => "There is a new question in what you follow in erfa.",
+        NewsKind::Published => "A write-up you shared was published in erfa.",
+        NewsKind::ChangesRequested => "Changes were requested on a write-up you shared.",
+        NewsKind::TopicAccepted | NewsKind::TopicDeclined => {
+            "There is a decision on your meeting topic in erfa."
+        }
+        NewsKind::FollowedWriteup => "There is a new write-up in what you follow in erfa.",
+    }
+}
+
+/// One news round: queues a news mail to every member whose news is due. Blocking.
+pub(crate) fn news_round(s: &AppState) -> Result<usize, AppError> {
+    if !s.mailer.on() {
+        return Ok(0);
+    }
+    let accounts = s.accounts()?;
+    let now = now();
+    let mut sent = 0;
+    for user in accounts.users()? {
+        let Some(email) = accounts.email(user.id)? else {
+            continue;
+        };
+        if !email.verified || user.locked || email.digest == Digest::None {
+            continue;
+        }
+        if email.digest == Digest::Daily && now - email.last_sent < 86_400 {
+            continue;
+        }
+        let since = accounts.news_read_until(user.id)?.max(email.last_sent);
+        let scope = Rank::from(user.role).scope();
+        // Change requests have a mail of their own, at once.
+        let lines: Vec<&'static str> = news_for(s, &accounts, user.id, scope, since)?
+            .into_iter()
+            .map(|i| i.kind)
+            .filter(|k| *k != NewsKind::ChangesRequested)
+            .map(mail_line)
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        // Kept first: a restart after this never sends the same news again.
+        accounts.email_sent(user.id, now)?;
+        if s.mailer
+            .send(&email.address, Notice::News, &s.link("/news"), &lines)
+        {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs [`news_round`] every `mail_every_secs` while the server runs (with an SMTP
+/// server only; inside a Tokio runtime only).
+pub(crate) fn start_rounds(state: &AppState) {
+    if !state.mailer.on() || state.accounts.is_none() {
+        return;
+    }
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let state = state.clone();
+    let every = std::time::Duration::from_secs(state.config.mail_every_secs.max(1));
+    runtime.spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let round = state.blocking(news_round).await;
+            if let Err(e) = round {
+                tracing::error!("news mail round: {e:?}");
+            }
+        }
+    });
 }
 
 #[cfg(test)]
