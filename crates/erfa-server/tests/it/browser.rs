@@ -2200,4 +2200,34 @@ async fn a_member_follows_a_practice_and_reads_the_news() {
     .await;
     assert_accessible(c, "news with an item").await;
     screenshots_at_both_widths(c, "news-en").await;
+
+    // The Account page with its e-mail section; then both pages in Danish.
+    c.goto(&format!("{base}/account")).await.expect("account");
+    wait_for("the e-mail section", || async {
+        c.find(Locator::Css("form[action='/account/email']"))
+            .await
+            .is_ok()
+    })
+    .await;
+    assert_accessible(c, "the account page with e-mail").await;
+    screenshots_at_both_widths(c, "account-en").await;
+    c.goto(&format!("{base}/lang/da?next=/news"))
+        .await
+        .expect("Danish");
+    wait_for("News in Danish", || async {
+        c.source().await.is_ok_and(|s| s.contains("Nyt til dig"))
+    })
+    .await;
+    assert_accessible(c, "news in Danish").await;
+    screenshots_at_both_widths(c, "news-da").await;
+    c.goto(&format!("{base}/account")).await.expect("account");
+    wait_for("the account page in Danish", || async {
+        c.source().await.is_ok_and(|s| s.contains("lang=\"da\""))
+            && c.find(Locator::Css("form[action='/account/email']"))
+                .await
+                .is_ok()
+    })
+    .await;
+    assert_accessible(c, "the account page in Danish").await;
+    screenshots_at_both_widths(c, "account-da").await;
 }
