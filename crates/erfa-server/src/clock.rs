@@ -56,12 +56,16 @@ pub(crate) fn utc_rfc3339(seconds: i64) -> String {
     )
 }
 
+/// Now, in Unix seconds.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// Today's date in Denmark, `YYYY-MM-DD`.
 pub(crate) fn danish_today() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    danish_minute(now)[..10].to_string()
+    danish_minute(unix_now())[..10].to_string()
 }
 
 #[cfg(test)]

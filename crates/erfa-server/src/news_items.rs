@@ -58,23 +58,14 @@ pub(crate) struct NewsItem {
     pub(crate) members_only: bool,
 }
 
-/// Midnight UTC of a `YYYY-MM-DD` date, in Unix seconds.
+/// Midnight UTC of a `YYYY-MM-DD` date (or the date part of a longer stamp), in Unix
+/// seconds.
 fn day_start(date: &str) -> Option<i64> {
-    let mut parts = date.splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.get(..2)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    Some(crate::clock::days_from_civil(y, m, d) * 86_400)
-}
-
-/// Now, in Unix seconds.
-pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+    let d = erfa_index::Date::parse(date.get(..10)?)?;
+    Some(
+        crate::clock::days_from_civil(i64::from(d.year), i64::from(d.month), i64::from(d.day))
+            * 86_400,
+    )
 }
 
 /// The news of `account` since `since` (Unix seconds; 0 for all), newest first, at most
@@ -169,7 +160,7 @@ fn followed_writeups(
     items: &mut Vec<NewsItem>,
 ) -> Result<(), AppError> {
     let follows = accounts.follows(account)?;
-    let window = now() - FOLLOWED_WRITEUP_DAYS * 86_400;
+    let window = crate::clock::unix_now() - FOLLOWED_WRITEUP_DAYS * 86_400;
     for (kind, target) in follows {
         let field = match kind {
             FollowKind::Practice => "practices",
@@ -243,7 +234,7 @@ pub(crate) fn news_round(s: &AppState) -> Result<usize, AppError> {
         return Ok(0);
     }
     let accounts = s.accounts()?;
-    let now = now();
+    let now = crate::clock::unix_now();
     let mut sent = 0;
     for user in accounts.users()? {
         let Some(email) = accounts.email(user.id)? else {

@@ -102,15 +102,15 @@ impl Ctx {
         self.viewer.scope()
     }
 
-    /// The absolute base URL for feeds and OpenSearch.
+    /// The absolute base URL for feeds and OpenSearch: the state's, except in local mode
+    /// without `public_url`, where the request's `Host` (checked to be a loopback name)
+    /// is the address the person at the machine uses.
     pub(crate) fn base_url(&self) -> String {
-        if let Some(url) = &self.state.config.public_url {
-            return url.trim_end_matches('/').to_string();
-        }
         match (&self.host, self.state.config.local) {
-            // Local mode has checked that the host is a loopback name.
-            (Some(host), true) => format!("http://{host}"),
-            _ => format!("http://{}", self.state.config.bind),
+            (Some(host), true) if self.state.config.public_url.is_none() => {
+                format!("http://{host}")
+            }
+            _ => self.state.base_url(),
         }
     }
 }

@@ -252,13 +252,18 @@ impl AppState {
         self
     }
 
-    /// The absolute address of `path` for mail, where no request names the host:
-    /// `public_url`, else `http://` and the bind address.
-    pub(crate) fn link(&self, path: &str) -> String {
+    /// The absolute base URL where no request names the host (mail): `public_url`, else
+    /// `http://` and the bind address.
+    pub(crate) fn base_url(&self) -> String {
         match &self.config.public_url {
-            Some(url) => format!("{}{path}", url.trim_end_matches('/')),
-            None => format!("http://{}{path}", self.config.bind),
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.config.bind),
         }
+    }
+
+    /// The absolute address of `path` for mail (see [`AppState::base_url`]).
+    pub(crate) fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url())
     }
 
     /// The state database; "not found" where there is none (router tests without it).

@@ -6,8 +6,7 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use erfa_accounts::{
-    MAX_ANSWERS_PER_QUESTION, MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion,
-    Question, QuestionState,
+    MAX_QUESTION_TEXT, MAX_QUESTION_TITLE, NewAnswer, NewQuestion, Question, QuestionState,
 };
 use erfa_index::vocab::{self, Language};
 use erfa_index::{Document, Draft, Hit, Scope};
@@ -534,10 +533,7 @@ pub(super) async fn answer(
     let added = ctx
         .state
         .blocking(move |s| {
-            visible(s, &viewer, id)?;
-            if s.accounts()?.answers(Some(id))?.len() >= MAX_ANSWERS_PER_QUESTION {
-                return Err(AppError::bad_request("thread_full", w.err_full));
-            }
+            let q = visible(s, &viewer, id)?;
             let added = s.accounts()?.answer_question(
                 id,
                 &by,
@@ -547,6 +543,10 @@ pub(super) async fn answer(
                     meet,
                 },
             )?;
+            // Refused although open and shown: the thread has all the answers it takes.
+            if added.is_none() && q.state != QuestionState::Closed && !q.hidden {
+                return Err(AppError::bad_request("thread_full", w.err_full));
+            }
             index::update(s, id)?;
             Ok(added)
         })
