@@ -77,6 +77,9 @@ pub const SESSION_IDLE_SECONDS: i64 = 8 * 60 * 60;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// How long a one-time link (invitation or password reset) stays valid, in seconds.
 pub const LINK_VALID_SECONDS: i64 = 7 * 24 * 60 * 60;
+/// How long after one reset link asked for from the login page another is refused: a
+/// stranger who knows a name cannot fill its holder's inbox.
+pub const RESET_BY_MAIL_SECONDS: i64 = 15 * 60;
 /// The id recorded for someone who acts without an account: the person at this machine in
 /// local mode (their submissions, signals and flags), or the command line. No account has
 /// it: account ids start at 1.
@@ -827,7 +830,18 @@ impl Accounts {
     /// secret for the link, valid for [`LINK_VALID_SECONDS`]. It ends when the account
     /// that made it is removed or locked.
     pub fn create_invite(&self, role: Role, by: &Actor) -> Result<String> {
-        self.create_link("invite", role, None, by)
+        self.create_link("invite", role, None, by, None)
+    }
+
+    /// An invitation as [`Accounts::create_invite`] makes, mailed to `email`: the account
+    /// made with it starts with that address, confirmed (whoever uses the link got it
+    /// there).
+    pub fn create_invite_to(&self, role: Role, by: &Actor, email: &str) -> Result<String> {
+        let email = email.trim();
+        if !email_fits(email) {
+            return Err(Error::Invalid("this is not an e-mail address".into()));
+        }
+        self.create_link("invite", role, None, by, Some(email))
     }
 
     /// A one-time link that lets its holder set a new password for the account `user`
@@ -839,7 +853,37 @@ impl Accounts {
         if current.locked {
             return Err(Error::Locked(current.name));
         }
-        self.create_link("reset", current.role, Some(current.id), by)
+        self.create_link("reset", current.role, Some(current.id), by, None)
+    }
+
+    /// A reset link for the account called `name`, asked for by someone who says they
+    /// hold it (the login page): only for an account that is not locked and has a
+    /// confirmed address, and at most one every [`RESET_BY_MAIL_SECONDS`]. Returns the
+    /// link and the address to mail it to; `None` in every other case, which the caller
+    /// must not tell apart from success (that would say which names exist).
+    pub fn reset_by_mail(&self, name: &str) -> Result<Option<(String, String)>> {
+        let Some(user) = self.user(name)? else {
+            return Ok(None);
+        };
+        if user.locked {
+            return Ok(None);
+        }
+        let Some(email) = self.email(user.id)?.filter(|e| e.verified) else {
+            return Ok(None);
+        };
+        let recent: i64 = self.db().query_row(
+            "SELECT count(*) FROM links WHERE purpose = 'reset' AND user_id = ?1
+                 AND created_by IS NULL AND expires > ?2",
+            params![user.id, now() + LINK_VALID_SECONDS - RESET_BY_MAIL_SECONDS],
+            |r| r.get(0),
+        )?;
+        if recent > 0 {
+            return Ok(None);
+        }
+        let by = Actor::without_account("mail");
+        let link = self.create_link("reset", user.role, Some(user.id), &by, None)?;
+        self.audit_user(&by, "reset.mail", &user)?;
+        Ok(Some((link, email.address)))
     }
 
     fn create_link(
@@ -848,14 +892,15 @@ impl Accounts {
         role: Role,
         user_id: Option<i64>,
         by: &Actor,
+        email: Option<&str>,
     ) -> Result<String> {
         let link = secret();
         let t = now();
         let db = self.db();
         db.execute("DELETE FROM links WHERE expires < ?1", params![t])?;
         db.execute(
-            "INSERT INTO links (hash, purpose, role, user_id, created_by, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![secret_hash(&link), purpose, role.as_str(), user_id, by.account_id(), t + LINK_VALID_SECONDS],
+            "INSERT INTO links (hash, purpose, role, user_id, created_by, expires, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![secret_hash(&link), purpose, role.as_str(), user_id, by.account_id(), t + LINK_VALID_SECONDS, email],
         )?;
         Ok(link)
     }
@@ -882,12 +927,29 @@ impl Accounts {
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Read again inside the transaction: the account may have changed meanwhile.
         let found = link_in(&tx, link)?.ok_or(Error::BadLink)?;
+        let mailed_to: Option<String> = tx
+            .query_row(
+                "SELECT email FROM links WHERE hash = ?1",
+                params![secret_hash(link)],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
         tx.execute(
             "DELETE FROM links WHERE hash = ?1",
             params![secret_hash(link)],
         )?;
         let user = match found {
-            Link::Invite { role } => insert_user(&tx, &name, role, &hash)?,
+            Link::Invite { role } => {
+                let user = insert_user(&tx, &name, role, &hash)?;
+                if let Some(address) = mailed_to {
+                    tx.execute(
+                        "INSERT INTO emails (account_id, address, verified, set_at) VALUES (?1, ?2, 1, ?3)",
+                        params![user.id, address, now()],
+                    )?;
+                }
+                user
+            }
             Link::Reset { id, .. } => {
                 let changed = tx.execute(
                     "UPDATE users SET password_hash = ?1 WHERE id = ?2 AND locked = 0",

@@ -548,6 +548,70 @@ mod tests {
     }
 
     #[test]
+    fn a_mailed_invitation_gives_the_new_account_its_address_confirmed() {
+        use crate::Actor;
+        let (_dir, accounts) = accounts();
+        let fran = accounts
+            .add_user("fran", Role::Facilitator, "correct horse 1")
+            .expect("fran");
+        let by = Actor::account(&fran);
+        assert!(
+            accounts
+                .create_invite_to(Role::Member, &by, "not an address")
+                .is_err()
+        );
+        let mailed = accounts
+            .create_invite_to(Role::Member, &by, " new@example.dk ")
+            .expect("invite");
+        let ann = accounts
+            .use_link(&mailed, "ann", "correct horse 2")
+            .expect("used");
+        let email = accounts.email(ann.id).expect("email").expect("an address");
+        assert_eq!(email.address, "new@example.dk");
+        assert!(email.verified);
+        // An invitation copied from the screen gives no address.
+        let copied = accounts.create_invite(Role::Member, &by).expect("invite");
+        let bob = accounts
+            .use_link(&copied, "bob", "correct horse 3")
+            .expect("used");
+        assert_eq!(accounts.email(bob.id).expect("email"), None);
+    }
+
+    #[test]
+    fn a_reset_by_mail_needs_a_confirmed_address_and_comes_once_a_quarter_hour() {
+        let (_dir, accounts) = accounts();
+        let ann = accounts
+            .add_user("ann", Role::Member, "correct horse 1")
+            .expect("ann");
+        assert_eq!(accounts.reset_by_mail("nobody").expect("ask"), None);
+        assert_eq!(
+            accounts.reset_by_mail("ann").expect("ask"),
+            None,
+            "no address"
+        );
+        let verify = accounts.set_email(ann.id, "ann@example.dk").expect("set");
+        assert_eq!(
+            accounts.reset_by_mail("ann").expect("ask"),
+            None,
+            "unconfirmed"
+        );
+        accounts.verify_email(&verify).expect("verified");
+        let (link, to) = accounts.reset_by_mail("ann").expect("ask").expect("a link");
+        assert_eq!(to, "ann@example.dk");
+        assert_eq!(
+            accounts.reset_by_mail("ann").expect("again"),
+            None,
+            "one per quarter hour"
+        );
+        let used = accounts
+            .use_link(&link, "", "correct horse 9")
+            .expect("used");
+        assert_eq!(used.id, ann.id);
+        accounts.lock(&used).expect("locked");
+        assert_eq!(accounts.reset_by_mail("ann").expect("ask"), None, "locked");
+    }
+
+    #[test]
     fn question_news_shows_answers_and_followed_questions_but_nothing_hidden() {
         use crate::{Actor, NewAnswer, NewQuestion};
         let (_dir, accounts) = accounts();

@@ -65,6 +65,10 @@ const MIGRATIONS: &[Migration] = &[
         what: "members follow practices and tags, read their news, may give an e-mail address",
         run: news,
     },
+    Migration {
+        what: "an invitation may be mailed; its address becomes the new account's",
+        run: invite_email,
+    },
 ];
 
 /// The schema version this erfa writes (`PRAGMA user_version`).
@@ -583,6 +587,13 @@ fn news(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Version 9: the address an invitation was mailed to. Whoever uses the link received
+/// it there, so the new account starts with that address, confirmed.
+fn invite_email(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch("ALTER TABLE links ADD COLUMN email TEXT;")?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -789,7 +800,7 @@ mod tests {
         let previous = SCHEMA_VERSION - 1;
         let db = Connection::open(dir.path().join(DB_FILE)).expect("db");
         db.execute_batch(&format!(
-            "DROP TABLE emails; DROP TABLE news_read; DROP TABLE follows;
+            "ALTER TABLE links DROP COLUMN email;
              PRAGMA user_version = {previous};
              INSERT INTO audit (at, actor, action, target) VALUES (1, 'local', 'kept', 'x');"
         ))
@@ -808,10 +819,10 @@ mod tests {
             .query_row("SELECT action FROM audit", [], |r| r.get(0))
             .expect("row");
         assert_eq!(kept, "kept");
-        // The newest migration's table (schema 8) is not in the copy.
+        // The newest migration's column (schema 9) is not in the copy.
         let newest: i64 = old
             .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'follows'",
+                "SELECT count(*) FROM pragma_table_info('links') WHERE name = 'email'",
                 [],
                 |r| r.get(0),
             )

@@ -584,6 +584,14 @@ pub struct Strings {
     pub login_throttled: &'static str,
     /// Login: lost password.
     pub login_forgot: &'static str,
+    /// Login: the lost-password form's heading.
+    pub login_forgot_heading: &'static str,
+    /// Login: the lost-password form explained (mail is configured).
+    pub login_forgot_mail: &'static str,
+    /// Login: the lost-password button.
+    pub login_forgot_submit: &'static str,
+    /// Login: after asking for a link, whatever the name.
+    pub login_forgot_sent: &'static str,
     /// Header: who is logged in.
     pub logged_in_as: &'static str,
     /// Header: log out button.
@@ -624,14 +632,34 @@ pub struct Strings {
     pub people_invite: &'static str,
     /// People page: invite explained.
     pub people_invite_text: &'static str,
+    /// People page: the invitation's optional address.
+    pub people_invite_email: &'static str,
     /// People page: invite button.
     pub people_invite_submit: &'static str,
     /// People page: a link was made.
     pub people_link_ready: &'static str,
+    /// People page: a link was mailed (the address follows).
+    pub people_link_mailed: &'static str,
+    /// People page: a mailed link can also be copied.
+    pub people_link_copy_too: &'static str,
     /// People page: name column.
     pub people_name: &'static str,
     /// People page: role column.
     pub people_role: &'static str,
+    /// People page: e-mail column.
+    pub people_email: &'static str,
+    /// People page: an address the member confirmed.
+    pub people_email_confirmed: &'static str,
+    /// People page: an address not confirmed yet.
+    pub people_email_unconfirmed: &'static str,
+    /// People page: the address button.
+    pub people_email_save: &'static str,
+    /// People page: after setting an address.
+    pub people_email_saved: &'static str,
+    /// People page: after removing an address.
+    pub people_email_removed: &'static str,
+    /// People page: how to remove an address.
+    pub people_email_hint: &'static str,
     /// People page: actions column.
     pub people_actions: &'static str,
     /// People page: role button.
@@ -1494,6 +1522,10 @@ pub const EN: Strings = Strings {
     login_failed: "Wrong name or password.",
     login_throttled: "Too many failed attempts. Wait 15 minutes and try again, or ask the facilitator for a password reset link.",
     login_forgot: "Forgot your password? The facilitator can send you a link to choose a new one.",
+    login_forgot_heading: "Forgot your password?",
+    login_forgot_mail: "Give your login name: if your account has a confirmed e-mail address, erfa mails you a link to choose a new password.",
+    login_forgot_submit: "Mail me a link",
+    login_forgot_sent: "If that account has a confirmed e-mail address, a link to choose a new password is on its way. It works once, for seven days. No mail within a few minutes? Ask the facilitator.",
     logged_in_as: "Logged in as",
     logout: "Log out",
     nav_login: "Log in",
@@ -1514,10 +1546,20 @@ pub const EN: Strings = Strings {
     people_title: "People",
     people_invite: "Invite someone",
     people_invite_text: "Creates a link that lets one person choose a name and password and join with the role you pick. It works once and for 7 days.",
+    people_invite_email: "E-mail address (optional: erfa mails the link)",
     people_invite_submit: "Create invitation link",
     people_link_ready: "Send this link to the person by a channel you trust. It works once, for 7 days:",
+    people_link_mailed: "The link was mailed to",
+    people_link_copy_too: "You can also copy it. It works once, for 7 days:",
     people_name: "Name",
     people_role: "Role",
+    people_email: "E-mail",
+    people_email_confirmed: "confirmed",
+    people_email_unconfirmed: "not confirmed yet",
+    people_email_save: "Save address",
+    people_email_saved: "The address is saved. erfa sends it a link to confirm it, and nothing else until it is used.",
+    people_email_removed: "The address is removed.",
+    people_email_hint: "Leave the field empty to remove the address.",
     people_actions: "Actions",
     people_change_role: "Change role",
     people_reset: "Password reset link",
@@ -2030,6 +2072,10 @@ pub const DA: Strings = Strings {
     login_failed: "Forkert navn eller adgangskode.",
     login_throttled: "For mange mislykkede forsøg. Vent 15 minutter, og prøv igen, eller bed facilitatoren om et link til at nulstille adgangskoden.",
     login_forgot: "Glemt adgangskoden? Facilitatoren kan sende dig et link, hvor du vælger en ny.",
+    login_forgot_heading: "Glemt adgangskoden?",
+    login_forgot_mail: "Skriv dit brugernavn: har din konto en bekræftet e-mailadresse, mailer erfa dig et link, hvor du vælger en ny adgangskode.",
+    login_forgot_submit: "Mail mig et link",
+    login_forgot_sent: "Har kontoen en bekræftet e-mailadresse, er et link til en ny adgangskode på vej. Det virker én gang i syv dage. Ingen mail efter et par minutter? Spørg facilitatoren.",
     logged_in_as: "Logget ind som",
     logout: "Log ud",
     nav_login: "Log ind",
@@ -2050,10 +2096,20 @@ pub const DA: Strings = Strings {
     people_title: "Personer",
     people_invite: "Invitér en person",
     people_invite_text: "Opretter et link, hvor én person vælger navn og adgangskode og bliver oprettet med den rolle, du vælger. Det virker én gang og i 7 dage.",
+    people_invite_email: "E-mailadresse (valgfri: erfa mailer linket)",
     people_invite_submit: "Opret invitationslink",
     people_link_ready: "Send linket til personen ad en kanal, du stoler på. Det virker én gang i 7 dage:",
+    people_link_mailed: "Linket er mailet til",
+    people_link_copy_too: "Du kan også kopiere det. Det virker én gang i 7 dage:",
     people_name: "Navn",
     people_role: "Rolle",
+    people_email: "E-mail",
+    people_email_confirmed: "bekræftet",
+    people_email_unconfirmed: "ikke bekræftet endnu",
+    people_email_save: "Gem adresse",
+    people_email_saved: "Adressen er gemt. erfa sender et link til at bekræfte den, og intet andet før linket er brugt.",
+    people_email_removed: "Adressen er fjernet.",
+    people_email_hint: "Lad feltet være tomt for at fjerne adressen.",
     people_actions: "Handlinger",
     people_change_role: "Skift rolle",
     people_reset: "Link til ny adgangskode",

@@ -38,6 +38,7 @@ mod clock; // times in Danish time
 mod diagnostic_words; // check results in plain words
 mod error; // AppError and the JSON error shape
 mod extract; // Form, Query and Path whose rejection is an AppError
+mod follows; // what a member follows, as News and the Account page show it
 mod guards; // login throttle, hashing permits
 mod history; // the git history of content/, when it has one
 mod i18n; // Danish and English interface text

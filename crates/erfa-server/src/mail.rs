@@ -27,6 +27,11 @@ pub(crate) const ATTEMPTS: u32 = 3;
 pub(crate) enum Notice {
     /// The link that verifies a member's address (its path and query).
     Verify,
+    /// An invitation link from the facilitator.
+    Invite,
+    /// A link to choose a new password, made by the facilitator or asked for on the
+    /// login page.
+    Reset,
     /// The facilitator asked for changes to a write-up the member shared.
     ChangesRequested,
     /// There is news for the member.
@@ -37,6 +42,8 @@ impl Notice {
     fn subject(self) -> &'static str {
         match self {
             Notice::Verify => "erfa: confirm your e-mail address / bekræft din e-mailadresse",
+            Notice::Invite => "erfa: you are invited / du er inviteret",
+            Notice::Reset => "erfa: choose a new password / vælg en ny adgangskode",
             Notice::ChangesRequested => {
                 "erfa: changes requested on your write-up / ændringer ønsket i din erfaring"
             }
@@ -49,6 +56,14 @@ impl Notice {
             Notice::Verify => (
                 "Someone gave this address for an account in erfa. If it was you, confirm it here:",
                 "Nogen har angivet denne adresse til en konto i erfa. Var det dig, så bekræft den her:",
+            ),
+            Notice::Invite => (
+                "You are invited to erfa, the group's shared experiences. Choose your name and password here (the link works once, for seven days):",
+                "Du er inviteret til erfa, gruppens fælles erfaringer. Vælg dit navn og din adgangskode her (linket virker én gang, i syv dage):",
+            ),
+            Notice::Reset => (
+                "A new password was asked for for your account in erfa. Choose one here (the link works once, for seven days). If you did not ask, ignore this mail: your password stays.",
+                "Der er bedt om en ny adgangskode til din konto i erfa. Vælg den her (linket virker én gang, i syv dage). Har du ikke bedt om det, så se bort fra mailen: din adgangskode er uændret.",
             ),
             Notice::ChangesRequested => (
                 "The facilitator asked for changes to a write-up you shared in erfa. See what to change here:",
@@ -158,9 +173,11 @@ impl Mailer {
                 body.push('\n');
             }
         }
-        body.push_str(
-            "\nYou can choose which mail erfa sends you on your account page.\nDu kan vælge, hvilke mails erfa sender dig, på din kontoside.\n",
-        );
+        if matches!(notice, Notice::News | Notice::ChangesRequested) {
+            body.push_str(
+                "\nYou can choose which mail erfa sends you on your account page.\nDu kan vælge, hvilke mails erfa sender dig, på din kontoside.\n",
+            );
+        }
         let Some(from) = self.from.clone() else {
             return false;
         };

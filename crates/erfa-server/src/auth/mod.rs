@@ -26,6 +26,12 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::get("/login", Access::Open, "Login form", login_form),
         Route::post("/login", Access::Open, "Log in; throttled", login),
         Route::post(
+            "/login/reset",
+            Access::Open,
+            "Ask for a password link by mail (a confirmed address; one per 15 min); one answer for every name",
+            reset_by_mail,
+        ),
+        Route::post(
             "/logout",
             Access::Open,
             "Log out (ends the session)",
@@ -56,6 +62,10 @@ struct LoginTemplate {
     next: String,
     name: String,
     error: Option<String>,
+    /// Whether erfa sends mail (the lost-password form is offered).
+    mail_on: bool,
+    /// Whether a password link was just asked for.
+    sent: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +88,45 @@ async fn login_form(
         next: safe_next(&next).to_string(),
         name: String::new(),
         error: None,
+        mail_on: ctx.state.mailer.on(),
+        sent: false,
+    };
+    render(&template, StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /login/reset`: mails a link to choose a new password to the account's confirmed
+/// address (`Accounts::reset_by_mail` decides). The answer is the same whether the name
+/// exists, has an address or was asked for a moment ago, so it tells nobody anything.
+async fn reset_by_mail(ctx: Ctx, Form(form): Form<ResetForm>) -> Result<Response, AppError> {
+    if !ctx.state.logins() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let name = form.name.trim().to_string();
+    if ctx.state.mailer.on() && !name.is_empty() && name.chars().count() <= 200 {
+        let asked = ctx
+            .state
+            .blocking(move |s| Ok(s.accounts()?.reset_by_mail(&name)?))
+            .await?;
+        if let Some((link, to)) = asked {
+            let href = ctx.state.link(&format!("/invite/{link}"));
+            ctx.state
+                .mailer
+                .send(&to, crate::mail::Notice::Reset, &href, &[]);
+        }
+    }
+    let template = LoginTemplate {
+        layout: ctx.layout(ctx.lang.t().login_title.to_string(), "login", true),
+        next: "/".to_string(),
+        name: String::new(),
+        error: None,
+        mail_on: ctx.state.mailer.on(),
+        sent: true,
     };
     render(&template, StatusCode::OK)
 }
@@ -120,6 +169,8 @@ async fn login_inner(
             next: next.clone(),
             name: form.name.clone(),
             error: Some(message.to_string()),
+            mail_on: ctx.state.mailer.on(),
+            sent: false,
         };
         render(&template, status)
     };

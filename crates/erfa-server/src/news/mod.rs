@@ -17,6 +17,7 @@ use serde::Deserialize;
 use crate::access::Access;
 use crate::error::AppError;
 use crate::extract::Form;
+use crate::follows::FollowsSection;
 use crate::news_items::{NewsKind, news_for};
 use crate::page::{Ctx, Layout, render};
 use crate::route::Route;
@@ -71,8 +72,7 @@ struct NewsTemplate {
     items: Vec<Item>,
     unread: usize,
     newest: i64,
-    /// (kind's label, kind, target as stored, target as people read it).
-    follows: Vec<(&'static str, String, String, String)>,
+    follow: FollowsSection,
 }
 
 /// The account of the viewer; News needs one (local mode has none).
@@ -156,16 +156,7 @@ async fn page(ctx: Ctx) -> Result<Response, AppError> {
             items,
             unread,
             newest,
-            follows: follows
-                .into_iter()
-                .map(|(kind, target)| {
-                    let (label, shown) = match kind {
-                        FollowKind::Practice => (w.practice, crate::i18n::practice_name(&target)),
-                        FollowKind::Tag => (w.tag, target.clone()),
-                    };
-                    (label, kind.as_str().to_string(), target, shown)
-                })
-                .collect(),
+            follow: FollowsSection::new(ctx.lang, follows, "news"),
         },
         StatusCode::OK,
     )
@@ -194,6 +185,9 @@ struct FollowForm {
     target: String,
     #[serde(default)]
     on: String,
+    /// `account` leads back to the Account page; anything else to News.
+    #[serde(default)]
+    back: String,
 }
 
 /// `POST /news/follow`: `kind=practice|tag&target=…&on=yes|no`.
@@ -234,5 +228,10 @@ async fn follow(ctx: Ctx, Form(form): Form<FollowForm>) -> Result<Response, AppE
             Ok(())
         })
         .await?;
-    Ok(Redirect::to("/news#follows").into_response())
+    let back = if form.back == "account" {
+        "/account#follows"
+    } else {
+        "/news#follows"
+    };
+    Ok(Redirect::to(back).into_response())
 }

@@ -20,14 +20,6 @@ pub(crate) struct Words {
     pub(crate) topic_declined: &'static str,
     pub(crate) followed_writeup: &'static str,
     pub(crate) feed_title: &'static str,
-    pub(crate) follows_heading: &'static str,
-    pub(crate) follows_none: &'static str,
-    pub(crate) practice: &'static str,
-    pub(crate) tag: &'static str,
-    pub(crate) unfollow: &'static str,
-    pub(crate) follow_kind: &'static str,
-    pub(crate) follow_target: &'static str,
-    pub(crate) follow_submit: &'static str,
 }
 
 const EN: Words = Words {
@@ -46,14 +38,6 @@ const EN: Words = Words {
     topic_declined: "Your meeting topic was not taken up",
     followed_writeup: "New write-up in what you follow",
     feed_title: "erfa: news for you",
-    follows_heading: "What you follow",
-    follows_none: "You follow nothing yet.",
-    practice: "Practice",
-    tag: "Tag",
-    unfollow: "Stop following",
-    follow_kind: "Kind",
-    follow_target: "Practice (slug, e.g. change-enablement) or tag",
-    follow_submit: "Follow",
 };
 
 const DA: Words = Words {
@@ -72,14 +56,6 @@ const DA: Words = Words {
     topic_declined: "Dit mødeemne blev ikke taget op",
     followed_writeup: "Ny erfaring i noget, du følger",
     feed_title: "erfa: nyt til dig",
-    follows_heading: "Det følger du",
-    follows_none: "Du følger ikke noget endnu.",
-    practice: "Praksis",
-    tag: "Tag",
-    unfollow: "Stop med at følge",
-    follow_kind: "Slags",
-    follow_target: "Praksis (slug, fx change-enablement) eller tag",
-    follow_submit: "Følg",
 };
 
 impl Words {

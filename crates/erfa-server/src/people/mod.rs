@@ -39,7 +39,7 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::get(
             "/account",
             Access::Member,
-            "Own account: personal feed, API tokens",
+            "Own account: feed, API tokens, e-mail, what one follows, password",
             account,
         ),
         Route::post(
@@ -69,7 +69,7 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::post(
             "/admin/people/invite",
             Access::Facilitator,
-            "Create an invitation link",
+            "Create an invitation link; with `email=` erfa also mails it",
             people_invite,
         ),
         Route::post(
@@ -81,8 +81,14 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::post(
             "/admin/people/{name}/reset",
             Access::Facilitator,
-            "Create a password reset link",
+            "Create a password reset link; mailed to a confirmed address too",
             people_reset,
+        ),
+        Route::post(
+            "/admin/people/{name}/email",
+            Access::Facilitator,
+            "Set or remove a member's e-mail address; a new one gets a verification link",
+            people_email,
         ),
         Route::post(
             "/admin/people/{name}/offboard",
@@ -237,6 +243,8 @@ struct AccountTemplate {
     password_error: Option<&'static str>,
     /// The e-mail section.
     email: email::EmailSection,
+    /// What the member follows (none without an account).
+    follow: Option<crate::follows::FollowsSection>,
 }
 
 fn role_name(t: &crate::i18n::Strings, rank: Rank) -> &'static str {
@@ -265,8 +273,10 @@ async fn account_page(
 ) -> Result<Response, AppError> {
     let t = ctx.lang.t();
     let email = email::on_account_page(ctx).await?;
+    let follow = crate::follows::FollowsSection::of_viewer(ctx, "account").await?;
     let template = AccountTemplate {
         email,
+        follow,
         layout: ctx.layout(t.account_title.to_string(), "account", false),
         name: ctx.viewer.name().unwrap_or_default().to_string(),
         role: role_name(t, ctx.viewer.rank),
@@ -396,7 +406,11 @@ struct PeopleTemplate {
     pending: Vec<PendingRow>,
     roles: Vec<(&'static str, &'static str)>,
     link: Option<String>,
+    /// The address a new link was also mailed to.
+    mailed_to: Option<String>,
     notice: Option<&'static str>,
+    /// Whether erfa sends mail (the invitation form offers an address).
+    mail_on: bool,
 }
 
 struct PersonRow {
@@ -411,6 +425,10 @@ struct PersonRow {
     is_self: bool,
     /// When the account last logged in, or "never".
     last_login: String,
+    /// The account's e-mail address, if any.
+    email: String,
+    /// Whether the member confirmed it.
+    email_confirmed: bool,
 }
 
 /// An invitation or reset link nobody has used yet.
@@ -425,17 +443,30 @@ struct PendingRow {
     by: String,
 }
 
-async fn people_page(
-    ctx: &Ctx,
+/// What the people page shows besides the people: a link made just now (and where it was
+/// mailed), or the outcome of an action.
+#[derive(Default)]
+struct PeopleExtras {
     link: Option<String>,
+    mailed_to: Option<String>,
     notice: Option<&'static str>,
-) -> Result<Response, AppError> {
+}
+
+async fn people_page(ctx: &Ctx, extras: PeopleExtras) -> Result<Response, AppError> {
     let accounts = ctx.state.accounts()?;
-    let (users, last_logins, links) = tokio::task::spawn_blocking(move || {
+    let (users, last_logins, links, emails) = tokio::task::spawn_blocking(move || {
+        let users = accounts.users()?;
+        let mut emails = std::collections::HashMap::new();
+        for user in &users {
+            if let Some(email) = accounts.email(user.id)? {
+                emails.insert(user.id, email);
+            }
+        }
         Ok::<_, erfa_accounts::Error>((
-            accounts.users()?,
+            users,
             accounts.last_logins()?,
             accounts.pending_links()?,
+            emails,
         ))
     })
     .await
@@ -458,6 +489,11 @@ async fn people_page(
                     |at| crate::clock::danish_minute(*at),
                 ),
                 segment: form_urlencoded::byte_serialize(u.name.as_bytes()).collect(),
+                email: emails
+                    .get(&u.id)
+                    .map(|e| e.address.clone())
+                    .unwrap_or_default(),
+                email_confirmed: emails.get(&u.id).is_some_and(|e| e.verified),
                 name: u.name,
             })
             .collect(),
@@ -466,8 +502,10 @@ async fn people_page(
             .into_iter()
             .map(|r| (r.as_str(), role_name(t, r.into())))
             .collect(),
-        link,
-        notice,
+        link: extras.link,
+        mailed_to: extras.mailed_to,
+        notice: extras.notice,
+        mail_on: ctx.state.mailer.on(),
     };
     render(&template, StatusCode::OK)
 }
@@ -493,7 +531,7 @@ fn pending_row(t: &crate::i18n::Strings, link: PendingLink) -> PendingRow {
 }
 
 async fn people(ctx: Ctx) -> Result<Response, AppError> {
-    people_page(&ctx, None, None).await
+    people_page(&ctx, PeopleExtras::default()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -503,6 +541,9 @@ struct RoleForm {
     /// The account id the people page showed for this person (optional: see [`change`]).
     #[serde(default)]
     account: Option<String>,
+    /// An invitation's address to mail it to (optional).
+    #[serde(default)]
+    email: Option<String>,
 }
 
 /// The form of the reset and offboard actions: the optional account id, and for
@@ -597,22 +638,60 @@ async fn people_invite(
     ctx: Ctx,
     form: Result<Form<RoleForm>, AppError>,
 ) -> Result<Response, AppError> {
-    let role = parse_role(form_body(form)?.as_ref())?;
+    let form = form_body(form)?;
+    let role = parse_role(form.as_ref())?;
+    let email = form
+        .and_then(|f| f.email)
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty());
+    if let Some(address) = &email {
+        if !ctx.state.mailer.on() {
+            return Err(AppError::bad_request(
+                "no_mail",
+                "email: this erfa sends no mail (no mail server is configured); leave it empty and send the link yourself",
+            ));
+        }
+        if !erfa_accounts::email_fits(address) {
+            return Err(AppError::bad_request(
+                "bad_address",
+                "email: expected an e-mail address such as name@example.dk",
+            ));
+        }
+    }
     let accounts = ctx.state.accounts()?;
     let me = ctx
         .viewer
         .actor()
         .ok_or_else(|| AppError::Unauthorized(ctx.lang.t().error_401_text.to_string()))?;
+    let to = email.clone();
     let link = tokio::task::spawn_blocking(move || {
-        let link = accounts.create_invite(role, &me)?;
-        accounts.audit(&me, "invite.create", role.as_str())?;
+        let link = match &to {
+            Some(address) => accounts.create_invite_to(role, &me, address)?,
+            None => accounts.create_invite(role, &me)?,
+        };
+        let action = if to.is_some() {
+            "invite.mail"
+        } else {
+            "invite.create"
+        };
+        accounts.audit(&me, action, role.as_str())?;
         Ok::<_, erfa_accounts::Error>(link)
     })
     .await
     .map_err(|e| AppError::internal(format!("invite task: {e}")))?
     .map_err(AppError::from)?;
     let url = absolute(&ctx, &format!("/invite/{link}"));
-    people_page(&ctx, Some(url), None).await
+    let mailed_to = email.filter(|address| {
+        ctx.state
+            .mailer
+            .send(address, crate::mail::Notice::Invite, &url, &[])
+    });
+    let extras = PeopleExtras {
+        link: Some(url),
+        mailed_to,
+        ..PeopleExtras::default()
+    };
+    people_page(&ctx, extras).await
 }
 
 async fn people_role(
@@ -628,7 +707,11 @@ async fn people_role(
         a.audit_user(me, &format!("role.{}", role.as_str()), user)
     })
     .await?;
-    people_page(&ctx, None, Some(ctx.lang.t().people_role_changed)).await
+    let extras = PeopleExtras {
+        notice: Some(ctx.lang.t().people_role_changed),
+        ..PeopleExtras::default()
+    };
+    people_page(&ctx, extras).await
 }
 
 /// The account id an action's form names, if any; a missing or unreadable body names none
@@ -643,14 +726,84 @@ async fn people_reset(
     form: Result<Form<AccountForm>, AppError>,
 ) -> Result<Response, AppError> {
     let expected = action_account(form)?;
-    let link = change(&ctx, &name, expected, move |a, me, user| {
+    let (link, email) = change(&ctx, &name, expected, move |a, me, user| {
         let link = a.create_reset(user, me)?;
         a.audit_user(me, "reset.create", user)?;
-        Ok(link)
+        Ok((link, a.email(user.id)?.filter(|e| e.verified)))
     })
     .await?;
     let url = absolute(&ctx, &format!("/invite/{link}"));
-    people_page(&ctx, Some(url), None).await
+    // A confirmed address gets the link too; an unconfirmed one gets nothing but its
+    // verification.
+    let mailed_to = email.map(|e| e.address).filter(|address| {
+        ctx.state
+            .mailer
+            .send(address, crate::mail::Notice::Reset, &url, &[])
+    });
+    let extras = PeopleExtras {
+        link: Some(url),
+        mailed_to,
+        ..PeopleExtras::default()
+    };
+    people_page(&ctx, extras).await
+}
+
+#[derive(Debug, Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    address: String,
+}
+
+/// `POST /admin/people/{name}/email`: `address=…` sets the member's address, unconfirmed
+/// (the verification link goes to it, and nothing else until it is used); an empty one
+/// removes it.
+async fn people_email(
+    ctx: Ctx,
+    Path(name): Path<String>,
+    form: Result<Form<EmailForm>, AppError>,
+) -> Result<Response, AppError> {
+    let form = form_body(form)?;
+    let expected = expected_account(form.as_ref().and_then(|f| f.account.as_deref()))?;
+    let address = form
+        .map(|f| f.address.trim().to_string())
+        .unwrap_or_default();
+    let t = ctx.lang.t();
+    if address.is_empty() {
+        change(&ctx, &name, expected, move |a, me, user| {
+            a.remove_email(user.id)?;
+            a.audit_user(me, "email.remove", user)
+        })
+        .await?;
+        let extras = PeopleExtras {
+            notice: Some(t.people_email_removed),
+            ..PeopleExtras::default()
+        };
+        return people_page(&ctx, extras).await;
+    }
+    if !erfa_accounts::email_fits(&address) {
+        return Err(AppError::bad_request(
+            "bad_address",
+            "address: expected an e-mail address such as name@example.dk",
+        ));
+    }
+    let to = address.clone();
+    let link = change(&ctx, &name, expected, move |a, me, user| {
+        let link = a.set_email(user.id, &address)?;
+        a.audit_user(me, "email.set", user)?;
+        Ok(link)
+    })
+    .await?;
+    let href = ctx.state.link(&format!("/account/email/verify/{link}"));
+    ctx.state
+        .mailer
+        .send(&to, crate::mail::Notice::Verify, &href, &[]);
+    let extras = PeopleExtras {
+        notice: Some(t.people_email_saved),
+        ..PeopleExtras::default()
+    };
+    people_page(&ctx, extras).await
 }
 
 async fn people_offboard(
@@ -682,7 +835,11 @@ async fn people_offboard(
         a.audit_user(me, "user.offboard", user)
     })
     .await?;
-    people_page(&ctx, None, Some(t.people_offboarded)).await
+    let extras = PeopleExtras {
+        notice: Some(t.people_offboarded),
+        ..PeopleExtras::default()
+    };
+    people_page(&ctx, extras).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -720,5 +877,9 @@ async fn people_withdraw(
     if !withdrawn {
         return Err(AppError::not_found());
     }
-    people_page(&ctx, None, Some(t.people_withdrawn)).await
+    let extras = PeopleExtras {
+        notice: Some(t.people_withdrawn),
+        ..PeopleExtras::default()
+    };
+    people_page(&ctx, extras).await
 }

@@ -2156,7 +2156,12 @@ async fn the_help_and_feed_pages_read_well_at_both_widths() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_follows_a_practice_and_reads_the_news() {
-    let site = crate::auth::site_with(&crate::auth::sample_files(), false, true, |_| {});
+    // Mail is configured (to a port where nothing listens: what is sent is the mail
+    // tests' business), so the pages show their mail forms.
+    let site = crate::auth::site_with(&crate::auth::sample_files(), false, true, |c| {
+        c.smtp_url = Some("smtp://127.0.0.1:9".to_string());
+        c.mail_from = "erfa <erfa@example.dk>".to_string();
+    });
     let accounts = site.accounts.clone();
     let router = site.router.clone();
     let Some(session) = start_router(router, Box::new(site)).await else {
@@ -2167,15 +2172,33 @@ async fn a_member_follows_a_practice_and_reads_the_news() {
     let mia = accounts.user("mia").expect("read").expect("mia");
     let carl = accounts.user("carl").expect("read").expect("carl");
 
+    // The login page offers a password link by mail.
+    c.goto(&format!("{base}/login")).await.expect("login");
+    wait_for("the lost-password form", || async {
+        c.find(Locator::Id("forgot-name")).await.is_ok()
+    })
+    .await;
+    assert_accessible(c, "login with mail").await;
+    screenshots_at_both_widths(c, "login-mail-en").await;
     as_user(c, base, "carl", "/news").await;
     wait_for_path(c, "/news").await;
     assert_accessible(c, "news without any").await;
-    type_into(c, "follow-target", "change-enablement").await;
-    click_css(c, "#follow-target ~ button").await;
+    // Following is chosen on the Account page too: a practice from the list, by keyboard.
+    c.goto(&format!("{base}/account")).await.expect("account");
+    wait_for_path(c, "/account").await;
+    js(
+        c,
+        "document.getElementById('follow-practice').value = 'change-enablement'; return true",
+    )
+    .await;
+    click_when_ready(c, "follow-practice-submit").await;
     wait_for("the follow", || async {
-        c.source().await.is_ok_and(|s| s.contains("Stop following"))
+        c.source().await.is_ok_and(|s| {
+            s.contains("Stop following") && s.contains("Practice: Change enablement")
+        })
     })
     .await;
+    wait_for_path(c, "/account").await;
     let practices = ["change-enablement".to_string()];
     accounts
         .ask_question(
@@ -2230,4 +2253,30 @@ async fn a_member_follows_a_practice_and_reads_the_news() {
     .await;
     assert_accessible(c, "the account page in Danish").await;
     screenshots_at_both_widths(c, "account-da").await;
+
+    // The facilitator's people page: an address for the invitation, each person's address.
+    accounts
+        .set_email(mia.id, "mia@example.dk")
+        .expect("an address to confirm");
+    as_user(c, base, "fran", "/admin/people").await;
+    c.goto(&format!("{base}/lang/da?next=/admin/people"))
+        .await
+        .expect("Danish");
+    wait_for("the people page in Danish", || async {
+        c.source().await.is_ok_and(|s| s.contains("lang=\"da\""))
+            && c.find(Locator::Id("invite-email")).await.is_ok()
+    })
+    .await;
+    assert_accessible(c, "people with mail (da)").await;
+    screenshots_at_both_widths(c, "people-mail-da").await;
+    c.goto(&format!("{base}/lang/en?next=/admin/people"))
+        .await
+        .expect("English");
+    wait_for("the people page in English", || async {
+        c.source().await.is_ok_and(|s| s.contains("lang=\"en\""))
+            && c.find(Locator::Id("invite-email")).await.is_ok()
+    })
+    .await;
+    assert_accessible(c, "people with mail").await;
+    screenshots_at_both_widths(c, "people-mail-en").await;
 }

@@ -2,7 +2,8 @@
 //! the verification, news and change-request mails arrive with a neutral subject, a link
 //! that works over HTTP, and none of the words members wrote (canaries); an unverified
 //! address gets nothing but its verification; choosing "no news by mail" stops news
-//! mails; offboarding removes the address.
+//! mails; offboarding removes the address. Invitations and password links go by mail
+//! too, and only to a confirmed address (or the one an invitation was sent to).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -308,6 +309,206 @@ async fn mails_are_neutral_verified_optional_and_end_with_the_account() {
     assert!(site.accounts.email(mia_user.id).expect("email").is_none());
 }
 
+/// Invitations and password links by mail: an invitation mailed to an address gives the
+/// new account that address, confirmed; the facilitator sets a member's address (it gets
+/// its verification and nothing else: a reset link is not mailed to it until it is
+/// confirmed); a reset link goes to a confirmed address; on the login page anyone may ask
+/// for one, and the answer is the same for every name, at most one mail per quarter hour.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitations_and_password_links_go_by_mail_to_confirmed_addresses_only() {
+    let smtp = start_smtp();
+    let inbox = smtp.inbox.path().to_path_buf();
+    let port = smtp.port;
+    let site = site_with(&sample_files(), false, false, move |c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail_from = "erfa <erfa@example.dk>".to_string();
+    });
+    let app = &site.router;
+    let fran = login(app, "fran").await;
+
+    // The invitation form offers an address; a bad one is refused with what was expected.
+    let people = get_as(app, "/admin/people", Some(&fran)).await.text();
+    assert!(people.contains("id=\"invite-email\""), "{people}");
+    let bad = post_form(
+        app,
+        "/admin/people/invite",
+        "role=member&email=nope",
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert!(bad.text().contains("name@example.dk"), "{}", bad.text());
+    assert!(mails(&inbox).is_empty());
+
+    // Mailed: the page says where, and still shows the link to copy.
+    let invited = post_form(
+        app,
+        "/admin/people/invite",
+        &format!("role=member&email={}", enc("nora@example.dk")),
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(invited.status, 200, "{}", invited.text());
+    assert!(
+        invited
+            .text()
+            .contains("The link was mailed to nora@example.dk"),
+        "{}",
+        invited.text()
+    );
+    let invitation = wait_for_mails(&inbox, 1).await.remove(0);
+    assert!(
+        invitation.starts_with("To: nora@example.dk\n"),
+        "{invitation}"
+    );
+    assert!(
+        invitation.contains("Subject: erfa: you are invited"),
+        "{invitation}"
+    );
+    let invite_path = link_in(&invitation);
+    assert!(invite_path.starts_with("/invite/"), "{invite_path}");
+    assert!(
+        invited.text().contains(&invite_path),
+        "the same link to copy"
+    );
+    assert_eq!(get_as(app, &invite_path, None).await.status, 200);
+    let new_password = "a new password of nora's";
+    let joined = post_form(
+        app,
+        &invite_path,
+        &format!(
+            "name=nora&password={}&password_again={}",
+            enc(new_password),
+            enc(new_password)
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(joined.status, 303, "{}", joined.text());
+    let nora = site.accounts.user("nora").expect("lookup").expect("nora");
+    let address = site
+        .accounts
+        .email(nora.id)
+        .expect("email")
+        .expect("an address");
+    assert_eq!(address.address, "nora@example.dk");
+    assert!(address.verified, "the invitation came to it");
+
+    // The facilitator sets Mia's address: it gets its verification, nothing else.
+    let mia = site.accounts.user("mia").expect("lookup").expect("mia");
+    let set = post_form(
+        app,
+        "/admin/people/mia/email",
+        &format!("account={}&address={}", mia.id, enc("mia@example.dk")),
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    assert!(
+        set.text().contains("The address is saved"),
+        "{}",
+        set.text()
+    );
+    assert!(set.text().contains("not confirmed yet"), "{}", set.text());
+    let got = wait_for_mails(&inbox, 2).await;
+    assert!(got[1].starts_with("To: mia@example.dk\n"), "{}", got[1]);
+    assert!(got[1].contains("Subject: erfa: confirm your e-mail address"));
+    let verify_path = link_in(&got[1]);
+    // A reset while unconfirmed: the link is shown to copy, and not mailed.
+    let reset = post_form(
+        app,
+        "/admin/people/mia/reset",
+        &format!("account={}", mia.id),
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(reset.status, 200, "{}", reset.text());
+    assert!(!reset.text().contains("was mailed"), "{}", reset.text());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        mails(&inbox).len(),
+        2,
+        "an unconfirmed address gets only its link"
+    );
+    // Confirmed, a reset goes to it.
+    assert_eq!(post_form(app, &verify_path, "", None).await.status, 303);
+    let reset = post_form(
+        app,
+        "/admin/people/mia/reset",
+        &format!("account={}", mia.id),
+        Some(&fran),
+    )
+    .await;
+    assert!(
+        reset
+            .text()
+            .contains("The link was mailed to mia@example.dk"),
+        "{}",
+        reset.text()
+    );
+    let got = wait_for_mails(&inbox, 3).await;
+    assert!(got[2].starts_with("To: mia@example.dk\n"), "{}", got[2]);
+    assert!(
+        got[2].contains("Subject: erfa: choose a new password"),
+        "{}",
+        got[2]
+    );
+    assert!(link_in(&got[2]).starts_with("/invite/"));
+
+    // The login page: the same answer for Mia, for a name nobody has and for Nora asking
+    // twice; one mail to Mia and one to Nora, whose link sets her password.
+    let login_page = get_as(app, "/login", None).await.text();
+    assert!(
+        login_page.contains("action=\"/login/reset\""),
+        "{login_page}"
+    );
+    let mut answers = Vec::new();
+    for name in ["mia", "nobody", "nora", "nora"] {
+        let asked = post_form(app, "/login/reset", &format!("name={name}"), None).await;
+        assert_eq!(asked.status, 200, "{}", asked.text());
+        assert!(asked.text().contains("is on its way"), "{}", asked.text());
+        answers.push(asked.text());
+    }
+    assert!(
+        answers.windows(2).all(|pair| pair[0] == pair[1]),
+        "the answer tells nothing about the name"
+    );
+    let got = wait_for_mails(&inbox, 5).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got_now = mails(&inbox);
+    assert_eq!(
+        got_now.len(),
+        5,
+        "one mail each, none for nobody: {got_now:?}"
+    );
+    assert!(got[3].starts_with("To: mia@example.dk\n"), "{}", got[3]);
+    assert!(got[4].starts_with("To: nora@example.dk\n"), "{}", got[4]);
+    let newer = "nora's newer password";
+    let used = post_form(
+        app,
+        &link_in(&got[4]),
+        &format!("password={}&password_again={}", enc(newer), enc(newer)),
+        None,
+    )
+    .await;
+    assert_eq!(used.status, 303, "{}", used.text());
+    crate::auth::login_with(app, "nora", newer).await;
+    for mail in &got_now {
+        assert!(!mail.contains("You can choose which mail"), "{mail}");
+    }
+
+    // An empty address removes it.
+    let removed = post_form(
+        app,
+        "/admin/people/mia/email",
+        &format!("account={}&address=", mia.id),
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(removed.status, 200, "{}", removed.text());
+    assert!(site.accounts.email(mia.id).expect("email").is_none());
+}
+
 /// Without an SMTP server, setting an address works, nothing is sent and nothing fails;
 /// the account page says no mail goes out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -326,4 +527,36 @@ async fn without_smtp_nothing_is_sent_and_nothing_fails() {
     let page = get_as(app, "/account", Some(&mia)).await.text();
     assert!(page.contains("sends no mail"), "{page}");
     assert!(page.contains("mia@example.dk"), "{page}");
+    // No address on invitations, no lost-password form: links are copied, as ever.
+    let fran = login(app, "fran").await;
+    let people = get_as(app, "/admin/people", Some(&fran)).await.text();
+    assert!(!people.contains("id=\"invite-email\""), "{people}");
+    let refused = post_form(
+        app,
+        "/admin/people/invite",
+        &format!("role=member&email={}", enc("x@example.dk")),
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert!(
+        refused.text().contains("sends no mail"),
+        "{}",
+        refused.text()
+    );
+    let invited = post_form(
+        app,
+        "/admin/people/invite",
+        "role=member&email=",
+        Some(&fran),
+    )
+    .await;
+    assert_eq!(invited.status, 200, "{}", invited.text());
+    assert!(invited.text().contains("/invite/"), "{}", invited.text());
+    let login_page = get_as(app, "/login", None).await.text();
+    assert!(!login_page.contains("/login/reset"), "{login_page}");
+    assert!(
+        login_page.contains("The facilitator can send you a link"),
+        "{login_page}"
+    );
 }
