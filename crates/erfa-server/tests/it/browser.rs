@@ -2234,6 +2234,12 @@ async fn a_member_follows_a_practice_and_reads_the_news() {
     .await;
     assert_accessible(c, "the account page with e-mail").await;
     screenshots_at_both_widths(c, "account-en").await;
+    js(
+        c,
+        "document.getElementById('follows').scrollIntoView(); return true",
+    )
+    .await;
+    screenshots_at_both_widths(c, "account-follows-en").await;
     c.goto(&format!("{base}/lang/da?next=/news"))
         .await
         .expect("Danish");
