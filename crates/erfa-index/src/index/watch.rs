@@ -607,6 +607,13 @@ mod tests {
     }
 
     #[test]
+    fn retries_after_failures_back_off_from_one_second_to_thirty() {
+        let waits: Vec<u64> = (1..=7).map(|n| retry_after_failures(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
+        assert_eq!(retry_after_failures(u32::MAX), LONGEST_RETRY);
+    }
+
+    #[test]
     fn create_edit_rename_move_and_delete_show_up() {
         let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let f = start(false);
