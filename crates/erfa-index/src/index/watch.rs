@@ -330,16 +330,26 @@ impl Drop for Watch {
     }
 }
 
-/// How long the worker waits after a failed update (a full disk, say) before it tries
-/// again by itself.
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
+/// The longest the worker waits before it tries a failed update again by itself.
+const LONGEST_RETRY: Duration = Duration::from_secs(30);
+
+/// How long the worker waits after failed updates (a full disk, say) before it tries
+/// again by itself: a second after the first, doubling after each further one, at most
+/// [`LONGEST_RETRY`]. Freeing space sends no event, so these retries are what bring the
+/// index back to the disk: within a second or two after a short outage, within
+/// [`LONGEST_RETRY`] after a long one (docs/RELIABILITY.md, B4).
+fn retry_after_failures(failures: u32) -> Duration {
+    Duration::from_secs(1)
+        .saturating_mul(1 << failures.saturating_sub(1).min(8))
+        .min(LONGEST_RETRY)
+}
 
 /// How long the worker waits after a panic before it tries again: half a second after
-/// the first, doubling after each further one, at most [`RETRY_AFTER_FAILURE`].
+/// the first, doubling after each further one, at most [`LONGEST_RETRY`].
 fn retry_after_panics(panics: u32) -> Duration {
     Duration::from_millis(500)
         .saturating_mul(1 << panics.saturating_sub(1).min(8))
-        .min(RETRY_AFTER_FAILURE)
+        .min(LONGEST_RETRY)
 }
 
 /// The text of a caught panic.
@@ -366,20 +376,21 @@ fn work(
     receiver: &Receiver<Message>,
     status: &Mutex<WatchStatus>,
 ) {
-    let mut failed = false;
+    // Failed updates in a row; 0 after an update that succeeded.
+    let mut failures: u32 = 0;
     // Panics in a row; 0 after an update that did not panic.
     let mut panics: u32 = 0;
     loop {
         let wait = if panics > 0 {
             retry_after_panics(panics)
-        } else if failed {
-            RETRY_AFTER_FAILURE
+        } else if failures > 0 {
+            retry_after_failures(failures)
         } else {
             Duration::from_secs(3600)
         };
         let first = match receiver.recv_timeout(wait) {
             Ok(m) => Some(m),
-            Err(RecvTimeoutError::Timeout) if failed => None,
+            Err(RecvTimeoutError::Timeout) if failures > 0 => None,
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
@@ -405,7 +416,7 @@ fn work(
         }
         // A failed update dropped whatever it held, for paths no event will name again:
         // the next one looks at the whole folder.
-        if failed && !stop {
+        if failures > 0 && !stop {
             reconcile = true;
         }
         if reconcile || paths.contains(crate::content::glossary::FILE_NAME) {
@@ -435,7 +446,11 @@ fn work(
             } else {
                 0
             };
-            failed = reloaded.is_err();
+            failures = if reloaded.is_err() {
+                failures.saturating_add(1)
+            } else {
+                0
+            };
             if let Err(e) = &reloaded
                 && let Err(r) = indexer.rollback()
             {
@@ -589,6 +604,13 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(20));
             }
         }
+    }
+
+    #[test]
+    fn retries_after_failures_back_off_from_one_second_to_thirty() {
+        let waits: Vec<u64> = (1..=7).map(|n| retry_after_failures(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
+        assert_eq!(retry_after_failures(u32::MAX), LONGEST_RETRY);
     }
 
     #[test]

@@ -391,51 +391,87 @@ fn exchange(addr: SocketAddr, head: &[u8], body: &[u8]) -> (u16, Duration) {
     (status, started.elapsed())
 }
 
-/// A9: on the real server loop, a 64 KB header and 200 headers get 431, a body one byte
-/// over the limit (announced or chunked without end) gets 413, malformed form data gets
-/// 400 — each promptly — and the server then answers as before.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oversized_heads_and_bodies_are_refused_promptly_on_a_real_socket() {
-    // Local mode, where the sharing form takes bodies.
-    let app = app_with(&sample(), Scope::Facilitator);
-    let (addr, stop, server) = serve(&app).await;
-    let limit = 1024 * 1024;
-    let results = tokio::task::spawn_blocking(move || {
-        let long_header = format!(
-            "GET /api/search?q=cab HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: {}\r\n\r\n",
-            "a".repeat(64 * 1024)
-        );
-        let many_headers = format!(
-            "GET /api/search?q=cab HTTP/1.1\r\nHost: 127.0.0.1\r\n{}\r\n",
-            (0..200).map(|i| format!("X-H{i}: v\r\n")).collect::<String>()
-        );
-        let announced = format!(
-            "POST /share HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
-            limit + 1
-        );
-        let chunked = "POST /share HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n";
+/// A size of body one byte over which the server refuses (its default limit).
+const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The requests of a [`hostile_round`], made once so that sending them again allocates
+/// nothing on the client's side.
+struct Hostile {
+    long_header: String,
+    many_headers: String,
+    announced: String,
+    over_limit: Vec<u8>,
+    chunked: &'static str,
+    endless: String,
+    malformed: &'static str,
+}
+
+impl Hostile {
+    fn new() -> Hostile {
+        let limit = BODY_LIMIT;
         let chunk = format!("10000\r\n{}\r\n", "a".repeat(0x10000));
-        let endless = chunk.repeat(32);
-        let malformed = "POST /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{\"q\": [}";
-        vec![
-            ("a 64 KB header", exchange(addr, long_header.as_bytes(), b""), 431),
-            ("200 headers", exchange(addr, many_headers.as_bytes(), b""), 431),
-            (
-                "a body one byte over the limit",
-                exchange(addr, announced.as_bytes(), &vec![b'a'; limit + 1]),
-                413,
+        Hostile {
+            long_header: format!(
+                "GET /api/search?q=cab HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: {}\r\n\r\n",
+                "a".repeat(64 * 1024)
             ),
-            (
-                "an endless chunked body",
-                exchange(addr, chunked.as_bytes(), endless.as_bytes()),
-                413,
+            many_headers: format!(
+                "GET /api/search?q=cab HTTP/1.1\r\nHost: 127.0.0.1\r\n{}\r\n",
+                (0..200)
+                    .map(|i| format!("X-H{i}: v\r\n"))
+                    .collect::<String>()
             ),
-            ("a malformed head", exchange(addr, b"GET / HTTP/1.1\r\nHost 127\r\n\r\n", b""), 400),
-            ("malformed JSON", exchange(addr, malformed.as_bytes(), b""), 0),
-        ]
-    })
-    .await
-    .expect("the clients");
+            announced: format!(
+                "POST /share HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+                limit + 1
+            ),
+            over_limit: vec![b'a'; limit + 1],
+            chunked: "POST /share HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
+            endless: chunk.repeat(32),
+            malformed: "POST /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{\"q\": [}",
+        }
+    }
+}
+
+/// One round of hostile requests on `addr`: the name of each, its status and time, and
+/// the status it must get (0: any 4xx). Blocking.
+fn hostile_round(addr: SocketAddr, h: &Hostile) -> Vec<(&'static str, (u16, Duration), u16)> {
+    vec![
+        (
+            "a 64 KB header",
+            exchange(addr, h.long_header.as_bytes(), b""),
+            431,
+        ),
+        (
+            "200 headers",
+            exchange(addr, h.many_headers.as_bytes(), b""),
+            431,
+        ),
+        (
+            "a body one byte over the limit",
+            exchange(addr, h.announced.as_bytes(), &h.over_limit),
+            413,
+        ),
+        (
+            "an endless chunked body",
+            exchange(addr, h.chunked.as_bytes(), h.endless.as_bytes()),
+            413,
+        ),
+        (
+            "a malformed head",
+            exchange(addr, b"GET / HTTP/1.1\r\nHost 127\r\n\r\n", b""),
+            400,
+        ),
+        (
+            "malformed JSON",
+            exchange(addr, h.malformed.as_bytes(), b""),
+            0,
+        ),
+    ]
+}
+
+/// Asserts the statuses of a [`hostile_round`] and that each came within 5 s.
+fn assert_refused(results: Vec<(&'static str, (u16, Duration), u16)>) {
     for (name, (status, took), expected) in results {
         if expected == 0 {
             assert!((400..500).contains(&status), "{name}: {status}");
@@ -444,6 +480,20 @@ async fn oversized_heads_and_bodies_are_refused_promptly_on_a_real_socket() {
         }
         assert!(took < Duration::from_secs(5), "{name}: {took:?}");
     }
+}
+
+/// A9: on the real server loop, a 64 KB header and 200 headers get 431, a body one byte
+/// over the limit (announced or chunked without end) gets 413, malformed form data gets
+/// 400 — each promptly — and the server then answers as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_heads_and_bodies_are_refused_promptly_on_a_real_socket() {
+    // Local mode, where the sharing form takes bodies.
+    let app = app_with(&sample(), Scope::Facilitator);
+    let (addr, stop, server) = serve(&app).await;
+    let results = tokio::task::spawn_blocking(move || hostile_round(addr, &Hostile::new()))
+        .await
+        .expect("the clients");
+    assert_refused(results);
     let (status, _) = tokio::task::spawn_blocking(move || {
         exchange(
             addr,
@@ -454,6 +504,67 @@ async fn oversized_heads_and_bodies_are_refused_promptly_on_a_real_socket() {
     .await
     .expect("a client");
     assert_eq!(status, 200, "the server answers as before");
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(15), server)
+        .await
+        .expect("the server stops")
+        .expect("the server task");
+}
+
+/// A9: 50 rounds of oversized heads and bodies — some 160 MB sent by four clients at
+/// once — grow the server's resident set by less than 20 MB, at its peak and after:
+/// refused bodies are never buffered whole, and nothing is kept. Measured alone in a
+/// process of its own, after one round to warm up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_traffic_grows_memory_by_less_than_twenty_megabytes() {
+    if !crate::support::alone_in_own_process(
+        "badinput::oversized_traffic_grows_memory_by_less_than_twenty_megabytes",
+    ) {
+        return;
+    }
+    use crate::support::{memory, reset_peak};
+    let app = app_with(&sample(), Scope::Facilitator);
+    let (addr, stop, server) = serve(&app).await;
+    let hostile = std::sync::Arc::new(Hostile::new());
+    // Four clients at once, each sending `rounds`; all rounds together `total`.
+    let clients = async |total: usize| {
+        let clients: Vec<_> = (0..4)
+            .map(|client| {
+                let h = hostile.clone();
+                tokio::task::spawn_blocking(move || {
+                    for _ in 0..(total / 4 + usize::from(client < total % 4)) {
+                        assert_refused(hostile_round(addr, &h));
+                    }
+                })
+            })
+            .collect();
+        for client in clients {
+            client.await.expect("a client");
+        }
+    };
+    // Warm up: the client threads, the server's buffers and the allocator's arenas.
+    clients(4).await;
+    reset_peak();
+    let before = memory("VmRSS");
+    clients(50).await;
+    let (peak, after) = (memory("VmHWM"), memory("VmRSS"));
+    let mb = |b: u64| b as f64 / 1e6;
+    eprintln!(
+        "A9: resident {:.1} MB before, {:.1} MB after, peak {:.1} MB",
+        mb(before),
+        mb(after),
+        mb(peak)
+    );
+    assert!(
+        peak.saturating_sub(before) < 20_000_000,
+        "the peak grew by {:.1} MB",
+        mb(peak - before)
+    );
+    assert!(
+        after.saturating_sub(before) < 20_000_000,
+        "the resident set grew by {:.1} MB",
+        mb(after - before)
+    );
     let _ = stop.send(());
     tokio::time::timeout(Duration::from_secs(15), server)
         .await

@@ -106,6 +106,16 @@ async fn start_router(
     router: axum::Router,
     keep: Box<dyn std::any::Any + Send>,
 ) -> Option<Session> {
+    start_router_logging(router, keep, false).await
+}
+
+/// As [`start_router`]; with `performance_log`, ChromeDriver keeps the DevTools events of
+/// the pages (every request the browser makes) for [`requests_made`].
+async fn start_router_logging(
+    router: axum::Router,
+    keep: Box<dyn std::any::Any + Send>,
+    performance_log: bool,
+) -> Option<Session> {
     let (chromium, chromedriver) = browser_binaries()?;
     let port = free_port();
     let driver = Command::new(chromedriver)
@@ -129,6 +139,9 @@ async fn start_router(
         "goog:chromeOptions".into(),
         json!({ "binary": chromium, "args": args }),
     );
+    if performance_log {
+        caps.insert("goog:loggingPrefs".into(), json!({ "performance": "ALL" }));
+    }
     // Leave any dialog open, so that a fired alert() is seen by the next check.
     caps.insert("unhandledPromptBehavior".into(), json!("ignore"));
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -2285,4 +2298,125 @@ async fn a_member_follows_a_practice_and_reads_the_news() {
     .await;
     assert_accessible(c, "people with mail").await;
     screenshots_at_both_widths(c, "people-mail-en").await;
+}
+
+/// ChromeDriver's "get log" command for one log type.
+#[derive(Debug)]
+struct GetLog(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for GetLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(json!({ "type": self.0 }).to_string()),
+        )
+    }
+}
+
+/// The URLs of the requests the browser made since the last call (ChromeDriver hands each
+/// log entry over once): `Network.requestWillBeSent` in the performance log.
+async fn requests_made(client: &Client) -> Vec<String> {
+    let entries = client
+        .issue_cmd(GetLog("performance"))
+        .await
+        .expect("the performance log");
+    let entries = entries.as_array().expect("log entries");
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let message: Value =
+                serde_json::from_str(entry["message"].as_str()?).expect("a DevTools event");
+            let event = &message["message"];
+            (event["method"] == "Network.requestWillBeSent")
+                .then(|| event["params"]["request"]["url"].as_str().map(String::from))
+                .flatten()
+        })
+        .collect()
+}
+
+/// Loads `path`, lets its scripts and images finish, and asserts that every request the
+/// browser made meanwhile went to `base` or stayed in the browser; returns them.
+async fn visit(c: &Client, base: &str, path: &str) -> Vec<String> {
+    c.goto(&format!("{base}{path}")).await.expect("a page");
+    js(
+        c,
+        "return new Promise(done => setTimeout(() => done(1), 300))",
+    )
+    .await;
+    let requests = requests_made(c).await;
+    assert!(
+        requests
+            .iter()
+            .any(|u| u.starts_with(&format!("{base}{path}"))),
+        "{path}: the page itself is in the log: {requests:#?}"
+    );
+    let own = format!("{base}/");
+    for url in &requests {
+        assert!(
+            url.starts_with(&own) || !leaves_the_browser(url),
+            "{path} made a request to {url}"
+        );
+    }
+    requests
+}
+
+/// Whether a request for `url` goes over the network: anything but the browser's own
+/// schemes (`data:`, `blob:`, `about:`, and `chrome:` for its start page).
+fn leaves_the_browser(url: &str) -> bool {
+    !["data:", "blob:", "about:", "chrome:"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+}
+
+/// E7: loading the main pages — home, a search, a write-up with an image, help, login,
+/// and, logged in, home and a members-only write-up — the browser asks nothing of
+/// anyone but erfa's own origin. Every request Chromium makes is read from its DevTools
+/// performance log; the only others are URLs that never leave the browser (`data:`, and
+/// Chromium's own start page).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_pages_make_no_request_beyond_the_own_origin() {
+    let site = crate::auth::site(&crate::auth::sample_files(), true);
+    let router = site.router.clone();
+    let Some(session) = start_router_logging(router, Box::new(site), true).await else {
+        return;
+    };
+    let c = &session.client;
+    let base = &session.base;
+    // What the browser's own start page loaded before any erfa page was asked for.
+    let before = requests_made(c).await;
+    assert!(before.iter().all(|u| !leaves_the_browser(u)), "{before:?}");
+    let mut seen = Vec::new();
+    seen.extend(visit(c, base, "/").await);
+    seen.extend(visit(c, base, "/?q=cab").await);
+    seen.extend(visit(c, base, "/w/change/cab-copied").await);
+    seen.extend(visit(c, base, "/help").await);
+    seen.extend(visit(c, base, "/login").await);
+    log_in_through_the_form(c, "mia").await;
+    wait_for_path(c, "/").await;
+    seen.extend(visit(c, base, "/").await);
+    seen.extend(visit(c, base, "/w/change/cab-kopieret").await);
+    // The pages' own parts were asked for, so the log is the whole story.
+    for part in [
+        "/static/app.css",
+        "/static/app.js",
+        "/w/change/cab-copied/diagram.png",
+    ] {
+        assert!(
+            seen.iter().any(|u| u.starts_with(&format!("{base}{part}"))),
+            "{part} was requested: {seen:#?}"
+        );
+    }
+    let own = seen.iter().filter(|u| u.starts_with(base.as_str())).count();
+    eprintln!(
+        "E7: {} requests over 7 page loads, {own} of them to {base}, none elsewhere",
+        seen.len()
+    );
 }

@@ -9,6 +9,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -914,6 +915,7 @@ async fn a_write_up_the_index_cannot_take_is_saved_and_said_to_be() {
     watch
         .update_now(Vec::<String>::new())
         .expect("the first reconciliation");
+    let indexed_before = f.state.engine.count(Scope::Facilitator).expect("a count");
     f.mounts[0].fill();
 
     let resp = post(
@@ -982,15 +984,34 @@ async fn a_write_up_the_index_cannot_take_is_saved_and_said_to_be() {
     assert_eq!(submissions(&f.content), [format!("{slug}.md")]);
     assert!(slugs(&f.router, "laterword").await.is_empty());
 
-    // Once there is room, the index catches up from `content/` with no one touching it.
+    // Once there is room, the index catches up from `content/` with no one touching it:
+    // no change, no nudge, no restart (B4). The worker's retries back off from 1 s to at
+    // most 30 s; this outage was short, so the bound is generous for a debug build.
     std::fs::remove_file(Store::index_dir(&f.dir.path().join(".erfa")).join(".fill"))
         .expect("room again");
-    watch
-        .update_now(Vec::<String>::new())
-        .expect("the next update");
+    let freed = std::time::Instant::now();
+    while slugs(&f.router, "laterword").await.is_empty() {
+        assert!(
+            freed.elapsed() < Duration::from_secs(20),
+            "the index did not catch up: {:?}",
+            watch.status()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "B4: the index caught up {:?} after space was freed",
+        freed.elapsed()
+    );
+    // The index equals the disk: the edit at its slug, the first text gone, and one
+    // document per write-up in the folder.
     assert_eq!(
         slugs(&f.router, "laterword").await,
         [format!("submissions/{slug}")]
+    );
+    assert!(slugs(&f.router, "pendingword").await.is_empty());
+    assert_eq!(
+        f.state.engine.count(Scope::Facilitator).expect("a count"),
+        indexed_before + 1
     );
     assert!(watch.status().last_error.is_none());
 }
