@@ -115,6 +115,14 @@ struct Window {
     anonymous: Router,
 }
 
+impl Drop for Window {
+    /// A failed assertion must not leave the watcher waiting at the gate: stopping it
+    /// waits for its update.
+    fn drop(&mut self) {
+        self.faults.hold.open();
+    }
+}
+
 fn window() -> Window {
     let dir = tempfile::tempdir().expect("a temp dir");
     let content = dir.path().join("content");
