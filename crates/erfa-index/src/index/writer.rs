@@ -96,7 +96,8 @@ pub struct Progress {
 }
 
 /// Failures a test can inject into an [`Indexer`], to show what erfa does when a commit
-/// fails or the indexing thread panics. Nothing in erfa sets them; each counts down to 0.
+/// fails or the indexing thread panics, or while an update is held up. Nothing in erfa
+/// sets them; each counter counts down to 0, and the gate is open unless a test closes it.
 #[doc(hidden)]
 #[derive(Debug, Default)]
 pub struct Faults {

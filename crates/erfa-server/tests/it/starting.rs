@@ -1,7 +1,8 @@
 //! Serving at once on the last committed index (docs/ARCHITECTURE.md, "What is served
-//! while starting"; docs/RELIABILITY.md, B10): erfa answers before the content folder is
-//! reconciled with the index, health says `starting` (503) until the reconciliation has
-//! committed, and meanwhile nothing a file no longer allows reaches an anonymous viewer.
+//! while starting"; docs/RELIABILITY.md, B11 and E11): erfa answers before the content
+//! folder is reconciled with the index, health says `starting` (503) until the
+//! reconciliation has committed, and meanwhile nothing a file no longer allows reaches an
+//! anonymous viewer.
 //!
 //! The index is real and on disk. The first reconciliation is held at the indexer's test
 //! seam (`Faults::hold`) so that the window stays open while the test looks through it.
