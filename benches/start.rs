@@ -85,6 +85,34 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+/// What checking hits against their files costs while starting (in process, members'
+/// scope, as the first search after a start meets it and once the files were read once),
+/// against the same search without the check.
+fn window_cost(content: &Path, data: &Path) {
+    use erfa_index::{Engine, Scope, SearchRequest, Store};
+    let store = Store::open_read_only(data).expect("the index");
+    let engine = Engine::new(&store).expect("engine");
+    engine.reload().expect("reload");
+    engine.set_result_cache(0);
+    let search = |engine: &Engine| {
+        let started = Instant::now();
+        let results = engine
+            .search(&SearchRequest::new("lesson", Scope::Members))
+            .expect("search");
+        (ms(started.elapsed()), results.total)
+    };
+    let (plain, total) = search(&engine);
+    let (plain_again, _) = search(&engine);
+    engine.recheck_against(content);
+    let (first, checked_total) = search(&engine);
+    let (again, _) = search(&engine);
+    assert_eq!(total, checked_total, "the files allow what the index says");
+    println!(
+        "members' search `lesson` ({total} hits, facets and snippets): {plain:.1} ms, again {plain_again:.1} ms; \
+         checked against the files while starting: first {first:.1} ms, again {again:.1} ms"
+    );
+}
+
 fn main() {
     let size = arg("--size", 10_000);
     let runs = arg("--runs", 7).max(1);
@@ -139,6 +167,7 @@ fn main() {
         first.push(ms(answer));
         ready.push(ms(health));
     }
+    window_cost(&content, &data);
     let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
     println!(
         "start to first answer over {runs} runs: median {:.1} ms, best {:.1} ms",
