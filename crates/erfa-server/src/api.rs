@@ -153,10 +153,7 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
     warnings.extend(low_disk("data folder", &state.config.data_dir, percent));
     // Serving the last committed index while the first reconciliation with the content
     // folder runs: answers come, but may lag what changed while erfa was down.
-    let starting = ready
-        && watch
-            .as_ref()
-            .is_some_and(|(_, s)| !s.reconciled);
+    let starting = ready && watch.as_ref().is_some_and(|(_, s)| !s.reconciled);
     if starting {
         warnings.push(
             "starting: serving the last committed index while it is brought up to date with the content folder"
@@ -194,9 +191,9 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
     let mut figures = state
         .blocking(|s| {
             Ok(IndexFigures {
-                writeups: s.engine.count(Scope::Facilitator)?,
-                published: s.engine.count(Scope::Members)?,
-                public: s.engine.count(Scope::Public)?,
+                writeups: s.engine.indexed_count(Scope::Facilitator)?,
+                published: s.engine.indexed_count(Scope::Members)?,
+                public: s.engine.indexed_count(Scope::Public)?,
                 generation: s.store.generation()?,
                 watching: "off".to_string(),
                 poll_reason: None,
@@ -235,9 +232,9 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
     let mut figures: crate::metrics::Figures = state
         .blocking(|s| {
             Ok(crate::metrics::Figures {
-                writeups: s.engine.count(erfa_index::Scope::Facilitator)?,
-                published: s.engine.count(erfa_index::Scope::Members)?,
-                public: s.engine.count(erfa_index::Scope::Public)?,
+                writeups: s.engine.indexed_count(erfa_index::Scope::Facilitator)?,
+                published: s.engine.indexed_count(erfa_index::Scope::Members)?,
+                public: s.engine.indexed_count(erfa_index::Scope::Public)?,
                 generation: s.store.generation()?,
                 ..crate::metrics::Figures::default()
             })

@@ -117,10 +117,7 @@ pub struct Prepared {
 ///
 /// With accounts in the data folder erfa asks viewers to log in; without, it runs in
 /// local mode (and `config.local` is set accordingly before the address is checked).
-pub fn prepare(
-    config: Config,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Prepared, ServeError> {
+pub fn prepare(config: Config, progress: &mut dyn FnMut(Progress)) -> Result<Prepared, ServeError> {
     prepare_with_faults(config, progress, |_| {})
 }
 
@@ -148,9 +145,7 @@ pub fn prepare_with_faults(
     let reconciling = opened == Opened::Existing && store.generation()? > 0;
     let report = if reconciling {
         // Queries split Danish compounds with the group's parts as they are now.
-        store.use_compound_parts(
-            &erfa_index::compounds::load(&config.content_dir).parts,
-        );
+        store.use_compound_parts(&erfa_index::compounds::load(&config.content_dir).parts);
         UpdateReport::default()
     } else {
         indexer.set_commit_every(config.commit_every);

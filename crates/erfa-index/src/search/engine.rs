@@ -499,24 +499,40 @@ impl Engine {
     /// (typo tolerance, completions, "did you mean") are not offered meanwhile, since the
     /// index's vocabulary may hold text its files no longer allow.
     pub fn recheck_against(&self, root: &std::path::Path) {
-        *self.recheck.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(OnDisk::new(root)));
+        *self.recheck.write().unwrap_or_else(|e| e.into_inner()) =
+            Some(Arc::new(OnDisk::new(root)));
         self.results.clear();
-        self.suggestions.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.suggestions
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Ends [`Engine::recheck_against`]: the index now equals the disk. What was cached
     /// meanwhile is dropped.
     pub fn stop_rechecking(&self) {
-        let was = self.recheck.write().unwrap_or_else(|e| e.into_inner()).take();
+        let was = self
+            .recheck
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if was.is_some() {
             self.results.clear();
-            self.suggestions.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+            self.suggestions
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
         }
     }
 
     /// Whether documents are checked against their files (see [`Engine::recheck_against`]).
     pub fn rechecking(&self) -> bool {
-        self.recheck.read().unwrap_or_else(|e| e.into_inner()).is_some()
+        self.recheck
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
 
     /// The checker for `scope` while rechecking; `None` for the facilitator, who may read
@@ -525,7 +541,19 @@ impl Engine {
         if scope == Scope::Facilitator {
             return None;
         }
-        self.recheck.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.recheck
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Write-ups the index holds for `scope`, as committed: for figures about the index
+    /// (health, metrics), never for viewers. Unlike [`Engine::count`] it reads no file
+    /// while erfa starts.
+    pub fn indexed_count(&self, scope: Scope) -> Result<u64> {
+        let searcher = self.searcher(scope);
+        let query = self.index_scope_filter(scope);
+        Ok(searcher.search(&*query, &Count)? as u64)
     }
 
     /// Write-ups visible in `scope`.

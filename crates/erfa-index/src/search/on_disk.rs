@@ -19,6 +19,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
 
+use crate::content::document::content_hash;
 use crate::content::front_matter;
 use crate::content::source::{self, SourceFile};
 use crate::content::vocab::{Status, Visibility};
@@ -31,12 +32,15 @@ struct Allows {
     public: bool,
 }
 
-/// A file's verdict, kept while its size and modification time stay the same.
-#[derive(Debug, Clone, Copy)]
+/// What was read of a file, kept while its size and modification time stay the same.
+#[derive(Debug, Clone)]
 struct Seen {
     len: u64,
     modified: Option<SystemTime>,
-    allows: Option<Allows>,
+    /// The content hash of the bytes read; `None` when they could not be read.
+    hash: Option<String>,
+    /// What its front matter allows, once parsed (`None` inside: it does not parse).
+    allows: Option<Option<Allows>>,
 }
 
 /// Checks write-ups against their files' current front matter in the content folder.
@@ -59,11 +63,25 @@ impl OnDisk {
     /// as its file says now: it exists, its front matter is valid and published, and for
     /// the public, public. The facilitator reads everything. Anything that cannot be
     /// read fails closed.
-    pub fn allows(&self, rel: &str, scope: Scope) -> bool {
+    ///
+    /// `indexed` is the content hash the index holds for `rel`, when the caller has
+    /// already found that the index lets `scope` read it: a file whose bytes still have
+    /// that hash is not parsed again.
+    pub fn allows(&self, rel: &str, scope: Scope, indexed: Option<&str>) -> bool {
         if scope == Scope::Facilitator {
             return true;
         }
-        let Some(allows) = self.read(rel) else {
+        let Some(seen) = self.look(rel) else {
+            return false;
+        };
+        if seen.hash.is_some() && seen.hash.as_deref() == indexed {
+            return true;
+        }
+        let allows = match seen.allows {
+            Some(allows) => allows,
+            None => self.parse(rel, &seen),
+        };
+        let Some(allows) = allows else {
             return false;
         };
         match scope {
@@ -73,9 +91,18 @@ impl OnDisk {
         }
     }
 
-    fn read(&self, rel: &str) -> Option<Allows> {
-        let abs = self.root.join(rel);
-        let meta = std::fs::symlink_metadata(&abs).ok()?;
+    fn file(&self, rel: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.to_string(),
+            abs: self.root.join(rel),
+        }
+    }
+
+    /// The file's size, time and hash, read again when its size or time changed; `None`
+    /// when it is not a regular file.
+    fn look(&self, rel: &str) -> Option<Seen> {
+        let file = self.file(rel);
+        let meta = std::fs::symlink_metadata(&file.abs).ok()?;
         if !meta.file_type().is_file() {
             return None;
         }
@@ -87,25 +114,40 @@ impl OnDisk {
                 && s.modified == modified
                 && modified.is_some()
             {
-                return s.allows;
+                return Some(s.clone());
             }
         }
-        let file = SourceFile {
-            rel: rel.to_string(),
-            abs,
+        let bytes = source::read(&file).ok();
+        let seen = Seen {
+            len,
+            modified,
+            hash: bytes.as_deref().map(content_hash),
+            allows: bytes.is_none().then_some(None),
         };
-        let allows = source::read(&file).ok().and_then(|bytes| front(rel, &bytes));
         self.seen
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                rel.to_string(),
-                Seen {
-                    len,
-                    modified,
-                    allows,
-                },
-            );
+            .insert(rel.to_string(), seen.clone());
+        Some(seen)
+    }
+
+    /// Parses the front matter of the file `seen` describes, and keeps what it allows.
+    fn parse(&self, rel: &str, seen: &Seen) -> Option<Allows> {
+        let bytes = source::read(&self.file(rel)).ok()?;
+        // Changed since it was looked at: never judge one version by another's hash.
+        if seen.hash.as_deref() != Some(content_hash(&bytes).as_str()) {
+            return None;
+        }
+        let allows = front(rel, &bytes);
+        if let Some(s) = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(rel)
+            && s.hash == seen.hash
+        {
+            s.allows = Some(allows);
+        }
         allows
     }
 }
@@ -182,9 +224,11 @@ impl Weight for RecheckWeight {
         let mut scorer = RecheckScorer {
             inner,
             paths: reader.fast_fields().str("path")?,
+            hashes: reader.fast_fields().str("hash")?,
             scope: self.scope,
             disk: self.disk.clone(),
             path: String::new(),
+            hash: String::new(),
         };
         let doc = scorer.inner.doc();
         if doc != TERMINATED && !scorer.allowed(doc) {
@@ -201,9 +245,11 @@ impl Weight for RecheckWeight {
 struct RecheckScorer {
     inner: Box<dyn Scorer>,
     paths: Option<StrColumn>,
+    hashes: Option<StrColumn>,
     scope: Scope,
     disk: Arc<OnDisk>,
     path: String,
+    hash: String,
 }
 
 impl RecheckScorer {
@@ -218,7 +264,16 @@ impl RecheckScorer {
         if !paths.ord_to_str(ord, &mut self.path).unwrap_or(false) {
             return false;
         }
-        self.disk.allows(&self.path, self.scope)
+        // The inner query is the scope filter: the index lets the scope read this one.
+        self.hash.clear();
+        let indexed = self.hashes.as_ref().and_then(|hashes| {
+            let ord = hashes.term_ords(doc).next()?;
+            hashes
+                .ord_to_str(ord, &mut self.hash)
+                .unwrap_or(false)
+                .then_some(self.hash.as_str())
+        });
+        self.disk.allows(&self.path, self.scope, indexed)
     }
 
     /// From the inner scorer's current document on, the first one allowed.

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
+use tantivy::columnar::StrColumn;
 
 use crate::error::Result;
 use crate::search::cache::Entries;
@@ -69,7 +70,12 @@ impl Engine {
             };
             let alive = segment.alive_bitset();
             let (mut title, mut slug, mut tag) = (String::new(), String::new(), String::new());
-            let mut path = String::new();
+            let (mut path, mut hash) = (String::new(), String::new());
+            let hash_col = if disk.is_some() {
+                fast.str("hash")?
+            } else {
+                None
+            };
             for doc in 0..segment.max_doc() {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
                     continue;
@@ -78,12 +84,17 @@ impl Engine {
                     continue;
                 }
                 if let Some(disk) = &disk {
-                    path.clear();
-                    let read = path_col.as_ref().and_then(|col| {
-                        let ord = col.term_ords(doc).next()?;
-                        col.ord_to_str(ord, &mut path).ok()
-                    });
-                    if read != Some(true) || !disk.allows(&path, scope) {
+                    let mut read = |col: &Option<StrColumn>, text: &mut String| {
+                        text.clear();
+                        col.as_ref().and_then(|col| {
+                            let ord = col.term_ords(doc).next()?;
+                            col.ord_to_str(ord, text).ok()
+                        }) == Some(true)
+                    };
+                    // The scope's index lets it read this one (the public index holds
+                    // only public write-ups; the status is checked above).
+                    let indexed = read(&hash_col, &mut hash).then_some(hash.as_str());
+                    if !read(&path_col, &mut path) || !disk.allows(&path, scope, indexed) {
                         continue;
                     }
                 }

@@ -163,8 +163,8 @@ fn reference() -> (tempfile::TempDir, Prepared, Router) {
     let data = dir.path().join("data");
     before(&content);
     while_down(&content);
-    let prepared = erfa_server::serve::prepare(config(&content, &data), &mut |_| {})
-        .expect("reference start");
+    let prepared =
+        erfa_server::serve::prepare(config(&content, &data), &mut |_| {}).expect("reference start");
     let app = router(prepared.state.clone());
     (dir, prepared, app)
 }
@@ -219,7 +219,11 @@ async fn while_starting_nothing_narrowed_or_deleted_reaches_anonymous_viewers() 
         request.facets = false;
         engine.search(&request).expect("search").total
     };
-    assert_eq!(facilitator("zqxgonecanary"), 1, "the deleted write-up is indexed");
+    assert_eq!(
+        facilitator("zqxgonecanary"),
+        1,
+        "the deleted write-up is indexed"
+    );
     let public_index = erfa_index::Engine::new(&w.prepared.state.store).expect("engine");
     public_index.reload().expect("reload");
     let mut request = SearchRequest::new("zqxnarrowcanary", Scope::Public);
@@ -264,7 +268,10 @@ async fn while_starting_nothing_narrowed_or_deleted_reaches_anonymous_viewers() 
             let resp = get(&w.anonymous, &page).await;
             let expected = get(&reference, &page).await;
             assert_eq!(resp.status, StatusCode::NOT_FOUND, "{page}");
-            assert_eq!(resp.bytes, expected.bytes, "{page}: as for a missing write-up");
+            assert_eq!(
+                resp.bytes, expected.bytes,
+                "{page}: as for a missing write-up"
+            );
         }
     }
     // Members still read the narrowed write-up; not the archived or deleted ones.
@@ -276,8 +283,18 @@ async fn while_starting_nothing_narrowed_or_deleted_reaches_anonymous_viewers() 
     assert_eq!(members("zqxnarrowcanary"), 1);
     assert_eq!(members("zqxarchivedcanary"), 0);
     assert_eq!(members("zqxgonecanary"), 0);
-    assert!(engine.get("change/narrow", Scope::Members).expect("get").is_some());
-    assert!(engine.get("change/gone", Scope::Members).expect("get").is_none());
+    assert!(
+        engine
+            .get("change/narrow", Scope::Members)
+            .expect("get")
+            .is_some()
+    );
+    assert!(
+        engine
+            .get("change/gone", Scope::Members)
+            .expect("get")
+            .is_none()
+    );
 
     // Released: the reconciliation commits, health turns 200, and the index equals the
     // disk (as the reference built it from scratch).
@@ -294,7 +311,10 @@ async fn while_starting_nothing_narrowed_or_deleted_reaches_anonymous_viewers() 
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(watch.status().reconciled);
-    assert!(!engine.rechecking(), "nothing is checked against the disk any more");
+    assert!(
+        !engine.rechecking(),
+        "nothing is checked against the disk any more"
+    );
     assert_eq!(facilitator("zqxgonecanary"), 0);
     let reference_engine = &reference_prepared.state.engine;
     for scope in [Scope::Public, Scope::Members, Scope::Facilitator] {
@@ -361,11 +381,17 @@ async fn the_first_answer_comes_before_the_reconciliation_finishes() {
     // Answered from the last committed index while the reconciliation is held.
     assert_eq!(search.0, 200, "{}", search.1);
     let answer: Value = serde_json::from_str(&search.1).expect("JSON");
-    assert_eq!(answer["total"], 6, "the six write-ups still public: {answer}");
+    assert_eq!(
+        answer["total"], 6,
+        "the six write-ups still public: {answer}"
+    );
     assert_eq!(health.0, 503, "{}", health.1);
     assert!(health.1.contains("\"starting\""), "{}", health.1);
     let status = watch.status();
-    assert!(!status.reconciled && status.reconciliations == 0, "{status:?}");
+    assert!(
+        !status.reconciled && status.reconciliations == 0,
+        "{status:?}"
+    );
 
     w.faults.hold.open();
     let started = Instant::now();
