@@ -734,7 +734,14 @@ fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("erfa: the index was reset and rebuilt: {reason}");
     }
     print_diagnostics(&global.content, &prepared.report.diagnostics);
-    eprintln!("erfa: index up to date: {}", prepared.report);
+    if prepared.reconciling {
+        eprintln!(
+            "erfa: serving the last committed index; bringing it up to date with {} in the background (health says \"starting\" until then)",
+            global.content.display()
+        );
+    } else {
+        eprintln!("erfa: index up to date: {}", prepared.report);
+    }
     let erfa_server::serve::Prepared { state, lock, .. } = prepared;
     erfa_server::serve::run(state.clone())?;
     // Stop watching (finishing the update in progress) before the lock is let go.

@@ -31,7 +31,7 @@ pub(crate) fn routes() -> Vec<Route> {
         Route::get(
             "/api/health",
             Access::Open,
-            "`{\"status\", \"ready\"}` (503 when changes no longer reach the index); figures and warnings for the facilitator",
+            "`{\"status\", \"ready\"}` (503 `starting` until the index is reconciled with the content folder after a start, 503 `failing` when changes no longer reach the index); figures and warnings for the facilitator",
             health,
         ),
         Route::get(
@@ -53,12 +53,14 @@ pub(crate) fn routes() -> Vec<Route> {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HealthResponse {
     /// `ok`; `degraded` when the last index update failed or a disk holding the content
-    /// or data folder has less than 5% free; `failing` (with 503) when changes in the
-    /// content folder no longer reach the index (the watcher stopped, or its last update
-    /// panicked and it has not succeeded since).
+    /// or data folder has less than 5% free; `starting` (with 503) while erfa serves the
+    /// last committed index and its first reconciliation with the content folder has not
+    /// committed yet; `failing` (with 503) when changes in the content folder no longer
+    /// reach the index (the watcher stopped, or its last update panicked and it has not
+    /// succeeded since).
     pub status: String,
-    /// Whether erfa serves what the content folder holds: the index is open and the
-    /// watcher, when there is one, runs.
+    /// Whether erfa serves what the content folder holds: the index is open, reconciled
+    /// with the folder since start, and the watcher, when there is one, runs.
     pub ready: bool,
     /// What makes the status less than `ok`; only for the facilitator.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -118,7 +120,7 @@ fn disk_warning(what: &str, available: u64, total: u64, percent: u64) -> Option<
     path = "/api/health",
     responses(
         (status = 200, description = "erfa is up", body = HealthResponse),
-        (status = 503, description = "changes no longer reach the index", body = HealthResponse)
+        (status = 503, description = "starting (the index is not yet reconciled with the content folder), or changes no longer reach the index", body = HealthResponse)
     )
 )]
 async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
@@ -149,11 +151,22 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
         percent,
     ));
     warnings.extend(low_disk("data folder", &state.config.data_dir, percent));
-    let status = match (ready, warnings.is_empty()) {
-        (false, _) => "failing",
-        (true, false) => "degraded",
-        (true, true) => "ok",
+    // Serving the last committed index while the first reconciliation with the content
+    // folder runs: answers come, but may lag what changed while erfa was down.
+    let starting = ready && watch.as_ref().is_some_and(|(_, s)| !s.reconciled);
+    if starting {
+        warnings.push(
+            "starting: serving the last committed index while it is brought up to date with the content folder"
+                .to_string(),
+        );
+    }
+    let status = match (ready, starting, warnings.is_empty()) {
+        (false, _, _) => "failing",
+        (true, true, _) => "starting",
+        (true, false, false) => "degraded",
+        (true, false, true) => "ok",
     };
+    let ready = ready && !starting;
     let code = if ready {
         StatusCode::OK
     } else {
@@ -162,8 +175,13 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
     if viewer.scope() != Scope::Facilitator {
         // Others learn only whether erfa serves: not the disk, nor that an update failed
         // (which a members-only file may have caused).
+        let status = match (ready, starting) {
+            (true, _) => "ok",
+            (false, true) => "starting",
+            (false, false) => "failing",
+        };
         let body = HealthResponse {
-            status: if ready { "ok" } else { "failing" }.to_string(),
+            status: status.to_string(),
             ready,
             warnings: Vec::new(),
             index: None,
@@ -173,9 +191,9 @@ async fn health(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
     let mut figures = state
         .blocking(|s| {
             Ok(IndexFigures {
-                writeups: s.engine.count(Scope::Facilitator)?,
-                published: s.engine.count(Scope::Members)?,
-                public: s.engine.count(Scope::Public)?,
+                writeups: s.engine.indexed_count(Scope::Facilitator)?,
+                published: s.engine.indexed_count(Scope::Members)?,
+                public: s.engine.indexed_count(Scope::Public)?,
                 generation: s.store.generation()?,
                 watching: "off".to_string(),
                 poll_reason: None,
@@ -214,9 +232,9 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
     let mut figures: crate::metrics::Figures = state
         .blocking(|s| {
             Ok(crate::metrics::Figures {
-                writeups: s.engine.count(erfa_index::Scope::Facilitator)?,
-                published: s.engine.count(erfa_index::Scope::Members)?,
-                public: s.engine.count(erfa_index::Scope::Public)?,
+                writeups: s.engine.indexed_count(erfa_index::Scope::Facilitator)?,
+                published: s.engine.indexed_count(erfa_index::Scope::Members)?,
+                public: s.engine.indexed_count(erfa_index::Scope::Public)?,
                 generation: s.store.generation()?,
                 ..crate::metrics::Figures::default()
             })

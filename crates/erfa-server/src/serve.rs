@@ -86,28 +86,48 @@ pub fn open_accounts(config: &mut Config) -> Result<Arc<erfa_accounts::Accounts>
     Ok(Arc::new(accounts))
 }
 
-/// A server ready to run: the state over an up-to-date index, and how that came about.
+/// A server ready to run: the state over the index, and how that came about.
 #[derive(Debug)]
 pub struct Prepared {
     /// The state to serve.
     pub state: AppState,
     /// How the store was opened (created, existing, reset and why).
     pub opened: Opened,
-    /// What bringing the index up to date did.
+    /// What bringing the index up to date before serving did: nothing (an empty report)
+    /// when the last committed index is served at once and brought up to date behind it
+    /// (`reconciling`).
     pub report: UpdateReport,
+    /// Whether the index is brought up to date with the content folder after the server
+    /// listens, by the watcher's first reconciliation; until it commits, health says
+    /// `starting` and every public and members' hit is checked against its file.
+    pub reconciling: bool,
     /// The data folder's lock, held while the server runs: it owns the index writer.
     pub lock: erfa_index::lock::DataLock,
 }
 
-/// Checks the address, opens the store in the data folder, brings the index up to date
-/// with the content folder (calling `progress` as files are read), loads the glossary and
-/// starts watching the content folder for changes. Blocking.
+/// Checks the address, opens the store in the data folder, loads the glossary and starts
+/// watching the content folder for changes. Blocking.
+///
+/// An index that opens cleanly is served as last committed, at once: the watcher's first
+/// reconciliation brings it up to date with the content folder after the server listens,
+/// and until it commits every public and members' hit is checked against its file's
+/// current front matter (docs/ARCHITECTURE.md, "What is served while starting"). A new
+/// or reset index is built first (calling `progress` as files are read): an empty index
+/// would answer "nothing found" for write-ups that exist.
 ///
 /// With accounts in the data folder erfa asks viewers to log in; without, it runs in
 /// local mode (and `config.local` is set accordingly before the address is checked).
-pub fn prepare(
+pub fn prepare(config: Config, progress: &mut dyn FnMut(Progress)) -> Result<Prepared, ServeError> {
+    prepare_with_faults(config, progress, |_| {})
+}
+
+/// As [`prepare`], with failures injected into the indexer before the watcher starts
+/// (tests only: holding the first reconciliation, say).
+#[doc(hidden)]
+pub fn prepare_with_faults(
     mut config: Config,
     progress: &mut dyn FnMut(Progress),
+    faults: impl FnOnce(Arc<erfa_index::writer::Faults>),
 ) -> Result<Prepared, ServeError> {
     let accounts = open_accounts(&mut config)?;
     check_bind(&config)?;
@@ -121,14 +141,27 @@ pub fn prepare(
         Mode::Incremental
     };
     let mut indexer = Indexer::new(&store, WriterOptions::default())?;
-    indexer.set_commit_every(config.commit_every);
-    let report = indexer.update(&config.content_dir, mode, progress)?;
-    indexer.set_commit_every(0);
+    faults(indexer.faults());
+    let reconciling = opened == Opened::Existing && store.generation()? > 0;
+    let report = if reconciling {
+        // Queries split Danish compounds with the group's parts as they are now.
+        store.use_compound_parts(&erfa_index::compounds::load(&config.content_dir).parts);
+        UpdateReport::default()
+    } else {
+        indexer.set_commit_every(config.commit_every);
+        let report = indexer.update(&config.content_dir, mode, progress)?;
+        indexer.set_commit_every(0);
+        report
+    };
     let engine = Engine::new(&store)?;
     engine.reload()?;
+    if reconciling {
+        engine.recheck_against(&config.content_dir);
+    }
     engine.set_glossary(&erfa_index::glossary::Glossary::load(&config.content_dir).glossary);
     let options = erfa_index::watch::WatchOptions {
         poll: config.poll,
+        behind: reconciling,
         ..erfa_index::watch::WatchOptions::default()
     };
     let watch =
@@ -150,6 +183,7 @@ pub fn prepare(
         state,
         opened,
         report,
+        reconciling,
         lock,
     })
 }

@@ -32,6 +32,9 @@ pub trait Live: Send + 'static {
     fn reload(&self) -> Result<()>;
     /// Applies an edited glossary, which takes effect at query time.
     fn set_glossary(&self, glossary: &Glossary);
+    /// Called once, after the first reconciliation since start has committed and been
+    /// reloaded: from now on the index equals the disk but for changes on their way.
+    fn reconciled(&self) {}
 }
 
 /// How to watch.
@@ -43,6 +46,10 @@ pub struct WatchOptions {
     pub poll: bool,
     /// How often to poll.
     pub poll_interval: Duration,
+    /// The index may be behind the folder (erfa serves the last committed index at
+    /// start): [`WatchStatus::reconciled`] stays false until the first reconciliation
+    /// commits. Otherwise the index was just brought up to date and it starts true.
+    pub behind: bool,
 }
 
 impl Default for WatchOptions {
@@ -51,6 +58,7 @@ impl Default for WatchOptions {
             debounce: Duration::from_millis(30),
             poll: false,
             poll_interval: Duration::from_secs(2),
+            behind: false,
         }
     }
 }
@@ -94,6 +102,10 @@ pub struct WatchStatus {
     pub busy_since: Option<i64>,
     /// Errors of write-ups that are left out of the index now, by path.
     pub invalid: BTreeMap<String, Vec<Diagnostic>>,
+    /// Whether the index is known to equal the folder (but for changes under way): false
+    /// from a start on an index that may be behind it ([`WatchOptions::behind`]) until
+    /// the first reconciliation commits; health says `starting` meanwhile.
+    pub reconciled: bool,
 }
 
 enum Message {
@@ -193,6 +205,7 @@ impl Watch {
             last_update_ms: None,
             busy_since: None,
             invalid: BTreeMap::new(),
+            reconciled: !options.behind,
         };
         let debouncer: Box<dyn Send> =
             match (!options.poll).then(|| Self::events(&root, &sender, options)) {
@@ -456,7 +469,18 @@ fn work(
             {
                 reloaded = Err(Error::Update(format!("{e}; then rolling back: {r}")));
             }
+            let first_reconciliation = reconcile
+                && reloaded.is_ok()
+                && !status.lock().unwrap_or_else(|e| e.into_inner()).reconciled;
+            if first_reconciliation {
+                // Before the status says so: once health answers `ok`, nothing is
+                // checked against the disk any more.
+                engine.reconciled();
+            }
             let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
+            if first_reconciliation {
+                s.reconciled = true;
+            }
             s.updates += 1;
             s.busy_since = None;
             s.last_update_ms = Some(started.elapsed().as_millis() as u64);

@@ -96,7 +96,8 @@ pub struct Progress {
 }
 
 /// Failures a test can inject into an [`Indexer`], to show what erfa does when a commit
-/// fails or the indexing thread panics. Nothing in erfa sets them; each counts down to 0.
+/// fails or the indexing thread panics, or while an update is held up. Nothing in erfa
+/// sets them; each counter counts down to 0, and the gate is open unless a test closes it.
 #[doc(hidden)]
 #[derive(Debug, Default)]
 pub struct Faults {
@@ -104,6 +105,36 @@ pub struct Faults {
     pub public_commit_failures: AtomicUsize,
     /// Updates to panic at their start.
     pub panics: AtomicUsize,
+    /// While closed, full updates wait at their start (to hold a window open).
+    pub hold: Hold,
+}
+
+/// A gate full updates wait at while it is closed ([`Faults::hold`]); open by default.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Hold {
+    closed: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+}
+
+impl Hold {
+    /// Makes the next full updates wait.
+    pub fn close(&self) {
+        *self.closed.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    }
+
+    /// Lets waiting and later updates go on.
+    pub fn open(&self) {
+        *self.closed.lock().unwrap_or_else(|e| e.into_inner()) = false;
+        self.opened.notify_all();
+    }
+
+    fn wait(&self) {
+        let mut closed = self.closed.lock().unwrap_or_else(|e| e.into_inner());
+        while *closed {
+            closed = self.opened.wait(closed).unwrap_or_else(|e| e.into_inner());
+        }
+    }
 }
 
 impl Faults {
@@ -250,6 +281,7 @@ impl Indexer {
         mode: Mode,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<UpdateReport> {
+        self.faults.hold.wait();
         self.faults.maybe_panic();
         let started = Instant::now();
         let mode = if self.compound_parts_changed(root)? {

@@ -33,6 +33,7 @@ use crate::search::collector::{
     Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
 };
 use crate::search::letters;
+use crate::search::on_disk::{OnDisk, Recheck};
 use crate::search::query::{self, Atom, UserQuery};
 pub use crate::search::scope::Scope;
 use crate::search::terms::{self, Terms};
@@ -271,6 +272,10 @@ pub struct Engine {
     pub(crate) stats: crate::index::stats::Cache,
     facet_tables: FacetCache,
     results: ResultCache,
+    /// Set while erfa serves the last committed index before the first reconciliation
+    /// with the content folder: every public and members' document is checked against its
+    /// file on disk (`on_disk`).
+    recheck: Arc<RwLock<Option<Arc<OnDisk>>>>,
 }
 
 /// Results of recent searches. An entry holds for one scope and one index generation
@@ -409,6 +414,10 @@ impl crate::index::watch::Live for Engine {
     fn set_glossary(&self, glossary: &Glossary) {
         Engine::set_glossary(self, glossary);
     }
+
+    fn reconciled(&self) {
+        self.stop_rechecking();
+    }
 }
 
 impl Engine {
@@ -430,6 +439,7 @@ impl Engine {
             stats: crate::index::stats::Cache::default(),
             facet_tables: FacetCache::default(),
             results: ResultCache::default(),
+            recheck: Arc::default(),
         };
         // The lexicon applies with or without a glossary.
         engine.set_glossary(&Glossary::default());
@@ -483,6 +493,69 @@ impl Engine {
         }
     }
 
+    /// Checks every public and members' document against its file's current front matter
+    /// in the content folder `root` until [`Engine::stop_rechecking`]: for serving the
+    /// last committed index before it is reconciled with the folder. Words of the index
+    /// (typo tolerance, completions, "did you mean") are not offered meanwhile, since the
+    /// index's vocabulary may hold text its files no longer allow.
+    pub fn recheck_against(&self, root: &std::path::Path) {
+        *self.recheck.write().unwrap_or_else(|e| e.into_inner()) =
+            Some(Arc::new(OnDisk::new(root)));
+        self.results.clear();
+        self.suggestions
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// Ends [`Engine::recheck_against`]: the index now equals the disk. What was cached
+    /// meanwhile is dropped.
+    pub fn stop_rechecking(&self) {
+        let was = self
+            .recheck
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if was.is_some() {
+            self.results.clear();
+            self.suggestions
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
+        }
+    }
+
+    /// Whether documents are checked against their files (see [`Engine::recheck_against`]).
+    pub fn rechecking(&self) -> bool {
+        self.recheck
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    /// The checker for `scope` while rechecking; `None` for the facilitator, who may read
+    /// everything, and once the index equals the disk.
+    pub(crate) fn on_disk(&self, scope: Scope) -> Option<Arc<OnDisk>> {
+        if scope == Scope::Facilitator {
+            return None;
+        }
+        self.recheck
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Write-ups the index holds for `scope`, as committed: for figures about the index
+    /// (health, metrics), never for viewers. Unlike [`Engine::count`] it reads no file
+    /// while erfa starts.
+    pub fn indexed_count(&self, scope: Scope) -> Result<u64> {
+        let searcher = self.searcher(scope);
+        let query = self.index_scope_filter(scope);
+        Ok(searcher.search(&*query, &Count)? as u64)
+    }
+
     /// Write-ups visible in `scope`.
     pub fn count(&self, scope: Scope) -> Result<u64> {
         let searcher = self.searcher(scope);
@@ -493,6 +566,19 @@ impl Engine {
     /// The filter every query of `scope` carries. The public index holds only public,
     /// published write-ups; the filter says so again, in case it ever does not.
     pub(crate) fn scope_filter(&self, scope: Scope) -> Box<dyn Query> {
+        let filter = self.index_scope_filter(scope);
+        match self.on_disk(scope) {
+            Some(disk) => Box::new(Recheck {
+                inner: filter,
+                scope,
+                disk,
+            }),
+            None => filter,
+        }
+    }
+
+    /// The scope filter on what the index says alone.
+    fn index_scope_filter(&self, scope: Scope) -> Box<dyn Query> {
         let term = |name: &str, value: &str| -> Box<dyn Query> {
             let field = self
                 .fields
@@ -655,7 +741,12 @@ impl Engine {
         } = how;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         self.add_text_clauses(searcher, atom.text(), parts, 1.0, language, &mut should);
-        if prefix && let Atom::Word(word) = atom {
+        // While the index may be behind the disk, its words are not offered.
+        let vocabulary = self.on_disk(scope).is_none();
+        if prefix
+            && vocabulary
+            && let Atom::Word(word) = atom
+        {
             // The scope's own vocabulary (live documents of the scope only), so a
             // completion never names a word the viewer may not read.
             let analyzed = self.analyze(searcher, word);
@@ -681,6 +772,7 @@ impl Engine {
             }
         }
         if typos
+            && vocabulary
             && self.tuning().typos
             && let Atom::Word(word) = atom
         {
@@ -1343,6 +1435,10 @@ impl Engine {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.searcher(request.scope);
+        if self.on_disk(request.scope).is_some() {
+            // Files may change under a result before the index catches up: no cache.
+            return self.search_uncached(searcher, request);
+        }
         let key = (request.scope, searcher.generation().generation_id());
         if let Some(hit) = self.results.get(key, request) {
             return Ok(hit);
@@ -1366,7 +1462,10 @@ impl Engine {
         let mut plan = self.plan(&searcher, request, query::parse(&request.query))?;
         let mut found = self.rank(&searcher, request, &plan)?;
         let mut searched_for = None;
+        // While the index may be behind the disk, its words are not offered.
+        let vocabulary = self.on_disk(request.scope).is_none();
         if found.1 == 0
+            && vocabulary
             && plan.has_text()
             && let Some(user) = self.danish_letters(&searcher, request.scope, &plan.user)?
         {
@@ -1382,13 +1481,14 @@ impl Engine {
         let (ranked, total, counts, tables) = found;
         let facets = self.facets(&searcher, request, &plan, counts, &tables)?;
         let hits = self.hits(&searcher, request, &plan, ranked)?;
-        let did_you_mean = if total == 0 && plan.has_text() {
+        let did_you_mean = if total == 0 && vocabulary && plan.has_text() {
             self.did_you_mean(&searcher, request.scope, &plan.user)?
         } else {
             None
         };
         let mut corrected_from = None;
         if total > 0
+            && vocabulary
             && searched_for.is_none()
             && let Some(corrected) = self.corrected(&searcher, request, &plan)?
         {

@@ -21,6 +21,7 @@ pub(crate) mod close_words;
 pub mod collector;
 pub mod engine;
 pub(crate) mod letters;
+pub mod on_disk;
 pub mod query;
 pub mod related;
 pub mod scope;

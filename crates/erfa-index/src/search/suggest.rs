@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
+use tantivy::columnar::StrColumn;
 
 use crate::error::Result;
 use crate::search::cache::Entries;
@@ -39,16 +40,20 @@ impl Engine {
             }
         }
         let published_only = scope != Scope::Facilitator;
+        // While the index may be behind the disk, each write-up's file has its say too
+        // (`on_disk`); what is read meanwhile is kept only until the check ends.
+        let disk = self.on_disk(scope);
         let mut titles = Vec::new();
         // Write-ups per (tag key, spelling).
         let mut tag_counts: HashMap<(String, String), u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
-            let (Some(title_col), Some(slug_col), Some(status_col), tags_col) = (
+            let (Some(title_col), Some(slug_col), Some(status_col), tags_col, path_col) = (
                 fast.str("title")?,
                 fast.str("slug")?,
                 fast.str("status")?,
                 fast.str("tag_spellings")?,
+                fast.str("path")?,
             ) else {
                 continue;
             };
@@ -65,12 +70,33 @@ impl Engine {
             };
             let alive = segment.alive_bitset();
             let (mut title, mut slug, mut tag) = (String::new(), String::new(), String::new());
+            let (mut path, mut hash) = (String::new(), String::new());
+            let hash_col = if disk.is_some() {
+                fast.str("hash")?
+            } else {
+                None
+            };
             for doc in 0..segment.max_doc() {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
                     continue;
                 }
                 if published_only && status_col.term_ords(doc).next() != published_ord {
                     continue;
+                }
+                if let Some(disk) = &disk {
+                    let mut read = |col: &Option<StrColumn>, text: &mut String| {
+                        text.clear();
+                        col.as_ref().and_then(|col| {
+                            let ord = col.term_ords(doc).next()?;
+                            col.ord_to_str(ord, text).ok()
+                        }) == Some(true)
+                    };
+                    // The scope's index lets it read this one (the public index holds
+                    // only public write-ups; the status is checked above).
+                    let indexed = read(&hash_col, &mut hash).then_some(hash.as_str());
+                    if !read(&path_col, &mut path) || !disk.allows(&path, scope, indexed) {
+                        continue;
+                    }
                 }
                 if let (Some(t), Some(s)) = (
                     title_col.term_ords(doc).next(),
@@ -114,6 +140,9 @@ impl Engine {
             .collect();
         tags.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         let entries = Arc::new(Entries { titles, tags });
+        if disk.is_some() {
+            return Ok(entries);
+        }
         let mut cache = self.suggestions.0.lock().unwrap_or_else(|e| e.into_inner());
         cache.insert(scope, (generation, entries.clone()));
         Ok(entries)

@@ -19,6 +19,7 @@ mod questions;
 mod routes;
 mod searching;
 mod security;
+mod starting;
 mod submit;
 mod support;
 mod topics;
