@@ -10,7 +10,8 @@ Pass: every start after a kill came up without help (no lock to remove); the ind
 folder is at most --max-ratio times the size of a fresh rebuild of the same content;
 and the index equals the disk: the same number of write-ups as the fresh rebuild, the
 same hit counts for the benchmark queries, every write-up written during the cycles
-found by its own word, every deleted one gone.
+found by its own word, every deleted one gone; and no segment file is left that the
+index's meta.json does not list (leftovers collected).
 
 docs/RELIABILITY.md (B7) and docs/BENCHMARKS.md ("Reliability runs on demand").
 """
@@ -127,8 +128,10 @@ def main():
         server.kill9()
         size = c.dir_bytes(index_dir)
         sizes.append(size)
+        lost = c.orphans(index_dir)
         c.log(f"cycle {cycle:2}: killed after {up:.1f} s ({'serving' if ready_before_kill else 'still starting'}), "
-              f"index {size / 1e6:.1f} MB, segments {c.segments(index_dir)}")
+              f"index {size / 1e6:.1f} MB, segments (full, public) {c.segments(index_dir)}, "
+              f"unlisted segment files {lost[0]} ({lost[1] / 1e6:.1f} MB)")
 
     # The last start: it must come up by itself and catch up with the folder.
     server = c.Server(erfa, content, data, log_path=os.path.join(work, "serve.log")).start()
@@ -140,6 +143,7 @@ def main():
     c.log(f"final start ready in {time.monotonic() - t0:.1f} s")
     final_size = c.dir_bytes(index_dir)
     final_segments = c.segments(index_dir)
+    final_orphans = c.orphans(index_dir)
     final = server.health().get("index") or {}
 
     def counts(port):
@@ -175,13 +179,17 @@ def main():
     print()
     print(f"cycles: {len(sizes)}; writes: {counter} ({len(written)} new write-ups kept, {len(deleted)} deleted)")
     print(f"index after each kill: min {min(sizes) / 1e6:.1f} MB, max {peak / 1e6:.1f} MB" if sizes else "")
-    print(f"index after the final start: {final_size / 1e6:.1f} MB, {final_segments} segments; "
+    print(f"index after the final start: {final_size / 1e6:.1f} MB, segments (full, public) {final_segments}; "
           f"fresh rebuild: {fresh_size / 1e6:.1f} MB; ratio {ratio:.2f} (peak after a kill {peak / fresh_size:.2f})")
+    print(f"segment files no meta.json lists after the final start: {final_orphans[0]} "
+          f"({final_orphans[1] / 1e6:.2f} MB)")
     print(f"write-ups: after the kills {final.get('writeups')}, fresh rebuild {fresh_figures.get('writeups')}")
     print(f"load average: {c.load_average()}")
 
     if ratio > a.max_ratio:
         failures.append(f"index {final_size} bytes is {ratio:.2f} x the fresh rebuild ({fresh_size} bytes)")
+    if final_orphans[0]:
+        failures.append(f"{final_orphans[0]} segment files left that no meta.json lists")
     if final.get("writeups") != fresh_figures.get("writeups"):
         failures.append(f"write-ups {final.get('writeups')} after the kills, {fresh_figures.get('writeups')} rebuilt")
     for q in QUERIES:

@@ -17,6 +17,7 @@ docs/RELIABILITY.md (C1) and docs/BENCHMARKS.md ("Reliability runs on demand").
 import argparse
 import os
 import sys
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common as c  # noqa: E402
@@ -46,7 +47,7 @@ def main():
     server.settle()
     slugs = []
     for q in ("change", "incident", "hændelse", "problem"):
-        _, body = c.get_json(server.port, f"/api/search?q={q}&per_page=5")
+        _, body = c.get_json(server.port, "/api/search?per_page=5&q=" + urllib.parse.quote(q))
         slugs += [h["slug"] for h in (body or {}).get("hits", [])]
     env = {"ERFA_SLUGS": ",".join(dict.fromkeys(slugs))}
     runs = [

@@ -235,15 +235,34 @@ def mmaps(pid):
 
 
 def segments(index_dir):
-    """Segments listed in `meta.json` of the full and the public index."""
-    total = 0
+    """Segments listed in `meta.json` of the full and of the public index: (full, public)."""
+    counts = []
     for part in ("full", "public"):
         try:
             with open(os.path.join(index_dir, part, "meta.json")) as f:
-                total += len(json.load(f).get("segments", []))
+                counts.append(len(json.load(f).get("segments", [])))
         except (OSError, ValueError):
-            pass
-    return total
+            counts.append(0)
+    return tuple(counts)
+
+
+def orphans(index_dir):
+    """Segment files of either index that its `meta.json` does not list: (count, bytes)."""
+    count = size = 0
+    for part in ("full", "public"):
+        d = os.path.join(index_dir, part)
+        try:
+            with open(os.path.join(d, "meta.json")) as f:
+                live = {s["segment_id"].replace("-", "") for s in json.load(f).get("segments", [])}
+            names = os.listdir(d)
+        except (OSError, ValueError, KeyError):
+            continue
+        for name in names:
+            stem = name.split(".", 1)[0]
+            if len(stem) == 32 and all(ch in "0123456789abcdef" for ch in stem) and stem not in live:
+                count += 1
+                size += os.lstat(os.path.join(d, name)).st_size
+    return count, size
 
 
 def dir_bytes(path):
