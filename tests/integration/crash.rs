@@ -134,8 +134,14 @@ fn sigkill_during_reindex_loses_nothing() {
     }
 
     // Restart the server with no manual step: the stale lock of the killed process is
-    // taken over, and its start-up update finishes the work.
-    let (mut server, _) = start_server_with(&content, &data, None);
+    // taken over, and its first reconciliation, behind the first answers, finishes the
+    // work; health says 200 once it has committed.
+    let (mut server, port) = start_server_with(&content, &data, None);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while http(port, "GET", "/api/health", "").map(|(status, ..)| status) != Some(200) {
+        assert!(Instant::now() < deadline, "health never said ok");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     server.kill().expect("stop");
     server.wait().expect("reap");
     let output = erfa(&content, &data).arg("index").output().expect("run");

@@ -143,12 +143,14 @@ pub fn prepare_with_faults(
     let mut indexer = Indexer::new(&store, WriterOptions::default())?;
     faults(indexer.faults());
     let reconciling = opened == Opened::Existing && store.generation()? > 0;
+    // A long update commits every so often, so that an interrupted one keeps what it
+    // did; the watcher's first reconciliation too, which goes back to one commit after.
+    indexer.set_commit_every(config.commit_every);
     let report = if reconciling {
         // Queries split Danish compounds with the group's parts as they are now.
         store.use_compound_parts(&erfa_index::compounds::load(&config.content_dir).parts);
         UpdateReport::default()
     } else {
-        indexer.set_commit_every(config.commit_every);
         let report = indexer.update(&config.content_dir, mode, progress)?;
         indexer.set_commit_every(0);
         report

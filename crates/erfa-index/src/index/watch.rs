@@ -48,7 +48,9 @@ pub struct WatchOptions {
     pub poll_interval: Duration,
     /// The index may be behind the folder (erfa serves the last committed index at
     /// start): [`WatchStatus::reconciled`] stays false until the first reconciliation
-    /// commits. Otherwise the index was just brought up to date and it starts true.
+    /// commits, which commits as often as the indexer was set to
+    /// ([`Indexer::set_commit_every`]), and once at the end after it. Otherwise the index
+    /// was just brought up to date and it starts true.
     pub behind: bool,
 }
 
@@ -476,6 +478,10 @@ fn work(
                 // Before the status says so: once health answers `ok`, nothing is
                 // checked against the disk any more.
                 engine.reconciled();
+            }
+            if first_reconciliation {
+                // Commits along the way were for a long first run only.
+                indexer.set_commit_every(0);
             }
             let mut s = status.lock().unwrap_or_else(|e| e.into_inner());
             if first_reconciliation {

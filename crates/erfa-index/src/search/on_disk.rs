@@ -310,3 +310,59 @@ impl Scorer for RecheckScorer {
         self.inner.score()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, visibility: &str, status: &str) {
+        std::fs::write(
+            root.join(rel),
+            format!(
+                "---\ntitle: T\nkind: lesson\ndate: 2022-01-01\nvisibility: {visibility}\nstatus: {status}\n---\nText.\n"
+            ),
+        )
+        .expect("write");
+    }
+
+    fn hash(root: &Path, rel: &str) -> String {
+        content_hash(&std::fs::read(root.join(rel)).expect("read"))
+    }
+
+    #[test]
+    fn files_decide_what_each_scope_may_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "public.md", "public", "published");
+        write(root, "members.md", "members", "published");
+        write(root, "archived.md", "public", "archived");
+        std::fs::write(root.join("broken.md"), "---\ntitle: [broken\n---\n").expect("write");
+        let disk = OnDisk::new(root);
+        let allows = |rel: &str, scope: Scope| disk.allows(rel, scope, None);
+        assert!(allows("public.md", Scope::Public));
+        assert!(allows("public.md", Scope::Members));
+        assert!(!allows("members.md", Scope::Public));
+        assert!(allows("members.md", Scope::Members));
+        for rel in ["archived.md", "broken.md", "missing.md"] {
+            assert!(!allows(rel, Scope::Public), "{rel}");
+            assert!(!allows(rel, Scope::Members), "{rel}");
+            assert!(allows(rel, Scope::Facilitator), "{rel}");
+        }
+    }
+
+    #[test]
+    fn an_unchanged_file_keeps_the_index_verdict_and_a_changed_one_is_read_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "w.md", "public", "published");
+        let indexed = hash(root, "w.md");
+        let disk = OnDisk::new(root);
+        assert!(disk.allows("w.md", Scope::Public, Some(&indexed)));
+        // Narrowed since it was indexed (another length, so another size).
+        write(root, "w.md", "members", "published");
+        assert!(!disk.allows("w.md", Scope::Public, Some(&indexed)));
+        assert!(disk.allows("w.md", Scope::Members, Some(&indexed)));
+        std::fs::remove_file(root.join("w.md")).expect("rm");
+        assert!(!disk.allows("w.md", Scope::Members, Some(&indexed)));
+    }
+}
