@@ -189,7 +189,7 @@ def main():
     if dfail:
         # Reported, not failed: past its caps erfa closes connections rather than answer 503.
         print(f"note: the probe was closed without an answer {len(dfail)} times during the overload "
-              f"({sorted(set(dfail))}), once even on a new connection")
+              f"({sorted(set(dfail))}), each after a retry or on a new connection")
     if bfail:
         failures.append(f"the probe failed before the overload: {sorted(set(bfail))}")
     if recovered is None:

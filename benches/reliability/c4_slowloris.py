@@ -98,6 +98,8 @@ def main():
     p.add_argument("--interval", type=float, default=1.0, help="seconds between bytes of a head (default 1)")
     p.add_argument("--header-timeout", type=int, default=10, help="erfa's header-read timeout, s (default 10)")
     p.add_argument("--request-timeout", type=int, default=30, help="erfa's request timeout, s (default 30)")
+    p.add_argument("--max-connections", type=int, default=512,
+                   help="erfa's overall connection cap (default 512, erfa's own)")
     p.add_argument("--slack", type=float, default=3.0, help="seconds allowed past a timeout (default 3)")
     p.add_argument("--probe-p99", type=float, default=100.0, help="probe p99 bound, ms (default 100)")
     p.add_argument("--erfa", help="the erfa binary (default target/release/erfa)")
@@ -113,7 +115,8 @@ def main():
     work = c.workdir("c4", keep=a.keep)
     content = c.copy_corpus(src, os.path.join(work, "content"))
     server = c.Server(erfa, content, os.path.join(work, "data"),
-                      extra=["--header-read-timeout-secs", str(a.header_timeout),
+                      extra=["--max-connections", str(a.max_connections),
+                             "--header-read-timeout-secs", str(a.header_timeout),
                              "--request-timeout-secs", str(a.request_timeout)]).start()
     c.log(f"C4: {a.connections} slow heads, {a.slow_bodies} slow bodies, port {server.port}, "
           f"load {c.load_average()}")
@@ -149,6 +152,11 @@ def main():
               f"endings {body_status}")
     print(f"probe: {len(lat)} answered, {len(failed)} failed, p50 {c.percentile(lat, 50):.1f} ms, "
           f"p99 {c.percentile(lat, 99):.1f} ms, max {max(lat or [0]):.1f} ms")
+    excess = a.connections + a.slow_bodies + 1 - a.max_connections
+    if early_heads and excess > 0:
+        print(f"note: {a.connections} heads + {a.slow_bodies} bodies + the probe exceed the cap of "
+              f"{a.max_connections} by {excess}; erfa closes the connection idle the longest to make "
+              f"room, so {early_heads} heads ended before the timeout")
     print(f"erfa open fds: before {fds_before}, after {fds_after}; load average {c.load_average()}")
     if open_heads or late_heads:
         failures.append(f"{open_heads} slow heads still open, {late_heads} closed later than "
