@@ -84,7 +84,7 @@ impl Engine {
                     continue;
                 }
                 if let Some(disk) = &disk {
-                    let mut read = |col: &Option<StrColumn>, text: &mut String| {
+                    let read = |col: &Option<StrColumn>, text: &mut String| {
                         text.clear();
                         col.as_ref().and_then(|col| {
                             let ord = col.term_ords(doc).next()?;
