@@ -6,7 +6,7 @@
 //! starting").
 //!
 //! [`OnDisk`] reads a file's front matter (and nothing else) and remembers the verdict
-//! while the file's size and modification time stay the same. [`Recheck`] is the query
+//! while the file's size and modification time stay the same. `Recheck` is the query
 //! that applies it: it wraps the scope's filter, so every search, read by slug, feed,
 //! count and related list passes it.
 
