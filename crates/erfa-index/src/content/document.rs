@@ -44,20 +44,25 @@ pub fn content_hash(bytes: &[u8]) -> String {
     hash.to_hex()[..32].to_string()
 }
 
+/// `text` without a UTF-8 byte-order mark and with CRLF line ends as LF: what parsing
+/// reads.
+pub(crate) fn normalise(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 impl Document {
     /// Parses the text of the write-up at `path` (relative to the content root).
     ///
     /// Pure: no I/O. A UTF-8 byte-order mark is ignored and CRLF line ends are accepted.
     pub fn parse(path: &str, text: &str) -> Parsed {
         let hash = content_hash(text.as_bytes());
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let normalised;
-        let text = if text.contains('\r') {
-            normalised = text.replace("\r\n", "\n");
-            normalised.as_str()
-        } else {
-            text
-        };
+        let text = normalise(text);
+        let text = text.as_ref();
         if text.contains('\0') {
             return Parsed {
                 document: None,

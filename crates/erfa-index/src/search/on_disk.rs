@@ -155,15 +155,8 @@ impl OnDisk {
 /// What the front matter in `bytes` allows; `None` when it does not parse.
 fn front(rel: &str, bytes: &[u8]) -> Option<Allows> {
     let text = source::decode(rel, bytes).ok()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let normalised;
-    let text = if text.contains('\r') {
-        normalised = text.replace("\r\n", "\n");
-        normalised.as_str()
-    } else {
-        text
-    };
-    let split = front_matter::split(rel, text).ok()?;
+    let text = crate::content::document::normalise(text);
+    let split = front_matter::split(rel, &text).ok()?;
     let (front, _) = front_matter::parse(rel, &split);
     let front = front?;
     Some(Allows {
