@@ -187,6 +187,25 @@ impl Accounts {
             .optional()?)
     }
 
+    /// Every account's e-mail address, by account id (the people page).
+    pub fn emails(&self) -> Result<std::collections::HashMap<i64, Email>> {
+        let db = self.db();
+        let mut stmt =
+            db.prepare("SELECT account_id, address, verified, digest, last_sent FROM emails")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                Email {
+                    address: r.get(1)?,
+                    verified: r.get(2)?,
+                    digest: Digest::parse(&r.get::<_, String>(3)?).unwrap_or(Digest::None),
+                    last_sent: r.get(4)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Sets (or replaces) the account's e-mail address, unverified, and returns the
     /// one-time verification secret (only its hash is stored). The digest choice stays.
     pub fn set_email(&self, account_id: i64, address: &str) -> Result<String> {

@@ -455,18 +455,11 @@ struct PeopleExtras {
 async fn people_page(ctx: &Ctx, extras: PeopleExtras) -> Result<Response, AppError> {
     let accounts = ctx.state.accounts()?;
     let (users, last_logins, links, emails) = tokio::task::spawn_blocking(move || {
-        let users = accounts.users()?;
-        let mut emails = std::collections::HashMap::new();
-        for user in &users {
-            if let Some(email) = accounts.email(user.id)? {
-                emails.insert(user.id, email);
-            }
-        }
         Ok::<_, erfa_accounts::Error>((
-            users,
+            accounts.users()?,
             accounts.last_logins()?,
             accounts.pending_links()?,
-            emails,
+            accounts.emails()?,
         ))
     })
     .await
