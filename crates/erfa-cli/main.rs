@@ -175,8 +175,9 @@ enum Command {
     ///
     /// Settings come from flags, then ERFA_* environment variables, then the TOML file given
     /// with --config (keys: bind, request_timeout_secs, header_read_timeout_secs,
-    /// max_connections, poll, public_access, public_url, smtp_url, mail_from, trusted_proxies,
-    /// insecure_cookies, sso_header, insights, insights_weeks, review_age_days), then
+    /// max_connections, max_requests_in_flight, poll, public_access, public_url, smtp_url,
+    /// mail_from, trusted_proxies, insecure_cookies, sso_header, insights, insights_weeks,
+    /// review_age_days), then
     /// defaults. Log detail: ERFA_LOG (e.g. debug).
     Serve(ServeArgs),
     /// Create a new write-up from the template, ready to fill in.
@@ -280,6 +281,10 @@ struct ServeArgs {
     /// Most connections served at once [default: 512]
     #[arg(long, value_name = "N", env = "ERFA_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
+    /// Most requests answered at once; more get 503 with Retry-After at once instead of
+    /// waiting [default: 128]
+    #[arg(long, value_name = "N", env = "ERFA_MAX_REQUESTS_IN_FLIGHT")]
+    max_requests_in_flight: Option<usize>,
     /// Poll the content folder for changes instead of listening to file-system events
     /// (for network and container mounts, which send none).
     #[arg(long, env = "ERFA_POLL")]
@@ -371,6 +376,7 @@ struct ServeFile {
     request_timeout_secs: Option<u64>,
     header_read_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
+    max_requests_in_flight: Option<usize>,
     insights: Option<bool>,
     insights_weeks: Option<u32>,
     review_age_days: Option<u32>,
@@ -607,6 +613,9 @@ fn serve_config(global: &Global, args: &ServeArgs) -> anyhow::Result<erfa_server
     }
     if let Some(n) = args.max_connections.or(file.max_connections) {
         config.limits.max_connections = n.max(1);
+    }
+    if let Some(n) = args.max_requests_in_flight.or(file.max_requests_in_flight) {
+        config.limits.max_requests_in_flight = n.max(1);
     }
     config.poll = args.poll || file.poll.unwrap_or(false);
     config.commit_every = args.commit_every;

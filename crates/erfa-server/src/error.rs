@@ -62,6 +62,10 @@ pub enum AppError {
     /// logged; the response says only that the disk is full.
     #[error("the server's disk is full; nothing was saved")]
     InsufficientStorage(String),
+    /// erfa is answering as many requests as it takes at once; the answer carries
+    /// `Retry-After`.
+    #[error("erfa is busy right now; please try again in a moment")]
+    Busy,
     /// A failure of erfa itself. The cause is logged; the response says only
     /// "internal error".
     #[error("internal error")]
@@ -129,6 +133,7 @@ impl AppError {
             AppError::Status(status) => *status,
             AppError::QueryTooLong(_) => StatusCode::URI_TOO_LONG,
             AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -147,6 +152,7 @@ impl AppError {
             AppError::Status(status) => status_code(*status),
             AppError::QueryTooLong(_) => "query_too_long",
             AppError::InsufficientStorage(_) => "insufficient_storage",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
         }
     }

@@ -544,6 +544,10 @@ pub struct Strings {
     pub error_500: &'static str,
     /// Error page: 500 explanation.
     pub error_500_text: &'static str,
+    /// Error page: 503 (erfa is busy).
+    pub error_503: &'static str,
+    /// Error page: 503 explanation.
+    pub error_503_text: &'static str,
     /// Error page: 507.
     pub error_507: &'static str,
     /// Error page: 507 explanation.
@@ -1502,6 +1506,8 @@ pub const EN: Strings = Strings {
     error_414_text: "This address is longer than erfa accepts. Shorten the search or choose fewer filters.",
     error_500: "Something went wrong",
     error_500_text: "erfa could not answer this request. The cause has been logged; please try again.",
+    error_503: "erfa is busy",
+    error_503_text: "erfa is answering as many requests as it can right now. Please try again in a moment.",
     error_507: "Not saved: the disk is full",
     error_507_text: "The server's disk is full, so nothing was saved. Please try again later, or tell the facilitator.",
     go_home: "Go to search",
@@ -2052,6 +2058,8 @@ pub const DA: Strings = Strings {
     error_414_text: "Adressen er længere, end erfa tager imod. Gør søgningen kortere, eller vælg færre filtre.",
     error_500: "Noget gik galt",
     error_500_text: "erfa kunne ikke svare på forespørgslen. Årsagen er logget; prøv igen.",
+    error_503: "erfa har travlt",
+    error_503_text: "erfa svarer på så mange forespørgsler, som den kan, lige nu. Prøv igen om et øjeblik.",
     error_507: "Ikke gemt: disken er fuld",
     error_507_text: "Serverens disk er fuld, så intet blev gemt. Prøv igen senere, eller sig det til facilitatoren.",
     go_home: "Gå til søgning",

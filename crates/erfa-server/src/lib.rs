@@ -153,6 +153,14 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(
+            limits::InFlight::new(tokio::sync::Semaphore::new(
+                limits
+                    .max_requests_in_flight
+                    .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            )),
+            limits::shed,
+        ))
+        .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::measure,
         ))

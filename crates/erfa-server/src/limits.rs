@@ -7,11 +7,15 @@
 //! sweeps every route with hostile parameters to show that no answer comes near the cap.
 //! Attachments and downloads keep their own size cap and pass through.
 
+use std::sync::Arc;
+
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
@@ -84,4 +88,49 @@ pub(crate) async fn uri_limit(request: Request, next: Next) -> Response {
         return StatusCode::URI_TOO_LONG.into_response();
     }
     next.run(request).await
+}
+
+/// How long a client told that erfa is busy is asked to wait (`Retry-After`, seconds).
+pub const RETRY_AFTER_SECS: u32 = 1;
+
+/// Marks a request that arrived on a connection over the connection caps: it is answered
+/// 503 at once (docs/ARCHITECTURE.md, "Overload").
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OverCap;
+
+/// The requests being answered at once: at most
+/// [`crate::Limits::max_requests_in_flight`].
+pub(crate) type InFlight = Arc<Semaphore>;
+
+/// Answers a request over the cap on requests in flight, or one from a connection over
+/// the connection caps, with 503 and `Retry-After` at once, so the excess of an overload
+/// learns it in a moment instead of queueing behind everyone else. `/api/health` is always
+/// answered: it is cheap, and a health check that fails under load would make a load
+/// balancer take a busy erfa out of service.
+pub(crate) async fn shed(
+    State(in_flight): State<InFlight>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path() == "/api/health" {
+        return next.run(request).await;
+    }
+    if request.extensions().get::<OverCap>().is_none()
+        && let Ok(permit) = in_flight.try_acquire_owned()
+    {
+        let response = next.run(request).await;
+        drop(permit);
+        return response;
+    }
+    tracing::debug!(path = %request.uri().path(), "busy: answered 503");
+    busy()
+}
+
+/// The 503 of [`shed`].
+fn busy() -> Response {
+    let mut response = AppError::Busy.into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    response
 }

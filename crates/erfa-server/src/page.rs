@@ -243,6 +243,7 @@ pub(crate) fn error_page(
         AppError::Status(_) => (t.error_400, error.public_message()),
         AppError::QueryTooLong(message) => (t.error_414, message.clone()),
         AppError::InsufficientStorage(_) => (t.error_507, t.error_507_text.to_string()),
+        AppError::Busy => (t.error_503, t.error_503_text.to_string()),
         AppError::Internal(_) => (t.error_500, t.error_500_text.to_string()),
     };
     let page = ErrorTemplate {

@@ -302,9 +302,13 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Each connection gets a header-read timeout, which also ends keep-alive connections that
 /// stay idle as long. Idle connections never keep a client out: at most
 /// `limits.max_connections_per_address` are open from one address, and a new one closes
-/// that address's connection idle the longest (or, when all have a request in flight, is
-/// closed itself); when `limits.max_connections` are open, a new client closes the
-/// connection idle the longest of all, or waits when none is idle.
+/// that address's connection idle the longest; when `limits.max_connections` are open, a
+/// new client closes the connection idle the longest of all. Only a connection idle for
+/// [`EVICTABLE_AFTER`] is closed, so a client between two requests is not cut off. When
+/// none is, the new connection is over the caps: it is served as one of at most half
+/// `max_connections` more, whose requests all get 503 with `Retry-After` and which close
+/// after one answer (and after [`OVER_CAP_HEAD_TIMEOUT`] without a head); past those, it
+/// is closed at once (docs/ARCHITECTURE.md, "Overload").
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -328,6 +332,7 @@ pub async fn serve_with(
         .max_connections
         .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let permits = Arc::new(Semaphore::new(max));
+    let over_cap_permits = Arc::new(Semaphore::new((max / 2).max(1)));
     let mut connections = Connections::new(limits.max_connections_per_address.clamp(1, max));
     connections.uncapped = uncapped.to_vec();
     let open = Arc::new(connections);
@@ -338,6 +343,10 @@ pub async fn serve_with(
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
         .keep_alive(true);
+    let mut over_cap_builder = builder.clone();
+    over_cap_builder
+        .header_read_timeout(OVER_CAP_HEAD_TIMEOUT.min(limits.header_read_timeout))
+        .keep_alive(false);
     tokio::pin!(shutdown);
     'serve: loop {
         let (stream, peer) = tokio::select! {
@@ -352,34 +361,54 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
-        let Some(registration) = open.register(peer.ip()) else {
-            tracing::debug!(
-                address = %peer.ip(),
-                "connection closed: every connection from this address has a request in flight"
-            );
+        let mut place = None;
+        if let Some(registration) = open.register(peer.ip()) {
+            place = loop {
+                match permits.clone().try_acquire_owned() {
+                    Ok(permit) => break Some((permit, registration)),
+                    Err(TryAcquireError::Closed) => break 'serve,
+                    Err(TryAcquireError::NoPermits) => {}
+                }
+                if !open.make_room() {
+                    break None;
+                }
+                tokio::select! {
+                    permit = permits.clone().acquire_owned() => match permit {
+                        Ok(permit) => break Some((permit, registration)),
+                        Err(_) => break 'serve,
+                    },
+                    // The connection asked to close may take a moment.
+                    () = tokio::time::sleep(ROOM_RETRY) => {},
+                    () = &mut shutdown => break 'serve,
+                }
+            };
+        }
+        let Some((permit, registration)) = place else {
+            // Over the caps: answer 503 on it, or close it when too many are answered so.
+            let Ok(over_cap_permit) = over_cap_permits.clone().try_acquire_owned() else {
+                tracing::debug!(address = %peer.ip(), "connection closed: over every cap");
+                continue;
+            };
+            let service = ConnService {
+                router: router.clone(),
+                peer,
+                activity: Arc::new(Activity::new(Instant::now())),
+                over_cap: true,
+            };
+            let connection = over_cap_builder.serve_connection(TokioIo::new(stream), service);
+            tokio::spawn(async move {
+                let _permit = over_cap_permit;
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "a connection over the caps ended with an error");
+                }
+            });
             continue;
-        };
-        let permit = loop {
-            match permits.clone().try_acquire_owned() {
-                Ok(permit) => break permit,
-                Err(TryAcquireError::Closed) => break 'serve,
-                Err(TryAcquireError::NoPermits) => {}
-            }
-            open.make_room();
-            tokio::select! {
-                permit = permits.clone().acquire_owned() => match permit {
-                    Ok(permit) => break permit,
-                    Err(_) => break 'serve,
-                },
-                // A connection that was busy may have gone idle meanwhile.
-                () = tokio::time::sleep(ROOM_RETRY) => {},
-                () = &mut shutdown => break 'serve,
-            }
         };
         let service = ConnService {
             router: router.clone(),
             peer,
             activity: registration.activity.clone(),
+            over_cap: false,
         };
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let mut stopping = stopping.clone();
@@ -425,9 +454,19 @@ pub async fn serve_with(
     }
 }
 
-/// How often a server at its connection cap looks again for an idle connection to close
-/// while the new client waits.
+/// How often a server at its connection cap looks again for room while a connection it
+/// asked to close has not yet closed.
 const ROOM_RETRY: Duration = Duration::from_millis(20);
+
+/// How long a connection must have been idle (no request in flight) before it may be
+/// closed to make room. Long enough that a client reading one answer and sending its next
+/// request is not cut off between the two; a connection that sends nothing, or keeps a
+/// connection open between page views, is idle far longer.
+pub const EVICTABLE_AFTER: Duration = Duration::from_millis(100);
+
+/// The most a connection over the caps may take to send its request head before it is
+/// closed.
+pub const OVER_CAP_HEAD_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The open connections, for the caps: who they come from and whether they are idle.
 #[derive(Debug)]
@@ -436,6 +475,8 @@ struct Connections {
     per_address: usize,
     /// Addresses the per-address cap does not apply to (trusted proxies).
     uncapped: Vec<IpAddr>,
+    /// How long a connection must have been idle to be closed for room.
+    evictable_after: Duration,
     /// Activity times count from here.
     epoch: Instant,
     table: Mutex<Table>,
@@ -488,6 +529,12 @@ impl Activity {
     fn idle(&self) -> bool {
         self.in_flight.load(Ordering::Relaxed) == 0
     }
+
+    /// Idle for at least `long`: may be closed to make room.
+    fn evictable(&self, long: Duration) -> bool {
+        let since = Duration::from_millis(self.last.load(Ordering::Relaxed));
+        self.idle() && self.epoch.elapsed().saturating_sub(since) >= long
+    }
 }
 
 /// A request in flight on a connection, from its head until its answer's body is sent.
@@ -513,6 +560,7 @@ impl Connections {
         Connections {
             per_address,
             uncapped: Vec::new(),
+            evictable_after: EVICTABLE_AFTER,
             epoch: Instant::now(),
             table: Mutex::new(Table::default()),
         }
@@ -523,7 +571,8 @@ impl Connections {
     }
 
     /// Registers a new connection from `peer`. At the address's cap, its connection idle
-    /// the longest is asked to close; when none is idle, the new connection is refused.
+    /// the longest is asked to close; when none has been idle for `evictable_after`, the
+    /// new connection is refused.
     fn register(self: &Arc<Self>, peer: IpAddr) -> Option<Registration> {
         let mut table = self.table();
         let from_peer = table
@@ -535,7 +584,9 @@ impl Connections {
             let oldest = table
                 .open
                 .values_mut()
-                .filter(|e| e.peer == peer && !e.evicting && e.activity.idle())
+                .filter(|e| {
+                    e.peer == peer && !e.evicting && e.activity.evictable(self.evictable_after)
+                })
                 .min_by_key(|e| e.activity.last.load(Ordering::Relaxed))?;
             oldest.evict();
         }
@@ -558,19 +609,24 @@ impl Connections {
     }
 
     /// At the overall cap: asks the connection idle the longest to close, unless an idle
-    /// one is already closing.
-    fn make_room(&self) {
+    /// one is already closing. Whether room is coming: false when no connection has been
+    /// idle for `evictable_after`.
+    fn make_room(&self) -> bool {
         let mut table = self.table();
         if table.open.values().any(|e| e.evicting && e.activity.idle()) {
-            return;
+            return true;
         }
-        if let Some(oldest) = table
+        match table
             .open
             .values_mut()
-            .filter(|e| !e.evicting && e.activity.idle())
+            .filter(|e| !e.evicting && e.activity.evictable(self.evictable_after))
             .min_by_key(|e| e.activity.last.load(Ordering::Relaxed))
         {
-            oldest.evict();
+            Some(oldest) => {
+                oldest.evict();
+                true
+            }
+            None => false,
         }
     }
 }
@@ -596,12 +652,14 @@ impl Drop for Registration {
 }
 
 /// The router as one connection's service: records the peer address (for login
-/// throttling) and whether a request is in flight.
+/// throttling) and whether a request is in flight, and marks the requests of a
+/// connection over the caps ([`crate::limits::OverCap`]).
 #[derive(Clone)]
 struct ConnService {
     router: Router,
     peer: SocketAddr,
     activity: Arc<Activity>,
+    over_cap: bool,
 }
 
 impl hyper::service::Service<hyper::Request<Incoming>> for ConnService {
@@ -613,6 +671,9 @@ impl hyper::service::Service<hyper::Request<Incoming>> for ConnService {
         request
             .extensions_mut()
             .insert(axum::extract::ConnectInfo(self.peer));
+        if self.over_cap {
+            request.extensions_mut().insert(crate::limits::OverCap);
+        }
         let busy = Busy::new(self.activity.clone());
         let router = self.router.clone();
         Box::pin(async move {
@@ -656,9 +717,16 @@ mod tests {
         connections.table().open[&registration.id].evicting
     }
 
+    /// Connections whose idle ones may be closed at once.
+    fn without_grace(per_address: usize) -> Connections {
+        let mut connections = Connections::new(per_address);
+        connections.evictable_after = Duration::ZERO;
+        connections
+    }
+
     #[test]
     fn an_address_at_its_cap_closes_its_connection_idle_the_longest() {
-        let connections = Arc::new(Connections::new(2));
+        let connections = Arc::new(without_grace(2));
         let a: IpAddr = "192.0.2.1".parse().expect("ip");
         let b: IpAddr = "192.0.2.2".parse().expect("ip");
         let first = connections.register(a).expect("room");
@@ -699,7 +767,7 @@ mod tests {
 
     #[test]
     fn at_the_overall_cap_the_connection_idle_the_longest_closes() {
-        let connections = Arc::new(Connections::new(10));
+        let connections = Arc::new(without_grace(10));
         let older = connections
             .register("192.0.2.1".parse().expect("ip"))
             .expect("room");
@@ -707,15 +775,29 @@ mod tests {
         let newer = connections
             .register("192.0.2.2".parse().expect("ip"))
             .expect("room");
-        connections.make_room();
+        assert!(connections.make_room());
         assert!(evicting(&connections, &older));
         // One idle connection closing is room enough.
-        connections.make_room();
+        assert!(connections.make_room());
         assert!(!evicting(&connections, &newer));
         drop(older);
         let _busy = Busy::new(newer.activity.clone());
-        connections.make_room();
+        assert!(!connections.make_room(), "no room coming");
         assert!(!evicting(&connections, &newer), "busy connections stay");
+    }
+
+    #[test]
+    fn a_connection_idle_only_a_moment_is_not_closed_for_room() {
+        let connections = Arc::new(Connections::new(1));
+        let a: IpAddr = "192.0.2.1".parse().expect("ip");
+        let between_requests = connections.register(a).expect("room");
+        drop(Busy::new(between_requests.activity.clone()));
+        assert!(!connections.make_room(), "just answered: not closed");
+        assert!(connections.register(a).is_none(), "over the address's cap");
+        assert!(!evicting(&connections, &between_requests));
+        std::thread::sleep(EVICTABLE_AFTER + Duration::from_millis(20));
+        assert!(connections.register(a).is_some(), "idle long enough now");
+        assert!(evicting(&connections, &between_requests));
     }
 
     #[test]

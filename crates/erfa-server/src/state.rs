@@ -120,13 +120,17 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Longest time a client may take to send the request headers (slow-loris guard).
     pub header_read_timeout: Duration,
-    /// Most connections open at once. When all are open, the one idle the longest is
-    /// closed for a new client; when none is idle, new clients wait to be accepted.
+    /// Most connections open at once. When all are open, a connection idle for a while is
+    /// closed for a new client; when none is, the new client's request gets 503 with
+    /// `Retry-After` (docs/ARCHITECTURE.md, "Overload").
     pub max_connections: usize,
     /// Most connections open at once from one peer address. A new connection from an
-    /// address at its cap closes that address's connection idle the longest; when all of
-    /// them have a request in flight, the new connection is closed at once.
+    /// address at its cap closes that address's connection idle for a while; when none
+    /// is, the new connection's request gets 503 with `Retry-After`.
     pub max_connections_per_address: usize,
+    /// Most requests being answered at once; more get 503 with `Retry-After` at once
+    /// instead of waiting behind the others (`/api/health` is always answered).
+    pub max_requests_in_flight: usize,
 }
 
 impl Default for Limits {
@@ -136,6 +140,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 512,
             max_connections_per_address: 128,
+            max_requests_in_flight: 128,
         }
     }
 }
