@@ -271,29 +271,37 @@ pub struct Engine {
     tuning: Arc<RwLock<Tuning>>,
     pub(crate) stats: crate::index::stats::Cache,
     facet_tables: FacetCache,
-    results: ResultCache,
+    results: ResultCache<SearchRequest, SearchResults>,
+    /// Related write-ups by slug and limit, cached like `results`: a write-up page shows
+    /// them on every view.
+    pub(crate) related: ResultCache<(String, usize), Vec<Hit>>,
     /// Set while erfa serves the last committed index before the first reconciliation
     /// with the content folder: every public and members' document is checked against its
     /// file on disk (`on_disk`).
     recheck: Arc<RwLock<Option<Arc<OnDisk>>>>,
 }
 
-/// Results of recent searches. An entry holds for one scope and one index generation
-/// only, so a commit (or a reload) empties it in effect; a glossary or tuning change
-/// empties it outright.
-#[derive(Clone)]
-struct ResultCache(Arc<Mutex<ResultEntries>>);
+/// Results of recent searches (and of related write-ups). An entry holds for one scope
+/// and one index generation only, so a commit (or a reload) empties it in effect; a
+/// glossary or tuning change empties it outright.
+pub(crate) struct ResultCache<K, V>(Arc<Mutex<ResultEntries<K, V>>>);
 
-struct ResultEntries {
+impl<K, V> Clone for ResultCache<K, V> {
+    fn clone(&self) -> Self {
+        ResultCache(self.0.clone())
+    }
+}
+
+pub(crate) struct ResultEntries<K, V> {
     capacity: usize,
     /// Per scope: the searcher generation of the entries, and the entries.
-    by_scope: HashMap<Scope, (u64, HashMap<SearchRequest, SearchResults>)>,
+    by_scope: HashMap<Scope, (u64, HashMap<K, V>)>,
 }
 
 /// Results kept per scope by default.
 pub const RESULT_CACHE_CAPACITY: usize = 512;
 
-impl Default for ResultCache {
+impl<K, V> Default for ResultCache<K, V> {
     fn default() -> Self {
         ResultCache(Arc::new(Mutex::new(ResultEntries {
             capacity: RESULT_CACHE_CAPACITY,
@@ -302,16 +310,12 @@ impl Default for ResultCache {
     }
 }
 
-impl ResultCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, ResultEntries> {
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> ResultCache<K, V> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ResultEntries<K, V>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(
-        &self,
-        (scope, generation): (Scope, u64),
-        request: &SearchRequest,
-    ) -> Option<SearchResults> {
+    pub(crate) fn get(&self, (scope, generation): (Scope, u64), request: &K) -> Option<V> {
         let entries = self.lock();
         let (g, map) = entries.by_scope.get(&scope)?;
         if *g != generation {
@@ -320,12 +324,7 @@ impl ResultCache {
         map.get(request).cloned()
     }
 
-    fn put(
-        &self,
-        (scope, generation): (Scope, u64),
-        request: &SearchRequest,
-        results: &SearchResults,
-    ) {
+    pub(crate) fn put(&self, (scope, generation): (Scope, u64), request: &K, results: &V) {
         let mut entries = self.lock();
         let capacity = entries.capacity;
         if capacity == 0 {
@@ -439,6 +438,7 @@ impl Engine {
             stats: crate::index::stats::Cache::default(),
             facet_tables: FacetCache::default(),
             results: ResultCache::default(),
+            related: ResultCache::default(),
             recheck: Arc::default(),
         };
         // The lexicon applies with or without a glossary.
@@ -502,6 +502,7 @@ impl Engine {
         *self.recheck.write().unwrap_or_else(|e| e.into_inner()) =
             Some(Arc::new(OnDisk::new(root)));
         self.results.clear();
+        self.related.clear();
         self.suggestions
             .0
             .lock()
@@ -519,6 +520,7 @@ impl Engine {
             .take();
         if was.is_some() {
             self.results.clear();
+            self.related.clear();
             self.suggestions
                 .0
                 .lock()
@@ -901,6 +903,7 @@ impl Engine {
     pub fn set_tuning(&self, tuning: Tuning) {
         *self.tuning.write().unwrap_or_else(|e| e.into_inner()) = tuning;
         self.results.clear();
+        self.related.clear();
     }
 
     /// Uses `glossary`, with the lexicon compiled into erfa, for the next searches.
@@ -926,6 +929,7 @@ impl Engine {
         );
         *self.glossary.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(terms);
         self.results.clear();
+        self.related.clear();
     }
 
     fn terms(&self) -> Arc<Terms> {
@@ -1452,6 +1456,7 @@ impl Engine {
     /// generation (0 turns the cache off). On by default.
     pub fn set_result_cache(&self, capacity: usize) {
         self.results.set_capacity(capacity);
+        self.related.set_capacity(capacity);
     }
 
     fn search_uncached(

@@ -43,9 +43,32 @@ pub struct Draft {
 impl Engine {
     /// Write-ups like the one at `slug`, best first, within `scope`; empty when `scope`
     /// may not read `slug`.
+    /// The answer is kept per scope and index generation (a write-up page asks on every
+    /// view), but not while erfa starts and checks documents against their files.
     pub fn related(&self, slug: &str, scope: Scope, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.searcher(scope);
-        let Some((doc, record)) = self.find(&searcher, slug, scope)? else {
+        if self.rechecking() {
+            return self.related_in(&searcher, slug, scope, limit);
+        }
+        let key = (scope, searcher.generation().generation_id());
+        let request = (slug.to_string(), limit);
+        if let Some(hits) = self.related.get(key, &request) {
+            return Ok(hits);
+        }
+        let hits = self.related_in(&searcher, slug, scope, limit)?;
+        self.related.put(key, &request, &hits);
+        Ok(hits)
+    }
+
+    /// [`Engine::related`] on `searcher`, without the cache.
+    fn related_in(
+        &self,
+        searcher: &Searcher,
+        slug: &str,
+        scope: Scope,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        let Some((doc, record)) = self.find(searcher, slug, scope)? else {
             return Ok(Vec::new());
         };
         let lang = record.language;
@@ -119,7 +142,7 @@ impl Engine {
             links.push((exact(self.fields.slug, original), TRANSLATION_WEIGHT));
             links.push((exact(self.fields.translation, original), TRANSLATION_WEIGHT));
         }
-        self.more_like(&searcher, values, links, scope, Some(slug), limit)
+        self.more_like(searcher, values, links, scope, Some(slug), limit)
     }
 
     /// Write-ups like a draft, best first, within `scope`.

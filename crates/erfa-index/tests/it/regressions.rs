@@ -61,8 +61,8 @@ fn related_write_ups_are_the_same_on_every_call() {
     }
 }
 
-/// The result cache answers repeated searches, but never across a commit, a narrowed
-/// visibility or a glossary change.
+/// The result cache answers repeated searches (and related write-ups), but never across
+/// a commit, a narrowed visibility or a glossary change.
 #[test]
 fn cached_results_never_outlive_a_commit_or_a_glossary_change() {
     use crate::common::{search, update, write, writeup};
@@ -103,11 +103,20 @@ fn cached_results_never_outlive_a_commit_or_a_glossary_change() {
             ),
         );
     };
+    let related = |scope| -> Vec<String> {
+        let hits = engine.related("a", scope, 5).expect("related");
+        hits.into_iter().map(|h| h.slug).collect()
+    };
+    assert!(related(Scope::Public).is_empty());
+    assert!(related(Scope::Public).is_empty(), "a repeat");
+
     // A second write-up: visible at the next search after the reload.
     write_b("public");
     update(&store, root, Mode::Incremental);
     engine.reload().expect("reload");
     assert_eq!(search(&engine, &public).total, 2);
+    assert_eq!(related(Scope::Public), ["b"]);
+    assert_eq!(related(Scope::Public), ["b"], "a repeat");
 
     // Narrowed to members: gone from the public scope at once, kept for members.
     write_b("members");
@@ -115,6 +124,8 @@ fn cached_results_never_outlive_a_commit_or_a_glossary_change() {
     engine.reload().expect("reload");
     assert_eq!(search(&engine, &public).total, 1);
     assert_eq!(search(&engine, &members).total, 2);
+    assert!(related(Scope::Public).is_empty(), "narrowed: not related");
+    assert_eq!(related(Scope::Members), ["b"]);
 
     // A glossary that maps a Danish word to the English one.
     let danish = SearchRequest::new("sværmning", Scope::Members);
