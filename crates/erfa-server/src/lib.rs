@@ -82,7 +82,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -136,7 +136,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(limits::uri_limit))
-        .layer(CompressionLayer::new())
+        // gzip's fastest level: answers are made per request, and level 6 (the default)
+        // took more time than the search itself (docs/BENCHMARKS.md, "HTTP, against
+        // tantivy-cli").
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(
             // Members' searches are confidential: the span holds the route, never the path
             // or the query (docs/SECURITY.md).
