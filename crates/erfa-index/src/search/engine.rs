@@ -27,6 +27,7 @@ use crate::index::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
 };
 use crate::index::store::Store;
+use crate::index::stats::{Contents, contents};
 use crate::index::stored::{Head, Texts};
 use crate::search::close_words;
 use crate::search::collector::{
@@ -278,16 +279,18 @@ pub struct Engine {
     recheck: Arc<RwLock<Option<Arc<OnDisk>>>>,
 }
 
-/// Results of recent searches. An entry holds for one scope and one index generation
-/// only, so a commit (or a reload) empties it in effect; a glossary or tuning change
-/// empties it outright.
+/// Results of recent searches. An entry holds for one scope and the contents of its
+/// index as searched (`crate::index::stats::contents`: segments and their deletes) only,
+/// so a commit that changed the index empties it in effect, while one that left it as it
+/// was (the public index, when a members-only write-up changed) keeps it; a glossary or
+/// tuning change empties it outright.
 #[derive(Clone)]
 struct ResultCache(Arc<Mutex<ResultEntries>>);
 
 struct ResultEntries {
     capacity: usize,
-    /// Per scope: the searcher generation of the entries, and the entries.
-    by_scope: HashMap<Scope, (u64, HashMap<SearchRequest, SearchResults>)>,
+    /// Per scope: the index contents the entries were found in, and the entries.
+    by_scope: HashMap<Scope, (Contents, HashMap<SearchRequest, SearchResults>)>,
 }
 
 /// Results kept per scope by default.
@@ -309,12 +312,12 @@ impl ResultCache {
 
     fn get(
         &self,
-        (scope, generation): (Scope, u64),
+        (scope, contents): (Scope, &Contents),
         request: &SearchRequest,
     ) -> Option<SearchResults> {
         let entries = self.lock();
-        let (g, map) = entries.by_scope.get(&scope)?;
-        if *g != generation {
+        let (c, map) = entries.by_scope.get(&scope)?;
+        if c != contents {
             return None;
         }
         map.get(request).cloned()
@@ -322,7 +325,7 @@ impl ResultCache {
 
     fn put(
         &self,
-        (scope, generation): (Scope, u64),
+        (scope, contents): (Scope, &Contents),
         request: &SearchRequest,
         results: &SearchResults,
     ) {
@@ -334,9 +337,9 @@ impl ResultCache {
         let (g, map) = entries
             .by_scope
             .entry(scope)
-            .or_insert_with(|| (generation, HashMap::new()));
-        if *g != generation {
-            *g = generation;
+            .or_insert_with(|| (contents.clone(), HashMap::new()));
+        if g != contents {
+            *g = contents.clone();
             map.clear();
         }
         if map.len() >= capacity {
@@ -1439,7 +1442,8 @@ impl Engine {
             // Files may change under a result before the index catches up: no cache.
             return self.search_uncached(searcher, request);
         }
-        let key = (request.scope, searcher.generation().generation_id());
+        let contents = contents(&searcher);
+        let key = (request.scope, &contents);
         if let Some(hit) = self.results.get(key, request) {
             return Ok(hit);
         }
@@ -1449,7 +1453,7 @@ impl Engine {
     }
 
     /// Keeps the results of up to `capacity` recent searches, per scope and index
-    /// generation (0 turns the cache off). On by default.
+    /// contents (0 turns the cache off). On by default.
     pub fn set_result_cache(&self, capacity: usize) {
         self.results.set_capacity(capacity);
     }
