@@ -183,6 +183,20 @@ pub struct AppState {
 /// keeps the slowest answers much faster at the same throughput (docs/BENCHMARKS.md).
 const TURNS_PER_CORE: usize = 4;
 
+/// Blocking jobs that may run at once ([`TURNS_PER_CORE`] per core).
+pub(crate) fn turns() -> usize {
+    TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Threads of the blocking pool: one per turn, and as many again for the short jobs
+/// that take no turn (a login's password check, a session look-up). Each thread keeps
+/// memory the allocator has handed it, so a pool that grows with the load (tokio's
+/// default allows 512) holds far more than the jobs running at once need
+/// (docs/BENCHMARKS.md, "Search under write churn").
+pub(crate) fn blocking_threads() -> usize {
+    2 * turns()
+}
+
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
@@ -203,9 +217,7 @@ impl AppState {
             accounts: None,
             guards: Arc::new(crate::guards::Guards::default()),
             insights: Arc::new(std::sync::OnceLock::new()),
-            turns: Arc::new(tokio::sync::Semaphore::new(
-                TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get()),
-            )),
+            turns: Arc::new(tokio::sync::Semaphore::new(turns())),
             meetings: Arc::new(crate::meetings::Cache::default()),
             history: crate::history::History::open(&config.content_dir).map(Arc::new),
             metrics: Arc::new(crate::metrics::Metrics::new()),
@@ -410,7 +422,7 @@ mod tests {
         let store = Store::in_ram();
         let engine = Engine::new(&store).expect("engine");
         let state = AppState::new(store, engine, Config::local("unused", "unused"));
-        let allowed = TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get());
+        let allowed = turns();
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
         let jobs: Vec<_> = (0..allowed * 3)
