@@ -26,8 +26,8 @@ use crate::error::Result;
 use crate::index::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
 };
-use crate::index::store::Store;
 use crate::index::stats::{Contents, contents};
+use crate::index::store::Store;
 use crate::index::stored::{Head, Texts};
 use crate::search::close_words;
 use crate::search::collector::{
@@ -289,9 +289,14 @@ struct ResultCache(Arc<Mutex<ResultEntries>>);
 
 struct ResultEntries {
     capacity: usize,
-    /// Per scope: the index contents the entries were found in, and the entries.
-    by_scope: HashMap<Scope, (Contents, HashMap<SearchRequest, SearchResults>)>,
+    /// Per scope: the searcher generation and the index contents the entries were found
+    /// in, and the entries.
+    by_scope: HashMap<Scope, (u64, Contents, HashMap<SearchRequest, SearchResults>)>,
 }
+
+/// What a result was found in: the scope, the searcher's generation (to tell a newer
+/// searcher from an older one) and the index contents.
+type Searched<'a> = (Scope, u64, &'a Contents);
 
 /// Results kept per scope by default.
 pub const RESULT_CACHE_CAPACITY: usize = 512;
@@ -312,11 +317,11 @@ impl ResultCache {
 
     fn get(
         &self,
-        (scope, contents): (Scope, &Contents),
+        (scope, _, contents): Searched<'_>,
         request: &SearchRequest,
     ) -> Option<SearchResults> {
         let entries = self.lock();
-        let (c, map) = entries.by_scope.get(&scope)?;
+        let (_, c, map) = entries.by_scope.get(&scope)?;
         if c != contents {
             return None;
         }
@@ -325,7 +330,7 @@ impl ResultCache {
 
     fn put(
         &self,
-        (scope, contents): (Scope, &Contents),
+        (scope, generation, contents): Searched<'_>,
         request: &SearchRequest,
         results: &SearchResults,
     ) {
@@ -334,14 +339,20 @@ impl ResultCache {
         if capacity == 0 {
             return;
         }
-        let (g, map) = entries
+        let (g, c, map) = entries
             .by_scope
             .entry(scope)
-            .or_insert_with(|| (contents.clone(), HashMap::new()));
-        if g != contents {
-            *g = contents.clone();
+            .or_insert_with(|| (generation, contents.clone(), HashMap::new()));
+        if c != contents {
+            if generation < *g {
+                // A search on a searcher older than the entries' finished late: its
+                // results would only push out those of the index as it is now.
+                return;
+            }
+            *c = contents.clone();
             map.clear();
         }
+        *g = generation.max(*g);
         if map.len() >= capacity {
             map.clear();
         }
@@ -1443,7 +1454,11 @@ impl Engine {
             return self.search_uncached(searcher, request);
         }
         let contents = contents(&searcher);
-        let key = (request.scope, &contents);
+        let key = (
+            request.scope,
+            searcher.generation().generation_id(),
+            &contents,
+        );
         if let Some(hit) = self.results.get(key, request) {
             return Ok(hit);
         }
