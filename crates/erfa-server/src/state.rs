@@ -238,6 +238,21 @@ impl AppState {
         Ok(results)
     }
 
+    /// [`AppState::search`] without waiting for a turn when the engine's result cache
+    /// holds the answer (a look-up, done here); otherwise in turn on the blocking pool.
+    /// Under load, answers already found need not queue behind searches run afresh.
+    pub(crate) async fn search_soon(
+        &self,
+        request: SearchRequest,
+    ) -> Result<erfa_index::SearchResults, AppError> {
+        let started = std::time::Instant::now();
+        if let Some(results) = self.engine.cached(&request) {
+            self.metrics.search(started.elapsed().as_secs_f64());
+            return Ok(results);
+        }
+        self.blocking(move |s| s.search(&request)).await
+    }
+
     /// Records what erfa just wrote into `content/` (the `paths`) as one commit, when
     /// `content/` has a git history; a failure is logged and the write stands.
     pub(crate) fn record_history(&self, paths: &[&str], message: &str) {

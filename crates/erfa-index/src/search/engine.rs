@@ -1467,6 +1467,26 @@ impl Engine {
         Ok(results)
     }
 
+    /// The results of `request` when the result cache holds them for the index as it is
+    /// now, as [`Engine::search`] would return them; `None` when it would search. Takes
+    /// no lock for longer than a map look-up and reads nothing from disk, so it may run
+    /// where blocking is not allowed.
+    pub fn cached(&self, request: &SearchRequest) -> Option<SearchResults> {
+        if self.on_disk(request.scope).is_some() {
+            return None;
+        }
+        let searcher = self.searcher(request.scope);
+        let contents = contents(&searcher);
+        self.results.get(
+            (
+                request.scope,
+                searcher.generation().generation_id(),
+                &contents,
+            ),
+            request,
+        )
+    }
+
     /// Keeps the results of up to `capacity` recent searches, per scope and index
     /// contents (0 turns the cache off). On by default.
     pub fn set_result_cache(&self, capacity: usize) {
