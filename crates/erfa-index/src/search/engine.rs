@@ -2415,6 +2415,52 @@ mod engine_tests {
     use super::*;
     use crate::testing::engine_with;
 
+    /// A cached answer holds exactly as long as the index it came from is unchanged: a
+    /// members-only edit leaves the public index and its answers as they were, and a
+    /// write-up narrowed to members is never shown from a public answer cached before.
+    #[test]
+    fn cached_results_follow_the_index_contents() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |path: &str, visibility: &str, body: &str| {
+            let text = format!(
+                "---\ntitle: \"{path}\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\nvisibility: {visibility}\n---\n## Lesson learned\n\n{body}\n"
+            );
+            std::fs::write(dir.path().join(path), text).expect("write");
+        };
+        write("a.md", "public", "Rollback plans saved the change.");
+        write("b.md", "members", "Rollback plans were missing.");
+        let store = Store::in_ram();
+        let mut indexer =
+            crate::Indexer::new(&store, crate::WriterOptions::default()).expect("indexer");
+        indexer
+            .update(dir.path(), crate::Mode::Rebuild, &mut |_| {})
+            .expect("index");
+        let engine = Engine::new(&store).expect("engine");
+        engine.reload().expect("reload");
+        let public = SearchRequest::new("rollback", Scope::Public);
+        let members = SearchRequest::new("rollback", Scope::Members);
+        let found = engine.search(&public).expect("search");
+        assert_eq!(found.total, 1);
+        assert_eq!(engine.search(&members).expect("search").total, 2);
+
+        write("b.md", "members", "Rollback plans were missing, twice.");
+        indexer.update_paths(dir.path(), ["b.md"]).expect("update");
+        engine.reload().expect("reload");
+        assert_eq!(
+            engine.cached(&public),
+            Some(found),
+            "the public index did not change"
+        );
+        assert_eq!(engine.cached(&members), None, "the full index changed");
+
+        write("a.md", "members", "Rollback plans saved the change.");
+        indexer.update_paths(dir.path(), ["a.md"]).expect("update");
+        engine.reload().expect("reload");
+        assert_eq!(engine.cached(&public), None);
+        let found = engine.search(&public).expect("search");
+        assert_eq!(found.total, 0, "{:?}", found.hits);
+    }
+
     #[test]
     fn typos_in_long_words_still_find_the_write_up() {
         let engine = engine_with(&[
