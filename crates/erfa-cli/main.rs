@@ -25,7 +25,11 @@ mod user;
 
 /// A search allocates many small, short-lived values on several threads at once; under
 /// load mimalloc spends far less time on them than the system allocator (measured in
-/// docs/BENCHMARKS.md).
+/// docs/BENCHMARKS.md). Its version 2 (feature `v2`) hands freed memory back to the
+/// system within milliseconds where version 3 waits a second, and `no_thp` keeps it from
+/// asking for transparent huge pages, each of which counts as 2 MiB resident however
+/// little of it is in use: under write churn the two halved the server's peak private
+/// memory (docs/BENCHMARKS.md, "Search under write churn").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

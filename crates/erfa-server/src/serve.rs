@@ -195,6 +195,10 @@ pub fn prepare_with_faults(
 pub fn run(state: AppState) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(crate::state::blocking_threads())
+        // Idle threads stay: a thread that ends leaves the memory its allocator held
+        // behind, to be taken up only slowly.
+        .thread_keep_alive(Duration::from_secs(3600))
         .build()
         .map_err(ServeError::Runtime)?;
     runtime.block_on(async move {

@@ -188,6 +188,20 @@ pub struct AppState {
 /// keeps the slowest answers much faster at the same throughput (docs/BENCHMARKS.md).
 const TURNS_PER_CORE: usize = 4;
 
+/// Blocking jobs that may run at once ([`TURNS_PER_CORE`] per core).
+pub(crate) fn turns() -> usize {
+    TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Threads of the blocking pool: one per turn, and as many again for the short jobs
+/// that take no turn (a login's password check, a session look-up). Each thread keeps
+/// memory the allocator has handed it, so a pool that grows with the load (tokio's
+/// default allows 512) holds far more than the jobs running at once need
+/// (docs/BENCHMARKS.md, "Search under write churn").
+pub(crate) fn blocking_threads() -> usize {
+    2 * turns()
+}
+
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
@@ -208,9 +222,7 @@ impl AppState {
             accounts: None,
             guards: Arc::new(crate::guards::Guards::default()),
             insights: Arc::new(std::sync::OnceLock::new()),
-            turns: Arc::new(tokio::sync::Semaphore::new(
-                TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get()),
-            )),
+            turns: Arc::new(tokio::sync::Semaphore::new(turns())),
             meetings: Arc::new(crate::meetings::Cache::default()),
             history: crate::history::History::open(&config.content_dir).map(Arc::new),
             metrics: Arc::new(crate::metrics::Metrics::new()),
@@ -229,6 +241,21 @@ impl AppState {
         let results = self.engine.search(request)?;
         self.metrics.search(started.elapsed().as_secs_f64());
         Ok(results)
+    }
+
+    /// [`AppState::search`] without waiting for a turn when the engine's result cache
+    /// holds the answer (a look-up, done here); otherwise in turn on the blocking pool.
+    /// Under load, answers already found need not queue behind searches run afresh.
+    pub(crate) async fn search_soon(
+        &self,
+        request: SearchRequest,
+    ) -> Result<erfa_index::SearchResults, AppError> {
+        let started = std::time::Instant::now();
+        if let Some(results) = self.engine.cached(&request) {
+            self.metrics.search(started.elapsed().as_secs_f64());
+            return Ok(results);
+        }
+        self.blocking(move |s| s.search(&request)).await
     }
 
     /// Records what erfa just wrote into `content/` (the `paths`) as one commit, when
@@ -415,7 +442,7 @@ mod tests {
         let store = Store::in_ram();
         let engine = Engine::new(&store).expect("engine");
         let state = AppState::new(store, engine, Config::local("unused", "unused"));
-        let allowed = TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get());
+        let allowed = turns();
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
         let jobs: Vec<_> = (0..allowed * 3)

@@ -7,7 +7,8 @@
 //! frequency less the deleted documents that contain it, and the field norms of the live
 //! documents as token counts — which gives the same numbers however the segments came
 //! about, without having to merge after every edit. Sums are cached per searcher
-//! generation.
+//! contents ([`contents`]), not per generation: a commit that left an index as it was
+//! (the public index, when a members-only write-up changed) keeps its sums.
 //!
 //! The statistics are also per scope: members search the full index, but only its
 //! published write-ups count, so drafts, submissions under review and archived write-ups
@@ -21,10 +22,28 @@ use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, TERMINATED, Term};
 
-/// Which searcher entries belong to: its generation and its segments with their deletes
-/// (generation numbers alone repeat across the full and the public index).
-/// The key also names the scope's term (documents without it do not count).
-type Key = (u64, Vec<(tantivy::index::SegmentId, u32)>, Option<Term>);
+/// What a searcher sees: its segments in order, each with its number of deleted
+/// documents.
+///
+/// A segment never changes once written and its deleted documents only ever grow, so two
+/// searchers with equal contents hold the same live documents with the same text, fields
+/// and statistics, and the same segment ordinals. A commit that changed nothing in an
+/// index leaves its contents equal, although the searcher generation moves on; any added,
+/// merged or deleted document changes them. Segment ids are unique across indexes.
+pub(crate) type Contents = Vec<(tantivy::index::SegmentId, u32)>;
+
+/// The contents of `searcher` ([`Contents`]).
+pub(crate) fn contents(searcher: &Searcher) -> Contents {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|s| (s.segment_id(), s.num_deleted_docs()))
+        .collect()
+}
+
+/// Which searcher entries belong to: its contents, and the scope's term (documents
+/// without it do not count).
+type Key = (Contents, Option<Term>);
 
 #[derive(Debug, Default)]
 struct Entries {
@@ -78,15 +97,7 @@ pub(crate) struct Exact<'a> {
 
 impl Exact<'_> {
     fn with_entries<T>(&self, f: impl FnOnce(&mut Entries) -> T) -> T {
-        let key: Key = (
-            self.searcher.generation().generation_id(),
-            self.searcher
-                .segment_readers()
-                .iter()
-                .map(|s| (s.segment_id(), s.num_deleted_docs()))
-                .collect(),
-            self.only.clone(),
-        );
+        let key: Key = (contents(self.searcher), self.only.clone());
         let mut cache = self.cache.0.lock().unwrap_or_else(|e| e.into_inner());
         if !cache.contains_key(&key) && cache.len() >= CACHED_SEARCHERS {
             cache.clear();

@@ -1,4 +1,4 @@
-//! Per-generation caches an [`Engine`](crate::search::engine::Engine) holds for the parts
+//! Caches an [`Engine`](crate::search::engine::Engine) holds for the parts
 //! of search built on it, so those parts and the engine need not name each other.
 
 use std::collections::HashMap;
@@ -15,9 +15,10 @@ pub(crate) struct Entries {
     pub(crate) tags: Vec<(String, String, u64)>,
 }
 
-/// Per-scope suggestion lists, tagged with the searcher generation they were read from.
+/// Per-scope suggestion lists, tagged with the index contents they were read from.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Suggestions(pub(crate) Arc<Mutex<HashMap<Scope, Generation>>>);
+pub(crate) struct Suggestions(pub(crate) Arc<Mutex<HashMap<Scope, Read>>>);
 
-/// Entries, with the searcher generation they were read from.
-type Generation = (u64, Arc<Entries>);
+/// Entries, with the index contents they were read from
+/// (`crate::index::stats::contents`).
+type Read = (crate::index::stats::Contents, Arc<Entries>);

@@ -26,6 +26,7 @@ use crate::error::Result;
 use crate::index::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
 };
+use crate::index::stats::{Contents, contents};
 use crate::index::store::Store;
 use crate::index::stored::{Head, Texts};
 use crate::search::close_words;
@@ -282,8 +283,10 @@ pub struct Engine {
 }
 
 /// Results of recent searches (and of related write-ups). An entry holds for one scope
-/// and one index generation only, so a commit (or a reload) empties it in effect; a
-/// glossary or tuning change empties it outright.
+/// and the contents of its index as searched (`crate::index::stats::contents`: segments
+/// and their deletes) only, so a commit that changed the index empties it in effect,
+/// while one that left it as it was (the public index, when a members-only write-up
+/// changed) keeps it; a glossary or tuning change empties it outright.
 pub(crate) struct ResultCache<K, V>(Arc<Mutex<ResultEntries<K, V>>>);
 
 impl<K, V> Clone for ResultCache<K, V> {
@@ -294,9 +297,14 @@ impl<K, V> Clone for ResultCache<K, V> {
 
 pub(crate) struct ResultEntries<K, V> {
     capacity: usize,
-    /// Per scope: the searcher generation of the entries, and the entries.
-    by_scope: HashMap<Scope, (u64, HashMap<K, V>)>,
+    /// Per scope: the searcher generation and the index contents the entries were found
+    /// in, and the entries.
+    by_scope: HashMap<Scope, (u64, Contents, HashMap<K, V>)>,
 }
+
+/// What a result was found in: the scope, the searcher's generation (to tell a newer
+/// searcher from an older one) and the index contents.
+pub(crate) type Searched<'a> = (Scope, u64, &'a Contents);
 
 /// Results kept per scope by default.
 pub const RESULT_CACHE_CAPACITY: usize = 512;
@@ -315,29 +323,40 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> ResultCache<K, V> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn get(&self, (scope, generation): (Scope, u64), request: &K) -> Option<V> {
+    pub(crate) fn get(&self, (scope, _, contents): Searched<'_>, request: &K) -> Option<V> {
         let entries = self.lock();
-        let (g, map) = entries.by_scope.get(&scope)?;
-        if *g != generation {
+        let (_, c, map) = entries.by_scope.get(&scope)?;
+        if c != contents {
             return None;
         }
         map.get(request).cloned()
     }
 
-    pub(crate) fn put(&self, (scope, generation): (Scope, u64), request: &K, results: &V) {
+    pub(crate) fn put(
+        &self,
+        (scope, generation, contents): Searched<'_>,
+        request: &K,
+        results: &V,
+    ) {
         let mut entries = self.lock();
         let capacity = entries.capacity;
         if capacity == 0 {
             return;
         }
-        let (g, map) = entries
+        let (g, c, map) = entries
             .by_scope
             .entry(scope)
-            .or_insert_with(|| (generation, HashMap::new()));
-        if *g != generation {
-            *g = generation;
+            .or_insert_with(|| (generation, contents.clone(), HashMap::new()));
+        if c != contents {
+            if generation < *g {
+                // A search on a searcher older than the entries' finished late: its
+                // results would only push out those of the index as it is now.
+                return;
+            }
+            *c = contents.clone();
             map.clear();
         }
+        *g = generation.max(*g);
         if map.len() >= capacity {
             map.clear();
         }
@@ -1443,7 +1462,12 @@ impl Engine {
             // Files may change under a result before the index catches up: no cache.
             return self.search_uncached(searcher, request);
         }
-        let key = (request.scope, searcher.generation().generation_id());
+        let contents = contents(&searcher);
+        let key = (
+            request.scope,
+            searcher.generation().generation_id(),
+            &contents,
+        );
         if let Some(hit) = self.results.get(key, request) {
             return Ok(hit);
         }
@@ -1452,8 +1476,28 @@ impl Engine {
         Ok(results)
     }
 
+    /// The results of `request` when the result cache holds them for the index as it is
+    /// now, as [`Engine::search`] would return them; `None` when it would search. Takes
+    /// no lock for longer than a map look-up and reads nothing from disk, so it may run
+    /// where blocking is not allowed.
+    pub fn cached(&self, request: &SearchRequest) -> Option<SearchResults> {
+        if self.on_disk(request.scope).is_some() {
+            return None;
+        }
+        let searcher = self.searcher(request.scope);
+        let contents = contents(&searcher);
+        self.results.get(
+            (
+                request.scope,
+                searcher.generation().generation_id(),
+                &contents,
+            ),
+            request,
+        )
+    }
+
     /// Keeps the results of up to `capacity` recent searches, per scope and index
-    /// generation (0 turns the cache off). On by default.
+    /// contents (0 turns the cache off). On by default.
     pub fn set_result_cache(&self, capacity: usize) {
         self.results.set_capacity(capacity);
         self.related.set_capacity(capacity);
@@ -2380,6 +2424,52 @@ mod tests {
 mod engine_tests {
     use super::*;
     use crate::testing::engine_with;
+
+    /// A cached answer holds exactly as long as the index it came from is unchanged: a
+    /// members-only edit leaves the public index and its answers as they were, and a
+    /// write-up narrowed to members is never shown from a public answer cached before.
+    #[test]
+    fn cached_results_follow_the_index_contents() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |path: &str, visibility: &str, body: &str| {
+            let text = format!(
+                "---\ntitle: \"{path}\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\nvisibility: {visibility}\n---\n## Lesson learned\n\n{body}\n"
+            );
+            std::fs::write(dir.path().join(path), text).expect("write");
+        };
+        write("a.md", "public", "Rollback plans saved the change.");
+        write("b.md", "members", "Rollback plans were missing.");
+        let store = Store::in_ram();
+        let mut indexer =
+            crate::Indexer::new(&store, crate::WriterOptions::default()).expect("indexer");
+        indexer
+            .update(dir.path(), crate::Mode::Rebuild, &mut |_| {})
+            .expect("index");
+        let engine = Engine::new(&store).expect("engine");
+        engine.reload().expect("reload");
+        let public = SearchRequest::new("rollback", Scope::Public);
+        let members = SearchRequest::new("rollback", Scope::Members);
+        let found = engine.search(&public).expect("search");
+        assert_eq!(found.total, 1);
+        assert_eq!(engine.search(&members).expect("search").total, 2);
+
+        write("b.md", "members", "Rollback plans were missing, twice.");
+        indexer.update_paths(dir.path(), ["b.md"]).expect("update");
+        engine.reload().expect("reload");
+        assert_eq!(
+            engine.cached(&public),
+            Some(found),
+            "the public index did not change"
+        );
+        assert_eq!(engine.cached(&members), None, "the full index changed");
+
+        write("a.md", "members", "Rollback plans saved the change.");
+        indexer.update_paths(dir.path(), ["a.md"]).expect("update");
+        engine.reload().expect("reload");
+        assert_eq!(engine.cached(&public), None);
+        let found = engine.search(&public).expect("search");
+        assert_eq!(found.total, 0, "{:?}", found.hits);
+    }
 
     #[test]
     fn typos_in_long_words_still_find_the_write_up() {

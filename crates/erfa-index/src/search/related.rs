@@ -43,14 +43,16 @@ pub struct Draft {
 impl Engine {
     /// Write-ups like the one at `slug`, best first, within `scope`; empty when `scope`
     /// may not read `slug`.
-    /// The answer is kept per scope and index generation (a write-up page asks on every
-    /// view), but not while erfa starts and checks documents against their files.
+    /// The answer is kept per scope and index contents, like search results (a write-up
+    /// page asks on every view), but not while erfa starts and checks documents against
+    /// their files.
     pub fn related(&self, slug: &str, scope: Scope, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.searcher(scope);
         if self.rechecking() {
             return self.related_in(&searcher, slug, scope, limit);
         }
-        let key = (scope, searcher.generation().generation_id());
+        let contents = crate::index::stats::contents(&searcher);
+        let key = (scope, searcher.generation().generation_id(), &contents);
         let request = (slug.to_string(), limit);
         if let Some(hits) = self.related.get(key, &request) {
             return Ok(hits);

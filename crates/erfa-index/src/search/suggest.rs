@@ -30,11 +30,11 @@ pub struct Suggestion {
 impl Engine {
     fn entries(&self, scope: Scope) -> Result<Arc<Entries>> {
         let searcher = self.searcher(scope);
-        let generation = searcher.generation().generation_id();
+        let contents = crate::index::stats::contents(&searcher);
         {
             let cache = self.suggestions.0.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((g, entries)) = cache.get(&scope)
-                && *g == generation
+            if let Some((c, entries)) = cache.get(&scope)
+                && *c == contents
             {
                 return Ok(entries.clone());
             }
@@ -144,7 +144,7 @@ impl Engine {
             return Ok(entries);
         }
         let mut cache = self.suggestions.0.lock().unwrap_or_else(|e| e.into_inner());
-        cache.insert(scope, (generation, entries.clone()));
+        cache.insert(scope, (contents, entries.clone()));
         Ok(entries)
     }
 

@@ -35,6 +35,10 @@ pub(crate) struct Terms {
     words_en: HashSet<String>,
     /// Single-word terms, lower-cased, for correcting typed terms: (word, Danish side).
     single: Vec<(String, bool)>,
+    /// Corrections already found, by lower-cased word: the index in `single`, if any.
+    /// They depend only on these terms, so they hold until the glossary changes (which
+    /// builds new terms), across commits of the index.
+    corrected: std::sync::Mutex<HashMap<String, Option<usize>>>,
 }
 
 /// Linking letters between compound parts, tried first ("netværks-læk", not "netværk-slæk").
@@ -258,24 +262,48 @@ impl Terms {
     /// fewer than five letters, a known one, or none close.
     pub fn correct(&self, word: &str) -> Option<(&str, bool)> {
         let word = word.to_lowercase();
+        let cached = self
+            .corrected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&word)
+            .copied();
+        let found = match cached {
+            Some(found) => found,
+            None => {
+                let found = self.closest_single(&word);
+                let mut corrected = self.corrected.lock().unwrap_or_else(|e| e.into_inner());
+                if corrected.len() >= CORRECTIONS_KEPT {
+                    corrected.clear();
+                }
+                corrected.insert(word, found);
+                found
+            }
+        };
+        found.map(|i| (self.single[i].0.as_str(), self.single[i].1))
+    }
+
+    /// [`Terms::correct`] for a lower-cased word, without the memo: the index in
+    /// `single` of the closest term.
+    fn closest_single(&self, word: &str) -> Option<usize> {
         let len = word.chars().count();
         if len < 5 || self.single.iter().any(|(w, _)| *w == word) {
             return None;
         }
         let max = if len >= 9 { 2 } else { 1 };
-        let mut best: Option<(usize, &str, bool)> = None;
-        for (candidate, danish) in &self.single {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, (candidate, _)) in self.single.iter().enumerate() {
             if candidate.chars().count().abs_diff(len) > max
-                || !crate::search::letters::same_danish_letters(&word, candidate)
+                || !crate::search::letters::same_danish_letters(word, candidate)
             {
                 continue;
             }
-            let d = distance(&word, candidate);
-            if d <= max && best.is_none_or(|(b, _, _)| d < b) {
-                best = Some((d, candidate, *danish));
+            let d = distance(word, candidate);
+            if d <= max && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, i));
             }
         }
-        best.map(|(_, w, danish)| (w, danish))
+        best.map(|(_, i)| i)
     }
 
     /// The English translation of a compound part, if known.
@@ -283,6 +311,9 @@ impl Terms {
         self.parts.get(part)?.as_deref()
     }
 }
+
+/// The most corrections [`Terms::correct`] keeps; beyond it they are found afresh.
+const CORRECTIONS_KEPT: usize = 10_000;
 
 /// General Danish words (`words_da.txt`, from the Danish hunspell dictionary), parsed once.
 fn general_words() -> &'static HashSet<&'static str> {

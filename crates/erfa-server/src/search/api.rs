@@ -111,7 +111,7 @@ pub(crate) async fn search(
     let request = params.to_request(viewer.scope())?;
     // A word still being typed is no search of its own for the insights.
     let first_page = request.page <= 1 && !request.prefix_last;
-    let results = state.blocking(move |s| s.search(&request)).await?;
+    let results = state.search_soon(request).await?;
     if first_page {
         crate::insights::record_search(&state, &viewer, &params.q, results.total == 0);
     }
@@ -148,7 +148,7 @@ pub(crate) async fn facets(
     request.per_page = 1;
     request.page = 1;
     request.snippets = false;
-    let results = state.blocking(move |s| s.search(&request)).await?;
+    let results = state.search_soon(request).await?;
     let response: SearchResponse = results.into();
     Ok(Json(FacetsResponse {
         scope: response.scope,

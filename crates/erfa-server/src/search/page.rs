@@ -206,7 +206,7 @@ pub(super) async fn search(
     let page_one = request.page <= 1;
     // A word still being typed is no search of its own for the insights.
     let first_page = page_one && !request.prefix_last;
-    let results: SearchResults = ctx.state.blocking(move |s| s.search(&request)).await?;
+    let results: SearchResults = ctx.state.search_soon(request).await?;
     if first_page {
         crate::insights::record_search(&ctx.state, &ctx.viewer, &params.q, results.total == 0);
     }
