@@ -123,8 +123,9 @@ pub struct Watch {
     sender: Sender<Message>,
     status: Arc<Mutex<WatchStatus>>,
     worker: Option<JoinHandle<()>>,
-    /// Kept alive while watching; behind a mutex only so that `Watch` is `Sync`.
-    _debouncer: Mutex<Box<dyn Send>>,
+    /// The file-system watcher or poller, kept alive while watching; set by the worker
+    /// once it has started.
+    _watcher: Arc<Mutex<Option<Box<dyn Send>>>>,
 }
 
 impl std::fmt::Debug for Watch {
@@ -183,7 +184,8 @@ fn handler(
 }
 
 impl Watch {
-    /// Starts watching `root` (the content folder); reconciles once right away.
+    /// Starts watching `root` (the content folder) on the worker thread, which then
+    /// reconciles once; returns without waiting for either.
     pub fn start(
         indexer: Indexer,
         engine: impl Live,
@@ -209,33 +211,66 @@ impl Watch {
             invalid: BTreeMap::new(),
             reconciled: !options.behind,
         };
-        let debouncer: Box<dyn Send> =
-            match (!options.poll).then(|| Self::events(&root, &sender, options)) {
-                Some(Ok(d)) => d,
-                other => {
-                    let reason = match other {
-                        Some(Err(e)) => format!("the file-system watcher could not start ({e})"),
-                        _ => "polling was asked for".to_string(),
-                    };
-                    status.mode = WatchMode::Polling;
-                    status.poll_reason = Some(reason);
-                    Self::polling(&root, &sender, options)?
-                }
-            };
+        if options.poll {
+            status.mode = WatchMode::Polling;
+            status.poll_reason = Some("polling was asked for".to_string());
+        }
         let status = Arc::new(Mutex::new(status));
+        let watcher = Arc::new(Mutex::new(None));
         let worker_status = status.clone();
         let worker_root = root.clone();
+        let worker_sender = sender.clone();
+        let worker_watcher = watcher.clone();
         let worker = std::thread::Builder::new()
             .name("erfa-reindex".to_string())
-            .spawn(move || work(indexer, engine, &worker_root, &receiver, &worker_status))
+            .spawn(move || {
+                // Watching starts here rather than before `start` returns: registering
+                // every folder of a large content folder takes a while, and answering
+                // need not wait for it. The first reconciliation comes after it, so
+                // nothing that changed meanwhile is missed.
+                let started = Self::watching(&worker_root, &worker_sender, options, &worker_status);
+                drop(worker_sender);
+                *worker_watcher.lock().unwrap_or_else(|e| e.into_inner()) = started;
+                work(indexer, engine, &worker_root, &receiver, &worker_status)
+            })
             .map_err(|e| Error::io("starting", "the reindex thread", e))?;
         let _ = sender.send(Message::Reconcile);
         Ok(Watch {
             sender,
             status,
             worker: Some(worker),
-            _debouncer: Mutex::new(debouncer),
+            _watcher: watcher,
         })
+    }
+
+    /// Starts the file-system watcher of `root`, or polling when that fails or was asked
+    /// for (recorded in `status`); `None`, with the error in `status`, when neither
+    /// starts: changes are then found only by reconciliations.
+    fn watching(
+        root: &Path,
+        sender: &Sender<Message>,
+        options: WatchOptions,
+        status: &Mutex<WatchStatus>,
+    ) -> Option<Box<dyn Send>> {
+        if !options.poll {
+            match Self::events(root, sender, options) {
+                Ok(d) => return Some(d),
+                Err(e) => {
+                    let mut status = status.lock().unwrap_or_else(|e| e.into_inner());
+                    status.mode = WatchMode::Polling;
+                    status.poll_reason =
+                        Some(format!("the file-system watcher could not start ({e})"));
+                }
+            }
+        }
+        match Self::polling(root, sender, options) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                status.lock().unwrap_or_else(|e| e.into_inner()).last_error =
+                    Some(format!("watching the content folder: {e}"));
+                None
+            }
+        }
     }
 
     fn events(
