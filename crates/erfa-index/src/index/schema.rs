@@ -18,9 +18,9 @@ use crate::content::document::Document;
 use crate::content::markdown::Section;
 use crate::content::vocab::{Language, Visibility};
 
-/// Bump when the schema, the analyzers or what goes into a field changes: an index with
-/// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 7;
+/// Bump when the schema, the analyzers, what goes into a field or how documents are stored
+/// changes: an index with another version is rebuilt by itself.
+pub const INDEX_VERSION: u32 = 8;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -544,7 +544,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (7, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (8, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 
