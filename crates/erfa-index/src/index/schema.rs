@@ -105,9 +105,9 @@ pub const FILTER_ONLY: [&str; 4] = ["status", "visibility", "sections", "merged"
 pub struct Fields {
     /// The tantivy schema.
     pub schema: Schema,
-    /// Slug: exact, stored, fast (tie-breaks).
+    /// Slug: exact, fast (tie-breaks). Not stored: the record holds it.
     pub slug: Field,
-    /// Path relative to the content root: exact, stored, fast.
+    /// Path relative to the content root: exact, fast. Not stored: the record holds it.
     pub path: Field,
     /// Content hash: exact, fast.
     pub hash: Field,
@@ -149,8 +149,8 @@ impl Fields {
     /// Builds the schema.
     pub fn new() -> Fields {
         let mut b = Schema::builder();
-        let slug = b.add_text_field("slug", STRING | STORED | FAST);
-        let path = b.add_text_field("path", STRING | STORED | FAST);
+        let slug = b.add_text_field("slug", STRING | FAST);
+        let path = b.add_text_field("path", STRING | FAST);
         let hash = b.add_text_field("hash", STRING | FAST);
         let date = b.add_u64_field("date", INDEXED | FAST);
         let record = b.add_text_field("record", STORED);

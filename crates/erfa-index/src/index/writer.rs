@@ -25,21 +25,34 @@ use crate::index::store::{Payload, Store};
 /// How much the writer may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriterOptions {
-    /// Indexing threads per index; as many threads read and parse files during an update.
+    /// Indexing threads of the full index; as many threads read and parse files during an
+    /// update.
     pub threads: usize,
-    /// Memory budget per index writer, in bytes, shared by its threads (tantivy's minimum
-    /// is 15 MB per thread). A writer that fills it writes a segment and starts afresh, so
-    /// peak memory does not grow with the corpus beyond it.
+    /// Memory budget of the full index's writer, in bytes, shared by its threads
+    /// (tantivy's minimum is 15 MB per thread); the public index's writer gets half the
+    /// threads and half the budget. A writer that fills it writes a segment and starts
+    /// afresh, so peak memory does not grow with the corpus beyond it.
     pub memory_budget: usize,
 }
 
 impl Default for WriterOptions {
-    /// Two threads (the cores of a small server) and 40 MB per index: the measured build
+    /// Two threads (the cores of a small server) and 40 MB for the full index: the build
     /// of 10,000 write-ups in docs/BENCHMARKS.md ("Indexing") stays under 150 MB.
     fn default() -> Self {
         WriterOptions {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
             memory_budget: 40 * 1024 * 1024,
+        }
+    }
+}
+
+impl WriterOptions {
+    /// The public index's share: it holds only public write-ups, a small part of most
+    /// groups' write-ups, so half the threads (at least one) and half the budget.
+    fn for_public(self) -> WriterOptions {
+        WriterOptions {
+            threads: self.threads.div_ceil(2).max(1),
+            memory_budget: self.memory_budget / 2,
         }
     }
 }
@@ -250,7 +263,7 @@ impl Indexer {
         let dir = store.dir.as_deref();
         Ok(Indexer {
             full: writer(&store.full, options, dir)?,
-            public: writer(&store.public, options, dir)?,
+            public: writer(&store.public, options.for_public(), dir)?,
             store: store.clone(),
             faults: Arc::default(),
             commit_every: 0,
