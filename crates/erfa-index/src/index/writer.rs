@@ -710,6 +710,18 @@ impl Indexer {
 /// depend on it (search counts only live documents), so a one-file edit does not have to
 /// rewrite a large segment.
 fn compact(index: &tantivy::Index, writer: &mut IndexWriter<Queued>) -> Result<()> {
+    let ids = segments_to_merge(index)?;
+    // No segment meta may be held here: tantivy keeps the files of every segment whose
+    // meta is alive anywhere, and would keep the merged segments' files on disk.
+    if !ids.is_empty() {
+        writer.merge(&ids).wait()?;
+        let _ = writer.garbage_collect_files().wait();
+    }
+    Ok(())
+}
+
+/// The segments [`compact`] merges.
+fn segments_to_merge(index: &tantivy::Index) -> Result<Vec<tantivy::index::SegmentId>> {
     let metas = index.searchable_segment_metas()?;
     let with_deletes: Vec<_> = metas
         .iter()
@@ -727,11 +739,7 @@ fn compact(index: &tantivy::Index, writer: &mut IndexWriter<Queued>) -> Result<(
     } else {
         with_deletes
     };
-    if !ids.is_empty() {
-        writer.merge(&ids).wait()?;
-        let _ = writer.garbage_collect_files().wait();
-    }
-    Ok(())
+    Ok(ids)
 }
 
 /// Whether every folder between `root` and `rel` is a real folder, not a symbolic link:
@@ -836,6 +844,41 @@ mod tests {
 
     fn doc(word: &str) -> String {
         format!("---\ntitle: T {word}\nkind: practice\ndate: 2022-01-01\n---\nText {word}.\n")
+    }
+
+    #[test]
+    fn compaction_leaves_no_files_of_merged_segments() {
+        let content = tempfile::tempdir().expect("tempdir");
+        let data = tempfile::tempdir().expect("tempdir");
+        let (store, _) = Store::open(data.path()).expect("open");
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        // One segment per update: the ninth makes more than eight, and they are merged
+        // after its commit (a later commit would collect what that merge left).
+        for i in 0..9 {
+            std::fs::write(content.path().join(format!("w{i}.md")), doc("one")).expect("write");
+            indexer
+                .update(content.path(), Mode::Incremental, &mut |_| {})
+                .expect("update");
+        }
+        let full = Store::index_dir(data.path()).join("full");
+        let live: std::collections::BTreeSet<String> = store
+            .full
+            .searchable_segment_metas()
+            .expect("metas")
+            .iter()
+            .map(|m| m.id().uuid_string())
+            .collect();
+        assert_eq!(live.len(), 2, "merged: {live:?}");
+        let on_disk: std::collections::BTreeSet<String> = std::fs::read_dir(&full)
+            .expect("read_dir")
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let (stem, _) = name.split_once('.')?;
+                (stem.len() == 32).then(|| stem.to_string())
+            })
+            .collect();
+        assert_eq!(on_disk, live);
     }
 
     #[test]
