@@ -65,7 +65,7 @@ enum Outcome {
     /// Its hash is the indexed one: nothing to do.
     Unchanged,
     /// Read and parsed; a valid write-up comes with its documents for both indexes.
-    Loaded(crate::content::document::Parsed, Option<Built>),
+    Loaded(Box<(crate::content::document::Parsed, Option<Built>)>),
 }
 
 /// A write-up's documents: for the full index, and for the public one if it is public.
@@ -96,7 +96,7 @@ fn read_entry(fields: &Fields, entry: &catalog::Entry, previous: Option<&String>
     }
     let (parsed, _hash) = catalog::load(entry);
     let built = parsed.document.as_ref().map(|doc| Built::new(fields, doc));
-    Outcome::Loaded(parsed, built)
+    Outcome::Loaded(Box::new((parsed, built)))
 }
 
 /// Incremental or full.
@@ -406,7 +406,8 @@ impl Indexer {
                 };
                 match outcome {
                     Outcome::Unchanged => report.unchanged += 1,
-                    Outcome::Loaded(parsed, built) => {
+                    Outcome::Loaded(loaded) => {
+                        let (parsed, built) = *loaded;
                         self.apply(
                             rel,
                             indexed_ref.contains_key(rel),
