@@ -266,8 +266,8 @@ impl Store {
 /// How a new index stores documents. A search reads the stored document of each hit,
 /// and tantivy decompresses a whole block to read one document; write-ups are larger
 /// than a small block, so each gets a block of its own and a hit decompresses only itself.
-/// zstd keeps a write-up's stored text in about half the bytes that lz4 needs, and
-/// decompresses one block in microseconds (docs/BENCHMARKS.md, "Indexing").
+/// zstd keeps the stored write-ups in about three quarters of the bytes that lz4 needs
+/// at this block size (docs/BENCHMARKS.md, "Indexing").
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_blocksize: DOCSTORE_BLOCKSIZE,
