@@ -46,8 +46,8 @@ usage: cargo bench --bench indexing -- [options]
   --corpus DIR        also run on a folder of Markdown files (repeatable); files without
                       front matter are wrapped in minimal erfa front matter in a copy
   --runs N            runs per measurement, medians reported (default 3)
-  --threads N         indexing threads per index writer (default 1, as `erfa index`)
-  --budget-mb N       memory budget per index writer in MB (default 64, as `erfa index`)
+  --threads N         indexing threads per index writer (default as `erfa index`: 2)
+  --budget-mb N       memory budget per index writer in MB (default as `erfa index`: 40)
   --seed N            generator seed (default 2026)
   --no-incremental    skip the incremental measurements
 ";
@@ -67,8 +67,8 @@ fn parse_options() -> Result<Options> {
         sizes: vec![1_000, 10_000],
         corpora: Vec::new(),
         runs: 3,
-        threads: 1,
-        budget: 64 * 1024 * 1024,
+        threads: WriterOptions::default().threads,
+        budget: WriterOptions::default().memory_budget,
         seed: synth::DEFAULT_SEED,
         incremental: true,
     };

@@ -7,11 +7,12 @@
 //!   throws away) the two indexes in the data folder, and [`lock`] keeps one writer per
 //!   data folder.
 //! - [`writer`] brings the index up to date with `content/`; [`watch`] does it live from
-//!   file-system events.
+//!   file-system events; `queue` bounds the documents waiting in the writers.
 //! - `stored` reads a stored write-up only as far as a caller needs; `stats` gives
 //!   BM25 statistics that do not depend on how the index was written.
 
 pub mod lock;
+pub(crate) mod queue;
 pub mod schema;
 pub(crate) mod stats;
 pub mod store;

@@ -18,9 +18,9 @@ use crate::content::document::Document;
 use crate::content::markdown::Section;
 use crate::content::vocab::{Language, Visibility};
 
-/// Bump when the schema, the analyzers or what goes into a field changes: an index with
-/// another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 7;
+/// Bump when the schema, the analyzers, what goes into a field or how documents are stored
+/// changes: an index with another version is rebuilt by itself.
+pub const INDEX_VERSION: u32 = 8;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -105,9 +105,9 @@ pub const FILTER_ONLY: [&str; 4] = ["status", "visibility", "sections", "merged"
 pub struct Fields {
     /// The tantivy schema.
     pub schema: Schema,
-    /// Slug: exact, stored, fast (tie-breaks).
+    /// Slug: exact, fast (tie-breaks). Not stored: the record holds it.
     pub slug: Field,
-    /// Path relative to the content root: exact, stored, fast.
+    /// Path relative to the content root: exact, fast. Not stored: the record holds it.
     pub path: Field,
     /// Content hash: exact, fast.
     pub hash: Field,
@@ -149,8 +149,8 @@ impl Fields {
     /// Builds the schema.
     pub fn new() -> Fields {
         let mut b = Schema::builder();
-        let slug = b.add_text_field("slug", STRING | STORED | FAST);
-        let path = b.add_text_field("path", STRING | STORED | FAST);
+        let slug = b.add_text_field("slug", STRING | FAST);
+        let path = b.add_text_field("path", STRING | FAST);
         let hash = b.add_text_field("hash", STRING | FAST);
         let date = b.add_u64_field("date", INDEXED | FAST);
         let record = b.add_text_field("record", STORED);
@@ -544,7 +544,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (7, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (8, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

@@ -266,15 +266,23 @@ impl Store {
 /// How a new index stores documents. A search reads the stored document of each hit,
 /// and tantivy decompresses a whole block to read one document; write-ups are larger
 /// than a small block, so each gets a block of its own and a hit decompresses only itself.
+/// zstd keeps the stored write-ups in about three quarters of the bytes that lz4 needs
+/// at this block size (docs/BENCHMARKS.md, "Indexing").
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_blocksize: DOCSTORE_BLOCKSIZE,
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
         ..tantivy::IndexSettings::default()
     }
 }
 
 /// Bytes of stored documents per compressed block (tantivy's default is 16 KiB).
 const DOCSTORE_BLOCKSIZE: usize = 4096;
+
+/// zstd's level for the document store: its default, fast enough to keep up with indexing.
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! Reading stored write-ups, only as far as a caller needs.
 //!
-//! A stored write-up holds, in this order: slug, path, record (JSON), the text of its
+//! A stored write-up holds, in this order: its record (JSON), the text of its
 //! sections, and last its Markdown source as bytes ([`Fields::to_tantivy`]). A search
 //! needs each hit's record and, for snippets, its section texts; the Markdown, about half
 //! of a write-up's stored bytes, is only for the write-up page and export, which read the
@@ -17,7 +17,7 @@ use crate::index::schema::{Fields, Record};
 /// The id of the record field (checked by a test against [`Fields::new`]).
 const RECORD_FIELD_ID: u32 = 4;
 
-/// The stored strings of a write-up (slug, path, record and section texts), without the
+/// The stored strings of a write-up (record and section texts), without the
 /// Markdown source: it is the document's last value, and is not read.
 #[derive(Debug, Default)]
 pub(crate) struct Texts {
@@ -69,7 +69,7 @@ impl DocumentDeserialize for Texts {
     }
 }
 
-/// The stored strings of a write-up up to its record (slug, path, record): all a hit
+/// The stored strings of a write-up up to its record: all a hit
 /// needs when it has no snippet to find.
 #[derive(Debug, Default)]
 pub(crate) struct Head(pub(crate) Texts);

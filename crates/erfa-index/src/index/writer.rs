@@ -18,25 +18,85 @@ use crate::content::catalog;
 use crate::content::diagnostic::Diagnostic;
 use crate::content::document::Document;
 use crate::error::{Error, Result};
+use crate::index::queue::{IN_FLIGHT, Queued, Slots};
 use crate::index::schema::{Fields, INDEX_VERSION};
 use crate::index::store::{Payload, Store};
 
 /// How much the writer may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriterOptions {
-    /// Indexing threads per index.
+    /// Indexing threads of the full index; as many threads read and parse files during an
+    /// update.
     pub threads: usize,
-    /// Memory budget per index writer, in bytes (tantivy's minimum is 15 MB per thread).
+    /// Memory budget of the full index's writer, in bytes, shared by its threads
+    /// (tantivy's minimum is 15 MB per thread); the public index's writer gets half the
+    /// threads and half the budget. A writer that fills it writes a segment and starts
+    /// afresh, so peak memory does not grow with the corpus beyond it.
     pub memory_budget: usize,
 }
 
 impl Default for WriterOptions {
+    /// Two threads (the cores of a small server) and 40 MB for the full index: the build
+    /// of 10,000 write-ups in docs/BENCHMARKS.md ("Indexing") stays under 150 MB.
     fn default() -> Self {
         WriterOptions {
-            threads: 1,
-            memory_budget: 64 * 1024 * 1024,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
+            memory_budget: 40 * 1024 * 1024,
         }
     }
+}
+
+impl WriterOptions {
+    /// The public index's share: it holds only public write-ups, a small part of most
+    /// groups' write-ups, so half the threads (at least one) and half the budget.
+    fn for_public(self) -> WriterOptions {
+        WriterOptions {
+            threads: self.threads.div_ceil(2).max(1),
+            memory_budget: self.memory_budget / 2,
+        }
+    }
+}
+
+/// Write-ups each reading thread may have read ahead of the writers.
+const READ_AHEAD: usize = 16;
+
+/// What a reading thread made of one file.
+enum Outcome {
+    /// Its hash is the indexed one: nothing to do.
+    Unchanged,
+    /// Read and parsed; a valid write-up comes with its documents for both indexes.
+    Loaded(Box<(crate::content::document::Parsed, Option<Built>)>),
+}
+
+/// A write-up's documents: for the full index, and for the public one if it is public.
+struct Built {
+    full: TantivyDocument,
+    public: Option<TantivyDocument>,
+}
+
+impl Built {
+    fn new(fields: &Fields, doc: &Document) -> Built {
+        Built {
+            full: fields.to_tantivy(doc, false),
+            public: doc.is_public().then(|| fields.to_tantivy(doc, true)),
+        }
+    }
+}
+
+/// Reads (hash first, when the file was indexed), parses and builds the documents of one
+/// listed file.
+fn read_entry(fields: &Fields, entry: &catalog::Entry, previous: Option<&String>) -> Outcome {
+    if entry.slug_taken_by.is_none()
+        && let Some(previous) = previous
+        && let Ok(bytes) = crate::content::source::read(&entry.file)
+        && crate::content::document::content_hash(&bytes) == *previous
+    {
+        // An unchanged file is not parsed again.
+        return Outcome::Unchanged;
+    }
+    let (parsed, _hash) = catalog::load(entry);
+    let built = parsed.document.as_ref().map(|doc| Built::new(fields, doc));
+    Outcome::Loaded(Box::new((parsed, built)))
 }
 
 /// Incremental or full.
@@ -159,8 +219,12 @@ pub struct Indexer {
     commit_every: usize,
     /// Changes since the last commit.
     pending: usize,
-    full: IndexWriter<TantivyDocument>,
-    public: IndexWriter<TantivyDocument>,
+    /// Threads that read and parse files during an update.
+    readers: usize,
+    /// Bounds the documents queued in both writers.
+    slots: Arc<Slots>,
+    full: IndexWriter<Queued>,
+    public: IndexWriter<Queued>,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -175,7 +239,7 @@ fn writer(
     index: &tantivy::Index,
     options: WriterOptions,
     dir: Option<&Path>,
-) -> Result<IndexWriter<TantivyDocument>> {
+) -> Result<IndexWriter<Queued>> {
     let threads = options.threads.max(1);
     let budget = options.memory_budget.max(threads * 16 * 1024 * 1024);
     let writer = index
@@ -199,11 +263,13 @@ impl Indexer {
         let dir = store.dir.as_deref();
         Ok(Indexer {
             full: writer(&store.full, options, dir)?,
-            public: writer(&store.public, options, dir)?,
+            public: writer(&store.public, options.for_public(), dir)?,
             store: store.clone(),
             faults: Arc::default(),
             commit_every: 0,
             pending: 0,
+            readers: options.threads.max(1),
+            slots: Slots::new(IN_FLIGHT),
         })
     }
 
@@ -307,28 +373,54 @@ impl Indexer {
         };
         let total = listing.entries.len();
         let mut on_disk: BTreeMap<&str, ()> = BTreeMap::new();
-        for (i, entry) in listing.entries.iter().enumerate() {
-            let rel = entry.file.rel.as_str();
-            on_disk.insert(rel, ());
-            let previous = indexed.get(rel);
-            let (parsed, _hash) = if entry.slug_taken_by.is_none()
-                && let Some(previous) = previous
-            {
-                // Hash first: an unchanged file is not parsed again.
-                match crate::content::source::read(&entry.file) {
-                    Ok(bytes) if crate::content::document::content_hash(&bytes) == *previous => {
-                        report.unchanged += 1;
-                        progress(Progress { done: i + 1, total });
-                        continue;
+        // Reading threads take the files in turns (file i goes to thread i % readers) and
+        // hand them on through small bounded channels; this thread takes them back in
+        // listing order and feeds the writers, whose own threads index meanwhile.
+        let readers = self.readers.min(total.max(1));
+        let fields = self.store.fields.clone();
+        let entries = &listing.entries;
+        let indexed_ref = &indexed;
+        std::thread::scope(|scope| -> Result<()> {
+            let mut outcomes = Vec::with_capacity(readers);
+            for first in 0..readers {
+                let (send, receive) = std::sync::mpsc::sync_channel(READ_AHEAD);
+                outcomes.push(receive);
+                let fields = &fields;
+                scope.spawn(move || {
+                    for entry in entries.iter().skip(first).step_by(readers) {
+                        let previous = indexed_ref.get(entry.file.rel.as_str());
+                        if send.send(read_entry(fields, entry, previous)).is_err() {
+                            // The update stopped early.
+                            return;
+                        }
                     }
-                    _ => catalog::load(entry),
+                });
+            }
+            for (i, entry) in entries.iter().enumerate() {
+                let rel = entry.file.rel.as_str();
+                on_disk.insert(rel, ());
+                // A reading thread that panicked has dropped its sender: stop here, and the
+                // scope passes the panic on.
+                let Ok(outcome) = outcomes[i % readers].recv() else {
+                    break;
+                };
+                match outcome {
+                    Outcome::Unchanged => report.unchanged += 1,
+                    Outcome::Loaded(loaded) => {
+                        let (parsed, built) = *loaded;
+                        self.apply(
+                            rel,
+                            indexed_ref.contains_key(rel),
+                            parsed,
+                            built,
+                            &mut report,
+                        )?;
+                    }
                 }
-            } else {
-                catalog::load(entry)
-            };
-            self.apply(rel, previous.is_some(), parsed, &mut report)?;
-            progress(Progress { done: i + 1, total });
-        }
+                progress(Progress { done: i + 1, total });
+            }
+            Ok(())
+        })?;
         for path in indexed.keys() {
             if !on_disk.contains_key(path.as_str()) {
                 report.deleted += 1;
@@ -473,7 +565,11 @@ impl Indexer {
                     None,
                 )
             };
-            self.apply(rel, previous.is_some(), parsed, &mut report)?;
+            let built = parsed
+                .document
+                .as_ref()
+                .map(|doc| Built::new(&self.store.fields, doc));
+            self.apply(rel, previous.is_some(), parsed, built, &mut report)?;
         }
         report.documents = indexed.count() + report.added - report.deleted;
         if report.touched() {
@@ -500,11 +596,20 @@ impl Indexer {
         rel: &str,
         indexed: bool,
         parsed: crate::content::document::Parsed,
+        built: Option<Built>,
         report: &mut UpdateReport,
     ) -> Result<()> {
         report.diagnostics.extend(parsed.diagnostics);
-        match parsed.document {
-            Some(doc) => {
+        match (parsed.document, built) {
+            (Some(doc), Some(built)) => {
+                if indexed {
+                    report.changed += 1;
+                } else {
+                    report.added += 1;
+                }
+                self.put_built(&doc.path, built, indexed)?;
+            }
+            (Some(doc), None) => {
                 if indexed {
                     report.changed += 1;
                 } else {
@@ -512,7 +617,7 @@ impl Indexer {
                 }
                 self.put(&doc, indexed)?;
             }
-            None => {
+            (None, _) => {
                 report.errors += 1;
                 if !indexed {
                     return Ok(());
@@ -526,14 +631,22 @@ impl Indexer {
 
     /// Adds or replaces one write-up in both indexes (not committed).
     pub fn put(&mut self, doc: &Document, replace: bool) -> Result<()> {
+        let built = Built::new(&self.store.fields, doc);
+        self.put_built(&doc.path, built, replace)
+    }
+
+    /// Adds or replaces the documents of the write-up at `path`, once the writers' queues
+    /// have room for them.
+    fn put_built(&mut self, path: &str, built: Built, replace: bool) -> Result<()> {
         if replace {
-            self.remove(&doc.path);
+            self.remove(path);
         }
-        let fields: &Fields = &self.store.fields;
-        if doc.is_public() {
-            self.public.add_document(fields.to_tantivy(doc, true))?;
+        if let Some(public) = built.public {
+            self.public
+                .add_document(Queued::new(public, self.slots.take()))?;
         }
-        self.full.add_document(fields.to_tantivy(doc, false))?;
+        self.full
+            .add_document(Queued::new(built.full, self.slots.take()))?;
         Ok(())
     }
 
@@ -597,7 +710,19 @@ impl Indexer {
 /// of them, and the smaller segments when there are more than eight. Ranking does not
 /// depend on it (search counts only live documents), so a one-file edit does not have to
 /// rewrite a large segment.
-fn compact(index: &tantivy::Index, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+fn compact(index: &tantivy::Index, writer: &mut IndexWriter<Queued>) -> Result<()> {
+    let ids = segments_to_merge(index)?;
+    // No segment meta may be held here: tantivy keeps the files of every segment whose
+    // meta is alive anywhere, and would keep the merged segments' files on disk.
+    if !ids.is_empty() {
+        writer.merge(&ids).wait()?;
+        let _ = writer.garbage_collect_files().wait();
+    }
+    Ok(())
+}
+
+/// The segments [`compact`] merges.
+fn segments_to_merge(index: &tantivy::Index) -> Result<Vec<tantivy::index::SegmentId>> {
     let metas = index.searchable_segment_metas()?;
     let with_deletes: Vec<_> = metas
         .iter()
@@ -615,11 +740,7 @@ fn compact(index: &tantivy::Index, writer: &mut IndexWriter<TantivyDocument>) ->
     } else {
         with_deletes
     };
-    if !ids.is_empty() {
-        writer.merge(&ids).wait()?;
-        let _ = writer.garbage_collect_files().wait();
-    }
-    Ok(())
+    Ok(ids)
 }
 
 /// Whether every folder between `root` and `rel` is a real folder, not a symbolic link:
@@ -724,6 +845,41 @@ mod tests {
 
     fn doc(word: &str) -> String {
         format!("---\ntitle: T {word}\nkind: practice\ndate: 2022-01-01\n---\nText {word}.\n")
+    }
+
+    #[test]
+    fn compaction_leaves_no_files_of_merged_segments() {
+        let content = tempfile::tempdir().expect("tempdir");
+        let data = tempfile::tempdir().expect("tempdir");
+        let (store, _) = Store::open(data.path()).expect("open");
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        // One segment per update: the ninth makes more than eight, and they are merged
+        // after its commit (a later commit would collect what that merge left).
+        for i in 0..9 {
+            std::fs::write(content.path().join(format!("w{i}.md")), doc("one")).expect("write");
+            indexer
+                .update(content.path(), Mode::Incremental, &mut |_| {})
+                .expect("update");
+        }
+        let full = Store::index_dir(data.path()).join("full");
+        let live: std::collections::BTreeSet<String> = store
+            .full
+            .searchable_segment_metas()
+            .expect("metas")
+            .iter()
+            .map(|m| m.id().uuid_string())
+            .collect();
+        assert_eq!(live.len(), 2, "merged: {live:?}");
+        let on_disk: std::collections::BTreeSet<String> = std::fs::read_dir(&full)
+            .expect("read_dir")
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let (stem, _) = name.split_once('.')?;
+                (stem.len() == 32).then(|| stem.to_string())
+            })
+            .collect();
+        assert_eq!(on_disk, live);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod model;
 mod parse_table;
 mod regressions;
 mod result_shape;
+mod stored_cost;
 mod tags;
 mod tiers;
 mod tree;
