@@ -565,11 +565,7 @@ impl Indexer {
                     None,
                 )
             };
-            let built = parsed
-                .document
-                .as_ref()
-                .map(|doc| Built::new(&self.store.fields, doc));
-            self.apply(rel, previous.is_some(), parsed, built, &mut report)?;
+            self.apply(rel, previous.is_some(), parsed, None, &mut report)?;
         }
         report.documents = indexed.count() + report.added - report.deleted;
         if report.touched() {
@@ -590,7 +586,8 @@ impl Indexer {
     }
 
     /// Indexes the outcome of reading one file that was (`indexed`) or was not in the
-    /// index, and counts it: a valid write-up is added or replaced, an invalid one leaves.
+    /// index, and counts it: a valid write-up is added or replaced (with its documents
+    /// `built` by a reading thread, or built here), an invalid one leaves.
     fn apply(
         &mut self,
         rel: &str,
@@ -600,24 +597,17 @@ impl Indexer {
         report: &mut UpdateReport,
     ) -> Result<()> {
         report.diagnostics.extend(parsed.diagnostics);
-        match (parsed.document, built) {
-            (Some(doc), Some(built)) => {
+        match parsed.document {
+            Some(doc) => {
                 if indexed {
                     report.changed += 1;
                 } else {
                     report.added += 1;
                 }
+                let built = built.unwrap_or_else(|| Built::new(&self.store.fields, &doc));
                 self.put_built(&doc.path, built, indexed)?;
             }
-            (Some(doc), None) => {
-                if indexed {
-                    report.changed += 1;
-                } else {
-                    report.added += 1;
-                }
-                self.put(&doc, indexed)?;
-            }
-            (None, _) => {
+            None => {
                 report.errors += 1;
                 if !indexed {
                     return Ok(());
