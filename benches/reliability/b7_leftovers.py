@@ -16,7 +16,6 @@ index's meta.json does not list (leftovers collected).
 docs/RELIABILITY.md (B7) and docs/BENCHMARKS.md ("Reliability runs on demand").
 """
 
-import argparse
 import os
 import random
 import subprocess
@@ -33,10 +32,8 @@ QUERIES = ["hændelse", "change", "incident", "cab", "nedbrud", "leverandør", "
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = c.parser(__doc__)
     p.add_argument("--cycles", type=int, default=20, help="kill/restart cycles (default 20)")
-    p.add_argument("--size", type=int, default=2000, help="generated write-ups (default 2000)")
-    p.add_argument("--content", help="use a copy of this content folder instead of the generated corpus")
     p.add_argument("--up-min", type=float, default=0.3, help="least seconds before the kill (default 0.3)")
     p.add_argument("--up-max", type=float, default=8.0, help="most seconds before the kill (default 8)")
     p.add_argument("--writes", type=int, default=6, help="writes per cycle (default 6)")
@@ -44,8 +41,6 @@ def main():
                    help="erfa serve --commit-every while catching up at start (default 200)")
     p.add_argument("--max-ratio", type=float, default=2.0, help="index size bound against a fresh rebuild (default 2)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: from the clock, printed)")
-    p.add_argument("--erfa", help="the erfa binary (default target/release/erfa)")
-    p.add_argument("--keep", action="store_true", help="keep the work folder")
     a = p.parse_args()
     seed = a.seed if a.seed is not None else int(time.time())
     rng = random.Random(seed)

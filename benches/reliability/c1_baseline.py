@@ -14,7 +14,6 @@ p99 < --pages-p99 ms.
 docs/RELIABILITY.md (C1) and docs/BENCHMARKS.md ("Reliability runs on demand").
 """
 
-import argparse
 import os
 import sys
 import urllib.parse
@@ -25,16 +24,12 @@ import wrk  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--size", type=int, default=2000, help="generated write-ups (default 2000)")
-    p.add_argument("--content", help="serve a copy of this content folder instead")
+    p = c.parser(__doc__)
     p.add_argument("--seconds", type=int, default=30, help="seconds per wrk run (default 30)")
     p.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
     p.add_argument("--search-p99", type=float, default=50.0, help="search p99 bound, ms (default 50)")
     p.add_argument("--search-rate", type=float, default=1000.0, help="least search requests/s (default 1000)")
     p.add_argument("--pages-p99", type=float, default=100.0, help="pages p99 bound, ms (default 100)")
-    p.add_argument("--erfa", help="the erfa binary (default target/release/erfa)")
-    p.add_argument("--keep", action="store_true", help="keep the work folder")
     a = p.parse_args()
     erfa = c.binary(a.erfa)
     src = a.content or c.corpus(a.size)

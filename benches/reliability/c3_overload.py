@@ -29,7 +29,6 @@ are reported, not judged.
 docs/RELIABILITY.md (C3) and docs/BENCHMARKS.md ("Reliability runs on demand").
 """
 
-import argparse
 import asyncio
 import multiprocessing
 import os
@@ -163,9 +162,7 @@ async def overload(port, pid, a):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--size", type=int, default=2000, help="generated write-ups (default 2000)")
-    p.add_argument("--content", help="serve a copy of this content folder instead")
+    p = c.parser(__doc__)
     p.add_argument("--connections", type=int, default=1024, help="concurrent connections (default 1024)")
     p.add_argument("--sources", type=int, default=8, help="loopback source addresses (default 8)")
     p.add_argument("--seconds", type=int, default=30, help="length of the overload (default 30)")
@@ -173,8 +170,6 @@ def main():
     p.add_argument("--busy-p99-ms", type=float, default=100.0,
                    help="bound on the p99 time to a 503 (default 100)")
     p.add_argument("--max-rss-mb", type=float, default=512.0, help="bound on the server's RSS (default 512)")
-    p.add_argument("--erfa", help="the erfa binary (default target/release/erfa)")
-    p.add_argument("--keep", action="store_true", help="keep the work folder")
     a = p.parse_args()
     import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -15,7 +15,6 @@ the probe gets every answer, p99 < --probe-p99 ms; erfa still runs afterwards.
 docs/RELIABILITY.md (C4) and docs/BENCHMARKS.md ("Reliability runs on demand").
 """
 
-import argparse
 import asyncio
 import os
 import sys
@@ -89,9 +88,7 @@ async def run(port, a):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--size", type=int, default=2000, help="generated write-ups (default 2000)")
-    p.add_argument("--content", help="serve a copy of this content folder instead")
+    p = c.parser(__doc__)
     p.add_argument("--connections", type=int, default=500, help="slow heads (default 500)")
     p.add_argument("--slow-bodies", type=int, default=50, help="slow bodies (default 50)")
     p.add_argument("--sources", type=int, default=8, help="loopback source addresses (default 8)")
@@ -102,8 +99,6 @@ def main():
                    help="erfa's overall connection cap (default 512, erfa's own)")
     p.add_argument("--slack", type=float, default=3.0, help="seconds allowed past a timeout (default 3)")
     p.add_argument("--probe-p99", type=float, default=100.0, help="probe p99 bound, ms (default 100)")
-    p.add_argument("--erfa", help="the erfa binary (default target/release/erfa)")
-    p.add_argument("--keep", action="store_true", help="keep the work folder")
     a = p.parse_args()
     import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -18,7 +18,6 @@ segments <= 16 in each index at every sample.
 docs/RELIABILITY.md (C7) and docs/BENCHMARKS.md ("Reliability runs on demand").
 """
 
-import argparse
 import asyncio
 import os
 import random
@@ -50,10 +49,8 @@ def steady_growth(points):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = c.parser(__doc__)
     p.add_argument("--minutes", type=float, default=120.0, help="length of the run (default 120)")
-    p.add_argument("--size", type=int, default=2000, help="generated write-ups (default 2000)")
-    p.add_argument("--content", help="serve a copy of this content folder instead")
     p.add_argument("--clients", type=int, default=4, help="keep-alive connections (default 4)")
     p.add_argument("--rate", type=float, default=100.0, help="requests per second in all (default 100)")
     p.add_argument("--edit-every", type=float, default=10.0, help="seconds between writes (default 10)")
@@ -63,8 +60,6 @@ def main():
     p.add_argument("--max-deleted-maps", type=int, default=50, help="mapped regions of deleted files (default 50)")
     p.add_argument("--max-segments", type=int, default=16, help="segments of either index (default 16)")
     p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    p.add_argument("--erfa", help="the erfa binary (default target/release/erfa)")
-    p.add_argument("--keep", action="store_true", help="keep the work folder")
     a = p.parse_args()
     rng = random.Random(a.seed)
     erfa = c.binary(a.erfa)

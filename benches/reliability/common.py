@@ -5,6 +5,7 @@ Python 3 standard library only. The scripts run from anywhere; paths are found f
 this file. See docs/BENCHMARKS.md, "Reliability runs on demand".
 """
 
+import argparse
 import atexit
 import glob
 import json
@@ -59,6 +60,17 @@ def log(msg):
 def load_average():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
+
+
+def parser(doc):
+    """The scripts' argument parser, with the options every one of them has: --size,
+    --content, --erfa and --keep."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--size", type=int, default=2000, help="generated write-ups (default 2000)")
+    p.add_argument("--content", help="serve a copy of this content folder instead of the generated corpus")
+    p.add_argument("--erfa", help="the erfa binary (default target/release/erfa)")
+    p.add_argument("--keep", action="store_true", help="keep the work folder")
+    return p
 
 
 def binary(path=None):
