@@ -29,7 +29,7 @@ use crate::writeup::api::{RelatedResponse, WriteupResponse};
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         Route::get(
-            "/api/health",
+            crate::limits::HEALTH_PATH,
             Access::Open,
             "`{\"status\", \"ready\"}` (503 `starting` until the index is reconciled with the content folder after a start, 503 `failing` when changes no longer reach the index); figures and warnings for the facilitator",
             health,

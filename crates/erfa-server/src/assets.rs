@@ -6,6 +6,9 @@ const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
 const ICON: &str = include_str!("../static/icon.svg");
 
+/// Where the assets are served: `/static/{name}`.
+pub(crate) const PREFIX: &str = "/static/";
+
 /// One embedded file.
 #[derive(Debug)]
 pub(crate) struct Asset {
@@ -45,8 +48,8 @@ impl Assets {
     /// The URL of an asset, with its hash so that caches never serve a stale copy.
     pub fn url(&self, name: &str) -> String {
         match self.get(name) {
-            Some(asset) => format!("/static/{}?v={}", asset.name, asset.etag),
-            None => format!("/static/{name}"),
+            Some(asset) => format!("{PREFIX}{}?v={}", asset.name, asset.etag),
+            None => format!("{PREFIX}{name}"),
         }
     }
 }

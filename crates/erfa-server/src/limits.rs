@@ -90,6 +90,16 @@ pub(crate) async fn uri_limit(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Where health is answered: always, even past the cap of [`shed`].
+pub(crate) const HEALTH_PATH: &str = "/api/health";
+
+/// Whether [`shed`] answers `path` whatever the load: health, and the style sheet, script
+/// and icon, which are constants in memory and without which the busy page itself would
+/// show unstyled.
+fn always_answered(path: &str) -> bool {
+    path == HEALTH_PATH || path.starts_with(crate::assets::PREFIX)
+}
+
 /// How long a client told that erfa is busy is asked to wait (`Retry-After`, seconds).
 pub const RETRY_AFTER_SECS: u32 = 1;
 
@@ -106,13 +116,13 @@ pub(crate) type InFlight = Arc<Semaphore>;
 /// the connection caps, with 503 and `Retry-After` at once, so the excess of an overload
 /// learns it in a moment instead of queueing behind everyone else. `/api/health` is always
 /// answered: it is cheap, and a health check that fails under load would make a load
-/// balancer take a busy erfa out of service.
+/// balancer take a busy erfa out of service; so are the assets ([`always_answered`]).
 pub(crate) async fn shed(
     State(in_flight): State<InFlight>,
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path() == "/api/health" {
+    if always_answered(request.uri().path()) {
         return next.run(request).await;
     }
     if request.extensions().get::<OverCap>().is_none()

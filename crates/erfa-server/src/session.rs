@@ -134,7 +134,7 @@ pub async fn authenticate(
     };
     let logged_in = viewer.logged_in();
     // Static assets are the same for everyone and keep their long public caching.
-    let path_is_static = request.uri().path().starts_with("/static/");
+    let path_is_static = request.uri().path().starts_with(crate::assets::PREFIX);
     request.extensions_mut().insert(viewer.clone());
     let mut response = next.run(request).await;
     // The edge (`security::edge`) renders error pages for answers that carry only a

@@ -129,7 +129,7 @@ pub struct Limits {
     /// is, the new connection's request gets 503 with `Retry-After`.
     pub max_connections_per_address: usize,
     /// Most requests being answered at once; more get 503 with `Retry-After` at once
-    /// instead of waiting behind the others (`/api/health` is always answered).
+    /// instead of waiting behind the others (`/api/health` and the assets are always answered).
     pub max_requests_in_flight: usize,
 }
 

@@ -25,37 +25,7 @@ fn get(stream: &mut TcpStream, path: &str, close: bool) -> u16 {
     let connection = if close { "close" } else { "keep-alive" };
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: {connection}\r\n\r\n");
-    stream.write_all(request.as_bytes()).expect("request sent");
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        let n = stream.read(&mut chunk).expect("an answer");
-        assert!(n > 0, "the connection closed before the answer to {path}");
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
-    let status: u16 = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("a status line: {head}"));
-    let length: usize = head
-        .lines()
-        .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
-        })
-        .unwrap_or_else(|| panic!("a content-length: {head}"));
-    while buffer.len() < head_end + length {
-        let n = stream.read(&mut chunk).expect("the body");
-        assert!(n > 0, "the connection closed in the body of {path}");
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-    status
+    exchange(stream, &request).0
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -272,6 +242,11 @@ async fn the_excess_of_an_overload_gets_503_with_retry_after_at_once() {
         assert!(body.contains("erfa har travlt"), "{body}");
         let (status, _, body) = exchange(&mut other, &get_in("/api/health", "en"));
         assert_eq!(status, 200, "health is always answered: {body}");
+        let (status, _, _) = exchange(&mut other, &get_in("/static/app.css", "en"));
+        assert_eq!(
+            status, 200,
+            "the busy page's style sheet is always answered"
+        );
         // The request in flight is answered as usual, and then there is room again.
         let finished = finish(&mut held);
         assert!(
