@@ -45,7 +45,7 @@ pub use error::{Error, Result};
 pub use front_matter::{Date, FrontMatter};
 pub use related::Draft;
 pub use search::{
-    Engine, Hit, Scope, SearchRequest, SearchResults, SectionFilter, Sort, Stored, Tuning,
+    Engine, Hit, LinkedBy, Scope, SearchRequest, SearchResults, SectionFilter, Sort, Stored, Tuning,
 };
 pub use store::{Opened, Store};
 pub use suggest::Suggestion;

@@ -3,13 +3,12 @@
 //! [`AppState`] is cloned per request, so everything in it is an `Arc` or already cheap to
 //! clone (the engine holds tantivy readers, which are `Arc`s).
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use erfa_index::{Engine, Scope, SearchRequest, Sort, Store};
+use erfa_index::{Engine, Scope, SearchRequest, Store};
 
 use crate::error::AppError;
 
@@ -155,7 +154,6 @@ pub struct AppState {
     pub store: Arc<Store>,
     /// Settings.
     pub config: Arc<Config>,
-    links: Arc<Mutex<Option<Arc<Links>>>>,
     pub(crate) assets: Arc<crate::assets::Assets>,
     /// The watcher that keeps the index up to date with the content folder, when one runs.
     pub watch: Option<Arc<erfa_index::watch::Watch>>,
@@ -216,7 +214,6 @@ impl AppState {
         AppState {
             engine: Arc::new(engine),
             store: Arc::new(store),
-            links: Arc::new(Mutex::new(None)),
             assets: Arc::new(crate::assets::Assets::new()),
             watch: None,
             accounts: None,
@@ -331,104 +328,6 @@ impl AppState {
         tokio::task::spawn_blocking(move || work(&state))
             .await
             .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
-    }
-
-    /// Links between write-ups that only the whole collection can tell: aliases, and which
-    /// write-ups supersede or translate which. Built once per index generation.
-    ///
-    /// Blocking; call inside [`AppState::blocking`].
-    pub(crate) fn links(&self) -> Result<Arc<Links>, AppError> {
-        let generation = self.store.generation().map_err(AppError::from)?;
-        {
-            let cached = self
-                .links
-                .lock()
-                .map_err(|_| AppError::internal("links lock poisoned"))?;
-            if let Some(links) = cached.as_ref()
-                && links.generation == generation
-            {
-                return Ok(links.clone());
-            }
-        }
-        let links = Arc::new(Links::build(&self.engine, generation)?);
-        let mut cached = self
-            .links
-            .lock()
-            .map_err(|_| AppError::internal("links lock poisoned"))?;
-        *cached = Some(links.clone());
-        Ok(links)
-    }
-}
-
-/// Reverse links over every write-up (facilitator view). Readers check the scope of every
-/// target again before showing it, so nothing here leaks on its own.
-#[derive(Debug, Default)]
-pub(crate) struct Links {
-    generation: u64,
-    /// Old slug → current slug.
-    pub aliases: BTreeMap<String, String>,
-    /// Slug → slugs of write-ups that list it in `supersedes`.
-    pub superseded_by: BTreeMap<String, Vec<String>>,
-    /// Slug → slugs of write-ups whose `translation_of` names it.
-    pub translations: BTreeMap<String, Vec<String>>,
-}
-
-impl Links {
-    // TODO(#5): erfa-index could answer these by term queries on indexed fields; until then
-    // the server walks the collection once per generation.
-    fn build(engine: &Engine, generation: u64) -> Result<Links, AppError> {
-        let mut links = Links {
-            generation,
-            ..Links::default()
-        };
-        let mut page = 1;
-        loop {
-            let mut request = SearchRequest::new("", Scope::Facilitator);
-            request.sort = Sort::Newest;
-            request.per_page = erfa_index::search::MAX_PER_PAGE;
-            request.page = page;
-            request.facets = false;
-            request.snippets = false;
-            let results = engine.search(&request)?;
-            for hit in &results.hits {
-                let Some(stored) = engine.get(&hit.slug, Scope::Facilitator)? else {
-                    continue;
-                };
-                let front = &stored.record.front;
-                for alias in &front.aliases {
-                    let alias = alias.trim().trim_matches('/').to_lowercase();
-                    if !alias.is_empty() && alias != hit.slug {
-                        links
-                            .aliases
-                            .entry(alias)
-                            .or_insert_with(|| hit.slug.clone());
-                    }
-                }
-                for old in &front.supersedes {
-                    links
-                        .superseded_by
-                        .entry(old.clone())
-                        .or_default()
-                        .push(hit.slug.clone());
-                }
-                if let Some(original) = &front.translation_of {
-                    links
-                        .translations
-                        .entry(original.clone())
-                        .or_default()
-                        .push(hit.slug.clone());
-                }
-            }
-            let seen = (page * results.per_page) as u64;
-            if results.hits.is_empty()
-                || seen >= results.total
-                || seen >= erfa_index::search::MAX_RESULT_WINDOW as u64
-            {
-                break;
-            }
-            page += 1;
-        }
-        Ok(links)
     }
 }
 

@@ -20,7 +20,7 @@ use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers, what goes into a field or how documents are stored
 /// changes: an index with another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 8;
+pub const INDEX_VERSION: u32 = 9;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -134,6 +134,13 @@ pub struct Fields {
     /// The slug a write-up is a translation of (`translation_of`), exact: related
     /// write-ups find a write-up's translations in the other language.
     pub translation: Field,
+    /// The write-up's old slugs (`aliases`), each as [`link_value`] makes it, less its own
+    /// slug: an old address finds the write-up that took it over. Empty in the public
+    /// index ([`public_front`]).
+    pub aliases: Field,
+    /// The slugs a write-up replaces (`supersedes`), exact: a write-up's page names what
+    /// replaced it.
+    pub supersedes: Field,
     text: [[Field; 2]; 5],
     facets: Vec<(&'static str, Field)>,
 }
@@ -186,6 +193,8 @@ impl Fields {
             ),
         );
         let translation = b.add_text_field("translation", STRING);
+        let aliases = b.add_text_field("aliases", STRING);
+        let supersedes = b.add_text_field("supersedes", STRING);
         let tag_spellings = b.add_text_field("tag_spellings", STRING | FAST);
         let mut text = [[slug; 2]; 5];
         for part in TextPart::ALL {
@@ -220,6 +229,8 @@ impl Fields {
             parts_da,
             tag_spellings,
             translation,
+            aliases,
+            supersedes,
             text,
             facets,
         }
@@ -307,7 +318,16 @@ impl Fields {
             }
         }
         if let Some(original) = &front.translation_of {
-            t.add_text(self.translation, original.trim().trim_matches('/'));
+            t.add_text(self.translation, link_value(original));
+        }
+        for old in &front.supersedes {
+            t.add_text(self.supersedes, link_value(old));
+        }
+        for alias in &front.aliases {
+            let alias = link_value(alias).to_lowercase();
+            if !alias.is_empty() && alias != doc.slug {
+                t.add_text(self.aliases, alias);
+            }
         }
         t.add_text(self.words, &front.title);
         if let Some(summary) = &front.summary {
@@ -432,6 +452,12 @@ fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
         }
         None => builder.build(),
     }
+}
+
+/// A slug as another write-up's front matter names it (`translation_of`, `supersedes`,
+/// `aliases`): without surrounding blanks and slashes.
+pub fn link_value(value: &str) -> &str {
+    value.trim().trim_matches('/')
 }
 
 /// The front matter as the public index holds it: without the organisation, and without

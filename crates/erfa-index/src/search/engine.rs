@@ -25,6 +25,7 @@ use crate::content::vocab::Language;
 use crate::error::Result;
 use crate::index::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
+    link_value,
 };
 use crate::index::stats::{Contents, contents};
 use crate::index::store::Store;
@@ -38,6 +39,20 @@ use crate::search::on_disk::{OnDisk, Recheck};
 use crate::search::query::{self, Atom, UserQuery};
 pub use crate::search::scope::Scope;
 use crate::search::terms::{self, Terms};
+
+/// How one write-up names another, for [`Engine::linked`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkedBy {
+    /// Among its `aliases`: an old slug that now leads to it.
+    Alias,
+    /// In `supersedes`: it replaces the other.
+    Supersedes,
+    /// As `translation_of`: it translates the other.
+    TranslationOf,
+}
+
+/// The most write-ups [`Engine::linked`] names for one slug.
+pub const MAX_LINKED: usize = 100;
 
 /// Result order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -640,6 +655,40 @@ impl Engine {
                 ),
             ])),
         }
+    }
+
+    /// Slugs of the write-ups that name `slug` by `by`, newest first (ties by slug), at
+    /// most [`MAX_LINKED`]. Of every status and audience, as the facilitator sees them:
+    /// callers look each one up again in the viewer's scope before showing it.
+    pub fn linked(&self, by: LinkedBy, slug: &str) -> Result<Vec<String>> {
+        let (field, value) = match by {
+            LinkedBy::Alias => (self.fields.aliases, link_value(slug).to_lowercase()),
+            LinkedBy::Supersedes => (self.fields.supersedes, link_value(slug).to_string()),
+            LinkedBy::TranslationOf => (self.fields.translation, link_value(slug).to_string()),
+        };
+        if value.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.searcher(Scope::Facilitator);
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &value),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (Occur::Must, self.scope_filter(Scope::Facilitator)),
+        ]);
+        let top = searcher.search(
+            &query,
+            &TopRanked {
+                limit: MAX_LINKED,
+                key: SortKey::Newest,
+                scoring: false,
+            },
+        )?;
+        Ok(top.into_iter().map(|ranked| ranked.slug).collect())
     }
 
     /// A write-up by slug, when `scope` may read it; otherwise `None`, exactly as for a
@@ -2469,6 +2518,46 @@ mod engine_tests {
         assert_eq!(engine.cached(&public), None);
         let found = engine.search(&public).expect("search");
         assert_eq!(found.total, 0, "{:?}", found.hits);
+    }
+
+    /// Old slugs, replacements and translations are found by what names them, newest
+    /// first, whatever the audience and status of the write-up that names them, in a
+    /// collection of any size; a write-up's own slug among its aliases names nothing.
+    #[test]
+    fn links_between_write_ups_are_found_by_what_names_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |path: &str, date: &str, extra: &str| {
+            let text = format!(
+                "---\ntitle: \"{path}\"\nkind: lesson\nlanguage: en\ndate: {date}\n{extra}---\nText.\n"
+            );
+            std::fs::write(dir.path().join(path), text).expect("write");
+        };
+        write("old.md", "2020-01-01", "");
+        write(
+            "new.md",
+            "2023-05-01",
+            "aliases: [\" /Gammel-Side/ \", new]\nsupersedes: [old]\n",
+        );
+        write(
+            "newer.md",
+            "2024-05-01",
+            "aliases: [gammel-side]\nsupersedes: [\"/old\"]\nstatus: draft\n",
+        );
+        write(
+            "da-old.md",
+            "2021-01-01",
+            "translation_of: old\nvisibility: members\n",
+        );
+        let (engine, report) = Engine::in_memory(dir.path()).expect("index");
+        assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
+        let linked = |by, slug| engine.linked(by, slug).expect("linked");
+        assert_eq!(linked(LinkedBy::Alias, "gammel-side"), ["newer", "new"]);
+        assert_eq!(linked(LinkedBy::Alias, "/GAMMEL-side"), ["newer", "new"]);
+        assert!(linked(LinkedBy::Alias, "new").is_empty(), "its own slug");
+        assert_eq!(linked(LinkedBy::Supersedes, "old"), ["newer", "new"]);
+        assert_eq!(linked(LinkedBy::TranslationOf, "old"), ["da-old"]);
+        assert!(linked(LinkedBy::TranslationOf, "new").is_empty());
+        assert!(linked(LinkedBy::Supersedes, "").is_empty());
     }
 
     #[test]

@@ -29,8 +29,8 @@ pub mod suggest;
 pub(crate) mod terms;
 
 pub use engine::{
-    DEFAULT_FACET_LIMIT, Engine, FacetValue, Hit, MAX_PER_PAGE, MAX_RESULT_WINDOW,
-    RESULT_CACHE_CAPACITY, SearchRequest, SearchResults, SectionFilter, Snippet, Sort, Stored,
-    Tuning,
+    DEFAULT_FACET_LIMIT, Engine, FacetValue, Hit, LinkedBy, MAX_LINKED, MAX_PER_PAGE,
+    MAX_RESULT_WINDOW, RESULT_CACHE_CAPACITY, SearchRequest, SearchResults, SectionFilter, Snippet,
+    Sort, Stored, Tuning,
 };
 pub use scope::Scope;

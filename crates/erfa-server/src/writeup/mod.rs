@@ -12,7 +12,7 @@ mod page;
 
 use std::path::{Component, Path};
 
-use erfa_index::{Scope, Stored};
+use erfa_index::{LinkedBy, Scope, Stored};
 
 use crate::access::Access;
 use crate::error::AppError;
@@ -95,13 +95,17 @@ fn links(state: &AppState, slugs: &[String], scope: Scope) -> Result<Vec<Link>, 
 pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup, AppError> {
     let Some(stored) = state.engine.get(slug, scope)? else {
         let wanted = slug.trim_matches('/').to_lowercase();
-        let all = state.links()?;
         // A slug that names a write-up of its own is never an alias for viewers who may
         // not read that write-up: it stays "not found", as for a slug that does not exist,
         // so an alias cannot reveal that a members-only or unpublished write-up exists.
-        let alias = match all.aliases.get(&wanted) {
+        let alias = match state
+            .engine
+            .linked(LinkedBy::Alias, &wanted)?
+            .into_iter()
+            .next()
+        {
             Some(target) if state.engine.get(&wanted, Scope::Facilitator)?.is_none() => {
-                Some(target.clone())
+                Some(target)
             }
             _ => None,
         };
@@ -117,12 +121,15 @@ pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup,
         }
         return Ok(Lookup::Missing);
     };
-    let all = state.links()?;
     let front = &stored.record.front;
     // A write-up merged into another (its `duplicate_of` lists this slug among its
     // aliases) redirects there, as long as the viewer may read the kept one.
     if let Some(kept) = &front.duplicate_of
-        && all.aliases.get(&stored.record.slug) == Some(kept)
+        && state
+            .engine
+            .linked(LinkedBy::Alias, &stored.record.slug)?
+            .first()
+            == Some(kept)
         && state.engine.get(kept, scope)?.is_some()
     {
         return Ok(Lookup::Moved(kept.clone()));
@@ -135,18 +142,18 @@ pub(crate) fn load(state: &AppState, slug: &str, scope: Scope) -> Result<Lookup,
     };
     let translations = links(
         state,
-        all.translations
-            .get(&stored.record.slug)
-            .map_or(&[][..], |v| v.as_slice()),
+        &state
+            .engine
+            .linked(LinkedBy::TranslationOf, &stored.record.slug)?,
         scope,
     )?;
     let related = links(state, &front.related, scope)?;
     let supersedes = links(state, &front.supersedes, scope)?;
     let superseded_by = links(
         state,
-        all.superseded_by
-            .get(&stored.record.slug)
-            .map_or(&[][..], |v| v.as_slice()),
+        &state
+            .engine
+            .linked(LinkedBy::Supersedes, &stored.record.slug)?,
         scope,
     )?;
     let duplicate_of = match &front.duplicate_of {
