@@ -570,7 +570,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (8, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (9, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 
