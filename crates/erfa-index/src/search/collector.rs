@@ -177,24 +177,33 @@ impl TopRankedSegment {
         }
     }
 
+    /// The kept documents with their slugs, in no particular order (the merge sorts).
+    /// Slugs are read in ordinal order, one pass over the slug dictionary's blocks,
+    /// rather than one block decoded per document.
     fn harvest_ranked(self) -> Vec<Ranked> {
-        let mut slug = String::new();
-        self.heap
-            .into_iter()
-            .map(|Reverse(c)| {
-                slug.clear();
-                if let Some(slugs) = &self.slugs
-                    && c.ord != u64::MAX
-                {
-                    // An ordinal taken from this column always resolves.
-                    let _ = slugs.ord_to_str(c.ord, &mut slug);
-                }
-                Ranked {
-                    key: c.key,
-                    slug: slug.clone(),
-                    address: DocAddress::new(self.segment, c.doc),
-                    score: c.score,
-                }
+        let mut kept: Vec<Candidate> = self.heap.into_iter().map(|Reverse(c)| c).collect();
+        kept.sort_unstable_by_key(|c| c.ord);
+        let mut slugs: Vec<String> = Vec::with_capacity(kept.len());
+        if let Some(column) = &self.slugs {
+            // Documents without a slug (u64::MAX) sort last and get an empty one.
+            let ords: Vec<u64> = kept
+                .iter()
+                .map(|c| c.ord)
+                .take_while(|&ord| ord != u64::MAX)
+                .collect();
+            // Ordinals taken from this column always resolve; were one not to, the
+            // documents after it would get an empty slug, as those without one do.
+            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                slugs.push(String::from_utf8_lossy(bytes).into_owned());
+            });
+        }
+        let mut slugs = slugs.into_iter();
+        kept.into_iter()
+            .map(|c| Ranked {
+                key: c.key,
+                slug: slugs.next().unwrap_or_default(),
+                address: DocAddress::new(self.segment, c.doc),
+                score: c.score,
             })
             .collect()
     }
