@@ -6,9 +6,11 @@
 //! differently from one built at once. erfa counts only live documents — a term's
 //! frequency less the deleted documents that contain it, and the field norms of the live
 //! documents as token counts — which gives the same numbers however the segments came
-//! about, without having to merge after every edit. Sums are cached per searcher
-//! contents ([`contents`]), not per generation: a commit that left an index as it was
-//! (the public index, when a members-only write-up changed) keeps its sums.
+//! about, without having to merge after every edit. Sums are cached per segment, under
+//! its id and its number of deleted documents: a segment never changes once written and
+//! its deletes only grow, so a commit recounts only the segments it added or deleted
+//! from, and one that left an index as it was (the public index, when a members-only
+//! write-up changed) recounts nothing.
 //!
 //! The statistics are also per scope: members search the full index, but only its
 //! published write-ups count, so drafts, submissions under review and archived write-ups
@@ -41,19 +43,22 @@ pub(crate) fn contents(searcher: &Searcher) -> Contents {
         .collect()
 }
 
-/// Which searcher entries belong to: its contents, and the scope's term (documents
-/// without it do not count).
-type Key = (Contents, Option<Term>);
+/// One segment as a searcher sees it: its id and how many of its documents are deleted.
+/// The sums of a segment under one key never change.
+type SegmentKey = (tantivy::index::SegmentId, u32);
 
+/// What is known of one segment for one scope.
 #[derive(Debug, Default)]
-struct Entries {
+struct SegmentEntries {
+    /// Its documents that do not count.
+    excluded: Option<Arc<Excluded>>,
+    /// Its tokens per field, of the documents that count.
     tokens: HashMap<Field, u64>,
-    excluded: HashMap<SegmentOrdinal, Arc<Excluded>>,
-    /// Document frequencies already counted, for the terms queries repeat.
+    /// Its documents that count and contain a term, for the terms queries repeat.
     doc_freqs: HashMap<Term, u64>,
 }
 
-/// The most document frequencies kept per searcher and scope.
+/// The most document frequencies kept per segment and scope.
 const CACHED_DOC_FREQS: usize = 100_000;
 
 /// The documents of one segment that do not count: in order, and as a bit set.
@@ -79,13 +84,51 @@ impl Excluded {
     }
 }
 
-/// Cached sums for the few searchers in use (the full and the public index, and the
-/// generations a reload leaves behind for a moment).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Cache(Arc<Mutex<HashMap<Key, Entries>>>);
+/// Words of one segment's dictionary close to a typed word, with their distance
+/// (`crate::search::close_words`), by segment, field, word and distance.
+type CloseKey = (tantivy::index::SegmentId, Field, String, u8);
 
-/// The most searchers whose sums are kept.
-const CACHED_SEARCHERS: usize = 8;
+/// Close words with their distance, as one segment's dictionary holds them.
+type CloseWords = Arc<Vec<(String, u8)>>;
+
+/// The entries of the segments of one scope.
+type Segments = HashMap<SegmentKey, SegmentEntries>;
+
+/// Cached sums per segment and scope (the scope's term: documents without it do not
+/// count), and close words per segment, shared by every searcher of an engine.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cache {
+    segments: Arc<Mutex<HashMap<Option<Term>, Segments>>>,
+    close: Arc<Mutex<HashMap<CloseKey, CloseWords>>>,
+}
+
+/// The most segments whose sums are kept per scope: past it, those of segments no longer
+/// searched are dropped.
+const CACHED_SEGMENTS: usize = 32;
+
+/// The most close-word lists kept.
+const CACHED_CLOSE_WORDS: usize = 20_000;
+
+impl Cache {
+    /// The close words of `key`, computed by `find` when not yet known.
+    pub(crate) fn close_words<E>(
+        &self,
+        key: CloseKey,
+        find: impl FnOnce() -> Result<Vec<(String, u8)>, E>,
+    ) -> Result<CloseWords, E> {
+        let lock = || self.close.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = lock().get(&key) {
+            return Ok(found.clone());
+        }
+        let found = Arc::new(find()?);
+        let mut close = lock();
+        if close.len() >= CACHED_CLOSE_WORDS {
+            close.clear();
+        }
+        close.insert(key, found.clone());
+        Ok(found)
+    }
+}
 
 /// The statistics of one searcher, for one scope.
 pub(crate) struct Exact<'a> {
@@ -96,19 +139,30 @@ pub(crate) struct Exact<'a> {
 }
 
 impl Exact<'_> {
-    fn with_entries<T>(&self, f: impl FnOnce(&mut Entries) -> T) -> T {
-        let key: Key = (contents(self.searcher), self.only.clone());
-        let mut cache = self.cache.0.lock().unwrap_or_else(|e| e.into_inner());
-        if !cache.contains_key(&key) && cache.len() >= CACHED_SEARCHERS {
-            cache.clear();
+    /// Runs `f` on the entries of segment `ord` for this scope.
+    fn with_segment<T>(&self, ord: SegmentOrdinal, f: impl FnOnce(&mut SegmentEntries) -> T) -> T {
+        let segment = self.searcher.segment_reader(ord);
+        let key: SegmentKey = (segment.segment_id(), segment.num_deleted_docs());
+        let mut cache = self
+            .cache
+            .segments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !cache.contains_key(&self.only) {
+            cache.insert(self.only.clone(), HashMap::new());
         }
-        f(cache.entry(key).or_default())
+        let segments = cache.get_mut(&self.only).expect("inserted above");
+        if !segments.contains_key(&key) && segments.len() >= CACHED_SEGMENTS {
+            let current = contents(self.searcher);
+            segments.retain(|k, _| current.contains(k));
+        }
+        f(segments.entry(key).or_default())
     }
 
     /// The documents of segment `ord` that do not count, in order: deleted ones, and
     /// those outside the scope.
     fn excluded(&self, ord: SegmentOrdinal) -> tantivy::Result<Arc<Excluded>> {
-        if let Some(d) = self.with_entries(|e| e.excluded.get(&ord).cloned()) {
+        if let Some(d) = self.with_segment(ord, |e| e.excluded.clone()) {
             return Ok(d);
         }
         let segment = self.searcher.segment_reader(ord);
@@ -138,56 +192,63 @@ impl Exact<'_> {
             }
         }
         let docs = Arc::new(Excluded::new(docs, segment.max_doc()));
-        self.with_entries(|e| e.excluded.insert(ord, docs.clone()));
+        self.with_segment(ord, |e| e.excluded = Some(docs.clone()));
         Ok(docs)
     }
 
     /// Live documents of the searcher, in the scope, that contain `term`.
     pub(crate) fn live_doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        if let Some(df) = self.with_entries(|e| e.doc_freqs.get(term).copied()) {
-            return Ok(df);
-        }
         let mut total = 0u64;
-        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            let inverted = segment.inverted_index(term.field())?;
-            let df = u64::from(inverted.doc_freq(term)?);
-            if df == 0 {
-                continue;
-            }
-            let excluded = self.excluded(ord as SegmentOrdinal)?;
-            if excluded.docs.is_empty() {
+        for ord in 0..self.searcher.segment_readers().len() as SegmentOrdinal {
+            if let Some(df) = self.with_segment(ord, |e| e.doc_freqs.get(term).copied()) {
                 total += df;
                 continue;
             }
-            let mut removed = 0u64;
-            if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
-                // Walk whichever list is shorter: the term's documents, or the excluded.
-                if df <= excluded.docs.len() as u64 {
-                    while postings.doc() != TERMINATED {
-                        removed += u64::from(excluded.contains(postings.doc()));
-                        postings.advance();
+            let df = self.segment_doc_freq(ord, term)?;
+            self.with_segment(ord, |e| {
+                if e.doc_freqs.len() >= CACHED_DOC_FREQS {
+                    e.doc_freqs.clear();
+                }
+                e.doc_freqs.insert(term.clone(), df);
+            });
+            total += df;
+        }
+        Ok(total)
+    }
+
+    /// Documents of segment `ord` that count and contain `term`.
+    fn segment_doc_freq(&self, ord: SegmentOrdinal, term: &Term) -> tantivy::Result<u64> {
+        let segment = self.searcher.segment_reader(ord);
+        let inverted = segment.inverted_index(term.field())?;
+        let df = u64::from(inverted.doc_freq(term)?);
+        if df == 0 {
+            return Ok(0);
+        }
+        let excluded = self.excluded(ord)?;
+        if excluded.docs.is_empty() {
+            return Ok(df);
+        }
+        let mut removed = 0u64;
+        if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
+            // Walk whichever list is shorter: the term's documents, or the excluded.
+            if df <= excluded.docs.len() as u64 {
+                while postings.doc() != TERMINATED {
+                    removed += u64::from(excluded.contains(postings.doc()));
+                    postings.advance();
+                }
+            } else {
+                for &d in &excluded.docs {
+                    let current = postings.doc();
+                    if current == TERMINATED {
+                        break;
                     }
-                } else {
-                    for &d in &excluded.docs {
-                        let current = postings.doc();
-                        if current == TERMINATED {
-                            break;
-                        }
-                        if d >= current && postings.seek(d) == d {
-                            removed += 1;
-                        }
+                    if d >= current && postings.seek(d) == d {
+                        removed += 1;
                     }
                 }
             }
-            total += df.saturating_sub(removed);
         }
-        self.with_entries(|e| {
-            if e.doc_freqs.len() >= CACHED_DOC_FREQS {
-                e.doc_freqs.clear();
-            }
-            e.doc_freqs.insert(term.clone(), total);
-        });
-        Ok(total)
+        Ok(df.saturating_sub(removed))
     }
 
     /// Snippet weights of terms as tantivy's snippet generator makes them, from live
@@ -221,21 +282,25 @@ impl Exact<'_> {
 
 impl Bm25StatisticsProvider for Exact<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        if let Some(total) = self.with_entries(|e| e.tokens.get(&field).copied()) {
-            return Ok(total);
-        }
         let mut total = 0u64;
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let ord = ord as SegmentOrdinal;
+            if let Some(tokens) = self.with_segment(ord, |e| e.tokens.get(&field).copied()) {
+                total += tokens;
+                continue;
+            }
             let norms = segment.get_fieldnorms_reader(field)?;
-            let excluded = self.excluded(ord as SegmentOrdinal)?;
+            let excluded = self.excluded(ord)?;
             let mut skip = excluded.docs.iter().peekable();
+            let mut tokens = 0u64;
             for doc in 0..segment.max_doc() {
                 if skip.next_if_eq(&&doc).is_none() {
-                    total += u64::from(norms.fieldnorm(doc));
+                    tokens += u64::from(norms.fieldnorm(doc));
                 }
             }
+            self.with_segment(ord, |e| e.tokens.insert(field, tokens));
+            total += tokens;
         }
-        self.with_entries(|e| e.tokens.insert(field, total));
         Ok(total)
     }
 

@@ -85,27 +85,37 @@ pub(crate) fn close_words(
     distance: u8,
 ) -> Result<Vec<Close>> {
     let searcher: &Searcher = stats.searcher;
-    let dfa = builder(distance).build_dfa(word);
+    let mut dfa = None;
     let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
     for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted
-            .terms()
-            .search(Dfa(&dfa))
-            .into_stream()
-            .map_err(|e| crate::Error::io("reading", "index", e))?;
-        while stream.advance() {
-            let Ok(text) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if text == word || !letters::same_danish_letters(text, word) {
-                continue;
-            }
-            let d = match dfa.eval(text) {
-                Distance::Exact(d) => d,
-                Distance::AtLeast(_) => continue,
-            };
-            found.entry(text.to_string()).or_insert((d, 0));
+        // A segment's dictionary never changes: its close words are looked for once.
+        let key = (segment.segment_id(), field, word.to_string(), distance);
+        let close = stats
+            .cache
+            .close_words(key, || -> Result<Vec<(String, u8)>> {
+                let dfa = dfa.get_or_insert_with(|| builder(distance).build_dfa(word));
+                let mut close = Vec::new();
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted
+                    .terms()
+                    .search(Dfa(dfa))
+                    .into_stream()
+                    .map_err(|e| crate::Error::io("reading", "index", e))?;
+                while stream.advance() {
+                    let Ok(text) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    if text == word || !letters::same_danish_letters(text, word) {
+                        continue;
+                    }
+                    if let Distance::Exact(d) = dfa.eval(text) {
+                        close.push((text.to_string(), d));
+                    }
+                }
+                Ok(close)
+            })?;
+        for (text, d) in close.iter() {
+            found.entry(text.clone()).or_insert((*d, 0));
         }
     }
     // Frequencies of live documents only, so that deleted write-ups suggest nothing.
