@@ -80,13 +80,12 @@ const COMPOUND_WEIGHT: f32 = 0.5;
 /// Weight of each part of a typed Danish compound, found apart.
 const COMPOUND_PARTS_WEIGHT: f32 = 0.25;
 /// Weight of a glossary term relative to the words as typed. A word and its terms are
-/// one clause scored by its best match ([`CLAUSE_TIE_BREAKER`]), so a term may weigh as
-/// much as the word: it never adds its full score to the word's.
-const GLOSSARY_WEIGHT: f32 = 1.0;
+/// one clause scored by its best match ([`CLAUSE_TIE_BREAKER`]), so a term may weigh
+/// nearly as much as the word: it never adds its full score to the word's.
+const GLOSSARY_WEIGHT: f32 = 0.8;
 /// Weight of an English term of the shipped lexicon for a Danish word, relative to the
-/// words as typed: Danish write-ups use English IT words, and a Danish query's answer is
-/// often an English write-up.
-const LEXICON_WEIGHT_TO_EN: f32 = 1.0;
+/// words as typed: a Danish query's answer is often an English write-up.
+const LEXICON_WEIGHT_TO_EN: f32 = 0.8;
 /// Weight of a Danish term of the shipped lexicon for an English word (or of a translated
 /// compound) relative to the words as typed: below the group's own glossary.
 const LEXICON_WEIGHT: f32 = 0.4;
