@@ -233,7 +233,7 @@ struct EvalArgs {
     #[arg(long)]
     no_typos: bool,
     /// Rank write-ups with every word first only for queries of at most N words.
-    #[arg(long, value_name = "N", default_value_t = usize::MAX, hide_default_value = true)]
+    #[arg(long, value_name = "N", default_value_t = erfa_index::Tuning::default().max_tier_clauses)]
     max_tier_words: usize,
     /// Weight of a title match (body text weighs 1).
     #[arg(long, value_name = "W", default_value_t = erfa_index::schema::TextPart::Title.weight())]

@@ -79,10 +79,15 @@ pub enum SectionFilter {
 const COMPOUND_WEIGHT: f32 = 0.5;
 /// Weight of each part of a typed Danish compound, found apart.
 const COMPOUND_PARTS_WEIGHT: f32 = 0.25;
-/// Weight of a glossary term relative to the words as typed.
-const GLOSSARY_WEIGHT: f32 = 0.6;
-/// Weight of a term of the shipped lexicon (or a translated compound) relative to the
-/// words as typed: below the group's own glossary.
+/// Weight of a glossary term relative to the words as typed. A word and its terms are
+/// one clause scored by its best match ([`CLAUSE_TIE_BREAKER`]), so a term may weigh
+/// nearly as much as the word: it never adds its full score to the word's.
+const GLOSSARY_WEIGHT: f32 = 0.8;
+/// Weight of an English term of the shipped lexicon for a Danish word, relative to the
+/// words as typed: a Danish query's answer is often an English write-up.
+const LEXICON_WEIGHT_TO_EN: f32 = 0.8;
+/// Weight of a Danish term of the shipped lexicon for an English word (or of a translated
+/// compound) relative to the words as typed: below the group's own glossary.
 const LEXICON_WEIGHT: f32 = 0.4;
 /// Factor on a lexicon term's weight when the typed word occurs in write-ups of the
 /// query's own language.
@@ -105,6 +110,23 @@ const PREFIX_MAX_EXTRA: usize = 24;
 const TYPO_WEIGHT: f32 = 0.4;
 /// Share of a word's score in its other fields, added to its best field's score.
 const FIELD_TIE_BREAKER: f32 = 0.5;
+/// Share of a clause's other matches (its other alternatives, the glossary and lexicon
+/// terms, a compound's parts) added to its best match's score.
+const CLAUSE_TIE_BREAKER: f32 = 0.3;
+/// Queries of more clauses than this read as questions: no "every word" tier.
+const MAX_TIER_CLAUSES: usize = 3;
+
+/// The plain analyzer's tokens (keywords: tags, tools, practices) less those that neither
+/// language's analyzer keeps, that is the stop words of the query's language (or of both
+/// languages when it is not known).
+fn without_stop_words(analyzed: &Analyzed) -> Vec<(usize, String)> {
+    analyzed
+        .plain
+        .iter()
+        .filter(|(p, _)| analyzed.da.iter().chain(&analyzed.en).any(|(q, _)| q == p))
+        .cloned()
+        .collect()
+}
 
 /// Values listed per facet unless a request asks otherwise.
 pub const DEFAULT_FACET_LIMIT: usize = 30;
@@ -420,7 +442,7 @@ impl Default for Tuning {
             compounds: true,
             language_aware: true,
             typos: true,
-            max_tier_clauses: usize::MAX,
+            max_tier_clauses: MAX_TIER_CLAUSES,
             title_weight: TextPart::Title.weight(),
         }
     }
@@ -940,7 +962,12 @@ impl Engine {
             add(self.fields.text(*part, Language::En), &analyzed.en, weight);
         }
         if parts.len() == TextPart::ALL.len() {
-            add(self.fields.keywords, &analyzed.plain, KEYWORDS_WEIGHT);
+            // Stop words match no tag either: a clause of stop words alone would otherwise
+            // stay a clause that hardly any write-up has, taking the "every word" tier
+            // away, and the terms of its neighbours' lexicon entries would count again
+            // in it.
+            let plain = without_stop_words(&analyzed);
+            add(self.fields.keywords, &plain, KEYWORDS_WEIGHT);
             if self.tuning().compounds && analyzed.da.len() == 1 {
                 add(self.fields.parts_da, &analyzed.da, COMPOUND_WEIGHT);
             }
@@ -1108,10 +1135,15 @@ impl Engine {
                 return;
             }
             let other = if danish { &entry.en } else { &entry.da };
+            let lexicon = if danish {
+                LEXICON_WEIGHT_TO_EN
+            } else {
+                LEXICON_WEIGHT
+            };
             let weight = match (entry.lexicon, own) {
                 (false, _) => GLOSSARY_WEIGHT,
-                (true, false) => LEXICON_WEIGHT,
-                (true, true) => LEXICON_WEIGHT * LEXICON_OWN_FACTOR,
+                (true, false) => lexicon,
+                (true, true) => lexicon * LEXICON_OWN_FACTOR,
             };
             if let Some(have) = slot.iter_mut().find(|(t, _)| t == other) {
                 have.1 = have.1.max(weight);
@@ -1846,7 +1878,16 @@ impl Engine {
                             !analyzed.da.is_empty() || !analyzed.en.is_empty()
                         });
                     Ok((!alternatives.is_empty()).then(|| {
-                        let query: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
+                        // A word, its terms and its parts name one thing: the best of
+                        // them counts, the others add a share.
+                        let query: Box<dyn Query> = if alternatives.len() > 1 {
+                            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                                alternatives.into_iter().map(|(_, q)| q).collect(),
+                                CLAUSE_TIE_BREAKER,
+                            ))
+                        } else {
+                            Box::new(BooleanQuery::new(alternatives))
+                        };
                         (query, required)
                     }))
                 },

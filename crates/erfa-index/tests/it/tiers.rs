@@ -110,3 +110,66 @@ fn write_ups_with_every_word_rank_first_through_filters_deletions_and_pages() {
     assert_eq!(after.total, 3);
     assert_eq!(slugs(&after)[2], "many-rollout");
 }
+
+#[test]
+fn a_stop_word_neither_matches_tags_nor_takes_the_tier_away() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let en = |rel: &str, title: &str, body: &str| {
+        write(root, rel, &writeup(title, "lesson", "en", "members", body));
+    };
+    en("many-rollout.md", "Rollout", "Rollout, rollout.");
+    en(
+        "both.md",
+        "Note",
+        "A canary before the rollout, in a long text about other \
+        things entirely: meetings, coffee, plans, budgets, holidays and printers.",
+    );
+    let (_store, engine) = rebuilt(root);
+    // "for" is a stop word in Danish and English: no write-up is tagged with it, so as a
+    // clause of its own it would keep every write-up out of the "every word" tier.
+    let plain = slugs(&search(&engine, &request("rollout canary")));
+    assert_eq!(plain, ["both", "many-rollout"]);
+    assert_eq!(
+        slugs(&search(&engine, &request("rollout for canary"))),
+        plain
+    );
+    assert_eq!(search(&engine, &request("for")).total, 0);
+}
+
+#[test]
+fn a_query_of_more_than_three_words_has_no_tier() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let en = |rel: &str, title: &str, body: &str| {
+        write(root, rel, &writeup(title, "lesson", "en", "members", body));
+    };
+    en(
+        "two.md",
+        "Rollout canary",
+        "Rollout, canary. Rollout canary.",
+    );
+    en(
+        "all.md",
+        "Note",
+        "A canary before the rollout, then a pause and a review, in a long text about \
+         other things entirely: meetings, coffee, plans, budgets, holidays and printers.",
+    );
+    let (_store, engine) = rebuilt(root);
+    assert_eq!(erfa_index::Tuning::default().max_tier_clauses, 3);
+    let order = |query: &str| slugs(&search(&engine, &request(query)));
+    let (three, four) = (
+        order("rollout canary pause"),
+        order("rollout canary pause review"),
+    );
+    let mut untiered = engine.tuning();
+    untiered.max_tier_clauses = 1;
+    engine.set_tuning(untiered);
+    // BM25 alone puts the short write-up with two of the words first.
+    assert_eq!(order("rollout canary pause"), ["two", "all"]);
+    assert_eq!(order("rollout canary pause review"), four);
+    engine.set_tuning(erfa_index::Tuning::default());
+    // Three words: the write-up with all of them first; four read as a question.
+    assert_eq!(three, ["all", "two"]);
+    assert_eq!(four, ["two", "all"]);
+}
