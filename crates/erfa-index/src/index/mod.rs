@@ -9,10 +9,12 @@
 //! - [`writer`] brings the index up to date with `content/`; [`watch`] does it live from
 //!   file-system events; `queue` bounds the documents waiting in the writers.
 //! - `stored` reads a stored write-up only as far as a caller needs; `stats` gives
-//!   BM25 statistics that do not depend on how the index was written.
+//!   BM25 statistics that do not depend on how the index was written; `reads` notes the
+//!   statistics a search read, so that its answer can outlive a commit.
 
 pub mod lock;
 pub(crate) mod queue;
+pub(crate) mod reads;
 pub mod schema;
 pub(crate) mod stats;
 pub mod store;

@@ -24,6 +24,8 @@ use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, TERMINATED, Term};
 
+use crate::index::reads::{self, Read};
+
 /// What a searcher sees: its segments in order, each with its number of deleted
 /// documents.
 ///
@@ -198,6 +200,16 @@ impl Exact<'_> {
 
     /// Live documents of the searcher, in the scope, that contain `term`.
     pub(crate) fn live_doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let total = self.count_doc_freq(term)?;
+        reads::note(|| Read::DocFreq {
+            only: self.only.clone(),
+            term: term.clone(),
+            value: total,
+        });
+        Ok(total)
+    }
+
+    fn count_doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         let mut total = 0u64;
         for ord in 0..self.searcher.segment_readers().len() as SegmentOrdinal {
             if let Some(df) = self.with_segment(ord, |e| e.doc_freqs.get(term).copied()) {
@@ -280,6 +292,35 @@ impl Exact<'_> {
     }
 }
 
+impl Exact<'_> {
+    /// Live documents of the searcher in the scope.
+    fn live_docs(&self) -> tantivy::Result<u64> {
+        let mut total = 0u64;
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let excluded = self.excluded(ord as SegmentOrdinal)?;
+            total += u64::from(segment.max_doc()) - excluded.docs.len() as u64;
+        }
+        Ok(total)
+    }
+}
+
+/// Steps per doubling of the average field length that ranking uses.
+const LENGTH_STEPS: f64 = 64.0;
+
+/// `tokens` of `docs` documents, rounded so that their average lies on a scale of
+/// [`LENGTH_STEPS`] steps per doubling (about 1%): an edit that adds or removes a few
+/// words then leaves every score of the other documents as it was, and the answers that
+/// did not match the edited write-up can be kept (`crate::index::reads`). Rounding by
+/// half a step changes a BM25 length norm by less than 0.3%.
+fn rounded_tokens(tokens: u64, docs: u64) -> u64 {
+    if tokens == 0 || docs == 0 {
+        return tokens;
+    }
+    let average = tokens as f64 / docs as f64;
+    let rounded = ((average.log2() * LENGTH_STEPS).round() / LENGTH_STEPS).exp2();
+    ((rounded * docs as f64).round() as u64).max(1)
+}
+
 impl Bm25StatisticsProvider for Exact<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
         let mut total = 0u64;
@@ -301,19 +342,53 @@ impl Bm25StatisticsProvider for Exact<'_> {
             self.with_segment(ord, |e| e.tokens.insert(field, tokens));
             total += tokens;
         }
-        Ok(total)
+        let value = rounded_tokens(total, self.live_docs()?);
+        reads::note(|| Read::Tokens {
+            only: self.only.clone(),
+            field,
+            value,
+        });
+        Ok(value)
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
-        let mut total = 0u64;
-        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            let excluded = self.excluded(ord as SegmentOrdinal)?;
-            total += u64::from(segment.max_doc()) - excluded.docs.len() as u64;
-        }
-        Ok(total)
+        let value = self.live_docs()?;
+        reads::note(|| Read::Docs {
+            only: self.only.clone(),
+            value,
+        });
+        Ok(value)
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         self.live_doc_freq(term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounded_lengths_stay_within_half_a_step_and_hold_under_small_edits() {
+        for (tokens, docs) in [(1u64, 1u64), (7, 3), (5_000_000, 10_000), (123_456, 789)] {
+            let rounded = rounded_tokens(tokens, docs);
+            let ratio = rounded as f64 / tokens as f64;
+            assert!(
+                (ratio.log2() * LENGTH_STEPS).abs() <= 0.5 + 1e-6,
+                "{tokens}/{docs}"
+            );
+        }
+        assert_eq!(rounded_tokens(0, 5), 0);
+        assert_eq!(rounded_tokens(5, 0), 5);
+        // A line added to one of 10,000 write-ups mostly leaves the average's step.
+        let base = 4_321_987u64;
+        let same = (0..100)
+            .filter(|i| {
+                rounded_tokens(base + i * 10_000, 10_000)
+                    == rounded_tokens(base + i * 10_000 + 12, 10_000)
+            })
+            .count();
+        assert!(same >= 95, "{same}");
     }
 }

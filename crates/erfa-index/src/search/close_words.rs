@@ -14,6 +14,7 @@ use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
 use crate::error::Result;
+use crate::index::reads::{self, Read};
 use crate::search::letters;
 
 /// A Levenshtein automaton over bytes, as the term dictionary wants it.
@@ -84,6 +85,26 @@ pub(crate) fn close_words(
     word: &str,
     distance: u8,
 ) -> Result<Vec<Close>> {
+    let found = reads::paused(|| find_close_words(stats, field, word, distance))?;
+    reads::note(|| Read::Close {
+        only: stats.only.clone(),
+        field,
+        word: word.to_string(),
+        distance,
+        value: found
+            .iter()
+            .map(|c| (c.word.clone(), c.distance, c.freq))
+            .collect(),
+    });
+    Ok(found)
+}
+
+fn find_close_words(
+    stats: &crate::index::stats::Exact<'_>,
+    field: Field,
+    word: &str,
+    distance: u8,
+) -> Result<Vec<Close>> {
     let searcher: &Searcher = stats.searcher;
     let mut dfa = None;
     let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
@@ -144,6 +165,25 @@ pub(crate) fn close_words(
 /// other than `prefix` itself, with their live document frequency: most frequent first,
 /// then alphabetical; at most `limit`.
 pub(crate) fn completions(
+    stats: &crate::index::stats::Exact<'_>,
+    field: Field,
+    prefix: &str,
+    extra: usize,
+    limit: usize,
+) -> Result<Vec<(String, u64)>> {
+    let found = reads::paused(|| find_completions(stats, field, prefix, extra, limit))?;
+    reads::note(|| Read::Completions {
+        only: stats.only.clone(),
+        field,
+        prefix: prefix.to_string(),
+        extra,
+        limit,
+        value: found.clone(),
+    });
+    Ok(found)
+}
+
+fn find_completions(
     stats: &crate::index::stats::Exact<'_>,
     field: Field,
     prefix: &str,

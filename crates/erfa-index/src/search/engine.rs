@@ -27,7 +27,7 @@ use crate::index::schema::{
     ANALYZER_DA, ANALYZER_EN, ANALYZER_PLAIN, FACETS, Fields, KEYWORDS_WEIGHT, Record, TextPart,
     link_value,
 };
-use crate::index::stats::{Contents, contents};
+use crate::index::stats::Contents;
 use crate::index::store::Store;
 use crate::index::stored::{Head, Texts};
 use crate::search::close_words;
@@ -309,7 +309,8 @@ pub struct Engine {
     tuning: Arc<RwLock<Tuning>>,
     pub(crate) stats: crate::index::stats::Cache,
     facet_tables: FacetCache,
-    results: ResultCache<SearchRequest, SearchResults>,
+    /// Answers of recent searches, kept across commits that could not change them.
+    results: crate::search::kept::Answers,
     /// Related write-ups by slug and limit, cached like `results`: a write-up page shows
     /// them on every view.
     pub(crate) related: ResultCache<(String, usize), Vec<Hit>>,
@@ -319,7 +320,7 @@ pub struct Engine {
     recheck: Arc<RwLock<Option<Arc<OnDisk>>>>,
 }
 
-/// Results of recent searches (and of related write-ups). An entry holds for one scope
+/// Related write-ups of recent pages. An entry holds for one scope
 /// and the contents of its index as searched (`crate::index::stats::contents`: segments
 /// and their deletes) only, so a commit that changed the index empties it in effect,
 /// while one that left it as it was (the public index, when a members-only write-up
@@ -493,7 +494,7 @@ impl Engine {
             tuning: Arc::default(),
             stats: crate::index::stats::Cache::default(),
             facet_tables: FacetCache::default(),
-            results: ResultCache::default(),
+            results: crate::search::kept::Answers::default(),
             related: ResultCache::default(),
             recheck: Arc::default(),
         };
@@ -518,6 +519,10 @@ impl Engine {
     pub fn reload(&self) -> Result<()> {
         self.public.reload()?;
         self.full.reload()?;
+        // Here, after a commit, rather than in the next search: the answers that still
+        // hold are ready when searches come.
+        self.results
+            .follow_all(|scope| self.searcher(scope), &self.stats);
         Ok(())
     }
 
@@ -1543,38 +1548,41 @@ impl Engine {
             // Files may change under a result before the index catches up: no cache.
             return self.search_uncached(searcher, request);
         }
-        let contents = contents(&searcher);
-        let key = (
-            request.scope,
-            searcher.generation().generation_id(),
-            &contents,
-        );
-        if let Some(hit) = self.results.get(key, request) {
+        if let Some(hit) = self
+            .results
+            .get(request.scope, &searcher, request, &self.stats)?
+        {
             return Ok(hit);
         }
-        let results = self.search_uncached(searcher, request)?;
-        self.results.put(key, request, &results);
+        let (results, reads) =
+            crate::index::reads::recording(|| self.search_uncached(searcher.clone(), request));
+        let results = results?;
+        self.results.put(
+            request.scope,
+            &searcher,
+            request,
+            &results,
+            reads,
+            &self.stats,
+        )?;
         Ok(results)
     }
 
     /// The results of `request` when the result cache holds them for the index as it is
     /// now, as [`Engine::search`] would return them; `None` when it would search. Takes
-    /// no lock for longer than a map look-up and reads nothing from disk, so it may run
-    /// where blocking is not allowed.
+    /// no lock for longer than a map look-up and waits for none, and reads nothing from
+    /// disk, so it may run where blocking is not allowed.
     pub fn cached(&self, request: &SearchRequest) -> Option<SearchResults> {
         if self.on_disk(request.scope).is_some() {
             return None;
         }
         let searcher = self.searcher(request.scope);
-        let contents = contents(&searcher);
-        self.results.get(
-            (
-                request.scope,
-                searcher.generation().generation_id(),
-                &contents,
-            ),
-            request,
-        )
+        self.results.peek(request.scope, &searcher, request)
+    }
+
+    /// How many cached answers commits have kept and dropped so far.
+    pub fn carried(&self) -> crate::search::kept::Carried {
+        self.results.carried()
     }
 
     /// Keeps the results of up to `capacity` recent searches, per scope and index
@@ -1941,6 +1949,18 @@ impl Engine {
         plan: &Plan,
     ) -> Result<(Vec<Ranked>, u64, Counts, FacetTables)> {
         let matching = plan.query(plan.match_text(), None);
+        // Only documents that match the text are listed, counted or ranked: a document
+        // that contains none of its terms changes nothing here (`crate::index::reads`).
+        crate::index::reads::note(|| match &plan.match_text {
+            Some(text) => {
+                let mut terms: Vec<Term> = Vec::new();
+                text.query_terms(&mut |term, _| terms.push(term.clone()));
+                terms.sort();
+                terms.dedup();
+                crate::index::reads::Read::Matched(terms)
+            }
+            None => crate::index::reads::Read::Everything,
+        });
         let top = TopRanked {
             limit: plan.offset + plan.per_page,
             key: match (request.sort, plan.has_text()) {

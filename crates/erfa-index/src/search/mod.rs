@@ -20,6 +20,7 @@ pub(crate) mod cache;
 pub(crate) mod close_words;
 pub mod collector;
 pub mod engine;
+pub mod kept;
 pub(crate) mod letters;
 pub mod on_disk;
 pub mod query;
