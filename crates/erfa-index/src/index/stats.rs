@@ -138,6 +138,24 @@ pub(crate) struct Exact<'a> {
     pub(crate) cache: &'a Cache,
     /// When set, only documents that contain this term count (members: published).
     pub(crate) only: Option<Term>,
+    /// The scope's live documents and token counts by field, once counted: a query asks
+    /// for them once per term.
+    totals: std::cell::RefCell<Totals>,
+}
+
+/// The live documents, and the tokens by field, of one searcher and scope.
+type Totals = (Option<u64>, Vec<(Field, u64)>);
+
+impl<'a> Exact<'a> {
+    /// The statistics of `searcher` for the scope of `only`, kept in `cache`.
+    pub(crate) fn new(searcher: &'a Searcher, cache: &'a Cache, only: Option<Term>) -> Exact<'a> {
+        Exact {
+            searcher,
+            cache,
+            only,
+            totals: Default::default(),
+        }
+    }
 }
 
 impl Exact<'_> {
@@ -295,12 +313,45 @@ impl Exact<'_> {
 impl Exact<'_> {
     /// Live documents of the searcher in the scope.
     fn live_docs(&self) -> tantivy::Result<u64> {
+        if let Some(docs) = self.totals.borrow().0 {
+            return Ok(docs);
+        }
         let mut total = 0u64;
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let excluded = self.excluded(ord as SegmentOrdinal)?;
             total += u64::from(segment.max_doc()) - excluded.docs.len() as u64;
         }
+        self.totals.borrow_mut().0 = Some(total);
         Ok(total)
+    }
+
+    /// Tokens of `field` in the scope's live documents, rounded ([`rounded_tokens`]).
+    fn tokens(&self, field: Field) -> tantivy::Result<u64> {
+        if let Some((_, tokens)) = self.totals.borrow().1.iter().find(|(f, _)| *f == field) {
+            return Ok(*tokens);
+        }
+        let mut total = 0u64;
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let ord = ord as SegmentOrdinal;
+            if let Some(tokens) = self.with_segment(ord, |e| e.tokens.get(&field).copied()) {
+                total += tokens;
+                continue;
+            }
+            let norms = segment.get_fieldnorms_reader(field)?;
+            let excluded = self.excluded(ord)?;
+            let mut skip = excluded.docs.iter().peekable();
+            let mut tokens = 0u64;
+            for doc in 0..segment.max_doc() {
+                if skip.next_if_eq(&&doc).is_none() {
+                    tokens += u64::from(norms.fieldnorm(doc));
+                }
+            }
+            self.with_segment(ord, |e| e.tokens.insert(field, tokens));
+            total += tokens;
+        }
+        let value = rounded_tokens(total, self.live_docs()?);
+        self.totals.borrow_mut().1.push((field, value));
+        Ok(value)
     }
 }
 
@@ -323,26 +374,7 @@ fn rounded_tokens(tokens: u64, docs: u64) -> u64 {
 
 impl Bm25StatisticsProvider for Exact<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let mut total = 0u64;
-        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            let ord = ord as SegmentOrdinal;
-            if let Some(tokens) = self.with_segment(ord, |e| e.tokens.get(&field).copied()) {
-                total += tokens;
-                continue;
-            }
-            let norms = segment.get_fieldnorms_reader(field)?;
-            let excluded = self.excluded(ord)?;
-            let mut skip = excluded.docs.iter().peekable();
-            let mut tokens = 0u64;
-            for doc in 0..segment.max_doc() {
-                if skip.next_if_eq(&&doc).is_none() {
-                    tokens += u64::from(norms.fieldnorm(doc));
-                }
-            }
-            self.with_segment(ord, |e| e.tokens.insert(field, tokens));
-            total += tokens;
-        }
-        let value = rounded_tokens(total, self.live_docs()?);
+        let value = self.tokens(field)?;
         reads::note(|| Read::Tokens {
             only: self.only.clone(),
             field,

@@ -547,11 +547,7 @@ impl Engine {
                 .map(|field| Term::from_field_text(field, "published")),
             Scope::Public | Scope::Facilitator => None,
         };
-        crate::index::stats::Exact {
-            searcher,
-            cache: &self.stats,
-            only,
-        }
+        crate::index::stats::Exact::new(searcher, &self.stats, only)
     }
 
     /// Checks every public and members' document against its file's current front matter
@@ -1250,7 +1246,8 @@ impl Engine {
         user: &UserQuery,
     ) -> Result<Option<String>> {
         let stats = self.exact(searcher, scope);
-        let glossary = self.glossary_words();
+        let terms = self.terms();
+        let glossary = terms.all_words();
         let language = self.query_language(searcher, &stats, user)?;
         let mut corrected = user.clone();
         let mut changed = false;
@@ -1258,7 +1255,7 @@ impl Engine {
             for atom in &mut clause.alternatives {
                 if let Atom::Word(word) = atom
                     && let Some(better) =
-                        self.correction(searcher, &stats, word, language, &glossary)?
+                        self.correction(searcher, &stats, word, language, glossary)?
                 {
                     *word = better;
                     changed = true;
@@ -1280,18 +1277,6 @@ impl Engine {
         }
         self.terms()
             .glossary_translations(language == Language::Da, tokens)
-    }
-
-    /// The lower-cased words of the glossary's and the lexicon's terms, in both languages.
-    fn glossary_words(&self) -> HashSet<String> {
-        self.terms()
-            .entries
-            .iter()
-            .flat_map(|e| [e.da.as_str(), e.en.as_str()])
-            .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
     }
 
     /// In how many of the scope's Danish and of its English write-ups `word` occurs

@@ -422,11 +422,7 @@ impl Check<'_> {
     /// Whether `read` gives the same value on the new searcher.
     fn reads_the_same(&self, read: &Read) -> Result<bool> {
         use tantivy::query::Bm25StatisticsProvider;
-        let exact = |only: &Option<Term>| Exact {
-            searcher: self.searcher,
-            cache: self.cache,
-            only: only.clone(),
-        };
+        let exact = |only: &Option<Term>| Exact::new(self.searcher, self.cache, only.clone());
         Ok(match read {
             Read::DocFreq { only, term, value } => exact(only).live_doc_freq(term)? == *value,
             Read::Docs { only, value } => exact(only).total_num_docs()? == *value,

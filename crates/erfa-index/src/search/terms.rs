@@ -39,6 +39,8 @@ pub(crate) struct Terms {
     /// They depend only on these terms, so they hold until the glossary changes (which
     /// builds new terms), across commits of the index.
     corrected: std::sync::Mutex<HashMap<String, Option<usize>>>,
+    /// The lower-cased words of every term, in both languages, once asked for.
+    all_words: std::sync::OnceLock<HashSet<String>>,
 }
 
 /// Linking letters between compound parts, tried first ("netværks-læk", not "netværk-slæk").
@@ -53,6 +55,19 @@ const MIN_PART: usize = 3;
 const MIN_COMPOUND: usize = 7;
 
 impl Terms {
+    /// The lower-cased words of every term (glossary and lexicon), in both languages.
+    pub fn all_words(&self) -> &HashSet<String> {
+        self.all_words.get_or_init(|| {
+            self.entries
+                .iter()
+                .flat_map(|e| [e.da.as_str(), e.en.as_str()])
+                .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        })
+    }
+
     /// Builds the lookups; `analyze(danish, text)` analyzes a term as the Danish or the
     /// English text fields do. `lexicon` is the shipped lexicon, when in use.
     pub fn build(
