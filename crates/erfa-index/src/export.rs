@@ -89,6 +89,7 @@ impl Engine {
                 limit,
                 key: SortKey::Score,
                 scoring: false,
+                slugs: true,
             },
         )?;
         ranked.sort_by(|a, b| a.slug.cmp(&b.slug));

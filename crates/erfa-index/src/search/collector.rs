@@ -26,7 +26,7 @@ pub enum SortKey {
 pub struct Ranked {
     /// The sort key's value (score or day number).
     pub key: f64,
-    /// Tie-break.
+    /// Its slug, when [`TopRanked::slugs`] asks for slugs; empty otherwise.
     pub slug: String,
     /// Where the document is.
     pub address: DocAddress,
@@ -42,6 +42,32 @@ pub struct TopRanked {
     pub key: SortKey,
     /// Whether the query computes scores.
     pub scoring: bool,
+    /// Whether the results carry their slugs. Ties are broken by slug either way, but
+    /// only ties between segments need slugs read: within a segment, slug ordinals
+    /// follow slug order.
+    pub slugs: bool,
+}
+
+/// The kept documents of one segment, best first, with what reads their slugs.
+pub struct SegmentTop {
+    segment: SegmentOrdinal,
+    slugs: Option<StrColumn>,
+    kept: Vec<Candidate>,
+}
+
+impl SegmentTop {
+    /// The slug of slug ordinal `ord`: empty for a document without one.
+    fn slug(&self, ord: u64) -> String {
+        let mut slug = String::new();
+        if ord != u64::MAX
+            && let Some(column) = &self.slugs
+        {
+            // Ordinals taken from this column always resolve; were one not to, the
+            // document would get an empty slug, as those without one do.
+            let _ = column.ord_to_str(ord, &mut slug);
+        }
+        slug
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -111,23 +137,72 @@ impl Collector for TopRanked {
         self.scoring
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Ranked>>) -> tantivy::Result<Vec<Ranked>> {
-        let mut all: Vec<Ranked> = fruits.into_iter().flatten().collect();
-        all.sort_by(|a, b| b.key.total_cmp(&a.key).then_with(|| a.slug.cmp(&b.slug)));
+    fn merge_fruits(&self, fruits: Vec<SegmentTop>) -> tantivy::Result<Vec<Ranked>> {
+        // Best key first; within a key, by slug. Each segment's documents come in slug
+        // order already, so only a run of equal keys from several segments (or with a
+        // document without a slug, which sorts first as an empty slug) reads its slugs.
+        let mut all: Vec<(usize, Candidate, Option<String>)> = fruits
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.kept.iter().map(move |c| (i, *c, None)))
+            .collect();
+        all.sort_by(|a, b| {
+            b.1.key
+                .total_cmp(&a.1.key)
+                .then_with(|| a.1.ord.cmp(&b.1.ord))
+        });
+        let mut start = 0;
+        while start < all.len() && start < self.limit {
+            let key = all[start].1.key;
+            let end = start
+                + all[start..]
+                    .iter()
+                    .take_while(|(_, c, _)| c.key.total_cmp(&key) == Ordering::Equal)
+                    .count();
+            let run = &mut all[start..end];
+            let mixed = run
+                .iter()
+                .any(|(i, c, _)| *i != run[0].0 || c.ord == u64::MAX);
+            if mixed {
+                for (i, c, slug) in run.iter_mut() {
+                    *slug = Some(fruits[*i].slug(c.ord));
+                }
+                run.sort_by(|a, b| a.2.cmp(&b.2));
+            }
+            start = end;
+        }
         all.truncate(self.limit);
-        Ok(all)
+        Ok(all
+            .into_iter()
+            .map(|(i, c, slug)| Ranked {
+                key: c.key,
+                slug: match slug {
+                    Some(slug) => slug,
+                    None if self.slugs => fruits[i].slug(c.ord),
+                    None => String::new(),
+                },
+                address: DocAddress::new(fruits[i].segment, c.doc),
+                score: c.score,
+            })
+            .collect())
     }
 }
 
 impl SegmentCollector for TopRankedSegment {
-    type Fruit = Vec<Ranked>;
+    type Fruit = SegmentTop;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.collect_tiered(doc, score, false);
     }
 
-    fn harvest(self) -> Vec<Ranked> {
-        self.harvest_ranked()
+    fn harvest(self) -> SegmentTop {
+        let mut kept: Vec<Candidate> = self.heap.into_iter().map(|Reverse(c)| c).collect();
+        kept.sort_unstable_by(|a, b| b.cmp(a));
+        SegmentTop {
+            segment: self.segment,
+            slugs: self.slugs,
+            kept,
+        }
     }
 }
 
@@ -175,37 +250,6 @@ impl TopRankedSegment {
             self.heap.pop();
             self.heap.push(Reverse(candidate));
         }
-    }
-
-    /// The kept documents with their slugs, in no particular order (the merge sorts).
-    /// Slugs are read in ordinal order, one pass over the slug dictionary's blocks,
-    /// rather than one block decoded per document.
-    fn harvest_ranked(self) -> Vec<Ranked> {
-        let mut kept: Vec<Candidate> = self.heap.into_iter().map(|Reverse(c)| c).collect();
-        kept.sort_unstable_by_key(|c| c.ord);
-        let mut slugs: Vec<String> = Vec::with_capacity(kept.len());
-        if let Some(column) = &self.slugs {
-            // Documents without a slug (u64::MAX) sort last and get an empty one.
-            let ords: Vec<u64> = kept
-                .iter()
-                .map(|c| c.ord)
-                .take_while(|&ord| ord != u64::MAX)
-                .collect();
-            // Ordinals taken from this column always resolve; were one not to, the
-            // documents after it would get an empty slug, as those without one do.
-            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-                slugs.push(String::from_utf8_lossy(bytes).into_owned());
-            });
-        }
-        let mut slugs = slugs.into_iter();
-        kept.into_iter()
-            .map(|c| Ranked {
-                key: c.key,
-                slug: slugs.next().unwrap_or_default(),
-                address: DocAddress::new(self.segment, c.doc),
-                score: c.score,
-            })
-            .collect()
     }
 }
 
@@ -537,4 +581,55 @@ pub fn search_tiered<C: Collector>(
         rests.push(rest_segment.harvest());
     }
     Ok((top.merge_fruits(tops)?, rest.merge_fruits(rests)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::search::engine::{Engine, SearchRequest};
+    use crate::search::scope::Scope;
+    use crate::{Indexer, Mode, Store, WriterOptions};
+
+    /// Write-ups with the same text tie on score; spread over segments, they still come
+    /// in slug order, on every page, as a rebuild puts them.
+    #[test]
+    fn ties_across_segments_come_in_slug_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |name: &str| {
+            let text = "---\ntitle: \"Rollback\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\n\
+                        visibility: public\n---\n## Lesson learned\n\nRollback plans.\n";
+            std::fs::write(dir.path().join(format!("{name}.md")), text).expect("write");
+        };
+        let names = ["m", "c", "x", "a", "q", "f", "b", "z", "k"];
+        for name in &names[..3] {
+            write(name);
+        }
+        let store = Store::in_ram();
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        indexer
+            .update(dir.path(), Mode::Rebuild, &mut |_| {})
+            .expect("index");
+        // One segment per later write-up.
+        for name in &names[3..] {
+            write(name);
+            let path = format!("{name}.md");
+            indexer
+                .update_paths(dir.path(), [path.as_str()])
+                .expect("update");
+        }
+        let engine = Engine::new(&store).expect("engine");
+        engine.reload().expect("reload");
+        let segments = engine.searcher(Scope::Public).segment_readers().len();
+        assert!(segments > 1, "{segments} segment");
+        let mut sorted: Vec<&str> = names.to_vec();
+        sorted.sort_unstable();
+        let mut seen = Vec::new();
+        for page in 1..=3 {
+            let mut request = SearchRequest::new("rollback", Scope::Public);
+            request.per_page = 4;
+            request.page = page;
+            let found = engine.search(&request).expect("search");
+            seen.extend(found.hits.into_iter().map(|h| h.slug));
+        }
+        assert_eq!(seen, sorted);
+    }
 }

@@ -709,6 +709,7 @@ impl Engine {
                 limit: MAX_LINKED,
                 key: SortKey::Newest,
                 scoring: false,
+                slugs: true,
             },
         )?;
         Ok(top.into_iter().map(|ranked| ranked.slug).collect())
@@ -748,6 +749,7 @@ impl Engine {
                 limit: 1,
                 key: SortKey::Score,
                 scoring: false,
+                slugs: false,
             },
         )?;
         let Some(hit) = top.first() else {
@@ -1953,6 +1955,7 @@ impl Engine {
                 _ => SortKey::Newest,
             },
             scoring: plan.has_text(),
+            slugs: false,
         };
         // Write-ups that contain every clause rank above those that contain some: an
         // explicit tier, not a hope that BM25 gets it right.

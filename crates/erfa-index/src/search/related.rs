@@ -263,6 +263,7 @@ impl Engine {
                 limit,
                 key: SortKey::Score,
                 scoring: true,
+                slugs: false,
             },
             &stats,
         )?;
