@@ -1541,6 +1541,9 @@ impl Engine {
         {
             return Ok(hit);
         }
+        // Read before searching: a glossary or tuning change meanwhile clears the
+        // answers, and this one, found with the old settings, is then not kept.
+        let epoch = self.results.epoch();
         let (results, reads) =
             crate::index::reads::recording(|| self.search_uncached(searcher.clone(), request));
         let results = results?;
@@ -1551,6 +1554,7 @@ impl Engine {
             &results,
             reads,
             &self.stats,
+            epoch,
         )?;
         Ok(results)
     }

@@ -55,6 +55,9 @@ pub struct Carried {
 
 struct State {
     capacity: usize,
+    /// Moves on at every clear: an answer searched before one (under another glossary
+    /// or tuning) is not kept after it.
+    epoch: u64,
     by_scope: HashMap<Scope, ScopeAnswers>,
     carried: Carried,
 }
@@ -67,6 +70,7 @@ impl Default for Answers {
     fn default() -> Self {
         Answers(Arc::new(Mutex::new(State {
             capacity: crate::search::engine::RESULT_CACHE_CAPACITY,
+            epoch: 0,
             by_scope: HashMap::new(),
             carried: Carried::default(),
         })))
@@ -118,7 +122,15 @@ impl Answers {
             .map(|k| k.results.clone()))
     }
 
-    /// Keeps `results` of `request` on `searcher`, which read `reads`.
+    /// What [`Answers::put`] needs to know that no clear happened since: read it before
+    /// searching.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.lock().epoch
+    }
+
+    /// Keeps `results` of `request` on `searcher`, which read `reads`, when nothing was
+    /// cleared since `epoch` ([`Answers::epoch`]).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn put(
         &self,
         scope: Scope,
@@ -127,9 +139,10 @@ impl Answers {
         results: &SearchResults,
         reads: Vec<Read>,
         cache: &stats::Cache,
+        epoch: u64,
     ) -> Result<()> {
         let mut state = self.lock();
-        if state.capacity == 0 || !state.follow(scope, searcher, cache) {
+        if state.capacity == 0 || state.epoch != epoch || !state.follow(scope, searcher, cache) {
             return Ok(());
         }
         let capacity = state.capacity;
@@ -160,15 +173,18 @@ impl Answers {
         }
     }
 
-    /// Drops every answer.
+    /// Drops every answer, and those being searched.
     pub(crate) fn clear(&self) {
-        self.lock().by_scope.clear();
+        let mut state = self.lock();
+        state.epoch += 1;
+        state.by_scope.clear();
     }
 
     /// Keeps up to `capacity` answers per scope (0: none) and drops those kept.
     pub(crate) fn set_capacity(&self, capacity: usize) {
         let mut state = self.lock();
         state.capacity = capacity;
+        state.epoch += 1;
         state.by_scope.clear();
     }
 
@@ -311,11 +327,12 @@ impl Changed {
         // Removed: alive before, and gone or deleted after.
         for old in before.segment_readers() {
             let now = find(after, old);
-            if now
-                .as_ref()
-                .is_some_and(|n| n.num_deleted_docs() == old.num_deleted_docs())
-            {
-                continue;
+            match now.as_ref().map(|n| n.num_deleted_docs()) {
+                Some(deleted) if deleted == old.num_deleted_docs() => continue,
+                // Fewer deletes: `after` is the older of the two (a reader reloaded
+                // meanwhile); what it brings back is not looked for, so nothing is kept.
+                Some(deleted) if deleted < old.num_deleted_docs() => return Ok(None),
+                _ => {}
             }
             if now.is_none() && old.num_docs() as usize > MAX_CHANGED {
                 return Ok(None);
@@ -716,6 +733,82 @@ mod tests {
             found.total, 2,
             "the new close word is found: {:?}",
             found.hits
+        );
+    }
+
+    /// An index of 20 public write-ups with one searcher, then the same after an edit of
+    /// one of them.
+    fn before_and_after_an_edit() -> (Engine, tantivy::Searcher, tantivy::Searcher) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = |i: usize, words: &str| {
+            let text = format!(
+                "---\ntitle: \"W{i}\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\n\
+                 visibility: public\n---\n## Lesson learned\n\n{words}.\n"
+            );
+            std::fs::write(dir.path().join(format!("w{i}.md")), text).expect("write");
+        };
+        for i in 0..20 {
+            file(i, "rollback plans saved the change");
+        }
+        let store = Store::in_ram();
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        indexer
+            .update(dir.path(), Mode::Rebuild, &mut |_| {})
+            .expect("index");
+        let engine = Engine::new(&store).expect("engine");
+        engine.reload().expect("reload");
+        let before = engine.searcher(Scope::Public);
+        file(3, "rollback plans failed the change");
+        indexer.update_paths(dir.path(), ["w3.md"]).expect("update");
+        engine.reload().expect("reload");
+        let after = engine.searcher(Scope::Public);
+        (engine, before, after)
+    }
+
+    /// An answer searched before the answers were cleared (the glossary or tuning
+    /// changed meanwhile) is not kept.
+    #[test]
+    fn an_answer_searched_before_a_clear_is_not_kept() {
+        let (engine, _, searcher) = before_and_after_an_edit();
+        let answers = super::Answers::default();
+        let request = SearchRequest::new("rollback", Scope::Public);
+        let epoch = answers.epoch();
+        let results = engine.search(&request).expect("search");
+        answers.clear();
+        let put = |epoch| {
+            answers
+                .put(
+                    Scope::Public,
+                    &searcher,
+                    &request,
+                    &results,
+                    Vec::new(),
+                    &engine.stats,
+                    epoch,
+                )
+                .expect("put");
+            answers
+                .get(Scope::Public, &searcher, &request, &engine.stats)
+                .expect("get")
+        };
+        assert_eq!(put(epoch), None);
+        assert_eq!(put(answers.epoch()), Some(results.clone()));
+    }
+
+    /// From older to newer contents the edit is one write-up removed and one added; from
+    /// newer to older (a reader that reloaded meanwhile), nothing is kept.
+    #[test]
+    fn changes_are_found_forwards_and_backwards_keeps_nothing() {
+        let (_engine, before, after) = before_and_after_an_edit();
+        let forwards = super::Changed::between(&before, &after)
+            .expect("read")
+            .expect("a small change");
+        let docs: usize = forwards.groups.iter().map(|(_, d)| d.len()).sum();
+        assert_eq!(docs, 2);
+        assert!(
+            super::Changed::between(&after, &before)
+                .expect("read")
+                .is_none()
         );
     }
 }
