@@ -10,7 +10,7 @@
 //!
 //! The check reads what changed from the searcher of the contents before (kept here
 //! until the next change) and of the contents after. A change of more than
-//! [`MAX_CHANGED`] documents (a rebuild, a large merge) drops every answer, as does a
+//! `MAX_CHANGED` (256) documents (a rebuild, a large merge) drops every answer, as does a
 //! glossary or tuning change.
 
 use std::collections::{HashMap, HashSet};
