@@ -341,7 +341,7 @@ fn url_encode(text: &str) -> String {
 
 /// 200 submissions to `erfa serve`, SIGKILLed at random moments and
 /// restarted; every acknowledged submission is on disk whole, no file is half-written,
-/// and temporary files are swept at start.
+/// and temporary files are swept at start, behind the first answer.
 #[test]
 fn sigkill_during_submissions_loses_nothing_acknowledged() {
     const TOTAL: usize = 200;
@@ -419,17 +419,24 @@ fn sigkill_during_submissions_loses_nothing_acknowledged() {
     let folder = content.join("submissions");
     std::fs::write(folder.join(".erfa-tmp-999999-1"), "half").expect("planted");
     let (mut server, port) = start_server(&content, &data);
-    let leftovers: Vec<String> = std::fs::read_dir(&folder)
-        .expect("the folder")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .filter(|n| n.starts_with(".erfa-tmp-"))
-        .collect();
-    assert!(leftovers.is_empty(), "swept at start: {leftovers:?}");
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(&folder)
+            .expect("the folder")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|n| n.starts_with(".erfa-tmp-"))
+            .collect()
+    };
+    // Swept behind the first answer.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !leftovers().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(leftovers().is_empty(), "swept at start: {:?}", leftovers());
 
     // Every acknowledged submission is there, whole.
     for (i, slug) in &acknowledged {

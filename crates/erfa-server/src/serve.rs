@@ -129,11 +129,10 @@ pub fn prepare_with_faults(
     progress: &mut dyn FnMut(Progress),
     faults: impl FnOnce(Arc<erfa_index::writer::Faults>),
 ) -> Result<Prepared, ServeError> {
+    let started = std::time::SystemTime::now();
     let accounts = open_accounts(&mut config)?;
     check_bind(&config)?;
     let lock = erfa_index::lock::DataLock::acquire(&config.data_dir)?;
-    // Temporary files of writes that a crash interrupted are never write-ups.
-    erfa_index::durable::sweep_temporary_files(&config.content_dir)?;
     let (store, opened) = Store::open(&config.data_dir)?;
     let mode = if matches!(opened, Opened::Reset(_)) {
         Mode::Rebuild
@@ -181,6 +180,23 @@ pub fn prepare_with_faults(
         .with_accounts(accounts)
         .with_mailer(mailer);
     state.watch = Some(std::sync::Arc::new(watch));
+    // Temporary files of writes that a crash interrupted are never write-ups, and
+    // neither the index nor the watcher takes them for one: they are removed behind the
+    // first answer, as a walk of the whole folder would delay it.
+    let content = state.config.content_dir.clone();
+    let _ = std::thread::Builder::new()
+        .name("erfa-sweep".to_string())
+        .spawn(
+            move || match erfa_index::durable::sweep_temporary_files(&content, started) {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!("removed {n} temporary files that an interrupted write left")
+                }
+                Err(e) => {
+                    tracing::warn!("removing temporary files left by interrupted writes: {e}")
+                }
+            },
+        );
     Ok(Prepared {
         state,
         opened,

@@ -131,16 +131,26 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     sync_dir(dir)
 }
 
-/// Removes temporary files a crash left under `root`; returns how many.
-pub fn sweep_temporary_files(root: &Path) -> Result<usize> {
+/// Removes temporary files a crash left under `root`: those last changed before
+/// `started` and not this process's own, so that a write in progress (of this process or
+/// of another started since) keeps its file. Returns how many.
+pub fn sweep_temporary_files(root: &Path, started: std::time::SystemTime) -> Result<usize> {
+    let own = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut removed = 0;
     for entry in walkdir::WalkDir::new(root).follow_links(false) {
         let Ok(entry) = entry else { continue };
         let is_temp = entry
             .file_name()
             .to_str()
-            .is_some_and(|n| n.starts_with(TEMP_PREFIX));
-        if is_temp && entry.file_type().is_file() {
+            .is_some_and(|n| n.starts_with(TEMP_PREFIX) && !n.starts_with(&own));
+        let before = || {
+            entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .is_some_and(|changed| changed < started)
+        };
+        if is_temp && entry.file_type().is_file() && before() {
             std::fs::remove_file(entry.path())
                 .map_err(|e| Error::io("removing", entry.path(), e))?;
             removed += 1;
@@ -217,9 +227,34 @@ mod tests {
     #[test]
     fn sweep_removes_leftovers() {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join(format!("{TEMP_PREFIX}1-1")), "x").expect("write");
+        let leftover = dir.path().join(format!("{TEMP_PREFIX}1-1"));
+        std::fs::write(&leftover, "x").expect("write");
         std::fs::write(dir.path().join("keep.md"), "x").expect("write");
-        assert_eq!(sweep_temporary_files(dir.path()).expect("sweep"), 1);
+        // This process's own temporary file: a write in progress.
+        let own = dir
+            .path()
+            .join(format!("{TEMP_PREFIX}{}-1", std::process::id()));
+        std::fs::write(&own, "x").expect("write");
+        let started = std::time::SystemTime::now() + std::time::Duration::from_secs(1);
+        assert_eq!(
+            sweep_temporary_files(dir.path(), started).expect("sweep"),
+            1
+        );
+        assert!(!leftover.exists());
         assert!(dir.path().join("keep.md").exists());
+        assert!(own.exists());
+    }
+
+    #[test]
+    fn sweep_keeps_temporary_files_newer_than_the_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let started = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        let newer = dir.path().join(format!("{TEMP_PREFIX}1-1"));
+        std::fs::write(&newer, "x").expect("write");
+        assert_eq!(
+            sweep_temporary_files(dir.path(), started).expect("sweep"),
+            0
+        );
+        assert!(newer.exists(), "another process's write in progress");
     }
 }
