@@ -184,7 +184,7 @@ pub fn prepare_with_faults(
     // neither the index nor the watcher takes them for one: they are removed behind the
     // first answer, as a walk of the whole folder would delay it.
     let content = state.config.content_dir.clone();
-    let _ = std::thread::Builder::new()
+    let sweep = std::thread::Builder::new()
         .name("erfa-sweep".to_string())
         .spawn(
             move || match erfa_index::durable::sweep_temporary_files(&content, started) {
@@ -197,6 +197,9 @@ pub fn prepare_with_faults(
                 }
             },
         );
+    if let Err(e) = sweep {
+        tracing::warn!("not removing temporary files left by interrupted writes: {e}");
+    }
     Ok(Prepared {
         state,
         opened,

@@ -143,8 +143,12 @@ pub(crate) struct Exact<'a> {
     totals: std::cell::RefCell<Totals>,
 }
 
-/// The live documents, and the tokens by field, of one searcher and scope.
-type Totals = (Option<u64>, Vec<(Field, u64)>);
+/// The live documents, and the rounded tokens by field, of one searcher and scope.
+#[derive(Default)]
+struct Totals {
+    docs: Option<u64>,
+    tokens: Vec<(Field, u64)>,
+}
 
 impl<'a> Exact<'a> {
     /// The statistics of `searcher` for the scope of `only`, kept in `cache`.
@@ -308,12 +312,10 @@ impl Exact<'_> {
         }
         Ok(out)
     }
-}
 
-impl Exact<'_> {
     /// Live documents of the searcher in the scope.
     fn live_docs(&self) -> tantivy::Result<u64> {
-        if let Some(docs) = self.totals.borrow().0 {
+        if let Some(docs) = self.totals.borrow().docs {
             return Ok(docs);
         }
         let mut total = 0u64;
@@ -321,13 +323,19 @@ impl Exact<'_> {
             let excluded = self.excluded(ord as SegmentOrdinal)?;
             total += u64::from(segment.max_doc()) - excluded.docs.len() as u64;
         }
-        self.totals.borrow_mut().0 = Some(total);
+        self.totals.borrow_mut().docs = Some(total);
         Ok(total)
     }
 
     /// Tokens of `field` in the scope's live documents, rounded ([`rounded_tokens`]).
     fn tokens(&self, field: Field) -> tantivy::Result<u64> {
-        if let Some((_, tokens)) = self.totals.borrow().1.iter().find(|(f, _)| *f == field) {
+        if let Some((_, tokens)) = self
+            .totals
+            .borrow()
+            .tokens
+            .iter()
+            .find(|(f, _)| *f == field)
+        {
             return Ok(*tokens);
         }
         let mut total = 0u64;
@@ -350,7 +358,7 @@ impl Exact<'_> {
             total += tokens;
         }
         let value = rounded_tokens(total, self.live_docs()?);
-        self.totals.borrow_mut().1.push((field, value));
+        self.totals.borrow_mut().tokens.push((field, value));
         Ok(value)
     }
 }

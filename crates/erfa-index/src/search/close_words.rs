@@ -91,12 +91,17 @@ pub(crate) fn close_words(
         field,
         word: word.to_string(),
         distance,
-        value: found
-            .iter()
-            .map(|c| (c.word.clone(), c.distance, c.freq))
-            .collect(),
+        value: noted(&found),
     });
     Ok(found)
+}
+
+/// Close words as a read notes them ([`Read::Close`]).
+pub(crate) fn noted(close: &[Close]) -> Vec<(String, u8, u64)> {
+    close
+        .iter()
+        .map(|c| (c.word.clone(), c.distance, c.freq))
+        .collect()
 }
 
 fn find_close_words(

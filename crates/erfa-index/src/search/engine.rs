@@ -311,8 +311,8 @@ pub struct Engine {
     facet_tables: FacetCache,
     /// Answers of recent searches, kept across commits that could not change them.
     results: crate::search::kept::Answers,
-    /// Related write-ups by slug and limit, cached like `results`: a write-up page shows
-    /// them on every view.
+    /// Related write-ups by slug and limit, cached per scope and index contents: a
+    /// write-up page shows them on every view.
     pub(crate) related: ResultCache<(String, usize), Vec<Hit>>,
     /// Set while erfa serves the last committed index before the first reconciliation
     /// with the content folder: every public and members' document is checked against its
@@ -1537,7 +1537,7 @@ impl Engine {
         }
         if let Some(hit) = self
             .results
-            .get(request.scope, &searcher, request, &self.stats)?
+            .get(request.scope, &searcher, request, &self.stats)
         {
             return Ok(hit);
         }
@@ -1555,7 +1555,7 @@ impl Engine {
             reads,
             &self.stats,
             epoch,
-        )?;
+        );
         Ok(results)
     }
 
@@ -1572,7 +1572,8 @@ impl Engine {
     }
 
     /// How many cached answers commits have kept and dropped so far.
-    pub fn carried(&self) -> crate::search::kept::Carried {
+    #[cfg(test)]
+    pub(crate) fn carried(&self) -> crate::search::kept::Carried {
         self.results.carried()
     }
 

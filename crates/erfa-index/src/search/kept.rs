@@ -44,13 +44,13 @@ struct ScopeAnswers {
     answers: HashMap<SearchRequest, Arc<Kept>>,
 }
 
-/// How many answers commits kept and dropped, for tests and measurements.
+/// How many answers commits kept and dropped, for tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Carried {
+pub(crate) struct Carried {
     /// Answers kept through a change of contents.
-    pub kept: u64,
+    pub(crate) kept: u64,
     /// Answers dropped at one.
-    pub dropped: u64,
+    pub(crate) dropped: u64,
 }
 
 struct State {
@@ -110,16 +110,16 @@ impl Answers {
         searcher: &Searcher,
         request: &SearchRequest,
         cache: &stats::Cache,
-    ) -> Result<Option<SearchResults>> {
+    ) -> Option<SearchResults> {
         let mut state = self.lock();
         if !state.follow(scope, searcher, cache) {
-            return Ok(None);
+            return None;
         }
-        Ok(state
+        state
             .by_scope
             .get(&scope)
             .and_then(|a| a.answers.get(request))
-            .map(|k| k.results.clone()))
+            .map(|k| k.results.clone())
     }
 
     /// What [`Answers::put`] needs to know that no clear happened since: read it before
@@ -140,10 +140,10 @@ impl Answers {
         reads: Vec<Read>,
         cache: &stats::Cache,
         epoch: u64,
-    ) -> Result<()> {
+    ) {
         let mut state = self.lock();
         if state.capacity == 0 || state.epoch != epoch || !state.follow(scope, searcher, cache) {
-            return Ok(());
+            return;
         }
         let capacity = state.capacity;
         let answers = state
@@ -160,7 +160,6 @@ impl Answers {
                 reads: needed(reads),
             }),
         );
-        Ok(())
     }
 
     /// Brings every scope's answers to what `searcher_of` the scope sees now: after a
@@ -189,6 +188,7 @@ impl Answers {
     }
 
     /// How many answers commits kept and dropped so far.
+    #[cfg(test)]
     pub(crate) fn carried(&self) -> Carried {
         self.lock().carried
     }
@@ -402,32 +402,8 @@ impl Check<'_> {
         for read in reads {
             let holds = match read {
                 Read::Everything => self.changed.is_empty(),
-                Read::Matched(terms) => {
-                    let mut untouched = true;
-                    for term in terms {
-                        let touched = match self.terms.get(term) {
-                            Some(&t) => t,
-                            None => {
-                                let t = self.changed.contain(term)?;
-                                self.terms.insert(term.clone(), t);
-                                t
-                            }
-                        };
-                        if touched {
-                            untouched = false;
-                            break;
-                        }
-                    }
-                    untouched
-                }
-                read => match self.reads.get(read) {
-                    Some(&h) => h,
-                    None => {
-                        let h = self.reads_the_same(read)?;
-                        self.reads.insert(read.clone(), h);
-                        h
-                    }
-                },
+                Read::Matched(terms) => !self.any_changed_contains(terms)?,
+                read => self.reads_the_same(read)?,
             };
             if !holds {
                 return Ok(false);
@@ -436,8 +412,35 @@ impl Check<'_> {
         Ok(true)
     }
 
-    /// Whether `read` gives the same value on the new searcher.
-    fn reads_the_same(&self, read: &Read) -> Result<bool> {
+    /// Whether a changed document contains one of `terms`.
+    fn any_changed_contains(&mut self, terms: &[Term]) -> Result<bool> {
+        for term in terms {
+            let contained = match self.terms.get(term) {
+                Some(&contained) => contained,
+                None => {
+                    let contained = self.changed.contain(term)?;
+                    self.terms.insert(term.clone(), contained);
+                    contained
+                }
+            };
+            if contained {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether a statistic `read` gives the same value on the new searcher.
+    fn reads_the_same(&mut self, read: &Read) -> Result<bool> {
+        if let Some(&same) = self.reads.get(read) {
+            return Ok(same);
+        }
+        let same = self.read_again(read)?;
+        self.reads.insert(read.clone(), same);
+        Ok(same)
+    }
+
+    fn read_again(&self, read: &Read) -> Result<bool> {
         use tantivy::query::Bm25StatisticsProvider;
         let exact = |only: &Option<Term>| Exact::new(self.searcher, self.cache, only.clone());
         Ok(match read {
@@ -451,12 +454,12 @@ impl Check<'_> {
                 distance,
                 value,
             } => {
-                let now = close_words::close_words(&exact(only), *field, word, *distance)?;
-                now.len() == value.len()
-                    && now
-                        .iter()
-                        .zip(value)
-                        .all(|(c, (w, d, f))| c.word == *w && c.distance == *d && c.freq == *f)
+                close_words::noted(&close_words::close_words(
+                    &exact(only),
+                    *field,
+                    word,
+                    *distance,
+                )?) == *value
             }
             Read::Completions {
                 only,
@@ -466,6 +469,7 @@ impl Check<'_> {
                 limit,
                 value,
             } => close_words::completions(&exact(only), *field, prefix, *extra, *limit)? == *value,
+            // Not statistics: `holds` looks at the changed documents for them.
             Read::Matched(_) | Read::Everything => false,
         })
     }
@@ -776,20 +780,16 @@ mod tests {
         let results = engine.search(&request).expect("search");
         answers.clear();
         let put = |epoch| {
-            answers
-                .put(
-                    Scope::Public,
-                    &searcher,
-                    &request,
-                    &results,
-                    Vec::new(),
-                    &engine.stats,
-                    epoch,
-                )
-                .expect("put");
-            answers
-                .get(Scope::Public, &searcher, &request, &engine.stats)
-                .expect("get")
+            answers.put(
+                Scope::Public,
+                &searcher,
+                &request,
+                &results,
+                Vec::new(),
+                &engine.stats,
+                epoch,
+            );
+            answers.get(Scope::Public, &searcher, &request, &engine.stats)
         };
         assert_eq!(put(epoch), None);
         assert_eq!(put(answers.epoch()), Some(results.clone()));

@@ -15,12 +15,14 @@
 //! - [`suggest`] answers search-as-you-type; [`related`] finds related write-ups. Both
 //!   build on the engine; what the engine keeps for them lives in `cache`, so the
 //!   engine never names them.
+//! - `kept` holds the engine's answers of recent searches and keeps those a commit
+//!   could not have changed.
 
 pub(crate) mod cache;
 pub(crate) mod close_words;
 pub mod collector;
 pub mod engine;
-pub mod kept;
+pub(crate) mod kept;
 pub(crate) mod letters;
 pub mod on_disk;
 pub mod query;
