@@ -595,9 +595,8 @@ mod tests {
     fn ties_across_segments_come_in_slug_order() {
         let dir = tempfile::tempdir().expect("tempdir");
         let write = |name: &str| {
-            let text = "---\ntitle: \"Rollback\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\n\
-                        visibility: public\n---\n## Lesson learned\n\nRollback plans.\n";
-            std::fs::write(dir.path().join(format!("{name}.md")), text).expect("write");
+            let path = format!("{name}.md");
+            crate::testing::write_up(dir.path(), &path, "public", "Rollback", "Rollback plans.");
         };
         let names = ["m", "c", "x", "a", "q", "f", "b", "z", "k"];
         for name in &names[..3] {

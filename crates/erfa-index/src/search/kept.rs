@@ -482,6 +482,7 @@ mod tests {
 
     use crate::search::engine::{Engine, SearchRequest};
     use crate::search::scope::Scope;
+    use crate::testing::write_up;
     use crate::{Indexer, Mode, Store, WriterOptions};
 
     const WORDS: &[&str] = &[
@@ -547,19 +548,20 @@ mod tests {
     /// A write-up's title, lesson and mistake.
     type Text = (String, String, String);
 
-    /// Writes write-up `name` with `text`, or with new text; the front matter is new.
-    fn write(root: &Path, name: &str, rng: &mut Lcg, text: Option<Text>) -> Text {
+    /// New text: lengths that hardly vary, so that most edits leave the average length
+    /// on its step and answers are kept; then the terms they matched decide.
+    fn new_text(rng: &mut Lcg) -> Text {
+        let lesson = 10 + rng.below(2);
+        (rng.words(2), rng.words(lesson), rng.words(5))
+    }
+
+    /// Writes write-up `name` with `text` under new front matter.
+    fn write(root: &Path, name: &str, rng: &mut Lcg, text: &Text) {
         let language = ["en", "da"][rng.below(2)];
         let visibility = ["public", "members"][rng.below(2)];
         let status = ["published", "published", "draft", "review"][rng.below(4)];
         let tag = ["cmdb", "itil", "cloud"][rng.below(3)];
-        // Lengths that hardly vary, so that most edits leave the average length on its
-        // step and answers are kept: then the terms they matched decide.
-        let text = text.unwrap_or_else(|| {
-            let lesson = 10 + rng.below(2);
-            (rng.words(2), rng.words(lesson), rng.words(5))
-        });
-        let (title, lesson, mistake) = &text;
+        let (title, lesson, mistake) = text;
         let file = format!(
             "---\ntitle: \"{title} {name}\"\nkind: lesson\nlanguage: {language}\n\
              date: 2022-0{}-01\nvisibility: {visibility}\nstatus: {status}\ntags: [{tag}]\n\
@@ -567,7 +569,6 @@ mod tests {
             1 + rng.below(9),
         );
         std::fs::write(root.join(name), file).expect("write");
-        text
     }
 
     fn requests() -> Vec<SearchRequest> {
@@ -609,7 +610,8 @@ mod tests {
         let mut texts: BTreeMap<String, Text> = BTreeMap::new();
         for i in 0..150 {
             let name = format!("w{i}.md");
-            let text = write(dir.path(), &name, &mut rng, None);
+            let text = new_text(&mut rng);
+            write(dir.path(), &name, &mut rng, &text);
             texts.insert(name, text);
         }
         let store = Store::in_ram();
@@ -630,49 +632,37 @@ mod tests {
                 assert_eq!(kept, found, "step {step}: {request:?}");
             }
             let names: Vec<String> = texts.keys().cloned().collect();
-            let name = names[rng.below(names.len())].clone();
-            match rng.below(10) {
+            let mut name = names[rng.below(names.len())].clone();
+            let text = match rng.below(10) {
                 0 => {
-                    let name = format!("w{}.md", 1000 + step);
-                    let text = write(dir.path(), &name, &mut rng, None);
-                    texts.insert(name.clone(), text);
-                    indexer
-                        .update_paths(dir.path(), [name.as_str()])
-                        .expect("update");
+                    name = format!("w{}.md", 1000 + step);
+                    Some(new_text(&mut rng))
                 }
-                1 => {
-                    texts.remove(&name);
-                    std::fs::remove_file(dir.path().join(&name)).expect("remove");
-                    indexer
-                        .update_paths(dir.path(), [name.as_str()])
-                        .expect("update");
-                }
-                2..=5 => {
-                    // The same text under other front matter: audience, status, tag.
-                    write(dir.path(), &name, &mut rng, texts.get(&name).cloned());
-                    indexer
-                        .update_paths(dir.path(), [name.as_str()])
-                        .expect("update");
-                }
+                1 => None,
+                // The same text under other front matter: audience, status, tag.
+                2..=5 => texts.get(&name).cloned(),
                 6 => {
                     // New words close to a typed one or completing it: typo tolerance and
                     // completions of the answers change though their terms did not.
-                    let mut text = write(dir.path(), &name, &mut rng, None);
+                    let mut text = new_text(&mut rng);
                     text.1.push_str([" incidnet", " capabel"][rng.below(2)]);
-                    let text = write(dir.path(), &name, &mut rng, Some(text));
-                    texts.insert(name.clone(), text);
-                    indexer
-                        .update_paths(dir.path(), [name.as_str()])
-                        .expect("update");
+                    Some(text)
                 }
-                _ => {
-                    let text = write(dir.path(), &name, &mut rng, None);
+                _ => Some(new_text(&mut rng)),
+            };
+            match text {
+                Some(text) => {
+                    write(dir.path(), &name, &mut rng, &text);
                     texts.insert(name.clone(), text);
-                    indexer
-                        .update_paths(dir.path(), [name.as_str()])
-                        .expect("update");
+                }
+                None => {
+                    texts.remove(&name);
+                    std::fs::remove_file(dir.path().join(&name)).expect("remove");
                 }
             }
+            indexer
+                .update_paths(dir.path(), [name.as_str()])
+                .expect("update");
         }
         let carried = keeping.carried();
         assert!(carried.kept > 100, "{carried:?}");
@@ -685,13 +675,7 @@ mod tests {
     #[test]
     fn new_close_words_and_completions_drop_the_answers_that_offered_others() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let file = |name: &str, words: &str| {
-            let text = format!(
-                "---\ntitle: \"{name}\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\n\
-                 visibility: public\n---\n## Lesson learned\n\n{words}.\n"
-            );
-            std::fs::write(dir.path().join(name), text).expect("write");
-        };
+        let file = |name: &str, words: &str| write_up(dir.path(), name, "public", name, words);
         file("a.md", "the incident review found the capacity plan");
         file("b.md", "alpha bravo charlie delta echo foxtrot golf");
         file("c.md", "hotel india juliet kilo lima mike november");
@@ -745,11 +729,8 @@ mod tests {
     fn before_and_after_an_edit() -> (Engine, tantivy::Searcher, tantivy::Searcher) {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = |i: usize, words: &str| {
-            let text = format!(
-                "---\ntitle: \"W{i}\"\nkind: lesson\nlanguage: en\ndate: 2022-01-01\n\
-                 visibility: public\n---\n## Lesson learned\n\n{words}.\n"
-            );
-            std::fs::write(dir.path().join(format!("w{i}.md")), text).expect("write");
+            let name = format!("w{i}.md");
+            write_up(dir.path(), &name, "public", &name, words);
         };
         for i in 0..20 {
             file(i, "rollback plans saved the change");

@@ -6,6 +6,11 @@ use erfa_index::{Mode, Scope, SearchRequest};
 
 use crate::common::{rebuilt, search, slugs, update, write, writeup};
 
+/// Writes an English members' lesson.
+fn members_lesson(root: &std::path::Path, rel: &str, title: &str, body: &str) {
+    write(root, rel, &writeup(title, "lesson", "en", "members", body));
+}
+
 fn request(query: &str) -> SearchRequest {
     let mut request = SearchRequest::new(query, Scope::Members);
     request.per_page = 20;
@@ -115,9 +120,7 @@ fn write_ups_with_every_word_rank_first_through_filters_deletions_and_pages() {
 fn a_stop_word_neither_matches_tags_nor_takes_the_tier_away() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    let en = |rel: &str, title: &str, body: &str| {
-        write(root, rel, &writeup(title, "lesson", "en", "members", body));
-    };
+    let en = |rel: &str, title: &str, body: &str| members_lesson(root, rel, title, body);
     en("many-rollout.md", "Rollout", "Rollout, rollout.");
     en(
         "both.md",
@@ -141,9 +144,7 @@ fn a_stop_word_neither_matches_tags_nor_takes_the_tier_away() {
 fn a_query_of_more_than_three_words_has_no_tier() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    let en = |rel: &str, title: &str, body: &str| {
-        write(root, rel, &writeup(title, "lesson", "en", "members", body));
-    };
+    let en = |rel: &str, title: &str, body: &str| members_lesson(root, rel, title, body);
     en(
         "two.md",
         "Rollout canary",
