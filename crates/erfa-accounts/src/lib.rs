@@ -326,12 +326,15 @@ impl TokenKind {
     }
 }
 
+/// A hash verified when a login names an unknown user, so that unknown users and wrong
+/// passwords take the same time. It is Argon2's default parameters, as every stored hash
+/// (a test holds them equal); it is written out rather than computed at start, which
+/// would cost each start 19 MiB of memory and a hash's time.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$DDCXEtjdW7xw3eT5Rr9C3g$4mcuQyiJmzh5gOr6yGUkKGd5Z+NEGW7Y2S5P0A+h7sU";
+
 /// The account database.
 pub struct Accounts {
     db: Mutex<Connection>,
-    /// A hash verified when a login names an unknown user, so that unknown users and
-    /// wrong passwords take the same time.
-    dummy_hash: String,
     /// How many password hashes were verified, for tests and metrics.
     password_checks: std::sync::atomic::AtomicU64,
     /// The key of search insights' session hashes: random per process, never stored.
@@ -498,7 +501,6 @@ impl Accounts {
         OsRng.fill_bytes(&mut insight_key);
         Ok(Accounts {
             db: Mutex::new(db),
-            dummy_hash: hash_password("erfa-dummy-password")?,
             password_checks: std::sync::atomic::AtomicU64::new(0),
             insight_key,
         })
@@ -721,7 +723,7 @@ impl Accounts {
                     )?;
                     (Some(user), hash)
                 }
-                None => (None, self.dummy_hash.clone()),
+                None => (None, DUMMY_HASH.to_string()),
             }
         };
         let parsed = PasswordHash::new(&stored).map_err(|_| Error::Hashing)?;
@@ -1143,7 +1145,7 @@ mod tests {
             )
             .expect("a hash");
         let real = PasswordHash::new(&stored).expect("parses");
-        let dummy = PasswordHash::new(&accounts.dummy_hash).expect("parses");
+        let dummy = PasswordHash::new(DUMMY_HASH).expect("parses");
         assert_eq!(real.algorithm, dummy.algorithm);
         assert_eq!(real.version, dummy.version);
         assert_eq!(real.params.to_string(), dummy.params.to_string());
