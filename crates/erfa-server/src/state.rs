@@ -183,21 +183,28 @@ pub struct AppState {
 
 /// Blocking jobs (searches, page loads) run at most this many per core at a time. Under
 /// load, more only share the same cores while each takes longer; waiting in line instead
-/// keeps the slowest answers much faster at the same throughput (docs/BENCHMARKS.md).
-const TURNS_PER_CORE: usize = 4;
+/// keeps the slowest answers much faster at the same throughput. Two per core answer
+/// fresh searches as fast as four did, with a lower p99 and less memory: each thread
+/// that has searched keeps memory its allocator handed it (docs/BENCHMARKS.md, "Where
+/// the memory after load is").
+const TURNS_PER_CORE: usize = 2;
+
+/// Threads of the blocking pool kept beyond the turns, for the jobs that take no turn:
+/// one for each password check that may run at once and one for session look-ups, so
+/// that none of them waits for a search to end.
+const SHORT_JOB_THREADS: usize = crate::guards::HASHING_AT_ONCE + 1;
 
 /// Blocking jobs that may run at once ([`TURNS_PER_CORE`] per core).
 pub(crate) fn turns() -> usize {
     TURNS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Threads of the blocking pool: one per turn, and as many again for the short jobs
-/// that take no turn (a login's password check, a session look-up). Each thread keeps
-/// memory the allocator has handed it, so a pool that grows with the load (tokio's
+/// Threads of the blocking pool: one per turn and [`SHORT_JOB_THREADS`]. Each thread
+/// keeps memory the allocator has handed it, so a pool that grows with the load (tokio's
 /// default allows 512) holds far more than the jobs running at once need
 /// (docs/BENCHMARKS.md, "Search under write churn").
 pub(crate) fn blocking_threads() -> usize {
-    2 * turns()
+    turns() + SHORT_JOB_THREADS
 }
 
 impl std::fmt::Debug for AppState {
