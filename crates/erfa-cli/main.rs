@@ -232,6 +232,9 @@ struct EvalArgs {
     /// Switch off typo tolerance.
     #[arg(long)]
     no_typos: bool,
+    /// Switch off ranking a question's matches also by the words its best matches share.
+    #[arg(long)]
+    no_feedback: bool,
     /// Rank write-ups with every word first only for queries of at most N words.
     #[arg(long, value_name = "N", default_value_t = erfa_index::Tuning::default().max_tier_clauses)]
     max_tier_words: usize,
@@ -1099,6 +1102,7 @@ fn eval(global: &Global, args: EvalArgs) -> anyhow::Result<ExitCode> {
         typos: !args.no_typos,
         max_tier_clauses: args.max_tier_words,
         title_weight: args.title_weight,
+        feedback: !args.no_feedback,
     });
     let scope = match args.scope {
         ScopeArg::Public => Scope::Public,

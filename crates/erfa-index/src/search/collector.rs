@@ -34,6 +34,19 @@ pub struct Ranked {
     pub score: Score,
 }
 
+/// The slug of the document at `address`: empty for a document without one.
+pub fn slug_of(searcher: &tantivy::Searcher, address: DocAddress) -> tantivy::Result<String> {
+    let mut slug = String::new();
+    let reader = searcher.segment_reader(address.segment_ord);
+    if let Some(column) = reader.fast_fields().str("slug")?
+        && let Some(ord) = column.term_ords(address.doc_id).next()
+    {
+        // An ordinal taken from the column always resolves.
+        let _ = column.ord_to_str(ord, &mut slug);
+    }
+    Ok(slug)
+}
+
 /// Collects the `limit` best documents by key, then slug.
 pub struct TopRanked {
     /// How many to keep.

@@ -34,6 +34,7 @@ use crate::search::close_words;
 use crate::search::collector::{
     Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
 };
+use crate::search::feedback;
 use crate::search::letters;
 use crate::search::on_disk::{OnDisk, Recheck};
 use crate::search::query::{self, Atom, UserQuery};
@@ -311,6 +312,8 @@ pub struct Engine {
     facet_tables: FacetCache,
     /// Answers of recent searches, kept across commits that could not change them.
     results: crate::search::kept::Answers,
+    /// The counted words of write-ups that were a question's best (`search::feedback`).
+    counted: feedback::Cache,
     /// Related write-ups by slug and limit, cached per scope and index contents: a
     /// write-up page shows them on every view.
     pub(crate) related: ResultCache<(String, usize), Vec<Hit>>,
@@ -433,6 +436,9 @@ pub struct Tuning {
     pub max_tier_clauses: usize,
     /// Weight of a title match.
     pub title_weight: f32,
+    /// Rank the write-ups that match a question also by the words its best matches
+    /// share (pseudo-relevance feedback).
+    pub feedback: bool,
 }
 
 impl Default for Tuning {
@@ -445,6 +451,7 @@ impl Default for Tuning {
             typos: true,
             max_tier_clauses: MAX_TIER_CLAUSES,
             title_weight: TextPart::Title.weight(),
+            feedback: true,
         }
     }
 }
@@ -495,6 +502,7 @@ impl Engine {
             stats: crate::index::stats::Cache::default(),
             facet_tables: FacetCache::default(),
             results: crate::search::kept::Answers::default(),
+            counted: feedback::Cache::default(),
             related: ResultCache::default(),
             recheck: Arc::default(),
         };
@@ -1953,19 +1961,29 @@ impl Engine {
             }
             None => crate::index::reads::Read::Everything,
         });
-        let top = TopRanked {
-            limit: plan.offset + plan.per_page,
-            key: match (request.sort, plan.has_text()) {
-                (Sort::Relevance, true) => SortKey::Score,
-                _ => SortKey::Newest,
-            },
-            scoring: plan.has_text(),
-            slugs: false,
-        };
         // Write-ups that contain every clause rank above those that contain some: an
         // explicit tier, not a hope that BM25 gets it right.
         let clauses = &plan.clauses;
-        let tiered = clauses.len() > 1 && clauses.len() <= self.tuning().max_tier_clauses;
+        let tuning = self.tuning();
+        let tiered = clauses.len() > 1 && clauses.len() <= tuning.max_tier_clauses;
+        let key = match (request.sort, plan.has_text()) {
+            (Sort::Relevance, true) => SortKey::Score,
+            _ => SortKey::Newest,
+        };
+        // A question's best write-ups rank the rest by their words.
+        let feedback =
+            tuning.feedback && key == SortKey::Score && clauses.len() > tuning.max_tier_clauses;
+        let window = plan.offset + plan.per_page;
+        let top = TopRanked {
+            limit: if feedback {
+                window.max(feedback::RERANKED)
+            } else {
+                window
+            },
+            key,
+            scoring: plan.has_text(),
+            slugs: false,
+        };
         let stats = self.exact(searcher, request.scope);
         // Facets without an active filter are counted in the ranking pass itself; those
         // with one need a pass of their own (disjunctive faceting, in `facets`).
@@ -1997,13 +2015,181 @@ impl Engine {
             )?;
             Ok((ranked, total as u64, counts, tables))
         } else {
-            let (ranked, total, counts) = searcher.search_with_statistics_provider(
+            let (mut ranked, total, counts) = searcher.search_with_statistics_provider(
                 &*matching,
                 &(top, Count, facet_counts),
                 &stats,
             )?;
+            if feedback {
+                self.rerank(searcher, &stats, plan, &mut ranked)?;
+            }
             Ok((ranked, total as u64, counts, tables))
         }
+    }
+
+    /// Reranks the first [`feedback::RERANKED`] of `ranked`, a question's write-ups best
+    /// first, by the words its best matches share (pseudo-relevance feedback): each gets
+    /// the score of those words it contains added to its own, and they are sorted again,
+    /// ties in slug order. What matches, the count and the facets stay as they are; the
+    /// order past the first [`feedback::RERANKED`] too, so that pages never overlap.
+    fn rerank(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        plan: &Plan,
+        ranked: &mut [Ranked],
+    ) -> Result<()> {
+        use tantivy::DocSet;
+        use tantivy::query::EnableScoring;
+        let reranked = ranked.len().min(feedback::RERANKED);
+        let ranked = &mut ranked[..reranked];
+        let best = &ranked[..reranked.min(feedback::DOCS)];
+        let words = self.feedback(searcher, stats, plan, best)?;
+        if words.is_empty() {
+            return Ok(());
+        }
+        // Each word scores as a query of its own would: its best field plus a share of
+        // the others, times its weight. Each field's scorer only skips to the reranked
+        // write-ups, where a union of them all would score every write-up it meets.
+        let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
+        let title_weight = self.tuning().title_weight;
+        let weights = words
+            .iter()
+            .map(|(weight, language, word)| {
+                let fields = TextPart::ALL
+                    .iter()
+                    .map(|part| {
+                        let boost = match part {
+                            TextPart::Title => title_weight,
+                            _ => part.weight(),
+                        };
+                        let term = Term::from_field_text(self.fields.text(*part, *language), word);
+                        BoostQuery::new(
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                            boost,
+                        )
+                        .weight(scoring)
+                    })
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                Ok((*weight, fields))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut order: Vec<usize> = (0..ranked.len()).collect();
+        order.sort_by_key(|&i| (ranked[i].address.segment_ord, ranked[i].address.doc_id));
+        type Scorers = Vec<(f32, Vec<Box<dyn tantivy::query::Scorer>>)>;
+        let mut current: Option<(u32, Scorers)> = None;
+        for i in order {
+            let address = ranked[i].address;
+            let scorers = match &mut current {
+                Some((segment, scorers)) if *segment == address.segment_ord => scorers,
+                _ => {
+                    let reader = searcher.segment_reader(address.segment_ord);
+                    let scorers = weights
+                        .iter()
+                        .map(|(weight, fields)| {
+                            let fields = fields
+                                .iter()
+                                .map(|w| w.scorer(reader, 1.0))
+                                .collect::<tantivy::Result<Vec<_>>>()?;
+                            Ok((*weight, fields))
+                        })
+                        .collect::<tantivy::Result<Scorers>>()?;
+                    &mut current.insert((address.segment_ord, scorers)).1
+                }
+            };
+            let mut bonus = 0.0f32;
+            for (weight, fields) in scorers.iter_mut() {
+                let (mut best, mut sum) = (0.0f32, 0.0f32);
+                for scorer in fields.iter_mut() {
+                    if scorer.doc() < address.doc_id {
+                        scorer.seek(address.doc_id);
+                    }
+                    if scorer.doc() == address.doc_id {
+                        let score = scorer.score();
+                        best = best.max(score);
+                        sum += score;
+                    }
+                }
+                bonus += *weight * (best + FIELD_TIE_BREAKER * (sum - best));
+            }
+            if bonus > 0.0 {
+                ranked[i].score += bonus;
+                ranked[i].key = f64::from(ranked[i].score);
+            }
+        }
+        ranked.sort_by(|a, b| b.key.total_cmp(&a.key));
+        // Write-ups that tie come in slug order, as the collector gives them.
+        let mut start = 0;
+        while start < ranked.len() {
+            let key = ranked[start].key;
+            let end = start
+                + ranked[start..]
+                    .iter()
+                    .take_while(|r| r.key.total_cmp(&key).is_eq())
+                    .count();
+            if end - start > 1 {
+                for r in &mut ranked[start..end] {
+                    r.slug = crate::search::collector::slug_of(searcher, r.address)?;
+                }
+                ranked[start..end].sort_by(|a, b| a.slug.cmp(&b.slug));
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Words that a question's `best` write-ups share and the question does not have,
+    /// with their weights, the heaviest first; none when there are none
+    /// (`search::feedback`).
+    fn feedback(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        plan: &Plan,
+        best: &[Ranked],
+    ) -> Result<Vec<(f32, Language, String)>> {
+        use tantivy::query::Bm25StatisticsProvider;
+        let mut own: HashSet<String> = HashSet::new();
+        for clause in &plan.user.clauses {
+            for atom in &clause.alternatives {
+                let analyzed = self.analyze(searcher, atom.text());
+                own.extend(analyzed.da.into_iter().map(|(_, t)| t));
+                own.extend(analyzed.en.into_iter().map(|(_, t)| t));
+            }
+        }
+        let counted = best
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.score,
+                    self.counted.counted(searcher, &self.fields, r.address)?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let proposals = feedback::proposals(&counted, &own);
+        let docs = stats.total_num_docs()? as f32;
+        let mut chosen: Vec<(f32, Language, String)> = Vec::new();
+        for (language, word, p) in proposals {
+            let term = Term::from_field_text(self.fields.text(TextPart::Body, language), &word);
+            let df = stats.doc_freq(&term)? as f32;
+            chosen.push((
+                p * (1.0 + (docs - df + 0.5) / (df + 0.5)).ln(),
+                language,
+                word,
+            ));
+        }
+        chosen.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| (a.1, &a.2).cmp(&(b.1, &b.2)))
+        });
+        chosen.truncate(feedback::TERMS);
+        let Some(top) = chosen.first().map(|(w, _, _)| *w).filter(|w| *w > 0.0) else {
+            return Ok(Vec::new());
+        };
+        Ok(chosen
+            .into_iter()
+            .map(|(w, language, word)| (feedback::WEIGHT * w / top, language, word))
+            .collect())
     }
 
     /// Step three: every facet's values, most frequent first, capped but keeping the
@@ -2692,6 +2878,59 @@ mod engine_tests {
             .search(&SearchRequest::new("problem management", Scope::Members))
             .expect("search");
         assert_eq!(results.hits.first().map(|h| h.slug.as_str()), Some("pm"));
+    }
+
+    #[test]
+    fn a_question_ranks_by_the_words_its_best_match_shares() {
+        let engine = engine_with(&[
+            (
+                "best.md",
+                "members",
+                "Restore drill",
+                "The backup restore of the database failed: the snapshot replication lagged.",
+            ),
+            (
+                "a-other.md",
+                "members",
+                "Quarterly review",
+                "The database was renamed during the office chairs quarterly move.",
+            ),
+            (
+                "b-shares.md",
+                "members",
+                "Quarterly review",
+                "The database was renamed during the snapshot replication lagged move.",
+            ),
+        ]);
+        let question = SearchRequest::new(
+            "why did the backup restore of the database fail",
+            Scope::Members,
+        );
+        let slugs = |engine: &Engine| -> Vec<String> {
+            let results = engine.search(&question).expect("search");
+            results.hits.iter().map(|h| h.slug.clone()).collect()
+        };
+        assert_eq!(
+            slugs(&engine),
+            ["best", "b-shares", "a-other"],
+            "the write-up that shares the best match's other words comes next"
+        );
+        engine.set_tuning(Tuning {
+            feedback: false,
+            ..Tuning::default()
+        });
+        assert_eq!(
+            slugs(&engine),
+            ["best", "a-other", "b-shares"],
+            "without feedback the two tie and come in slug order"
+        );
+        // A query of three words or fewer is ranked by its own words alone.
+        engine.set_tuning(Tuning::default());
+        let results = engine
+            .search(&SearchRequest::new("database renamed move", Scope::Members))
+            .expect("search");
+        let slugs: Vec<_> = results.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(slugs, ["a-other", "b-shares", "best"]);
     }
 
     /// Every highlight of every hit for `query`, checked to be sorted, non-overlapping and

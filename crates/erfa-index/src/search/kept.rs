@@ -586,6 +586,8 @@ mod tests {
                 "monitoring -alert",
                 "the og",
                 "leverandør contract capacity",
+                "how do we restore a backup of the database after a change and a rollback",
+                "hvordan laver vi rollback af en change efter incident med backup",
                 "",
                 "zzzz",
             ] {

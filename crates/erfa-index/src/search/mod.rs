@@ -22,6 +22,7 @@ pub(crate) mod cache;
 pub(crate) mod close_words;
 pub mod collector;
 pub mod engine;
+pub(crate) mod feedback;
 pub(crate) mod kept;
 pub(crate) mod letters;
 pub mod on_disk;
