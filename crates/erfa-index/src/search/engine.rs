@@ -1763,6 +1763,7 @@ impl Engine {
         }
         Ok(Plan {
             user,
+            sectioned: section.is_some(),
             expanded,
             per_page,
             page,
@@ -1970,9 +1971,14 @@ impl Engine {
             (Sort::Relevance, true) => SortKey::Score,
             _ => SortKey::Newest,
         };
-        // A question's best write-ups rank the rest by their words.
-        let feedback =
-            tuning.feedback && key == SortKey::Score && clauses.len() > tuning.max_tier_clauses;
+        // A question's best write-ups rank the rest by their words; not within one
+        // section (the words come from every part), and not while the index may be
+        // behind the disk (its statistics may count write-ups a file no longer allows).
+        let feedback = tuning.feedback
+            && key == SortKey::Score
+            && clauses.len() > tuning.max_tier_clauses
+            && !plan.sectioned
+            && self.on_disk(request.scope).is_none();
         let window = plan.offset + plan.per_page;
         let top = TopRanked {
             limit: if feedback {
@@ -2149,13 +2155,15 @@ impl Engine {
         best: &[Ranked],
     ) -> Result<Vec<(f32, Language, String)>> {
         use tantivy::query::Bm25StatisticsProvider;
+        // Every term the question matches by: its words, and their glossary and lexicon
+        // terms, close words, completions and compound parts.
         let mut own: HashSet<String> = HashSet::new();
-        for clause in &plan.user.clauses {
-            for atom in &clause.alternatives {
-                let analyzed = self.analyze(searcher, atom.text());
-                own.extend(analyzed.da.into_iter().map(|(_, t)| t));
-                own.extend(analyzed.en.into_iter().map(|(_, t)| t));
-            }
+        if let Some(text) = &plan.match_text {
+            text.query_terms(&mut |term, _| {
+                if let Some(text) = term.value().as_str() {
+                    own.insert(text.to_string());
+                }
+            });
         }
         let counted = best
             .iter()
@@ -2170,8 +2178,13 @@ impl Engine {
         let docs = stats.total_num_docs()? as f32;
         let mut chosen: Vec<(f32, Language, String)> = Vec::new();
         for (language, word, p) in proposals {
-            let term = Term::from_field_text(self.fields.text(TextPart::Body, language), &word);
-            let df = stats.doc_freq(&term)? as f32;
+            // The two largest parts: a word the body does not have may fill the lessons.
+            let mut df = 0u64;
+            for part in [TextPart::Body, TextPart::Lesson] {
+                let term = Term::from_field_text(self.fields.text(part, language), &word);
+                df = df.max(stats.doc_freq(&term)?);
+            }
+            let df = df as f32;
             chosen.push((
                 p * (1.0 + (docs - df + 0.5) / (df + 0.5)).ln(),
                 language,
@@ -2396,6 +2409,9 @@ type Filters = BTreeMap<String, Vec<String>>;
 struct Plan {
     /// The parsed query text.
     user: UserQuery,
+    /// Whether the text is matched within one section ("Lesson learned" or "Mistake to
+    /// avoid") only.
+    sectioned: bool,
     /// The glossary terms searched besides the words typed.
     expanded: Vec<String>,
     /// Hits per page, within bounds.

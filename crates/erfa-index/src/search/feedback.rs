@@ -4,11 +4,14 @@
 //! its best write-ups say more about what it asks than its own words do: a question about
 //! a backup that failed finds, in the write-ups that answer it, the words "snapshot" and
 //! "replication" that the others answering it use too. The best [`DOCS`] write-ups each
-//! propose their words, weighted by the write-up's share of the scores and the word's
-//! share of its text (the relevance model of RM3), and the [`TERMS`] best proposals, each
-//! also weighted by how rare it is in the scope, rerank the first [`RERANKED`] write-ups
-//! (`Engine::rerank`). The write-ups come from the viewer's own search, so nothing the
-//! viewer may not read proposes a word; the rarity is the scope's (`index::stats`).
+//! propose their words (stemmed, without stop words, numbers or words under
+//! [`MIN_CHARS`] letters); a word counts when at least [`MIN_DOCS`] of them propose it,
+//! weighted by each proposer's share of the scores and the word's share of its text (the
+//! relevance model of RM3). The [`CANDIDATES`] likeliest are weighted again by how rare
+//! they are in the scope's text, and the [`TERMS`] best rerank the first [`RERANKED`]
+//! write-ups (`Engine::rerank`). The write-ups come from the viewer's own search, so
+//! nothing the viewer may not read proposes a word; the rarity is the scope's
+//! (`index::stats`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -39,11 +42,8 @@ pub(crate) const RERANKED: usize = 100;
 const MIN_DOCS: usize = 2;
 /// Shortest word proposed.
 const MIN_CHARS: usize = 3;
-/// Words kept per write-up, the most frequent first: a word it uses once weighs little
-/// beside its share of the scores.
-const KEPT_PER_DOC: usize = 64;
-/// Write-ups whose words are kept counted.
-const CACHED_DOCS: usize = 512;
+/// Write-ups whose words are kept counted (a few hundred words each).
+const CACHED_DOCS: usize = 256;
 
 /// The parts whose words a write-up proposes: its text, not its title.
 const PARTS: [TextPart; 4] = [
@@ -130,11 +130,6 @@ fn count(searcher: &Searcher, fields: &Fields, texts: &Texts) -> Counted {
         }
         words.extend(counts.into_iter().map(|(w, n)| (language, w, n)));
     }
-    words.sort_by(|a, b| {
-        b.2.total_cmp(&a.2)
-            .then_with(|| (a.0, &a.1).cmp(&(b.0, &b.1)))
-    });
-    words.truncate(KEPT_PER_DOC);
     Counted { words, length }
 }
 
