@@ -36,7 +36,7 @@ impl DataLock {
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::io("opening", &path, e))?;
-        match file.try_lock() {
+        match try_lock_briefly(&file) {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let mut text = String::new();
@@ -68,6 +68,28 @@ impl DataLock {
     /// The lock file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// Attempts at the lock, [`LOCK_PAUSE`] apart, before it counts as held by another.
+const LOCK_ATTEMPTS: u32 = 10;
+/// The pause between attempts at the lock.
+const LOCK_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Tries the lock a few times over a moment: a lock that is being released (a process
+/// ending, or a child process another thread is starting, which holds a copy of the
+/// open file until it runs its program) is free within moments, and a second erfa in
+/// the way still fails within a fifth of a second.
+fn try_lock_briefly(file: &File) -> std::result::Result<(), TryLockError> {
+    let mut attempt = 1;
+    loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if attempt < LOCK_ATTEMPTS => {
+                attempt += 1;
+                std::thread::sleep(LOCK_PAUSE);
+            }
+            other => return other,
+        }
     }
 }
 
