@@ -441,6 +441,16 @@ pub struct Tuning {
     pub feedback: bool,
 }
 
+impl Tuning {
+    /// Weight of a match in `part`: the title's as tuned, the others' fixed.
+    fn part_weight(&self, part: TextPart) -> f32 {
+        match part {
+            TextPart::Title => self.title_weight,
+            _ => part.weight(),
+        }
+    }
+}
+
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
@@ -965,10 +975,7 @@ impl Engine {
             fields.push(Box::new(BoostQuery::new(query, weight * factor)));
         };
         for part in parts {
-            let weight = match part {
-                TextPart::Title => tuning.title_weight,
-                _ => part.weight(),
-            };
+            let weight = tuning.part_weight(*part);
             add(self.fields.text(*part, Language::Da), &analyzed.da, weight);
             add(self.fields.text(*part, Language::En), &analyzed.en, weight);
         }
@@ -2058,17 +2065,14 @@ impl Engine {
         // the others, times its weight. Each field's scorer only skips to the reranked
         // write-ups, where a union of them all would score every write-up it meets.
         let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
-        let title_weight = self.tuning().title_weight;
+        let tuning = self.tuning();
         let weights = words
             .iter()
             .map(|(weight, language, word)| {
                 let fields = TextPart::ALL
                     .iter()
                     .map(|part| {
-                        let boost = match part {
-                            TextPart::Title => title_weight,
-                            _ => part.weight(),
-                        };
+                        let boost = tuning.part_weight(*part);
                         let term = Term::from_field_text(self.fields.text(*part, *language), word);
                         BoostQuery::new(
                             Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
