@@ -264,10 +264,10 @@ impl Store {
 }
 
 /// How a new index stores documents. A search reads the stored document of each hit,
-/// and tantivy decompresses a whole block to read one document; write-ups are larger
-/// than a small block, so each gets a block of its own and a hit decompresses only itself.
-/// zstd keeps the stored write-ups in about three quarters of the bytes that lz4 needs
-/// at this block size (docs/BENCHMARKS.md, "Indexing").
+/// and tantivy decompresses a whole block to read one document. A stored write-up is
+/// about 7.7 KB, so a 16 KiB block holds two or three: a hit decompresses them all (some
+/// microseconds with zstd), and in return the store takes a fifth less room on disk and in
+/// memory than with a block per write-up (docs/BENCHMARKS.md, "Indexing").
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_blocksize: DOCSTORE_BLOCKSIZE,
@@ -279,7 +279,7 @@ fn settings() -> tantivy::IndexSettings {
 }
 
 /// Bytes of stored documents per compressed block (tantivy's default is 16 KiB).
-const DOCSTORE_BLOCKSIZE: usize = 4096;
+const DOCSTORE_BLOCKSIZE: usize = 16384;
 
 /// zstd's level for the document store: its default, fast enough to keep up with indexing.
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;

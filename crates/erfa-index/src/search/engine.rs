@@ -347,6 +347,13 @@ pub(crate) struct ResultEntries<K, V> {
 /// searcher from an older one) and the index contents.
 pub(crate) type Searched<'a> = (Scope, u64, &'a Contents);
 
+/// Decompressed blocks of stored write-ups kept per segment (tantivy keeps 100). A page
+/// of hits reads ten write-ups, a repeated search is answered from the kept results, and
+/// a block is decompressed again in microseconds; 100 blocks of 16 KiB per segment held
+/// more memory than the rest of a searcher (docs/BENCHMARKS.md, "HTTP, against
+/// tantivy-cli").
+const STORE_CACHE_BLOCKS: usize = 16;
+
 /// Results kept per scope by default.
 pub const RESULT_CACHE_CAPACITY: usize = 512;
 
@@ -500,6 +507,7 @@ impl Engine {
             Ok(index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::OnCommitWithDelay)
+                .doc_store_cache_num_blocks(STORE_CACHE_BLOCKS)
                 .try_into()?)
         };
         let engine = Engine {
