@@ -33,6 +33,16 @@ mod user;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Hands the pages the calling thread freed back to the system: mimalloc keeps them until
+/// the thread allocates again, which a thread that waits after a long job does not do.
+/// The one `unsafe` block of erfa: a call into the allocator's C interface.
+#[allow(unsafe_code)]
+fn release_memory() {
+    // SAFETY: `mi_collect` takes no pointers and may be called on any thread at any time;
+    // it only returns this thread's free pages (and abandoned ones) to the system.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use erfa_index::{
@@ -419,6 +429,7 @@ enum LangArg {
 }
 
 fn main() -> ExitCode {
+    erfa_index::memory::set_release(release_memory);
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

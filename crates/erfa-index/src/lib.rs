@@ -27,6 +27,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod index;
+pub mod memory;
 pub mod search;
 pub mod side;
 #[cfg(test)]

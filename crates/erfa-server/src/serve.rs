@@ -152,6 +152,7 @@ pub fn prepare_with_faults(
     } else {
         let report = indexer.update(&config.content_dir, mode, progress)?;
         indexer.set_commit_every(0);
+        erfa_index::memory::release();
         report
     };
     let engine = Engine::new(&store)?;

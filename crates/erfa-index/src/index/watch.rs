@@ -558,6 +558,11 @@ fn work(
         for reply in waiting {
             let _ = reply.send(Ok(()));
         }
+        if reconcile {
+            // A reconciliation walks, hashes and lists the whole folder; this thread
+            // may now wait for a long time.
+            crate::memory::release();
+        }
         if stop {
             return;
         }
