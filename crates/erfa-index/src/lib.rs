@@ -22,6 +22,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Unsafe code is for the binary alone (its call into the allocator).
+#![forbid(unsafe_code)]
+
 pub mod content;
 pub mod error;
 pub mod eval;

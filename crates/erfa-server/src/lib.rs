@@ -31,6 +31,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Unsafe code is for the binary alone (its call into the allocator).
+#![forbid(unsafe_code)]
+
 // The core: every feature may use these; they use no feature.
 mod access; // who is asking, the least access a route needs, the rule comparing them
 mod assets; // the embedded style sheet, script and icon

@@ -313,17 +313,31 @@ fn validate_checksums(indexes: &[(&Index, &Path)]) -> std::result::Result<(), St
         }
         Ok::<_, String>(corrupt)
     };
-    let (second, first) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| check(&shares[1].1));
-        let first = check(&shares[0].1);
-        (second.join(), first)
+    let outcomes = std::thread::scope(|scope| {
+        let threads: Vec<_> = shares
+            .iter()
+            .map(|(_, share)| scope.spawn(|| check(share)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|thread| thread.join())
+            .collect::<Vec<_>>()
     });
-    let second = second.map_err(|_| "verifying the index's checksums failed".to_string())?;
-    let mut corrupt = first?;
-    corrupt.extend(second?);
-    match corrupt.iter().min() {
-        Some(file) => Err(format!("{} is corrupt (checksum mismatch)", file.display())),
-        None => Ok(()),
+    // A panic goes on as if the check had run on this thread; a corrupt file is named
+    // before a file that could not be read.
+    let mut corrupt = Vec::new();
+    let mut failed = None;
+    for outcome in outcomes {
+        match outcome {
+            Ok(Ok(files)) => corrupt.extend(files),
+            Ok(Err(e)) => failed = failed.or(Some(e)),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+    match (corrupt.iter().min(), failed) {
+        (Some(file), _) => Err(format!("{} is corrupt (checksum mismatch)", file.display())),
+        (None, Some(e)) => Err(e),
+        (None, None) => Ok(()),
     }
 }
 
@@ -409,15 +423,24 @@ mod tests {
 
     #[test]
     fn a_flipped_byte_in_any_file_a_segment_reads_resets_the_index() {
-        let content = content();
+        // 120 write-ups, half of them public: a first build leaves one segment in each
+        // index.
+        let content = tempfile::tempdir().expect("tempdir");
+        let write = |i: usize, text: &str| {
+            let visibility = if i % 2 == 0 { "public" } else { "members" };
+            std::fs::write(
+                content.path().join(format!("w{i:03}.md")),
+                format!("---\ntitle: Write-up {i}\nkind: practice\nvisibility: {visibility}\n---\n{text}\n"),
+            )
+            .expect("write");
+        };
+        for i in 0..120 {
+            write(i, "Text.");
+        }
         let seed = tempfile::tempdir().expect("tempdir");
         build(seed.path(), content.path());
-        // One edit of twenty: the first segment keeps its deletes in a file of their own.
-        std::fs::write(
-            content.path().join("w0.md"),
-            "---\ntitle: Write-up zero\nkind: practice\ndate: 2020-01-01\n---\nChanged.\n",
-        )
-        .expect("edit");
+        // One edit: the large segments keep their deletes in files of their own.
+        write(0, "Changed.");
         build(seed.path(), content.path());
         let files: Vec<String> = ["full", "public"]
             .iter()

@@ -691,12 +691,19 @@ impl Indexer {
             prepared.set_payload(&payload);
             prepared.commit()?;
         }
-        if compact_after != Compact::No {
-            for (index, writer) in [
-                (&self.store.public, &mut self.public),
-                (&self.store.full, &mut self.full),
-            ] {
-                compact(index, writer, compact_after == Compact::All)?;
+        for (index, writer) in [
+            (&self.store.public, &mut self.public),
+            (&self.store.full, &mut self.full),
+        ] {
+            match compact_after {
+                Compact::No => {}
+                Compact::Tidy => compact(index, writer, false)?,
+                // The write-ups are committed: a merge of everything that fails (a disk
+                // too full for a second copy of the index) leaves the segments as they
+                // are, and searches are as right, only slower.
+                Compact::All => {
+                    let _ = compact(index, writer, true);
+                }
             }
         }
         Ok(())
