@@ -3,7 +3,8 @@
 //! Builds on [`crate::content`] and never on [`crate::search`]: it writes and stores what
 //! searches later read.
 //!
-//! - [`schema`] is the only home of field names and analyzers; [`store`] opens (and
+//! - [`schema`] is the only home of field names and analyzers (`stem`: Snowball with
+//!   exceptions for words it would wrongly join); [`store`] opens (and
 //!   throws away) the two indexes in the data folder, and [`lock`] keeps one writer per
 //!   data folder.
 //! - [`writer`] brings the index up to date with `content/`; [`watch`] does it live from
@@ -17,6 +18,7 @@ pub(crate) mod queue;
 pub(crate) mod reads;
 pub mod schema;
 pub(crate) mod stats;
+pub(crate) mod stem;
 pub mod store;
 pub(crate) mod stored;
 pub mod watch;

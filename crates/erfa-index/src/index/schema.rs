@@ -10,8 +10,10 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, SplitCompoundWords,
-    Stemmer, StopWordFilter, TextAnalyzer,
+    StopWordFilter, TextAnalyzer,
 };
+
+use crate::index::stem::Stem;
 use tantivy::{Index, TantivyDocument};
 
 use crate::content::document::Document;
@@ -20,7 +22,7 @@ use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers, what goes into a field or how documents are stored
 /// changes: an index with another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 10;
+pub const INDEX_VERSION: u32 = 11;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -436,7 +438,7 @@ fn compound_analyzer_with(extra: &[String]) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(split)
         .filter(StopWordFilter::new(StemLanguage::Danish).expect("tantivy has Danish stop words"))
-        .filter(Stemmer::new(StemLanguage::Danish))
+        .filter(Stem::danish())
         .build()
 }
 
@@ -448,7 +450,11 @@ fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
         Some(language) => {
             let stop =
                 StopWordFilter::new(language).expect("tantivy has Danish and English stop words");
-            builder.filter(stop).filter(Stemmer::new(language)).build()
+            let stem = match language {
+                StemLanguage::English => Stem::english(),
+                _ => Stem::danish(),
+            };
+            builder.filter(stop).filter(stem).build()
         }
         None => builder.build(),
     }
@@ -570,7 +576,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (10, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (11, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

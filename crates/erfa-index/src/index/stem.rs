@@ -1,0 +1,190 @@
+//! Stemming, with exceptions where Snowball gives one stem to words that name different
+//! things in service management.
+//!
+//! Snowball's English stemmer (tantivy's) turns "severity", "severe" and "several" into
+//! "sever", so "severity levels" finds every write-up that says "several"; "authority",
+//! "authorization" and "author" into "author"; "experience" and "experiment" into
+//! "experi"; "business" and "busy" into "busi". [`Stem`] gives each of those words a stem
+//! of its own and leaves every other word to Snowball. The list is short on purpose: it
+//! holds only conflations of words that mean different things in this domain, not
+//! inflections Snowball joins rightly.
+
+use std::borrow::Cow;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+/// A stemming filter: Snowball's algorithm for the language, after its exceptions.
+#[derive(Clone, Copy)]
+pub(crate) struct Stem {
+    algorithm: frostem::Algorithm,
+    exceptions: fn(&str) -> Option<&'static str>,
+}
+
+impl Stem {
+    /// English, with [`english_exception`].
+    pub(crate) fn english() -> Stem {
+        Stem {
+            algorithm: frostem::Algorithm::English,
+            exceptions: english_exception,
+        }
+    }
+
+    /// Danish, as Snowball stems it.
+    pub(crate) fn danish() -> Stem {
+        Stem {
+            algorithm: frostem::Algorithm::Danish,
+            exceptions: |_| None,
+        }
+    }
+}
+
+/// The stem of an English word that Snowball would conflate with a word of another
+/// meaning; `None` for every other word.
+fn english_exception(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "severity" | "severities" => "severity",
+        "severe" | "severely" | "severer" | "severest" => "severe",
+        "several" => "several",
+        "authority" | "authorities" => "authority",
+        "authorization" | "authorizations" | "authorisation" | "authorisations" | "authorize"
+        | "authorized" | "authorizes" | "authorizing" | "authorise" | "authorised"
+        | "authorises" | "authorising" => "authoriz",
+        "experience" | "experiences" | "experienced" | "experiencing" => "experience",
+        "experiment" | "experiments" | "experimental" | "experimentally" | "experimented"
+        | "experimenting" | "experimentation" => "experiment",
+        "business" | "businesses" => "business",
+        "busy" | "busier" | "busiest" => "busy",
+        "international" | "internationally" => "international",
+        _ => return None,
+    })
+}
+
+impl TokenFilter for Stem {
+    type Tokenizer<T: Tokenizer> = StemFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilter<T> {
+        StemFilter {
+            stem: self,
+            inner: tokenizer,
+        }
+    }
+}
+
+/// A tokenizer followed by [`Stem`].
+#[derive(Clone)]
+pub(crate) struct StemFilter<T> {
+    stem: Stem,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StemFilter<T> {
+    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemStream {
+            tail: self.inner.token_stream(text),
+            stemmer: frostem::Stemmer::new(self.stem.algorithm),
+            exceptions: self.stem.exceptions,
+        }
+    }
+}
+
+/// The tokens of a [`StemFilter`].
+pub(crate) struct StemStream<T> {
+    tail: T,
+    stemmer: frostem::Stemmer,
+    exceptions: fn(&str) -> Option<&'static str>,
+}
+
+impl<T: TokenStream> TokenStream for StemStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        let stemmed = match (self.exceptions)(&token.text) {
+            Some(stem) => Some(stem.to_string()),
+            None => match self.stemmer.stem(&token.text) {
+                Cow::Borrowed(same) if same == token.text => None,
+                other => Some(other.into_owned()),
+            },
+        };
+        if let Some(stemmed) = stemmed {
+            token.text = stemmed;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
+
+    fn stems(stem: Stem, text: &str) -> Vec<String> {
+        let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(stem)
+            .build();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn words_of_different_meaning_keep_stems_of_their_own() {
+        let words = "severity several severe authority authorization author \
+                     experience experiment business busy international internal";
+        let got = stems(Stem::english(), words);
+        let mut distinct = got.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), got.len(), "{got:?}");
+    }
+
+    #[test]
+    fn inflections_still_meet() {
+        for group in [
+            "severity severities",
+            "authorization authorizations authorized authorise",
+            "experiences experienced",
+            "incident incidents",
+            "restore restored restoring",
+        ] {
+            let got = stems(Stem::english(), group);
+            assert!(got.iter().all(|s| *s == got[0]), "{group}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn every_other_word_is_stemmed_as_snowball_stems_it() {
+        let text = "incidents restored outages changes deployments rollbacks \
+                    hændelser ændringer sikkerhedskopier";
+        let snowball = |language| {
+            let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(LowerCaser)
+                .filter(Stemmer::new(language))
+                .build();
+            let mut stream = analyzer.token_stream(text);
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+            out
+        };
+        use tantivy::tokenizer::Language;
+        assert_eq!(stems(Stem::english(), text), snowball(Language::English));
+        assert_eq!(stems(Stem::danish(), text), snowball(Language::Danish));
+    }
+}
