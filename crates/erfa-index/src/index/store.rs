@@ -427,7 +427,11 @@ mod tests {
         // index.
         let content = tempfile::tempdir().expect("tempdir");
         let write = |i: usize, text: &str| {
-            let visibility = if i % 2 == 0 { "public" } else { "members" };
+            let visibility = if i.is_multiple_of(2) {
+                "public"
+            } else {
+                "members"
+            };
             std::fs::write(
                 content.path().join(format!("w{i:03}.md")),
                 format!("---\ntitle: Write-up {i}\nkind: practice\nvisibility: {visibility}\n---\n{text}\n"),
