@@ -129,17 +129,21 @@ mod tests {
     use super::*;
     use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
 
-    fn stems(stem: Stem, text: &str) -> Vec<String> {
-        let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(stem)
-            .build();
+    fn tokens(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while stream.advance() {
             out.push(stream.token().text.clone());
         }
         out
+    }
+
+    fn stems(stem: Stem, text: &str) -> Vec<String> {
+        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(stem)
+            .build();
+        tokens(analyzer, text)
     }
 
     #[test]
@@ -172,16 +176,11 @@ mod tests {
         let text = "incidents restored outages changes deployments rollbacks \
                     hændelser ændringer sikkerhedskopier";
         let snowball = |language| {
-            let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
                 .filter(LowerCaser)
                 .filter(Stemmer::new(language))
                 .build();
-            let mut stream = analyzer.token_stream(text);
-            let mut out = Vec::new();
-            while stream.advance() {
-                out.push(stream.token().text.clone());
-            }
-            out
+            tokens(analyzer, text)
         };
         use tantivy::tokenizer::Language;
         assert_eq!(stems(Stem::english(), text), snowball(Language::English));

@@ -343,9 +343,9 @@ fn validate_checksums(indexes: &[(&Index, &Path)]) -> std::result::Result<(), St
 
 /// How a new index stores documents. A search reads the stored document of each hit,
 /// and tantivy decompresses a whole block to read one document. A stored write-up is
-/// about 7.7 KB, so a 16 KiB block holds two or three: a hit decompresses them all (some
-/// microseconds with zstd), and in return the store takes a fifth less room on disk and in
-/// memory than with a block per write-up (docs/BENCHMARKS.md, "Indexing").
+/// about 7.7 KB, so a 16 KiB block holds two or three and a hit decompresses them all; in
+/// return the store takes a fifth less room on disk and in memory than with a block per
+/// write-up (docs/BENCHMARKS.md, "Indexing").
 fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_blocksize: DOCSTORE_BLOCKSIZE,

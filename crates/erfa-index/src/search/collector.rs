@@ -34,8 +34,34 @@ pub struct Ranked {
     pub score: Score,
 }
 
+/// Sorts `ranked` as [`TopRanked`] orders what it collects: best key first, and a run
+/// of equal keys by slug (read only for such runs).
+pub(crate) fn sort_ranked(
+    searcher: &tantivy::Searcher,
+    ranked: &mut [Ranked],
+) -> tantivy::Result<()> {
+    ranked.sort_by(|a, b| b.key.total_cmp(&a.key));
+    let mut start = 0;
+    while start < ranked.len() {
+        let key = ranked[start].key;
+        let end = start
+            + ranked[start..]
+                .iter()
+                .take_while(|r| r.key.total_cmp(&key).is_eq())
+                .count();
+        if end - start > 1 {
+            for r in &mut ranked[start..end] {
+                r.slug = slug_of(searcher, r.address)?;
+            }
+            ranked[start..end].sort_by(|a, b| a.slug.cmp(&b.slug));
+        }
+        start = end;
+    }
+    Ok(())
+}
+
 /// The slug of the document at `address`: empty for a document without one.
-pub fn slug_of(searcher: &tantivy::Searcher, address: DocAddress) -> tantivy::Result<String> {
+fn slug_of(searcher: &tantivy::Searcher, address: DocAddress) -> tantivy::Result<String> {
     let mut slug = String::new();
     let reader = searcher.segment_reader(address.segment_ord);
     if let Some(column) = reader.fast_fields().str("slug")?

@@ -348,10 +348,9 @@ pub(crate) struct ResultEntries<K, V> {
 pub(crate) type Searched<'a> = (Scope, u64, &'a Contents);
 
 /// Decompressed blocks of stored write-ups kept per segment (tantivy keeps 100). A page
-/// of hits reads ten write-ups, a repeated search is answered from the kept results, and
-/// a block is decompressed again in microseconds; 100 blocks of 16 KiB per segment held
-/// more memory than the rest of a searcher (docs/BENCHMARKS.md, "HTTP, against
-/// tantivy-cli").
+/// of hits reads ten write-ups, and a repeated search is answered from the kept results;
+/// with 100 blocks of 16 KiB, private memory after load was a third higher at 10,000
+/// write-ups (docs/BENCHMARKS.md, "HTTP, against tantivy-cli").
 const STORE_CACHE_BLOCKS: usize = 16;
 
 /// Results kept per scope by default.
@@ -2042,7 +2041,7 @@ impl Engine {
                 &stats,
             )?;
             if feedback {
-                self.rerank(searcher, &stats, plan, &mut ranked)?;
+                self.rerank(searcher, &stats, &tuning, plan, &mut ranked)?;
             }
             Ok((ranked, total as u64, counts, tables))
         }
@@ -2057,6 +2056,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         stats: &crate::index::stats::Exact<'_>,
+        tuning: &Tuning,
         plan: &Plan,
         ranked: &mut [Ranked],
     ) -> Result<()> {
@@ -2073,7 +2073,6 @@ impl Engine {
         // the others, times its weight. Each field's scorer only skips to the reranked
         // write-ups, where a union of them all would score every write-up it meets.
         let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
-        let tuning = self.tuning();
         let weights = words
             .iter()
             .map(|(weight, language, word)| {
@@ -2135,24 +2134,8 @@ impl Engine {
                 ranked[i].key = f64::from(ranked[i].score);
             }
         }
-        ranked.sort_by(|a, b| b.key.total_cmp(&a.key));
         // Write-ups that tie come in slug order, as the collector gives them.
-        let mut start = 0;
-        while start < ranked.len() {
-            let key = ranked[start].key;
-            let end = start
-                + ranked[start..]
-                    .iter()
-                    .take_while(|r| r.key.total_cmp(&key).is_eq())
-                    .count();
-            if end - start > 1 {
-                for r in &mut ranked[start..end] {
-                    r.slug = crate::search::collector::slug_of(searcher, r.address)?;
-                }
-                ranked[start..end].sort_by(|a, b| a.slug.cmp(&b.slug));
-            }
-            start = end;
-        }
+        crate::search::collector::sort_ranked(searcher, ranked)?;
         Ok(())
     }
 
