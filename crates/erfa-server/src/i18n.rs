@@ -1395,7 +1395,7 @@ pub const EN: Strings = Strings {
         ),
         (
             "\"change freeze\"",
-            "A phrase: the words together, in this order.",
+            "A phrase: write-ups with the words together, in this order, come first, then those with the words apart.",
         ),
         ("+cab", "Required: only write-ups with this word."),
         (
@@ -1947,7 +1947,7 @@ pub const DA: Strings = Strings {
         ),
         (
             "\"change freeze\"",
-            "En frase: ordene sammen, i denne rækkefølge.",
+            "En frase: erfaringer med ordene sammen, i denne rækkefølge, kommer først, så dem med ordene hver for sig.",
         ),
         ("+cab", "Krævet: kun erfaringer med dette ord."),
         (

@@ -556,15 +556,17 @@ fn tier_offset(key: SortKey) -> f64 {
     }
 }
 
-/// Runs `clauses` in one pass over each segment: a document matches when at least one
-/// clause does and `filter` (unscored; exclusions included) does too. Its score is the
-/// sum of the matching clauses' scores, added in clause order, so it does not depend on
-/// how segments are cut; documents that match every clause rank first (`top`, with the
-/// offset of `tier_offset` on their keys). `rest` sees every match.
+/// Runs `clauses` and `extras` in one pass over each segment: a document matches when at
+/// least one of them does and `filter` (unscored; exclusions included) does too. Its
+/// score is the sum of the matching queries' scores, added in order, so it does not
+/// depend on how segments are cut; documents that match every clause rank first (`top`,
+/// with the offset of `tier_offset` on their keys), whatever extras they match. `rest`
+/// sees every match.
 pub fn search_tiered<C: Collector>(
     searcher: &tantivy::Searcher,
     stats: &dyn tantivy::query::Bm25StatisticsProvider,
     clauses: &[Box<dyn tantivy::query::Query>],
+    extras: &[Box<dyn tantivy::query::Query>],
     filter: &dyn tantivy::query::Query,
     top: &TopRanked,
     rest: &C,
@@ -575,6 +577,7 @@ pub fn search_tiered<C: Collector>(
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
     let weights = clauses
         .iter()
+        .chain(extras)
         .map(|q| q.weight(scoring))
         .collect::<tantivy::Result<Vec<_>>>()?;
     let filter = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
@@ -597,10 +600,10 @@ pub fn search_tiered<C: Collector>(
             }
             let mut score: Score = 0.0;
             let mut matched = 0;
-            for scorer in &mut scorers {
+            for (i, scorer) in scorers.iter_mut().enumerate() {
                 if scorer.doc() == doc {
                     score += scorer.score();
-                    matched += 1;
+                    matched += usize::from(i < clauses.len());
                     scorer.advance();
                 }
             }
@@ -613,7 +616,7 @@ pub fn search_tiered<C: Collector>(
             if filter.doc() != doc {
                 continue;
             }
-            top_segment.collect_tiered(doc, score, matched == scorers.len());
+            top_segment.collect_tiered(doc, score, matched == clauses.len());
             rest_segment.collect(doc, score);
         }
         tops.push(top_segment.harvest());

@@ -114,6 +114,10 @@ const FIELD_TIE_BREAKER: f32 = 0.5;
 /// Share of a clause's other matches (its other alternatives, the glossary and lexicon
 /// terms, a compound's parts) added to its best match's score.
 const CLAUSE_TIE_BREAKER: f32 = 0.3;
+/// Weight of each word of a quoted phrase found apart, relative to the phrase; a
+/// write-up with the phrase still ranks above those with only its words
+/// ([`Engine::phrases_apart`]).
+const PHRASE_APART_WEIGHT: f32 = 0.5;
 /// Queries of more clauses than this read as questions: no "every word" tier.
 const MAX_TIER_CLAUSES: usize = 3;
 
@@ -1747,6 +1751,7 @@ impl Engine {
                 .map(|(q, _)| q.box_clone()),
         );
         let clauses: Vec<Box<dyn Query>> = clauses.into_iter().map(|(q, _)| q).collect();
+        let apart = self.phrases_apart(searcher, &user, &parts, language);
         let excluded: Vec<Box<dyn Query>> = user
             .excluded
             .iter()
@@ -1765,7 +1770,7 @@ impl Engine {
             // Only stop words were typed: nothing to match, rather than everything.
             Some(Box::new(BooleanQuery::new(vec![])))
         } else if !clauses.is_empty() {
-            Some(any_of(&clauses))
+            Some(any_of(clauses.iter().chain(&apart)))
         } else {
             None
         };
@@ -1786,9 +1791,51 @@ impl Engine {
             fixed,
             facet_filters,
             clauses,
+            apart,
             excluded,
             match_text,
         })
+    }
+
+    /// For each quoted phrase of a clause that is not required, its words apart: a
+    /// write-up with "memory" and "leak" in other places is a near miss of `"memory
+    /// leak"`. In a query short enough for the "every clause" tier it ranks below the
+    /// write-ups with the phrase; in a question its words add to the score
+    /// ([`Plan::apart`]).
+    fn phrases_apart(
+        &self,
+        searcher: &Searcher,
+        user: &UserQuery,
+        parts: &[TextPart],
+        language: Option<Language>,
+    ) -> Vec<Box<dyn Query>> {
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        for clause in user.clauses.iter().filter(|c| !c.required) {
+            for atom in &clause.alternatives {
+                let Atom::Phrase(text) = atom else {
+                    continue;
+                };
+                let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for word in text.split_whitespace() {
+                    let mut should = Vec::new();
+                    self.add_text_clauses(
+                        searcher,
+                        word,
+                        parts,
+                        PHRASE_APART_WEIGHT,
+                        language,
+                        &mut should,
+                    );
+                    if !should.is_empty() {
+                        words.push((Occur::Should, Box::new(BooleanQuery::new(should))));
+                    }
+                }
+                if words.len() > 1 {
+                    out.push(Box::new(BooleanQuery::new(words)));
+                }
+            }
+        }
+        out
     }
 
     /// Filters from the request and from `field:value` in the query text: the trimmed
@@ -1980,7 +2027,8 @@ impl Engine {
         // explicit tier, not a hope that BM25 gets it right.
         let clauses = &plan.clauses;
         let tuning = self.tuning();
-        let tiered = clauses.len() > 1 && clauses.len() <= tuning.max_tier_clauses;
+        let tiered = (clauses.len() > 1 || !plan.apart.is_empty())
+            && clauses.len() <= tuning.max_tier_clauses;
         let key = match (request.sort, plan.has_text()) {
             (Sort::Relevance, true) => SortKey::Score,
             _ => SortKey::Newest,
@@ -2029,6 +2077,7 @@ impl Engine {
                 searcher,
                 &stats,
                 clauses,
+                &plan.apart,
                 &*plan.query(None, None),
                 &top,
                 &(Count, facet_counts),
@@ -2263,7 +2312,7 @@ impl Engine {
             .take(plan.per_page)
             .collect();
         let snippet_query = if request.snippets && plan.has_text() && !page_hits.is_empty() {
-            Some(any_of(&plan.clauses))
+            Some(any_of(plan.clauses.iter().chain(&plan.apart)))
         } else {
             None
         };
@@ -2423,6 +2472,10 @@ struct Plan {
     facet_filters: Vec<(String, Box<dyn Query>)>,
     /// One query per clause of text.
     clauses: Vec<Box<dyn Query>>,
+    /// The words of each quoted phrase apart: they add to a write-up's score and find
+    /// write-ups without the phrase, but count for no clause, so the "every clause"
+    /// tier still asks for the phrase.
+    apart: Vec<Box<dyn Query>>,
     /// What a hit must not contain.
     excluded: Vec<Box<dyn Query>>,
     /// What the text must match: none when none was typed, nothing when only stop
@@ -2495,10 +2548,10 @@ fn has_danish_letter(word: &str) -> bool {
 }
 
 /// Any of `clauses`.
-fn any_of(clauses: &[Box<dyn Query>]) -> Box<dyn Query> {
+fn any_of<'a>(clauses: impl IntoIterator<Item = &'a Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         clauses
-            .iter()
+            .into_iter()
             .map(|c| (Occur::Should, c.box_clone()))
             .collect(),
     ))
@@ -3054,6 +3107,40 @@ mod engine_tests {
             .collect();
         slugs.sort();
         slugs
+    }
+
+    /// A quoted phrase ranks the write-ups with it first and finds those with its words
+    /// apart after them, however often they have the words; a required phrase still
+    /// filters.
+    #[test]
+    fn a_phrase_ranks_first_and_its_words_apart_follow() {
+        let engine = engine_with(&[
+            ("phrase.md", "members", "Leak", "A memory leak in a worker."),
+            (
+                "apart.md",
+                "members",
+                "Memory and leaks",
+                "Memory, memory, memory: the cache kept growing until memory ran out. A leak.",
+            ),
+            ("one.md", "members", "Memory", "The memory was full."),
+            ("none.md", "members", "Disk", "The disk was full."),
+        ]);
+        let results = engine
+            .search(&SearchRequest::new("\"memory leak\"", Scope::Members))
+            .expect("search");
+        let order: Vec<&str> = results.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(
+            order,
+            ["phrase", "apart", "one"],
+            "the phrase first, then its words"
+        );
+        assert!(results.hits[0].score > 0.0);
+        assert_eq!(slugs(&engine, "+\"memory leak\""), ["phrase"]);
+        assert_eq!(slugs(&engine, "\"memory leak\" -cache"), ["one", "phrase"]);
+        let plain = engine
+            .search(&SearchRequest::new("memory leak", Scope::Members))
+            .expect("search");
+        assert_eq!(plain.total, 3, "free words find the same write-ups");
     }
 
     #[test]

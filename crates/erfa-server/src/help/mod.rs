@@ -73,7 +73,7 @@ const EN: Words = Words {
         },
         Example {
             query: "\"change advisory board\"",
-            text: "the exact phrase",
+            text: "the exact phrase first, then its words apart",
         },
         Example {
             query: "cab -bank",
@@ -181,7 +181,7 @@ const DA: Words = Words {
         },
         Example {
             query: "\"change advisory board\"",
-            text: "præcis den frase",
+            text: "præcis den frase først, derefter ordene hver for sig",
         },
         Example {
             query: "cab -bank",
