@@ -692,7 +692,7 @@ async fn fifty_parallel_submissions_with_one_title_give_fifty_files() {
     );
     let resp = get(
         &f.router,
-        "/api/search?q=%22same+title+every+time%22&per_page=100",
+        "/api/search?q=%2B%22same+title+every+time%22&per_page=100",
     )
     .await;
     assert_eq!(resp.json()["total"], 50, "all indexed at once");
