@@ -1395,7 +1395,7 @@ pub const EN: Strings = Strings {
         ),
         (
             "\"change freeze\"",
-            "A phrase: write-ups with the words together, in this order, come first, then those with the words apart.",
+            "A phrase: write-ups with the words together, in this order, come first, then those with some of its words. +\"change freeze\" only finds the phrase.",
         ),
         ("+cab", "Required: only write-ups with this word."),
         (
@@ -1947,7 +1947,7 @@ pub const DA: Strings = Strings {
         ),
         (
             "\"change freeze\"",
-            "En frase: erfaringer med ordene sammen, i denne rækkefølge, kommer først, så dem med ordene hver for sig.",
+            "En frase: erfaringer med ordene samlet i denne rækkefølge kommer først, derefter dem med nogle af ordene. +\"change freeze\" finder kun frasen.",
         ),
         ("+cab", "Krævet: kun erfaringer med dette ord."),
         (

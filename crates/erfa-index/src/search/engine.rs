@@ -114,9 +114,9 @@ const FIELD_TIE_BREAKER: f32 = 0.5;
 /// Share of a clause's other matches (its other alternatives, the glossary and lexicon
 /// terms, a compound's parts) added to its best match's score.
 const CLAUSE_TIE_BREAKER: f32 = 0.3;
-/// Weight of each word of a quoted phrase found apart, relative to the phrase; a
-/// write-up with the phrase still ranks above those with only its words
-/// ([`Engine::phrases_apart`]).
+/// Weight of each word of a quoted phrase found apart, relative to the phrase; in a
+/// query the "every clause" tier takes, a write-up with the phrase still ranks above
+/// those with only its words ([`Engine::phrases_apart`]).
 const PHRASE_APART_WEIGHT: f32 = 0.5;
 /// Queries of more clauses than this read as questions: no "every word" tier.
 const MAX_TIER_CLAUSES: usize = 3;
@@ -1797,11 +1797,12 @@ impl Engine {
         })
     }
 
-    /// For each quoted phrase of a clause that is not required, its words apart: a
-    /// write-up with "memory" and "leak" in other places is a near miss of `"memory
-    /// leak"`. In a query short enough for the "every clause" tier it ranks below the
-    /// write-ups with the phrase; in a question its words add to the score
-    /// ([`Plan::apart`]).
+    /// For each quoted phrase of a clause that is not required, its words apart, any of
+    /// them: a write-up with "memory" and "leak" in other places is a near miss of
+    /// `"memory leak"`. In a query the "every clause" tier takes, it ranks below the
+    /// write-ups with every clause, the phrase included; in a question its words add to
+    /// the score ([`Plan::apart`]). Each word counts once, at most
+    /// [`query::MAX_TERMS`] words in all.
     fn phrases_apart(
         &self,
         searcher: &Searcher,
@@ -1810,6 +1811,9 @@ impl Engine {
         language: Option<Language>,
     ) -> Vec<Box<dyn Query>> {
         let mut out: Vec<Box<dyn Query>> = Vec::new();
+        // Each word once, and no more words than a query may have terms: a long quoted
+        // phrase costs no more than as many free words.
+        let mut seen: HashSet<String> = HashSet::new();
         for clause in user.clauses.iter().filter(|c| !c.required) {
             for atom in &clause.alternatives {
                 let Atom::Phrase(text) = atom else {
@@ -1817,6 +1821,9 @@ impl Engine {
                 };
                 let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for word in text.split_whitespace() {
+                    if seen.len() >= query::MAX_TERMS || !seen.insert(word.to_lowercase()) {
+                        continue;
+                    }
                     let mut should = Vec::new();
                     self.add_text_clauses(
                         searcher,
@@ -2472,9 +2479,9 @@ struct Plan {
     facet_filters: Vec<(String, Box<dyn Query>)>,
     /// One query per clause of text.
     clauses: Vec<Box<dyn Query>>,
-    /// The words of each quoted phrase apart: they add to a write-up's score and find
-    /// write-ups without the phrase, but count for no clause, so the "every clause"
-    /// tier still asks for the phrase.
+    /// The words of each quoted phrase that is not required, apart: they add to a
+    /// write-up's score and find write-ups without the phrase, but count for no clause,
+    /// so the "every clause" tier still asks for the phrase.
     apart: Vec<Box<dyn Query>>,
     /// What a hit must not contain.
     excluded: Vec<Box<dyn Query>>,

@@ -17,7 +17,8 @@ pub const MAX_TERMS: usize = 24;
 pub enum Atom {
     /// A single word.
     Word(String),
-    /// Words that must appear together, in order.
+    /// Words together, in order: write-ups with them so rank first, and a required
+    /// phrase (`+"…"`) must be there.
     Phrase(String),
 }
 

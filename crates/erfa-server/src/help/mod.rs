@@ -73,7 +73,7 @@ const EN: Words = Words {
         },
         Example {
             query: "\"change advisory board\"",
-            text: "the exact phrase first, then its words apart",
+            text: "the exact phrase first, then some of its words",
         },
         Example {
             query: "cab -bank",
@@ -181,7 +181,7 @@ const DA: Words = Words {
         },
         Example {
             query: "\"change advisory board\"",
-            text: "præcis den frase først, derefter ordene hver for sig",
+            text: "præcis den frase først, derefter nogle af ordene",
         },
         Example {
             query: "cab -bank",

@@ -133,6 +133,15 @@ fn hostile_queries() -> Vec<String> {
     );
     out.push(format!("q={}", "cab%20OR%20".repeat(700)));
     out.push(format!("q={}", "%22".repeat(2700)));
+    // One long quoted phrase of many words, each found apart too.
+    out.push(format!(
+        "q=%22{}%22",
+        (0..400)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join("+")
+    ));
+    out.push(format!("q=%22{}%22", "incident+".repeat(600)));
     out.push(format!("q={}&page=2&per_page=100", "a+".repeat(4000)));
     out.push("page=999999999999999999999&per_page=-1&sort=x&section=y".to_string());
     out.push("page=1000&per_page=100&sort=newest".to_string());
