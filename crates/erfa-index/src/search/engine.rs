@@ -2318,8 +2318,10 @@ impl Engine {
             .skip(plan.offset)
             .take(plan.per_page)
             .collect();
+        // What the text matches by (its clauses and a phrase's words apart) marks the
+        // snippets.
         let snippet_query = if request.snippets && plan.has_text() && !page_hits.is_empty() {
-            Some(any_of(plan.clauses.iter().chain(&plan.apart)))
+            plan.match_text()
         } else {
             None
         };

@@ -1003,6 +1003,9 @@ async fn anonymous_answers_are_byte_identical_with_and_without_members_only_writ
         "bank",
         "CAB 1:1",
         "\"change board\"",
+        // A phrase also finds its words apart: here a members-only canary's word.
+        "\"zqxqqqcanary change\"",
+        "\"board change\"",
         "-cab change",
         "cab OR tiers",
         "kind:lesson",
