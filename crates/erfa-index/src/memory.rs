@@ -6,10 +6,16 @@
 //! reconciliation used, for as long as it waits (docs/BENCHMARKS.md, "HTTP, against
 //! tantivy-cli"). The binary registers how to hand such pages back; a long job calls
 //! [`release`] on its own thread when it ends.
+//!
+//! A build frees large buffers all the time (each flushed segment's, each merge's), and
+//! the allocator's short delay before handing them back let them pile up: the build's
+//! peak was a third above what it held at any moment. A build that nothing else runs
+//! beside ([`eagerly`]) has them handed back at once.
 
 use std::sync::OnceLock;
 
 static RELEASE: OnceLock<fn()> = OnceLock::new();
+static EAGER: OnceLock<fn(bool)> = OnceLock::new();
 
 /// Registers how the calling thread hands its freed memory back (once per process; a
 /// second call is ignored).
@@ -23,6 +29,34 @@ pub fn release() {
     if let Some(release) = RELEASE.get() {
         release();
     }
+}
+
+/// Registers how to make the allocator hand freed memory back at once (`true`) and how
+/// to undo that (`false`); once per process, a second call is ignored.
+pub fn set_eager(eager: fn(bool)) {
+    let _ = EAGER.set(eager);
+}
+
+/// Runs `job` with freed memory handed back at once, when the binary said how: for a
+/// long job that allocates and frees large buffers while nothing else runs (`erfa index`,
+/// the first build of `erfa serve` before it listens). The setting is the whole
+/// process's, and it costs a busy server much of its speed, so it is undone when `job`
+/// ends or panics.
+pub fn eagerly<T>(job: impl FnOnce() -> T) -> T {
+    struct Undo(Option<fn(bool)>);
+    impl Drop for Undo {
+        fn drop(&mut self) {
+            if let Some(eager) = self.0 {
+                eager(false);
+            }
+        }
+    }
+    let eager = EAGER.get().copied();
+    if let Some(eager) = eager {
+        eager(true);
+    }
+    let _undo = Undo(eager);
+    job()
 }
 
 #[cfg(test)]
@@ -43,5 +77,22 @@ mod tests {
         super::release();
         // Other tests' reconciliations may release meanwhile.
         assert!(CALLS.load(Ordering::SeqCst) > before);
+    }
+
+    static EAGER_NOW: AtomicUsize = AtomicUsize::new(0);
+
+    fn eager(on: bool) {
+        EAGER_NOW.store(usize::from(on), Ordering::SeqCst);
+    }
+
+    #[test]
+    fn eagerly_undoes_its_setting_after_the_job_and_after_a_panic() {
+        super::set_eager(eager);
+        let during = super::eagerly(|| EAGER_NOW.load(Ordering::SeqCst));
+        assert_eq!(during, 1);
+        assert_eq!(EAGER_NOW.load(Ordering::SeqCst), 0);
+        let panicked = std::panic::catch_unwind(|| super::eagerly(|| panic!("a failed build")));
+        assert!(panicked.is_err());
+        assert_eq!(EAGER_NOW.load(Ordering::SeqCst), 0);
     }
 }

@@ -150,7 +150,9 @@ pub fn prepare_with_faults(
         store.use_compound_parts(&erfa_index::compounds::load(&config.content_dir).parts);
         UpdateReport::default()
     } else {
-        let report = indexer.update(&config.content_dir, mode, progress)?;
+        // Nothing is served yet: the build may have freed memory handed back at once.
+        let report =
+            erfa_index::memory::eagerly(|| indexer.update(&config.content_dir, mode, progress))?;
         indexer.set_commit_every(0);
         erfa_index::memory::release();
         report

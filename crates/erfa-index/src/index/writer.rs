@@ -5,7 +5,7 @@
 //! get the same operations; the public index commits first, so a write-up that narrows
 //! its audience leaves the public index before the full one says it changed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -372,7 +372,6 @@ impl Indexer {
             ..UpdateReport::default()
         };
         let total = listing.entries.len();
-        let mut on_disk: BTreeMap<&str, ()> = BTreeMap::new();
         // Reading threads take the files in turns (file i goes to thread i % readers) and
         // hand them on through small bounded channels; this thread takes them back in
         // listing order and feeds the writers, whose own threads index meanwhile.
@@ -398,7 +397,6 @@ impl Indexer {
             }
             for (i, entry) in entries.iter().enumerate() {
                 let rel = entry.file.rel.as_str();
-                on_disk.insert(rel, ());
                 // A reading thread that panicked has dropped its sender: stop here, and the
                 // scope passes the panic on.
                 let Ok(outcome) = outcomes[i % readers].recv() else {
@@ -422,7 +420,11 @@ impl Indexer {
             Ok(())
         })?;
         for path in indexed.keys() {
-            if !on_disk.contains_key(path.as_str()) {
+            // The listing is sorted by relative path.
+            let on_disk = entries
+                .binary_search_by(|e| e.file.rel.as_str().cmp(path.as_str()))
+                .is_ok();
+            if !on_disk {
                 report.deleted += 1;
                 self.remove(path);
                 self.count_change()?;
@@ -431,9 +433,10 @@ impl Indexer {
         report.documents = indexed.len() + report.added - report.deleted;
         if report.touched() || mode == Mode::Rebuild || self.store.generation()? == 0 {
             // An update that wrote many write-ups, half of them or more (a first build,
-            // a rebuild, a sweeping change), leaves them in one segment: one term
+            // a rebuild, a sweeping change), leaves them in as few segments as the cap
+            // on a merge's input allows (one, up to about 64 MB of index): one term
             // dictionary instead of one per writer thread and batch, a tenth less on
-            // disk and fewer segments for every search to visit, for a merge that costs
+            // disk and fewer segments for every search to visit, for merges that cost
             // less than the update did. Edits a few at a time keep the tidy rule.
             let rewritten = report.added + report.changed;
             let whole = rewritten >= BULK && rewritten * 2 >= report.documents;
@@ -718,56 +721,120 @@ const BULK: usize = 100;
 enum Compact {
     /// Nothing: a commit in the middle of an update.
     No,
-    /// What [`segments_to_merge`] picks.
+    /// Segments with many deletions, and small segments when there are many.
     Tidy,
-    /// Every segment into one.
+    /// Every segment that is not full, into as few as [`MERGE_INPUT_LIMIT`] allows.
     All,
 }
 
+/// The most bytes of segment files one merge reads. A merge maps its segments' files,
+/// and every page it reads counts toward erfa's resident memory until the merge ends;
+/// with this cap, a build's peak does not grow with the index (docs/ARCHITECTURE.md,
+/// "Invariants"). An index up to about this size still ends a build in one segment; a
+/// larger one ends in segments of up to this size.
+const MERGE_INPUT_LIMIT: u64 = 64 * 1024 * 1024;
+
 /// Keeps the index tidy: merges segments whose deleted documents make up a tenth or more
 /// of them, and the smaller segments when there are more than eight (or, with `all`,
-/// every segment into one). Ranking does not depend on it (search counts only live
+/// every segment that is not already half the cap), each merge reading at most
+/// [`MERGE_INPUT_LIMIT`] bytes. Ranking does not depend on it (search counts only live
 /// documents), so a one-file edit does not have to rewrite a large segment.
 fn compact(index: &tantivy::Index, writer: &mut IndexWriter<Queued>, all: bool) -> Result<()> {
-    let ids = if all {
-        let metas = index.searchable_segment_metas()?;
-        if metas.len() > 1 {
-            metas.iter().map(|m| m.id()).collect()
-        } else {
-            segments_to_merge(index)?
-        }
-    } else {
-        segments_to_merge(index)?
-    };
+    let segments = segment_sizes(index)?;
     // No segment meta may be held here: tantivy keeps the files of every segment whose
     // meta is alive anywhere, and would keep the merged segments' files on disk.
-    if !ids.is_empty() {
-        writer.merge(&ids).wait()?;
-        let _ = writer.garbage_collect_files().wait();
+    let groups = merge_groups(&segments, all, MERGE_INPUT_LIMIT);
+    if groups.is_empty() {
+        return Ok(());
     }
+    // One merge at a time, so that only one group's pages are read at once.
+    for group in groups {
+        let ids: Vec<_> = group.into_iter().map(|i| segments[i].id).collect();
+        writer.merge(&ids).wait()?;
+    }
+    let _ = writer.garbage_collect_files().wait();
     Ok(())
 }
 
-/// The segments [`compact`] merges.
-fn segments_to_merge(index: &tantivy::Index) -> Result<Vec<tantivy::index::SegmentId>> {
+/// What [`merge_groups`] weighs of one segment.
+#[derive(Debug, Clone, Copy)]
+struct SegmentSize {
+    id: tantivy::index::SegmentId,
+    /// Its files' bytes on disk.
+    bytes: u64,
+    /// Documents, deleted ones included.
+    max_doc: u32,
+    /// Whether a tenth or more of its documents are deleted.
+    many_deleted: bool,
+}
+
+/// The searchable segments of `index` with their sizes on disk.
+fn segment_sizes(index: &tantivy::Index) -> Result<Vec<SegmentSize>> {
+    use tantivy::directory::Directory;
+    use tantivy::index::SegmentComponent;
+    let directory = index.directory();
     let metas = index.searchable_segment_metas()?;
-    let with_deletes: Vec<_> = metas
+    Ok(metas
         .iter()
-        .filter(|m| m.has_deletes() && m.num_deleted_docs() * 10 >= m.max_doc())
-        .map(|m| m.id())
+        .map(|meta| {
+            let bytes = [
+                SegmentComponent::Postings,
+                SegmentComponent::Positions,
+                SegmentComponent::Terms,
+                SegmentComponent::Store,
+                SegmentComponent::FastFields,
+                SegmentComponent::FieldNorms,
+            ]
+            .into_iter()
+            .filter_map(|c| directory.get_file_handle(&meta.relative_path(c)).ok())
+            .map(|file| file.len() as u64)
+            .sum();
+            SegmentSize {
+                id: meta.id(),
+                bytes,
+                max_doc: meta.max_doc(),
+                many_deleted: meta.has_deletes() && meta.num_deleted_docs() * 10 >= meta.max_doc(),
+            }
+        })
+        .collect())
+}
+
+/// Which segments (indexes into `segments`) to merge, one group per merge.
+///
+/// A segment of half the `limit` or more is full and stays as it is unless a tenth of it
+/// is deleted. With `all`, every other segment is a candidate; otherwise only those with
+/// many deletions, and, when there are more than eight segments, the smaller ones except
+/// the largest, which a run of single edits should not rewrite. The candidates are
+/// packed largest first into groups of at most `limit` bytes; a group of one is merged
+/// only to drop its deleted documents.
+fn merge_groups(segments: &[SegmentSize], all: bool, limit: u64) -> Vec<Vec<usize>> {
+    let full = |s: &SegmentSize| s.bytes * 2 >= limit;
+    let largest = (0..segments.len()).max_by_key(|&i| (segments[i].max_doc, segments[i].bytes));
+    let mut candidates: Vec<usize> = (0..segments.len())
+        .filter(|&i| {
+            let s = &segments[i];
+            s.many_deleted
+                || (all && !full(s))
+                || (segments.len() > 8 && !full(s) && Some(i) != largest)
+        })
         .collect();
-    let ids: Vec<_> = if metas.len() > 8 {
-        // Many small segments from single edits: fold them together, leaving the largest.
-        let largest = metas.iter().max_by_key(|m| m.max_doc()).map(|m| m.id());
-        metas
-            .iter()
-            .map(|m| m.id())
-            .filter(|id| Some(*id) != largest || with_deletes.contains(id))
-            .collect()
-    } else {
-        with_deletes
-    };
-    Ok(ids)
+    candidates.sort_by_key(|&i| std::cmp::Reverse(segments[i].bytes));
+    let mut groups: Vec<(u64, Vec<usize>)> = Vec::new();
+    for i in candidates {
+        let bytes = segments[i].bytes;
+        match groups.iter_mut().find(|(total, _)| total + bytes <= limit) {
+            Some((total, group)) => {
+                *total += bytes;
+                group.push(i);
+            }
+            None => groups.push((bytes, vec![i])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, group)| group)
+        .filter(|group| group.len() > 1 || segments[group[0]].many_deleted)
+        .collect()
 }
 
 /// Whether every folder between `root` and `rel` is a real folder, not a symbolic link:
@@ -872,6 +939,64 @@ mod tests {
 
     fn doc(word: &str) -> String {
         format!("---\ntitle: T {word}\nkind: practice\ndate: 2022-01-01\n---\nText {word}.\n")
+    }
+
+    fn sized(sizes: &[(u64, u32, bool)]) -> Vec<SegmentSize> {
+        sizes
+            .iter()
+            .map(|&(bytes, max_doc, many_deleted)| SegmentSize {
+                id: tantivy::index::SegmentId::generate_random(),
+                bytes,
+                max_doc,
+                many_deleted,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bulk_merge_reads_at_most_the_limit_at_once() {
+        // Forty flushed segments of 7 units, a limit of 64: groups of nine (63), and no
+        // segment in two groups.
+        let segments = sized(&[(7, 2_500, false); 40]);
+        let groups = merge_groups(&segments, true, 64);
+        assert_eq!(groups.len(), 5, "{groups:?}");
+        let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..40).collect::<Vec<_>>());
+        for group in &groups {
+            let bytes: u64 = group.iter().map(|&i| segments[i].bytes).sum();
+            assert!(bytes <= 64, "{bytes}");
+        }
+        // A small index still ends in one segment.
+        let small = sized(&[(10, 3_000, false), (9, 3_000, false), (3, 900, false)]);
+        assert_eq!(merge_groups(&small, true, 64), vec![vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn full_segments_stay_unless_much_of_them_is_deleted() {
+        // Two full segments (half the limit or more), one of them a tenth deleted, and
+        // nine small ones from single edits.
+        let mut sizes = vec![(40, 20_000, false), (33, 16_000, true)];
+        sizes.extend(vec![(1, 1, false); 9]);
+        let segments = sized(&sizes);
+        let groups = merge_groups(&segments, false, 64);
+        // The deleted-from segment is merged (with small ones, within the limit); the
+        // other full one is not touched; every small one is merged.
+        assert!(groups.iter().flatten().all(|&i| i != 0), "{groups:?}");
+        assert!(groups.iter().flatten().any(|&i| i == 1), "{groups:?}");
+        assert_eq!(groups.iter().flatten().count(), 10);
+        // Eight segments or fewer, none with deletions: nothing to do.
+        let few = sized(&[(1, 1, false); 8]);
+        assert!(merge_groups(&few, false, 64).is_empty());
+        // A lone small segment is not rewritten after a bulk update.
+        let one = sized(&[(5, 100, false)]);
+        assert!(merge_groups(&one, true, 64).is_empty());
+        // Many single edits: the largest segment is left out, as before.
+        let mut edits = vec![(20, 9_000, false)];
+        edits.extend(vec![(1, 1, false); 8]);
+        let groups = merge_groups(&sized(&edits), false, 64);
+        assert_eq!(groups.len(), 1);
+        assert!(!groups[0].contains(&0));
     }
 
     #[test]
