@@ -34,22 +34,29 @@ pub struct Listing {
 /// Walks `root` and assigns slugs; the first file in sorted order keeps a contested slug.
 pub fn list(root: &Path) -> Result<Listing> {
     let walk = source::walk(root)?;
-    let mut first_with_slug: HashMap<String, String> = HashMap::new();
-    let mut entries = Vec::with_capacity(walk.files.len());
-    for file in walk.files {
-        let slug = slug::from_path(&file.rel);
-        let slug_taken_by = match first_with_slug.get(&slug) {
-            Some(first) => Some(first.clone()),
-            None => {
-                first_with_slug.insert(slug.clone(), file.rel.clone());
-                None
-            }
-        };
-        entries.push(Entry {
+    let mut entries: Vec<Entry> = walk
+        .files
+        .into_iter()
+        .map(|file| Entry {
+            slug: slug::from_path(&file.rel),
             file,
-            slug,
-            slug_taken_by,
-        });
+            slug_taken_by: None,
+        })
+        .collect();
+    // Which earlier entry has each slug, by index: the listing of a large folder stays
+    // one copy of each path and slug.
+    let mut first_with_slug: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if let Some(&first) = first_with_slug.get(entry.slug.as_str()) {
+            taken.push((i, first));
+        } else {
+            first_with_slug.insert(&entry.slug, i);
+        }
+    }
+    drop(first_with_slug);
+    for (i, first) in taken {
+        entries[i].slug_taken_by = Some(entries[first].file.rel.clone());
     }
     Ok(Listing {
         entries,
