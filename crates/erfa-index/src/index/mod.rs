@@ -21,5 +21,6 @@ pub(crate) mod stats;
 pub(crate) mod stem;
 pub mod store;
 pub(crate) mod stored;
+pub(crate) mod unmapped;
 pub mod watch;
 pub mod writer;

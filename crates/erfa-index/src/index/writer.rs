@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::index::queue::{IN_FLIGHT, Queued, Slots};
 use crate::index::schema::{Fields, INDEX_VERSION};
 use crate::index::store::{Payload, Store};
+use crate::index::unmapped::UnmappedDirectory;
 
 /// How much the writer may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,14 +236,28 @@ impl std::fmt::Debug for Indexer {
     }
 }
 
+/// The index a writer of `index` writes through: on disk, the same folder (`name` in the
+/// store's `dir`) read with `pread` instead of mapped ([`UnmappedDirectory`]), sharing
+/// `index`'s analyzers; in memory, `index` itself.
+fn writing_view(index: &tantivy::Index, dir: Option<&Path>, name: &str) -> Result<tantivy::Index> {
+    let Some(dir) = dir else {
+        return Ok(index.clone());
+    };
+    let mut view = tantivy::Index::open(UnmappedDirectory::open(&dir.join(name))?)?;
+    view.set_tokenizers(index.tokenizers().clone());
+    view.set_fast_field_tokenizers(index.fast_field_tokenizer().clone());
+    Ok(view)
+}
+
 fn writer(
     index: &tantivy::Index,
     options: WriterOptions,
     dir: Option<&Path>,
+    name: &str,
 ) -> Result<IndexWriter<Queued>> {
     let threads = options.threads.max(1);
     let budget = options.memory_budget.max(threads * 16 * 1024 * 1024);
-    let writer = index
+    let writer = writing_view(index, dir, name)?
         .writer_with_num_threads(threads, budget)
         .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(_, _) => Error::Locked {
@@ -262,8 +277,8 @@ impl Indexer {
     pub fn new(store: &Store, options: WriterOptions) -> Result<Indexer> {
         let dir = store.dir.as_deref();
         Ok(Indexer {
-            full: writer(&store.full, options, dir)?,
-            public: writer(&store.public, options.for_public(), dir)?,
+            full: writer(&store.full, options, dir, "full")?,
+            public: writer(&store.public, options.for_public(), dir, "public")?,
             store: store.clone(),
             faults: Arc::default(),
             commit_every: 0,
@@ -434,7 +449,7 @@ impl Indexer {
         if report.touched() || mode == Mode::Rebuild || self.store.generation()? == 0 {
             // An update that wrote many write-ups, half of them or more (a first build,
             // a rebuild, a sweeping change), leaves them in as few segments as the cap
-            // on a merge's input allows (one, up to about 64 MB of index): one term
+            // on a merge's input allows (one, up to 512 MB of index): one term
             // dictionary instead of one per writer thread and batch, a tenth less on
             // disk and fewer segments for every search to visit, for merges that cost
             // less than the update did. Edits a few at a time keep the tidy rule.
@@ -694,18 +709,15 @@ impl Indexer {
             prepared.set_payload(&payload);
             prepared.commit()?;
         }
-        for (index, writer) in [
-            (&self.store.public, &mut self.public),
-            (&self.store.full, &mut self.full),
-        ] {
+        for writer in [&mut self.public, &mut self.full] {
             match compact_after {
                 Compact::No => {}
-                Compact::Tidy => compact(index, writer, false)?,
+                Compact::Tidy => compact(writer, false)?,
                 // The write-ups are committed: a merge of everything that fails (a disk
                 // too full for a second copy of the index) leaves the segments as they
                 // are, and searches are as right, only slower.
                 Compact::All => {
-                    let _ = compact(index, writer, true);
+                    let _ = compact(writer, true);
                 }
             }
         }
@@ -727,20 +739,23 @@ enum Compact {
     All,
 }
 
-/// The most bytes of segment files one merge reads. A merge maps its segments' files,
-/// and every page it reads counts toward erfa's resident memory until the merge ends;
-/// with this cap, a build's peak does not grow with the index (docs/ARCHITECTURE.md,
-/// "Invariants"). An index up to about this size still ends a build in one segment; a
-/// larger one ends in segments of up to this size.
-const MERGE_INPUT_LIMIT: u64 = 64 * 1024 * 1024;
+/// The most bytes of segment files one merge reads. Writers read segments without mapping
+/// them ([`UnmappedDirectory`]), but a merge still holds some of each input in buffers
+/// of its own (term dictionaries, read whole): about a sixth of its input, measured at
+/// 100,000 generated write-ups (docs/BENCHMARKS.md, "The build's memory"). With this cap
+/// a merge's buffers stay under 100 MB however large the index grows, no more than the
+/// indexing before it holds (docs/ARCHITECTURE.md, "Invariants"). An index up to this
+/// size (some 170,000 generated write-ups) ends a build in one segment; a larger one in
+/// segments of up to this size.
+const MERGE_INPUT_LIMIT: u64 = 512 * 1024 * 1024;
 
 /// Keeps the index tidy: merges segments whose deleted documents make up a tenth or more
 /// of them, and the smaller segments when there are more than eight (or, with `all`,
 /// every segment that is not already half the cap), each merge reading at most
 /// [`MERGE_INPUT_LIMIT`] bytes. Ranking does not depend on it (search counts only live
 /// documents), so a one-file edit does not have to rewrite a large segment.
-fn compact(index: &tantivy::Index, writer: &mut IndexWriter<Queued>, all: bool) -> Result<()> {
-    let segments = segment_sizes(index)?;
+fn compact(writer: &mut IndexWriter<Queued>, all: bool) -> Result<()> {
+    let segments = segment_sizes(writer.index())?;
     // No segment meta may be held here: tantivy keeps the files of every segment whose
     // meta is alive anywhere, and would keep the merged segments' files on disk.
     let groups = merge_groups(&segments, all, MERGE_INPUT_LIMIT);
