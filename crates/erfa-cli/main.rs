@@ -61,8 +61,10 @@ fn hand_back_at_once(on: bool) {
     let mut saved = PURGE_DELAY_BEFORE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    // SAFETY: `mi_option_get` and `mi_option_set` take no pointers and may be called on
-    // any thread at any time; they read and write one integer setting.
+    // SAFETY: `mi_option_get` and `mi_option_set` take no pointers; they read and write
+    // one aligned integer setting, which allocating threads read without a lock and so
+    // see either the old or the new value. `erfa_index::memory::eagerly` calls this
+    // once before its first job and once after its last.
     unsafe {
         if on {
             *saved = libmimalloc_sys::mi_option_get(PURGE_DELAY);

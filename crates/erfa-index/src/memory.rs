@@ -12,7 +12,7 @@
 //! peak was a third above what it held at any moment. A build that nothing else runs
 //! beside ([`eagerly`]) has them handed back at once.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 static RELEASE: OnceLock<fn()> = OnceLock::new();
 static EAGER: OnceLock<fn(bool)> = OnceLock::new();
@@ -37,23 +37,36 @@ pub fn set_eager(eager: fn(bool)) {
     let _ = EAGER.set(eager);
 }
 
+/// Jobs running [`eagerly`] now.
+static EAGER_JOBS: Mutex<usize> = Mutex::new(0);
+
 /// Runs `job` with freed memory handed back at once, when the binary said how: for a
 /// long job that allocates and frees large buffers while nothing else runs (`erfa index`,
 /// the first build of `erfa serve` before it listens). The setting is the whole
-/// process's, and it costs a busy server much of its speed, so it is undone when `job`
-/// ends or panics.
+/// process's, and it costs a busy server much of its speed, so it is undone when the
+/// last such job ends or panics.
 pub fn eagerly<T>(job: impl FnOnce() -> T) -> T {
     struct Undo(Option<fn(bool)>);
     impl Drop for Undo {
         fn drop(&mut self) {
-            if let Some(eager) = self.0 {
+            let mut jobs = EAGER_JOBS.lock().unwrap_or_else(|e| e.into_inner());
+            *jobs -= 1;
+            if *jobs == 0
+                && let Some(eager) = self.0
+            {
                 eager(false);
             }
         }
     }
     let eager = EAGER.get().copied();
-    if let Some(eager) = eager {
-        eager(true);
+    {
+        let mut jobs = EAGER_JOBS.lock().unwrap_or_else(|e| e.into_inner());
+        if *jobs == 0
+            && let Some(eager) = eager
+        {
+            eager(true);
+        }
+        *jobs += 1;
     }
     let _undo = Undo(eager);
     job()
@@ -93,6 +106,13 @@ mod tests {
         assert_eq!(EAGER_NOW.load(Ordering::SeqCst), 0);
         let panicked = std::panic::catch_unwind(|| super::eagerly(|| panic!("a failed build")));
         assert!(panicked.is_err());
+        assert_eq!(EAGER_NOW.load(Ordering::SeqCst), 0);
+        // Nested: the setting stays until the outer job ends.
+        let inner_after = super::eagerly(|| {
+            super::eagerly(|| ());
+            EAGER_NOW.load(Ordering::SeqCst)
+        });
+        assert_eq!(inner_after, 1);
         assert_eq!(EAGER_NOW.load(Ordering::SeqCst), 0);
     }
 }

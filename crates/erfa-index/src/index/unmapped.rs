@@ -9,12 +9,17 @@
 //! the page cache keeps the files without counting them as erfa's.
 //!
 //! Everything but reading is the wrapped [`MmapDirectory`]'s: writing, deleting, locks
-//! and watching `meta.json` behave exactly as for the readers' view of the same folder.
+//! (file locks, so the readers' view of the same folder sees them) and watching
+//! `meta.json`. One difference follows from the writers' view being an index of its own:
+//! when it collects the files of merged segments, it does not know which segments the
+//! searchers still read. A searcher maps every file of a segment when it opens it, and a
+//! mapped file stays readable after it is deleted, so this is safe where erfa runs
+//! (Unix); tantivy's lock on `meta.json` keeps a reload from opening a segment whose
+//! files are being collected. Elsewhere files are mapped as before.
 
 use std::fs::File;
 use std::io;
 use std::ops::Range;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -46,6 +51,12 @@ impl UnmappedDirectory {
 }
 
 impl Directory for UnmappedDirectory {
+    #[cfg(not(unix))]
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    #[cfg(unix)]
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
         let full = self.root.join(path);
         let file = File::open(&full).map_err(|e| match e.kind() {
@@ -105,6 +116,7 @@ struct Window {
 }
 
 /// One file of a segment, read with `pread`.
+#[cfg_attr(not(unix), allow(dead_code))]
 #[derive(Debug)]
 struct ReadFile {
     path: PathBuf,
@@ -113,13 +125,21 @@ struct ReadFile {
     window: Mutex<Window>,
 }
 
+#[cfg_attr(not(unix), allow(dead_code))]
 impl ReadFile {
+    #[cfg(unix)]
     fn read_at(&self, start: usize, len: usize) -> io::Result<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
         let mut bytes = vec![0; len];
         self.file
             .read_exact_at(&mut bytes, start as u64)
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", self.path.display())))?;
         Ok(bytes)
+    }
+
+    #[cfg(not(unix))]
+    fn read_at(&self, _start: usize, _len: usize) -> io::Result<Vec<u8>> {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
     }
 }
 

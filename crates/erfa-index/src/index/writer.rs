@@ -740,35 +740,47 @@ enum Compact {
 }
 
 /// The most bytes of segment files one merge reads. Writers read segments without mapping
-/// them ([`UnmappedDirectory`]), but a merge still holds some of each input in buffers
-/// of its own (term dictionaries, read whole): about a sixth of its input, measured at
-/// 100,000 generated write-ups (docs/BENCHMARKS.md, "The build's memory"). With this cap
-/// a merge's buffers stay under 100 MB however large the index grows, no more than the
-/// indexing before it holds (docs/ARCHITECTURE.md, "Invariants"). An index up to this
-/// size (some 170,000 generated write-ups) ends a build in one segment; a larger one in
-/// segments of up to this size.
+/// them ([`UnmappedDirectory`]), but a merge still holds some of its inputs in buffers of
+/// its own: every input's term dictionaries, read whole (about a sixth of the input,
+/// measured at 100,000 generated write-ups, docs/BENCHMARKS.md, "The build's memory"),
+/// and the document store of one input at a time when it is copied as it is. With this
+/// cap and [`FULL_SEGMENT`], a merge's buffers stay bounded however large the index grows
+/// (docs/ARCHITECTURE.md, "Invariants"). A first build of an index up to this size (some
+/// 170,000 generated write-ups) ends in one segment; a larger one in segments of up to
+/// this size. A segment above it (from an older erfa) is merged alone, and only to drop
+/// its deletions.
 const MERGE_INPUT_LIMIT: u64 = 512 * 1024 * 1024;
+
+/// A segment this large or larger is full: it is merged again only to drop its deletions,
+/// which copies its document store block by block. A merge copies the document store of
+/// a segment without deletions whole, so this bounds that buffer too.
+const FULL_SEGMENT: u64 = 64 * 1024 * 1024;
 
 /// Keeps the index tidy: merges segments whose deleted documents make up a tenth or more
 /// of them, and the smaller segments when there are more than eight (or, with `all`,
-/// every segment that is not already half the cap), each merge reading at most
-/// [`MERGE_INPUT_LIMIT`] bytes. Ranking does not depend on it (search counts only live
-/// documents), so a one-file edit does not have to rewrite a large segment.
+/// every segment that is not full), each merge reading at most [`MERGE_INPUT_LIMIT`]
+/// bytes. Ranking does not depend on it (search counts only live documents), so a
+/// one-file edit does not have to rewrite a large segment.
 fn compact(writer: &mut IndexWriter<Queued>, all: bool) -> Result<()> {
     let segments = segment_sizes(writer.index())?;
     // No segment meta may be held here: tantivy keeps the files of every segment whose
-    // meta is alive anywhere, and would keep the merged segments' files on disk.
-    let groups = merge_groups(&segments, all, MERGE_INPUT_LIMIT);
+    // meta is alive in the writer's view, and would keep the merged segments' files.
+    let groups = merge_groups(&segments, all, MERGE_INPUT_LIMIT, FULL_SEGMENT);
     if groups.is_empty() {
         return Ok(());
     }
-    // One merge at a time, so that only one group's pages are read at once.
+    // One merge at a time, so that only one group's buffers are held at once. The files
+    // of what did merge are collected even when a later merge fails.
+    let mut merged = Ok(());
     for group in groups {
         let ids: Vec<_> = group.into_iter().map(|i| segments[i].id).collect();
-        writer.merge(&ids).wait()?;
+        if let Err(e) = writer.merge(&ids).wait() {
+            merged = Err(e.into());
+            break;
+        }
     }
     let _ = writer.garbage_collect_files().wait();
-    Ok(())
+    merged
 }
 
 /// What [`merge_groups`] weighs of one segment.
@@ -816,14 +828,13 @@ fn segment_sizes(index: &tantivy::Index) -> Result<Vec<SegmentSize>> {
 
 /// Which segments (indexes into `segments`) to merge, one group per merge.
 ///
-/// A segment of half the `limit` or more is full and stays as it is unless a tenth of it
-/// is deleted. With `all`, every other segment is a candidate; otherwise only those with
+/// A segment of `full` bytes or more stays as it is unless a tenth of it is deleted. With `all`, every other segment is a candidate; otherwise only those with
 /// many deletions, and, when there are more than eight segments, the smaller ones except
 /// the largest, which a run of single edits should not rewrite. The candidates are
 /// packed largest first into groups of at most `limit` bytes; a group of one is merged
 /// only to drop its deleted documents.
-fn merge_groups(segments: &[SegmentSize], all: bool, limit: u64) -> Vec<Vec<usize>> {
-    let full = |s: &SegmentSize| s.bytes * 2 >= limit;
+fn merge_groups(segments: &[SegmentSize], all: bool, limit: u64, full: u64) -> Vec<Vec<usize>> {
+    let full = |s: &SegmentSize| s.bytes >= full;
     let largest = (0..segments.len()).max_by_key(|&i| (segments[i].max_doc, segments[i].bytes));
     let mut candidates: Vec<usize> = (0..segments.len())
         .filter(|&i| {
@@ -973,7 +984,7 @@ mod tests {
         // Forty flushed segments of 7 units, a limit of 64: groups of nine (63), and no
         // segment in two groups.
         let segments = sized(&[(7, 2_500, false); 40]);
-        let groups = merge_groups(&segments, true, 64);
+        let groups = merge_groups(&segments, true, 64, 32);
         assert_eq!(groups.len(), 5, "{groups:?}");
         let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
         seen.sort_unstable();
@@ -984,17 +995,17 @@ mod tests {
         }
         // A small index still ends in one segment.
         let small = sized(&[(10, 3_000, false), (9, 3_000, false), (3, 900, false)]);
-        assert_eq!(merge_groups(&small, true, 64), vec![vec![0, 1, 2]]);
+        assert_eq!(merge_groups(&small, true, 64, 32), vec![vec![0, 1, 2]]);
     }
 
     #[test]
     fn full_segments_stay_unless_much_of_them_is_deleted() {
-        // Two full segments (half the limit or more), one of them a tenth deleted, and
+        // Two full segments (32 or more), one of them a tenth deleted, and
         // nine small ones from single edits.
         let mut sizes = vec![(40, 20_000, false), (33, 16_000, true)];
         sizes.extend(vec![(1, 1, false); 9]);
         let segments = sized(&sizes);
-        let groups = merge_groups(&segments, false, 64);
+        let groups = merge_groups(&segments, false, 64, 32);
         // The deleted-from segment is merged (with small ones, within the limit); the
         // other full one is not touched; every small one is merged.
         assert!(groups.iter().flatten().all(|&i| i != 0), "{groups:?}");
@@ -1002,14 +1013,14 @@ mod tests {
         assert_eq!(groups.iter().flatten().count(), 10);
         // Eight segments or fewer, none with deletions: nothing to do.
         let few = sized(&[(1, 1, false); 8]);
-        assert!(merge_groups(&few, false, 64).is_empty());
+        assert!(merge_groups(&few, false, 64, 32).is_empty());
         // A lone small segment is not rewritten after a bulk update.
         let one = sized(&[(5, 100, false)]);
-        assert!(merge_groups(&one, true, 64).is_empty());
+        assert!(merge_groups(&one, true, 64, 32).is_empty());
         // Many single edits: the largest segment is left out, as before.
         let mut edits = vec![(20, 9_000, false)];
         edits.extend(vec![(1, 1, false); 8]);
-        let groups = merge_groups(&sized(&edits), false, 64);
+        let groups = merge_groups(&sized(&edits), false, 64, 32);
         assert_eq!(groups.len(), 1);
         assert!(!groups[0].contains(&0));
     }
