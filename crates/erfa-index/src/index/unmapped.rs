@@ -17,25 +17,28 @@
 //! (Unix); tantivy's lock on `meta.json` keeps a reload from opening a segment whose
 //! files are being collected. Elsewhere files are mapped as before.
 
-use std::fs::File;
 use std::io;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+#[cfg(unix)]
+use std::{fs::File, ops::Range, sync::Mutex};
 
+#[cfg(unix)]
+use tantivy::directory::OwnedBytes;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes, WatchCallback,
-    WatchHandle, WritePtr,
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
 
 /// Reads shorter than this are served from a window of this size read ahead: a merge
 /// reads one term's postings at a time, in file order.
+#[cfg(unix)]
 const WINDOW: usize = 64 * 1024;
 
 /// An index folder whose files are read with `pread` (see the module documentation).
 #[derive(Debug, Clone)]
 pub(crate) struct UnmappedDirectory {
+    #[cfg_attr(not(unix), allow(dead_code))]
     root: PathBuf,
     inner: MmapDirectory,
 }
@@ -109,6 +112,7 @@ impl Directory for UnmappedDirectory {
 }
 
 /// Bytes of a file read ahead, and where they start.
+#[cfg(unix)]
 #[derive(Debug, Default)]
 struct Window {
     start: usize,
@@ -116,7 +120,7 @@ struct Window {
 }
 
 /// One file of a segment, read with `pread`.
-#[cfg_attr(not(unix), allow(dead_code))]
+#[cfg(unix)]
 #[derive(Debug)]
 struct ReadFile {
     path: PathBuf,
@@ -125,9 +129,8 @@ struct ReadFile {
     window: Mutex<Window>,
 }
 
-#[cfg_attr(not(unix), allow(dead_code))]
+#[cfg(unix)]
 impl ReadFile {
-    #[cfg(unix)]
     fn read_at(&self, start: usize, len: usize) -> io::Result<Vec<u8>> {
         use std::os::unix::fs::FileExt;
         let mut bytes = vec![0; len];
@@ -136,19 +139,16 @@ impl ReadFile {
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", self.path.display())))?;
         Ok(bytes)
     }
-
-    #[cfg(not(unix))]
-    fn read_at(&self, _start: usize, _len: usize) -> io::Result<Vec<u8>> {
-        Err(io::Error::from(io::ErrorKind::Unsupported))
-    }
 }
 
+#[cfg(unix)]
 impl tantivy::HasLen for ReadFile {
     fn len(&self) -> usize {
         self.len
     }
 }
 
+#[cfg(unix)]
 impl FileHandle for ReadFile {
     fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
         if range.end > self.len || range.start > range.end {

@@ -741,9 +741,10 @@ enum Compact {
 
 /// The most bytes of segment files one merge reads. Writers read segments without mapping
 /// them ([`UnmappedDirectory`]), but a merge still holds some of its inputs in buffers of
-/// its own: every input's term dictionaries, read whole (about a sixth of the input,
-/// measured at 100,000 generated write-ups, docs/BENCHMARKS.md, "The build's memory"),
-/// and the document store of one input at a time when it is copied as it is. With this
+/// its own: every input's term dictionaries, read whole, and the document store of one
+/// input at a time when it is copied as it is. The final merge of a build of 100,000
+/// generated write-ups (289 MB) raised private memory by about a sixth of its input
+/// (docs/BENCHMARKS.md, "The build's memory"). With this
 /// cap and [`FULL_SEGMENT`], a merge's buffers stay bounded however large the index grows
 /// (docs/ARCHITECTURE.md, "Invariants"). A first build of an index up to this size (some
 /// 170,000 generated write-ups) ends in one segment; a larger one in segments of up to
@@ -762,9 +763,17 @@ const FULL_SEGMENT: u64 = 64 * 1024 * 1024;
 /// bytes. Ranking does not depend on it (search counts only live documents), so a
 /// one-file edit does not have to rewrite a large segment.
 fn compact(writer: &mut IndexWriter<Queued>, all: bool) -> Result<()> {
-    let segments = segment_sizes(writer.index())?;
-    // No segment meta may be held here: tantivy keeps the files of every segment whose
-    // meta is alive in the writer's view, and would keep the merged segments' files.
+    // No segment meta may be held past this block: tantivy keeps the files of every
+    // segment whose meta is alive in the writer's view, and would keep the merged
+    // segments' files.
+    let segments = {
+        let metas = writer.index().searchable_segment_metas()?;
+        // The common commit of a few edits: nothing to merge, and no file to look at.
+        if !all && metas.len() <= 8 && !metas.iter().any(many_deleted) {
+            return Ok(());
+        }
+        segment_sizes(writer.index(), &metas)
+    };
     let groups = merge_groups(&segments, all, MERGE_INPUT_LIMIT, FULL_SEGMENT);
     if groups.is_empty() {
         return Ok(());
@@ -795,13 +804,20 @@ struct SegmentSize {
     many_deleted: bool,
 }
 
-/// The searchable segments of `index` with their sizes on disk.
-fn segment_sizes(index: &tantivy::Index) -> Result<Vec<SegmentSize>> {
+/// Whether a tenth or more of a segment's documents are deleted.
+fn many_deleted(meta: &tantivy::index::SegmentMeta) -> bool {
+    meta.has_deletes() && meta.num_deleted_docs() * 10 >= meta.max_doc()
+}
+
+/// The segments of `metas` (of `index`) with their sizes on disk.
+fn segment_sizes(
+    index: &tantivy::Index,
+    metas: &[tantivy::index::SegmentMeta],
+) -> Vec<SegmentSize> {
     use tantivy::directory::Directory;
     use tantivy::index::SegmentComponent;
     let directory = index.directory();
-    let metas = index.searchable_segment_metas()?;
-    Ok(metas
+    metas
         .iter()
         .map(|meta| {
             let bytes = [
@@ -820,19 +836,20 @@ fn segment_sizes(index: &tantivy::Index) -> Result<Vec<SegmentSize>> {
                 id: meta.id(),
                 bytes,
                 max_doc: meta.max_doc(),
-                many_deleted: meta.has_deletes() && meta.num_deleted_docs() * 10 >= meta.max_doc(),
+                many_deleted: many_deleted(meta),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Which segments (indexes into `segments`) to merge, one group per merge.
 ///
-/// A segment of `full` bytes or more stays as it is unless a tenth of it is deleted. With `all`, every other segment is a candidate; otherwise only those with
-/// many deletions, and, when there are more than eight segments, the smaller ones except
-/// the largest, which a run of single edits should not rewrite. The candidates are
-/// packed largest first into groups of at most `limit` bytes; a group of one is merged
-/// only to drop its deleted documents.
+/// A segment of `full` bytes or more stays as it is unless a tenth of it is deleted.
+/// With `all`, every other segment is a candidate; otherwise only those with many
+/// deletions, and, when there are more than eight segments, the smaller ones except the
+/// largest, which a run of single edits should not rewrite. The candidates are packed
+/// largest first into groups of at most `limit` bytes; a group of one is merged only to
+/// drop its deleted documents.
 fn merge_groups(segments: &[SegmentSize], all: bool, limit: u64, full: u64) -> Vec<Vec<usize>> {
     let full = |s: &SegmentSize| s.bytes >= full;
     let largest = (0..segments.len()).max_by_key(|&i| (segments[i].max_doc, segments[i].bytes));
