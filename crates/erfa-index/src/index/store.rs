@@ -14,6 +14,7 @@ use tantivy::directory::MmapDirectory;
 
 use crate::error::{Error, Result};
 use crate::index::schema::{Fields, INDEX_VERSION};
+use crate::index::unmapped::UnmappedDirectory;
 
 /// What erfa writes into each commit of both indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,11 +135,12 @@ impl Store {
             }
             std::fs::create_dir_all(sub).map_err(|e| Error::io("creating", sub, e))?;
         }
+        // The folders were emptied above, so this creates them.
         let create = |dir: &Path| {
             Index::builder()
                 .schema(fields.schema.clone())
                 .settings(settings())
-                .create_in_dir(dir)
+                .open_or_create(UnmappedDirectory::stores_read(dir)?)
         };
         let full = create(&full_dir)?;
         let public = create(&public_dir)?;
@@ -183,7 +185,7 @@ impl Store {
         fields: &Fields,
     ) -> std::result::Result<(Index, Index), String> {
         let open = |dir: &Path| -> std::result::Result<(Index, Option<Payload>), String> {
-            let directory = MmapDirectory::open(dir)
+            let directory = UnmappedDirectory::stores_read(dir)
                 .map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
             let index = Index::open(directory)
                 .map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
@@ -216,7 +218,7 @@ impl Store {
         let (public, public_payload) = open(public_dir)?;
         // Every segment file carries a checksum; a flipped byte or a truncated file is
         // found here rather than in the middle of a search.
-        validate_checksums(&[(&full, full_dir), (&public, public_dir)])?;
+        validate_checksums(&[full_dir, public_dir])?;
         for (index, dir) in [(&full, full_dir), (&public, public_dir)] {
             index
                 .reader()
@@ -261,9 +263,25 @@ impl Store {
 /// Checks the checksum of every file of the indexes' segments, the largest first, on two
 /// threads: the check reads every byte of the index, which at 100,000 write-ups is a good
 /// part of the time to the first answer. The error names the first corrupt file.
-fn validate_checksums(indexes: &[(&Index, &Path)]) -> std::result::Result<(), String> {
+///
+/// The files are read through maps of their own, dropped when the check ends: tantivy
+/// reads a file whole to check it, and through the searchers' view (`unmapped`) each
+/// document store would be copied into memory (at 100,000 write-ups private memory
+/// after a load was 232 MB instead of 57 MB, docs/BENCHMARKS.md, "The stores read, not
+/// mapped").
+fn validate_checksums(dirs: &[&Path]) -> std::result::Result<(), String> {
+    let views = dirs
+        .iter()
+        .map(|dir| {
+            let cannot =
+                |e: &dyn std::fmt::Display| format!("cannot verify {}: {e}", dir.display());
+            let directory = MmapDirectory::open(dir).map_err(|e| cannot(&e))?;
+            let view = Index::open(directory).map_err(|e| cannot(&e))?;
+            Ok((view, *dir))
+        })
+        .collect::<std::result::Result<Vec<_>, String>>()?;
     let mut files = Vec::new();
-    for (index, dir) in indexes {
+    for (index, dir) in &views {
         // Live segments, with the opstamp of their current deletes.
         let segments: HashMap<String, Option<u64>> = index
             .searchable_segment_metas()
@@ -288,7 +306,7 @@ fn validate_checksums(indexes: &[(&Index, &Path)]) -> std::result::Result<(), St
                 });
             if live {
                 let size = std::fs::metadata(dir.join(&file)).map_or(0, |m| m.len());
-                files.push((size, *index, *dir, file));
+                files.push((size, index, *dir, file));
             }
         }
     }

@@ -1,21 +1,32 @@
-//! The writers' view of an index folder: files read with `pread`, not mapped.
+//! Index folders whose files are read with `pread`, not mapped.
 //!
 //! Tantivy's default directory maps every file it reads, and a mapped page it has read
-//! stays in the process's resident memory until the file is closed. Searches want that:
-//! the kernel keeps what they read at hand. A writer does not: merging segments reads
-//! each of them once, start to end, and with mapped files a merge of the whole index
-//! held the whole index resident until it ended (318 MB at 100,000 write-ups). Through
-//! this directory a merge reads into buffers of its own, which it drops as it goes, and
-//! the page cache keeps the files without counting them as erfa's.
+//! stays in the process's resident memory until the file is closed.
+//!
+//! - **The writers' view** ([`UnmappedDirectory::open`]) reads every file with `pread`.
+//!   Merging segments reads each of them once, start to end, and with mapped files a
+//!   merge of the whole index held the whole index resident until it ended (318 MB at
+//!   100,000 write-ups). Through this view a merge reads into buffers of its own, which
+//!   it drops as it goes.
+//! - **The searchers' view** ([`UnmappedDirectory::stores_read`]) reads the document
+//!   stores (`.store`) with `pread` and maps every other file. A search walks postings,
+//!   term dictionaries and fast fields all over, and wants the kernel to keep them at
+//!   hand; the store it reads a block at a time, only for the hits it shows, and
+//!   tantivy keeps the blocks it decompressed. Mapped, every store page a search had
+//!   ever read counted as erfa's until the segment closed: at 100,000 write-ups 86 to
+//!   144 MB after a load, by what the page cache held before (docs/BENCHMARKS.md, "The
+//!   build's memory").
+//!
+//! Either way the page cache keeps the files without counting them as erfa's.
 //!
 //! Everything but reading is the wrapped [`MmapDirectory`]'s: writing, deleting, locks
-//! (file locks, so the readers' view of the same folder sees them) and watching
+//! (file locks, so the other view of the same folder sees them) and watching
 //! `meta.json`. One difference follows from the writers' view being an index of its own:
 //! when it collects the files of merged segments, it does not know which segments the
-//! searchers still read. A searcher maps every file of a segment when it opens it, and a
-//! mapped file stays readable after it is deleted, so this is safe where erfa runs
-//! (Unix); tantivy's lock on `meta.json` keeps a reload from opening a segment whose
-//! files are being collected. Elsewhere files are mapped as before.
+//! searchers still read. A searcher maps, or opens, every file of a segment when it opens
+//! it, and a mapped or open file stays readable after it is deleted, so this is safe
+//! where erfa runs (Unix); tantivy's lock on `meta.json` keeps a reload from opening a
+//! segment whose files are being collected. Elsewhere files are mapped as before.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -41,14 +52,37 @@ pub(crate) struct UnmappedDirectory {
     #[cfg_attr(not(unix), allow(dead_code))]
     root: PathBuf,
     inner: MmapDirectory,
+    #[cfg_attr(not(unix), allow(dead_code))]
+    reads: Reads,
+}
+
+/// Which files a view reads with `pread`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// Every file, short reads through a window read ahead: the writers' view.
+    All,
+    /// The document stores, each read exactly as asked; the other files mapped: the
+    /// searchers' view.
+    Stores,
 }
 
 impl UnmappedDirectory {
-    /// Opens the index folder `root`.
+    /// The writers' view of the index folder `root`: every file read with `pread`.
     pub(crate) fn open(root: &Path) -> tantivy::Result<UnmappedDirectory> {
+        Self::with(root, Reads::All)
+    }
+
+    /// The searchers' view of the index folder `root`: document stores read with
+    /// `pread`, every other file mapped.
+    pub(crate) fn stores_read(root: &Path) -> tantivy::Result<UnmappedDirectory> {
+        Self::with(root, Reads::Stores)
+    }
+
+    fn with(root: &Path, reads: Reads) -> tantivy::Result<UnmappedDirectory> {
         Ok(UnmappedDirectory {
             root: root.to_path_buf(),
             inner: MmapDirectory::open(root)?,
+            reads,
         })
     }
 }
@@ -61,6 +95,11 @@ impl Directory for UnmappedDirectory {
 
     #[cfg(unix)]
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        let window = match self.reads {
+            Reads::All => Some(Mutex::new(Window::default())),
+            Reads::Stores if path.extension().is_some_and(|e| e == "store") => None,
+            Reads::Stores => return self.inner.get_file_handle(path),
+        };
         let full = self.root.join(path);
         let file = File::open(&full).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => OpenReadError::FileDoesNotExist(path.to_path_buf()),
@@ -74,7 +113,7 @@ impl Directory for UnmappedDirectory {
             path: path.to_path_buf(),
             file,
             len,
-            window: Mutex::new(Window::default()),
+            window,
         }))
     }
 
@@ -126,7 +165,8 @@ struct ReadFile {
     path: PathBuf,
     file: File,
     len: usize,
-    window: Mutex<Window>,
+    /// The window short reads come from; `None` reads every range exactly as asked.
+    window: Option<Mutex<Window>>,
 }
 
 #[cfg(unix)]
@@ -161,10 +201,11 @@ impl FileHandle for ReadFile {
                 ),
             ));
         }
-        if range.len() >= WINDOW {
-            return Ok(OwnedBytes::new(self.read_at(range.start, range.len())?));
-        }
-        let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        let window = match &self.window {
+            Some(window) if range.len() < WINDOW => window,
+            _ => return Ok(OwnedBytes::new(self.read_at(range.start, range.len())?)),
+        };
+        let mut window = window.lock().unwrap_or_else(|e| e.into_inner());
         let inside = range.start >= window.start && range.end <= window.start + window.bytes.len();
         if !inside {
             let len = WINDOW.min(self.len - range.start);
@@ -188,31 +229,63 @@ mod tests {
     fn reads_any_range_of_a_file_as_written() {
         let dir = tempfile::tempdir().expect("tempdir");
         let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
-        let directory = UnmappedDirectory::open(dir.path()).expect("open");
-        let mut out = directory.open_write(Path::new("f.bin")).expect("write");
+        let writers = UnmappedDirectory::open(dir.path()).expect("open");
+        let searchers = UnmappedDirectory::stores_read(dir.path()).expect("open");
+        for name in ["f.bin", "f.store"] {
+            let mut out = writers.open_write(Path::new(name)).expect("write");
+            out.write_all(&bytes).expect("write");
+            out.terminate().expect("terminate");
+        }
+        for (directory, name) in [
+            (&writers, "f.bin"),
+            (&writers, "f.store"),
+            (&searchers, "f.bin"),
+            (&searchers, "f.store"),
+        ] {
+            let handle = directory.get_file_handle(Path::new(name)).expect("handle");
+            assert_eq!(tantivy::HasLen::len(&*handle), bytes.len());
+            for range in [
+                0..0,
+                0..10,
+                5..70_000,
+                65_530..65_540,
+                10..20,
+                100_000..100_001,
+                199_990..200_000,
+                0..200_000,
+            ] {
+                let read = handle.read_bytes(range.clone()).expect("read");
+                assert_eq!(read.as_slice(), &bytes[range], "{name}");
+            }
+            // A mapped file's handle is tantivy's, which does not check its ranges.
+            let read_here = !(std::ptr::eq(directory, &searchers) && name == "f.bin");
+            if read_here {
+                assert!(handle.read_bytes(199_990..200_001).is_err());
+            }
+            assert!(matches!(
+                directory.get_file_handle(Path::new("missing.store")),
+                Err(OpenReadError::FileDoesNotExist(_))
+            ));
+        }
+    }
+
+    /// A search may still read a segment the writers have merged away (see the module
+    /// documentation): a store opened before its file is deleted stays readable.
+    #[cfg(unix)]
+    #[test]
+    fn an_open_store_stays_readable_after_its_file_is_deleted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bytes: Vec<u8> = (0..50_000u32).map(|i| (i % 241) as u8).collect();
+        let searchers = UnmappedDirectory::stores_read(dir.path()).expect("open");
+        let mut out = searchers.open_write(Path::new("s.store")).expect("write");
         out.write_all(&bytes).expect("write");
         out.terminate().expect("terminate");
-        let handle = directory
-            .get_file_handle(Path::new("f.bin"))
+        let handle = searchers
+            .get_file_handle(Path::new("s.store"))
             .expect("handle");
-        assert_eq!(tantivy::HasLen::len(&*handle), bytes.len());
-        for range in [
-            0..0,
-            0..10,
-            5..70_000,
-            65_530..65_540,
-            10..20,
-            100_000..100_001,
-            199_990..200_000,
-            0..200_000,
-        ] {
-            let read = handle.read_bytes(range.clone()).expect("read");
-            assert_eq!(read.as_slice(), &bytes[range]);
-        }
-        assert!(handle.read_bytes(199_990..200_001).is_err());
-        assert!(matches!(
-            directory.get_file_handle(Path::new("missing")),
-            Err(OpenReadError::FileDoesNotExist(_))
-        ));
+        searchers.delete(Path::new("s.store")).expect("delete");
+        assert!(!dir.path().join("s.store").exists());
+        let read = handle.read_bytes(1_000..9_000).expect("read");
+        assert_eq!(read.as_slice(), &bytes[1_000..9_000]);
     }
 }
