@@ -13,6 +13,7 @@
 //!   BM25 statistics that do not depend on how the index was written; `reads` notes the
 //!   statistics a search read, so that its answer can outlive a commit.
 
+pub(crate) mod acronym;
 pub mod lock;
 pub(crate) mod queue;
 pub(crate) mod reads;

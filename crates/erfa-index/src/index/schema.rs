@@ -13,6 +13,7 @@ use tantivy::tokenizer::{
     StopWordFilter, TextAnalyzer,
 };
 
+use crate::index::acronym::LowerWords;
 use crate::index::stem::Stem;
 use tantivy::{Index, TantivyDocument};
 
@@ -22,7 +23,7 @@ use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers, what goes into a field or how documents are stored
 /// changes: an index with another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 11;
+pub const INDEX_VERSION: u32 = 12;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -443,9 +444,8 @@ fn compound_analyzer_with(extra: &[String]) -> TextAnalyzer {
 }
 
 fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser);
+    let builder =
+        TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(48));
     match language {
         Some(language) => {
             let stop =
@@ -454,9 +454,15 @@ fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
                 StemLanguage::English => Stem::english(),
                 _ => Stem::danish(),
             };
-            builder.filter(stop).filter(stem).build()
+            // Acronyms stay upper-case past the stop words ("MED" is a word, "med" is not).
+            builder
+                .filter(LowerWords)
+                .filter(stop)
+                .filter(LowerCaser)
+                .filter(stem)
+                .build()
         }
-        None => builder.build(),
+        None => builder.filter(LowerCaser).build(),
     }
 }
 
@@ -560,6 +566,29 @@ mod tests {
     }
 
     #[test]
+    fn acronyms_are_words_where_their_lower_case_is_a_stop_word() {
+        assert_eq!(
+            tokens(ANALYZER_DA, "MED-udvalget mødes med ledelsen. Med tiden"),
+            ["med", "udvalg", "mød", "led", "tid"]
+        );
+        assert_eq!(
+            tokens(ANALYZER_EN, "IT service: it is the IT team"),
+            ["it", "servic", "it", "team"]
+        );
+        assert!(tokens(ANALYZER_DA, "med Med").is_empty());
+        assert!(tokens(ANALYZER_EN, "It it").is_empty());
+        // Words in capitals that are not stop words are indexed as before.
+        assert_eq!(
+            tokens(ANALYZER_EN, "INCIDENTS"),
+            tokens(ANALYZER_EN, "incident")
+        );
+        assert_eq!(
+            tokens(ANALYZER_DA, "HÆNDELSER"),
+            tokens(ANALYZER_DA, "hændelser")
+        );
+    }
+
+    #[test]
     fn compounds_split_into_their_parts() {
         let parts = tokens(
             ANALYZER_DA_PARTS,
@@ -576,7 +605,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (11, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (12, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

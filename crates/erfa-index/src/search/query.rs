@@ -215,7 +215,36 @@ pub fn parse(input: &str) -> UserQuery {
             pending_and = false;
         }
     }
+    lower_case_if_all_capitals(&mut out);
     out
+}
+
+/// A query typed in capitals throughout, two words or more, reads as typed in lower case
+/// (caps lock); a word in capitals among words in lower case stays as typed, an acronym
+/// that the analyzers keep although its lower case may be a stop word ("MED-udvalg",
+/// `index::acronym`).
+fn lower_case_if_all_capitals(query: &mut UserQuery) {
+    let atoms = || {
+        query
+            .clauses
+            .iter()
+            .flat_map(|c| &c.alternatives)
+            .chain(&query.excluded)
+    };
+    let words: usize = atoms().map(|a| a.text().split_whitespace().count()).sum();
+    let capitals = atoms().all(|a| !a.text().chars().any(char::is_lowercase));
+    if words < 2 || !capitals {
+        return;
+    }
+    for atom in query
+        .clauses
+        .iter_mut()
+        .flat_map(|c| &mut c.alternatives)
+        .chain(&mut query.excluded)
+    {
+        let (Atom::Word(text) | Atom::Phrase(text)) = atom;
+        *text = text.to_lowercase();
+    }
 }
 
 /// `query` written back in the query language, so that [`parse`] reads it the same:
@@ -259,6 +288,34 @@ pub fn display(query: &UserQuery) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_query_all_in_capitals_reads_as_lower_case_but_an_acronym_stays() {
+        let words = |q: &UserQuery| -> Vec<String> {
+            q.clauses
+                .iter()
+                .flat_map(|c| &c.alternatives)
+                .chain(&q.excluded)
+                .map(|a| a.text().to_string())
+                .collect()
+        };
+        assert_eq!(
+            words(&parse("HVORDAN HÅNDTERER VI OR EN -HÆNDELSE")),
+            ["hvordan", "håndterer", "vi", "en", "hændelse"]
+        );
+        assert_eq!(
+            parse("HVORDAN OR VI").clauses.len(),
+            1,
+            "operators still work"
+        );
+        assert_eq!(words(&parse("\"MED UDVALG\"")), ["med udvalg"]);
+        assert_eq!(words(&parse("MED")), ["MED"]);
+        assert_eq!(words(&parse("MED-udvalg IT")), ["MED-udvalg", "IT"]);
+        assert_eq!(
+            words(&parse("IT-afdeling og MED")),
+            ["IT-afdeling", "og", "MED"]
+        );
+    }
     use super::*;
     use proptest::prelude::*;
 

@@ -211,3 +211,49 @@ fn the_group_s_own_compound_parts_split_compounds_after_an_update() {
     engine.reload().expect("reload");
     assert!(found(&engine, "læk").is_empty());
 }
+
+#[test]
+fn an_acronym_is_a_word_where_its_lower_case_is_a_stop_word() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let doc = |slug: &str, title: &str, language: &str, text: &str| {
+        write(
+            root,
+            &format!("{slug}.md"),
+            &writeup(title, "lesson", language, "members", text),
+        );
+    };
+    // "MED" is the works council of a Danish public workplace; "med" is "with".
+    doc(
+        "udvalg",
+        "Samarbejde",
+        "da",
+        "## Læring\n\nMED-udvalget godkendte planen for vagter.\n",
+    );
+    doc(
+        "sammen",
+        "Planlægning",
+        "da",
+        "## Læring\n\nVi arbejdede med planen for vagter. Med tiden gik det.\n",
+    );
+    doc(
+        "team",
+        "Ownership",
+        "en",
+        "## Lesson learned\n\nThe IT team owns the change calendar.\n",
+    );
+    doc(
+        "owner",
+        "Calendar",
+        "en",
+        "## Lesson learned\n\nIt is owned by the team that runs the change calendar.\n",
+    );
+    let (_, engine) = rebuilt(root);
+    assert_eq!(found(&engine, "MED-udvalg"), ["udvalg"]);
+    assert_eq!(found(&engine, "MED"), ["udvalg"]);
+    assert_eq!(found(&engine, "IT"), ["team"]);
+    // In lower case they are stop words, and a query all in capitals reads as lower case.
+    assert!(found(&engine, "med").is_empty());
+    assert_eq!(found(&engine, "med planen"), ["sammen", "udvalg"]);
+    assert_eq!(found(&engine, "IT TEAM"), ["owner", "team"]);
+}
