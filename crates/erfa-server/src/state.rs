@@ -144,10 +144,34 @@ impl Default for Limits {
     }
 }
 
-/// The state every handler gets. Cheap to clone: every request clones it a few times, so
-/// it holds only `Arc`s and small copies.
+/// The state every handler gets, shared: every request clones it a few times, and a clone
+/// is one reference count. Its parts are [`Shared`]'s, read through `Deref`. Cloning every
+/// part instead (sixteen reference counts that every thread touches) took 9% of the
+/// server's CPU under cached searches (docs/BENCHMARKS.md, "One reference count a
+/// request").
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Setting a part (`state.watch = …`, while the server is put together) changes this
+/// state only, as with any clone: a state shared with others is copied first, part by
+/// part, which clones each part's `Arc`.
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// The parts of [`AppState`]: only `Arc`s and small copies.
+#[derive(Clone)]
+pub struct Shared {
     /// Searches the index.
     pub engine: Arc<Engine>,
     /// The index itself, for its generation.
@@ -218,7 +242,7 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// State over an opened store and its engine.
     pub fn new(store: Store, engine: Engine, config: Config) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             engine: Arc::new(engine),
             store: Arc::new(store),
             assets: Arc::new(crate::assets::Assets::new()),
@@ -233,7 +257,7 @@ impl AppState {
             questions_index: Arc::new(std::sync::OnceLock::new()),
             mailer: Arc::new(crate::mail::Mailer::off()),
             config: Arc::new(config),
-        }
+        }))
     }
 
     /// Searches the index, timed for `/metrics`.
