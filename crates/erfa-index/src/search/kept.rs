@@ -99,7 +99,11 @@ impl Answers {
         if answers.contents != stats::contents(searcher) {
             return None;
         }
-        answers.answers.get(request).map(|k| k.results.clone())
+        // The answer is copied after the lock is let go: a page of hits with snippets and
+        // facets is many strings, and a lock held meanwhile sent other look-ups to wait.
+        let kept = answers.answers.get(request).map(Arc::clone);
+        drop(state);
+        kept.map(|k| k.results.clone())
     }
 
     /// The answer to `request` as `searcher` would give it, when kept; first brings the
@@ -115,11 +119,13 @@ impl Answers {
         if !state.follow(scope, searcher, cache) {
             return None;
         }
-        state
+        let kept = state
             .by_scope
             .get(&scope)
             .and_then(|a| a.answers.get(request))
-            .map(|k| k.results.clone())
+            .map(Arc::clone);
+        drop(state);
+        kept.map(|k| k.results.clone())
     }
 
     /// What [`Answers::put`] needs to know that no clear happened since: read it before
