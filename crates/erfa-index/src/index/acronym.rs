@@ -6,6 +6,10 @@
 //! before the stop words are dropped, so the stop-word filter, which compares exactly,
 //! keeps "MED" and drops "med" and "Med"; tantivy's `LowerCaser` after it lower-cases
 //! the acronyms, so "MED" is indexed and searched as "med".
+//!
+//! Only the two language analyzers do this. Words in capitals in code or headings ("IN",
+//! "AND" in SQL) are indexed too, and count towards a field's length. The analyzer of
+//! Danish compound parts lower-cases first, as before: a part is never an acronym.
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 

@@ -135,12 +135,12 @@ impl Store {
             }
             std::fs::create_dir_all(sub).map_err(|e| Error::io("creating", sub, e))?;
         }
-        // The folders were emptied above, so this creates them.
         let create = |dir: &Path| {
-            Index::builder()
-                .schema(fields.schema.clone())
-                .settings(settings())
-                .open_or_create(UnmappedDirectory::stores_read(dir)?)
+            Index::create(
+                UnmappedDirectory::stores_read(dir)?,
+                fields.schema.clone(),
+                settings(),
+            )
         };
         let full = create(&full_dir)?;
         let public = create(&public_dir)?;

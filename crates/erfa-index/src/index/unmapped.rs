@@ -17,7 +17,8 @@
 //!   144 MB after a load, by what the page cache held before (docs/BENCHMARKS.md, "The
 //!   build's memory").
 //!
-//! Either way the page cache keeps the files without counting them as erfa's.
+//! Either way the page cache keeps the files without counting them as erfa's. A searcher
+//! keeps one open file for each document store of each segment it reads.
 //!
 //! Everything but reading is the wrapped [`MmapDirectory`]'s: writing, deleting, locks
 //! (file locks, so the other view of the same folder sees them) and watching

@@ -147,6 +147,13 @@ impl Answers {
         cache: &stats::Cache,
         epoch: u64,
     ) {
+        // Copied before the lock is taken, and what a full cache drops freed after it is
+        // let go: look-ups only try the lock (see `peek`).
+        let kept = Arc::new(Kept {
+            results: results.clone(),
+            reads: needed(reads),
+        });
+        let request = request.clone();
         let mut state = self.lock();
         if state.capacity == 0 || state.epoch != epoch || !state.follow(scope, searcher, cache) {
             return;
@@ -156,16 +163,14 @@ impl Answers {
             .by_scope
             .entry(scope)
             .or_insert_with(|| ScopeAnswers::new(searcher));
-        if answers.answers.len() >= capacity {
-            answers.answers.clear();
-        }
-        answers.answers.insert(
-            request.clone(),
-            Arc::new(Kept {
-                results: results.clone(),
-                reads: needed(reads),
-            }),
-        );
+        let dropped = if answers.answers.len() >= capacity {
+            std::mem::take(&mut answers.answers)
+        } else {
+            Default::default()
+        };
+        answers.answers.insert(request, kept);
+        drop(state);
+        drop(dropped);
     }
 
     /// Brings every scope's answers to what `searcher_of` the scope sees now: after a

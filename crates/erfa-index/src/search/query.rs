@@ -23,7 +23,8 @@ pub enum Atom {
 }
 
 impl Atom {
-    /// The text as typed.
+    /// The text as typed, or in lower case when the whole query was typed with caps lock
+    /// (see [`parse`]).
     pub fn text(&self) -> &str {
         match self {
             Atom::Word(t) | Atom::Phrase(t) => t,
@@ -86,7 +87,8 @@ fn lowercase_values(field: &str) -> bool {
     )
 }
 
-/// Parses `input` leniently.
+/// Parses `input` leniently. A query typed with caps lock on reads as typed in lower case
+/// (see `lower_case_if_all_capitals`).
 pub fn parse(input: &str) -> UserQuery {
     let text: String = input
         .chars()
@@ -219,10 +221,11 @@ pub fn parse(input: &str) -> UserQuery {
     out
 }
 
-/// A query typed in capitals throughout, two words or more, reads as typed in lower case
-/// (caps lock); a word in capitals among words in lower case stays as typed, an acronym
+/// A query that reads as typed with caps lock on reads as typed in lower case: no letter
+/// in lower case, and three words or more, or two with one of five letters or more
+/// ("HVORDAN HÅNDTERER VI"). Otherwise a word in capitals stays as typed, an acronym
 /// that the analyzers keep although its lower case may be a stop word ("MED-udvalg",
-/// `index::acronym`).
+/// "IT TEAM", "MED 2024"; `index::acronym`).
 fn lower_case_if_all_capitals(query: &mut UserQuery) {
     let atoms = || {
         query
@@ -231,9 +234,17 @@ fn lower_case_if_all_capitals(query: &mut UserQuery) {
             .flat_map(|c| &c.alternatives)
             .chain(&query.excluded)
     };
-    let words: usize = atoms().map(|a| a.text().split_whitespace().count()).sum();
-    let capitals = atoms().all(|a| !a.text().chars().any(char::is_lowercase));
-    if words < 2 || !capitals {
+    if atoms().any(|a| a.text().chars().any(char::is_lowercase)) {
+        return;
+    }
+    // The words with letters, by how many letters each has.
+    let letters: Vec<usize> = atoms()
+        .flat_map(|a| a.text().split(|c: char| !c.is_alphanumeric()))
+        .map(|w| w.chars().filter(|c| c.is_alphabetic()).count())
+        .filter(|&n| n > 0)
+        .collect();
+    let caps_lock = letters.len() >= 3 || (letters.len() == 2 && letters.iter().any(|&n| n >= 5));
+    if !caps_lock {
         return;
     }
     for atom in query
@@ -308,13 +319,19 @@ mod tests {
             1,
             "operators still work"
         );
-        assert_eq!(words(&parse("\"MED UDVALG\"")), ["med udvalg"]);
+        assert_eq!(words(&parse("\"MED UDVALGET\"")), ["med udvalget"]);
         assert_eq!(words(&parse("MED")), ["MED"]);
         assert_eq!(words(&parse("MED-udvalg IT")), ["MED-udvalg", "IT"]);
         assert_eq!(
             words(&parse("IT-afdeling og MED")),
             ["IT-afdeling", "og", "MED"]
         );
+        // Acronyms on their own are not caps lock.
+        assert_eq!(words(&parse("IT TEAM")), ["IT", "TEAM"]);
+        assert_eq!(words(&parse("MED OR IT")), ["MED", "IT"]);
+        assert_eq!(words(&parse("MED -IT")), ["MED", "IT"]);
+        assert_eq!(words(&parse("MED 2024")), ["MED", "2024"]);
+        assert_eq!(words(&parse("IT SERVICE")), ["it", "service"]);
     }
     use super::*;
     use proptest::prelude::*;
