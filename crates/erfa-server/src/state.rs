@@ -145,7 +145,7 @@ impl Default for Limits {
 }
 
 /// The state every handler gets, shared: every request clones it a few times, and a clone
-/// is one reference count. Its parts are [`Shared`]'s, read through `Deref`. Cloning every
+/// is one reference count. Its parts are `Shared`'s, read through `Deref`. Cloning every
 /// part instead (fourteen reference counts that every thread touches) took 9% of the
 /// server's CPU under cached searches (docs/BENCHMARKS.md, "One reference count a
 /// request").
