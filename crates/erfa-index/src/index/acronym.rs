@@ -11,71 +11,30 @@
 //! "AND" in SQL) are indexed too, and count towards a field's length. The analyzer of
 //! Danish compound parts lower-cases first, as before: a part is never an acronym.
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use crate::index::rewrite::Rewrite;
 
 /// Whether `word` is written as an acronym: at least two letters or digits, at least one
 /// upper-case letter and no lower-case one ("MED", "IT", "K8S"; not "I", "Med" or "2024").
-pub(crate) fn is_acronym(word: &str) -> bool {
+fn is_acronym(word: &str) -> bool {
     word.chars().count() >= 2
         && word.chars().any(char::is_uppercase)
         && !word.chars().any(char::is_lowercase)
 }
 
-/// A filter that lower-cases every token but an acronym (see the module documentation).
+/// Lower-cases every token but an acronym (see the module documentation); a filter as
+/// `Rewriting(LowerWords)`.
 #[derive(Clone, Copy)]
 pub(crate) struct LowerWords;
 
-impl TokenFilter for LowerWords {
-    type Tokenizer<T: Tokenizer> = LowerWordsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> LowerWordsFilter<T> {
-        LowerWordsFilter { inner: tokenizer }
-    }
-}
-
-/// A tokenizer followed by [`LowerWords`].
-#[derive(Clone)]
-pub(crate) struct LowerWordsFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for LowerWordsFilter<T> {
-    type TokenStream<'a> = LowerWordsStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        LowerWordsStream {
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-/// The tokens of a [`LowerWordsFilter`].
-pub(crate) struct LowerWordsStream<T> {
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for LowerWordsStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        if token.text.chars().any(char::is_uppercase) && !is_acronym(&token.text) {
-            if token.text.is_ascii() {
-                token.text.make_ascii_lowercase();
+impl Rewrite for LowerWords {
+    fn rewrite(&self, text: &mut String) {
+        if text.chars().any(char::is_uppercase) && !is_acronym(text) {
+            if text.is_ascii() {
+                text.make_ascii_lowercase();
             } else {
-                token.text = token.text.to_lowercase();
+                *text = text.to_lowercase();
             }
         }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
     }
 }
 

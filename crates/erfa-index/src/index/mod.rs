@@ -17,6 +17,7 @@ pub(crate) mod acronym;
 pub mod lock;
 pub(crate) mod queue;
 pub(crate) mod reads;
+pub(crate) mod rewrite;
 pub mod schema;
 pub(crate) mod stats;
 pub(crate) mod stem;

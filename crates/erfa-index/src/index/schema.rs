@@ -14,6 +14,7 @@ use tantivy::tokenizer::{
 };
 
 use crate::index::acronym::LowerWords;
+use crate::index::rewrite::Rewriting;
 use crate::index::stem::Stem;
 use tantivy::{Index, TantivyDocument};
 
@@ -456,7 +457,7 @@ fn analyzer(language: Option<StemLanguage>) -> TextAnalyzer {
             };
             // Acronyms stay upper-case past the stop words ("MED" is a word, "med" is not).
             builder
-                .filter(LowerWords)
+                .filter(Rewriting(LowerWords))
                 .filter(stop)
                 .filter(LowerCaser)
                 .filter(stem)

@@ -11,30 +11,30 @@
 
 use std::borrow::Cow;
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use crate::index::rewrite::{Rewrite, Rewriting};
 
-/// A stemming filter: Snowball's algorithm for the language, after its exceptions.
+/// Stemming: Snowball's algorithm for the language, after its exceptions.
 #[derive(Clone, Copy)]
 pub(crate) struct Stem {
-    algorithm: frostem::Algorithm,
+    stemmer: frostem::Stemmer,
     exceptions: fn(&str) -> Option<&'static str>,
 }
 
 impl Stem {
     /// English, with [`english_exception`].
-    pub(crate) fn english() -> Stem {
-        Stem {
-            algorithm: frostem::Algorithm::English,
+    pub(crate) fn english() -> Rewriting<Stem> {
+        Rewriting(Stem {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             exceptions: english_exception,
-        }
+        })
     }
 
     /// Danish, as Snowball stems it.
-    pub(crate) fn danish() -> Stem {
-        Stem {
-            algorithm: frostem::Algorithm::Danish,
+    pub(crate) fn danish() -> Rewriting<Stem> {
+        Rewriting(Stem {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::Danish),
             exceptions: |_| None,
-        }
+        })
     }
 }
 
@@ -59,68 +59,16 @@ fn english_exception(word: &str) -> Option<&'static str> {
     })
 }
 
-impl TokenFilter for Stem {
-    type Tokenizer<T: Tokenizer> = StemFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilter<T> {
-        StemFilter {
-            stem: self,
-            inner: tokenizer,
-        }
-    }
-}
-
-/// A tokenizer followed by [`Stem`].
-#[derive(Clone)]
-pub(crate) struct StemFilter<T> {
-    stem: Stem,
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for StemFilter<T> {
-    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StemStream {
-            tail: self.inner.token_stream(text),
-            stemmer: frostem::Stemmer::new(self.stem.algorithm),
-            exceptions: self.stem.exceptions,
-        }
-    }
-}
-
-/// The tokens of a [`StemFilter`].
-pub(crate) struct StemStream<T> {
-    tail: T,
-    stemmer: frostem::Stemmer,
-    exceptions: fn(&str) -> Option<&'static str>,
-}
-
-impl<T: TokenStream> TokenStream for StemStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        let stemmed = match (self.exceptions)(&token.text) {
-            Some(stem) => Some(stem.to_string()),
-            None => match self.stemmer.stem(&token.text) {
-                Cow::Borrowed(same) if same == token.text => None,
-                other => Some(other.into_owned()),
-            },
+impl Rewrite for Stem {
+    fn rewrite(&self, text: &mut String) {
+        let stemmed: Cow<'_, str> = match (self.exceptions)(text) {
+            Some(stem) => stem.into(),
+            None => self.stemmer.stem(text),
         };
-        if let Some(stemmed) = stemmed {
-            token.text = stemmed;
+        if stemmed != text.as_str() {
+            let stemmed = stemmed.into_owned();
+            *text = stemmed;
         }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
     }
 }
 
@@ -138,7 +86,7 @@ mod tests {
         out
     }
 
-    fn stems(stem: Stem, text: &str) -> Vec<String> {
+    fn stems(stem: Rewriting<Stem>, text: &str) -> Vec<String> {
         let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
             .filter(stem)
