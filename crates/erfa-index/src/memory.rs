@@ -9,8 +9,8 @@
 //!
 //! A build frees large buffers all the time (each flushed segment's, each merge's), and
 //! the allocator's short delay before handing them back let them pile up: the build's
-//! peak was a third above that of the same build with the system allocator. A build that nothing else runs
-//! beside ([`eagerly`]) has them handed back at once.
+//! peak was a third above that of the same build with the system allocator. A build
+//! that nothing else runs beside ([`eagerly`]) has them handed back at once.
 
 use std::sync::{Mutex, OnceLock};
 

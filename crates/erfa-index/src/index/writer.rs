@@ -752,6 +752,9 @@ enum Compact {
 /// its deletions.
 const MERGE_INPUT_LIMIT: u64 = 512 * 1024 * 1024;
 
+/// More segments than this are merged after an edit, the smaller ones except the largest.
+const MANY_SEGMENTS: usize = 8;
+
 /// A segment this large or larger is full: it is merged again only to drop its deletions,
 /// which copies its document store block by block. A merge copies the document store of
 /// a segment without deletions whole, so this bounds that buffer too.
@@ -769,7 +772,7 @@ fn compact(writer: &mut IndexWriter<Queued>, all: bool) -> Result<()> {
     let segments = {
         let metas = writer.index().searchable_segment_metas()?;
         // The common commit of a few edits: nothing to merge, and no file to look at.
-        if !all && metas.len() <= 8 && !metas.iter().any(many_deleted) {
+        if !all && metas.len() <= MANY_SEGMENTS && !metas.iter().any(many_deleted) {
             return Ok(());
         }
         segment_sizes(writer.index(), &metas)
@@ -858,7 +861,7 @@ fn merge_groups(segments: &[SegmentSize], all: bool, limit: u64, full: u64) -> V
             let s = &segments[i];
             s.many_deleted
                 || (all && !full(s))
-                || (segments.len() > 8 && !full(s) && Some(i) != largest)
+                || (segments.len() > MANY_SEGMENTS && !full(s) && Some(i) != largest)
         })
         .collect();
     candidates.sort_by_key(|&i| std::cmp::Reverse(segments[i].bytes));

@@ -299,6 +299,8 @@ pub fn display(query: &UserQuery) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn a_query_all_in_capitals_reads_as_lower_case_but_an_acronym_stays() {
@@ -333,8 +335,6 @@ mod tests {
         assert_eq!(words(&parse("MED 2024")), ["MED", "2024"]);
         assert_eq!(words(&parse("IT SERVICE")), ["it", "service"]);
     }
-    use super::*;
-    use proptest::prelude::*;
 
     fn words(q: &UserQuery) -> Vec<Vec<String>> {
         q.clauses
