@@ -270,6 +270,46 @@ mod tests {
         }
     }
 
+    /// The searchers' view maps every file but the document stores: the process's maps
+    /// (`/proc/self/maps`) name the one and not the other.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_searchers_view_maps_every_file_but_the_stores() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a named folder")
+            .to_string();
+        let bytes = vec![7u8; 100_000];
+        let searchers = UnmappedDirectory::stores_read(dir.path()).expect("open");
+        for name in ["m.idx", "m.store"] {
+            let mut out = searchers.open_write(Path::new(name)).expect("write");
+            out.write_all(&bytes).expect("write");
+            out.terminate().expect("terminate");
+        }
+        let postings = searchers.get_file_handle(Path::new("m.idx")).expect("idx");
+        let store = searchers
+            .get_file_handle(Path::new("m.store"))
+            .expect("store");
+        assert_eq!(
+            postings.read_bytes(0..10).expect("read").as_slice(),
+            &bytes[..10]
+        );
+        assert_eq!(
+            store.read_bytes(0..10).expect("read").as_slice(),
+            &bytes[..10]
+        );
+        let maps = std::fs::read_to_string("/proc/self/maps").expect("maps");
+        let mapped = |name: &str| {
+            maps.lines()
+                .any(|l| l.ends_with(&format!("{folder}/{name}")))
+        };
+        assert!(mapped("m.idx"), "postings are mapped");
+        assert!(!mapped("m.store"), "stores are read, not mapped");
+    }
+
     /// A search may still read a segment the writers have merged away (see the module
     /// documentation): a store opened before its file is deleted stays readable.
     #[cfg(unix)]
