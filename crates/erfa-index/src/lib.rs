@@ -49,7 +49,8 @@ pub use error::{Error, Result};
 pub use front_matter::{Date, FrontMatter};
 pub use related::Draft;
 pub use search::{
-    Engine, Hit, LinkedBy, Scope, SearchRequest, SearchResults, SectionFilter, Sort, Stored, Tuning,
+    Answer, Engine, Hit, LinkedBy, Scope, SearchRequest, SearchResults, SectionFilter, Sort,
+    Stored, Tuning,
 };
 pub use store::{Opened, Store};
 pub use suggest::Suggestion;

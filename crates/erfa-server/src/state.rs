@@ -144,6 +144,14 @@ impl Default for Limits {
     }
 }
 
+/// What [`AppState::search_or_kept`] found.
+pub(crate) enum Found {
+    /// An answer the engine keeps, shared.
+    Kept(Arc<erfa_index::Answer>),
+    /// Results searched afresh.
+    Fresh(erfa_index::SearchResults),
+}
+
 /// The state every handler gets, shared: every request clones it a few times, and a clone
 /// is one reference count. Its parts are `Shared`'s, read through `Deref`. Cloning every
 /// part instead (fourteen reference counts that every thread touches) took 9% of the
@@ -278,12 +286,23 @@ impl AppState {
         &self,
         request: SearchRequest,
     ) -> Result<erfa_index::SearchResults, AppError> {
+        Ok(match self.search_or_kept(request).await? {
+            Found::Kept(answer) => answer.results().clone(),
+            Found::Fresh(results) => results,
+        })
+    }
+
+    /// [`AppState::search_soon`], with a kept answer shared as it is kept rather than
+    /// copied, so that a rendering of it can be kept with it.
+    pub(crate) async fn search_or_kept(&self, request: SearchRequest) -> Result<Found, AppError> {
         let started = std::time::Instant::now();
-        if let Some(results) = self.engine.cached(&request) {
+        if let Some(answer) = self.engine.kept(&request) {
             self.metrics.search(started.elapsed().as_secs_f64());
-            return Ok(results);
+            return Ok(Found::Kept(answer));
         }
-        self.blocking(move |s| s.search(&request)).await
+        Ok(Found::Fresh(
+            self.blocking(move |s| s.search(&request)).await?,
+        ))
     }
 
     /// Records what erfa just wrote into `content/` (the `paths`) as one commit, when

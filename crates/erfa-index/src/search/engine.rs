@@ -1590,6 +1590,13 @@ impl Engine {
     /// no lock for longer than a map look-up and waits for none, and reads nothing from
     /// disk, so it may run where blocking is not allowed.
     pub fn cached(&self, request: &SearchRequest) -> Option<SearchResults> {
+        self.kept(request).map(|answer| answer.results().clone())
+    }
+
+    /// The kept answer to `request`, as [`Engine::cached`] finds it, shared rather than
+    /// copied: with room for one rendering of it that lives as long as it
+    /// ([`crate::search::Answer`]).
+    pub fn kept(&self, request: &SearchRequest) -> Option<Arc<crate::search::Answer>> {
         if self.on_disk(request.scope).is_some() {
             return None;
         }

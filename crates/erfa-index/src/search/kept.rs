@@ -13,8 +13,9 @@
 //! `MAX_CHANGED` (256) documents (a rebuild, a large merge) drops every answer, as does a
 //! glossary or tuning change.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, Term};
@@ -32,8 +33,52 @@ pub(crate) const MAX_CHANGED: usize = 256;
 
 /// An answer and what it read.
 struct Kept {
-    results: SearchResults,
+    answer: Arc<Answer>,
     reads: Vec<Read>,
+}
+
+/// A kept answer, shared by every look-up that finds it: its results, and one rendering
+/// of them (the server's JSON), made by the first caller that asks for it and kept with
+/// the answer. A rendering holds exactly as long as the answer does: a commit that could
+/// change the results drops the answer and its rendering with it, and one that could not
+/// keeps both, since the results are then what a fresh search would give, byte for byte.
+pub struct Answer {
+    results: SearchResults,
+    rendered: OnceLock<Box<dyn Any + Send + Sync>>,
+}
+
+impl Answer {
+    fn new(results: SearchResults) -> Answer {
+        Answer {
+            results,
+            rendered: OnceLock::new(),
+        }
+    }
+
+    /// The results, as [`crate::Engine::search`] would return them.
+    pub fn results(&self) -> &SearchResults {
+        &self.results
+    }
+
+    /// The rendering of the results that `render` makes, made at the first call and kept
+    /// after; `None` when the answer already holds a rendering of another type.
+    pub fn rendered<T: Any + Send + Sync>(
+        &self,
+        render: impl FnOnce(&SearchResults) -> T,
+    ) -> Option<&T> {
+        self.rendered
+            .get_or_init(|| Box::new(render(&self.results)))
+            .downcast_ref()
+    }
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("results", &self.results)
+            .field("rendered", &self.rendered.get().is_some())
+            .finish()
+    }
 }
 
 /// The answers of one scope, for the contents its searcher sees.
@@ -89,7 +134,7 @@ impl Answers {
         scope: Scope,
         searcher: &Searcher,
         request: &SearchRequest,
-    ) -> Option<SearchResults> {
+    ) -> Option<Arc<Answer>> {
         let state = match self.0.try_lock() {
             Ok(state) => state,
             Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
@@ -99,11 +144,13 @@ impl Answers {
         if answers.contents != stats::contents(searcher) {
             return None;
         }
-        // The answer is copied after the lock is let go: a page of hits with snippets and
-        // facets is many strings, and a lock held meanwhile sent other look-ups to wait.
-        let kept = answers.answers.get(request).map(Arc::clone);
-        drop(state);
-        kept.map(|k| k.results.clone())
+        // The lock is held for a look-up only: a caller that copies the results (a page
+        // of hits with snippets and facets is many strings) does so after it is let go,
+        // and a lock held meanwhile sent other look-ups to wait.
+        answers
+            .answers
+            .get(request)
+            .map(|kept| Arc::clone(&kept.answer))
     }
 
     /// The answer to `request` as `searcher` would give it, when kept; first brings the
@@ -123,9 +170,9 @@ impl Answers {
             .by_scope
             .get(&scope)
             .and_then(|a| a.answers.get(request))
-            .map(Arc::clone);
+            .map(|kept| Arc::clone(&kept.answer));
         drop(state);
-        kept.map(|k| k.results.clone())
+        kept.map(|answer| answer.results.clone())
     }
 
     /// What [`Answers::put`] needs to know that no clear happened since: read it before
@@ -150,7 +197,7 @@ impl Answers {
         // Copied before the lock is taken, and what a full cache drops freed after it is
         // let go: look-ups only try the lock (see `peek`).
         let kept = Arc::new(Kept {
-            results: results.clone(),
+            answer: Arc::new(Answer::new(results.clone())),
             reads: needed(reads),
         });
         let request = request.clone();
@@ -735,6 +782,67 @@ mod tests {
             "the new close word is found: {:?}",
             found.hits
         );
+    }
+
+    /// A rendering of a kept answer is made once and lives as long as the answer: kept
+    /// through a commit that could not change the answer, gone with an answer that a
+    /// commit dropped.
+    #[test]
+    fn a_rendering_lives_and_dies_with_its_answer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = |name: &str, words: &str| write_up(dir.path(), name, "public", name, words);
+        file("a.md", "the rollback plan saved the change");
+        file("b.md", "the capacity forecast ran short");
+        for i in 0..20 {
+            file(&format!("d{i}.md"), "oscar papa quebec romeo sierra tango");
+        }
+        let store = Store::in_ram();
+        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
+        indexer
+            .update(dir.path(), Mode::Rebuild, &mut |_| {})
+            .expect("index");
+        let engine = Engine::new(&store).expect("engine");
+        engine.reload().expect("reload");
+        let rollback = SearchRequest::new("rollback", Scope::Public);
+        let capacity = SearchRequest::new("capacity", Scope::Public);
+        assert!(
+            engine.kept(&rollback).is_none(),
+            "nothing is kept before a search"
+        );
+        for request in [&rollback, &capacity] {
+            engine.search(request).expect("search");
+        }
+        let renders = std::cell::Cell::new(0);
+        let render = |results: &super::SearchResults| {
+            renders.set(renders.get() + 1);
+            format!("{} hits", results.total)
+        };
+        let answer = engine.kept(&rollback).expect("kept");
+        assert_eq!(answer.rendered(render).map(String::as_str), Some("1 hits"));
+        assert_eq!(answer.rendered(render).map(String::as_str), Some("1 hits"));
+        assert_eq!(renders.get(), 1, "made once");
+        assert_eq!(
+            answer.rendered(|_| 7u8),
+            None,
+            "a rendering of another type"
+        );
+
+        // Same length: the statistics of the rollback answer read the same.
+        file("b.md", "the capacity forecast ran long");
+        indexer.update_paths(dir.path(), ["b.md"]).expect("update");
+        engine.reload().expect("reload");
+        let still = engine.kept(&rollback).expect("kept through the commit");
+        assert!(std::sync::Arc::ptr_eq(&answer, &still), "the same answer");
+        assert_eq!(still.rendered(render).map(String::as_str), Some("1 hits"));
+        assert_eq!(renders.get(), 1, "kept with its answer");
+        assert!(
+            engine.kept(&capacity).is_none(),
+            "the changed answer is dropped"
+        );
+        engine.search(&capacity).expect("search");
+        let fresh = engine.kept(&capacity).expect("kept again");
+        assert_eq!(fresh.rendered(render).map(String::as_str), Some("1 hits"));
+        assert_eq!(renders.get(), 2, "made anew for the new answer");
     }
 
     /// An index of 20 public write-ups with one searcher, then the same after an edit of

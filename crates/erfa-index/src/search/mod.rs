@@ -37,4 +37,5 @@ pub use engine::{
     MAX_RESULT_WINDOW, RESULT_CACHE_CAPACITY, SearchRequest, SearchResults, SectionFilter, Snippet,
     Sort, Stored, Tuning,
 };
+pub use kept::Answer;
 pub use scope::Scope;

@@ -1,9 +1,14 @@
 //! The search API: `/api/search`, `/api/facets` and `/api/suggest`.
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::OnceLock;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use erfa_index::SearchResults;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +17,7 @@ use crate::access::Viewer;
 use crate::error::{AppError, ErrorBody};
 use crate::extract::Query;
 use crate::query::{HitJson, MAX_QUERY_CHARS, SearchParams};
-use crate::state::AppState;
+use crate::state::{AppState, Found};
 
 /// A search result page: the search core's result shape.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -106,16 +111,102 @@ pub struct FacetValueJson {
 pub(crate) async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Query(params): Query<SearchParams>,
-) -> Result<Json<SearchResponse>, AppError> {
+) -> Result<Response, AppError> {
     let request = params.to_request(viewer.scope())?;
     // A word still being typed is no search of its own for the insights.
     let first_page = request.page <= 1 && !request.prefix_last;
-    let results = state.search_soon(request).await?;
+    let found = state.search_or_kept(request).await?;
+    let total = match &found {
+        Found::Kept(answer) => answer.results().total,
+        Found::Fresh(results) => results.total,
+    };
     if first_page {
-        crate::insights::record_search(&state, &viewer, &params.q, results.total == 0);
+        crate::insights::record_search(&state, &viewer, &params.q, total == 0);
     }
-    Ok(Json(results.into()))
+    Ok(match found {
+        Found::Fresh(results) => Json(SearchResponse::from(results)).into_response(),
+        Found::Kept(answer) => match answer.rendered(Rendered::new) {
+            Some(rendered) => rendered.response(accepts_gzip(&headers)),
+            None => Json(SearchResponse::from(answer.results().clone())).into_response(),
+        },
+    })
+}
+
+/// A kept answer's response, made once and kept with the answer
+/// ([`erfa_index::Answer`]): its JSON, and the JSON gzipped when first asked for. A
+/// repeated search then costs neither copying the results, nor writing them as JSON, nor
+/// compressing them, which together took a third of the server's time under repeated
+/// searches (docs/BENCHMARKS.md, "Kept answers kept rendered").
+struct Rendered {
+    json: Bytes,
+    gzip: OnceLock<Bytes>,
+}
+
+impl Rendered {
+    fn new(results: &SearchResults) -> Rendered {
+        let json = serde_json::to_vec(&SearchResponse::from(results.clone()))
+            .expect("a search response is always JSON");
+        Rendered {
+            json: Bytes::from(json),
+            gzip: OnceLock::new(),
+        }
+    }
+
+    /// The response: gzipped (at the compression layer's level, the fastest) when
+    /// `gzip`, else the JSON for the compression layer to encode as the request asks.
+    fn response(&self, gzip: bool) -> Response {
+        let json = [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )];
+        if !gzip {
+            return (json, self.json.clone()).into_response();
+        }
+        let body = self.gzip.get_or_init(|| {
+            let mut encoder = flate2::write::GzEncoder::new(
+                Vec::with_capacity(self.json.len() / 3),
+                flate2::Compression::fast(),
+            );
+            encoder
+                .write_all(&self.json)
+                .and_then(|()| encoder.finish())
+                .map(Bytes::from)
+                .expect("gzip into memory does not fail")
+        });
+        (
+            json,
+            [
+                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+                (header::VARY, HeaderValue::from_static("accept-encoding")),
+            ],
+            body.clone(),
+        )
+            .into_response()
+    }
+}
+
+/// Whether the request accepts gzip plainly: `gzip` listed without a weight. Any other
+/// form (`gzip;q=0.5`, only `*`) is left to the compression layer to weigh.
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let mut plain = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else {
+            return false;
+        };
+        for coding in value.split(',').map(str::trim) {
+            if coding.eq_ignore_ascii_case("gzip") {
+                plain = true;
+            } else if coding
+                .get(..4)
+                .is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
+            {
+                return false;
+            }
+        }
+    }
+    plain
 }
 
 /// Facet counts for a query and filters (all write-ups when there are none).

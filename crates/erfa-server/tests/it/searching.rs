@@ -307,3 +307,115 @@ async fn facets_show_eight_values_and_years_by_year() {
     assert_eq!(years, sorted, "newest year first");
     assert_eq!(years.len(), 11);
 }
+
+/// Reads a body that may be gzipped, by its `content-encoding`.
+fn decoded(resp: &crate::support::Resp) -> Vec<u8> {
+    use std::io::Read;
+    match resp.header("content-encoding") {
+        "" => resp.bytes.clone(),
+        "gzip" => {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&resp.bytes[..])
+                .read_to_end(&mut out)
+                .expect("gzip");
+            out
+        }
+        other => panic!("unexpected encoding {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_search_answers_the_same_bytes_until_its_write_up_is_narrowed() {
+    use axum::body::Body;
+    use erfa_index::{Mode, Store};
+    use erfa_server::{AppState, Config, router};
+
+    use crate::support::{Indexed, index, request, send, write};
+
+    let page = |title: &str, visibility: &str| {
+        format!(
+            "---\ntitle: {title}\nkind: lesson\npractices: [capacity-and-performance-management]\nlanguage: en\ndate: 2024-02-01\nvisibility: {visibility}\n---\n## Lesson learned\n\nThe kapacitetsplan told us when the storage would run out.\n"
+        )
+    };
+    let content = tempfile::tempdir().expect("a temp dir");
+    write(
+        content.path(),
+        "a.md",
+        page("Storage forecast", "public").as_bytes(),
+    );
+    write(
+        content.path(),
+        "b.md",
+        page("Quarterly planning", "public").as_bytes(),
+    );
+    let store = Store::in_ram();
+    let Indexed {
+        mut indexer,
+        engine,
+        report,
+    } = index(&store, content.path());
+    assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
+    let mut config = Config::local(content.path(), content.path().join(".erfa"));
+    config.low_disk_percent = 0;
+    config.scope = Scope::Public;
+    let app = router(AppState::new(store, engine.clone(), config));
+
+    let search = |encoding: Option<&'static str>| {
+        let app = app.clone();
+        async move {
+            let mut builder = request("/api/search?q=kapacitetsplan");
+            if let Some(encoding) = encoding {
+                builder = builder.header("accept-encoding", encoding);
+            }
+            send(&app, builder.body(Body::empty()).expect("a request")).await
+        }
+    };
+    // Searched afresh, then answered from the kept answer (rendered at the first look-up,
+    // then from the rendering), in each way a client may ask.
+    let first = search(None).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.json()["total"], 2);
+    let asks = [
+        None,
+        Some("gzip"),
+        Some("gzip"),
+        Some("gzip;q=0"),
+        Some("br, gzip"),
+        Some("gzip;q=0.5"),
+        None,
+    ];
+    for ask in asks {
+        let again = search(ask).await;
+        assert_eq!(again.status, 200, "{ask:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&decoded(&again)),
+            first.text(),
+            "{ask:?}"
+        );
+        assert_eq!(again.mime(), "application/json", "{ask:?}");
+        assert_eq!(again.header("vary"), "accept-encoding", "{ask:?}");
+        let gzipped = matches!(ask, Some("gzip" | "br, gzip" | "gzip;q=0.5"));
+        assert_eq!(
+            again.header("content-encoding") == "gzip",
+            gzipped,
+            "{ask:?}"
+        );
+    }
+
+    // A write-up narrowed to members leaves the public answer at once, gzipped or not.
+    write(
+        content.path(),
+        "b.md",
+        page("Quarterly planning", "members").as_bytes(),
+    );
+    indexer
+        .update(content.path(), Mode::Incremental, &mut |_| {})
+        .expect("updated");
+    engine.reload().expect("reloaded");
+    for ask in [Some("gzip"), None, Some("gzip")] {
+        let after = search(ask).await;
+        let json: serde_json::Value = serde_json::from_slice(&decoded(&after)).expect("JSON");
+        assert_eq!(json["total"], 1, "{ask:?}");
+        assert_eq!(json["hits"][0]["title"], "Storage forecast", "{ask:?}");
+    }
+}
