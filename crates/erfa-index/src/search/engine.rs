@@ -1184,31 +1184,48 @@ impl Engine {
             // Neighbouring clauses of one alternative each, for entries of several words.
             for start in 0..user.clauses.len() {
                 let mut tokens: Vec<String> = Vec::new();
+                let mut words = 0;
                 for end in start..user.clauses.len() {
                     let [(da, en)] = alternatives[end].as_slice() else {
                         break;
                     };
                     tokens.extend(if danish { da.clone() } else { en.clone() });
+                    words += typed_words(&user.clauses[end].alternatives[0]);
                     if tokens.len() > terms.max_tokens {
                         break;
                     }
                     if end == start {
                         continue;
                     }
-                    for entry in terms.lookup(danish, &tokens, tuning.glossary, tuning.lexicon) {
+                    // Only an entry of as many words as the neighbours typed: with their
+                    // stop words gone, "log ind med" is analyzed as "log" is.
+                    for entry in
+                        terms.lookup(danish, &tokens, words, tuning.glossary, tuning.lexicon)
+                    {
+                        if entry.words(danish) != words {
+                            continue;
+                        }
                         for (slot, own) in out[start..=end].iter_mut().zip(&own[start..=end]) {
                             add(slot, entry, danish, *own);
                         }
                     }
                 }
             }
-            for ((slot, analyzed), own) in out.iter_mut().zip(&alternatives).zip(&own) {
-                for (da, en) in analyzed {
+            for (((slot, analyzed), own), clause) in out
+                .iter_mut()
+                .zip(&alternatives)
+                .zip(&own)
+                .zip(&user.clauses)
+            {
+                for ((da, en), atom) in analyzed.iter().zip(&clause.alternatives) {
                     let tokens = if danish { da } else { en };
                     if tokens.is_empty() {
                         continue;
                     }
-                    for entry in terms.lookup(danish, tokens, tuning.glossary, tuning.lexicon) {
+                    let words = typed_words(atom);
+                    for entry in
+                        terms.lookup(danish, tokens, words, tuning.glossary, tuning.lexicon)
+                    {
                         add(slot, entry, danish, *own);
                     }
                 }
@@ -1238,7 +1255,8 @@ impl Engine {
                     .into_iter()
                     .map(|(_, t)| t)
                     .collect();
-                for entry in terms.lookup(danish, &tokens, tuning.glossary, tuning.lexicon) {
+                let words = meant.split_whitespace().count();
+                for entry in terms.lookup(danish, &tokens, words, tuning.glossary, tuning.lexicon) {
                     add(slot, entry, danish, false);
                 }
             }
@@ -2557,6 +2575,12 @@ fn prefix_clause(request: &SearchRequest, user: &UserQuery) -> Option<usize> {
 }
 
 /// Whether `word` has æ, ø or å: a Danish word.
+/// How many words `atom` has as typed, for matching the glossary's and lexicon's terms
+/// by size ([`terms::Terms::lookup`]).
+fn typed_words(atom: &Atom) -> usize {
+    atom.text().split_whitespace().count()
+}
+
 fn has_danish_letter(word: &str) -> bool {
     word.chars()
         .flat_map(char::to_lowercase)
@@ -2910,6 +2934,32 @@ mod engine_tests {
                 "{typo}"
             );
         }
+    }
+
+    /// Stop words leave analyzed terms, so Danish "log ind" is analyzed as "log" is: the
+    /// lexicon's entries of as many words as were typed are the ones searched.
+    #[test]
+    fn the_lexicon_entry_searched_has_as_many_words_as_typed() {
+        let engine = engine_with(&[(
+            "da.md",
+            "members",
+            "Log ind med MitID",
+            "Medarbejdere logger ind med MitID.",
+        )]);
+        let expanded = |query: &str| {
+            engine
+                .search(&SearchRequest::new(query, Scope::Members))
+                .expect("search")
+                .expanded
+        };
+        // The phrase typed: its entries only. Its words typed apart: the entries of the
+        // words they make together, and of each word alone.
+        assert_eq!(expanded("\"log ind\" med mitid"), ["log in", "logged in"]);
+        assert_eq!(
+            expanded("log ind med mitid"),
+            ["log in", "logged in", "log", "logged"]
+        );
+        assert_eq!(expanded("logge"), ["log", "logged"]);
     }
 
     #[test]

@@ -17,6 +17,15 @@ pub(crate) struct Entry {
     pub lexicon: bool,
 }
 
+impl Entry {
+    /// How many words the Danish (or English) term has as written.
+    pub fn words(&self, danish: bool) -> usize {
+        if danish { &self.da } else { &self.en }
+            .split_whitespace()
+            .count()
+    }
+}
+
 /// The glossary and the lexicon, ready for lookups.
 #[derive(Debug, Default)]
 pub(crate) struct Terms {
@@ -144,10 +153,14 @@ impl Terms {
 
     /// The entries whose analyzed term in `danish` (or English) is `tokens`: the
     /// glossary's when it is in use and has the term, else the lexicon's when in use.
+    /// Of those, the entries whose term has as many words as the text typed (`words`),
+    /// when there are any: stop words leave the analyzed terms, so Danish "log ind"
+    /// and "log" are both `log`, and the phrase typed means the entry of the phrase.
     pub fn lookup(
         &self,
         danish: bool,
         tokens: &[String],
+        words: usize,
         glossary: bool,
         lexicon: bool,
     ) -> Vec<&Entry> {
@@ -158,10 +171,16 @@ impl Terms {
             .flatten()
             .map(|&i| &self.entries[i])
             .collect();
-        if glossary && all.iter().any(|e| !e.lexicon) {
-            return all.into_iter().filter(|e| !e.lexicon).collect();
+        let mut found: Vec<&Entry> = if glossary && all.iter().any(|e| !e.lexicon) {
+            all.into_iter().filter(|e| !e.lexicon).collect()
+        } else {
+            all.into_iter().filter(|e| lexicon && e.lexicon).collect()
+        };
+        let sized = |e: &&Entry| e.words(danish) == words;
+        if found.iter().any(sized) {
+            found.retain(sized);
         }
-        all.into_iter().filter(|e| lexicon && e.lexicon).collect()
+        found
     }
 
     /// The other-language terms of the glossary's entries (not the lexicon's) whose
@@ -519,7 +538,7 @@ mod tests {
         });
         let en = |glossary: bool, lexicon: bool| -> Vec<&str> {
             terms
-                .lookup(true, &["sikkerhedskopi".to_string()], glossary, lexicon)
+                .lookup(true, &["sikkerhedskopi".to_string()], 1, glossary, lexicon)
                 .iter()
                 .map(|e| e.en.as_str())
                 .collect()
