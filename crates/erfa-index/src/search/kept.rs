@@ -62,6 +62,10 @@ impl Answer {
 
     /// The rendering of the results that `render` makes, made at the first call and kept
     /// after; `None` when the answer already holds a rendering of another type.
+    ///
+    /// Every viewer whose search finds this answer gets the same rendering, so `render`
+    /// must make it from the results alone: nothing of the viewer (a name, a token) may
+    /// go into it.
     pub fn rendered<T: Any + Send + Sync>(
         &self,
         render: impl FnOnce(&SearchResults) -> T,
