@@ -1280,6 +1280,50 @@ impl Engine {
                 }
             }
         }
+        // A Danish phrase that no entry has whole and that cannot be in the Danish
+        // write-ups: its words, each translated ("lækkede adgangskoder" → "leaked",
+        // "passwords"), weighted as a compound's translated parts. Translated as a phrase
+        // it hardly ever matched: English says "leaked credentials".
+        if tuning.lexicon && language != Some(Language::En) {
+            for (slot, clause) in out.iter_mut().zip(&user.clauses) {
+                let [Atom::Phrase(text)] = clause.alternatives.as_slice() else {
+                    continue;
+                };
+                if !slot.is_empty() {
+                    continue;
+                }
+                let words: Vec<String> = text
+                    .split_whitespace()
+                    .map(str::to_lowercase)
+                    .filter(|w| !self.analyze(searcher, w).da.is_empty())
+                    .collect();
+                if words.len() < 2 {
+                    continue;
+                }
+                // Only where the phrase cannot be in the scope's Danish write-ups: one of
+                // its words is in none.
+                let mut everywhere = true;
+                for word in &words {
+                    everywhere &= self.language_counts(searcher, &stats, word)?.0 > 0;
+                }
+                if everywhere {
+                    continue;
+                }
+                for word in &words {
+                    let tokens: Vec<String> = self
+                        .analyze(searcher, word)
+                        .da
+                        .into_iter()
+                        .map(|(_, t)| t)
+                        .collect();
+                    for entry in terms.lookup(true, &tokens, 1, tuning.glossary, tuning.lexicon) {
+                        if !slot.iter().any(|(t, _)| *t == entry.en) {
+                            slot.push((entry.en.clone(), LEXICON_WEIGHT));
+                        }
+                    }
+                }
+            }
+        }
         Ok(out)
     }
 
@@ -2960,6 +3004,50 @@ mod engine_tests {
             ["log in", "logged in", "log", "logged"]
         );
         assert_eq!(expanded("logge"), ["log", "logged"]);
+    }
+
+    /// A Danish phrase no lexicon entry has whole also searches its words translated,
+    /// but only where the Danish write-ups cannot have it.
+    #[test]
+    fn a_danish_phrase_missing_from_danish_write_ups_searches_its_words_translated() {
+        let english = (
+            "en.md",
+            "members",
+            "Leaked passwords in a public repository",
+            "Rotate every key after leaked passwords.",
+        );
+        let search = |engine: &Engine| {
+            engine
+                .search(&SearchRequest::new(
+                    "\"lækkede adgangskoder\"",
+                    Scope::Members,
+                ))
+                .expect("search")
+        };
+        let engine = engine_with(&[
+            english,
+            (
+                "da.md",
+                "members",
+                "Adgangskoder",
+                "Skift adgangskoder hvert år.",
+            ),
+        ]);
+        let results = search(&engine);
+        assert_eq!(results.expanded, ["leaked", "password", "passwords"]);
+        assert_eq!(results.hits.first().map(|h| h.slug.as_str()), Some("en"));
+        // Both words are in a Danish write-up: the phrase may be there, and is searched
+        // as typed only.
+        let engine = engine_with(&[
+            english,
+            (
+                "da.md",
+                "members",
+                "Lækkede nøgler",
+                "Vi skiftede adgangskoder efter at nøgler var lækkede.",
+            ),
+        ]);
+        assert!(search(&engine).expanded.is_empty());
     }
 
     #[test]
