@@ -324,3 +324,46 @@ pub(crate) async fn suggest(
             .collect(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts(values: &[&str]) -> bool {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+        }
+        accepts_gzip(&headers)
+    }
+
+    #[test]
+    fn gzip_is_sent_ready_made_only_when_asked_for_plainly() {
+        for plain in [
+            &["gzip"][..],
+            &["GZIP"],
+            &["br, gzip"],
+            &["identity;q=0, gzip"],
+            &["br", "gzip"],
+        ] {
+            assert!(accepts(plain), "{plain:?}");
+        }
+        for weighed in [
+            &[][..],
+            &["gzip;q=0"],
+            &["gzip ;q=0"],
+            &["gzip;q=1"],
+            &["gzip", "gzip;q=0"],
+            &["x-gzip"],
+            &["gzipx"],
+            &["*"],
+            &["identity"],
+            &["br"],
+        ] {
+            assert!(!accepts(weighed), "{weighed:?}");
+        }
+    }
+}
