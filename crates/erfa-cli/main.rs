@@ -727,16 +727,25 @@ fn serve_file(args: &ServeArgs) -> anyhow::Result<ServeFile> {
 
 /// Starts the log on standard error: `ERFA_LOG` chooses what (default `info`), the
 /// format comes from `--log-format` or the settings file.
-fn start_log(args: &ServeArgs) -> anyhow::Result<()> {
+fn start_log(args: &ServeArgs) -> anyhow::Result<tracing_appender::non_blocking::WorkerGuard> {
     let format = match args.log_format {
         Some(format) => format,
         None => serve_file(args)?.log_format.unwrap_or(LogFormat::Text),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ERFA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The log is written to standard error by a thread of its own, in batches, flushed
+    // whenever no line waits: a write per request on the requests' own threads took a
+    // fifth to a third of the throughput of repeated searches (docs/BENCHMARKS.md, "The
+    // access log off the requests' threads"). Not lossy: with the queue full, requests
+    // wait rather than lines being dropped. The guard flushes what is left when dropped.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("erfa-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_target(false);
     match format {
         LogFormat::Text => log.with_ansi(std::io::stderr().is_terminal()).init(),
@@ -746,7 +755,7 @@ fn start_log(args: &ServeArgs) -> anyhow::Result<()> {
             .with_span_list(false)
             .init(),
     }
-    Ok(())
+    Ok(guard)
 }
 
 /// A header name for `--sso-header`.
@@ -772,7 +781,7 @@ fn resolve_bind(text: &str) -> anyhow::Result<std::net::SocketAddr> {
 }
 
 fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    start_log(&args)?;
+    let _log = start_log(&args)?;
     let config = serve_config(global, &args)?;
     if !global.content.is_dir() {
         bail!(
