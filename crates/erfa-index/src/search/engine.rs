@@ -1292,10 +1292,11 @@ impl Engine {
                 if !slot.is_empty() {
                     continue;
                 }
-                let words: Vec<String> = text
+                // Its words but the stop words, each analyzed once.
+                let words: Vec<Analyzed> = text
                     .split_whitespace()
-                    .map(str::to_lowercase)
-                    .filter(|w| !self.analyze(searcher, w).da.is_empty())
+                    .map(|w| self.analyze(searcher, &w.to_lowercase()))
+                    .filter(|a| !a.da.is_empty())
                     .collect();
                 if words.len() < 2 {
                     continue;
@@ -1304,18 +1305,13 @@ impl Engine {
                 // its words is in none.
                 let mut everywhere = true;
                 for word in &words {
-                    everywhere &= self.language_counts(searcher, &stats, word)?.0 > 0;
+                    everywhere &= self.analyzed_counts(&stats, word)?.0 > 0;
                 }
                 if everywhere {
                     continue;
                 }
                 for word in &words {
-                    let tokens: Vec<String> = self
-                        .analyze(searcher, word)
-                        .da
-                        .into_iter()
-                        .map(|(_, t)| t)
-                        .collect();
+                    let tokens: Vec<String> = word.da.iter().map(|(_, t)| t.clone()).collect();
                     for entry in terms.lookup(true, &tokens, 1, tuning.glossary, tuning.lexicon) {
                         if !slot.iter().any(|(t, _)| *t == entry.en) {
                             slot.push((entry.en.clone(), LEXICON_WEIGHT));
@@ -1377,7 +1373,15 @@ impl Engine {
         stats: &crate::index::stats::Exact<'_>,
         word: &str,
     ) -> Result<(u64, u64)> {
-        let analyzed = self.analyze(searcher, word);
+        self.analyzed_counts(stats, &self.analyze(searcher, word))
+    }
+
+    /// [`Engine::language_counts`] of a word already analyzed.
+    fn analyzed_counts(
+        &self,
+        stats: &crate::index::stats::Exact<'_>,
+        analyzed: &Analyzed,
+    ) -> Result<(u64, u64)> {
         let count = |language: Language, tokens: &[(usize, String)]| -> Result<u64> {
             let [(_, token)] = tokens else {
                 return Ok(0);
@@ -2618,13 +2622,13 @@ fn prefix_clause(request: &SearchRequest, user: &UserQuery) -> Option<usize> {
         .then(|| user.clauses.len() - 1)
 }
 
-/// Whether `word` has æ, ø or å: a Danish word.
 /// How many words `atom` has as typed, for matching the glossary's and lexicon's terms
 /// by size ([`terms::Terms::lookup`]).
 fn typed_words(atom: &Atom) -> usize {
     atom.text().split_whitespace().count()
 }
 
+/// Whether `word` has æ, ø or å: a Danish word.
 fn has_danish_letter(word: &str) -> bool {
     word.chars()
         .flat_map(char::to_lowercase)

@@ -733,26 +733,44 @@ mod tests {
         assert!(carried.dropped > 100, "{carried:?}");
     }
 
-    /// A word new to the index that is close to a typed word, or completes it, changes
-    /// that answer although no term it matched changed: it is dropped, and the next
-    /// search finds the new word.
-    #[test]
-    fn new_close_words_and_completions_drop_the_answers_that_offered_others() {
+    /// Public write-ups of `files` (name, words), and twenty more of other words, indexed
+    /// in RAM: the content folder, its indexer and the store. Enough write-ups that
+    /// deleting one merges no segment: the merged one would count as added, and its
+    /// write-ups would drop the answers they match.
+    fn public_index(files: &[(&str, &str)]) -> (tempfile::TempDir, Indexer, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let file = |name: &str, words: &str| write_up(dir.path(), name, "public", name, words);
-        file("a.md", "the incident review found the capacity plan");
-        file("b.md", "alpha bravo charlie delta echo foxtrot golf");
-        file("c.md", "hotel india juliet kilo lima mike november");
-        // Enough write-ups that deleting one merges no segment: the merged one would count
-        // as added, and its write-ups would drop the answers they match.
+        for (name, words) in files {
+            write_up(dir.path(), name, "public", name, words);
+        }
         for i in 0..20 {
-            file(&format!("d{i}.md"), "oscar papa quebec romeo sierra tango");
+            let name = format!("d{i}.md");
+            write_up(
+                dir.path(),
+                &name,
+                "public",
+                &name,
+                "oscar papa quebec romeo sierra tango",
+            );
         }
         let store = Store::in_ram();
         let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
         indexer
             .update(dir.path(), Mode::Rebuild, &mut |_| {})
             .expect("index");
+        (dir, indexer, store)
+    }
+
+    /// A word new to the index that is close to a typed word, or completes it, changes
+    /// that answer although no term it matched changed: it is dropped, and the next
+    /// search finds the new word.
+    #[test]
+    fn new_close_words_and_completions_drop_the_answers_that_offered_others() {
+        let (dir, mut indexer, store) = public_index(&[
+            ("a.md", "the incident review found the capacity plan"),
+            ("b.md", "alpha bravo charlie delta echo foxtrot golf"),
+            ("c.md", "hotel india juliet kilo lima mike november"),
+        ]);
+        let file = |name: &str, words: &str| write_up(dir.path(), name, "public", name, words);
         let keeping = Engine::new(&store).expect("engine");
         let fresh = Engine::new(&store).expect("engine");
         fresh.set_result_cache(0);
@@ -793,18 +811,11 @@ mod tests {
     /// commit dropped.
     #[test]
     fn a_rendering_lives_and_dies_with_its_answer() {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let (dir, mut indexer, store) = public_index(&[
+            ("a.md", "the rollback plan saved the change"),
+            ("b.md", "the capacity forecast ran short"),
+        ]);
         let file = |name: &str, words: &str| write_up(dir.path(), name, "public", name, words);
-        file("a.md", "the rollback plan saved the change");
-        file("b.md", "the capacity forecast ran short");
-        for i in 0..20 {
-            file(&format!("d{i}.md"), "oscar papa quebec romeo sierra tango");
-        }
-        let store = Store::in_ram();
-        let mut indexer = Indexer::new(&store, WriterOptions::default()).expect("indexer");
-        indexer
-            .update(dir.path(), Mode::Rebuild, &mut |_| {})
-            .expect("index");
         let engine = Engine::new(&store).expect("engine");
         engine.reload().expect("reload");
         let rollback = SearchRequest::new("rollback", Scope::Public);

@@ -118,12 +118,9 @@ pub(crate) async fn search(
     // A word still being typed is no search of its own for the insights.
     let first_page = request.page <= 1 && !request.prefix_last;
     let found = state.search_or_kept(request).await?;
-    let total = match &found {
-        Found::Kept(answer) => answer.results().total,
-        Found::Fresh(results) => results.total,
-    };
     if first_page {
-        crate::insights::record_search(&state, &viewer, &params.q, total == 0);
+        let none = found.results().total == 0;
+        crate::insights::record_search(&state, &viewer, &params.q, none);
     }
     Ok(match found {
         Found::Fresh(results) => Json(SearchResponse::from(results)).into_response(),
