@@ -123,6 +123,10 @@ mod tests {
             ("hukommelseslæk", "memory leak"),
             ("certifikat", "certificate"),
             ("udløb", "expiry"),
+            ("forretning", "business"),
+            ("gennemgang", "review"),
+            ("erklære", "declare"),
+            ("referent", "note taker"),
         ] {
             assert!(
                 lexicon.pairs.iter().any(|p| p.da == da && p.en == en),

@@ -3054,6 +3054,42 @@ mod engine_tests {
         assert!(search(&engine).expanded.is_empty());
     }
 
+    /// A Danish compound that no write-up has, quoted or not, searches its parts
+    /// translated, general working words ("forretning", "gennemgang") included: before,
+    /// such a query found nothing at all.
+    #[test]
+    fn an_unknown_danish_compound_of_working_words_finds_the_english_write_up() {
+        let engine = engine_with(&[
+            (
+                "business.md",
+                "members",
+                "Declaring a business incident",
+                "Declare a business incident when customers cannot pay.",
+            ),
+            (
+                "review.md",
+                "members",
+                "The weekly operational review",
+                "Every week the operational review looks at last week's pages.",
+            ),
+        ]);
+        for (query, slug) in [
+            ("\"forretningshændelse\" erklære", "business"),
+            ("forretningshændelse", "business"),
+            ("\"driftsgennemgang\" hver uge", "review"),
+        ] {
+            let results = engine
+                .search(&SearchRequest::new(query, Scope::Members))
+                .expect("search");
+            assert_eq!(
+                results.hits.first().map(|h| h.slug.as_str()),
+                Some(slug),
+                "{query}: {:?}",
+                results.expanded
+            );
+        }
+    }
+
     #[test]
     fn the_glossary_finds_the_other_language_and_weighs_less() {
         let engine = engine_with(&[

@@ -477,6 +477,11 @@ mod tests {
         );
         assert_eq!(english("netværkslækagen").as_deref(), Some("network leak"));
         assert_eq!(
+            english("forretningshændelse").as_deref(),
+            Some("business incident"),
+            "general working words are parts too"
+        );
+        assert_eq!(
             split("vagtordningshåndtering"),
             Some(vec!["vagtordning".into(), "håndtering".into()])
         );
