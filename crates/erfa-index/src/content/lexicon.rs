@@ -132,8 +132,9 @@ mod tests {
             }
             out
         };
-        let guarded: [(&str, &[&str]); 9] = [
+        let guarded: [(&str, &[&str]); 10] = [
             ("import", &["importere", "import"]),
+            ("minutes", &["minut", "minutter"]),
             ("account", &["konto", "konti"]),
             ("switch", &["switch"]),
             ("save", &[]),
