@@ -119,6 +119,55 @@ mod tests {
         }
     }
 
+    /// An English query word searches the Danish side of every lexicon pair whose English
+    /// side it meets after stemming, so a one-word English side must not stem onto a
+    /// common IT word of another meaning: "important" stems to "import", "accounting" to
+    /// "account", "savings" to "save". Each guarded word lists the Danish words that may
+    /// translate it.
+    #[test]
+    fn no_english_side_stems_onto_a_common_it_word_of_another_meaning() {
+        use crate::content::lexicon::Lexicon;
+        let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stem::english())
+            .build();
+        let mut stems = |text: &str| -> Vec<String> {
+            let mut stream = analyzer.token_stream(text);
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+            out
+        };
+        let guarded: [(&str, &[&str]); 10] = [
+            ("import", &["importere", "import"]),
+            ("minutes", &["minut", "minutter"]),
+            ("account", &["konto", "konti"]),
+            ("switch", &["switch"]),
+            ("save", &[]),
+            ("fine", &[]),
+            ("press", &[]),
+            ("group", &[]),
+            ("leave", &[]),
+            ("notice", &[]),
+        ];
+        let guarded: Vec<(Vec<String>, &[&str])> = guarded
+            .iter()
+            .map(|(word, allowed)| (stems(word), *allowed))
+            .collect();
+        for pair in &Lexicon::shipped().pairs {
+            let english = stems(&pair.en);
+            for (stem, allowed) in &guarded {
+                assert!(
+                    english != *stem || allowed.contains(&pair.da.as_str()),
+                    "{} = {} stems onto {stem:?}",
+                    pair.da,
+                    pair.en
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_other_word_is_stemmed_as_snowball_stems_it() {
         let text = "incidents restored outages changes deployments rollbacks \
