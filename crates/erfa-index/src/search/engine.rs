@@ -1261,7 +1261,9 @@ impl Engine {
                 }
             }
         }
-        // A Danish compound unknown as a whole: its parts, translated.
+        // A Danish compound unknown as a whole: its parts, translated. A mistyped one
+        // that the scope hardly has ("primærnøgel"): the parts of the closest word the
+        // scope has that splits ("primærnøgle": "primary key").
         if tuning.compounds && tuning.lexicon && language != Some(Language::En) {
             for (slot, clause) in out.iter_mut().zip(&user.clauses) {
                 let [Atom::Word(word)] = clause.alternatives.as_slice() else {
@@ -1270,7 +1272,14 @@ impl Engine {
                 if !slot.is_empty() {
                     continue;
                 }
-                let Some(parts) = terms.split_compound(word) else {
+                let parts = match terms.split_compound(word) {
+                    Some(parts) => Some(parts),
+                    None if typos && tuning.typos => {
+                        self.mistyped_compound(searcher, &stats, &terms, word)?
+                    }
+                    None => None,
+                };
+                let Some(parts) = parts else {
                     continue;
                 };
                 let translated: Option<Vec<&str>> =
@@ -1321,6 +1330,43 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// The parts of the closest word to `word` that the scope has and that splits as a
+    /// Danish compound, when `word` looks mistyped: long enough for typo tolerance, in
+    /// fewer than [`TYPO_FEW_HITS`] write-ups of the scope, and unknown to the lexicon
+    /// and glossary. The close words are the scope's own, as for any typo.
+    fn mistyped_compound(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        terms: &Terms,
+        word: &str,
+    ) -> Result<Option<Vec<String>>> {
+        let analyzed = self.analyze(searcher, word);
+        let [(_, token)] = analyzed.plain.as_slice() else {
+            return Ok(None);
+        };
+        let strings = |tokens: &[(usize, String)]| -> Vec<String> {
+            tokens.iter().map(|(_, t)| t.clone()).collect()
+        };
+        if token.chars().count() < TYPO_MIN_CHARS
+            || analyzed.da.is_empty()
+            || terms.knows(&strings(&analyzed.da), &strings(&analyzed.en))
+            || close_words::doc_freq(stats, self.fields.words, token)? >= TYPO_FEW_HITS
+        {
+            return Ok(None);
+        }
+        let close = close_words::close_words(
+            stats,
+            self.fields.words,
+            token,
+            close_words::max_distance(token),
+        )?;
+        Ok(close
+            .into_iter()
+            .take(TYPO_MAX_EXPANSIONS)
+            .find_map(|close| terms.split_compound(&close.word)))
     }
 
     /// A corrected query from the scope's own vocabulary, when some typed words do not
@@ -3088,6 +3134,51 @@ mod engine_tests {
                 results.expanded
             );
         }
+    }
+
+    #[test]
+    fn a_mistyped_danish_compound_searches_the_parts_of_the_word_meant() {
+        let review = (
+            "review.md",
+            "public",
+            "The customer review",
+            "Every quarter the customer review looks at what customers reported.",
+        );
+        let danish = (
+            "gennemgang.md",
+            "members",
+            "Kvartalets kundegennemgang",
+            "Hver mandag holder vi kundegennemgang med leverandøren.",
+        );
+        let typed = "kundegennemgnag";
+        let engine = engine_with(&[review, danish]);
+        let results = engine
+            .search(&SearchRequest::new(typed, Scope::Members))
+            .expect("search");
+        let slugs: Vec<&str> = results.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert!(
+            slugs.contains(&"review"),
+            "{slugs:?}, {:?}",
+            results.expanded
+        );
+        // The word meant is the scope's own: a public search, where only the
+        // members' write-up has it, finds nothing, as if that write-up did not exist.
+        let public = |engine: &Engine| {
+            let mut results = engine
+                .search(&SearchRequest::new(typed, Scope::Public))
+                .expect("search");
+            results.expanded.sort();
+            serde_json::to_string(&results).expect("json")
+        };
+        let without = engine_with(&[review]);
+        assert_eq!(public(&engine), public(&without));
+        assert!(
+            engine
+                .search(&SearchRequest::new(typed, Scope::Public))
+                .expect("search")
+                .hits
+                .is_empty()
+        );
     }
 
     #[test]
