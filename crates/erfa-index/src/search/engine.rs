@@ -1251,13 +1251,17 @@ impl Engine {
                     continue;
                 }
                 let analyzed = self.analyze(searcher, meant);
+                // Weighed as if the term meant had been typed: below the words as typed
+                // when write-ups of its language have it.
+                let (da, en) = self.analyzed_counts(&stats, &analyzed)?;
+                let own = if danish { da > 0 } else { en > 0 };
                 let tokens: Vec<String> = if danish { analyzed.da } else { analyzed.en }
                     .into_iter()
                     .map(|(_, t)| t)
                     .collect();
                 let words = meant.split_whitespace().count();
                 for entry in terms.lookup(danish, &tokens, words, tuning.glossary, tuning.lexicon) {
-                    add(slot, entry, danish, false);
+                    add(slot, entry, danish, own);
                 }
             }
         }
@@ -3134,6 +3138,40 @@ mod engine_tests {
                 results.expanded
             );
         }
+    }
+
+    #[test]
+    fn a_mistyped_term_weighs_its_translations_as_the_term_typed_would() {
+        let engine = engine_with(&[
+            (
+                "en.md",
+                "members",
+                "The upgrade that broke DNS",
+                "The upgrade of the cluster broke name resolution.",
+            ),
+            (
+                "da.md",
+                "members",
+                "Opgradering af serverne",
+                "Opgraderingen af serverne tog hele weekenden.",
+            ),
+        ]);
+        let danish_score = |query: &str| {
+            let results = engine
+                .search(&SearchRequest::new(query, Scope::Members))
+                .expect("search");
+            results
+                .hits
+                .iter()
+                .find(|h| h.slug == "da")
+                .map(|h| h.score)
+                .unwrap_or_else(|| panic!("{query}: {:?}", results.expanded))
+        };
+        // English write-ups have "upgrade", so its Danish translation weighs below the
+        // words as typed; mistyped, it weighs no more than that.
+        let typed = danish_score("upgrade");
+        let mistyped = danish_score("upgarde");
+        assert!((typed - mistyped).abs() < 1e-4, "{typed} {mistyped}");
     }
 
     #[test]
