@@ -900,41 +900,53 @@ impl Engine {
             && self.tuning().typos
             && let Atom::Word(word) = atom
         {
-            let analyzed = self.analyze(searcher, word);
-            let strings = |tokens: &[(usize, String)]| -> Vec<String> {
-                tokens.iter().map(|(_, t)| t.clone()).collect()
-            };
-            // A word the lexicon or glossary knows is no typo: "noderne" is not "moderne".
-            let known = self.tuning().language_aware
-                && self
-                    .terms()
-                    .knows(&strings(&analyzed.da), &strings(&analyzed.en));
-            if let [(_, token)] = analyzed.plain.as_slice()
-                && !known
-                && token.chars().count() >= TYPO_MIN_CHARS
-                && !analyzed.da.is_empty()
-                && close_words::doc_freq(&self.exact(searcher, scope), self.fields.words, token)?
-                    < TYPO_FEW_HITS
-            {
-                let close = close_words::close_words(
-                    &self.exact(searcher, scope),
-                    self.fields.words,
-                    token,
-                    close_words::max_distance(token),
-                )?;
-                for close in close.into_iter().take(TYPO_MAX_EXPANSIONS) {
-                    self.add_text_clauses(
-                        searcher,
-                        &close.word,
-                        parts,
-                        TYPO_WEIGHT,
-                        language,
-                        &mut should,
-                    );
-                }
+            for close in self.typo_words(searcher, &self.exact(searcher, scope), word)? {
+                self.add_text_clauses(searcher, &close, parts, TYPO_WEIGHT, language, &mut should);
             }
         }
         Ok((!should.is_empty()).then(|| Box::new(BooleanQuery::new(should)) as Box<dyn Query>))
+    }
+
+    /// The close words typo tolerance adds for `word`, closest first: none unless it is
+    /// one word of at least [`TYPO_MIN_CHARS`] letters, in fewer than [`TYPO_FEW_HITS`]
+    /// write-ups of the scope whose `stats` are given, and unknown to the lexicon and
+    /// glossary; at most [`TYPO_MAX_EXPANSIONS`], from the scope's own words.
+    fn typo_words(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        word: &str,
+    ) -> Result<Vec<String>> {
+        let analyzed = self.analyze(searcher, word);
+        let strings = |tokens: &[(usize, String)]| -> Vec<String> {
+            tokens.iter().map(|(_, t)| t.clone()).collect()
+        };
+        // A word the lexicon or glossary knows is no typo: "noderne" is not "moderne".
+        let known = self.tuning().language_aware
+            && self
+                .terms()
+                .knows(&strings(&analyzed.da), &strings(&analyzed.en));
+        let [(_, token)] = analyzed.plain.as_slice() else {
+            return Ok(Vec::new());
+        };
+        if known
+            || token.chars().count() < TYPO_MIN_CHARS
+            || analyzed.da.is_empty()
+            || close_words::doc_freq(stats, self.fields.words, token)? >= TYPO_FEW_HITS
+        {
+            return Ok(Vec::new());
+        }
+        let close = close_words::close_words(
+            stats,
+            self.fields.words,
+            token,
+            close_words::max_distance(token),
+        )?;
+        Ok(close
+            .into_iter()
+            .take(TYPO_MAX_EXPANSIONS)
+            .map(|close| close.word)
+            .collect())
     }
 
     /// Adds the weighted clauses that match `text` in each text field. Text of a known
@@ -1338,9 +1350,8 @@ impl Engine {
     }
 
     /// The parts of the closest word to `word` that the scope has and that splits as a
-    /// Danish compound, when `word` looks mistyped: long enough for typo tolerance, in
-    /// fewer than [`TYPO_FEW_HITS`] write-ups of the scope, and unknown to the lexicon
-    /// and glossary. The close words are the scope's own, as for any typo.
+    /// Danish compound, when `word` looks mistyped: of the close words typo tolerance
+    /// adds for it ([`Engine::typo_words`]), the first that splits.
     fn mistyped_compound(
         &self,
         searcher: &Searcher,
@@ -1348,30 +1359,10 @@ impl Engine {
         terms: &Terms,
         word: &str,
     ) -> Result<Option<Vec<String>>> {
-        let analyzed = self.analyze(searcher, word);
-        let [(_, token)] = analyzed.plain.as_slice() else {
-            return Ok(None);
-        };
-        let strings = |tokens: &[(usize, String)]| -> Vec<String> {
-            tokens.iter().map(|(_, t)| t.clone()).collect()
-        };
-        if token.chars().count() < TYPO_MIN_CHARS
-            || analyzed.da.is_empty()
-            || terms.knows(&strings(&analyzed.da), &strings(&analyzed.en))
-            || close_words::doc_freq(stats, self.fields.words, token)? >= TYPO_FEW_HITS
-        {
-            return Ok(None);
-        }
-        let close = close_words::close_words(
-            stats,
-            self.fields.words,
-            token,
-            close_words::max_distance(token),
-        )?;
-        Ok(close
-            .into_iter()
-            .take(TYPO_MAX_EXPANSIONS)
-            .find_map(|close| terms.split_compound(&close.word)))
+        Ok(self
+            .typo_words(searcher, stats, word)?
+            .iter()
+            .find_map(|close| terms.split_compound(close)))
     }
 
     /// A corrected query from the scope's own vocabulary, when some typed words do not
