@@ -1275,6 +1275,13 @@ impl Engine {
                 for entry in terms.lookup(danish, &tokens, words, tuning.glossary, tuning.lexicon) {
                     add(slot, entry, danish, own);
                 }
+                // A word of several parts ("on-cal") gets no close words of its own:
+                // the term meant, as typo tolerance would have weighed it.
+                if self.analyze(searcher, word).plain.len() > 1
+                    && !slot.iter().any(|(t, _)| t == meant)
+                {
+                    slot.push((meant.to_string(), TYPO_WEIGHT));
+                }
             }
         }
         // A Danish compound unknown as a whole: its parts, translated. A mistyped one
@@ -3194,6 +3201,41 @@ mod engine_tests {
         let typed = danish_score("upgrade");
         let mistyped = danish_score("upgarde");
         assert!((typed - mistyped).abs() < 1e-4, "{typed} {mistyped}");
+    }
+
+    /// A word of several parts gets no close words of its own ("cal" is too short for
+    /// typo tolerance); a lexicon term it is a typo of is searched as the term meant.
+    #[test]
+    fn a_mistyped_term_of_several_parts_finds_the_term_meant() {
+        let engine = engine_with(&[
+            (
+                "rota.md",
+                "members",
+                "Fair on-call rotations",
+                "Each on-call rotation hands over on Monday morning.",
+            ),
+            (
+                "calendar.md",
+                "members",
+                "Shared calendars",
+                "Meetings go in the shared calendar of the team.",
+            ),
+        ]);
+        let results = engine
+            .search(&SearchRequest::new("on-cal rotaton", Scope::Members))
+            .expect("search");
+        assert_eq!(
+            results.hits.first().map(|h| h.slug.as_str()),
+            Some("rota"),
+            "{:?}",
+            results.expanded
+        );
+        let results = engine
+            .search(&SearchRequest::new("on-cal", Scope::Members))
+            .expect("search");
+        let slugs: Vec<&str> = results.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(slugs, ["rota"], "{:?}", results.expanded);
+        assert!(results.expanded.iter().any(|t| t == "on-call"));
     }
 
     #[test]
