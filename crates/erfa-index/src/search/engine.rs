@@ -1267,17 +1267,23 @@ impl Engine {
                 // from it: below the words as typed when write-ups of its language have it.
                 let (da, en) = self.analyzed_counts(&stats, &analyzed)?;
                 let own = if danish { da > 0 } else { en > 0 };
-                let tokens: Vec<String> = if danish { analyzed.da } else { analyzed.en }
-                    .into_iter()
-                    .map(|(_, t)| t)
-                    .collect();
+                let stems = |analyzed: Analyzed| -> Vec<String> {
+                    if danish { analyzed.da } else { analyzed.en }
+                        .into_iter()
+                        .map(|(_, t)| t)
+                        .collect()
+                };
+                let tokens = stems(analyzed);
                 let words = meant.split_whitespace().count();
                 for entry in terms.lookup(danish, &tokens, words, tuning.glossary, tuning.lexicon) {
                     add(slot, entry, danish, own);
                 }
-                // A word of several parts ("on-cal") gets no close words of its own:
-                // the term meant, as typo tolerance would have weighed it.
-                if self.analyze(searcher, word).plain.len() > 1
+                // A word of several parts ("on-cal") gets no close words of its own: the
+                // term meant, as typo tolerance would have weighed it; not for a word
+                // that is the term but for its form ("user's", "users").
+                let typed = self.analyze(searcher, &terms::drop_apostrophe_endings(word));
+                if typed.plain.len() > 1
+                    && stems(typed) != tokens
                     && !slot.iter().any(|(t, _)| t == meant)
                 {
                     slot.push((meant.to_string(), TYPO_WEIGHT));
@@ -3236,6 +3242,15 @@ mod engine_tests {
         let slugs: Vec<&str> = results.hits.iter().map(|h| h.slug.as_str()).collect();
         assert_eq!(slugs, ["rota"], "{:?}", results.expanded);
         assert!(results.expanded.iter().any(|t| t == "on-call"));
+        // A form of the term ("user's" is "users" less an apostrophe) is the term.
+        let results = engine
+            .search(&SearchRequest::new("user's calendar", Scope::Members))
+            .expect("search");
+        assert!(
+            !results.expanded.iter().any(|t| t == "users"),
+            "{:?}",
+            results.expanded
+        );
     }
 
     #[test]

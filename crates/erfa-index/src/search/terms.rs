@@ -293,7 +293,8 @@ impl Terms {
 
     /// The single-word term closest to a mistyped `word` (one edit, two from nine
     /// letters, æ, ø and å kept apart), with whether it is Danish; `None` for a word of
-    /// fewer than five letters, a known one, or none close.
+    /// fewer than five letters, a known one (a term, or a word of general Danish), or
+    /// none close.
     pub fn correct(&self, word: &str) -> Option<(&str, bool)> {
         let word = word.to_lowercase();
         let cached = self
@@ -321,7 +322,9 @@ impl Terms {
     /// `single` of the closest term.
     fn closest_single(&self, word: &str) -> Option<usize> {
         let len = word.chars().count();
-        if len < 5 || self.single.iter().any(|(w, _)| *w == word) {
+        // A word of general Danish ("stribe") is no typo, whatever term is close to it.
+        if len < 5 || self.single.iter().any(|(w, _)| *w == word) || general_words().contains(word)
+        {
             return None;
         }
         let max = if len >= 9 { 2 } else { 1 };
@@ -564,6 +567,11 @@ mod tests {
         assert_eq!(terms.correct("evaluring"), Some(("evaluering", true)));
         assert_eq!(terms.correct("skyldfri"), None, "known");
         assert_eq!(terms.correct("nede"), None, "short");
+        // Words of general Danish one letter from a term are words, not typos: "afgang"
+        // (departure) is not "adgang" (access), "afløse" (relieve) not "aflyse" (cancel).
+        assert_eq!(terms.correct("adgnag"), Some(("adgang", true)));
+        assert_eq!(terms.correct("afgang"), None, "general Danish");
+        assert_eq!(terms.correct("afløse"), None, "general Danish");
         assert_eq!(distance("ab", "ba"), 1);
     }
 
