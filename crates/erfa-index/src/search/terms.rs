@@ -322,9 +322,9 @@ impl Terms {
     /// `single` of the closest term.
     fn closest_single(&self, word: &str) -> Option<usize> {
         let len = word.chars().count();
-        // A word of general Danish ("stribe") is no typo, whatever term is close to it.
-        if len < 5 || self.single.iter().any(|(w, _)| *w == word) || general_words().contains(word)
-        {
+        // A word of general Danish ("stribe", "sluttede") is no typo, whatever term is
+        // close to it.
+        if len < 5 || self.single.iter().any(|(w, _)| *w == word) || general_danish(word) {
             return None;
         }
         let max = if len >= 9 { 2 } else { 1 };
@@ -362,6 +362,24 @@ fn general_words() -> &'static HashSet<&'static str> {
             .filter(|w| !w.is_empty() && !w.starts_with('#'))
             .collect()
     })
+}
+
+/// Endings of inflected Danish words, longest first: the word list holds base forms.
+const DANISH_ENDINGS: [&str; 18] = [
+    "erne", "ende", "ene", "ede", "ere", "nde", "er", "en", "et", "es", "te", "de", "ne", "e", "s",
+    "r", "t", "n",
+];
+
+/// Whether `word` (lower case) is a word of general Danish: on the word list, or a base
+/// form of four letters or more on it with an inflection's ending ("sluttede",
+/// "afsætte").
+fn general_danish(word: &str) -> bool {
+    let words = general_words();
+    words.contains(word)
+        || DANISH_ENDINGS.iter().any(|ending| {
+            word.strip_suffix(ending)
+                .is_some_and(|base| base.chars().count() >= 4 && words.contains(base))
+        })
 }
 
 /// Optimal string alignment distance (adjacent swaps count one edit).
@@ -572,6 +590,8 @@ mod tests {
         assert_eq!(terms.correct("adgnag"), Some(("adgang", true)));
         assert_eq!(terms.correct("afgang"), None, "general Danish");
         assert_eq!(terms.correct("afløse"), None, "general Danish");
+        assert_eq!(terms.correct("afsætte"), None, "general Danish, inflected");
+        assert_eq!(terms.correct("sluttede"), None, "general Danish, inflected");
         assert_eq!(distance("ab", "ba"), 1);
     }
 
