@@ -918,22 +918,24 @@ impl Engine {
         word: &str,
     ) -> Result<Vec<String>> {
         let analyzed = self.analyze(searcher, word);
-        let strings = |tokens: &[(usize, String)]| -> Vec<String> {
-            tokens.iter().map(|(_, t)| t.clone()).collect()
-        };
-        // A word the lexicon or glossary knows is no typo: "noderne" is not "moderne".
-        let known = self.tuning().language_aware
-            && self
-                .terms()
-                .knows(&strings(&analyzed.da), &strings(&analyzed.en));
         let [(_, token)] = analyzed.plain.as_slice() else {
             return Ok(Vec::new());
         };
-        if known
-            || token.chars().count() < TYPO_MIN_CHARS
-            || analyzed.da.is_empty()
-            || close_words::doc_freq(stats, self.fields.words, token)? >= TYPO_FEW_HITS
+        if token.chars().count() < TYPO_MIN_CHARS || analyzed.da.is_empty() {
+            return Ok(Vec::new());
+        }
+        // A word the lexicon or glossary knows is no typo: "noderne" is not "moderne".
+        let strings = |tokens: &[(usize, String)]| -> Vec<String> {
+            tokens.iter().map(|(_, t)| t.clone()).collect()
+        };
+        if self.tuning().language_aware
+            && self
+                .terms()
+                .knows(&strings(&analyzed.da), &strings(&analyzed.en))
         {
+            return Ok(Vec::new());
+        }
+        if close_words::doc_freq(stats, self.fields.words, token)? >= TYPO_FEW_HITS {
             return Ok(Vec::new());
         }
         let close = close_words::close_words(

@@ -364,7 +364,9 @@ fn general_words() -> &'static HashSet<&'static str> {
     })
 }
 
-/// Endings of inflected Danish words, longest first: the word list holds base forms.
+/// Endings of inflected Danish words, for telling a word of general Danish (the word
+/// list holds base forms): those of nouns, as [`ENDINGS`] for a compound's last part
+/// has them, and those of verbs and adjectives ("sluttede", "afsætte", "sluttende").
 const DANISH_ENDINGS: [&str; 18] = [
     "erne", "ende", "ene", "ede", "ere", "nde", "er", "en", "et", "es", "te", "de", "ne", "e", "s",
     "r", "t", "n",
