@@ -1304,6 +1304,21 @@ impl Engine {
                 if !slot.is_empty() {
                     continue;
                 }
+                // A word joined by hyphens ("dns-fejl", "cab-møde"): its parts, those
+                // that are no Danish words as typed ("dns meeting" is wrong, "dns error"
+                // right), unless none is translated.
+                if let Some(parts) = terms.split_hyphenated(word) {
+                    let translated: Option<Vec<&str>> = parts
+                        .iter()
+                        .map(|p| terms.translate_hyphenated_part(p))
+                        .collect();
+                    if let Some(translated) = translated
+                        && translated.iter().zip(&parts).any(|(t, p)| t != p)
+                    {
+                        slot.push((translated.join(" "), LEXICON_WEIGHT));
+                    }
+                    continue;
+                }
                 let parts = match terms.split_compound(word) {
                     Some(parts) => Some(parts),
                     None if typos && tuning.typos && self.on_disk(scope).is_none() => {
@@ -2119,24 +2134,70 @@ impl Engine {
         let [Atom::Word(word)] = clause.alternatives.as_slice() else {
             return None;
         };
-        let split = self.terms().split_compound(word)?;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for part in &split {
-            let mut should = Vec::new();
-            self.add_text_clauses(
-                searcher,
-                part,
-                parts,
-                COMPOUND_PARTS_WEIGHT,
-                Some(Language::Da),
-                &mut should,
-            );
-            if should.is_empty() {
-                return None;
+        let terms = self.terms();
+        let hyphenated = terms.split_hyphenated(word);
+        let split = match &hyphenated {
+            Some(parts) => parts.clone(),
+            None => terms.split_compound(word)?,
+        };
+        // Write-ups with every part, each part any of its forms.
+        let every = |split: &[Vec<String>], language: Language| -> Option<Box<dyn Query>> {
+            let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for forms in split {
+                let mut should = Vec::new();
+                for form in forms {
+                    self.add_text_clauses(
+                        searcher,
+                        form,
+                        parts,
+                        COMPOUND_PARTS_WEIGHT,
+                        Some(language),
+                        &mut should,
+                    );
+                }
+                if should.is_empty() {
+                    return None;
+                }
+                must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
             }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+            Some(Box::new(BooleanQuery::new(must)))
+        };
+        let typed: Vec<Vec<String>> = split.iter().map(|p| vec![p.clone()]).collect();
+        let own = every(&typed, Language::Da);
+        // A hyphenated word's parts in English too, each anywhere in a write-up and in
+        // any of its translations ("dns" and "error" or "fault" for "dns-fejl").
+        let english = hyphenated
+            .as_ref()
+            .and_then(|split| {
+                split
+                    .iter()
+                    .map(|part| {
+                        let analyzed = self.analyze(searcher, part);
+                        let tokens: Vec<String> = analyzed.da.into_iter().map(|(_, t)| t).collect();
+                        let found: Vec<String> = terms
+                            .lookup(true, &tokens, 1, tuning.glossary, tuning.lexicon)
+                            .iter()
+                            .map(|e| e.en.clone())
+                            .collect();
+                        if found.is_empty() {
+                            terms
+                                .translate_hyphenated_part(part)
+                                .map(|t| vec![t.to_string()])
+                        } else {
+                            Some(found)
+                        }
+                    })
+                    .collect::<Option<Vec<Vec<String>>>>()
+            })
+            .filter(|t| t != &typed)
+            .and_then(|t| every(&t, Language::En));
+        match (own, english) {
+            (Some(own), Some(english)) => Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, own),
+                (Occur::Should, english),
+            ]))),
+            (own, english) => own.or(english),
         }
-        Some(Box::new(BooleanQuery::new(must)))
     }
 
     /// Step two: the tiered top-k of the first pages, the total, and the counts of the

@@ -62,6 +62,8 @@ const ENDINGS: [&str; 14] = [
 const MIN_PART: usize = 3;
 /// The shortest word that is split.
 const MIN_COMPOUND: usize = 7;
+/// The most parts of a hyphenated word that is split.
+const MAX_HYPHENATED: usize = 3;
 
 impl Terms {
     /// The lower-cased words of every term (glossary and lexicon), in both languages.
@@ -245,6 +247,47 @@ impl Terms {
             return None;
         }
         self.split_from(&word, 3)
+    }
+
+    /// A Danish word joined by hyphens ("dns-fejl", "cab-mødet", "sms-leverandør")
+    /// split at them, lower-cased, the last part in its dictionary form when that is a
+    /// part the terms translate and the form typed is not; `None` for a word without a hyphen between letters, of more
+    /// than [`MAX_HYPHENATED`] parts, or with a part of anything but letters and digits.
+    pub fn split_hyphenated(&self, word: &str) -> Option<Vec<String>> {
+        let word = word.to_lowercase();
+        let mut parts: Vec<String> = word.split('-').map(str::to_string).collect();
+        if !(2..=MAX_HYPHENATED).contains(&parts.len())
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.chars().all(char::is_alphanumeric))
+            || !parts.iter().any(|p| p.chars().any(char::is_alphabetic))
+        {
+            return None;
+        }
+        let translated = |w: &str| matches!(self.parts.get(w), Some(Some(_)));
+        if let Some(last) = parts.last_mut()
+            && !translated(last)
+            && let Some(base) = ENDINGS.iter().chain(&DANISH_ENDINGS).find_map(|ending| {
+                let stem = last.strip_suffix(ending)?;
+                (!ending.is_empty() && stem.chars().count() >= MIN_PART && translated(stem))
+                    .then(|| stem.to_string())
+            })
+        {
+            *last = base;
+        }
+        Some(parts)
+    }
+
+    /// The English of one part of a hyphenated Danish word: the lexicon's translation,
+    /// or the part as typed when it is no word of general Danish (abbreviations and
+    /// names, "dns", "cab", "os2mo", read the same in English); `None` for a Danish word
+    /// the lexicon does not translate.
+    pub fn translate_hyphenated_part<'a>(&'a self, part: &'a str) -> Option<&'a str> {
+        match self.parts.get(part) {
+            Some(Some(english)) => Some(english),
+            Some(None) => None,
+            None => (!general_danish(part)).then_some(part),
+        }
     }
 
     /// Whether `word` is a compound part: a word of the lexicon, of the compound list or
@@ -531,6 +574,52 @@ mod tests {
             "a word of general Danish stays whole"
         );
         assert_eq!(english("kantinekaffen"), None, "kaffe has no translation");
+    }
+
+    #[test]
+    fn hyphenated_danish_words_split_at_their_hyphens() {
+        let terms = terms();
+        let split = |w: &str| terms.split_hyphenated(w);
+        let english = |w: &str| -> Option<String> {
+            let parts = terms.split_hyphenated(w)?;
+            let english: Option<Vec<&str>> = parts
+                .iter()
+                .map(|p| terms.translate_hyphenated_part(p))
+                .collect();
+            english.map(|e| e.join(" "))
+        };
+        assert_eq!(split("DNS-fejl"), Some(vec!["dns".into(), "fejl".into()]));
+        assert_eq!(
+            split("sms-leverandøren"),
+            Some(vec!["sms".into(), "leverandør".into()]),
+            "an inflected last part in its dictionary form"
+        );
+        assert_eq!(
+            split("cab-mødet"),
+            Some(vec!["cab".into(), "mødet".into()]),
+            "a form the lexicon has stays"
+        );
+        assert_eq!(
+            split("p1-hændelse"),
+            Some(vec!["p1".into(), "hændelse".into()])
+        );
+        assert_eq!(split("dnsfejl"), None, "no hyphen");
+        assert_eq!(split("-fejl"), None, "an empty part");
+        assert_eq!(split("a-b-c-d"), None, "too many parts");
+        assert_eq!(
+            split("dns-fejl's"),
+            None,
+            "not a part of letters and digits"
+        );
+        assert_eq!(split("2024-11"), None, "no letters");
+        // Abbreviations and names read the same in English; Danish words are translated.
+        assert_eq!(english("cab-mødet").as_deref(), Some("cab meeting"));
+        assert_eq!(english("vpn-adgangen").as_deref(), Some("vpn access"));
+        assert_eq!(
+            english("kantine-kaffe"),
+            None,
+            "a Danish word without a translation"
+        );
     }
 
     #[test]

@@ -258,3 +258,59 @@ fn an_acronym_is_a_word_where_its_lower_case_is_a_stop_word() {
     assert_eq!(found(&engine, "med planen"), ["sammen", "udvalg"]);
     assert_eq!(found(&engine, "IT IS OWNED BY THE TEAM"), ["owner", "team"]);
 }
+
+#[test]
+fn a_hyphenated_danish_word_finds_its_parts_apart_and_in_english() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let put = |slug: &str, title: &str, language: &str, text: &str| {
+        let heading = if language == "da" {
+            "Læring"
+        } else {
+            "Lesson learned"
+        };
+        write(
+            root,
+            &format!("{slug}.md"),
+            &writeup(
+                title,
+                "lesson",
+                language,
+                "members",
+                &format!("## {heading}\n\n{text}\n"),
+            ),
+        );
+    };
+    put(
+        "opslag",
+        "Navneopslag",
+        "da",
+        "Der var fejl i opslagene i DNS hele formiddagen.",
+    );
+    put(
+        "lookups",
+        "Name resolution",
+        "en",
+        "After the change every DNS lookup returned an error for an hour.",
+    );
+    put(
+        "records",
+        "Records",
+        "en",
+        "The DNS records were right all along.",
+    );
+    put("script", "Deploys", "en", "An error in the deploy script.");
+    let (_, engine) = rebuilt(root);
+
+    // Neither write-up has the word as typed; each has its parts, the English one in
+    // English.
+    assert_eq!(found(&engine, "dns-fejl"), ["lookups", "opslag"]);
+    engine.set_tuning(Tuning {
+        compounds: false,
+        ..Tuning::default()
+    });
+    assert!(
+        found(&engine, "dns-fejl").is_empty(),
+        "the parts are what finds them"
+    );
+}
