@@ -2171,22 +2171,7 @@ impl Engine {
             .and_then(|split| {
                 split
                     .iter()
-                    .map(|part| {
-                        let analyzed = self.analyze(searcher, part);
-                        let tokens: Vec<String> = analyzed.da.into_iter().map(|(_, t)| t).collect();
-                        let found: Vec<String> = terms
-                            .lookup(true, &tokens, 1, tuning.glossary, tuning.lexicon)
-                            .iter()
-                            .map(|e| e.en.clone())
-                            .collect();
-                        if found.is_empty() {
-                            terms
-                                .translate_hyphenated_part(part)
-                                .map(|t| vec![t.to_string()])
-                        } else {
-                            Some(found)
-                        }
-                    })
+                    .map(|part| self.hyphenated_part_in_english(searcher, &terms, part))
                     .collect::<Option<Vec<Vec<String>>>>()
             })
             .filter(|t| t != &typed)
@@ -2198,6 +2183,33 @@ impl Engine {
             ]))),
             (own, english) => own.or(english),
         }
+    }
+
+    /// The English forms of one part of a hyphenated Danish word: its translations in
+    /// the glossary or lexicon, and the part as typed when it is no word of general
+    /// Danish ("sms" is "SMS" in English too); `None` for a Danish word neither
+    /// translates.
+    fn hyphenated_part_in_english(
+        &self,
+        searcher: &Searcher,
+        terms: &Terms,
+        part: &str,
+    ) -> Option<Vec<String>> {
+        let tuning = self.tuning();
+        let analyzed = self.analyze(searcher, part);
+        let tokens: Vec<String> = analyzed.da.into_iter().map(|(_, t)| t).collect();
+        let mut forms: Vec<String> = terms
+            .lookup(true, &tokens, 1, tuning.glossary, tuning.lexicon)
+            .iter()
+            .map(|e| e.en.clone())
+            .collect();
+        if !terms::general_danish(part) && !forms.iter().any(|f| f == part) {
+            forms.push(part.to_string());
+        }
+        if forms.is_empty() {
+            forms.push(terms.translate_hyphenated_part(part)?.to_string());
+        }
+        Some(forms)
     }
 
     /// Step two: the tiered top-k of the first pages, the total, and the counts of the

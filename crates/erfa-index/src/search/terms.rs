@@ -418,7 +418,7 @@ const DANISH_ENDINGS: [&str; 18] = [
 /// Whether `word` (lower case) is a word of general Danish: on the word list, or a base
 /// form of four letters or more on it with an inflection's ending ("sluttede",
 /// "afsætte").
-fn general_danish(word: &str) -> bool {
+pub(crate) fn general_danish(word: &str) -> bool {
     let words = general_words();
     words.contains(word)
         || DANISH_ENDINGS.iter().any(|ending| {
