@@ -1376,6 +1376,36 @@ impl Engine {
                 }
             }
         }
+        // A Danish form of a borrowed English noun that no term has ("podden",
+        // "tokenet"): the English word, where the scope's English write-ups have it and
+        // no write-up has the form typed (Danish "taget" and "tager" are in Danish
+        // write-ups); weighed as a translation.
+        if tuning.lexicon && language != Some(Language::En) {
+            for ((slot, clause), own) in out.iter_mut().zip(&user.clauses).zip(&own) {
+                let [Atom::Word(word)] = clause.alternatives.as_slice() else {
+                    continue;
+                };
+                if !slot.is_empty() {
+                    continue;
+                }
+                let word = word.to_lowercase();
+                let bases = terms::english_loan_bases(&word);
+                if bases.is_empty() || self.language_counts(searcher, &stats, &word)? != (0, 0) {
+                    continue;
+                }
+                for base in bases {
+                    if self.language_counts(searcher, &stats, &base)?.1 > 0 {
+                        let weight = if *own {
+                            LEXICON_WEIGHT_TO_EN * LEXICON_OWN_FACTOR
+                        } else {
+                            LEXICON_WEIGHT_TO_EN
+                        };
+                        slot.push((base, weight));
+                        break;
+                    }
+                }
+            }
+        }
         Ok(out)
     }
 

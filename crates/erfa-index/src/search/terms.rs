@@ -465,6 +465,46 @@ fn strip_ending(word: &str) -> String {
     word.to_string()
 }
 
+/// Endings Danish gives a borrowed English noun: definite ("podden", "tokenet"), plural
+/// ("tokens" stays English), definite plural of an English plural ("podsene"), and of a
+/// Danish one ("loggene", "serverne").
+const LOAN_ENDINGS: [&str; 8] = ["sene", "erne", "ene", "en", "et", "er", "ne", "e"];
+
+/// The English words a Danish form of a borrowed English noun may be ("podden" is
+/// "pod", "tokenet" "token", "podsene" "pods"), most likely first: `word` (lower case)
+/// less a Danish ending, and less the consonant Danish doubles after a short vowel;
+/// none of fewer than three letters, and none for a word of general Danish ("taget" is
+/// Danish, not "tag").
+pub fn english_loan_bases(word: &str) -> Vec<String> {
+    if general_danish(word) || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for ending in LOAN_ENDINGS {
+        let Some(stem) = word.strip_suffix(ending) else {
+            continue;
+        };
+        let chars: Vec<char> = stem.chars().collect();
+        let doubled = chars.len() >= 4
+            && chars[chars.len() - 1] == chars[chars.len() - 2]
+            && !"aeiouy".contains(chars[chars.len() - 1]);
+        let mut bases = Vec::new();
+        if doubled {
+            bases.push(chars[..chars.len() - 1].iter().collect::<String>());
+        }
+        bases.push(stem.to_string());
+        if ending == "sene" {
+            bases.push(format!("{stem}s"));
+        }
+        for base in bases {
+            if base.chars().count() >= 3 && !out.contains(&base) {
+                out.push(base);
+            }
+        }
+    }
+    out
+}
+
 /// `text` with the Danish ending after an apostrophe dropped ("borgerpc'erne" is
 /// "borgerpc"), so that the word meets its uninflected form.
 pub(crate) fn drop_apostrophe_endings(text: &str) -> std::borrow::Cow<'_, str> {
@@ -574,6 +614,20 @@ mod tests {
             "a word of general Danish stays whole"
         );
         assert_eq!(english("kantinekaffen"), None, "kaffe has no translation");
+    }
+
+    #[test]
+    fn danish_forms_of_english_nouns_lead_to_the_english_word() {
+        let bases = |w: &str| english_loan_bases(w);
+        assert_eq!(bases("podden")[0], "pod", "the doubled consonant undone");
+        assert!(bases("podden").contains(&"podd".to_string()));
+        assert_eq!(bases("tokenet")[0], "token");
+        assert!(bases("podsene").contains(&"pods".to_string()));
+        assert_eq!(bases("webhooken")[0], "webhook");
+        assert!(bases("pod").is_empty(), "no ending");
+        assert!(bases("ne").is_empty(), "too short");
+        assert!(bases("hændelsen").is_empty(), "not English letters");
+        assert!(bases("kunden").is_empty(), "a word of general Danish");
     }
 
     #[test]

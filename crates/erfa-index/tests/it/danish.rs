@@ -314,3 +314,50 @@ fn a_hyphenated_danish_word_finds_its_parts_apart_and_in_english() {
         "the parts are what finds them"
     );
 }
+
+#[test]
+fn a_danish_form_of_an_english_noun_finds_the_english_word() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let put = |slug: &str, title: &str, language: &str, text: &str| {
+        let heading = if language == "da" {
+            "Læring"
+        } else {
+            "Lesson learned"
+        };
+        write(
+            root,
+            &format!("{slug}.md"),
+            &writeup(
+                title,
+                "lesson",
+                language,
+                "members",
+                &format!("## {heading}\n\n{text}\n"),
+            ),
+        );
+    };
+    put(
+        "restarts",
+        "Restarts",
+        "en",
+        "The pod restarted every minute until we raised its memory limit.",
+    );
+    put("tags", "Labels", "en", "Every tag on the bucket was wrong.");
+    put(
+        "backup",
+        "Sikkerhedskopi",
+        "da",
+        "Driften tager backup hver nat.",
+    );
+    let (_, engine) = rebuilt(root);
+
+    assert_eq!(found(&engine, "podden"), ["restarts"]);
+    // "tager" is a Danish word the Danish write-ups have, not "tag".
+    assert_eq!(found(&engine, "tager"), ["backup"]);
+    engine.set_tuning(Tuning {
+        lexicon: false,
+        ..Tuning::default()
+    });
+    assert!(found(&engine, "podden").is_empty());
+}
