@@ -1304,9 +1304,9 @@ impl Engine {
                 if !slot.is_empty() {
                     continue;
                 }
-                // A word joined by hyphens ("dns-fejl", "cab-møde"): its parts, those
-                // that are no Danish words as typed ("dns meeting" is wrong, "dns error"
-                // right), unless none is translated.
+                // A word joined by hyphens ("dns-fejl", "cab-møde"): its parts
+                // translated ("dns error"), abbreviations and names as typed; nothing
+                // when no part is translated.
                 if let Some(parts) = terms.split_hyphenated(word) {
                     let translated: Option<Vec<&str>> = parts
                         .iter()
@@ -1378,10 +1378,10 @@ impl Engine {
         }
         // A Danish form of a borrowed English noun that no term has ("podden",
         // "tokenet"): the English word, where the scope's English write-ups have it and
-        // no write-up has the form typed (Danish "taget" and "tager" are in Danish
-        // write-ups); weighed as a translation.
+        // no write-up has the form typed (a group's Danish write-ups have the stem of
+        // Danish "taget" and "tager"); weighed as a translation.
         if tuning.lexicon && language != Some(Language::En) {
-            for ((slot, clause), own) in out.iter_mut().zip(&user.clauses).zip(&own) {
+            for (slot, clause) in out.iter_mut().zip(&user.clauses) {
                 let [Atom::Word(word)] = clause.alternatives.as_slice() else {
                     continue;
                 };
@@ -1395,12 +1395,7 @@ impl Engine {
                 }
                 for base in bases {
                     if self.language_counts(searcher, &stats, &base)?.1 > 0 {
-                        let weight = if *own {
-                            LEXICON_WEIGHT_TO_EN * LEXICON_OWN_FACTOR
-                        } else {
-                            LEXICON_WEIGHT_TO_EN
-                        };
-                        slot.push((base, weight));
+                        slot.push((base, LEXICON_WEIGHT_TO_EN));
                         break;
                     }
                 }
@@ -2148,8 +2143,10 @@ impl Engine {
             .collect()
     }
 
-    /// For a clause of one Danish compound the terms do not know ("vagtordningshåndtering"),
-    /// write-ups with every one of its parts, weighted as a match inside a compound.
+    /// For a clause of one Danish compound the terms do not know ("vagtordningshåndtering")
+    /// or of one hyphenated Danish word ("dns-fejl"), write-ups with every one of its
+    /// parts, weighted as a match inside a compound; for a hyphenated word also those
+    /// with every part in English.
     fn compound_parts_query(
         &self,
         searcher: &Searcher,

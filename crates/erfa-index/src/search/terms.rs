@@ -251,8 +251,11 @@ impl Terms {
 
     /// A Danish word joined by hyphens ("dns-fejl", "cab-mødet", "sms-leverandør")
     /// split at them, lower-cased, the last part in its dictionary form when that is a
-    /// part the terms translate and the form typed is not; `None` for a word without a hyphen between letters, of more
-    /// than [`MAX_HYPHENATED`] parts, or with a part of anything but letters and digits.
+    /// part the terms translate and the form typed is not. `None` for a word without a
+    /// hyphen between letters, of more than [`MAX_HYPHENATED`] parts, with a part of
+    /// anything but letters and digits, or whose last part is no Danish word: a Danish
+    /// compound ends in its Danish head, and English "read-only" or "sign-off" stays
+    /// whole.
     pub fn split_hyphenated(&self, word: &str) -> Option<Vec<String>> {
         let word = word.to_lowercase();
         let mut parts: Vec<String> = word.split('-').map(str::to_string).collect();
@@ -275,7 +278,11 @@ impl Terms {
         {
             *last = base;
         }
-        Some(parts)
+        let last = parts.last()?;
+        let danish = general_danish(last)
+            || self.words_da.contains(last)
+            || (self.parts.contains_key(last) && !self.words_en.contains(last));
+        danish.then_some(parts)
     }
 
     /// The English of one part of a hyphenated Danish word: the lexicon's translation,
@@ -465,16 +472,18 @@ fn strip_ending(word: &str) -> String {
     word.to_string()
 }
 
-/// Endings Danish gives a borrowed English noun: definite ("podden", "tokenet"), plural
-/// ("tokens" stays English), definite plural of an English plural ("podsene"), and of a
-/// Danish one ("loggene", "serverne").
+/// Endings Danish gives a borrowed English noun: definite ("podden", "tokenet"),
+/// definite plural of an English plural ("podsene") and of a Danish one ("tokenerne"),
+/// and plural ("tokener").
 const LOAN_ENDINGS: [&str; 8] = ["sene", "erne", "ene", "en", "et", "er", "ne", "e"];
 
 /// The English words a Danish form of a borrowed English noun may be ("podden" is
 /// "pod", "tokenet" "token", "podsene" "pods"), most likely first: `word` (lower case)
 /// less a Danish ending, and less the consonant Danish doubles after a short vowel;
-/// none of fewer than three letters, and none for a word of general Danish ("taget" is
-/// Danish, not "tag").
+/// none of fewer than three letters, and none for a word of general Danish
+/// ("kunden"). The word list has no words of three letters, so "taget" (Danish, not
+/// "tag") gets "tag" here; what keeps it Danish is the group's Danish write-ups, which
+/// have its stem ([`crate::Engine`] asks for a form no write-up has).
 pub fn english_loan_bases(word: &str) -> Vec<String> {
     if general_danish(word) || !word.chars().all(|c| c.is_ascii_alphabetic()) {
         return Vec::new();
@@ -666,6 +675,8 @@ mod tests {
             "not a part of letters and digits"
         );
         assert_eq!(split("2024-11"), None, "no letters");
+        assert_eq!(split("read-only"), None, "no Danish head");
+        assert_eq!(split("sign-off"), None, "no Danish head");
         // Abbreviations and names read the same in English; Danish words are translated.
         assert_eq!(english("cab-mødet").as_deref(), Some("cab meeting"));
         assert_eq!(english("vpn-adgangen").as_deref(), Some("vpn access"));

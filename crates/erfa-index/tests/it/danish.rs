@@ -300,11 +300,19 @@ fn a_hyphenated_danish_word_finds_its_parts_apart_and_in_english() {
         "The DNS records were right all along.",
     );
     put("script", "Deploys", "en", "An error in the deploy script.");
+    put(
+        "texts",
+        "Notifications",
+        "en",
+        "Our SMS vendor was down for a day.",
+    );
     let (_, engine) = rebuilt(root);
 
     // Neither write-up has the word as typed; each has its parts, the English one in
     // English.
     assert_eq!(found(&engine, "dns-fejl"), ["lookups", "opslag"]);
+    // An abbreviation is English as typed, beside the lexicon's "text message".
+    assert_eq!(found(&engine, "sms-leverandøren"), ["texts"]);
     engine.set_tuning(Tuning {
         compounds: false,
         ..Tuning::default()
