@@ -10,7 +10,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{BitSet, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// What ranks a document first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -556,20 +556,26 @@ fn tier_offset(key: SortKey) -> f64 {
     }
 }
 
-/// Runs `clauses` and `extras` in one pass over each segment: a document matches when at
-/// least one of them does and `filter` (unscored; exclusions included) does too. Its
+/// Queries run side by side.
+pub type Queries<'a> = &'a [Box<dyn tantivy::query::Query>];
+
+/// Runs `clauses` and `extras` (the pair) in one pass over each segment: a document
+/// matches when at least one of them does and `filter` (unscored; exclusions included)
+/// does too. Its
 /// score is the sum of the matching queries' scores, added in order, so it does not
 /// depend on how segments are cut; documents that match every clause rank first (`top`,
 /// with the offset of `tier_offset` on their keys), whatever extras they match. `rest`
-/// sees every match.
+/// sees every match. With `text`, the live documents that a clause or an extra matches,
+/// whatever the filter says, are kept there too, a set per segment in order (for
+/// [`collect_within`]).
 pub fn search_tiered<C: Collector>(
     searcher: &tantivy::Searcher,
     stats: &dyn tantivy::query::Bm25StatisticsProvider,
-    clauses: &[Box<dyn tantivy::query::Query>],
-    extras: &[Box<dyn tantivy::query::Query>],
+    (clauses, extras): (Queries<'_>, Queries<'_>),
     filter: &dyn tantivy::query::Query,
     top: &TopRanked,
     rest: &C,
+    mut text: Option<&mut Vec<BitSet>>,
 ) -> tantivy::Result<(Vec<Ranked>, C::Fruit)> {
     use tantivy::query::EnableScoring;
     use tantivy::{DocSet, TERMINATED};
@@ -593,6 +599,9 @@ pub fn search_tiered<C: Collector>(
             .collect::<tantivy::Result<Vec<_>>>()?;
         let mut filter = filter.scorer(reader, 1.0)?;
         let alive = reader.alive_bitset();
+        let mut found = text
+            .is_some()
+            .then(|| BitSet::with_max_value(reader.max_doc()));
         loop {
             let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
             if doc == TERMINATED {
@@ -610,6 +619,9 @@ pub fn search_tiered<C: Collector>(
             if alive.is_some_and(|a| !a.is_alive(doc)) {
                 continue;
             }
+            if let Some(found) = found.as_mut() {
+                found.insert(doc);
+            }
             if filter.doc() < doc {
                 filter.seek(doc);
             }
@@ -621,8 +633,45 @@ pub fn search_tiered<C: Collector>(
         }
         tops.push(top_segment.harvest());
         rests.push(rest_segment.harvest());
+        if let (Some(text), Some(found)) = (text.as_deref_mut(), found) {
+            text.push(found);
+        }
     }
     Ok((top.merge_fruits(tops)?, rest.merge_fruits(rests)?))
+}
+
+/// Runs `collector` over the documents of `text` (per segment, in the searcher's order:
+/// what [`search_tiered`] recorded as matching the query's text) that `filter` matches
+/// too: the same documents as the text and the filter together, without evaluating the
+/// text again.
+pub fn collect_within<C: Collector>(
+    searcher: &tantivy::Searcher,
+    text: &[BitSet],
+    filter: &dyn tantivy::query::Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    use tantivy::query::EnableScoring;
+    use tantivy::{DocSet, TERMINATED};
+
+    let filter = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut fruits = Vec::new();
+    for (ord, (reader, matched)) in searcher.segment_readers().iter().zip(text).enumerate() {
+        let mut child = collector.for_segment(ord as SegmentOrdinal, reader)?;
+        let mut filter = filter.scorer(reader, 1.0)?;
+        let mut docs = tantivy::query::BitSetDocSet::from(matched.clone());
+        let mut doc = docs.doc();
+        while doc != TERMINATED && filter.doc() != TERMINATED {
+            if filter.doc() < doc {
+                filter.seek(doc);
+            }
+            if filter.doc() == doc {
+                child.collect(doc, 0.0);
+            }
+            doc = docs.advance();
+        }
+        fruits.push(child.harvest());
+    }
+    collector.merge_fruits(fruits)
 }
 
 #[cfg(test)]

@@ -32,7 +32,8 @@ use crate::index::store::Store;
 use crate::index::stored::{Head, Texts};
 use crate::search::close_words;
 use crate::search::collector::{
-    Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, search_tiered,
+    Counts, FacetCache, FacetCounts, FacetTables, Ranked, SortKey, TopRanked, collect_within,
+    search_tiered,
 };
 use crate::search::feedback;
 use crate::search::letters;
@@ -1804,8 +1805,8 @@ impl Engine {
                 found = danish_found;
             }
         }
-        let (ranked, total, counts, tables) = found;
-        let facets = self.facets(&searcher, request, &plan, counts, &tables)?;
+        let (ranked, total, counts, tables, text) = found;
+        let facets = self.facets(&searcher, request, &plan, counts, &tables, text.as_deref())?;
         let hits = self.hits(&searcher, request, &plan, ranked)?;
         let did_you_mean = if total == 0 && vocabulary && plan.has_text() {
             self.did_you_mean(&searcher, request.scope, &plan.user)?
@@ -2241,12 +2242,7 @@ impl Engine {
 
     /// Step two: the tiered top-k of the first pages, the total, and the counts of the
     /// facets without an active filter (with the tables they were counted from).
-    fn rank(
-        &self,
-        searcher: &Searcher,
-        request: &SearchRequest,
-        plan: &Plan,
-    ) -> Result<(Vec<Ranked>, u64, Counts, FacetTables)> {
+    fn rank(&self, searcher: &Searcher, request: &SearchRequest, plan: &Plan) -> Result<Found> {
         let matching = plan.query(plan.match_text(), None);
         // Only documents that match the text are listed, counted or ranked: a document
         // that contains none of its terms changes nothing here (`crate::index::reads`).
@@ -2264,7 +2260,13 @@ impl Engine {
         // explicit tier, not a hope that BM25 gets it right.
         let clauses = &plan.clauses;
         let tuning = self.tuning();
-        let tiered = (clauses.len() > 1 || !plan.apart.is_empty())
+        // A filtered facet is counted among the write-ups the text matches, which only the
+        // tiered pass keeps; for one clause alone it ranks as the plain pass does (every
+        // match is in the first tier, its score the clause's).
+        let active = plan.active_facets();
+        let keep_text = request.facets && !active.is_empty();
+        let tiered = (clauses.len() > 1 || !plan.apart.is_empty() || keep_text)
+            && !clauses.is_empty()
             && clauses.len() <= tuning.max_tier_clauses;
         let key = match (request.sort, plan.has_text()) {
             (Sort::Relevance, true) => SortKey::Score,
@@ -2292,7 +2294,6 @@ impl Engine {
         let stats = self.exact(searcher, request.scope);
         // Facets without an active filter are counted in the ranking pass itself; those
         // with one need a pass of their own (disjunctive faceting, in `facets`).
-        let active = plan.active_facets();
         let (plain, tables) = if request.facets {
             let plain: Vec<&'static str> = FACETS
                 .iter()
@@ -2309,17 +2310,19 @@ impl Engine {
         };
         if tiered {
             // One pass: a write-up's score is the sum of its clauses' scores whatever its
-            // tier, and those containing every clause rank first.
+            // tier, and those containing every clause rank first. The write-ups the text
+            // matches are kept when a filtered facet is to be counted without its filter.
+            let mut text = keep_text.then(Vec::new);
             let (ranked, (total, counts)) = search_tiered(
                 searcher,
                 &stats,
-                clauses,
-                &plan.apart,
+                (clauses, &plan.apart),
                 &*plan.query(None, None),
                 &top,
                 &(Count, facet_counts),
+                text.as_mut(),
             )?;
-            Ok((ranked, total as u64, counts, tables))
+            Ok((ranked, total as u64, counts, tables, text))
         } else {
             let (mut ranked, total, counts) = searcher.search_with_statistics_provider(
                 &*matching,
@@ -2329,7 +2332,7 @@ impl Engine {
             if feedback {
                 self.rerank(searcher, &stats, &tuning, plan, &mut ranked)?;
             }
-            Ok((ranked, total as u64, counts, tables))
+            Ok((ranked, total as u64, counts, tables, None))
         }
     }
 
@@ -2495,6 +2498,7 @@ impl Engine {
         plan: &Plan,
         counts: Counts,
         tables: &FacetTables,
+        text: Option<&[tantivy::BitSet]>,
     ) -> Result<BTreeMap<&'static str, Vec<FacetValue>>> {
         let mut facets: BTreeMap<&'static str, Vec<FacetValue>> =
             FACETS.iter().map(|f| (*f, Vec::new())).collect();
@@ -2504,15 +2508,18 @@ impl Engine {
         let active = plan.active_facets();
         let mut all_counts = counts;
         for name in FACETS.iter().copied().filter(|f| active.contains(f)) {
-            // Disjunctive faceting: a facet's counts ignore its own filter.
-            let q = plan.query(plan.match_text(), Some(name));
-            let counts = searcher.search(
-                &*q,
-                &FacetCounts {
-                    fields: vec![name],
-                    tables: tables.clone(),
-                },
-            )?;
+            // Disjunctive faceting: a facet's counts ignore its own filter. Among the
+            // write-ups the ranking pass found the text in, when it kept them.
+            let collector = FacetCounts {
+                fields: vec![name],
+                tables: tables.clone(),
+            };
+            let counts = match text {
+                Some(text) => {
+                    collect_within(searcher, text, &*plan.query(None, Some(name)), &collector)?
+                }
+                None => searcher.search(&*plan.query(plan.match_text(), Some(name)), &collector)?,
+            };
             all_counts.extend(counts);
         }
         for (name, mut counts) in all_counts {
@@ -2766,6 +2773,18 @@ impl Plan {
         Box::new(BooleanQuery::new(subs))
     }
 }
+
+/// What [`Engine::rank`] finds: the tiered top of the first pages, the total, the counts
+/// of the facets without an active filter with the tables they were counted from, and,
+/// when a facet with an active filter is to be counted, the write-ups of each segment
+/// that the query's text matches (in tiered queries only; `None` otherwise).
+type Found = (
+    Vec<Ranked>,
+    u64,
+    Counts,
+    FacetTables,
+    Option<Vec<tantivy::BitSet>>,
+);
 
 /// The clause whose last word is completed as a prefix: the last clause, when the request
 /// asks for it and the query does not end with a space or a closing quote.

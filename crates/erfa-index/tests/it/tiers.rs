@@ -174,3 +174,108 @@ fn a_query_of_more_than_three_words_has_no_tier() {
     assert_eq!(three, ["all", "two"]);
     assert_eq!(four, ["two", "all"]);
 }
+
+/// Kinds and languages counted, the total, and each hit's slug and score.
+type Found = (
+    Vec<(String, u64)>,
+    Vec<(String, u64)>,
+    u64,
+    Vec<(String, f32)>,
+);
+
+/// A facet with an active filter is counted without that filter, among the write-ups
+/// the query's text matches: the same counts, order and scores whether the ranking pass
+/// kept those write-ups (the tiered pass) or the text is evaluated again (the plain one),
+/// and for one word the same order.
+#[test]
+fn a_filtered_facet_counts_the_same_with_and_without_the_tier() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let put = |rel: &str, kind: &str, language: &str, body: &str| {
+        write(root, rel, &writeup("Note", kind, language, "members", body));
+    };
+    put("a.md", "lesson", "en", "The rollout used a canary.");
+    put(
+        "b.md",
+        "mistake",
+        "en",
+        "The rollout skipped the canary stage.",
+    );
+    put("c.md", "mistake", "en", "A rollout without a pause.");
+    put("d.md", "practice", "en", "Canary first, then a pause.");
+    put("e.md", "practice", "da", "Udrulning med canary og rollout.");
+    put("f.md", "lesson", "en", "Nothing of either word.");
+    put(
+        "g.md",
+        "mistake",
+        "en",
+        "The canary and the rollout, both late.",
+    );
+    let (store, engine) = rebuilt(root);
+    // A deleted write-up is in neither count.
+    std::fs::remove_file(root.join("g.md")).expect("remove");
+    crate::common::update(&store, root, erfa_index::Mode::Incremental);
+    engine.reload().expect("reload");
+
+    let facets = |query: &str, tiered: bool| -> Found {
+        let mut tuning = erfa_index::Tuning::default();
+        if !tiered {
+            tuning.max_tier_clauses = 0;
+            tuning.feedback = false;
+        }
+        engine.set_tuning(tuning);
+        let results = search(
+            &engine,
+            &request(query)
+                .filter("kind", "mistake")
+                .filter("language", "en"),
+        );
+        engine.set_tuning(erfa_index::Tuning::default());
+        let list = |name: &str| -> Vec<(String, u64)> {
+            results.facets[name]
+                .iter()
+                .map(|v| (v.value.clone(), v.count))
+                .collect()
+        };
+        let hits: Vec<(String, f32)> = results
+            .hits
+            .iter()
+            .map(|h| (h.slug.clone(), h.score))
+            .collect();
+        (list("kind"), list("language"), results.total, hits)
+    };
+    let by_slug = |mut found: Found| {
+        found.3.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    };
+    for query in [
+        "rollout canary",
+        "rollout canary -pause",
+        "\"the rollout\" canary",
+        "rollout",
+        "canary -pause",
+    ] {
+        // The tier orders several words differently; each hit's score is the same.
+        let tiered = by_slug(facets(query, true));
+        assert_eq!(tiered, by_slug(facets(query, false)), "{query}");
+        assert!(!tiered.0.is_empty(), "{query}: kinds are counted");
+    }
+    for query in ["rollout", "canary -pause"] {
+        assert_eq!(
+            facets(query, true),
+            facets(query, false),
+            "{query}: order too"
+        );
+    }
+    // Counted without the kind filter: every kind the text and the language filter leave.
+    let (kinds, _, total, _) = facets("rollout canary", true);
+    assert_eq!(total, 2, "b and c");
+    let count = |kind: &str| kinds.iter().find(|(k, _)| k == kind).map(|(_, n)| *n);
+    assert_eq!(count("mistake"), Some(2));
+    assert_eq!(
+        count("lesson"),
+        Some(1),
+        "a; f has neither word, g is deleted"
+    );
+    assert_eq!(count("practice"), Some(1), "d; e is Danish");
+}
