@@ -657,6 +657,12 @@ pub fn collect_within<C: Collector>(
     let mut fruits = Vec::new();
     for (ord, (reader, matched)) in searcher.segment_readers().iter().zip(text).enumerate() {
         let mut child = collector.for_segment(ord as SegmentOrdinal, reader)?;
+        if matched.len() == 0 {
+            // Nothing to count (and an empty set, as of a segment without documents,
+            // is no document set to walk).
+            fruits.push(child.harvest());
+            continue;
+        }
         let mut filter = filter.scorer(reader, 1.0)?;
         let mut docs = tantivy::query::BitSetDocSet::from(matched.clone());
         let mut doc = docs.doc();
