@@ -1791,7 +1791,7 @@ impl Engine {
         let mut searched_for = None;
         // While the index may be behind the disk, its words are not offered.
         let vocabulary = self.on_disk(request.scope).is_none();
-        if found.1 == 0
+        if found.total == 0
             && vocabulary
             && plan.has_text()
             && let Some(user) = self.danish_letters(&searcher, request.scope, &plan.user)?
@@ -1799,13 +1799,19 @@ impl Engine {
             // Typed on an English keyboard: "faar" for "får".
             let danish = self.plan(&searcher, request, user)?;
             let danish_found = self.rank(&searcher, request, &danish)?;
-            if danish_found.1 > 0 {
+            if danish_found.total > 0 {
                 searched_for = Some(query::display(&danish.user));
                 plan = danish;
                 found = danish_found;
             }
         }
-        let (ranked, total, counts, tables, text) = found;
+        let Found {
+            ranked,
+            total,
+            counts,
+            tables,
+            text,
+        } = found;
         let facets = self.facets(&searcher, request, &plan, counts, &tables, text.as_deref())?;
         let hits = self.hits(&searcher, request, &plan, ranked)?;
         let did_you_mean = if total == 0 && vocabulary && plan.has_text() {
@@ -2322,7 +2328,13 @@ impl Engine {
                 &(Count, facet_counts),
                 text.as_mut(),
             )?;
-            Ok((ranked, total as u64, counts, tables, text))
+            Ok(Found {
+                ranked,
+                total: total as u64,
+                counts,
+                tables,
+                text,
+            })
         } else {
             let (mut ranked, total, counts) = searcher.search_with_statistics_provider(
                 &*matching,
@@ -2332,7 +2344,13 @@ impl Engine {
             if feedback {
                 self.rerank(searcher, &stats, &tuning, plan, &mut ranked)?;
             }
-            Ok((ranked, total as u64, counts, tables, None))
+            Ok(Found {
+                ranked,
+                total: total as u64,
+                counts,
+                tables,
+                text: None,
+            })
         }
     }
 
@@ -2774,17 +2792,20 @@ impl Plan {
     }
 }
 
-/// What [`Engine::rank`] finds: the tiered top of the first pages, the total, the counts
-/// of the facets without an active filter with the tables they were counted from, and,
-/// when a facet with an active filter is to be counted, the write-ups of each segment
-/// that the query's text matches (in tiered queries only; `None` otherwise).
-type Found = (
-    Vec<Ranked>,
-    u64,
-    Counts,
-    FacetTables,
-    Option<Vec<tantivy::BitSet>>,
-);
+/// What [`Engine::rank`] finds.
+struct Found {
+    /// The top of the first pages, in the order shown.
+    ranked: Vec<Ranked>,
+    /// Every write-up that matches.
+    total: u64,
+    /// The counts of the facets without an active filter.
+    counts: Counts,
+    /// The tables those were counted from.
+    tables: FacetTables,
+    /// When a facet with an active filter is to be counted: the write-ups of each
+    /// segment that the query's text matches (kept by the tiered pass only).
+    text: Option<Vec<tantivy::BitSet>>,
+}
 
 /// The clause whose last word is completed as a prefix: the last clause, when the request
 /// asks for it and the query does not end with a space or a closing quote.

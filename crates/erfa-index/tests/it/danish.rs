@@ -259,27 +259,32 @@ fn an_acronym_is_a_word_where_its_lower_case_is_a_stop_word() {
     assert_eq!(found(&engine, "IT IS OWNED BY THE TEAM"), ["owner", "team"]);
 }
 
+/// Writes a members' lesson in `language` ("da" or "en") with `text` under its heading.
+fn lesson(root: &std::path::Path, slug: &str, title: &str, language: &str, text: &str) {
+    let heading = if language == "da" {
+        "Læring"
+    } else {
+        "Lesson learned"
+    };
+    write(
+        root,
+        &format!("{slug}.md"),
+        &writeup(
+            title,
+            "lesson",
+            language,
+            "members",
+            &format!("## {heading}\n\n{text}\n"),
+        ),
+    );
+}
+
 #[test]
 fn a_hyphenated_danish_word_finds_its_parts_apart_and_in_english() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     let put = |slug: &str, title: &str, language: &str, text: &str| {
-        let heading = if language == "da" {
-            "Læring"
-        } else {
-            "Lesson learned"
-        };
-        write(
-            root,
-            &format!("{slug}.md"),
-            &writeup(
-                title,
-                "lesson",
-                language,
-                "members",
-                &format!("## {heading}\n\n{text}\n"),
-            ),
-        );
+        lesson(root, slug, title, language, text);
     };
     put(
         "opslag",
@@ -328,22 +333,7 @@ fn a_danish_form_of_an_english_noun_finds_the_english_word() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     let put = |slug: &str, title: &str, language: &str, text: &str| {
-        let heading = if language == "da" {
-            "Læring"
-        } else {
-            "Lesson learned"
-        };
-        write(
-            root,
-            &format!("{slug}.md"),
-            &writeup(
-                title,
-                "lesson",
-                language,
-                "members",
-                &format!("## {heading}\n\n{text}\n"),
-            ),
-        );
+        lesson(root, slug, title, language, text);
     };
     put(
         "restarts",
