@@ -79,7 +79,8 @@ pub enum SectionFilter {
 
 /// Weight of a match inside a Danish compound.
 const COMPOUND_WEIGHT: f32 = 0.5;
-/// Weight of each part of a typed Danish compound, found apart.
+/// Weight of each part of a typed Danish compound, found apart. A hyphenated word's parts
+/// weigh [`PHRASE_APART_WEIGHT`]: they were typed.
 const COMPOUND_PARTS_WEIGHT: f32 = 0.25;
 /// Weight of a glossary term relative to the words as typed. A word and its terms are
 /// one clause scored by its best match ([`CLAUSE_TIE_BREAKER`]), so a term may weigh
@@ -2174,6 +2175,13 @@ impl Engine {
             Some(parts) => parts.clone(),
             None => terms.split_compound(word)?,
         };
+        // A hyphenated word's parts are typed words, not a guess at a compound's: apart
+        // they weigh as a quoted phrase's words do.
+        let parts_weight = if hyphenated.is_some() {
+            PHRASE_APART_WEIGHT
+        } else {
+            COMPOUND_PARTS_WEIGHT
+        };
         // Write-ups with every part, each part any of its forms.
         let every = |split: &[Vec<String>], language: Language| -> Option<Box<dyn Query>> {
             let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -2184,7 +2192,7 @@ impl Engine {
                         searcher,
                         form,
                         parts,
-                        COMPOUND_PARTS_WEIGHT,
+                        parts_weight,
                         Some(language),
                         &mut should,
                     );

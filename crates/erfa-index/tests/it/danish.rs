@@ -329,6 +329,42 @@ fn a_hyphenated_danish_word_finds_its_parts_apart_and_in_english() {
 }
 
 #[test]
+fn a_hyphenated_words_parts_weigh_as_a_phrases_words_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let put = |slug: &str, title: &str, language: &str, text: &str| {
+        lesson(root, slug, title, language, text);
+    };
+    put(
+        "texts",
+        "Notifications",
+        "en",
+        "Our SMS vendor was down for a day.",
+    );
+    put(
+        "alerts",
+        "Paging",
+        "en",
+        "Every alert paged the whole team at night, so we cut the rules to the few that matter.",
+    );
+    put(
+        "other",
+        "Dashboards",
+        "en",
+        "The dashboards were slow all week.",
+    );
+    let (_, engine) = rebuilt(root);
+
+    // No write-up has every word. The one with both typed parts of the hyphenated word
+    // answers more of the query than the one with the other word's translation.
+    let ranked = slugs(&search(
+        &engine,
+        &SearchRequest::new("sms-leverandør alarmer", Scope::Members),
+    ));
+    assert_eq!(ranked, ["texts", "alerts"]);
+}
+
+#[test]
 fn a_danish_form_of_an_english_noun_finds_the_english_word() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
