@@ -127,6 +127,10 @@ mod tests {
             ("gennemgang", "review"),
             ("erklære", "declare"),
             ("referent", "note taker"),
+            ("stjålet", "stolen"),
+            ("måleenheder", "units of measurement"),
+            ("kræver", "requires"),
+            ("brød sammen", "collapsed"),
         ] {
             assert!(
                 lexicon.pairs.iter().any(|p| p.da == da && p.en == en),

@@ -365,6 +365,55 @@ fn a_hyphenated_words_parts_weigh_as_a_phrases_words_apart() {
 }
 
 #[test]
+fn everyday_danish_words_find_english_write_ups() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let put = |slug: &str, title: &str, language: &str, text: &str| {
+        lesson(root, slug, title, language, text);
+    };
+    put(
+        "wallet",
+        "Hot wallet",
+        "en",
+        "Cryptocurrency worth millions was stolen from the hot wallet.",
+    );
+    put(
+        "units",
+        "Units",
+        "en",
+        "Two teams used different units of measurement, and the probe was lost.",
+    );
+    put(
+        "sdk",
+        "The SDK release",
+        "en",
+        "The customer's website collapsed after the SDK update. We rolled it back.",
+    );
+    put(
+        "same",
+        "Same config",
+        "en",
+        "Every server had the same config.",
+    );
+    let (_, engine) = rebuilt(root);
+
+    assert_eq!(found(&engine, "stjålet kryptovaluta"), ["wallet"]);
+    assert_eq!(found(&engine, "forskellige måleenheder"), ["units"]);
+    // "sammen" shares its stem with "samme" (the same), so no pair may have "samme":
+    // "brød sammen" is "collapsed", not "broke" and "same".
+    let results = search(
+        &engine,
+        &SearchRequest::new("hjemmeside brød sammen", Scope::Members),
+    );
+    assert_eq!(slugs(&results), ["sdk"]);
+    assert!(
+        !results.expanded.iter().any(|t| t == "same"),
+        "{:?}",
+        results.expanded
+    );
+}
+
+#[test]
 fn a_danish_form_of_an_english_noun_finds_the_english_word() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
