@@ -182,6 +182,9 @@ impl Terms {
         if found.iter().any(sized) {
             found.retain(sized);
         }
+        // A term that lost a stop word to analysis ("går ned" is analyzed as "går" is)
+        // is met only by as many words typed: "går" alone is not "goes down".
+        found.retain(|e| e.words(danish) <= tokens.len() || sized(e));
         found
     }
 
@@ -728,6 +731,39 @@ mod tests {
         assert_eq!(en(true, true), ["restore point"]);
         assert_eq!(en(false, true), ["backup"]);
         assert!(en(false, false).is_empty());
+    }
+
+    #[test]
+    fn a_term_that_lost_a_stop_word_needs_all_its_words_typed() {
+        let lexicon = Lexicon::parse("går ned\tgoes down\ngå\tgo\nvagt\ton-call\n");
+        // "ned" is a stop word, as in the Danish text fields.
+        let terms = Terms::build(&Glossary::default(), &lexicon, "", |_, text| {
+            text.split(|c: char| c.is_whitespace() || c == '-')
+                .filter(|w| *w != "ned")
+                .map(str::to_lowercase)
+                .collect()
+        });
+        let en = |tokens: &[&str], words: usize| -> Vec<String> {
+            let tokens: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+            terms
+                .lookup(true, &tokens, words, false, true)
+                .iter()
+                .map(|e| e.en.clone())
+                .collect()
+        };
+        assert!(en(&["går"], 1).is_empty(), "{:?}", en(&["går"], 1));
+        assert_eq!(en(&["går"], 2), ["goes down"]);
+        assert_eq!(en(&["gå"], 1), ["go"]);
+        // A term of several words typed as one ("on-call") keeps all its tokens.
+        let da = |tokens: &[&str], words: usize| -> Vec<String> {
+            let tokens: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+            terms
+                .lookup(false, &tokens, words, false, true)
+                .iter()
+                .map(|e| e.da.clone())
+                .collect()
+        };
+        assert_eq!(da(&["on", "call"], 1), ["vagt"]);
     }
 
     #[test]
