@@ -1310,14 +1310,8 @@ impl Engine {
                 // translated ("dns error"), abbreviations and names as typed; nothing
                 // when no part is translated.
                 if let Some(parts) = terms.split_hyphenated(word) {
-                    let translated: Option<Vec<&str>> = parts
-                        .iter()
-                        .map(|p| terms.translate_hyphenated_part(p))
-                        .collect();
-                    if let Some(translated) = translated
-                        && translated.iter().zip(&parts).any(|(t, p)| t != p)
-                    {
-                        slot.push((translated.join(" "), LEXICON_WEIGHT));
+                    if let Some(english) = terms.translate_hyphenated(&parts) {
+                        slot.push((english, LEXICON_WEIGHT));
                     }
                     continue;
                 }
@@ -2170,17 +2164,11 @@ impl Engine {
             return None;
         };
         let terms = self.terms();
-        let hyphenated = terms.split_hyphenated(word);
-        let split = match &hyphenated {
-            Some(parts) => parts.clone(),
-            None => terms.split_compound(word)?,
-        };
         // A hyphenated word's parts are typed words, not a guess at a compound's: apart
         // they weigh as a quoted phrase's words do.
-        let parts_weight = if hyphenated.is_some() {
-            PHRASE_APART_WEIGHT
-        } else {
-            COMPOUND_PARTS_WEIGHT
+        let (split, hyphenated, parts_weight) = match terms.split_hyphenated(word) {
+            Some(parts) => (parts, true, PHRASE_APART_WEIGHT),
+            None => (terms.split_compound(word)?, false, COMPOUND_PARTS_WEIGHT),
         };
         // Write-ups with every part, each part any of its forms.
         let every = |split: &[Vec<String>], language: Language| -> Option<Box<dyn Query>> {
@@ -2209,13 +2197,13 @@ impl Engine {
         // A hyphenated word's parts in English too, each anywhere in a write-up and in
         // any of its translations ("dns" and "error" or "fault" for "dns-fejl").
         let english = hyphenated
-            .as_ref()
-            .and_then(|split| {
+            .then(|| {
                 split
                     .iter()
                     .map(|part| self.hyphenated_part_in_english(searcher, &terms, part))
                     .collect::<Option<Vec<Vec<String>>>>()
             })
+            .flatten()
             .filter(|t| t != &typed)
             .and_then(|t| every(&t, Language::En));
         match (own, english) {

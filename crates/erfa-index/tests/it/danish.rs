@@ -259,59 +259,62 @@ fn an_acronym_is_a_word_where_its_lower_case_is_a_stop_word() {
     assert_eq!(found(&engine, "IT IS OWNED BY THE TEAM"), ["owner", "team"]);
 }
 
-/// Writes a members' lesson in `language` ("da" or "en") with `text` under its heading.
-fn lesson(root: &std::path::Path, slug: &str, title: &str, language: &str, text: &str) {
-    let heading = if language == "da" {
-        "Læring"
-    } else {
-        "Lesson learned"
-    };
-    write(
-        root,
-        &format!("{slug}.md"),
-        &writeup(
-            title,
-            "lesson",
-            language,
-            "members",
-            &format!("## {heading}\n\n{text}\n"),
-        ),
-    );
+/// An engine over members' lessons, each `(slug, title, language, text)` with `text`
+/// under its language's lesson heading ("da" or "en"); the folder lives as long as the
+/// returned guard.
+fn lessons(items: &[(&str, &str, &str, &str)]) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (slug, title, language, text) in items {
+        let heading = if *language == "da" {
+            "Læring"
+        } else {
+            "Lesson learned"
+        };
+        write(
+            dir.path(),
+            &format!("{slug}.md"),
+            &writeup(
+                title,
+                "lesson",
+                language,
+                "members",
+                &format!("## {heading}\n\n{text}\n"),
+            ),
+        );
+    }
+    let (_, engine) = rebuilt(dir.path());
+    (dir, engine)
 }
 
 #[test]
 fn a_hyphenated_danish_word_finds_its_parts_apart_and_in_english() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    let put = |slug: &str, title: &str, language: &str, text: &str| {
-        lesson(root, slug, title, language, text);
-    };
-    put(
-        "opslag",
-        "Navneopslag",
-        "da",
-        "Der var fejl i opslagene i DNS hele formiddagen.",
-    );
-    put(
-        "lookups",
-        "Name resolution",
-        "en",
-        "After the change every DNS lookup returned an error for an hour.",
-    );
-    put(
-        "records",
-        "Records",
-        "en",
-        "The DNS records were right all along.",
-    );
-    put("script", "Deploys", "en", "An error in the deploy script.");
-    put(
-        "texts",
-        "Notifications",
-        "en",
-        "Our SMS vendor was down for a day.",
-    );
-    let (_, engine) = rebuilt(root);
+    let (_dir, engine) = lessons(&[
+        (
+            "opslag",
+            "Navneopslag",
+            "da",
+            "Der var fejl i opslagene i DNS hele formiddagen.",
+        ),
+        (
+            "lookups",
+            "Name resolution",
+            "en",
+            "After the change every DNS lookup returned an error for an hour.",
+        ),
+        (
+            "records",
+            "Records",
+            "en",
+            "The DNS records were right all along.",
+        ),
+        ("script", "Deploys", "en", "An error in the deploy script."),
+        (
+            "texts",
+            "Notifications",
+            "en",
+            "Our SMS vendor was down for a day.",
+        ),
+    ]);
 
     // Neither write-up has the word as typed; each has its parts, the English one in
     // English.
@@ -330,30 +333,26 @@ fn a_hyphenated_danish_word_finds_its_parts_apart_and_in_english() {
 
 #[test]
 fn a_hyphenated_words_parts_weigh_as_a_phrases_words_apart() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    let put = |slug: &str, title: &str, language: &str, text: &str| {
-        lesson(root, slug, title, language, text);
-    };
-    put(
-        "texts",
-        "Notifications",
-        "en",
-        "Our SMS vendor was down for a day.",
-    );
-    put(
-        "alerts",
-        "Paging",
-        "en",
-        "Every alert paged the whole team at night, so we cut the rules to the few that matter.",
-    );
-    put(
-        "other",
-        "Dashboards",
-        "en",
-        "The dashboards were slow all week.",
-    );
-    let (_, engine) = rebuilt(root);
+    let (_dir, engine) = lessons(&[
+        (
+            "texts",
+            "Notifications",
+            "en",
+            "Our SMS vendor was down for a day.",
+        ),
+        (
+            "alerts",
+            "Paging",
+            "en",
+            "Every alert paged the whole team at night, so we cut the rules to the few that matter.",
+        ),
+        (
+            "other",
+            "Dashboards",
+            "en",
+            "The dashboards were slow all week.",
+        ),
+    ]);
 
     // No write-up has every word. The one with both typed parts of the hyphenated word
     // answers more of the query than the one with the other word's translation.
@@ -366,36 +365,32 @@ fn a_hyphenated_words_parts_weigh_as_a_phrases_words_apart() {
 
 #[test]
 fn everyday_danish_words_find_english_write_ups() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    let put = |slug: &str, title: &str, language: &str, text: &str| {
-        lesson(root, slug, title, language, text);
-    };
-    put(
-        "wallet",
-        "Hot wallet",
-        "en",
-        "Cryptocurrency worth millions was stolen from the hot wallet.",
-    );
-    put(
-        "units",
-        "Units",
-        "en",
-        "Two teams used different units of measurement, and the probe was lost.",
-    );
-    put(
-        "sdk",
-        "The SDK release",
-        "en",
-        "The customer's website collapsed after the SDK update. We rolled it back.",
-    );
-    put(
-        "same",
-        "Same config",
-        "en",
-        "Every server had the same config.",
-    );
-    let (_, engine) = rebuilt(root);
+    let (_dir, engine) = lessons(&[
+        (
+            "wallet",
+            "Hot wallet",
+            "en",
+            "Cryptocurrency worth millions was stolen from the hot wallet.",
+        ),
+        (
+            "units",
+            "Units",
+            "en",
+            "Two teams used different units of measurement, and the probe was lost.",
+        ),
+        (
+            "sdk",
+            "The SDK release",
+            "en",
+            "The customer's website collapsed after the SDK update. We rolled it back.",
+        ),
+        (
+            "same",
+            "Same config",
+            "en",
+            "Every server had the same config.",
+        ),
+    ]);
 
     assert_eq!(found(&engine, "stjålet kryptovaluta"), ["wallet"]);
     assert_eq!(found(&engine, "forskellige måleenheder"), ["units"]);
@@ -415,25 +410,21 @@ fn everyday_danish_words_find_english_write_ups() {
 
 #[test]
 fn a_danish_form_of_an_english_noun_finds_the_english_word() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    let put = |slug: &str, title: &str, language: &str, text: &str| {
-        lesson(root, slug, title, language, text);
-    };
-    put(
-        "restarts",
-        "Restarts",
-        "en",
-        "The pod restarted every minute until we raised its memory limit.",
-    );
-    put("tags", "Labels", "en", "Every tag on the bucket was wrong.");
-    put(
-        "backup",
-        "Sikkerhedskopi",
-        "da",
-        "Driften tager backup hver nat.",
-    );
-    let (_, engine) = rebuilt(root);
+    let (_dir, engine) = lessons(&[
+        (
+            "restarts",
+            "Restarts",
+            "en",
+            "The pod restarted every minute until we raised its memory limit.",
+        ),
+        ("tags", "Labels", "en", "Every tag on the bucket was wrong."),
+        (
+            "backup",
+            "Sikkerhedskopi",
+            "da",
+            "Driften tager backup hver nat.",
+        ),
+    ]);
 
     assert_eq!(found(&engine, "podden"), ["restarts"]);
     // "tager" is a Danish word the Danish write-ups have, not "tag".
