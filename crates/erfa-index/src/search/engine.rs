@@ -123,6 +123,70 @@ const PHRASE_APART_WEIGHT: f32 = 0.5;
 /// Queries of more clauses than this read as questions: no "every word" tier.
 const MAX_TIER_CLAUSES: usize = 3;
 
+/// What the index matches of a [`FieldTerms`]: the field and the terms at their
+/// positions relative to the first.
+type TermKey = (Field, Vec<(usize, String)>);
+
+/// A term (or phrase) of one field, with the field's weight.
+#[derive(Debug)]
+struct FieldTerms {
+    field: Field,
+    tokens: Vec<(usize, String)>,
+    weight: f32,
+}
+
+impl FieldTerms {
+    /// What the index matches.
+    fn key(&self) -> TermKey {
+        let first = self.tokens.first().map_or(0, |(p, _)| *p);
+        (
+            self.field,
+            self.tokens
+                .iter()
+                .map(|(p, t)| (p - first, t.clone()))
+                .collect(),
+        )
+    }
+
+    fn query(&self, factor: f32) -> Box<dyn Query> {
+        let query: Box<dyn Query> = match self.tokens.as_slice() {
+            [(_, token)] => Box::new(TermQuery::new(
+                Term::from_field_text(self.field, token),
+                IndexRecordOption::WithFreqs,
+            )),
+            many => {
+                let first = many[0].0;
+                Box::new(PhraseQuery::new_with_offset(
+                    many.iter()
+                        .map(|(pos, t)| (pos - first, Term::from_field_text(self.field, t)))
+                        .collect(),
+                ))
+            }
+        };
+        Box::new(BoostQuery::new(query, self.weight * factor))
+    }
+}
+
+/// Adds one text's field terms, weighed by `factor`, as one clause of `should`.
+fn add_field_terms(terms: &[FieldTerms], factor: f32, should: &mut Vec<(Occur, Box<dyn Query>)>) {
+    let mut fields: Vec<Box<dyn Query>> = terms.iter().map(|t| t.query(factor)).collect();
+    // One word's matches in several fields count once, at its best field, plus a
+    // share of the others: a sum would let a word in the title, summary and body
+    // outweigh two words of the query, which is what put English keyword queries
+    // below plain BM25 (docs/BENCHMARKS.md, "Relevance").
+    match fields.len() {
+        0 => {}
+        1 => should.push((Occur::Should, fields.remove(0))),
+        _ => should.push((
+            Occur::Should,
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                fields,
+                FIELD_TIE_BREAKER,
+            )),
+        )),
+    }
+}
+
 /// The plain analyzer's tokens (keywords: tags, tools, practices) less those that neither
 /// language's analyzer keeps, that is the stop words of the query's language (or of both
 /// languages when it is not known).
@@ -953,18 +1017,17 @@ impl Engine {
             .collect())
     }
 
-    /// Adds the weighted clauses that match `text` in each text field. Text of a known
-    /// `language` matches the other language's fields without its own stop words:
-    /// Danish "et", "i" and "under" never match English "ET", "I'm" or "under load".
-    fn add_text_clauses(
+    /// The terms (or phrases) that match `text` in each text field, with the field's
+    /// weight. Text of a known `language` matches the other language's fields without its
+    /// own stop words: Danish "et", "i" and "under" never match English "ET", "I'm" or
+    /// "under load".
+    fn field_terms(
         &self,
         searcher: &Searcher,
         text: &str,
         parts: &[TextPart],
-        factor: f32,
         language: Option<Language>,
-        should: &mut Vec<(Occur, Box<dyn Query>)>,
-    ) {
+    ) -> Vec<FieldTerms> {
         let tuning = self.tuning();
         let text = if tuning.language_aware {
             terms::drop_apostrophe_endings(text)
@@ -982,24 +1045,15 @@ impl Engine {
                 None => {}
             }
         }
-        let mut fields: Vec<Box<dyn Query>> = Vec::new();
+        let mut out = Vec::new();
         let mut add = |field: Field, tokens: &[(usize, String)], weight: f32| {
-            let query: Box<dyn Query> = match tokens {
-                [] => return,
-                [(_, token)] => Box::new(TermQuery::new(
-                    Term::from_field_text(field, token),
-                    IndexRecordOption::WithFreqs,
-                )),
-                many => {
-                    let first = many[0].0;
-                    Box::new(PhraseQuery::new_with_offset(
-                        many.iter()
-                            .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
-                            .collect(),
-                    ))
-                }
-            };
-            fields.push(Box::new(BoostQuery::new(query, weight * factor)));
+            if !tokens.is_empty() {
+                out.push(FieldTerms {
+                    field,
+                    tokens: tokens.to_vec(),
+                    weight,
+                });
+            }
         };
         for part in parts {
             let weight = tuning.part_weight(*part);
@@ -1013,25 +1067,70 @@ impl Engine {
             // in it.
             let plain = without_stop_words(&analyzed);
             add(self.fields.keywords, &plain, KEYWORDS_WEIGHT);
-            if self.tuning().compounds && analyzed.da.len() == 1 {
+            if tuning.compounds && analyzed.da.len() == 1 {
                 add(self.fields.parts_da, &analyzed.da, COMPOUND_WEIGHT);
             }
         }
-        // One word's matches in several fields count once, at its best field, plus a
-        // share of the others: a sum would let a word in the title, summary and body
-        // outweigh two words of the query, which is what put English keyword queries
-        // below plain BM25 (docs/BENCHMARKS.md, "Relevance").
-        match fields.len() {
-            0 => {}
-            1 => should.extend(fields.into_iter().map(|q| (Occur::Should, q))),
-            _ => should.push((
-                Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                    fields,
-                    FIELD_TIE_BREAKER,
-                )),
-            )),
+        out
+    }
+
+    /// Adds the weighted clause that matches `text` in each text field
+    /// ([`Engine::field_terms`]).
+    fn add_text_clauses(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        parts: &[TextPart],
+        factor: f32,
+        language: Option<Language>,
+        should: &mut Vec<(Occur, Box<dyn Query>)>,
+    ) {
+        let terms = self.field_terms(searcher, text, parts, language);
+        add_field_terms(&terms, factor, should);
+    }
+
+    /// The field terms of a clause's glossary and lexicon terms (`expansions`), each
+    /// term's weight multiplied in; the words typed are read as of the language `typed`,
+    /// the expansions as of `other`. A field's term counts once in a clause: one the words typed
+    /// already search is left out ("database" translated to "database"), and one that
+    /// several expansions share is searched once, at the sum of their weights, with the
+    /// heaviest ("incident" and "incidents" are one term of the English fields).
+    fn expansion_terms(
+        &self,
+        searcher: &Searcher,
+        clause: &query::Clause,
+        expansions: &[(String, f32)],
+        parts: &[TextPart],
+        (typed, other): (Option<Language>, Option<Language>),
+    ) -> Vec<Vec<FieldTerms>> {
+        let searched: HashSet<TermKey> = clause
+            .alternatives
+            .iter()
+            .flat_map(|a| self.field_terms(searcher, a.text(), parts, typed))
+            .map(|t| t.key())
+            .collect();
+        let mut by_weight: Vec<&(String, f32)> = expansions.iter().collect();
+        by_weight.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut texts: Vec<Vec<FieldTerms>> = Vec::new();
+        let mut at: HashMap<TermKey, (usize, usize)> = HashMap::new();
+        for (text, weight) in by_weight {
+            let mut kept = Vec::new();
+            for mut term in self.field_terms(searcher, text, parts, other) {
+                term.weight *= weight;
+                let key = term.key();
+                if searched.contains(&key) {
+                    continue;
+                }
+                if let Some(&(i, j)) = at.get(&key) {
+                    texts[i][j].weight += term.weight;
+                    continue;
+                }
+                at.insert(key, (texts.len(), kept.len()));
+                kept.push(term);
+            }
+            texts.push(kept);
         }
+        texts
     }
 
     /// The ranking features in use.
@@ -2101,15 +2200,14 @@ impl Engine {
                         .collect::<Result<_>>()?;
                     if !alternatives.is_empty() {
                         let mut should = Vec::new();
-                        for (text, weight) in expansions {
-                            self.add_text_clauses(
-                                searcher,
-                                text,
-                                parts,
-                                *weight,
-                                other,
-                                &mut should,
-                            );
+                        for terms in self.expansion_terms(
+                            searcher,
+                            clause,
+                            expansions,
+                            parts,
+                            (language, other),
+                        ) {
+                            add_field_terms(&terms, 1.0, &mut should);
                         }
                         if !should.is_empty() {
                             alternatives.push((Occur::Should, Box::new(BooleanQuery::new(should))));
@@ -3058,6 +3156,60 @@ mod tests {
 mod engine_tests {
     use super::*;
     use crate::testing::engine_with;
+
+    /// Each field's term counts once in a clause: a glossary that lists two forms of one
+    /// English word ("incident", "incidents") searches its terms once, and a Danish word
+    /// that the lexicon translates to itself ("database") searches nothing more.
+    /// Every write-up either form finds is still found.
+    #[test]
+    fn a_clause_searches_each_fields_term_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("_glossary.yaml"),
+            "pairs:\n  - da: hændelse\n    en: incident\n  - da: hændelse\n    en: incidents\n",
+        )
+        .expect("glossary");
+        let write = |path: &str, language: &str, tags: &str, body: &str| {
+            let text = format!(
+                "---\ntitle: \"{path}\"\nkind: lesson\nlanguage: {language}\ndate: 2022-01-01\ntags: [{tags}]\n---\n## Lesson learned\n\n{body}\n"
+            );
+            std::fs::write(dir.path().join(path), text).expect("write");
+        };
+        write("a.md", "en", "", "The incident was closed within the hour.");
+        write("b.md", "en", "incidents", "Two outages in one night.");
+        write(
+            "c.md",
+            "da",
+            "",
+            "Databasen gik ned under opdateringen af serveren.",
+        );
+        let (engine, report) = Engine::in_memory(dir.path()).expect("index");
+        assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
+        let searcher = engine.searcher(Scope::Members);
+        for (text, found) in [("hændelse", 2), ("database nedbrud", 2)] {
+            let request = SearchRequest::new(text, Scope::Members);
+            let plan = engine
+                .plan(&searcher, &request, query::parse(text))
+                .expect("plan");
+            for clause in &plan.clauses {
+                let mut terms: Vec<Term> = Vec::new();
+                clause.query_terms(&mut |term, _| terms.push(term.clone()));
+                let all = terms.len();
+                terms.sort();
+                terms.dedup();
+                assert_eq!(
+                    terms.len(),
+                    all,
+                    "{text}: a term searched twice in {clause:?}"
+                );
+            }
+            assert_eq!(
+                engine.search(&request).expect("search").total,
+                found,
+                "{text}"
+            );
+        }
+    }
 
     /// A cached answer holds exactly as long as the index it came from is unchanged: a
     /// members-only edit leaves the public index and its answers as they were, and a
