@@ -123,19 +123,19 @@ const PHRASE_APART_WEIGHT: f32 = 0.5;
 /// Queries of more clauses than this read as questions: no "every word" tier.
 const MAX_TIER_CLAUSES: usize = 3;
 
-/// What the index matches of a [`FieldTerms`]: the field and the terms at their
+/// What the index matches of a [`FieldTerm`]: the field and the terms at their
 /// positions relative to the first.
 type TermKey = (Field, Vec<(usize, String)>);
 
 /// A term (or phrase) of one field, with the field's weight.
 #[derive(Debug)]
-struct FieldTerms {
+struct FieldTerm {
     field: Field,
     tokens: Vec<(usize, String)>,
     weight: f32,
 }
 
-impl FieldTerms {
+impl FieldTerm {
     /// What the index matches.
     fn key(&self) -> TermKey {
         let first = self.tokens.first().map_or(0, |(p, _)| *p);
@@ -148,8 +148,10 @@ impl FieldTerms {
         )
     }
 
-    fn query(&self, factor: f32) -> Box<dyn Query> {
+    /// The query, weighed by `factor`; none for no tokens.
+    fn query(&self, factor: f32) -> Option<Box<dyn Query>> {
         let query: Box<dyn Query> = match self.tokens.as_slice() {
+            [] => return None,
             [(_, token)] => Box::new(TermQuery::new(
                 Term::from_field_text(self.field, token),
                 IndexRecordOption::WithFreqs,
@@ -163,13 +165,13 @@ impl FieldTerms {
                 ))
             }
         };
-        Box::new(BoostQuery::new(query, self.weight * factor))
+        Some(Box::new(BoostQuery::new(query, self.weight * factor)))
     }
 }
 
 /// Adds one text's field terms, weighed by `factor`, as one clause of `should`.
-fn add_field_terms(terms: &[FieldTerms], factor: f32, should: &mut Vec<(Occur, Box<dyn Query>)>) {
-    let mut fields: Vec<Box<dyn Query>> = terms.iter().map(|t| t.query(factor)).collect();
+fn add_field_terms(terms: &[FieldTerm], factor: f32, should: &mut Vec<(Occur, Box<dyn Query>)>) {
+    let mut fields: Vec<Box<dyn Query>> = terms.iter().filter_map(|t| t.query(factor)).collect();
     // One word's matches in several fields count once, at its best field, plus a
     // share of the others: a sum would let a word in the title, summary and body
     // outweigh two words of the query, which is what put English keyword queries
@@ -1027,7 +1029,7 @@ impl Engine {
         text: &str,
         parts: &[TextPart],
         language: Option<Language>,
-    ) -> Vec<FieldTerms> {
+    ) -> Vec<FieldTerm> {
         let tuning = self.tuning();
         let text = if tuning.language_aware {
             terms::drop_apostrophe_endings(text)
@@ -1048,7 +1050,7 @@ impl Engine {
         let mut out = Vec::new();
         let mut add = |field: Field, tokens: &[(usize, String)], weight: f32| {
             if !tokens.is_empty() {
-                out.push(FieldTerms {
+                out.push(FieldTerm {
                     field,
                     tokens: tokens.to_vec(),
                     weight,
@@ -1091,10 +1093,12 @@ impl Engine {
 
     /// The field terms of a clause's glossary and lexicon terms (`expansions`), each
     /// term's weight multiplied in; the words typed are read as of the language `typed`,
-    /// the expansions as of `other`. A field's term counts once in a clause: one the words typed
-    /// already search is left out ("database" translated to "database"), and one that
-    /// several expansions share is searched once, at the sum of their weights, with the
-    /// heaviest ("incident" and "incidents" are one term of the English fields).
+    /// the expansions as of `other`. A field's term counts once in a clause: one the
+    /// words typed already search is left out ("database" translated to "database"),
+    /// and one that several expansions share ("incident" and "incidents" are one term
+    /// of the English fields) is searched once, in the heaviest one's group, at the sum
+    /// of their weights: close to what the copies scored, which differs only where the
+    /// shared term was not the best field of each copy's group.
     fn expansion_terms(
         &self,
         searcher: &Searcher,
@@ -1102,7 +1106,10 @@ impl Engine {
         expansions: &[(String, f32)],
         parts: &[TextPart],
         (typed, other): (Option<Language>, Option<Language>),
-    ) -> Vec<Vec<FieldTerms>> {
+    ) -> Vec<Vec<FieldTerm>> {
+        if expansions.is_empty() {
+            return Vec::new();
+        }
         let searched: HashSet<TermKey> = clause
             .alternatives
             .iter()
@@ -1111,22 +1118,25 @@ impl Engine {
             .collect();
         let mut by_weight: Vec<&(String, f32)> = expansions.iter().collect();
         by_weight.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut texts: Vec<Vec<FieldTerms>> = Vec::new();
+        let mut texts: Vec<Vec<FieldTerm>> = Vec::with_capacity(by_weight.len());
+        // Where each field term searched so far is: its text and its place in it.
         let mut at: HashMap<TermKey, (usize, usize)> = HashMap::new();
         for (text, weight) in by_weight {
-            let mut kept = Vec::new();
+            let mut kept: Vec<FieldTerm> = Vec::new();
             for mut term in self.field_terms(searcher, text, parts, other) {
                 term.weight *= weight;
                 let key = term.key();
                 if searched.contains(&key) {
                     continue;
                 }
-                if let Some(&(i, j)) = at.get(&key) {
-                    texts[i][j].weight += term.weight;
-                    continue;
+                match at.get(&key) {
+                    Some(&(i, j)) if i < texts.len() => texts[i][j].weight += term.weight,
+                    Some(&(_, j)) => kept[j].weight += term.weight,
+                    None => {
+                        at.insert(key, (texts.len(), kept.len()));
+                        kept.push(term);
+                    }
                 }
-                at.insert(key, (texts.len(), kept.len()));
-                kept.push(term);
             }
             texts.push(kept);
         }
@@ -3191,6 +3201,7 @@ mod engine_tests {
             let plan = engine
                 .plan(&searcher, &request, query::parse(text))
                 .expect("plan");
+            assert!(!plan.clauses.is_empty(), "{text}");
             for clause in &plan.clauses {
                 let mut terms: Vec<Term> = Vec::new();
                 clause.query_terms(&mut |term, _| terms.push(term.clone()));
@@ -3209,6 +3220,27 @@ mod engine_tests {
                 "{text}"
             );
         }
+        // Searched once, the shared terms weigh as both forms did: the write-up with
+        // "incident" in its text (and no tag) scores twice what one form gives it.
+        let score = |engine: &Engine| {
+            let found = engine
+                .search(&SearchRequest::new("hændelse", Scope::Members))
+                .expect("search");
+            let hit = found.hits.iter().find(|h| h.slug == "a").expect("a found");
+            hit.score
+        };
+        let both = score(&engine);
+        std::fs::write(
+            dir.path().join("_glossary.yaml"),
+            "pairs:\n  - da: hændelse\n    en: incident\n",
+        )
+        .expect("glossary");
+        engine.set_glossary(&Glossary::load(dir.path()).glossary);
+        let one = score(&engine);
+        assert!(
+            (both - 2.0 * one).abs() < 1e-4 * both,
+            "{both} against {one}"
+        );
     }
 
     /// A cached answer holds exactly as long as the index it came from is unchanged: a
