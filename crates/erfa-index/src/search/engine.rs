@@ -911,8 +911,9 @@ impl Engine {
         }
     }
 
-    /// The query for one word or phrase over the text fields, weighted; `None` when the
-    /// words are all stop words.
+    /// The query for one word or phrase over the text fields, weighted, from its field
+    /// terms `typed` ([`Engine::field_terms`] of its text); `None` when the words are all
+    /// stop words.
     ///
     /// A word of five letters or more that few write-ups contain also matches close
     /// words of the scope's vocabulary (one edit, two from nine letters), weighted below
@@ -923,6 +924,7 @@ impl Engine {
         searcher: &Searcher,
         scope: Scope,
         atom: &Atom,
+        typed: &[FieldTerm],
         parts: &[TextPart],
         how: AtomHow,
     ) -> Result<Option<Box<dyn Query>>> {
@@ -932,7 +934,7 @@ impl Engine {
             language,
         } = how;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        self.add_text_clauses(searcher, atom.text(), parts, 1.0, language, &mut should);
+        add_field_terms(typed, 1.0, &mut should);
         // While the index may be behind the disk, its words are not offered.
         let vocabulary = self.on_disk(scope).is_none();
         if prefix
@@ -1091,56 +1093,49 @@ impl Engine {
         add_field_terms(&terms, factor, should);
     }
 
-    /// The field terms of a clause's glossary and lexicon terms (`expansions`), each
-    /// term's weight multiplied in; the words typed are read as of the language `typed`,
-    /// the expansions as of `other`. A field's term counts once in a clause: one the
-    /// words typed already search is left out ("database" translated to "database"),
-    /// and one that several expansions share ("incident" and "incidents" are one term
-    /// of the English fields) is searched once, in the heaviest one's group, at the sum
-    /// of their weights: close to what the copies scored, which differs only where the
-    /// shared term was not the best field of each copy's group.
+    /// The field terms of a clause's glossary and lexicon terms (`expansions`, in the
+    /// language `other`), each term's weight multiplied in. A field's term counts once in
+    /// a clause: one its words typed already search (`typed`, per alternative) is left
+    /// out ("database" translated to "database"), and one that several expansions share
+    /// ("incident" and "incidents" are one term of the English fields) is searched once,
+    /// in the heaviest one's group, at the sum of their weights: close to what the copies
+    /// scored, which differs only where the shared term was not the best field of each
+    /// copy's group.
     fn expansion_terms(
         &self,
         searcher: &Searcher,
-        clause: &query::Clause,
+        typed: &[Vec<FieldTerm>],
         expansions: &[(String, f32)],
         parts: &[TextPart],
-        (typed, other): (Option<Language>, Option<Language>),
+        other: Option<Language>,
     ) -> Vec<Vec<FieldTerm>> {
         if expansions.is_empty() {
             return Vec::new();
         }
-        let searched: HashSet<TermKey> = clause
-            .alternatives
-            .iter()
-            .flat_map(|a| self.field_terms(searcher, a.text(), parts, typed))
-            .map(|t| t.key())
-            .collect();
+        let searched: HashSet<TermKey> = typed.iter().flatten().map(FieldTerm::key).collect();
         let mut by_weight: Vec<&(String, f32)> = expansions.iter().collect();
         by_weight.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut texts: Vec<Vec<FieldTerm>> = Vec::with_capacity(by_weight.len());
-        // Where each field term searched so far is: its text and its place in it.
+        let mut groups: Vec<Vec<FieldTerm>> = Vec::with_capacity(by_weight.len());
+        // Where each field term searched so far is: its group and its place in it.
         let mut at: HashMap<TermKey, (usize, usize)> = HashMap::new();
         for (text, weight) in by_weight {
-            let mut kept: Vec<FieldTerm> = Vec::new();
+            groups.push(Vec::new());
+            let group = groups.len() - 1;
             for mut term in self.field_terms(searcher, text, parts, other) {
                 term.weight *= weight;
                 let key = term.key();
                 if searched.contains(&key) {
                     continue;
                 }
-                match at.get(&key) {
-                    Some(&(i, j)) if i < texts.len() => texts[i][j].weight += term.weight,
-                    Some(&(_, j)) => kept[j].weight += term.weight,
-                    None => {
-                        at.insert(key, (texts.len(), kept.len()));
-                        kept.push(term);
-                    }
+                if let Some(&(i, j)) = at.get(&key) {
+                    groups[i][j].weight += term.weight;
+                } else {
+                    at.insert(key, (group, groups[group].len()));
+                    groups[group].push(term);
                 }
             }
-            texts.push(kept);
         }
-        texts
+        groups
     }
 
     /// The ranking features in use.
@@ -2041,6 +2036,7 @@ impl Engine {
                     searcher,
                     request.scope,
                     a,
+                    &self.field_terms(searcher, a.text(), &TextPart::ALL, None),
                     &TextPart::ALL,
                     AtomHow::default(),
                 )
@@ -2187,16 +2183,25 @@ impl Engine {
             .map(
                 |(i, (clause, expansions))| -> Result<Option<(Box<dyn Query>, bool)>> {
                     let alternatives_len = clause.alternatives.len();
+                    // Each alternative's field terms, for its query and to know what its
+                    // glossary and lexicon terms need not search again.
+                    let typed: Vec<Vec<FieldTerm>> = clause
+                        .alternatives
+                        .iter()
+                        .map(|a| self.field_terms(searcher, a.text(), parts, language))
+                        .collect();
                     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = clause
                         .alternatives
                         .iter()
+                        .zip(&typed)
                         .enumerate()
-                        .filter_map(|(j, a)| {
+                        .filter_map(|(j, (a, typed))| {
                             let prefix = last == Some(i) && j + 1 == alternatives_len;
                             self.atom_query(
                                 searcher,
                                 scope,
                                 a,
+                                typed,
                                 parts,
                                 AtomHow {
                                     typos: !request.literal,
@@ -2210,13 +2215,9 @@ impl Engine {
                         .collect::<Result<_>>()?;
                     if !alternatives.is_empty() {
                         let mut should = Vec::new();
-                        for terms in self.expansion_terms(
-                            searcher,
-                            clause,
-                            expansions,
-                            parts,
-                            (language, other),
-                        ) {
+                        for terms in
+                            self.expansion_terms(searcher, &typed, expansions, parts, other)
+                        {
                             add_field_terms(&terms, 1.0, &mut should);
                         }
                         if !should.is_empty() {
@@ -3179,18 +3180,15 @@ mod engine_tests {
             "pairs:\n  - da: hændelse\n    en: incident\n  - da: hændelse\n    en: incidents\n",
         )
         .expect("glossary");
-        let write = |path: &str, language: &str, tags: &str, body: &str| {
-            let text = format!(
-                "---\ntitle: \"{path}\"\nkind: lesson\nlanguage: {language}\ndate: 2022-01-01\ntags: [{tags}]\n---\n## Lesson learned\n\n{body}\n"
-            );
-            std::fs::write(dir.path().join(path), text).expect("write");
+        // English write-ups: one with the word once, one with both forms and "outage";
+        // a Danish one with "databasen".
+        let write = |path: &str, body: &str| {
+            crate::testing::write_up(dir.path(), path, "members", path, body);
         };
-        write("a.md", "en", "", "The incident was closed within the hour.");
-        write("b.md", "en", "incidents", "Two outages in one night.");
+        write("a.md", "The incident was closed within the hour.");
+        write("b.md", "Two incidents and an outage in one night.");
         write(
-            "c.md",
-            "da",
-            "",
+            "da-c.md",
             "Databasen gik ned under opdateringen af serveren.",
         );
         let (engine, report) = Engine::in_memory(dir.path()).expect("index");
@@ -3221,7 +3219,8 @@ mod engine_tests {
             );
         }
         // Searched once, the shared terms weigh as both forms did: the write-up with
-        // "incident" in its text (and no tag) scores twice what one form gives it.
+        // "incident" in its text (and neither form as a tag) scores twice what one form
+        // gives it.
         let score = |engine: &Engine| {
             let found = engine
                 .search(&SearchRequest::new("hændelse", Scope::Members))
