@@ -14,6 +14,7 @@
 //!   statistics a search read, so that its answer can outlive a commit.
 
 pub(crate) mod acronym;
+pub(crate) mod digit_tail;
 pub mod lock;
 pub(crate) mod queue;
 pub(crate) mod reads;

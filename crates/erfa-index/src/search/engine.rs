@@ -3168,6 +3168,41 @@ mod engine_tests {
     use super::*;
     use crate::testing::engine_with;
 
+    /// A product's name typed without its prefix ("borgerpc") finds the Danish write-ups
+    /// that write it with one ("OS2borgerPC"), below a write-up with the name as typed,
+    /// and the snippet marks the name as written.
+    #[test]
+    fn a_name_typed_without_its_prefix_finds_the_prefixed_name() {
+        let engine = crate::testing::engine_with(&[
+            (
+                "da-prefixed.md",
+                "members",
+                "Opgradering",
+                "Vi opgraderede OS2borgerPC til den nye version.",
+            ),
+            (
+                "da-typed.md",
+                "members",
+                "Opgradering",
+                "Vi opgraderede borgerpc til den nye version.",
+            ),
+            (
+                "da-other.md",
+                "members",
+                "Opgradering",
+                "Vi opgraderede serveren til den nye version.",
+            ),
+        ]);
+        let found = engine
+            .search(&SearchRequest::new("borgerpc", Scope::Members))
+            .expect("search");
+        let slugs: Vec<&str> = found.hits.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(slugs, ["da-typed", "da-prefixed"]);
+        // The snippet marks the name as written.
+        let hits = highlighted(&engine, "borgerpc");
+        assert_eq!(hits[1].1, ["OS2borgerPC"], "{:?}", hits[1]);
+    }
+
     /// Each field's term counts once in a clause: a glossary that lists two forms of one
     /// English word ("incident", "incidents") searches its terms once, and a Danish word
     /// that the lexicon translates to itself ("database") searches nothing more.
