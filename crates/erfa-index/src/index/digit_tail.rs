@@ -45,31 +45,42 @@ impl<T: Tokenizer> Tokenizer for DigitTailTokenizer<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         DigitTailStream {
             inner: self.inner.token_stream(text),
+            pending: None,
             tail: None,
         }
     }
 }
 
 /// The stream of [`DigitTail`]: the inner stream's tokens, each followed by its tail.
+///
+/// The tail is taken from the word as it comes from the inner stream, before the filters
+/// after this one rewrite it in place (a stemmer would otherwise cut the tail from its
+/// stem), and held until the next call.
 pub(crate) struct DigitTailStream<T> {
     inner: T,
-    /// The tail of the inner stream's current token, while it is the current token.
+    /// The tail of the inner stream's current token, not yet handed on.
+    pending: Option<Token>,
+    /// The tail handed on last, while it is the current token.
     tail: Option<Token>,
 }
 
 impl<T: TokenStream> TokenStream for DigitTailStream<T> {
     fn advance(&mut self) -> bool {
-        if self.tail.take().is_none()
-            && let Some(rest) = tail(&self.inner.token().text)
-        {
-            // The whole word's offsets, as a compound's parts have: a snippet highlights
-            // the word as written.
-            let mut token = self.inner.token().clone();
-            token.text = rest.to_string();
-            self.tail = Some(token);
+        self.tail = self.pending.take();
+        if self.tail.is_some() {
             return true;
         }
-        self.inner.advance()
+        if !self.inner.advance() {
+            return false;
+        }
+        let word = self.inner.token();
+        // The whole word's offsets, as a compound's parts have: a snippet highlights the
+        // word as written.
+        self.pending = tail(&word.text).map(|rest| Token {
+            text: rest.to_string(),
+            ..word.clone()
+        });
+        true
     }
 
     fn token(&self) -> &Token {
