@@ -169,6 +169,10 @@ impl FieldTerm {
     }
 }
 
+/// A query's text as [`Engine::text_clauses`] plans it: one query per clause with whether
+/// it is required, and the parts of its compounds apart.
+type TextClauses = (Vec<(Box<dyn Query>, bool)>, Vec<Box<dyn Query>>);
+
 /// Adds one text's field terms, weighed by `factor`, as one clause of `should`.
 fn add_field_terms(terms: &[FieldTerm], factor: f32, should: &mut Vec<(Occur, Box<dyn Query>)>) {
     let mut fields: Vec<Box<dyn Query>> = terms.iter().filter_map(|t| t.query(factor)).collect();
@@ -2018,7 +2022,8 @@ impl Engine {
         let language = self.lexical_language(searcher, &user);
         let expansions =
             self.glossary_expansions(searcher, request.scope, &user, language, !request.literal)?;
-        let clauses = self.text_clauses(searcher, request, &user, &parts, &expansions, language)?;
+        let (clauses, parts_apart) =
+            self.text_clauses(searcher, request, &user, &parts, &expansions, language)?;
         // A required clause (`+word`, `a AND b`) filters as well as ranks.
         fixed.extend(
             clauses
@@ -2027,7 +2032,8 @@ impl Engine {
                 .map(|(q, _)| q.box_clone()),
         );
         let clauses: Vec<Box<dyn Query>> = clauses.into_iter().map(|(q, _)| q).collect();
-        let apart = self.phrases_apart(searcher, &user, &parts, language);
+        let mut apart = self.phrases_apart(searcher, &user, &parts, language);
+        apart.extend(parts_apart);
         let excluded: Vec<Box<dyn Query>> = user
             .excluded
             .iter()
@@ -2159,7 +2165,9 @@ impl Engine {
     }
 
     /// Text: one query per clause, with whether it is required; clauses of stop words
-    /// only drop out.
+    /// only drop out. Besides, the parts of each compound or hyphenated word of a clause
+    /// that is not required, for [`Plan::apart`]: like a phrase's words apart, they find
+    /// and score write-ups but take no clause's place in the "every clause" tier.
     fn text_clauses(
         &self,
         searcher: &Searcher,
@@ -2168,15 +2176,17 @@ impl Engine {
         parts: &[TextPart],
         expansions: &[Vec<(String, f32)>],
         language: Option<Language>,
-    ) -> Result<Vec<(Box<dyn Query>, bool)>> {
+    ) -> Result<TextClauses> {
         let scope = request.scope;
+        let mut parts_apart: Vec<Box<dyn Query>> = Vec::new();
         let last = prefix_clause(request, user);
         // Expanded terms are in the other language.
         let other = language.map(|l| match l {
             Language::Da => Language::En,
             Language::En => Language::Da,
         });
-        user.clauses
+        let clauses = user
+            .clauses
             .iter()
             .zip(expansions)
             .enumerate()
@@ -2226,7 +2236,13 @@ impl Engine {
                         if let Some(query) =
                             self.compound_parts_query(searcher, clause, parts, language)
                         {
-                            alternatives.push((Occur::Should, query));
+                            // A required word's parts still satisfy it, as they did when
+                            // it was typed alone.
+                            if clause.required {
+                                alternatives.push((Occur::Should, query));
+                            } else {
+                                parts_apart.push(query);
+                            }
                         }
                     }
                     // A stop word of both languages (`+for`) requires nothing: it is in no text.
@@ -2251,7 +2267,8 @@ impl Engine {
                 },
             )
             .filter_map(Result::transpose)
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((clauses, parts_apart))
     }
 
     /// For a clause of one Danish compound the terms do not know ("vagtordningshåndtering")
@@ -2841,9 +2858,11 @@ struct Plan {
     facet_filters: Vec<(String, Box<dyn Query>)>,
     /// One query per clause of text.
     clauses: Vec<Box<dyn Query>>,
-    /// The words of each quoted phrase that is not required, apart: they add to a
-    /// write-up's score and find write-ups without the phrase, but count for no clause,
-    /// so the "every clause" tier still asks for the phrase.
+    /// The words of each quoted phrase that is not required, apart, and the parts of
+    /// each compound or hyphenated word that is not required: they add to a write-up's
+    /// score and find write-ups without the phrase or the word, but count for no clause,
+    /// so the "every clause" tier still asks for the phrase or the word (or a term of
+    /// it).
     apart: Vec<Box<dyn Query>>,
     /// What a hit must not contain.
     excluded: Vec<Box<dyn Query>>,
@@ -3167,6 +3186,41 @@ mod tests {
 mod engine_tests {
     use super::*;
     use crate::testing::engine_with;
+
+    /// A Danish compound's parts found apart follow the compound, as a phrase's words
+    /// apart follow the phrase: a write-up with "kontakt" and "formularer" in other
+    /// places and "opsætning" does not take the "every word" tier of `kontaktformular
+    /// opsætning` ahead of the write-up about the contact form. A required compound
+    /// (`+kontaktformular`) is still met by its parts.
+    #[test]
+    fn a_compounds_parts_apart_follow_the_compound() {
+        let engine = crate::testing::engine_with(&[
+            (
+                "da-parts.md",
+                "members",
+                "Krav",
+                "Borgerne kan tage kontakt til kommunen. Alle formularer gemmes. \
+                 Opsætning af printere sker lokalt.",
+            ),
+            (
+                "da-whole.md",
+                "members",
+                "Kontaktformularen",
+                "Kontaktformularen ligger på hjemmesiden, og kontaktformularen sender en mail.",
+            ),
+        ]);
+        let slugs = |text: &str| -> Vec<String> {
+            engine
+                .search(&SearchRequest::new(text, Scope::Members))
+                .expect("search")
+                .hits
+                .into_iter()
+                .map(|h| h.slug)
+                .collect()
+        };
+        assert_eq!(slugs("kontaktformular opsætning"), ["da-whole", "da-parts"]);
+        assert_eq!(slugs("+kontaktformular"), ["da-whole", "da-parts"]);
+    }
 
     /// A product's name typed without its prefix ("borgerpc") finds the Danish write-ups
     /// that write it with one ("OS2borgerPC"), below a write-up with the name as typed,
