@@ -24,7 +24,7 @@ use crate::content::vocab::{Language, Visibility};
 
 /// Bump when the schema, the analyzers, what goes into a field or how documents are stored
 /// changes: an index with another version is rebuilt by itself.
-pub const INDEX_VERSION: u32 = 13;
+pub const INDEX_VERSION: u32 = 14;
 
 /// Danish analyzer name.
 pub const ANALYZER_DA: &str = "erfa_da";
@@ -623,7 +623,7 @@ mod tests {
         let hash = crate::content::document::content_hash(COMPOUND_PARTS_DA.as_bytes());
         assert_eq!(
             (INDEX_VERSION, hash.as_str()),
-            (13, "704fa1fa33cc9c6cb329c84e1eb019a2")
+            (14, "704fa1fa33cc9c6cb329c84e1eb019a2")
         );
     }
 

@@ -114,7 +114,7 @@ const TYPO_WEIGHT: f32 = 0.4;
 /// Share of a word's score in its other fields, added to its best field's score.
 const FIELD_TIE_BREAKER: f32 = 0.5;
 /// Share of a clause's other matches (its other alternatives, the glossary and lexicon
-/// terms, a compound's parts) added to its best match's score.
+/// terms, and a required compound's parts) added to its best match's score.
 const CLAUSE_TIE_BREAKER: f32 = 0.3;
 /// Weight of each word of a quoted phrase found apart, relative to the phrase; in a
 /// query the "every clause" tier takes, a write-up with the phrase still ranks above
@@ -2252,8 +2252,8 @@ impl Engine {
                             !analyzed.da.is_empty() || !analyzed.en.is_empty()
                         });
                     Ok((!alternatives.is_empty()).then(|| {
-                        // A word, its terms and its parts name one thing: the best of
-                        // them counts, the others add a share.
+                        // A word, its terms (and a required word's parts) name one
+                        // thing: the best of them counts, the others add a share.
                         let query: Box<dyn Query> = if alternatives.len() > 1 {
                             Box::new(DisjunctionMaxQuery::with_tie_breaker(
                                 alternatives.into_iter().map(|(_, q)| q).collect(),
@@ -3190,8 +3190,9 @@ mod engine_tests {
     /// A Danish compound's parts found apart follow the compound, as a phrase's words
     /// apart follow the phrase: a write-up with "kontakt" and "formularer" in other
     /// places and "opsætning" does not take the "every word" tier of `kontaktformular
-    /// opsætning` ahead of the write-up about the contact form. A required compound
-    /// (`+kontaktformular`) is still met by its parts.
+    /// opsætning` ahead of the write-up about the contact form, nor, sorted newest first,
+    /// of `kontaktformular` alone. A required compound (`+kontaktformular`) is still met
+    /// by its parts.
     #[test]
     fn a_compounds_parts_apart_follow_the_compound() {
         let engine = crate::testing::engine_with(&[
@@ -3220,6 +3221,43 @@ mod engine_tests {
         };
         assert_eq!(slugs("kontaktformular opsætning"), ["da-whole", "da-parts"]);
         assert_eq!(slugs("+kontaktformular"), ["da-whole", "da-parts"]);
+        // Newest first, the compound alone: its tier still comes first, whatever the
+        // scores (the write-up with the parts is the newer).
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (file, date, title, body) in [
+            (
+                "da-parts.md",
+                "2024-01-01",
+                "Krav",
+                "Tag kontakt. Alle formularer gemmes.",
+            ),
+            (
+                "da-whole.md",
+                "2020-01-01",
+                "Formularen",
+                "Kontaktformularen sender en mail.",
+            ),
+        ] {
+            std::fs::write(
+                dir.path().join(file),
+                format!(
+                    "---\ntitle: {title}\nkind: lesson\nlanguage: da\ndate: {date}\nvisibility: members\n---\n## Lesson learned\n\n{body}\n"
+                ),
+            )
+            .expect("write");
+        }
+        let (engine, report) = Engine::in_memory(dir.path()).expect("index");
+        assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
+        let mut request = SearchRequest::new("kontaktformular", Scope::Members);
+        request.sort = Sort::Newest;
+        let newest: Vec<String> = engine
+            .search(&request)
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.slug)
+            .collect();
+        assert_eq!(newest, ["da-whole", "da-parts"]);
     }
 
     /// A product's name typed without its prefix ("borgerpc") finds the Danish write-ups
