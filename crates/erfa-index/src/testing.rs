@@ -10,10 +10,22 @@ pub(crate) fn write_up(
     title: &str,
     body: &str,
 ) {
+    write_up_dated(root, path, visibility, title, body, "2022-01-01");
+}
+
+/// [`write_up`] with the write-up's `date`.
+pub(crate) fn write_up_dated(
+    root: &std::path::Path,
+    path: &str,
+    visibility: &str,
+    title: &str,
+    body: &str,
+    date: &str,
+) {
     let stem = path.trim_end_matches(".md");
     let language = if path.starts_with("da") { "da" } else { "en" };
     let text = format!(
-        "---\ntitle: \"{title}\"\nkind: lesson\nlanguage: {language}\ndate: 2022-01-01\ntags: [tag-{stem}]\nvisibility: {visibility}\n---\n## Lesson learned\n\n{body}\n"
+        "---\ntitle: \"{title}\"\nkind: lesson\nlanguage: {language}\ndate: {date}\ntags: [tag-{stem}]\nvisibility: {visibility}\n---\n## Lesson learned\n\n{body}\n"
     );
     let file = root.join(path);
     std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");

@@ -3210,54 +3210,37 @@ mod engine_tests {
                 "Kontaktformularen ligger på hjemmesiden, og kontaktformularen sender en mail.",
             ),
         ]);
-        let slugs = |text: &str| -> Vec<String> {
-            engine
-                .search(&SearchRequest::new(text, Scope::Members))
-                .expect("search")
-                .hits
-                .into_iter()
-                .map(|h| h.slug)
-                .collect()
-        };
+        let slugs = |text: &str| ranked(&engine, &SearchRequest::new(text, Scope::Members));
         assert_eq!(slugs("kontaktformular opsætning"), ["da-whole", "da-parts"]);
         assert_eq!(slugs("+kontaktformular"), ["da-whole", "da-parts"]);
         // Newest first, the compound alone: its tier still comes first, whatever the
         // scores (the write-up with the parts is the newer).
         let dir = tempfile::tempdir().expect("tempdir");
-        for (file, date, title, body) in [
-            (
-                "da-parts.md",
-                "2024-01-01",
-                "Krav",
-                "Tag kontakt. Alle formularer gemmes.",
-            ),
-            (
-                "da-whole.md",
-                "2020-01-01",
-                "Formularen",
-                "Kontaktformularen sender en mail.",
-            ),
-        ] {
-            std::fs::write(
-                dir.path().join(file),
-                format!(
-                    "---\ntitle: {title}\nkind: lesson\nlanguage: da\ndate: {date}\nvisibility: members\n---\n## Lesson learned\n\n{body}\n"
-                ),
-            )
-            .expect("write");
-        }
+        let (parts, whole) = (
+            "Tag kontakt. Alle formularer gemmes.",
+            "Kontaktformularen sender en mail.",
+        );
+        crate::testing::write_up_dated(
+            dir.path(),
+            "da-parts.md",
+            "members",
+            "Krav",
+            parts,
+            "2024-01-01",
+        );
+        crate::testing::write_up_dated(
+            dir.path(),
+            "da-whole.md",
+            "members",
+            "Formularen",
+            whole,
+            "2020-01-01",
+        );
         let (engine, report) = Engine::in_memory(dir.path()).expect("index");
         assert_eq!(report.errors, 0, "{:?}", report.diagnostics);
         let mut request = SearchRequest::new("kontaktformular", Scope::Members);
         request.sort = Sort::Newest;
-        let newest: Vec<String> = engine
-            .search(&request)
-            .expect("search")
-            .hits
-            .into_iter()
-            .map(|h| h.slug)
-            .collect();
-        assert_eq!(newest, ["da-whole", "da-parts"]);
+        assert_eq!(ranked(&engine, &request), ["da-whole", "da-parts"]);
     }
 
     /// A product's name typed without its prefix ("borgerpc") finds the Danish write-ups
@@ -3285,11 +3268,8 @@ mod engine_tests {
                 "Vi opgraderede serveren til den nye version.",
             ),
         ]);
-        let found = engine
-            .search(&SearchRequest::new("borgerpc", Scope::Members))
-            .expect("search");
-        let slugs: Vec<&str> = found.hits.iter().map(|h| h.slug.as_str()).collect();
-        assert_eq!(slugs, ["da-typed", "da-prefixed"]);
+        let request = SearchRequest::new("borgerpc", Scope::Members);
+        assert_eq!(ranked(&engine, &request), ["da-typed", "da-prefixed"]);
         // The snippet marks the name as written.
         let hits = highlighted(&engine, "borgerpc");
         assert_eq!(hits[1].1, ["OS2borgerPC"], "{:?}", hits[1]);
@@ -3963,6 +3943,17 @@ mod engine_tests {
             .search(&SearchRequest::new("anmodning", Scope::Members))
             .expect("search");
         assert_eq!(results.total, 0);
+    }
+
+    /// The slugs of the hits `request` finds, in the order shown.
+    fn ranked(engine: &Engine, request: &SearchRequest) -> Vec<String> {
+        engine
+            .search(request)
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.slug)
+            .collect()
     }
 
     fn slugs(engine: &Engine, query: &str) -> Vec<String> {
