@@ -1391,11 +1391,11 @@ pub const EN: Strings = Strings {
     search_syntax: &[
         (
             "cab freeze",
-            "Free words: write-ups with every word come first, then those with some. Each word also finds its inflections, compounds that contain it, its glossary term in the other language, and, when long, close spellings.",
+            "Free words: write-ups with every word come first, then those with some; a long page that has them only in passing ranks by how well it matches. Each word also finds its inflections, compounds that contain it, its glossary term in the other language, and, when long, close spellings.",
         ),
         (
             "\"change freeze\"",
-            "A phrase: write-ups with the words together, in this order, come first, then those with some of its words. +\"change freeze\" only finds the phrase.",
+            "A phrase: write-ups with the words together, in this order, come first (unless only in passing, as for free words), then those with some of its words. +\"change freeze\" only finds the phrase.",
         ),
         ("+cab", "Required: only write-ups with this word."),
         (
@@ -1943,11 +1943,11 @@ pub const DA: Strings = Strings {
     search_syntax: &[
         (
             "cab frys",
-            "Frie ord: erfaringer med alle ordene kommer først, så dem med nogle af dem. Hvert ord finder også sine bøjninger, sammensatte ord, der indeholder det, ordlistens ord på det andet sprog og, når ordet er langt, stavemåder tæt på.",
+            "Frie ord: erfaringer med alle ordene kommer først, så dem med nogle af dem; en lang side, der kun nævner dem i forbifarten, rangeres efter, hvor godt den passer. Hvert ord finder også sine bøjninger, sammensatte ord, der indeholder det, ordlistens ord på det andet sprog og, når ordet er langt, stavemåder tæt på.",
         ),
         (
             "\"change freeze\"",
-            "En frase: erfaringer med ordene samlet i denne rækkefølge kommer først, derefter dem med nogle af ordene. +\"change freeze\" finder kun frasen.",
+            "En frase: erfaringer med ordene samlet i denne rækkefølge kommer først (medmindre kun i forbifarten, som for frie ord), derefter dem med nogle af ordene. +\"change freeze\" finder kun frasen.",
         ),
         ("+cab", "Krævet: kun erfaringer med dette ord."),
         (

@@ -92,6 +92,10 @@ pub struct SegmentTop {
     segment: SegmentOrdinal,
     slugs: Option<StrColumn>,
     kept: Vec<Candidate>,
+    /// Sorted by score: the best documents of the first tier, by their scores alone.
+    first: Vec<Candidate>,
+    /// The best score of any document the segment collected.
+    best: Score,
 }
 
 impl SegmentTop {
@@ -145,7 +149,12 @@ pub struct TopRankedSegment {
     segment: SegmentOrdinal,
     slugs: Option<StrColumn>,
     dates: Option<tantivy::columnar::Column<u64>>,
+    /// The best documents by key; sorted by score, by score alone, the first tier
+    /// deciding only in the merge.
     heap: BinaryHeap<Reverse<Candidate>>,
+    /// Sorted by score: the best documents of the first tier, by score.
+    first: BinaryHeap<Reverse<Candidate>>,
+    best: Score,
 }
 
 impl Collector for TopRanked {
@@ -169,6 +178,8 @@ impl Collector for TopRanked {
             slugs: fast.str("slug")?,
             dates,
             heap: BinaryHeap::with_capacity(self.limit.min(1024) + 1),
+            first: BinaryHeap::new(),
+            best: 0.0,
         })
     }
 
@@ -177,14 +188,35 @@ impl Collector for TopRanked {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentTop>) -> tantivy::Result<Vec<Ranked>> {
-        // Best key first; within a key, by slug. Each segment's documents come in slug
-        // order already, so only a run of equal keys from several segments (or with a
-        // document without a slug, which sorts first as an empty slug) reads its slugs.
+        // Sorted by score, a document of the first tier keeps its place above the rest
+        // only with at least a share of the best score of all; the others rank by score.
+        let best = fruits.iter().map(|f| f.best).fold(0.0, Score::max);
+        let floor = FIRST_TIER_SHARE * best;
         let mut all: Vec<(usize, Candidate, Option<String>)> = fruits
             .iter()
             .enumerate()
-            .flat_map(|(i, f)| f.kept.iter().map(move |c| (i, *c, None)))
+            .flat_map(|(i, f)| {
+                f.first
+                    .iter()
+                    .filter(move |c| c.score >= floor)
+                    .map(move |c| {
+                        let key = c.key + tier_offset(SortKey::Score);
+                        (i, Candidate { key, ..*c }, None)
+                    })
+            })
             .collect();
+        let first: std::collections::HashSet<(usize, DocId)> =
+            all.iter().map(|(i, c, _)| (*i, c.doc)).collect();
+        let first = &first;
+        all.extend(fruits.iter().enumerate().flat_map(|(i, f)| {
+            f.kept
+                .iter()
+                .filter(move |c| !first.contains(&(i, c.doc)))
+                .map(move |c| (i, *c, None))
+        }));
+        // Best key first; within a key, by slug. Each segment's documents come in slug
+        // order already, so only a run of equal keys from several segments (or with a
+        // document without a slug, which sorts first as an empty slug) reads its slugs.
         all.sort_by(|a, b| {
             b.1.key
                 .total_cmp(&a.1.key)
@@ -235,60 +267,83 @@ impl SegmentCollector for TopRankedSegment {
     }
 
     fn harvest(self) -> SegmentTop {
-        let mut kept: Vec<Candidate> = self.heap.into_iter().map(|Reverse(c)| c).collect();
-        kept.sort_unstable_by(|a, b| b.cmp(a));
+        let sorted = |heap: BinaryHeap<Reverse<Candidate>>| {
+            let mut kept: Vec<Candidate> = heap.into_iter().map(|Reverse(c)| c).collect();
+            kept.sort_unstable_by(|a, b| b.cmp(a));
+            kept
+        };
         SegmentTop {
             segment: self.segment,
             slugs: self.slugs,
-            kept,
+            kept: sorted(self.heap),
+            first: sorted(self.first),
+            best: self.best,
         }
     }
 }
 
 impl TopRankedSegment {
-    /// Collects a document of the first tier (`first`) or of the second: every document
-    /// of the first ranks above every document of the second.
+    /// Collects a document of the first tier (`first`) or of the second. Sorted newest
+    /// first, every document of the first ranks above every document of the second;
+    /// sorted by score, those of the first with at least [`FIRST_TIER_SHARE`] of the
+    /// best score do (decided in the merge, when the best score is known).
     fn collect_tiered(&mut self, doc: DocId, score: Score, first: bool) {
         if self.limit == 0 {
             return;
         }
-        let mut key = match (&self.key, &self.dates) {
-            (SortKey::Newest, Some(dates)) => dates.first(doc).unwrap_or(0) as f64,
-            _ => f64::from(score),
-        };
-        if first {
-            key += tier_offset(self.key);
+        match (&self.key, &self.dates) {
+            (SortKey::Newest, Some(dates)) => {
+                let mut key = dates.first(doc).unwrap_or(0) as f64;
+                if first {
+                    key += tier_offset(self.key);
+                }
+                insert(&mut self.heap, self.limit, &self.slugs, doc, key, score);
+            }
+            _ => {
+                let key = f64::from(score);
+                self.best = self.best.max(score);
+                insert(&mut self.heap, self.limit, &self.slugs, doc, key, score);
+                if first {
+                    insert(&mut self.first, self.limit, &self.slugs, doc, key, score);
+                }
+            }
         }
-        self.insert(doc, key, score);
     }
+}
 
-    fn insert(&mut self, doc: DocId, key: f64, score: Score) {
-        if self.heap.len() == self.limit
-            && let Some(Reverse(worst)) = self.heap.peek()
-            && key < worst.key
-        {
-            // Worse than the worst kept whatever its slug: no need to look the slug up.
-            return;
-        }
-        let ord = self
-            .slugs
-            .as_ref()
-            .and_then(|s| s.term_ords(doc).next())
-            .unwrap_or(u64::MAX);
-        let candidate = Candidate {
-            key,
-            ord,
-            doc,
-            score,
-        };
-        if self.heap.len() < self.limit {
-            self.heap.push(Reverse(candidate));
-        } else if let Some(Reverse(worst)) = self.heap.peek()
-            && candidate > *worst
-        {
-            self.heap.pop();
-            self.heap.push(Reverse(candidate));
-        }
+/// Adds a document to `heap`, which keeps the `limit` best by key, then slug ordinal.
+fn insert(
+    heap: &mut BinaryHeap<Reverse<Candidate>>,
+    limit: usize,
+    slugs: &Option<StrColumn>,
+    doc: DocId,
+    key: f64,
+    score: Score,
+) {
+    if heap.len() == limit
+        && let Some(Reverse(worst)) = heap.peek()
+        && key < worst.key
+    {
+        // Worse than the worst kept whatever its slug: no need to look the slug up.
+        return;
+    }
+    let ord = slugs
+        .as_ref()
+        .and_then(|s| s.term_ords(doc).next())
+        .unwrap_or(u64::MAX);
+    let candidate = Candidate {
+        key,
+        ord,
+        doc,
+        score,
+    };
+    if heap.len() < limit {
+        heap.push(Reverse(candidate));
+    } else if let Some(Reverse(worst)) = heap.peek()
+        && candidate > *worst
+    {
+        heap.pop();
+        heap.push(Reverse(candidate));
     }
 }
 
@@ -547,6 +602,11 @@ impl SegmentCollector for FacetCountsSegment {
     }
 }
 
+/// The share of the best score a write-up with every clause needs, sorted by score, to
+/// rank above those with some: a long page that has each word once in passing, far
+/// below the best match, ranks by its score (docs/ARCHITECTURE.md, `collector`).
+const FIRST_TIER_SHARE: Score = 0.3;
+
 /// What a key gains in the first tier: more than any score or day number, and small
 /// enough that an `f64` still holds every `f32` score above it exactly.
 fn tier_offset(key: SortKey) -> f64 {
@@ -564,7 +624,8 @@ pub type Queries<'a> = &'a [Box<dyn tantivy::query::Query>];
 /// does too. Its
 /// score is the sum of the matching queries' scores, added in order, so it does not
 /// depend on how segments are cut; documents that match every clause rank first (`top`,
-/// with the offset of `tier_offset` on their keys), whatever extras they match. `rest`
+/// with the offset of `tier_offset` on their keys; sorted by score, those with at least
+/// [`FIRST_TIER_SHARE`] of the best score), whatever extras they match. `rest`
 /// sees every match. With `text`, the live documents that a clause or an extra matches,
 /// whatever the filter says, are kept there too, a set per segment in order (for
 /// [`collect_within`]).

@@ -118,7 +118,8 @@ const FIELD_TIE_BREAKER: f32 = 0.5;
 const CLAUSE_TIE_BREAKER: f32 = 0.3;
 /// Weight of each word of a quoted phrase found apart, relative to the phrase; in a
 /// query the "every clause" tier takes, a write-up with the phrase still ranks above
-/// those with only its words ([`Engine::phrases_apart`]).
+/// those with only its words ([`Engine::phrases_apart`]), when it has the tier's share
+/// of the best score (`collector`).
 const PHRASE_APART_WEIGHT: f32 = 0.5;
 /// Queries of more clauses than this read as questions: no "every word" tier.
 const MAX_TIER_CLAUSES: usize = 3;
@@ -2083,7 +2084,8 @@ impl Engine {
     /// For each quoted phrase of a clause that is not required, its words apart, any of
     /// them: a write-up with "memory" and "leak" in other places is a near miss of
     /// `"memory leak"`. In a query the "every clause" tier takes, it ranks below the
-    /// write-ups with every clause, the phrase included; in a question its words add to
+    /// write-ups with every clause, the phrase included (sorted by relevance, those with
+    /// the tier's share of the best score, `collector`); in a question its words add to
     /// the score ([`Plan::apart`]). Each word counts once, at most
     /// [`query::MAX_TERMS`] words in all.
     fn phrases_apart(
@@ -2385,7 +2387,9 @@ impl Engine {
             None => crate::index::reads::Read::Everything,
         });
         // Write-ups that contain every clause rank above those that contain some: an
-        // explicit tier, not a hope that BM25 gets it right.
+        // explicit tier, not a hope that BM25 gets it right. Sorted by relevance, only
+        // those with a share of the best score (`collector`): each word once in passing
+        // in a long page is no reason to rank it first.
         let clauses = &plan.clauses;
         let tuning = self.tuning();
         // A filtered facet is counted among the write-ups the text matches, which only the
@@ -2438,7 +2442,8 @@ impl Engine {
         };
         if tiered {
             // One pass: a write-up's score is the sum of its clauses' scores whatever its
-            // tier, and those containing every clause rank first. The write-ups the text
+            // tier, and those containing every clause rank first (by relevance, those with
+            // the tier's share of the best score). The write-ups the text
             // matches are kept when a filtered facet is to be counted without its filter.
             let mut text = keep_text.then(Vec::new);
             let (ranked, (total, counts)) = search_tiered(
@@ -3969,7 +3974,8 @@ mod engine_tests {
     }
 
     /// A quoted phrase ranks the write-ups with it first and finds those with its words
-    /// apart after them, however often they have the words; a required phrase still
+    /// apart after them, however often they have the words (as long as the write-ups
+    /// with it have the tier's share of the best score); a required phrase still
     /// filters.
     #[test]
     fn a_phrase_ranks_first_and_its_words_apart_follow() {

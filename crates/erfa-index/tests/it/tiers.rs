@@ -1,6 +1,6 @@
 //! The all-words tier: write-ups that contain every word of a query rank above those that
-//! contain some, in one pass that also filters, excludes, skips deleted write-ups and
-//! pages.
+//! contain some (sorted by relevance, those with at least 0.3 of the best score), in one
+//! pass that also filters, excludes, skips deleted write-ups and pages.
 
 use erfa_index::{Mode, Scope, SearchRequest};
 
@@ -24,15 +24,14 @@ fn write_ups_with_every_word_rank_first_through_filters_deletions_and_pages() {
     let en = |rel: &str, title: &str, kind: &str, body: &str| {
         write(root, rel, &writeup(title, kind, "en", "members", body));
     };
-    // One word in the title and a short text outscores each word once in a long one.
+    // One word in the title and a short text outscores each word once in a longer one.
     en("many-rollout.md", "Rollout", "lesson", "Rollout, rollout.");
     en("many-canary.md", "Canary", "lesson", "Canary, canary.");
     en(
         "both-a.md",
         "Note",
         "lesson",
-        "A canary before the rollout, in a long text about other things entirely: \
-         meetings, coffee, plans, budgets, holidays, printers and the weather.",
+        "A canary before the rollout, in a note on plans.",
     );
     en(
         "both-b.md",
@@ -114,6 +113,70 @@ fn write_ups_with_every_word_rank_first_through_filters_deletions_and_pages() {
     let after = search(&engine, &request("rollout canary"));
     assert_eq!(after.total, 3);
     assert_eq!(slugs(&after)[2], "many-rollout");
+}
+
+#[test]
+fn every_word_only_in_passing_ranks_by_score_sorted_by_relevance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let dated = |rel: &str, title: &str, date: &str, body: &str| {
+        let text = writeup(title, "lesson", "en", "members", body)
+            .replace("date: 2022-03-10", &format!("date: {date}"));
+        write(root, rel, &text);
+    };
+    let filler = "meetings coffee plans budgets holidays printers weather ".repeat(40);
+    dated(
+        "both.md",
+        "Note",
+        "2021-01-01",
+        "A canary before the rollout, then a pause.",
+    );
+    dated(
+        "passing.md",
+        "Minutes",
+        "2023-01-01",
+        &format!("{filler} Someone said canary. {filler} Someone said rollout. {filler}"),
+    );
+    let (store, engine) = rebuilt(root);
+    // The best match in a segment of its own: the share is of the best score of all.
+    dated("rollout.md", "Rollout", "2024-01-01", "Rollout, rollout.");
+    update(&store, root, Mode::Incremental);
+    engine.reload().expect("reload");
+
+    let ranked = search(&engine, &request("rollout canary"));
+    let score = |slug: &str| {
+        let hit = ranked.hits.iter().find(|h| h.slug == slug).expect("hit");
+        hit.score
+    };
+    // The long page has both words, each once, far below the best match: it ranks by
+    // its score, below the page with one of them; a page with both words and a fair
+    // score still ranks first, above a better score with one word.
+    assert!(score("passing") < 0.3 * score("rollout"), "{ranked:?}");
+    // Against the best of its own segment alone, it would keep its place.
+    assert!(score("passing") >= 0.3 * score("both"), "{ranked:?}");
+    assert!(score("both") < score("rollout"), "{ranked:?}");
+    assert!(score("both") >= 0.3 * score("rollout"), "{ranked:?}");
+    assert_eq!(slugs(&ranked), ["both", "rollout", "passing"]);
+
+    // Page by page, the same order.
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        let mut r = request("rollout canary");
+        r.per_page = 1;
+        r.page = page;
+        paged.extend(slugs(&search(&engine, &r)));
+    }
+    assert_eq!(paged, slugs(&ranked));
+
+    // Sorted newest first, every write-up with both words comes first, the newest
+    // write-up with one of them after them: a date says nothing about how much a page
+    // is about the words.
+    let mut newest = request("rollout canary");
+    newest.sort = erfa_index::Sort::Newest;
+    assert_eq!(
+        slugs(&search(&engine, &newest)),
+        ["passing", "both", "rollout"]
+    );
 }
 
 #[test]
