@@ -3004,8 +3004,9 @@ const SNIPPET_TRIES: usize = 3;
 const SNIPPET_WINDOW: usize = 600;
 
 /// The passage of `text` to analyse for a snippet around byte offset `hit`: from the
-/// start of its sentence (at most 300 bytes back) to [`SNIPPET_WINDOW`] bytes further,
-/// both on character boundaries.
+/// start of its sentence (at most 300 bytes back; else of its word) to about
+/// [`SNIPPET_WINDOW`] bytes further, both between words. A full stop inside a word
+/// ("v1.2", "bibliotek.dk") ends no sentence.
 fn snippet_window(text: &str, hit: usize) -> (usize, usize) {
     let floor = |mut i: usize| {
         i = i.min(text.len());
@@ -3016,11 +3017,36 @@ fn snippet_window(text: &str, hit: usize) -> (usize, usize) {
     };
     let hit = floor(hit);
     let back = floor(hit.saturating_sub(300));
-    let start = text[back..hit]
-        .rfind(['.', '!', '?', '\n'])
-        .map_or(if back == 0 { 0 } else { hit }, |i| back + i + 1);
-    let start = floor(start);
-    let end = floor(start + SNIPPET_WINDOW);
+    let sentence = text[back..hit]
+        .char_indices()
+        .map(|(i, c)| (back + i + c.len_utf8(), c))
+        .filter(|&(after, c)| {
+            c == '\n'
+                || (matches!(c, '.' | '!' | '?')
+                    && text[after..].chars().next().is_none_or(char::is_whitespace))
+        })
+        .last()
+        .map(|(after, _)| after);
+    let start = match sentence {
+        Some(start) => start,
+        None if back == 0 => 0,
+        // No sentence starts near: the start of the word at `hit`, if it starts near.
+        None => text[back..hit]
+            .rfind(|c: char| !c.is_alphanumeric())
+            .map_or(hit, |i| {
+                let after = back + i;
+                after + text[after..].chars().next().map_or(0, char::len_utf8)
+            }),
+    };
+    let mut end = floor(start + SNIPPET_WINDOW);
+    if let Some(after) = text[end..].chars().next()
+        && after.is_alphanumeric()
+        && let Some(space) = text[start..end].rfind(char::is_whitespace)
+        && start + space > hit
+    {
+        // Not into a word: up to the last space after the match's start.
+        end = start + space;
+    }
     (start, end)
 }
 
@@ -3178,6 +3204,42 @@ mod tests {
         let (start, end) = snippet_window(&long, 1001);
         assert!(long.is_char_boundary(start) && long.is_char_boundary(end));
         assert!(end - start <= SNIPPET_WINDOW);
+    }
+
+    #[test]
+    fn snippet_windows_neither_start_nor_end_inside_a_word() {
+        let window = |text: &str, hit: usize| {
+            let (start, end) = snippet_window(text, hit);
+            assert!(start <= hit && hit < end, "{start}..{end} holds {hit}");
+            (start, end)
+        };
+        // A full stop inside a word or number ends no sentence.
+        let text = "Read bibliotek.dk and v1.2 first. Then the word here.";
+        assert_eq!(window(text, text.find("first").expect("first")).0, 0);
+        let (start, _) = window(text, text.find("word").expect("word"));
+        assert_eq!(&text[start..start + 5], " Then");
+        let at = text.find("dk").expect("dk");
+        assert_eq!(
+            window(text, at).0,
+            0,
+            "the full stop before the match is in a word"
+        );
+        // Far from any sentence's start: from the start of the word the match is in.
+        let long = format!("{}metropolitan policy", "word ".repeat(100));
+        let (start, _) = window(&long, long.find("politan").expect("politan"));
+        assert_eq!(&long[start..start + 12], "metropolitan");
+        // The end falls between words (a window of 600 bytes would end inside one).
+        let words = "æøåabcd ".repeat(100);
+        let (start, end) = window(&words, 0);
+        assert_eq!(start, 0);
+        assert!(end <= SNIPPET_WINDOW && words[..end].ends_with("æøåabcd"));
+        // A word longer than the window: from the match, whole characters.
+        let run = format!("Intro. {}", "x".repeat(2000));
+        let (start, _) = window(&run, 1500);
+        assert_eq!(start, 1500);
+        // The only space before the match: the window still reaches past it.
+        let token = format!("See: {}", "y".repeat(900));
+        window(&token, 300);
     }
 
     #[test]
