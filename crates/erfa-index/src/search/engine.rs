@@ -3019,13 +3019,13 @@ fn snippet_window(text: &str, hit: usize) -> (usize, usize) {
     let back = floor(hit.saturating_sub(300));
     let sentence = text[back..hit]
         .char_indices()
+        .rev()
         .map(|(i, c)| (back + i + c.len_utf8(), c))
-        .filter(|&(after, c)| {
+        .find(|&(after, c)| {
             c == '\n'
                 || (matches!(c, '.' | '!' | '?')
                     && text[after..].chars().next().is_none_or(char::is_whitespace))
         })
-        .last()
         .map(|(after, _)| after);
     let start = match sentence {
         Some(start) => start,
