@@ -625,7 +625,7 @@ pub type Queries<'a> = &'a [Box<dyn tantivy::query::Query>];
 /// score is the sum of the matching queries' scores, added in order, so it does not
 /// depend on how segments are cut; documents that match every clause rank first (`top`,
 /// with the offset of `tier_offset` on their keys; sorted by score, those with at least
-/// [`FIRST_TIER_SHARE`] of the best score), whatever extras they match. `rest`
+/// `FIRST_TIER_SHARE` of the best score), whatever extras they match. `rest`
 /// sees every match. With `text`, the live documents that a clause or an extra matches,
 /// whatever the filter says, are kept there too, a set per segment in order (for
 /// [`collect_within`]).
