@@ -94,8 +94,6 @@ pub struct SegmentTop {
     kept: Vec<Candidate>,
     /// Sorted by score: the best documents of the first tier, by their scores alone.
     first: Vec<Candidate>,
-    /// The best score of any document the segment collected.
-    best: Score,
 }
 
 impl SegmentTop {
@@ -154,7 +152,6 @@ pub struct TopRankedSegment {
     heap: BinaryHeap<Reverse<Candidate>>,
     /// Sorted by score: the best documents of the first tier, by score.
     first: BinaryHeap<Reverse<Candidate>>,
-    best: Score,
 }
 
 impl Collector for TopRanked {
@@ -179,7 +176,6 @@ impl Collector for TopRanked {
             dates,
             heap: BinaryHeap::with_capacity(self.limit.min(1024) + 1),
             first: BinaryHeap::new(),
-            best: 0.0,
         })
     }
 
@@ -190,7 +186,11 @@ impl Collector for TopRanked {
     fn merge_fruits(&self, fruits: Vec<SegmentTop>) -> tantivy::Result<Vec<Ranked>> {
         // Sorted by score, a document of the first tier keeps its place above the rest
         // only with at least a share of the best score of all; the others rank by score.
-        let best = fruits.iter().map(|f| f.best).fold(0.0, Score::max);
+        // Sorted by score, each segment's best document is the first it kept.
+        let best = fruits
+            .iter()
+            .filter_map(|f| f.kept.first())
+            .fold(0.0, |best: Score, c| best.max(c.score));
         let floor = FIRST_TIER_SHARE * best;
         let mut all: Vec<(usize, Candidate, Option<String>)> = fruits
             .iter()
@@ -277,7 +277,6 @@ impl SegmentCollector for TopRankedSegment {
             slugs: self.slugs,
             kept: sorted(self.heap),
             first: sorted(self.first),
-            best: self.best,
         }
     }
 }
@@ -291,52 +290,56 @@ impl TopRankedSegment {
         if self.limit == 0 {
             return;
         }
-        match (&self.key, &self.dates) {
+        // Sorted by score, a document of the first tier also goes to `first`, with the
+        // same key: the merge decides its tier.
+        let (key, also_first) = match (&self.key, &self.dates) {
             (SortKey::Newest, Some(dates)) => {
-                let mut key = dates.first(doc).unwrap_or(0) as f64;
-                if first {
-                    key += tier_offset(self.key);
-                }
-                insert(&mut self.heap, self.limit, &self.slugs, doc, key, score);
+                let key = dates.first(doc).unwrap_or(0) as f64;
+                (
+                    if first {
+                        key + tier_offset(self.key)
+                    } else {
+                        key
+                    },
+                    false,
+                )
             }
-            _ => {
-                let key = f64::from(score);
-                self.best = self.best.max(score);
-                insert(&mut self.heap, self.limit, &self.slugs, doc, key, score);
-                if first {
-                    insert(&mut self.first, self.limit, &self.slugs, doc, key, score);
-                }
-            }
+            _ => (f64::from(score), first),
+        };
+        let into_heap = admits(&self.heap, self.limit, key);
+        let into_first = also_first && admits(&self.first, self.limit, key);
+        if !into_heap && !into_first {
+            return;
+        }
+        // The slug is looked up once, only for a document some heap may keep.
+        let ord = self
+            .slugs
+            .as_ref()
+            .and_then(|s| s.term_ords(doc).next())
+            .unwrap_or(u64::MAX);
+        let candidate = Candidate {
+            key,
+            ord,
+            doc,
+            score,
+        };
+        if into_heap {
+            keep(&mut self.heap, self.limit, candidate);
+        }
+        if into_first {
+            keep(&mut self.first, self.limit, candidate);
         }
     }
 }
 
-/// Adds a document to `heap`, which keeps the `limit` best by key, then slug ordinal.
-fn insert(
-    heap: &mut BinaryHeap<Reverse<Candidate>>,
-    limit: usize,
-    slugs: &Option<StrColumn>,
-    doc: DocId,
-    key: f64,
-    score: Score,
-) {
-    if heap.len() == limit
-        && let Some(Reverse(worst)) = heap.peek()
-        && key < worst.key
-    {
-        // Worse than the worst kept whatever its slug: no need to look the slug up.
-        return;
-    }
-    let ord = slugs
-        .as_ref()
-        .and_then(|s| s.term_ords(doc).next())
-        .unwrap_or(u64::MAX);
-    let candidate = Candidate {
-        key,
-        ord,
-        doc,
-        score,
-    };
+/// Whether `heap`, which keeps the `limit` best, may keep a document with `key`: a worse
+/// key than its worst is out whatever the slug.
+fn admits(heap: &BinaryHeap<Reverse<Candidate>>, limit: usize, key: f64) -> bool {
+    heap.len() < limit || heap.peek().is_some_and(|Reverse(worst)| key >= worst.key)
+}
+
+/// Adds `candidate` to `heap`, which keeps the `limit` best by key, then slug ordinal.
+fn keep(heap: &mut BinaryHeap<Reverse<Candidate>>, limit: usize, candidate: Candidate) {
     if heap.len() < limit {
         heap.push(Reverse(candidate));
     } else if let Some(Reverse(worst)) = heap.peek()
