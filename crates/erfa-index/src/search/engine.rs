@@ -3032,11 +3032,10 @@ fn snippet_window(text: &str, hit: usize) -> (usize, usize) {
         None if back == 0 => 0,
         // No sentence starts near: the start of the word at `hit`, if it starts near.
         None => text[back..hit]
-            .rfind(|c: char| !c.is_alphanumeric())
-            .map_or(hit, |i| {
-                let after = back + i;
-                after + text[after..].chars().next().map_or(0, char::len_utf8)
-            }),
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(hit, |(i, c)| back + i + c.len_utf8()),
     };
     let mut end = floor(start + SNIPPET_WINDOW);
     if let Some(after) = text[end..].chars().next()
@@ -3262,7 +3261,7 @@ mod engine_tests {
     /// by its parts.
     #[test]
     fn a_compounds_parts_apart_follow_the_compound() {
-        let engine = crate::testing::engine_with(&[
+        let engine = engine_with(&[
             (
                 "da-parts.md",
                 "members",
@@ -3315,7 +3314,7 @@ mod engine_tests {
     /// and the snippet marks the name as written.
     #[test]
     fn a_name_typed_without_its_prefix_finds_the_prefixed_name() {
-        let engine = crate::testing::engine_with(&[
+        let engine = engine_with(&[
             (
                 "da-prefixed.md",
                 "members",

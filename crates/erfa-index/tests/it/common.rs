@@ -15,8 +15,20 @@ pub fn write(root: &Path, rel: &str, text: &str) {
 
 /// A write-up with the fields most tests vary.
 pub fn writeup(title: &str, kind: &str, language: &str, visibility: &str, body: &str) -> String {
+    writeup_dated(title, kind, language, visibility, body, "2022-03-10")
+}
+
+/// [`writeup`] with the write-up's `date`.
+pub fn writeup_dated(
+    title: &str,
+    kind: &str,
+    language: &str,
+    visibility: &str,
+    body: &str,
+    date: &str,
+) -> String {
     format!(
-        "---\ntitle: \"{title}\"\nkind: {kind}\nlanguage: {language}\ndate: 2022-03-10\nvisibility: {visibility}\n---\n{body}\n"
+        "---\ntitle: \"{title}\"\nkind: {kind}\nlanguage: {language}\ndate: {date}\nvisibility: {visibility}\n---\n{body}\n"
     )
 }
 

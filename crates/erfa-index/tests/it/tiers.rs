@@ -4,7 +4,7 @@
 
 use erfa_index::{Mode, Scope, SearchRequest};
 
-use crate::common::{rebuilt, search, slugs, update, write, writeup};
+use crate::common::{rebuilt, search, slugs, update, write, writeup, writeup_dated};
 
 /// Writes an English members' lesson.
 fn members_lesson(root: &std::path::Path, rel: &str, title: &str, body: &str) {
@@ -120,9 +120,11 @@ fn every_word_only_in_passing_ranks_by_score_sorted_by_relevance() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     let dated = |rel: &str, title: &str, date: &str, body: &str| {
-        let text = writeup(title, "lesson", "en", "members", body)
-            .replace("date: 2022-03-10", &format!("date: {date}"));
-        write(root, rel, &text);
+        write(
+            root,
+            rel,
+            &writeup_dated(title, "lesson", "en", "members", body, date),
+        );
     };
     let filler = "meetings coffee plans budgets holidays printers weather ".repeat(40);
     dated(
