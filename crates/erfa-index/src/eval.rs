@@ -17,12 +17,11 @@
 //! scores 0. Documents without a judgment count as not relevant.
 //!
 //! A ranking from the engine is scored in the order the engine gives it — the order a
-//! member sees, which puts write-ups with every word (and at least 0.3 of the best score) above
-//! higher scores. A ranking
-//! read from a TREC run file is ordered by score, highest first, equal scores keeping the
-//! file's order (`trec_eval` breaks such ties by document id instead). [`write_run`] writes
-//! a score that falls with the rank, so that a run file evaluates to the order it came
-//! from.
+//! member sees, which puts write-ups with every word (and at least 0.3 of the best score)
+//! above higher scores. A ranking read from a TREC run file is ordered by score, highest
+//! first, equal scores keeping the file's order (`trec_eval` breaks such ties by document
+//! id instead). [`write_run`] writes a score that falls with the rank, so that a run file
+//! evaluates to the order it came from.
 //!
 //! ```
 //! use erfa_index::eval::{evaluate_with, parse_qrels, parse_queries};
@@ -837,8 +836,8 @@ mod tests {
 
     #[test]
     fn the_shown_order_is_scored_not_the_score_order() {
-        // erfa shows write-ups with every word (and enough score) above higher scores: the order the
-        // engine gives is the one scored, and a run file written from it reads back the same.
+        // erfa shows write-ups with every word (and enough score) above higher scores: the
+        // order the engine gives is the one scored, and a run file written from it reads back the same.
         let queries = parse_queries("q1\ten\tchange freeze\n").unwrap();
         let qrels = parse_qrels("q1 freeze 2\n").unwrap();
         let (run, evaluation) = evaluate_with(&queries, &qrels, |_| {

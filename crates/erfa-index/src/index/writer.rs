@@ -748,8 +748,8 @@ enum Compact {
 /// cap and [`FULL_SEGMENT`], a merge's buffers stay bounded however large the index grows
 /// (docs/ARCHITECTURE.md, "Invariants"). A first build of an index up to this size (some
 /// 80,000 generated write-ups: 100,000 make a full index of 617 MB, in two segments) ends
-/// in one segment; a larger one in segments of up to this size. A segment above it (from an older erfa) is merged alone, and only to drop
-/// its deletions.
+/// in one segment; a larger one in segments of up to this size. A segment above it (from
+/// an older erfa) is merged alone, and only to drop its deletions.
 const MERGE_INPUT_LIMIT: u64 = 512 * 1024 * 1024;
 
 /// More segments than this are merged after an edit, the smaller ones except the largest.
