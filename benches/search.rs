@@ -39,6 +39,7 @@ usage: cargo bench --bench search -- [options]
   --seed N          generator seed (default 2026)
   --modes N,N,...   run only these modes (0-4, see the table; for profiling)
   --rebuild         build the cached indexes again
+  --only TEXT       run only the queries whose text contains TEXT (for profiling)
   --list-queries    print the query set and exit
 ";
 
@@ -49,6 +50,7 @@ struct Options {
     rebuild: bool,
     list: bool,
     modes: Vec<usize>,
+    only: Option<String>,
 }
 
 fn parse_options() -> Result<Options> {
@@ -59,6 +61,7 @@ fn parse_options() -> Result<Options> {
         rebuild: false,
         list: false,
         modes: (0..MODES.len()).collect(),
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -84,6 +87,7 @@ fn parse_options() -> Result<Options> {
                 o.modes.retain(|&m| m < MODES.len());
             }
             "--rebuild" => o.rebuild = true,
+            "--only" => o.only = Some(value()?),
             "--list-queries" => o.list = true,
             "-h" | "--help" => {
                 print!("{USAGE}");
@@ -308,7 +312,13 @@ fn queries(seed: u64) -> Vec<BenchQuery> {
 
 fn main() -> Result<()> {
     let options = parse_options()?;
-    let queries = queries(options.seed);
+    let mut queries = queries(options.seed);
+    if let Some(only) = &options.only {
+        queries.retain(|q| q.text.contains(only.as_str()));
+        if queries.is_empty() {
+            bail!("--only {only:?}: no query of the set contains it (see --list-queries)");
+        }
+    }
     if options.list {
         for q in &queries {
             println!("{:<22} {:<40} {:?}", q.category, q.text, q.filters);
