@@ -88,6 +88,8 @@ impl Terms {
         analyze: impl Fn(bool, &str) -> Vec<String>,
     ) -> Terms {
         let mut terms = Terms::default();
+        // What `single` holds, for a look-up in constant time: thousands of pairs.
+        let mut single_seen: HashSet<(String, bool)> = HashSet::new();
         let sources = glossary
             .pairs
             .iter()
@@ -112,7 +114,7 @@ impl Terms {
             for (side, danish) in [(&pair.da, true), (&pair.en, false)] {
                 if !side.contains(char::is_whitespace) {
                     let word = side.to_lowercase();
-                    if !terms.single.iter().any(|(w, d)| *w == word && *d == danish) {
+                    if single_seen.insert((word.clone(), danish)) {
                         terms.single.push((word, danish));
                     }
                 }
