@@ -2,9 +2,9 @@
 //! Danish query also finds English write-ups and back, on content whose words nobody put
 //! in `content/_glossary.yaml`.
 //!
-//! Like the glossary it applies when a query is run. Its pairs weigh less than the
-//! glossary's, and a glossary pair overrides the lexicon's pairs for the same term. Its
-//! Danish words are also parts that Danish compounds are split into at query time.
+//! Like the glossary it applies when a query is run. A glossary pair overrides the
+//! lexicon's pairs for the same term and weighs at least what they would. Its Danish
+//! words are also parts that Danish compounds are split into at query time.
 
 use std::sync::OnceLock;
 

@@ -82,9 +82,10 @@ const COMPOUND_WEIGHT: f32 = 0.5;
 /// Weight of each part of a typed Danish compound, found apart. A hyphenated word's parts
 /// weigh [`PHRASE_APART_WEIGHT`]: they were typed.
 const COMPOUND_PARTS_WEIGHT: f32 = 0.25;
-/// Weight of a glossary term relative to the words as typed. A word and its terms are
-/// one clause scored by its best match ([`CLAUSE_TIE_BREAKER`]), so a term may weigh
-/// nearly as much as the word: it never adds its full score to the word's.
+/// Weight of a glossary term relative to the words as typed, or the lexicon's weight for
+/// the same direction when that is more. A word and its terms are one clause scored by
+/// its best match ([`CLAUSE_TIE_BREAKER`]), so a term may weigh nearly as much as the
+/// word: it never adds its full score to the word's.
 const GLOSSARY_WEIGHT: f32 = 0.8;
 /// Weight of an English term of the shipped lexicon for a Danish word, relative to the
 /// words as typed: a Danish query's answer is often an English write-up, so the term
@@ -95,8 +96,8 @@ const LEXICON_WEIGHT_TO_EN: f32 = 1.2;
 /// compound) relative to the words as typed: below the group's own glossary.
 const LEXICON_WEIGHT: f32 = 0.4;
 /// Factor on a lexicon term's weight when the typed word occurs in write-ups of the
-/// query's own language.
-const LEXICON_OWN_FACTOR: f32 = 0.8;
+/// query's own language: they come first, and the term weighs below the glossary's.
+const LEXICON_OWN_FACTOR: f32 = 0.6;
 /// Words at least this long get typo tolerance.
 const TYPO_MIN_CHARS: usize = 5;
 /// A word in fewer write-ups than this gets typo tolerance.
@@ -1296,10 +1297,17 @@ impl Engine {
             } else {
                 LEXICON_WEIGHT
             };
-            let weight = match (entry.lexicon, own) {
-                (false, _) => GLOSSARY_WEIGHT,
-                (true, false) => lexicon,
-                (true, true) => lexicon * LEXICON_OWN_FACTOR,
+            let lexicon = if own {
+                lexicon * LEXICON_OWN_FACTOR
+            } else {
+                lexicon
+            };
+            // A glossary pair weighs at least what the lexicon's would: adding a pair to
+            // the glossary never makes its term weigh less.
+            let weight = if entry.lexicon {
+                lexicon
+            } else {
+                GLOSSARY_WEIGHT.max(lexicon)
             };
             if let Some(have) = slot.iter_mut().find(|(t, _)| t == other) {
                 have.1 = have.1.max(weight);
@@ -3894,6 +3902,43 @@ mod engine_tests {
         assert!(
             (one - four).abs() < 1e-4,
             "one pair {one}, four pairs {four}"
+        );
+    }
+
+    /// A pair added to the glossary never makes its term weigh less than the lexicon's
+    /// pair for the same word did: the glossary overrides the lexicon's pairs.
+    #[test]
+    fn a_glossary_pair_weighs_at_least_the_lexicons() {
+        let engine = engine_with(&[
+            (
+                "en.md",
+                "members",
+                "Nightly backup failed",
+                "The backup job stopped when the disk filled up.",
+            ),
+            (
+                "da.md",
+                "members",
+                "Printere i kælderen",
+                "Printerne blev flyttet til kælderen.",
+            ),
+        ]);
+        let score = || {
+            let results = engine
+                .search(&SearchRequest::new("sikkerhedskopi", Scope::Members))
+                .expect("search");
+            let hit = results.hits.iter().find(|h| h.slug == "en");
+            hit.expect("the English write-up found through the translation")
+                .score
+        };
+        let lexicon = score();
+        engine.set_glossary(
+            &Glossary::parse("pairs:\n  - da: sikkerhedskopi\n    en: backup\n").glossary,
+        );
+        let glossary = score();
+        assert!(
+            glossary + 1e-4 >= lexicon,
+            "glossary {glossary} below lexicon {lexicon}"
         );
     }
 
