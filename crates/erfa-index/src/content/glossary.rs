@@ -5,9 +5,9 @@
 //! facilitator's edit takes effect without a rebuild. Terms are compared after analysis
 //! ("hændelser" matches the entry "hændelse"); an expanded term is one clause with the
 //! word the member typed, scored by the better of the two. It weighs less than the word
-//! when write-ups of the query's language have the word, so they come first; an English
-//! term for a Danish word no Danish write-up has weighs a little more (a Danish query's
-//! answer is often English).
+//! when write-ups of the query's language have the word; an English term for a Danish
+//! word no Danish write-up has weighs a little more (a Danish query's answer is often
+//! English).
 
 use std::path::Path;
 

@@ -83,9 +83,9 @@ const COMPOUND_WEIGHT: f32 = 0.5;
 /// weigh [`PHRASE_APART_WEIGHT`]: they were typed.
 const COMPOUND_PARTS_WEIGHT: f32 = 0.25;
 /// Weight of a glossary term relative to the words as typed, or the lexicon's weight for
-/// the same direction when that is more. A word and its terms are one clause scored by
-/// its best match ([`CLAUSE_TIE_BREAKER`]), so a term may weigh nearly as much as the
-/// word: it never adds its full score to the word's.
+/// the same word when that is more (up to [`LEXICON_WEIGHT_TO_EN`]). A word and its terms
+/// are one clause scored by its best match ([`CLAUSE_TIE_BREAKER`]): a term adds only a
+/// share of its score to the word's.
 const GLOSSARY_WEIGHT: f32 = 0.8;
 /// Weight of an English term of the shipped lexicon for a Danish word, relative to the
 /// words as typed: a Danish query's answer is often an English write-up, so the term
@@ -96,7 +96,9 @@ const LEXICON_WEIGHT_TO_EN: f32 = 1.2;
 /// compound) relative to the words as typed: below the group's own glossary.
 const LEXICON_WEIGHT: f32 = 0.4;
 /// Factor on a lexicon term's weight when the typed word occurs in write-ups of the
-/// query's own language: they come first, and the term weighs below the glossary's.
+/// query's own language (of either, when it cannot be told): each term then weighs below
+/// the word and below the glossary's, so those write-ups rank ahead, other things equal
+/// (a word's several terms still add up in its clause).
 const LEXICON_OWN_FACTOR: f32 = 0.6;
 /// Words at least this long get typo tolerance.
 const TYPO_MIN_CHARS: usize = 5;
@@ -1229,7 +1231,8 @@ impl Engine {
     /// several words; and a Danish compound's translated parts. Each with its weight.
     ///
     /// A lexicon term weighs less when the clause's own words occur in write-ups of the
-    /// query's language: the member more likely wants those than a translation.
+    /// query's language: the member more likely wants those than a translation. A
+    /// glossary term weighs at least what the lexicon's would.
     fn glossary_expansions(
         &self,
         searcher: &Searcher,
@@ -1244,19 +1247,37 @@ impl Engine {
         if terms.entries.is_empty() || !(tuning.glossary || tuning.lexicon) {
             return Ok(out);
         }
-        // Whether each clause's words occur in the scope's write-ups of the query's language.
+        // Whether each clause's words occur in the scope's write-ups of the query's language
+        // (of either language when it cannot be told); a phrase's when each of its words
+        // does. While the index may be behind the disk its counts are not used, as its
+        // words are not offered: every term weighs as for a word no write-up has.
         let stats = self.exact(searcher, scope);
+        let counted = self.on_disk(scope).is_none();
         let mut own: Vec<bool> = Vec::with_capacity(user.clauses.len());
         for clause in &user.clauses {
             let mut found = false;
-            if let Some(language) = language {
-                for atom in &clause.alternatives {
-                    let (da, en) = self.language_counts(searcher, &stats, atom.text())?;
-                    found |= match language {
-                        Language::Da => da > 0,
-                        Language::En => en > 0,
+            for atom in clause.alternatives.iter().filter(|_| counted) {
+                let mut words = 0;
+                let mut every = true;
+                for word in atom.text().split_whitespace() {
+                    let analyzed = self.analyze(searcher, word);
+                    let stop = match language {
+                        Some(Language::Da) => analyzed.da.is_empty(),
+                        Some(Language::En) => analyzed.en.is_empty(),
+                        None => analyzed.da.is_empty() && analyzed.en.is_empty(),
+                    };
+                    if stop {
+                        continue;
+                    }
+                    let (da, en) = self.analyzed_counts(&stats, &analyzed)?;
+                    words += 1;
+                    every &= match language {
+                        Some(Language::Da) => da > 0,
+                        Some(Language::En) => en > 0,
+                        None => da > 0 || en > 0,
                     };
                 }
+                found |= words > 0 && every;
             }
             own.push(found);
         }
@@ -3865,9 +3886,10 @@ mod engine_tests {
     }
 
     /// A translation weighs the same however many inflected forms of it a list gives:
-    /// "kopi", "kopier", "kopierede" and "kopieret" stem to one or two Danish terms, and
-    /// four pairs for "copied" used to add their weights, so a Danish write-up outranked
-    /// the English one that has the word as typed.
+    /// "kopi", "kopier", "kopierede" and "kopieret" stem to one Danish term, and four
+    /// pairs for "copied" used to add their weights, so a Danish write-up outranked the
+    /// English one that has the word as typed. (Forms that stem apart are terms of their
+    /// own, each searched.)
     #[test]
     fn a_translation_weighs_the_same_however_many_forms_are_listed() {
         let engine = engine_with(&[
