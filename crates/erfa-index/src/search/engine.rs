@@ -1256,7 +1256,11 @@ impl Engine {
         let mut own: Vec<bool> = Vec::with_capacity(user.clauses.len());
         for clause in &user.clauses {
             let mut found = false;
-            for atom in clause.alternatives.iter().filter(|_| counted) {
+            if !counted {
+                own.push(false);
+                continue;
+            }
+            for atom in &clause.alternatives {
                 let mut words = 0;
                 let mut every = true;
                 for word in atom.text().split_whitespace() {
