@@ -10,14 +10,36 @@
 //! inflections Snowball joins rightly.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use crate::index::rewrite::{Rewrite, Rewriting};
+
+/// How many words each thread remembers the stem of, per language: past that, words are
+/// stemmed each time they come. Word frequencies fall steeply, so the first few thousand
+/// distinct words a thread meets are most of the words it will meet; 4,096 of them take
+/// under half a megabyte, and four times as many gained nothing ("Stems remembered" in
+/// docs/BENCHMARKS.md).
+const REMEMBERED: usize = 4_096;
+
+/// Words met and their stems, `None` where the stem is the word.
+type Stems = HashMap<Box<str>, Option<Box<str>>>;
+
+thread_local! {
+    /// Per thread, per language (English, Danish): each word met and its stem, `None`
+    /// when the stem is the word. Snowball is a pure function of the word, and the
+    /// exceptions are fixed, so a remembered stem is the stem.
+    static REMEMBERED_STEMS: RefCell<[Stems; 2]> =
+        RefCell::new([HashMap::new(), HashMap::new()]);
+}
 
 /// Stemming: Snowball's algorithm for the language, after its exceptions.
 #[derive(Clone, Copy)]
 pub(crate) struct Stem {
     stemmer: frostem::Stemmer,
     exceptions: fn(&str) -> Option<&'static str>,
+    /// Which of the thread's remembered stems: 0 English, 1 Danish.
+    memo: usize,
 }
 
 impl Stem {
@@ -26,6 +48,7 @@ impl Stem {
         Rewriting(Stem {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             exceptions: english_exception,
+            memo: 0,
         })
     }
 
@@ -34,7 +57,17 @@ impl Stem {
         Rewriting(Stem {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::Danish),
             exceptions: |_| None,
+            memo: 1,
         })
+    }
+
+    /// The stem of `word`, `None` when it is the word itself.
+    fn stem(&self, word: &str) -> Option<String> {
+        let stemmed: Cow<'_, str> = match (self.exceptions)(word) {
+            Some(stem) => stem.into(),
+            None => self.stemmer.stem(word),
+        };
+        (stemmed != word).then(|| stemmed.into_owned())
     }
 }
 
@@ -61,14 +94,24 @@ fn english_exception(word: &str) -> Option<&'static str> {
 
 impl Rewrite for Stem {
     fn rewrite(&self, text: &mut String) {
-        let stemmed: Cow<'_, str> = match (self.exceptions)(text) {
-            Some(stem) => stem.into(),
-            None => self.stemmer.stem(text),
-        };
-        if stemmed != text.as_str() {
-            let stemmed = stemmed.into_owned();
-            *text = stemmed;
-        }
+        REMEMBERED_STEMS.with(|remembered| {
+            let mut remembered = remembered.borrow_mut();
+            let known = &mut remembered[self.memo];
+            if let Some(stem) = known.get(text.as_str()) {
+                if let Some(stem) = stem {
+                    text.clear();
+                    text.push_str(stem);
+                }
+                return;
+            }
+            let stem = self.stem(text);
+            if known.len() < REMEMBERED {
+                known.insert(text.as_str().into(), stem.as_deref().map(Box::from));
+            }
+            if let Some(stem) = stem {
+                *text = stem;
+            }
+        });
     }
 }
 
@@ -204,5 +247,40 @@ mod tests {
         use tantivy::tokenizer::Language;
         assert_eq!(stems(Stem::english(), text), snowball(Language::English));
         assert_eq!(stems(Stem::danish(), text), snowball(Language::Danish));
+    }
+
+    /// A word met again is rewritten from the thread's memory: to the same stem as the
+    /// first time, exceptions included, and to itself when Snowball leaves it.
+    #[test]
+    fn a_remembered_stem_is_the_stem() {
+        let text = "incidents severity several restored hændelser ændringer api \
+                    deployments incidents severity hændelser api";
+        let first = stems(Stem::english(), text);
+        let again = stems(Stem::english(), text);
+        assert_eq!(first, again);
+        assert_eq!(first[0], "incid");
+        assert_eq!(first[1], "severity");
+        assert_eq!(first[1], first[9]);
+        let danish = stems(Stem::danish(), text);
+        assert_eq!(danish, stems(Stem::danish(), text));
+        // The two languages remember apart: "hændelser" has a Danish stem, not English's.
+        assert_ne!(danish[4], first[4]);
+    }
+
+    /// Past what a thread remembers, words are still stemmed, each time.
+    #[test]
+    fn words_past_the_memory_are_still_stemmed() {
+        std::thread::spawn(|| {
+            let filler: Vec<String> = (0..REMEMBERED).map(|n| format!("w{n}ings")).collect();
+            stems(Stem::english(), &filler.join(" "));
+            REMEMBERED_STEMS.with(|r| assert_eq!(r.borrow()[0].len(), REMEMBERED));
+            assert_eq!(
+                stems(Stem::english(), "restoring outages restoring"),
+                ["restor", "outag", "restor"]
+            );
+            REMEMBERED_STEMS.with(|r| assert_eq!(r.borrow()[0].len(), REMEMBERED));
+        })
+        .join()
+        .expect("the thread stems");
     }
 }
