@@ -16,21 +16,30 @@ use std::collections::HashMap;
 use crate::index::rewrite::{Rewrite, Rewriting};
 
 /// How many words each thread remembers the stem of, per language: past that, words are
-/// stemmed each time they come. Word frequencies fall steeply, so the first few thousand
-/// distinct words a thread meets are most of the words it will meet; 4,096 of them take
-/// under half a megabyte, and four times as many gained nothing ("Stems remembered" in
-/// docs/BENCHMARKS.md).
-const REMEMBERED: usize = 4_096;
+/// stemmed each time they come. Word frequencies fall steeply, so the first thousand
+/// distinct words a thread meets are most of the words it will meet; four times as many
+/// gained no time and cost the server memory ("Stems remembered" in docs/BENCHMARKS.md).
+/// A word is at most 48 bytes (`RemoveLongFilter`), so a thread remembers at most about
+/// a third of a megabyte for both languages.
+const REMEMBERED_WORDS: usize = 1_024;
 
 /// Words met and their stems, `None` where the stem is the word.
 type Stems = HashMap<Box<str>, Option<Box<str>>>;
 
 thread_local! {
-    /// Per thread, per language (English, Danish): each word met and its stem, `None`
-    /// when the stem is the word. Snowball is a pure function of the word, and the
-    /// exceptions are fixed, so a remembered stem is the stem.
+    /// Per thread, so that no thread waits on another: each word met and its stem, one
+    /// map per [`Language`]. Snowball is a pure function of the word and the exceptions
+    /// are fixed, so a remembered stem is the stem.
     static REMEMBERED_STEMS: RefCell<[Stems; 2]> =
         RefCell::new([HashMap::new(), HashMap::new()]);
+}
+
+/// Whose stems: the remembered stems of one language are those of one algorithm with one
+/// list of exceptions, so each language has one constructor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Language {
+    English = 0,
+    Danish = 1,
 }
 
 /// Stemming: Snowball's algorithm for the language, after its exceptions.
@@ -38,8 +47,7 @@ thread_local! {
 pub(crate) struct Stem {
     stemmer: frostem::Stemmer,
     exceptions: fn(&str) -> Option<&'static str>,
-    /// Which of the thread's remembered stems: 0 English, 1 Danish.
-    memo: usize,
+    language: Language,
 }
 
 impl Stem {
@@ -48,7 +56,7 @@ impl Stem {
         Rewriting(Stem {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             exceptions: english_exception,
-            memo: 0,
+            language: Language::English,
         })
     }
 
@@ -57,7 +65,7 @@ impl Stem {
         Rewriting(Stem {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::Danish),
             exceptions: |_| None,
-            memo: 1,
+            language: Language::Danish,
         })
     }
 
@@ -94,9 +102,9 @@ fn english_exception(word: &str) -> Option<&'static str> {
 
 impl Rewrite for Stem {
     fn rewrite(&self, text: &mut String) {
-        REMEMBERED_STEMS.with(|remembered| {
+        let remembered = REMEMBERED_STEMS.try_with(|remembered| {
             let mut remembered = remembered.borrow_mut();
-            let known = &mut remembered[self.memo];
+            let known = &mut remembered[self.language as usize];
             if let Some(stem) = known.get(text.as_str()) {
                 if let Some(stem) = stem {
                     text.clear();
@@ -105,13 +113,19 @@ impl Rewrite for Stem {
                 return;
             }
             let stem = self.stem(text);
-            if known.len() < REMEMBERED {
+            if known.len() < REMEMBERED_WORDS {
                 known.insert(text.as_str().into(), stem.as_deref().map(Box::from));
             }
             if let Some(stem) = stem {
                 *text = stem;
             }
         });
+        // A thread whose remembered stems are gone (it is ending) stems as it comes.
+        if remembered.is_err()
+            && let Some(stem) = self.stem(text)
+        {
+            *text = stem;
+        }
     }
 }
 
@@ -249,36 +263,65 @@ mod tests {
         assert_eq!(stems(Stem::danish(), text), snowball(Language::Danish));
     }
 
-    /// A word met again is rewritten from the thread's memory: to the same stem as the
-    /// first time, exceptions included, and to itself when Snowball leaves it.
+    /// Every word of the lexicon, both sides, and every exception, rewritten on a fresh
+    /// thread twice (first stemmed and remembered, then from what was remembered): the
+    /// stem each time is the one stemming without remembering gives, in both languages.
     #[test]
     fn a_remembered_stem_is_the_stem() {
-        let text = "incidents severity several restored hændelser ændringer api \
-                    deployments incidents severity hændelser api";
-        let first = stems(Stem::english(), text);
-        let again = stems(Stem::english(), text);
-        assert_eq!(first, again);
-        assert_eq!(first[0], "incid");
-        assert_eq!(first[1], "severity");
-        assert_eq!(first[1], first[9]);
-        let danish = stems(Stem::danish(), text);
-        assert_eq!(danish, stems(Stem::danish(), text));
-        // The two languages remember apart: "hændelser" has a Danish stem, not English's.
-        assert_ne!(danish[4], first[4]);
+        use crate::content::lexicon::Lexicon;
+        std::thread::spawn(|| {
+            let mut words: Vec<String> = Lexicon::shipped()
+                .pairs
+                .iter()
+                .flat_map(|pair| [pair.da.clone(), pair.en.clone()])
+                .flat_map(|side| {
+                    side.split_whitespace()
+                        .map(str::to_lowercase)
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            words.extend(
+                [
+                    "severity",
+                    "several",
+                    "authorities",
+                    "experiments",
+                    "busiest",
+                ]
+                .map(String::from),
+            );
+            for Rewriting(stem) in [Stem::english(), Stem::danish()] {
+                for pass in ["stemmed", "remembered"] {
+                    for word in &words {
+                        let mut text = word.clone();
+                        stem.rewrite(&mut text);
+                        let expected = stem.stem(word).unwrap_or_else(|| word.clone());
+                        assert_eq!(text, expected, "{word}, {pass}, {:?}", stem.language);
+                    }
+                }
+                REMEMBERED_STEMS.with(|r| {
+                    let known = r.borrow()[stem.language as usize].len();
+                    assert_eq!(known, REMEMBERED_WORDS);
+                });
+            }
+        })
+        .join()
+        .expect("the thread stems");
     }
 
     /// Past what a thread remembers, words are still stemmed, each time.
     #[test]
-    fn words_past_the_memory_are_still_stemmed() {
+    fn words_past_what_a_thread_remembers_are_still_stemmed() {
         std::thread::spawn(|| {
-            let filler: Vec<String> = (0..REMEMBERED).map(|n| format!("w{n}ings")).collect();
+            let filler: Vec<String> = (0..REMEMBERED_WORDS).map(|n| format!("w{n}ings")).collect();
             stems(Stem::english(), &filler.join(" "));
-            REMEMBERED_STEMS.with(|r| assert_eq!(r.borrow()[0].len(), REMEMBERED));
+            let english = Language::English as usize;
+            REMEMBERED_STEMS.with(|r| assert_eq!(r.borrow()[english].len(), REMEMBERED_WORDS));
             assert_eq!(
                 stems(Stem::english(), "restoring outages restoring"),
                 ["restor", "outag", "restor"]
             );
-            REMEMBERED_STEMS.with(|r| assert_eq!(r.borrow()[0].len(), REMEMBERED));
+            REMEMBERED_STEMS.with(|r| assert_eq!(r.borrow()[english].len(), REMEMBERED_WORDS));
         })
         .join()
         .expect("the thread stems");
