@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The request paths of benches/http/harness-fresh.lua: each query of the peer harness's
-queries file (JSON lines with a "q" field) on pages 1 to 3, page by page, one path a line.
+queries file (JSON lines with a "q" field) on pages 1 to 3, page by page, one path a line;
+a query the file repeats is repeated here too, as the harness sends it.
 
     python3 benches/http/harness-fresh.py /tmp/q10k.jsonl > /tmp/fresh-paths.txt
 """

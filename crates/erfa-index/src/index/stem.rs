@@ -19,7 +19,7 @@ use crate::index::rewrite::{Rewrite, Rewriting};
 /// stemmed each time they come. Word frequencies fall steeply, so the first thousand
 /// distinct words a thread meets are most of the words it will meet; four times as many
 /// gained no time and cost the server memory ("Stems remembered" in docs/BENCHMARKS.md).
-/// A word is at most 48 bytes (`RemoveLongFilter`), so a thread remembers at most about
+/// `RemoveLongFilter` keeps only words under 48 bytes, so a thread remembers at most about
 /// a third of a megabyte for both languages.
 const REMEMBERED_WORDS: usize = 1_024;
 
