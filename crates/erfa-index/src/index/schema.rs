@@ -149,7 +149,8 @@ pub struct Fields {
     facets: Vec<(&'static str, Field)>,
 }
 
-fn lang_index(language: Language) -> usize {
+/// Where a language's entry is in a per-language array.
+pub(crate) fn lang_index(language: Language) -> usize {
     match language {
         Language::Da => 0,
         Language::En => 1,

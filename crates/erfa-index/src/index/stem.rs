@@ -13,7 +13,9 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::content::vocab::Language;
 use crate::index::rewrite::{Rewrite, Rewriting};
+use crate::index::schema::lang_index;
 
 /// How many words each thread remembers the stem of, per language: past that, words are
 /// stemmed each time they come. Word frequencies fall steeply, so the first thousand
@@ -28,18 +30,12 @@ type Stems = HashMap<Box<str>, Option<Box<str>>>;
 
 thread_local! {
     /// Per thread, so that no thread waits on another: each word met and its stem, one
-    /// map per [`Language`]. Snowball is a pure function of the word and the exceptions
+    /// map per [`Language`] (at [`lang_index`]); the remembered stems of one language are
+    /// those of one algorithm with one list of exceptions, as each language has one
+    /// constructor of [`Stem`]. Snowball is a pure function of the word and the exceptions
     /// are fixed, so a remembered stem is the stem.
     static REMEMBERED_STEMS: RefCell<[Stems; 2]> =
         RefCell::new([HashMap::new(), HashMap::new()]);
-}
-
-/// Whose stems: the remembered stems of one language are those of one algorithm with one
-/// list of exceptions, so each language has one constructor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Language {
-    English = 0,
-    Danish = 1,
 }
 
 /// Stemming: Snowball's algorithm for the language, after its exceptions.
@@ -56,7 +52,7 @@ impl Stem {
         Rewriting(Stem {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             exceptions: english_exception,
-            language: Language::English,
+            language: Language::En,
         })
     }
 
@@ -65,7 +61,7 @@ impl Stem {
         Rewriting(Stem {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::Danish),
             exceptions: |_| None,
-            language: Language::Danish,
+            language: Language::Da,
         })
     }
 
@@ -104,7 +100,7 @@ impl Rewrite for Stem {
     fn rewrite(&self, text: &mut String) {
         let remembered = REMEMBERED_STEMS.try_with(|remembered| {
             let mut remembered = remembered.borrow_mut();
-            let known = &mut remembered[self.language as usize];
+            let known = &mut remembered[lang_index(self.language)];
             if let Some(stem) = known.get(text.as_str()) {
                 if let Some(stem) = stem {
                     text.clear();
@@ -300,7 +296,7 @@ mod tests {
                     }
                 }
                 REMEMBERED_STEMS.with(|r| {
-                    let known = r.borrow()[stem.language as usize].len();
+                    let known = r.borrow()[lang_index(stem.language)].len();
                     assert_eq!(known, REMEMBERED_WORDS);
                 });
             }
@@ -315,7 +311,7 @@ mod tests {
         std::thread::spawn(|| {
             let filler: Vec<String> = (0..REMEMBERED_WORDS).map(|n| format!("w{n}ings")).collect();
             stems(Stem::english(), &filler.join(" "));
-            let english = Language::English as usize;
+            let english = lang_index(Language::En);
             REMEMBERED_STEMS.with(|r| assert_eq!(r.borrow()[english].len(), REMEMBERED_WORDS));
             assert_eq!(
                 stems(Stem::english(), "restoring outages restoring"),

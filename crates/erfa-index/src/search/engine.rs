@@ -1252,38 +1252,13 @@ impl Engine {
         // does. While the index may be behind the disk its counts are not used, as its
         // words are not offered: every term weighs as for a word no write-up has.
         let stats = self.exact(searcher, scope);
-        let counted = self.on_disk(scope).is_none();
-        let mut own: Vec<bool> = Vec::with_capacity(user.clauses.len());
-        for clause in &user.clauses {
-            let mut found = false;
-            if !counted {
-                own.push(false);
-                continue;
-            }
-            for atom in &clause.alternatives {
-                let mut words = 0;
-                let mut every = true;
-                for word in atom.text().split_whitespace() {
-                    let analyzed = self.analyze(searcher, word);
-                    let stop = match language {
-                        Some(Language::Da) => analyzed.da.is_empty(),
-                        Some(Language::En) => analyzed.en.is_empty(),
-                        None => analyzed.da.is_empty() && analyzed.en.is_empty(),
-                    };
-                    if stop {
-                        continue;
-                    }
-                    let (da, en) = self.analyzed_counts(&stats, &analyzed)?;
-                    words += 1;
-                    every &= match language {
-                        Some(Language::Da) => da > 0,
-                        Some(Language::En) => en > 0,
-                        None => da > 0 || en > 0,
-                    };
+        let mut own: Vec<bool> = vec![false; user.clauses.len()];
+        if self.on_disk(scope).is_none() {
+            for (own, clause) in own.iter_mut().zip(&user.clauses) {
+                for atom in &clause.alternatives {
+                    *own |= self.in_own_language(searcher, &stats, atom, language)?;
                 }
-                found |= words > 0 && every;
             }
-            own.push(found);
         }
         let sides: &[bool] = match language {
             Some(Language::Da) => &[true],
@@ -1542,6 +1517,40 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// Whether each word of `atom` but the stop words occurs in the scope's write-ups of
+    /// `language` (of either language when it is not known), and it has such a word.
+    fn in_own_language(
+        &self,
+        searcher: &Searcher,
+        stats: &crate::index::stats::Exact<'_>,
+        atom: &Atom,
+        language: Option<Language>,
+    ) -> Result<bool> {
+        let mut words = 0;
+        for word in atom.text().split_whitespace() {
+            let analyzed = self.analyze(searcher, word);
+            let stop = match language {
+                Some(Language::Da) => analyzed.da.is_empty(),
+                Some(Language::En) => analyzed.en.is_empty(),
+                None => analyzed.da.is_empty() && analyzed.en.is_empty(),
+            };
+            if stop {
+                continue;
+            }
+            let (da, en) = self.analyzed_counts(stats, &analyzed)?;
+            words += 1;
+            let found = match language {
+                Some(Language::Da) => da > 0,
+                Some(Language::En) => en > 0,
+                None => da > 0 || en > 0,
+            };
+            if !found {
+                return Ok(false);
+            }
+        }
+        Ok(words > 0)
     }
 
     /// The parts of the closest word to `word` that the scope has and that splits as a
